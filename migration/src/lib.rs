@@ -1,0 +1,15 @@
+//! Schema migrations. One file per migration, named by date and purpose; a landed
+//! migration is never edited: change the schema with a new one.
+
+pub use sea_orm_migration::prelude::*;
+
+mod m20261122_000001_platform;
+
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![Box::new(m20261122_000001_platform::Migration)]
+    }
+}

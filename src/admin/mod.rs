@@ -1,0 +1,11 @@
+//! Administration: staff accounts and areas. Administrators run the system; the access
+//! policy keeps case content away from them.
+
+pub mod areas;
+pub mod users;
+
+use crate::web::routes::Route;
+
+pub fn routes() -> Vec<Route> {
+    [users::routes(), areas::routes()].into_iter().flatten().collect()
+}

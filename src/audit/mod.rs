@@ -1,0 +1,141 @@
+//! The append-only audit trail: who did what, to what, when, from where. Every change and
+//! every view or export of case data writes one row, inside the same transaction as the
+//! change itself, so a change without its audit row cannot exist.
+
+mod chain;
+mod routes;
+
+pub use chain::{ChainBreak, verify};
+pub use routes::routes;
+
+use entity::audit_events;
+use sea_orm::{
+    ConnectionTrait, DatabaseTransaction, DbBackend, DbErr, EntityTrait, QueryOrder, QuerySelect,
+    Set, Statement,
+};
+
+/// Arbitrary constant naming the "audit chain" advisory lock on PostgreSQL: appends are
+/// serialised so two instances cannot both extend the chain from the same row.
+const AUDIT_LOCK_KEY: i64 = 0x4841_5242_4f55_5202;
+
+/// Who acted.
+#[derive(Clone, Debug)]
+pub struct Actor {
+    pub id: Option<i32>,
+    pub name: String,
+}
+
+impl Actor {
+    pub fn user(id: i32, username: &str) -> Self {
+        Actor {
+            id: Some(id),
+            name: username.to_owned(),
+        }
+    }
+
+    pub fn named(name: &str) -> Self {
+        Actor {
+            id: None,
+            name: name.to_owned(),
+        }
+    }
+}
+
+/// Where the request came from; attached to every audit row it writes.
+#[derive(Clone, Debug, Default)]
+pub struct Origin {
+    pub client_addr: Option<String>,
+    pub request_id: Option<String>,
+}
+
+/// What happened.
+#[derive(Clone, Debug)]
+pub struct Event {
+    pub action: &'static str,
+    pub target_type: Option<&'static str>,
+    pub target_id: Option<String>,
+    pub summary: String,
+}
+
+impl Event {
+    pub fn new(action: &'static str, summary: impl Into<String>) -> Self {
+        Event {
+            action,
+            target_type: None,
+            target_id: None,
+            summary: summary.into(),
+        }
+    }
+
+    pub fn on(mut self, target_type: &'static str, target_id: impl ToString) -> Self {
+        self.target_type = Some(target_type);
+        self.target_id = Some(target_id.to_string());
+        self
+    }
+}
+
+/// Appends one row. Takes a transaction on purpose: the row commits or rolls back with
+/// the change it describes.
+pub async fn record(
+    txn: &DatabaseTransaction,
+    at: time::OffsetDateTime,
+    actor: &Actor,
+    origin: &Origin,
+    event: Event,
+) -> Result<(), DbErr> {
+    if txn.get_database_backend() == DbBackend::Postgres {
+        txn.execute_raw(Statement::from_string(
+            DbBackend::Postgres,
+            format!("SELECT pg_advisory_xact_lock({AUDIT_LOCK_KEY})"),
+        ))
+        .await?;
+    }
+    let last: Option<(i64, String)> = audit_events::Entity::find()
+        .select_only()
+        .column(audit_events::Column::Id)
+        .column(audit_events::Column::Hash)
+        .order_by_desc(audit_events::Column::Id)
+        .into_tuple()
+        .one(txn)
+        .await?;
+    let (id, prev_hash) = match last {
+        Some((id, hash)) => (id + 1, hash),
+        None => (1, chain::GENESIS.to_owned()),
+    };
+    let mut row = audit_events::Model {
+        id,
+        at,
+        actor_id: actor.id,
+        actor_name: truncate(&actor.name, 200),
+        action: event.action.to_owned(),
+        target_type: event.target_type.map(str::to_owned),
+        target_id: event.target_id,
+        summary: event.summary,
+        client_addr: origin.client_addr.as_deref().map(|a| truncate(a, 64)),
+        request_id: origin.request_id.as_deref().map(|r| truncate(r, 64)),
+        prev_hash,
+        hash: String::new(),
+    };
+    row.hash = chain::hash_of(&row);
+    audit_events::Entity::insert(audit_events::ActiveModel {
+        id: Set(row.id),
+        at: Set(row.at),
+        actor_id: Set(row.actor_id),
+        actor_name: Set(row.actor_name),
+        action: Set(row.action),
+        target_type: Set(row.target_type),
+        target_id: Set(row.target_id),
+        summary: Set(row.summary),
+        client_addr: Set(row.client_addr),
+        request_id: Set(row.request_id),
+        prev_hash: Set(row.prev_hash),
+        hash: Set(row.hash),
+    })
+    .exec_without_returning(txn)
+    .await?;
+    Ok(())
+}
+
+fn truncate(s: &str, max_chars: usize) -> String {
+    s.chars().take(max_chars).collect()
+}

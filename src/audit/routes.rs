@@ -1,0 +1,192 @@
+//! Browse and filter the audit trail (managers and administrators), newest first.
+
+use crate::{
+    auth::policy::Permission,
+    error::AppResult,
+    state::AppState,
+    web::{
+        Ctx,
+        forms::{FormErrors, error_summary},
+        layout,
+        pagination::Pager,
+        routes::Route,
+        time_fmt,
+    },
+};
+use axum::{
+    extract::{Query, State},
+    http::StatusCode,
+    response::{IntoResponse, Response},
+};
+use entity::audit_events;
+use maud::html;
+use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect};
+use serde::Deserialize;
+use time::{Date, OffsetDateTime, PrimitiveDateTime, Time, macros::format_description};
+use time_tz::{PrimitiveDateTimeExt, timezones::db::europe::LONDON};
+
+pub fn routes() -> Vec<Route> {
+    vec![Route::get("/audit", Permission::ViewAudit, browse)]
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct Filters {
+    actor: String,
+    action: String,
+    target_type: String,
+    target_id: String,
+    from: String,
+    to: String,
+    page: Option<u64>,
+}
+
+/// Start of a London calendar day as a UTC instant.
+fn london_midnight(d: Date) -> OffsetDateTime {
+    PrimitiveDateTime::new(d, Time::MIDNIGHT).assume_timezone_utc(LONDON)
+}
+
+fn parse_day(field: &'static str, s: &str, errors: &mut FormErrors) -> Option<Date> {
+    if s.trim().is_empty() {
+        return None;
+    }
+    let parsed = Date::parse(s.trim(), format_description!("[year]-[month]-[day]")).ok();
+    if parsed.is_none() {
+        errors.add(field, "Enter a real date, like 2026-11-22");
+    }
+    parsed
+}
+
+async fn browse(State(state): State<AppState>, ctx: Ctx, Query(f): Query<Filters>) -> AppResult<Response> {
+    let mut errors = FormErrors::default();
+    let from = parse_day("from", &f.from, &mut errors);
+    let to = parse_day("to", &f.to, &mut errors);
+    if let (Some(a), Some(b)) = (from, to) {
+        if a > b {
+            errors.add("to", "The end date must be the same as or after the start date");
+        }
+    }
+
+    let mut q = audit_events::Entity::find();
+    if !f.actor.trim().is_empty() {
+        q = q.filter(audit_events::Column::ActorName.eq(f.actor.trim()));
+    }
+    if !f.action.is_empty() {
+        q = q.filter(audit_events::Column::Action.eq(f.action.as_str()));
+    }
+    if !f.target_type.is_empty() {
+        q = q.filter(audit_events::Column::TargetType.eq(f.target_type.as_str()));
+    }
+    if !f.target_id.trim().is_empty() {
+        q = q.filter(audit_events::Column::TargetId.eq(f.target_id.trim()));
+    }
+    if let Some(d) = from {
+        q = q.filter(audit_events::Column::At.gte(london_midnight(d)));
+    }
+    if let Some(d) = to.and_then(|d| d.next_day()) {
+        q = q.filter(audit_events::Column::At.lt(london_midnight(d)));
+    }
+    let (rows, pager) = if errors.is_empty() {
+        let total = q.clone().count(&state.db).await?;
+        let pager = Pager::new(f.page, total);
+        let rows = q
+            .order_by_desc(audit_events::Column::Id)
+            .offset(pager.offset())
+            .limit(pager.per_page)
+            .all(&state.db)
+            .await?;
+        (rows, Some(pager))
+    } else {
+        (vec![], None)
+    };
+    let actions: Vec<String> = audit_events::Entity::find()
+        .select_only()
+        .column(audit_events::Column::Action)
+        .distinct()
+        .order_by_asc(audit_events::Column::Action)
+        .into_tuple()
+        .all(&state.db)
+        .await?;
+
+    let page = layout::page(
+        &ctx,
+        "Audit trail",
+        !errors.is_empty(),
+        html! {
+            (error_summary(&errors))
+            h1.heading-xl { "Audit trail" }
+            p.body { "Every sign-in, change, and view or export of case data. Entries cannot be edited: " code { "harbour audit verify" } " detects any tampering." }
+            form.filters method="get" action="/audit" novalidate {
+                div.form-group {
+                    label.label for="actor" { "Username" }
+                    input.input id="actor" name="actor" type="text" value=(f.actor);
+                }
+                div.form-group {
+                    label.label for="action" { "Action" }
+                    select.select id="action" name="action" {
+                        option value="" { "Any action" }
+                        @for a in &actions { option value=(a) selected[&f.action == a] { (a) } }
+                    }
+                }
+                div.form-group {
+                    label.label for="target_type" { "Record type" }
+                    select.select id="target_type" name="target_type" {
+                        option value="" { "Any" }
+                        @for t in ["user", "area"] { option value=(t) selected[f.target_type == t] { (t) } }
+                    }
+                }
+                div.form-group.form-group--error[errors.get("from").is_some()] {
+                    label.label for="from" { "From" }
+                    @if let Some(e) = errors.get("from") { p.error-message { (e) } }
+                    input.input.input--width-10 id="from" name="from" type="date" value=(f.from);
+                }
+                div.form-group.form-group--error[errors.get("to").is_some()] {
+                    label.label for="to" { "To" }
+                    @if let Some(e) = errors.get("to") { p.error-message { (e) } }
+                    input.input.input--width-10 id="to" name="to" type="date" value=(f.to);
+                }
+                input type="hidden" name="target_id" value=(f.target_id);
+                div.form-group { button.button.button--secondary type="submit" { "Filter" } }
+            }
+            @if let Some(pager) = &pager {
+                @if rows.is_empty() {
+                    p.body { "No events match." }
+                } @else {
+                    div.table-wrapper {
+                        table.table {
+                            caption.visually-hidden { "Audit events, newest first" }
+                            thead { tr {
+                                th.table__header scope="col" { "When" }
+                                th.table__header scope="col" { "Who" }
+                                th.table__header scope="col" { "Action" }
+                                th.table__header scope="col" { "Record" }
+                                th.table__header scope="col" { "Details" }
+                                th.table__header scope="col" { "From" }
+                            } }
+                            tbody {
+                                @for e in &rows {
+                                    tr {
+                                        td.table__cell { (time_fmt::datetime(e.at)) }
+                                        td.table__cell { (e.actor_name) }
+                                        td.table__cell { code { (e.action) } }
+                                        td.table__cell {
+                                            @if let (Some(t), Some(id)) = (&e.target_type, &e.target_id) { (t) " " (id) }
+                                        }
+                                        td.table__cell { (e.summary) }
+                                        td.table__cell { (e.client_addr.as_deref().unwrap_or("")) }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                    (pager.render("/audit", &[
+                        ("actor", f.actor.clone()), ("action", f.action.clone()), ("target_type", f.target_type.clone()),
+                        ("target_id", f.target_id.clone()), ("from", f.from.clone()), ("to", f.to.clone()),
+                    ]))
+                }
+            }
+        },
+    );
+    let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
+    Ok((status, page).into_response())
+}

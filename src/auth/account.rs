@@ -1,0 +1,111 @@
+//! A signed-in user changes their own password (also where a reset password must be
+//! replaced). Other sessions of the user end; this one gets a new id.
+
+use crate::{
+    audit::{self, Actor, Event, Origin},
+    auth::{password, policy::Permission, session_store},
+    error::{AppError, AppResult},
+    state::AppState,
+    web::{
+        Ctx,
+        extract::set_flash,
+        forms::{FormErrors, Input, csrf_field, error_summary},
+        layout,
+        routes::Route,
+    },
+};
+use axum::{
+    extract::State,
+    http::StatusCode,
+    response::{IntoResponse, Redirect, Response},
+};
+use entity::users;
+use maud::{Markup, html};
+use sea_orm::{ActiveModelTrait, ActiveValue::Set, EntityTrait, IntoActiveModel, TransactionTrait};
+use serde::Deserialize;
+
+pub fn routes() -> Vec<Route> {
+    vec![
+        Route::get("/account/password", Permission::SignedIn, form),
+        Route::post("/account/password", Permission::SignedIn, submit),
+    ]
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct PasswordForm {
+    current_password: String,
+    new_password: String,
+    confirm_password: String,
+}
+
+async fn form(ctx: Ctx) -> AppResult<Markup> {
+    Ok(view(&ctx, &FormErrors::default())?)
+}
+
+async fn submit(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    origin: Origin,
+    axum::Form(f): axum::Form<PasswordForm>,
+) -> AppResult<Response> {
+    let me = ctx.user()?.clone();
+    let user = users::Entity::find_by_id(me.id).one(&state.db).await?.ok_or(AppError::NotFound)?;
+    let mut errors = FormErrors::default();
+    if f.current_password.is_empty() {
+        errors.add("current_password", "Enter your current password");
+    } else if !password::verify(f.current_password.clone(), user.password_hash.clone()).await? {
+        errors.add("current_password", "Your current password is not right");
+    }
+    if let Err(e) = password::check_policy(&f.new_password, &user.username) {
+        errors.add("new_password", e);
+    } else if f.new_password == f.current_password {
+        errors.add("new_password", "Choose a password different from your current one");
+    } else if f.new_password != f.confirm_password {
+        errors.add("confirm_password", "The passwords do not match");
+    }
+    if !errors.is_empty() {
+        return Ok((StatusCode::UNPROCESSABLE_ENTITY, view(&ctx, &errors)?).into_response());
+    }
+    let hash = password::hash(f.new_password).await?;
+    let now = state.now();
+    let txn = state.db.begin().await?;
+    let version = user.version;
+    let mut row = user.into_active_model();
+    row.password_hash = Set(hash);
+    row.must_change_password = Set(false);
+    row.updated_at = Set(now);
+    row.version = Set(version + 1);
+    row.update(&txn).await?;
+    session_store::end_sessions_of(&txn, me.id, ctx.session.id().as_ref()).await?;
+    audit::record(&txn, now, &Actor::user(me.id, &me.username), &origin, Event::new("password.changed", "Changed own password").on("user", me.id)).await?;
+    txn.commit().await?;
+    ctx.session.cycle_id().await?;
+    set_flash(&ctx.session, "Your password has been changed. You have been signed out everywhere else.").await?;
+    Ok(Redirect::to("/").into_response())
+}
+
+fn view(ctx: &Ctx, errors: &FormErrors) -> AppResult<Markup> {
+    let must_change = ctx.user()?.must_change_password;
+    Ok(layout::page(
+        ctx,
+        "Change your password",
+        !errors.is_empty(),
+        html! {
+            (error_summary(errors))
+            h1.heading-xl { "Change your password" }
+            @if must_change {
+                div.banner.banner--important role="status" {
+                    p.body { "Your password was reset by an administrator. Choose a new password to continue." }
+                }
+            }
+            form method="post" action="/account/password" novalidate {
+                (csrf_field(&ctx.csrf))
+                (Input::password("current_password", "Current password", "current-password").render(errors))
+                (Input::password("new_password", "New password", "new-password").hint("At least 12 characters. Three random words make a strong password.").render(errors))
+                (Input::password("confirm_password", "Confirm new password", "new-password").render(errors))
+                button.button type="submit" { "Change password" }
+            }
+        },
+    ))
+}

@@ -1,0 +1,74 @@
+//! Second line of defence against cross-site request forgery (the first is tower-http's
+//! Origin / Sec-Fetch-Site check): every state-changing request must carry the session's
+//! form token in a `csrf_token` field.
+
+use crate::{auth::tokens, error::{AppError, ErrorPage}};
+use axum::{
+    body::Body,
+    extract::Request,
+    http::{Method, StatusCode, header},
+    middleware::Next,
+    response::{IntoResponse, Response},
+};
+use tower_sessions::Session;
+
+const TOKEN_KEY: &str = "csrf";
+pub const FIELD: &str = "csrf_token";
+/// Forms are small; anything larger is refused before we read it.
+pub const MAX_FORM_BYTES: usize = 256 * 1024;
+
+/// The session's form token, created on first use.
+pub async fn token(session: &Session) -> Result<String, AppError> {
+    if let Some(t) = session.get::<String>(TOKEN_KEY).await? {
+        return Ok(t);
+    }
+    let t = tokens::random_token();
+    session.insert(TOKEN_KEY, &t).await?;
+    Ok(t)
+}
+
+/// A new token, e.g. at sign-in, so a token seen before sign-in is useless after it.
+pub async fn rotate(session: &Session) -> Result<(), AppError> {
+    session.insert(TOKEN_KEY, tokens::random_token()).await?;
+    Ok(())
+}
+
+pub async fn check(session: Session, req: Request, next: Next) -> Response {
+    if matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS) {
+        return next.run(req).await;
+    }
+    let is_form = req
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
+    if !is_form {
+        return StatusCode::UNSUPPORTED_MEDIA_TYPE.into_response();
+    }
+    let (parts, body) = req.into_parts();
+    let Ok(bytes) = axum::body::to_bytes(body, MAX_FORM_BYTES).await else {
+        return StatusCode::PAYLOAD_TOO_LARGE.into_response();
+    };
+    let sent = url::form_urlencoded::parse(&bytes)
+        .find(|(k, _)| k == FIELD)
+        .map(|(_, v)| v.into_owned());
+    let expected = match session.get::<String>(TOKEN_KEY).await {
+        Ok(t) => t,
+        Err(e) => return AppError::from(e).into_response(),
+    };
+    match (sent, expected) {
+        (Some(s), Some(e)) if tokens::constant_time_eq(&s, &e) => {
+            next.run(Request::from_parts(parts, Body::from(bytes))).await
+        }
+        _ => expired_form(),
+    }
+}
+
+fn expired_form() -> Response {
+    let mut res = (StatusCode::FORBIDDEN, "form token missing or expired").into_response();
+    res.extensions_mut().insert(ErrorPage {
+        title: "This form has expired",
+        message: "For your security, forms expire when you sign in or out or stay inactive. Nothing was saved. Go back, reload the page and try again.".into(),
+    });
+    res
+}

@@ -1,0 +1,144 @@
+//! A tower-sessions store over sea-orm, for SQLite and PostgreSQL alike (no published store
+//! fits sea-orm 2; see STACK.md). Rows are keyed by the SHA-256 of the cookie's session id.
+//! Idle expiry is ours, measured with the app clock: every request that touches a session
+//! saves it (the session layer runs with `always_save`), pushing `expires_at` forward.
+
+use crate::{auth::tokens::sha256_hex, clock::Clock};
+use entity::sessions;
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter,
+    sea_query::OnConflict,
+};
+use std::{fmt, sync::Arc};
+use time::Duration;
+use tower_sessions::{
+    SessionStore,
+    session::{Id, Record},
+    session_store::{Error, Result},
+};
+
+/// Session data key holding the signed-in user's id; copied to `sessions.user_id`.
+pub const USER_ID_KEY: &str = "user_id";
+
+#[derive(Clone)]
+pub struct DbSessionStore {
+    db: DatabaseConnection,
+    clock: Arc<dyn Clock>,
+    idle: Duration,
+}
+
+impl fmt::Debug for DbSessionStore {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("DbSessionStore").finish_non_exhaustive()
+    }
+}
+
+impl DbSessionStore {
+    pub fn new(db: DatabaseConnection, clock: Arc<dyn Clock>, idle: Duration) -> Self {
+        Self { db, clock, idle }
+    }
+
+    fn row(&self, record: &Record) -> Result<sessions::ActiveModel> {
+        let now = self.clock.now();
+        let user_id = record
+            .data
+            .get(USER_ID_KEY)
+            .and_then(|v| v.as_i64())
+            .and_then(|v| i32::try_from(v).ok());
+        Ok(sessions::ActiveModel {
+            id: Set(sha256_hex(&record.id.to_string())),
+            user_id: Set(user_id),
+            data: Set(serde_json::to_string(&record.data).map_err(|e| Error::Encode(e.to_string()))?),
+            expires_at: Set(now + self.idle),
+            created_at: Set(now),
+        })
+    }
+}
+
+fn backend(e: sea_orm::DbErr) -> Error {
+    Error::Backend(e.to_string())
+}
+
+#[async_trait::async_trait]
+impl SessionStore for DbSessionStore {
+    async fn create(&self, record: &mut Record) -> Result<()> {
+        // A 128-bit random id will not collide in practice; if it ever does, draw again.
+        loop {
+            let row = self.row(record)?;
+            let inserted = sessions::Entity::insert(row)
+                .on_conflict(OnConflict::column(sessions::Column::Id).do_nothing().to_owned())
+                .exec_without_returning(&self.db)
+                .await
+                .map_err(backend)?;
+            if inserted == 1 {
+                return Ok(());
+            }
+            record.id = Id::default();
+        }
+    }
+
+    async fn save(&self, record: &Record) -> Result<()> {
+        let row = self.row(record)?;
+        sessions::Entity::insert(row)
+            .on_conflict(
+                OnConflict::column(sessions::Column::Id)
+                    .update_columns([
+                        sessions::Column::UserId,
+                        sessions::Column::Data,
+                        sessions::Column::ExpiresAt,
+                    ])
+                    .to_owned(),
+            )
+            .exec_without_returning(&self.db)
+            .await
+            .map_err(backend)?;
+        Ok(())
+    }
+
+    async fn load(&self, id: &Id) -> Result<Option<Record>> {
+        let row = sessions::Entity::find_by_id(sha256_hex(&id.to_string()))
+            .filter(sessions::Column::ExpiresAt.gt(self.clock.now()))
+            .one(&self.db)
+            .await
+            .map_err(backend)?;
+        row.map(|r| {
+            Ok(Record {
+                id: *id,
+                data: serde_json::from_str(&r.data).map_err(|e| Error::Decode(e.to_string()))?,
+                expiry_date: r.expires_at,
+            })
+        })
+        .transpose()
+    }
+
+    async fn delete(&self, id: &Id) -> Result<()> {
+        sessions::Entity::delete_by_id(sha256_hex(&id.to_string()))
+            .exec(&self.db)
+            .await
+            .map_err(backend)?;
+        Ok(())
+    }
+}
+
+/// Ends every session of a user (deactivation, password reset), optionally sparing one.
+pub async fn end_sessions_of<C: sea_orm::ConnectionTrait>(
+    db: &C,
+    user_id: i32,
+    except: Option<&Id>,
+) -> std::result::Result<(), sea_orm::DbErr> {
+    let mut q = sessions::Entity::delete_many().filter(sessions::Column::UserId.eq(user_id));
+    if let Some(id) = except {
+        q = q.filter(sessions::Column::Id.ne(sha256_hex(&id.to_string())));
+    }
+    q.exec(db).await?;
+    Ok(())
+}
+
+/// Deletes expired sessions; run periodically.
+pub async fn purge_expired(db: &DatabaseConnection, now: time::OffsetDateTime) -> std::result::Result<u64, sea_orm::DbErr> {
+    Ok(sessions::Entity::delete_many()
+        .filter(sessions::Column::ExpiresAt.lte(now))
+        .exec(db)
+        .await?
+        .rows_affected)
+}

@@ -1,0 +1,61 @@
+//! Sign-in throttling held in the database, so it holds across instances: a fixed-window
+//! counter per client address, and (in `login`) a lock on an account after repeated failures.
+
+use entity::rate_limits;
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter,
+    sea_query::{Expr, ExprTrait, OnConflict},
+};
+use time::{Duration, OffsetDateTime};
+
+pub const LOGIN_WINDOW: Duration = Duration::minutes(15);
+pub const MAX_FAILED_LOGINS: i32 = 5;
+pub const LOCKOUT: Duration = Duration::minutes(15);
+
+/// Counts one hit on `bucket`; true while the window's hits are within `limit`.
+pub async fn hit<C: ConnectionTrait>(
+    db: &C,
+    bucket: &str,
+    now: OffsetDateTime,
+    window: Duration,
+    limit: i32,
+) -> Result<bool, DbErr> {
+    // Start a fresh window if the old one has passed...
+    rate_limits::Entity::update_many()
+        .col_expr(rate_limits::Column::WindowStart, Expr::value(now))
+        .col_expr(rate_limits::Column::Hits, Expr::value(0))
+        .filter(rate_limits::Column::Bucket.eq(bucket))
+        .filter(rate_limits::Column::WindowStart.lte(now - window))
+        .exec(db)
+        .await?;
+    // ...then count atomically, whoever else is counting.
+    rate_limits::Entity::insert(rate_limits::ActiveModel {
+        bucket: Set(bucket.to_owned()),
+        window_start: Set(now),
+        hits: Set(1),
+    })
+    .on_conflict(
+        OnConflict::column(rate_limits::Column::Bucket)
+            .value(
+                rate_limits::Column::Hits,
+                Expr::col((rate_limits::Entity, rate_limits::Column::Hits)).add(1),
+            )
+            .to_owned(),
+    )
+    .exec_without_returning(db)
+    .await?;
+    let hits = rate_limits::Entity::find_by_id(bucket.to_owned())
+        .one(db)
+        .await?
+        .map_or(0, |r| r.hits);
+    Ok(hits <= limit)
+}
+
+/// Deletes windows that ended long ago; run periodically.
+pub async fn purge_old<C: ConnectionTrait>(db: &C, now: OffsetDateTime) -> Result<(), DbErr> {
+    rate_limits::Entity::delete_many()
+        .filter(rate_limits::Column::WindowStart.lte(now - Duration::days(1)))
+        .exec(db)
+        .await?;
+    Ok(())
+}

@@ -1,0 +1,121 @@
+//! Operator commands: serve, migrate, create-user, audit verify.
+
+use crate::{
+    audit::{self, Actor, Event, Origin},
+    auth::{password, policy, users},
+    clock::{Clock, SystemClock},
+    config::{CreateUserArgs, ServeArgs},
+    state::AppState,
+};
+use sea_orm::{DatabaseConnection, TransactionTrait};
+use std::{net::SocketAddr, sync::Arc};
+
+pub async fn serve(args: ServeArgs) -> anyhow::Result<()> {
+    let db = crate::db::connect(&args.db.database_url).await?;
+    crate::db::migrate(&db).await?;
+    let clock: Arc<dyn Clock> = Arc::new(SystemClock);
+    if let Some(token) = crate::auth::setup::issue_token_if_needed(&db, clock.now()).await? {
+        println!(
+            "\nNo administrator yet. Open this one-time link within the hour to create one:\n\n    {}/setup/{token}\n",
+            args.settings.public_url.trim_end_matches('/')
+        );
+    }
+    let state = AppState::new(db, clock, args.settings.clone());
+    crate::housekeeping::spawn(state.clone());
+    let listener = tokio::net::TcpListener::bind(args.bind).await?;
+    tracing::info!(address = %args.bind, "Harbour is listening");
+    println!("Harbour is listening on http://{}", args.bind);
+    axum::serve(listener, crate::app(state).into_make_service_with_connect_info::<SocketAddr>())
+        .with_graceful_shutdown(shutdown_signal())
+        .await?;
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            s.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! { _ = ctrl_c => {}, _ = term => {} }
+}
+
+pub async fn migrate(database_url: &str) -> anyhow::Result<()> {
+    let db = crate::db::connect(database_url).await?;
+    crate::db::migrate(&db).await?;
+    println!("Migrations are up to date.");
+    Ok(())
+}
+
+/// Creates a user from the command line; the password comes from `password` (read from
+/// standard input by `main`). Errors are sentences for the operator.
+pub async fn create_user(args: &CreateUserArgs, password_text: &str) -> anyhow::Result<String> {
+    let role = policy::parse_role(&args.role).ok_or_else(|| {
+        anyhow::anyhow!("unknown role {:?}: use tenancy-officer, harassment-officer, manager or admin", args.role)
+    })?;
+    users::check_username(&args.username).map_err(anyhow::Error::msg)?;
+    let display_name = args.display_name.clone().unwrap_or_else(|| args.username.clone());
+    users::check_display_name(&display_name).map_err(anyhow::Error::msg)?;
+    let email = users::check_email(args.email.as_deref().unwrap_or("")).map_err(anyhow::Error::msg)?;
+    password::check_policy(password_text, &args.username).map_err(anyhow::Error::msg)?;
+
+    let db = crate::db::connect(&args.db.database_url).await?;
+    crate::db::migrate(&db).await?;
+    let hash = password::hash(password_text.to_owned()).await?;
+    let now = SystemClock.now();
+    let txn = db.begin().await?;
+    let mut messages = vec![];
+    let mut area_ids = vec![];
+    for name in &args.area {
+        let (id, created) = crate::admin::areas::find_or_create(&txn, name, now).await?;
+        if created {
+            messages.push(format!("Created area {:?}.", name.trim()));
+        }
+        area_ids.push(id);
+    }
+    let user = users::create(
+        &txn,
+        now,
+        users::NewUser {
+            username: args.username.clone(),
+            display_name,
+            email,
+            role,
+            password_hash: hash,
+            area_ids,
+            must_change_password: false,
+        },
+    )
+    .await
+    .map_err(|e| match e {
+        users::CreateUserError::DuplicateUsername => {
+            anyhow::anyhow!("a user named {:?} already exists (usernames ignore case)", args.username.trim())
+        }
+        users::CreateUserError::Db(e) => e.into(),
+    })?;
+    audit::record(
+        &txn,
+        now,
+        &Actor::named("cli"),
+        &Origin::default(),
+        Event::new("user.created", format!("Created {} ({}) from the command line", user.username, policy::role_code(role))).on("user", user.id),
+    )
+    .await?;
+    txn.commit().await?;
+    messages.push(format!("Created {} {:?}.", policy::role_label(role).to_lowercase(), user.username));
+    Ok(messages.join("\n"))
+}
+
+/// Ok(message) when the chain holds; Err(message) at the first break.
+pub async fn audit_verify(db: &DatabaseConnection) -> anyhow::Result<Result<String, String>> {
+    Ok(match audit::verify(db).await? {
+        Ok(n) => Ok(format!("Audit trail intact: {n} events checked.")),
+        Err(b) => Err(format!("Audit trail broken at event {}: {}.", b.id, b.reason)),
+    })
+}

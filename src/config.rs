@@ -1,0 +1,141 @@
+//! Command line and environment. Every setting is a flag with a `HARBOUR_*` (or
+//! `DATABASE_URL`) environment variable and a safe default; `harbour --help` lists them.
+
+use clap::{Args, Parser, Subcommand};
+use std::net::SocketAddr;
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "harbour",
+    version,
+    about = "Harbour: racial-harassment and hate-incident case tracking for social landlords",
+    args_conflicts_with_subcommands = true
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+    #[command(flatten)]
+    pub serve: ServeArgs,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Run pending migrations, then serve the web application (the default).
+    Serve(ServeArgs),
+    /// Run pending migrations and exit.
+    Migrate(DbArgs),
+    /// Create a staff account; the password is read from standard input.
+    CreateUser(CreateUserArgs),
+    /// Audit-trail tools.
+    Audit {
+        #[command(subcommand)]
+        command: AuditCommand,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum AuditCommand {
+    /// Check the audit trail's hash chain; exits non-zero if any row was changed or removed.
+    Verify(DbArgs),
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct DbArgs {
+    /// Database URL: sqlite://FILE?mode=rwc (embedded) or postgres://USER@HOST/DB.
+    #[arg(
+        long,
+        env = "DATABASE_URL",
+        default_value = "sqlite://harbour.db?mode=rwc"
+    )]
+    pub database_url: String,
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct ServeArgs {
+    #[command(flatten)]
+    pub db: DbArgs,
+    /// Address and port to listen on.
+    #[arg(long, env = "HARBOUR_BIND", default_value = "127.0.0.1:8080")]
+    pub bind: SocketAddr,
+    #[command(flatten)]
+    pub settings: Settings,
+}
+
+/// Settings the running application needs (also built directly by tests).
+#[derive(Args, Debug, Clone)]
+pub struct Settings {
+    /// The address staff use to reach Harbour, e.g. https://harbour.example.org. When it
+    /// starts with https, cookies are Secure and HSTS is sent. Also the trusted origin for
+    /// cross-site request checks behind a proxy that rewrites Host.
+    #[arg(long, env = "HARBOUR_PUBLIC_URL", default_value = "http://127.0.0.1:8080")]
+    pub public_url: String,
+    /// Organisation name shown in the page header.
+    #[arg(long, env = "HARBOUR_ORG_NAME", default_value = "Your housing association")]
+    pub org_name: String,
+    /// Minutes without activity after which a session ends.
+    #[arg(long, env = "HARBOUR_IDLE_TIMEOUT_MINUTES", default_value_t = 30)]
+    pub idle_timeout_minutes: i64,
+    /// Hours after sign-in after which a session ends, however active.
+    #[arg(long, env = "HARBOUR_ABSOLUTE_TIMEOUT_HOURS", default_value_t = 12)]
+    pub absolute_timeout_hours: i64,
+    /// Sign-in attempts allowed from one client address per 15 minutes.
+    #[arg(long, env = "HARBOUR_LOGIN_RATE_LIMIT", default_value_t = 30)]
+    pub login_rate_limit: i32,
+    /// Header holding the client address when behind a reverse proxy (e.g.
+    /// X-Forwarded-For; its first entry is used). Leave unset when not behind a proxy, or
+    /// clients could choose their own address.
+    #[arg(long, env = "HARBOUR_CLIENT_IP_HEADER")]
+    pub client_ip_header: Option<String>,
+    /// Seconds a request may take before it is abandoned with 408.
+    #[arg(long, env = "HARBOUR_REQUEST_TIMEOUT_SECONDS", default_value_t = 30)]
+    pub request_timeout_seconds: u64,
+}
+
+impl Settings {
+    pub fn is_https(&self) -> bool {
+        self.public_url.starts_with("https://")
+    }
+
+    /// The scheme-host-port origin of the public URL, as browsers send it in `Origin`.
+    pub fn public_origin(&self) -> String {
+        match url::Url::parse(&self.public_url) {
+            Ok(u) => u.origin().ascii_serialization(),
+            Err(_) => self.public_url.trim_end_matches('/').to_string(),
+        }
+    }
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            public_url: "http://127.0.0.1:8080".into(),
+            org_name: "Your housing association".into(),
+            idle_timeout_minutes: 30,
+            absolute_timeout_hours: 12,
+            login_rate_limit: 30,
+            client_ip_header: None,
+            request_timeout_seconds: 30,
+        }
+    }
+}
+
+#[derive(Args, Debug)]
+pub struct CreateUserArgs {
+    #[command(flatten)]
+    pub db: DbArgs,
+    #[arg(long)]
+    pub username: String,
+    /// tenancy-officer, harassment-officer, manager or admin.
+    #[arg(long)]
+    pub role: String,
+    #[arg(long)]
+    pub display_name: Option<String>,
+    #[arg(long)]
+    pub email: Option<String>,
+    /// Area the user works in (repeat for several); created if it does not exist yet.
+    #[arg(long)]
+    pub area: Vec<String>,
+    /// Read the password from standard input (required: passwords never go on a command line).
+    #[arg(long, required = true)]
+    pub password_stdin: bool,
+}

@@ -1,0 +1,57 @@
+//! Connecting and migrating, the same way on SQLite and PostgreSQL.
+
+use migration::{Migrator, MigratorTrait};
+use sea_orm::{
+    ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend, DbErr, Statement,
+    TransactionTrait,
+};
+use std::time::Duration;
+
+/// Arbitrary constant naming the "migrations" advisory lock on PostgreSQL.
+const MIGRATION_LOCK_KEY: i64 = 0x4841_5242_4f55_5201;
+
+pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
+    let mut opts = ConnectOptions::new(url.to_owned());
+    opts.sqlx_logging(false)
+        .acquire_timeout(Duration::from_secs(10))
+        .connect_timeout(Duration::from_secs(10));
+    if url.starts_with("sqlite:") {
+        // One connection: SQLite has one writer anyway, and a single connection means
+        // transactions never fail with SQLITE_BUSY when upgrading a read to a write.
+        opts.max_connections(1).map_sqlx_sqlite_opts(|o| {
+            o.journal_mode(sea_orm::sqlx::sqlite::SqliteJournalMode::Wal)
+                .foreign_keys(true)
+                .busy_timeout(Duration::from_secs(10))
+                .synchronous(sea_orm::sqlx::sqlite::SqliteSynchronous::Normal)
+        });
+    } else {
+        opts.max_connections(10);
+    }
+    Database::connect(opts).await
+}
+
+/// Runs pending migrations. On PostgreSQL the whole run holds an advisory lock, so several
+/// instances starting together migrate one at a time instead of racing.
+pub async fn migrate(db: &DatabaseConnection) -> Result<(), DbErr> {
+    if db.get_database_backend() == DbBackend::Postgres {
+        let txn = db.begin().await?;
+        txn.execute_raw(Statement::from_string(
+            DbBackend::Postgres,
+            format!("SELECT pg_advisory_xact_lock({MIGRATION_LOCK_KEY})"),
+        ))
+        .await?;
+        Migrator::up(&txn, None).await?;
+        txn.commit().await
+    } else {
+        Migrator::up(db, None).await
+    }
+}
+
+pub async fn ping(db: &DatabaseConnection) -> bool {
+    db.execute_raw(Statement::from_string(
+        db.get_database_backend(),
+        "SELECT 1".to_owned(),
+    ))
+    .await
+    .is_ok()
+}

@@ -1,0 +1,133 @@
+//! One error type for every handler. Its responses carry an [`ErrorPage`] marker that
+//! `web::error_pages` turns into a full page in the site layout, with the request id.
+
+use axum::{
+    http::StatusCode,
+    response::{IntoResponse, Response},
+};
+
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    #[error("not found")]
+    NotFound,
+    #[error("forbidden")]
+    Forbidden,
+    #[error("bad request: {0}")]
+    BadRequest(String),
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+pub type AppResult<T> = Result<T, AppError>;
+
+/// What the error page should say; attached to error responses as an extension.
+#[derive(Clone, Debug)]
+pub struct ErrorPage {
+    pub title: &'static str,
+    pub message: String,
+}
+
+impl AppError {
+    pub fn internal(e: impl std::fmt::Display) -> Self {
+        AppError::Internal(e.to_string())
+    }
+}
+
+impl From<sea_orm::DbErr> for AppError {
+    fn from(e: sea_orm::DbErr) -> Self {
+        AppError::internal(e)
+    }
+}
+
+impl<E: std::fmt::Display + std::fmt::Debug + std::error::Error> From<sea_orm::TransactionError<E>> for AppError {
+    fn from(e: sea_orm::TransactionError<E>) -> Self {
+        AppError::internal(e)
+    }
+}
+
+impl From<tower_sessions::session::Error> for AppError {
+    fn from(e: tower_sessions::session::Error) -> Self {
+        AppError::internal(e)
+    }
+}
+
+impl From<tokio::task::JoinError> for AppError {
+    fn from(e: tokio::task::JoinError) -> Self {
+        AppError::internal(e)
+    }
+}
+
+impl IntoResponse for AppError {
+    fn into_response(self) -> Response {
+        let (status, page) = match self {
+            AppError::NotFound => (StatusCode::NOT_FOUND, page_for(StatusCode::NOT_FOUND)),
+            AppError::Forbidden => (StatusCode::FORBIDDEN, page_for(StatusCode::FORBIDDEN)),
+            AppError::BadRequest(why) => (
+                StatusCode::BAD_REQUEST,
+                ErrorPage {
+                    title: "The request could not be understood",
+                    message: why,
+                },
+            ),
+            AppError::Internal(detail) => {
+                // Logged inside the request's span, which carries the request id.
+                tracing::error!(error = %detail, "internal error");
+                (
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    page_for(StatusCode::INTERNAL_SERVER_ERROR),
+                )
+            }
+        };
+        let mut res = (status, page.message.clone()).into_response();
+        res.extensions_mut().insert(page);
+        res
+    }
+}
+
+/// The standard wording for an error status, used for errors raised outside our handlers
+/// too (unknown routes, body limits, time-outs, malformed forms).
+pub fn page_for(status: StatusCode) -> ErrorPage {
+    let (title, message) = match status.as_u16() {
+        400 => (
+            "The request could not be understood",
+            "Go back, check what you entered and try again.",
+        ),
+        403 => (
+            "You do not have permission to see this page",
+            "If you think you should, ask your manager or an administrator.",
+        ),
+        404 => (
+            "Page not found",
+            "If you typed the web address, check it is correct. If you followed a link, the page may have moved or you may not be able to see it.",
+        ),
+        405 => (
+            "That action is not available here",
+            "Go back and use the links and buttons on the page.",
+        ),
+        408 => (
+            "The request took too long",
+            "Nothing was saved. Try again in a moment.",
+        ),
+        413 => (
+            "What you sent is too large",
+            "Nothing was saved. Shorten it and try again.",
+        ),
+        415 | 422 => (
+            "The form could not be read",
+            "Nothing was saved. Go back, reload the page and try again.",
+        ),
+        429 => (
+            "Too many attempts",
+            "Wait a few minutes and try again.",
+        ),
+        _ if status.is_server_error() => (
+            "Sorry, there is a problem with the service",
+            "Nothing you were doing has been lost unless this page says so. Try again later; if it keeps happening, give your administrator the reference below.",
+        ),
+        _ => ("Something went wrong", "Go back and try again."),
+    };
+    ErrorPage {
+        title,
+        message: message.to_string(),
+    }
+}

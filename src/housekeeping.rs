@@ -1,0 +1,21 @@
+//! Periodic clean-up: expired sessions and old rate-limit windows. Safe to run on every
+//! instance at once (deletes of expired rows only).
+
+use crate::state::AppState;
+use std::time::Duration;
+
+pub fn spawn(state: AppState) {
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(Duration::from_secs(600));
+        loop {
+            tick.tick().await;
+            let now = state.now();
+            if let Err(e) = crate::auth::session_store::purge_expired(&state.db, now).await {
+                tracing::warn!(error = %e, "could not purge expired sessions");
+            }
+            if let Err(e) = crate::auth::throttle::purge_old(&state.db, now).await {
+                tracing::warn!(error = %e, "could not purge old rate limits");
+            }
+        }
+    });
+}

@@ -1,0 +1,60 @@
+use clap::Parser;
+use harbour::config::{AuditCommand, Cli, Command};
+use std::{io::BufRead, process::ExitCode};
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("HARBOUR_LOG")
+                .unwrap_or_else(|_| "info,sqlx=warn,sea_orm=warn".into()),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let cli = Cli::parse();
+    let result = match cli.command {
+        None => harbour::cli::serve(cli.serve).await,
+        Some(Command::Serve(args)) => harbour::cli::serve(args).await,
+        Some(Command::Migrate(args)) => harbour::cli::migrate(&args.database_url).await,
+        Some(Command::CreateUser(args)) => {
+            let mut line = String::new();
+            if let Err(e) = std::io::stdin().lock().read_line(&mut line) {
+                eprintln!("error: could not read the password from standard input: {e}");
+                return ExitCode::FAILURE;
+            }
+            let password = line.trim_end_matches(['\r', '\n']);
+            match harbour::cli::create_user(&args, password).await {
+                Ok(message) => {
+                    println!("{message}");
+                    Ok(())
+                }
+                Err(e) => Err(e),
+            }
+        }
+        Some(Command::Audit { command: AuditCommand::Verify(args) }) => {
+            match async {
+                let db = harbour::db::connect(&args.database_url).await?;
+                harbour::cli::audit_verify(&db).await
+            }
+            .await
+            {
+                Ok(Ok(message)) => {
+                    println!("{message}");
+                    Ok(())
+                }
+                Ok(Err(message)) => {
+                    eprintln!("{message}");
+                    return ExitCode::from(2);
+                }
+                Err(e) => Err(e),
+            }
+        }
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}

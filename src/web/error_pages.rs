@@ -1,0 +1,67 @@
+//! Turns every error response — ours, the router's, the body limit's, an extractor's —
+//! into a page in the site layout with a clear message and the request id.
+
+use crate::{
+    error::{ErrorPage, page_for},
+    web::{Ctx, layout},
+};
+use axum::{
+    extract::{Request, State},
+    http::header,
+    middleware::Next,
+    response::{IntoResponse, Response},
+};
+use maud::html;
+
+pub async fn render(State(state): State<crate::state::AppState>, req: Request, next: Next) -> Response {
+    let request_id = req
+        .headers()
+        .get("x-request-id")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_owned();
+    let session = req.extensions().get::<tower_sessions::Session>().cloned();
+    let user = req.extensions().get::<crate::auth::CurrentUser>().cloned();
+    let path = req.uri().path().to_owned();
+    let res = next.run(req).await;
+
+    let status = res.status();
+    let is_html = res
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("text/html"));
+    if !(status.is_client_error() || status.is_server_error()) || is_html {
+        return res;
+    }
+    let Some(session) = session else { return res };
+    let Ok(ctx) = Ctx::build(session, user, path, state.settings.clone()).await else {
+        return res;
+    };
+    let page = res
+        .extensions()
+        .get::<ErrorPage>()
+        .cloned()
+        .unwrap_or_else(|| page_for(status));
+    let body = layout::page(
+        &ctx,
+        page.title,
+        false,
+        html! {
+            h1.heading-l { (page.title) }
+            p.body { (page.message) }
+            @if status.is_server_error() && !request_id.is_empty() {
+                p.body-s.hint { "Reference: " code { (request_id) } }
+            }
+            p.body { a href="/" { "Go to the home page" } }
+        },
+    );
+    let mut out = (status, body).into_response();
+    // Keep headers the error set for a reason (e.g. Allow on 405, Retry-After on 429).
+    for name in [header::ALLOW, header::RETRY_AFTER] {
+        if let Some(v) = res.headers().get(&name) {
+            out.headers_mut().insert(name, v.clone());
+        }
+    }
+    out
+}

@@ -1,0 +1,105 @@
+//! Request extractors shared by every page.
+
+use crate::{
+    audit::Origin,
+    auth::{CurrentUser, csrf},
+    error::AppError,
+    state::AppState,
+};
+use axum::{
+    extract::{ConnectInfo, FromRequestParts},
+    http::request::Parts,
+};
+use std::{net::SocketAddr, sync::Arc};
+use tower_sessions::Session;
+
+/// What every page needs to render its layout: the signed-in user (if any), the session's
+/// form token, a one-off message from the previous action, and where we are.
+pub struct Ctx {
+    pub user: Option<CurrentUser>,
+    pub csrf: String,
+    pub flash: Option<String>,
+    pub path: String,
+    pub settings: Arc<crate::config::Settings>,
+    pub session: Session,
+}
+
+const FLASH_KEY: &str = "flash";
+
+impl Ctx {
+    /// The signed-in user. Routes guarded by anything but `Public` always have one.
+    pub fn user(&self) -> Result<&CurrentUser, AppError> {
+        self.user.as_ref().ok_or(AppError::Forbidden)
+    }
+}
+
+/// Leaves a message for the next page this session renders (after a redirect).
+pub async fn set_flash(session: &Session, message: impl Into<String>) -> Result<(), AppError> {
+    session.insert(FLASH_KEY, message.into()).await?;
+    Ok(())
+}
+
+impl Ctx {
+    pub async fn build(
+        session: Session,
+        user: Option<CurrentUser>,
+        path: String,
+        settings: Arc<crate::config::Settings>,
+    ) -> Result<Self, AppError> {
+        let csrf = csrf::token(&session).await?;
+        let flash = session.remove::<String>(FLASH_KEY).await?;
+        Ok(Ctx { user, csrf, flash, path, settings, session })
+    }
+}
+
+pub fn session_of(parts: &Parts) -> Result<Session, AppError> {
+    parts
+        .extensions
+        .get::<Session>()
+        .cloned()
+        .ok_or_else(|| AppError::internal("session layer missing"))
+}
+
+impl FromRequestParts<AppState> for Ctx {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, AppError> {
+        Ctx::build(
+            session_of(parts)?,
+            parts.extensions.get::<CurrentUser>().cloned(),
+            parts.uri.path().to_owned(),
+            state.settings.clone(),
+        )
+        .await
+    }
+}
+
+impl FromRequestParts<AppState> for Origin {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        Ok(Origin {
+            client_addr: client_addr(parts, &state.settings),
+            request_id: parts
+                .headers
+                .get("x-request-id")
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_owned),
+        })
+    }
+}
+
+/// The client's address: the configured proxy header's first entry, else the peer.
+pub fn client_addr(parts: &Parts, settings: &crate::config::Settings) -> Option<String> {
+    if let Some(header) = &settings.client_ip_header {
+        if let Some(v) = parts.headers.get(header.as_str()).and_then(|v| v.to_str().ok()) {
+            if let Some(first) = v.split(',').next().map(str::trim).filter(|s| !s.is_empty()) {
+                return Some(first.to_owned());
+            }
+        }
+    }
+    parts
+        .extensions
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|ci| ci.0.ip().to_string())
+}

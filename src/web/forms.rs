@@ -1,0 +1,166 @@
+//! Form components in the GOV.UK pattern: an error summary linking to each field, and
+//! fields that show their own error and keep what the user typed.
+
+use maud::{Markup, html};
+
+/// Errors of one form submission, in field order.
+#[derive(Default, Debug)]
+pub struct FormErrors(Vec<(&'static str, String)>);
+
+impl FormErrors {
+    pub fn add(&mut self, field: &'static str, message: impl Into<String>) {
+        self.0.push((field, message.into()));
+    }
+
+    pub fn get(&self, field: &str) -> Option<&str> {
+        self.0.iter().find(|(f, _)| *f == field).map(|(_, m)| m.as_str())
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+/// "There is a problem" box at the top of the form; each message links to its field.
+pub fn error_summary(errors: &FormErrors) -> Markup {
+    html! {
+        @if !errors.is_empty() {
+            div.error-summary aria-labelledby="error-summary-title" role="alert" tabindex="-1" {
+                h2.error-summary__title id="error-summary-title" { "There is a problem" }
+                ul.error-summary__list {
+                    @for (field, message) in &errors.0 {
+                        li { a href={ "#" (field) } { (message) } }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// The hidden per-session form token every state-changing form carries.
+pub fn csrf_field(token: &str) -> Markup {
+    html! { input type="hidden" name="csrf_token" value=(token); }
+}
+
+/// A single-line input.
+pub struct Input<'a> {
+    pub name: &'static str,
+    pub label: &'a str,
+    pub value: &'a str,
+    pub kind: &'static str,
+    pub hint: Option<&'a str>,
+    pub autocomplete: Option<&'static str>,
+    pub narrow: bool,
+}
+
+impl<'a> Input<'a> {
+    pub fn text(name: &'static str, label: &'a str, value: &'a str) -> Self {
+        Input { name, label, value, kind: "text", hint: None, autocomplete: None, narrow: false }
+    }
+
+    /// Password fields never echo a value back.
+    pub fn password(name: &'static str, label: &'a str, autocomplete: &'static str) -> Self {
+        Input { kind: "password", autocomplete: Some(autocomplete), ..Input::text(name, label, "") }
+    }
+
+    pub fn kind(mut self, kind: &'static str) -> Self {
+        self.kind = kind;
+        self
+    }
+
+    pub fn hint(mut self, hint: &'a str) -> Self {
+        self.hint = Some(hint);
+        self
+    }
+
+    pub fn autocomplete(mut self, autocomplete: &'static str) -> Self {
+        self.autocomplete = Some(autocomplete);
+        self
+    }
+
+    pub fn narrow(mut self) -> Self {
+        self.narrow = true;
+        self
+    }
+
+    pub fn render(&self, errors: &FormErrors) -> Markup {
+        let error = errors.get(self.name);
+        let hint_id = format!("{}-hint", self.name);
+        let error_id = format!("{}-error", self.name);
+        let described_by = [
+            self.hint.map(|_| hint_id.as_str()),
+            error.map(|_| error_id.as_str()),
+        ]
+        .into_iter()
+        .flatten()
+        .collect::<Vec<_>>()
+        .join(" ");
+        html! {
+            div.form-group.form-group--error[error.is_some()] {
+                label.label for=(self.name) { (self.label) }
+                @if let Some(hint) = self.hint {
+                    div.hint id=(hint_id) { (hint) }
+                }
+                @if let Some(message) = error {
+                    p.error-message id=(error_id) { span.visually-hidden { "Error: " } (message) }
+                }
+                input.input.input--error[error.is_some()].input--width-10[self.narrow]
+                    id=(self.name) name=(self.name) type=(self.kind)
+                    value=(self.value)
+                    autocomplete=[self.autocomplete]
+                    spellcheck=[(self.kind != "text").then_some("false")]
+                    aria-describedby=[(!described_by.is_empty()).then_some(described_by.as_str())];
+            }
+        }
+    }
+}
+
+/// One choice of a select, radios or checkboxes.
+pub struct Choice<'a> {
+    pub value: String,
+    pub label: &'a str,
+    pub selected: bool,
+}
+
+pub fn select(name: &'static str, label: &str, choices: &[Choice], errors: &FormErrors) -> Markup {
+    let error = errors.get(name);
+    html! {
+        div.form-group.form-group--error[error.is_some()] {
+            label.label for=(name) { (label) }
+            @if let Some(message) = error {
+                p.error-message id={ (name) "-error" } { span.visually-hidden { "Error: " } (message) }
+            }
+            select.select id=(name) name=(name)
+                aria-describedby=[error.map(|_| format!("{name}-error"))] {
+                @for c in choices {
+                    option value=(c.value) selected[c.selected] { (c.label) }
+                }
+            }
+        }
+    }
+}
+
+/// A group of checkboxes sharing one name (submitted as repeated fields).
+pub fn checkboxes(name: &'static str, legend: &str, hint: Option<&str>, choices: &[Choice], errors: &FormErrors) -> Markup {
+    let error = errors.get(name);
+    html! {
+        div.form-group.form-group--error[error.is_some()] {
+            fieldset.fieldset id=(name) {
+                legend.fieldset__legend { (legend) }
+                @if let Some(hint) = hint { div.hint { (hint) } }
+                @if let Some(message) = error {
+                    p.error-message { span.visually-hidden { "Error: " } (message) }
+                }
+                div.checkboxes {
+                    @for (i, c) in choices.iter().enumerate() {
+                        div.checkboxes__item {
+                            input.checkboxes__input type="checkbox" id={ (name) "-" (i) }
+                                name=(name) value=(c.value) checked[c.selected];
+                            label.checkboxes__label for={ (name) "-" (i) } { (c.label) }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,103 @@
+//! The page frame: header with organisation, product and signed-in user, navigation by
+//! role, skip link, one-off message banner, footer.
+
+use crate::{
+    auth::policy::{Permission, allows, role_label},
+    web::Ctx,
+};
+use maud::{DOCTYPE, Markup, html};
+
+/// Navigation entries; each is shown only to roles the policy allows.
+const NAV: [(&str, &str, Permission); 5] = [
+    ("Home", "/", Permission::SignedIn),
+    ("Users", "/admin/users", Permission::ManageUsers),
+    ("Areas", "/admin/areas", Permission::ManageAreas),
+    ("Audit trail", "/audit", Permission::ViewAudit),
+    ("Your account", "/account/password", Permission::SignedIn),
+];
+
+/// A whole page. `title` becomes the <title> and should match the page's h1; pages showing
+/// form errors pass `has_errors` so the title starts with "Error:" (GOV.UK pattern).
+pub fn page(ctx: &Ctx, title: &str, has_errors: bool, content: Markup) -> Markup {
+    html! {
+        (DOCTYPE)
+        html lang="en-GB" {
+            head {
+                meta charset="utf-8";
+                meta name="viewport" content="width=device-width, initial-scale=1";
+                title {
+                    @if has_errors { "Error: " }
+                    (title) " – Harbour"
+                }
+                link rel="stylesheet" href=(crate::web::assets::CSS_PATH.as_str());
+            }
+            body {
+                a.skip-link href="#main" { "Skip to main content" }
+                (header(ctx))
+                div.container {
+                    main.main id="main" tabindex="-1" {
+                        @if let Some(message) = &ctx.flash {
+                            div.banner.banner--success role="status" {
+                                p.body { (message) }
+                            }
+                        }
+                        (content)
+                    }
+                }
+                footer.site-footer.no-print {
+                    div.container {
+                        p.body-s { "Harbour – racial harassment and hate incident case management." }
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn header(ctx: &Ctx) -> Markup {
+    html! {
+        header.site-header {
+            div.container.site-header__inner {
+                span.site-header__org { (ctx.settings.org_name) }
+                a.site-header__product href="/" { "Harbour" }
+                @if let Some(user) = &ctx.user {
+                    div.site-header__user {
+                        span { (user.display_name) " (" (role_label(user.role)) ")" }
+                        " "
+                        form.inline method="post" action="/logout" {
+                            input type="hidden" name="csrf_token" value=(ctx.csrf);
+                            button.link-button type="submit" { "Sign out" }
+                        }
+                    }
+                }
+            }
+        }
+        @if let Some(user) = &ctx.user {
+            nav.site-nav.no-print aria-label="Main" {
+                div.container {
+                    ul {
+                        @for (label, href, permission) in NAV {
+                            @if allows(user.role, permission) {
+                                li {
+                                    @if is_current(&ctx.path, href) {
+                                        a href=(href) aria-current="page" { (label) }
+                                    } @else {
+                                        a href=(href) { (label) }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn is_current(path: &str, href: &str) -> bool {
+    if href == "/" {
+        path == "/"
+    } else {
+        path == href || path.starts_with(&format!("{href}/"))
+    }
+}

@@ -1,0 +1,14 @@
+//! Page layout, shared components, middleware and the route table.
+
+pub mod assets;
+pub mod error_pages;
+pub mod extract;
+pub mod forms;
+pub mod headers;
+pub mod home;
+pub mod layout;
+pub mod pagination;
+pub mod routes;
+pub mod time_fmt;
+
+pub use extract::Ctx;
