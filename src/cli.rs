@@ -10,7 +10,10 @@ use crate::{
 use sea_orm::{DatabaseConnection, TransactionTrait};
 use std::{net::SocketAddr, sync::Arc};
 
-pub async fn serve(args: ServeArgs) -> anyhow::Result<()> {
+pub async fn serve(mut args: ServeArgs) -> anyhow::Result<()> {
+    if args.settings.public_url.is_empty() {
+        args.settings.public_url = format!("http://{}", args.bind);
+    }
     let db = crate::db::connect(&args.db.database_url).await?;
     crate::db::migrate(&db).await?;
     let clock: Arc<dyn Clock> = Arc::new(SystemClock);

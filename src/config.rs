@@ -64,10 +64,10 @@ pub struct ServeArgs {
 /// Settings the running application needs (also built directly by tests).
 #[derive(Args, Debug, Clone)]
 pub struct Settings {
-    /// The address staff use to reach Harbour, e.g. https://harbour.example.org. When it
-    /// starts with https, cookies are Secure and HSTS is sent. Also the trusted origin for
-    /// cross-site request checks behind a proxy that rewrites Host.
-    #[arg(long, env = "HARBOUR_PUBLIC_URL", default_value = "http://127.0.0.1:8080")]
+    /// The address staff use to reach Harbour, e.g. https://harbour.example.org (default:
+    /// http:// and the bind address). When it starts with https, cookies are Secure and HSTS
+    /// is sent. Also the trusted origin for cross-site request checks behind a proxy.
+    #[arg(long, env = "HARBOUR_PUBLIC_URL", default_value = "")]
     pub public_url: String,
     /// Organisation name shown in the page header.
     #[arg(long, env = "HARBOUR_ORG_NAME", default_value = "Your housing association")]

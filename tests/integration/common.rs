@@ -1,0 +1,323 @@
+//! The test harness: `TestApp` (server + database + clock) and `Client` (cookies, form
+//! tokens, browser-like headers).
+
+#![allow(dead_code)]
+
+use harbour::{
+    auth::{password, users},
+    clock::{Clock, ManualClock},
+    config::Settings,
+    state::AppState,
+};
+use entity::Role;
+use reqwest::{StatusCode, cookie::{CookieStore, Jar}, header::HeaderMap};
+use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, Statement};
+use std::{net::SocketAddr, sync::Arc};
+use time::macros::datetime;
+
+/// The password every test user gets unless a test says otherwise.
+pub const PASSWORD: &str = "correct horse battery staple";
+
+/// A test database that removes itself when dropped.
+pub struct TestDb {
+    pub url: String,
+    cleanup: Cleanup,
+}
+
+enum Cleanup {
+    SqliteFile(std::path::PathBuf),
+    Postgres { admin_url: String, name: String },
+}
+
+impl TestDb {
+    pub async fn new() -> Self {
+        let suffix = harbour::auth::tokens::random_token()[..16].to_owned();
+        match std::env::var("HARBOUR_TEST_DATABASE_URL").ok().filter(|u| !u.is_empty()) {
+            Some(admin_url) => {
+                let name = format!("harbour_test_{suffix}");
+                let admin = sea_orm::Database::connect(&admin_url).await.expect("connect to HARBOUR_TEST_DATABASE_URL");
+                admin
+                    .execute_raw(Statement::from_string(DbBackend::Postgres, format!("CREATE DATABASE {name}")))
+                    .await
+                    .expect("create test database");
+                admin.close().await.ok();
+                let mut url = url::Url::parse(&admin_url).expect("HARBOUR_TEST_DATABASE_URL is a URL");
+                url.set_path(&name);
+                TestDb { url: url.to_string(), cleanup: Cleanup::Postgres { admin_url, name } }
+            }
+            None => {
+                let path = std::env::temp_dir().join(format!("harbour-test-{suffix}.db"));
+                TestDb { url: format!("sqlite://{}?mode=rwc", path.display()), cleanup: Cleanup::SqliteFile(path) }
+            }
+        }
+    }
+
+    pub fn is_postgres(&self) -> bool {
+        matches!(self.cleanup, Cleanup::Postgres { .. })
+    }
+}
+
+impl Drop for TestDb {
+    fn drop(&mut self) {
+        match &self.cleanup {
+            Cleanup::SqliteFile(path) => {
+                for ext in ["", "-wal", "-shm"] {
+                    let _ = std::fs::remove_file(format!("{}{ext}", path.display()));
+                }
+            }
+            Cleanup::Postgres { admin_url, name } => {
+                let (admin_url, name) = (admin_url.clone(), name.clone());
+                // Drop runs inside the test's runtime: use a thread with its own.
+                let _ = std::thread::spawn(move || {
+                    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+                    rt.block_on(async {
+                        if let Ok(admin) = sea_orm::Database::connect(&admin_url).await {
+                            let _ = admin
+                                .execute_raw(Statement::from_string(DbBackend::Postgres, format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")))
+                                .await;
+                        }
+                    });
+                })
+                .join();
+            }
+        }
+    }
+}
+
+pub struct TestApp {
+    pub base: String,
+    pub addr: SocketAddr,
+    pub clock: Arc<ManualClock>,
+    pub db: DatabaseConnection,
+    pub settings: Settings,
+    // Last, so the database is dropped after the connection above is no longer used.
+    pub test_db: TestDb,
+}
+
+impl TestApp {
+    pub async fn spawn() -> Self {
+        Self::spawn_with(|_| {}).await
+    }
+
+    /// Spawns with settings adjusted by `adjust` (e.g. a lower rate limit).
+    pub async fn spawn_with(adjust: impl FnOnce(&mut Settings)) -> Self {
+        let test_db = TestDb::new().await;
+        let db = harbour::db::connect(&test_db.url).await.expect("connect");
+        harbour::db::migrate(&db).await.expect("migrate");
+        let clock = Arc::new(ManualClock::new(datetime!(2026-11-23 09:00 UTC)));
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let mut settings = Settings { public_url: format!("http://{addr}"), ..Settings::default() };
+        adjust(&mut settings);
+        let state = AppState::new(db.clone(), clock.clone(), settings.clone());
+        let app = harbour::app(state);
+        tokio::spawn(async move {
+            axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>()).await.unwrap();
+        });
+        TestApp { base: format!("http://{addr}"), addr, clock, db, settings, test_db }
+    }
+
+    pub fn client(&self) -> Client {
+        Client::new(&self.base)
+    }
+
+    pub fn now(&self) -> time::OffsetDateTime {
+        self.clock.now()
+    }
+
+    pub fn advance_minutes(&self, minutes: i64) {
+        self.clock.advance(time::Duration::minutes(minutes));
+    }
+
+    /// Creates an active user straight in the database; returns its id.
+    pub async fn create_user(&self, username: &str, role: Role) -> i32 {
+        self.create_user_with_password(username, role, PASSWORD).await
+    }
+
+    pub async fn create_user_with_password(&self, username: &str, role: Role, pw: &str) -> i32 {
+        let hash = password::hash(pw.to_owned()).await.unwrap();
+        users::create(
+            &self.db,
+            self.now(),
+            users::NewUser {
+                username: username.into(),
+                display_name: format!("{username} Test"),
+                email: None,
+                role,
+                password_hash: hash,
+                area_ids: vec![],
+                must_change_password: false,
+            },
+        )
+        .await
+        .unwrap()
+        .id
+    }
+
+    /// A client signed in as a new user of `role` named after the role.
+    pub async fn signed_in(&self, role: Role) -> Client {
+        let name = format!("{}-{}", harbour::auth::policy::role_code(role), &harbour::auth::tokens::random_token()[..6]);
+        self.create_user(&name, role).await;
+        let mut c = self.client();
+        let res = c.login(&name, PASSWORD).await;
+        assert_eq!(res.status, StatusCode::SEE_OTHER, "sign-in as {name} failed: {}", res.body);
+        // As a browser would: follow the redirect, picking up the rotated form token.
+        c.get("/").await;
+        c
+    }
+
+    /// Runs a query returning one integer (counts in assertions).
+    pub async fn count(&self, sql: &str) -> i64 {
+        let row = self
+            .db
+            .query_one_raw(Statement::from_string(self.db.get_database_backend(), sql.to_owned()))
+            .await
+            .unwrap()
+            .unwrap();
+        row.try_get_by_index::<i64>(0).unwrap()
+    }
+
+    pub async fn exec(&self, sql: &str) {
+        self.db
+            .execute_raw(Statement::from_string(self.db.get_database_backend(), sql.to_owned()))
+            .await
+            .unwrap();
+    }
+}
+
+/// What came back, read once.
+#[derive(Debug)]
+pub struct Res {
+    pub status: StatusCode,
+    pub headers: HeaderMap,
+    pub body: String,
+}
+
+impl Res {
+    pub fn location(&self) -> Option<&str> {
+        self.headers.get("location").and_then(|v| v.to_str().ok())
+    }
+
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name).and_then(|v| v.to_str().ok())
+    }
+
+    /// The value of the first `<input name=NAME value=...>` in the page.
+    pub fn input_value(&self, name: &str) -> Option<String> {
+        let marker = format!("name=\"{name}\"");
+        let at = self.body.find(&marker)?;
+        let start = self.body[..at].rfind('<')?;
+        let end = at + self.body[at..].find('>')?;
+        let tag = &self.body[start..end];
+        let v = tag.split("value=\"").nth(1)?;
+        Some(html_unescape(&v[..v.find('"')?]))
+    }
+}
+
+pub fn html_unescape(s: &str) -> String {
+    s.replace("&quot;", "\"").replace("&lt;", "<").replace("&gt;", ">").replace("&#39;", "'").replace("&amp;", "&")
+}
+
+/// A browser: keeps cookies, follows no redirects (tests look at them), sends the
+/// Sec-Fetch-Site and Origin headers a real browser sends, and carries the page's form token.
+pub struct Client {
+    pub base: String,
+    pub jar: Arc<Jar>,
+    http: reqwest::Client,
+    csrf: Option<String>,
+}
+
+impl Client {
+    pub fn new(base: &str) -> Self {
+        let jar = Arc::new(Jar::default());
+        let http = reqwest::Client::builder()
+            .cookie_provider(jar.clone())
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap();
+        Client { base: base.to_owned(), jar, http, csrf: None }
+    }
+
+    async fn read(res: reqwest::Response) -> Res {
+        Res { status: res.status(), headers: res.headers().clone(), body: res.text().await.unwrap_or_default() }
+    }
+
+    pub async fn get(&mut self, path: &str) -> Res {
+        let res = Self::read(self.http.get(format!("{}{path}", self.base)).header("sec-fetch-site", "same-origin").send().await.unwrap()).await;
+        if let Some(t) = res.input_value("csrf_token") {
+            self.csrf = Some(t);
+        }
+        res
+    }
+
+    /// Posts a form as the page would, with the session's form token (fetched from the
+    /// home or sign-in page if no page was loaded yet).
+    pub async fn post(&mut self, path: &str, fields: &[(&str, &str)]) -> Res {
+        if self.csrf.is_none() {
+            self.get("/login").await;
+        }
+        let token = self.csrf.clone().unwrap_or_default();
+        let mut form: Vec<(&str, &str)> = vec![("csrf_token", token.as_str())];
+        form.extend_from_slice(fields);
+        self.post_raw(path, &form, &[("sec-fetch-site", "same-origin"), ("origin", &self.base.clone())]).await
+    }
+
+    /// Posts exactly these fields with exactly these extra headers (for forgery tests).
+    pub async fn post_raw(&mut self, path: &str, fields: &[(&str, &str)], headers: &[(&str, &str)]) -> Res {
+        let body = url::form_urlencoded::Serializer::new(String::new()).extend_pairs(fields).finish();
+        let mut req = self
+            .http
+            .post(format!("{}{path}", self.base))
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(body);
+        for (k, v) in headers {
+            req = req.header(*k, *v);
+        }
+        let res = Self::read(req.send().await.unwrap()).await;
+        if let Some(t) = res.input_value("csrf_token") {
+            self.csrf = Some(t);
+        }
+        res
+    }
+
+    pub async fn login(&mut self, username: &str, password: &str) -> Res {
+        self.get("/login").await;
+        self.post("/login", &[("username", username), ("password", password)]).await
+    }
+
+    /// The current session cookie's value, if any.
+    pub fn session_cookie(&self) -> Option<String> {
+        let url = self.base.parse().unwrap();
+        let header = self.jar.cookies(&url)?;
+        header
+            .to_str()
+            .ok()?
+            .split("; ")
+            .find_map(|c| c.strip_prefix("harbour_session=").map(str::to_owned))
+    }
+
+    /// A new client holding a copy of this one's session cookie (a stolen cookie).
+    pub fn clone_session(&self) -> Client {
+        let other = Client::new(&self.base);
+        if let Some(v) = self.session_cookie() {
+            other.jar.add_cookie_str(&format!("harbour_session={v}; Path=/"), &self.base.parse().unwrap());
+        }
+        other
+    }
+}
+
+/// Runs `harbour` (the real binary) with these arguments and standard input.
+pub fn run_cli(args: &[&str], database_url: &str, stdin: &str) -> std::process::Output {
+    use std::io::Write;
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_harbour"))
+        .args(args)
+        .env("DATABASE_URL", database_url)
+        .env("HARBOUR_LOG", "error")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("run harbour");
+    child.stdin.take().unwrap().write_all(stdin.as_bytes()).unwrap();
+    child.wait_with_output().unwrap()
+}

@@ -1,0 +1,15 @@
+//! Integration tests: the real Router, served on a loopback port, on a fresh database per
+//! test (a temporary SQLite file, or a fresh PostgreSQL database when
+//! HARBOUR_TEST_DATABASE_URL is set), driven over HTTP as a browser would.
+
+mod common;
+
+mod access;
+mod admin;
+mod audit;
+mod browser;
+mod cli;
+mod login;
+mod security;
+mod session_store;
+mod setup;
