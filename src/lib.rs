@@ -57,16 +57,20 @@ pub fn app(state: AppState) -> Router {
     }
     let request_id = HeaderName::from_static("x-request-id");
 
-    Router::new()
-        .merge(web::routes::router())
-        .route("/healthz", axum::routing::get(healthz))
-        .route("/assets/{file}", axum::routing::get(web::assets::stylesheet))
+    let pages = web::routes::router()
         .fallback(|| async { error::AppError::NotFound })
         // Innermost first: these run closest to the handlers.
         .layer(middleware::from_fn(auth::csrf::check))
         .layer(middleware::from_fn_with_state(state.clone(), web::error_pages::render))
         .layer(middleware::from_fn_with_state(state.clone(), auth::current_user::load))
-        .layer(sessions)
+        .layer(sessions);
+
+    // Health and assets need no session: the health check must answer 503, not fail in
+    // the session layer, when the database is down.
+    Router::new()
+        .merge(pages)
+        .route("/healthz", axum::routing::get(healthz))
+        .route("/assets/{file}", axum::routing::get(web::assets::stylesheet))
         .layer(
             ServiceBuilder::new()
                 .layer(SetRequestIdLayer::new(request_id.clone(), MakeRequestUuid))

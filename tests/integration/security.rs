@@ -1,1 +1,167 @@
-// Tests: security
+//! Web-layer defences: security headers, cross-site request forgery, malformed requests,
+//! error pages that leak nothing, health check.
+
+use crate::common::{PASSWORD, TestApp};
+use entity::Role;
+use reqwest::StatusCode;
+
+#[tokio::test]
+async fn every_page_carries_the_security_headers() {
+    let app = TestApp::spawn().await;
+    let mut c = app.signed_in(Role::Manager).await;
+    for path in ["/login", "/", "/audit", "/no-such-page"] {
+        let res = c.get(path).await;
+        let csp = res.header("content-security-policy").unwrap_or_default();
+        assert!(csp.contains("default-src 'none'"), "{path}: {csp}");
+        assert!(csp.contains("frame-ancestors 'none'"), "{path}");
+        assert!(!csp.contains("script-src"), "{path}: no script source is allowed at all");
+        assert!(!csp.contains("unsafe-inline"), "{path}");
+        assert_eq!(res.header("x-content-type-options"), Some("nosniff"), "{path}");
+        assert_eq!(res.header("referrer-policy"), Some("no-referrer"), "{path}");
+        assert_eq!(res.header("cache-control"), Some("no-store"), "{path}");
+        assert!(res.header("x-request-id").is_some_and(|v| !v.is_empty()), "{path}");
+        assert_eq!(res.header("strict-transport-security"), None, "no HSTS over plain http");
+        assert!(!res.body.contains("<script"), "{path}: pages need no script");
+    }
+    let c = c.get("/").await;
+    let css = c.body.split("href=\"/assets/").nth(1).unwrap();
+    let css = format!("/assets/{}", &css[..css.find('"').unwrap()]);
+    let res = app.client().get(&css).await;
+    assert_eq!(res.status, StatusCode::OK);
+    assert!(res.header("cache-control").unwrap().contains("immutable"), "fingerprinted assets are cached");
+    assert_eq!(app.client().get("/assets/harbour-000000000000.css").await.status, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn https_deployments_send_hsts_and_secure_cookies() {
+    let app = TestApp::spawn_with(|s| s.public_url = "https://harbour.example.org".into()).await;
+    let res = reqwest::Client::new().get(format!("{}/login", app.base)).send().await.unwrap();
+    assert!(res.headers()["strict-transport-security"].to_str().unwrap().contains("max-age=31536000"));
+    let cookie = res.headers()["set-cookie"].to_str().unwrap().to_owned();
+    assert!(cookie.contains("Secure"), "{cookie}");
+    assert!(cookie.contains("HttpOnly"), "{cookie}");
+    assert!(cookie.contains("SameSite=Lax"), "{cookie}");
+}
+
+#[tokio::test]
+async fn session_cookies_are_http_only_and_same_site() {
+    let app = TestApp::spawn().await;
+    let res = reqwest::Client::new().get(format!("{}/login", app.base)).send().await.unwrap();
+    let cookie = res.headers()["set-cookie"].to_str().unwrap().to_owned();
+    assert!(cookie.starts_with("harbour_session="));
+    assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"), "{cookie}");
+    assert!(!cookie.contains("Secure"), "plain http cannot carry Secure cookies");
+}
+
+#[tokio::test]
+async fn a_forged_cross_site_post_is_refused_even_with_a_valid_session() {
+    let app = TestApp::spawn().await;
+    let mut admin = app.signed_in(Role::Admin).await;
+    let page = admin.get("/admin/areas").await;
+    let token = page.input_value("csrf_token").unwrap();
+
+    // The attacker's page makes the victim's browser post; the browser says where from.
+    let res = admin
+        .post_raw(
+            "/admin/areas",
+            &[("csrf_token", &token), ("name", "Forged")],
+            &[("sec-fetch-site", "cross-site"), ("origin", "https://evil.example")],
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::FORBIDDEN);
+    // An older browser that sends only Origin is refused as well.
+    let res = admin.post_raw("/admin/areas", &[("csrf_token", &token), ("name", "Forged")], &[("origin", "https://evil.example")]).await;
+    assert_eq!(res.status, StatusCode::FORBIDDEN);
+    assert_eq!(app.count("SELECT COUNT(*) FROM areas").await, 0);
+
+    // Same-site, same token: accepted (the forgery above failed for the right reason).
+    let res = admin.post("/admin/areas", &[("name", "Genuine")]).await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER);
+    assert_eq!(app.count("SELECT COUNT(*) FROM areas").await, 1);
+}
+
+#[tokio::test]
+async fn a_post_without_the_form_token_is_refused() {
+    let app = TestApp::spawn().await;
+    let mut admin = app.signed_in(Role::Admin).await;
+    let same_site = [("sec-fetch-site", "same-origin")];
+    let res = admin.post_raw("/admin/areas", &[("name", "No token")], &same_site).await;
+    assert_eq!(res.status, StatusCode::FORBIDDEN);
+    assert!(res.body.contains("This form has expired"));
+    let res = admin.post_raw("/admin/areas", &[("csrf_token", "guess"), ("name", "Bad token")], &same_site).await;
+    assert_eq!(res.status, StatusCode::FORBIDDEN);
+    assert_eq!(app.count("SELECT COUNT(*) FROM areas").await, 0);
+
+    // Sign-in is protected too (login CSRF).
+    app.create_user("amina", Role::Manager).await;
+    let mut c = app.client();
+    let res = c.post_raw("/login", &[("username", "amina"), ("password", PASSWORD)], &same_site).await;
+    assert_eq!(res.status, StatusCode::FORBIDDEN);
+}
+
+#[tokio::test]
+async fn malformed_requests_get_4xx_pages_never_500() {
+    let app = TestApp::spawn().await;
+    let mut admin = app.signed_in(Role::Admin).await;
+
+    let res = admin.get("/admin/users/not-a-number").await;
+    assert_eq!(res.status, StatusCode::BAD_REQUEST);
+    assert!(res.body.contains("<h1"), "rendered as a page");
+
+    let res = admin.get("/admin/users/99999999999999999999").await;
+    assert_eq!(res.status, StatusCode::BAD_REQUEST);
+
+    let res = admin.get("/definitely/not/here").await;
+    assert_eq!(res.status, StatusCode::NOT_FOUND);
+    assert!(res.body.contains("Page not found"));
+
+    // Wrong method on a real path.
+    let res = admin.post("/healthz", &[]).await;
+    assert_eq!(res.status, StatusCode::METHOD_NOT_ALLOWED);
+
+    // Not a form.
+    let token = admin.get("/admin/areas").await.input_value("csrf_token").unwrap();
+    let res = reqwest::Client::new()
+        .post(format!("{}/admin/areas", app.base))
+        .header("content-type", "application/json")
+        .header("cookie", format!("harbour_session={}", admin.session_cookie().unwrap()))
+        .body(format!("{{\"csrf_token\":\"{token}\"}}"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::UNSUPPORTED_MEDIA_TYPE);
+
+    // Too large.
+    let big = "x".repeat(300 * 1024);
+    let res = admin.post("/admin/areas", &[("name", &big)]).await;
+    assert_eq!(res.status, StatusCode::PAYLOAD_TOO_LARGE);
+
+    // Invalid UTF-8 and junk in a form body.
+    let res = admin.post_raw("/admin/areas", &[("csrf_token", &token), ("name", "ok")], &[("sec-fetch-site", "same-origin")]).await;
+    assert!(res.status.is_redirection(), "sanity: a good post works ({})", res.status);
+    let res = reqwest::Client::new()
+        .post(format!("{}/admin/areas", app.base))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .header("cookie", format!("harbour_session={}", admin.session_cookie().unwrap()))
+        .body(format!("csrf_token={token}&name=%FF%FE&name=twice"))
+        .send()
+        .await
+        .unwrap();
+    assert!(res.status().is_client_error() || res.status().is_redirection(), "got {}", res.status());
+}
+
+#[tokio::test]
+async fn health_check_answers_when_the_database_does() {
+    let app = TestApp::spawn().await;
+    let res = app.client().get("/healthz").await;
+    assert_eq!(res.status, StatusCode::OK);
+    assert_eq!(res.body, "ok");
+}
+
+#[tokio::test]
+async fn health_check_says_503_when_the_database_is_gone() {
+    let app = TestApp::spawn().await;
+    app.db.clone().close().await.unwrap();
+    let res = app.client().get("/healthz").await;
+    assert_eq!(res.status, StatusCode::SERVICE_UNAVAILABLE);
+}
