@@ -28,9 +28,12 @@ pub async fn serve(mut args: ServeArgs) -> anyhow::Result<()> {
     let listener = tokio::net::TcpListener::bind(args.bind).await?;
     tracing::info!(address = %args.bind, "Harbour is listening");
     println!("Harbour is listening on http://{}", args.bind);
-    axum::serve(listener, crate::app(state).into_make_service_with_connect_info::<SocketAddr>())
-        .with_graceful_shutdown(shutdown_signal())
-        .await?;
+    axum::serve(
+        listener,
+        crate::app(state).into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown_signal())
+    .await?;
     Ok(())
 }
 
@@ -60,7 +63,10 @@ pub async fn migrate(database_url: &str) -> anyhow::Result<()> {
 /// standard input by `main`). Errors are sentences for the operator.
 pub async fn create_user(args: &CreateUserArgs, password_text: &str) -> anyhow::Result<String> {
     let role = policy::parse_role(&args.role).ok_or_else(|| {
-        anyhow::anyhow!("unknown role {:?}: use tenancy-officer, harassment-officer, manager or admin", args.role)
+        anyhow::anyhow!(
+            "unknown role {:?}: use tenancy-officer, harassment-officer, manager or admin",
+            args.role
+        )
     })?;
     users::check_username(&args.username).map_err(anyhow::Error::msg)?;
     let display_name = args.display_name.clone().unwrap_or_else(|| args.username.clone());
@@ -98,7 +104,10 @@ pub async fn create_user(args: &CreateUserArgs, password_text: &str) -> anyhow::
     .await
     .map_err(|e| match e {
         users::CreateUserError::DuplicateUsername => {
-            anyhow::anyhow!("a user named {:?} already exists (usernames ignore case)", args.username.trim())
+            anyhow::anyhow!(
+                "a user named {:?} already exists (usernames ignore case)",
+                args.username.trim()
+            )
         }
         users::CreateUserError::Db(e) => e.into(),
     })?;
@@ -107,11 +116,23 @@ pub async fn create_user(args: &CreateUserArgs, password_text: &str) -> anyhow::
         now,
         &Actor::named("cli"),
         &Origin::default(),
-        Event::new("user.created", format!("Created {} ({}) from the command line", user.username, policy::role_code(role))).on("user", user.id),
+        Event::new(
+            "user.created",
+            format!(
+                "Created {} ({}) from the command line",
+                user.username,
+                policy::role_code(role)
+            ),
+        )
+        .on("user", user.id),
     )
     .await?;
     txn.commit().await?;
-    messages.push(format!("Created {} {:?}.", policy::role_label(role).to_lowercase(), user.username));
+    messages.push(format!(
+        "Created {} {:?}.",
+        policy::role_label(role).to_lowercase(),
+        user.username
+    ));
     Ok(messages.join("\n"))
 }
 

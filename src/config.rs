@@ -42,11 +42,7 @@ pub enum AuditCommand {
 #[derive(Args, Debug, Clone)]
 pub struct DbArgs {
     /// Database URL: sqlite://FILE?mode=rwc (embedded) or postgres://USER@HOST/DB.
-    #[arg(
-        long,
-        env = "DATABASE_URL",
-        default_value = "sqlite://harbour.db?mode=rwc"
-    )]
+    #[arg(long, env = "DATABASE_URL", default_value = "sqlite://harbour.db?mode=rwc")]
     pub database_url: String,
 }
 

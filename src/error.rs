@@ -39,7 +39,9 @@ impl From<sea_orm::DbErr> for AppError {
     }
 }
 
-impl<E: std::fmt::Display + std::fmt::Debug + std::error::Error> From<sea_orm::TransactionError<E>> for AppError {
+impl<E: std::fmt::Display + std::fmt::Debug + std::error::Error> From<sea_orm::TransactionError<E>>
+    for AppError
+{
     fn from(e: sea_orm::TransactionError<E>) -> Self {
         AppError::internal(e)
     }
@@ -116,10 +118,7 @@ pub fn page_for(status: StatusCode) -> ErrorPage {
             "The form could not be read",
             "Nothing was saved. Go back, reload the page and try again.",
         ),
-        429 => (
-            "Too many attempts",
-            "Wait a few minutes and try again.",
-        ),
+        429 => ("Too many attempts", "Wait a few minutes and try again."),
         _ if status.is_server_error() => (
             "Sorry, there is a problem with the service",
             "Nothing you were doing has been lost unless this page says so. Try again later; if it keeps happening, give your administrator the reference below.",

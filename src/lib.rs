@@ -61,8 +61,14 @@ pub fn app(state: AppState) -> Router {
         .fallback(|| async { error::AppError::NotFound })
         // Innermost first: these run closest to the handlers.
         .layer(middleware::from_fn(auth::csrf::check))
-        .layer(middleware::from_fn_with_state(state.clone(), web::error_pages::render))
-        .layer(middleware::from_fn_with_state(state.clone(), auth::current_user::load))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            web::error_pages::render,
+        ))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            auth::current_user::load,
+        ))
         .layer(sessions);
 
     // Health and assets need no session: the health check must answer 503, not fail in

@@ -31,7 +31,9 @@ async fn main() -> ExitCode {
                 Err(e) => Err(e),
             }
         }
-        Some(Command::Audit { command: AuditCommand::Verify(args) }) => {
+        Some(Command::Audit {
+            command: AuditCommand::Verify(args),
+        }) => {
             match async {
                 let db = harbour::db::connect(&args.database_url).await?;
                 harbour::cli::audit_verify(&db).await

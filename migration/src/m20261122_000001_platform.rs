@@ -149,9 +149,7 @@ impl MigrationTrait for Migration {
             "users",
             "areas",
         ] {
-            manager
-                .drop_table(Table::drop().table(table).to_owned())
-                .await?;
+            manager.drop_table(Table::drop().table(table).to_owned()).await?;
         }
         Ok(())
     }

@@ -22,9 +22,8 @@ use axum::{
 use entity::{areas, user_areas};
 use maud::{Markup, html};
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait,
-    IntoActiveModel, QueryFilter, QueryOrder, QuerySelect, SqlErr,
-    TransactionTrait,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, IntoActiveModel,
+    QueryFilter, QueryOrder, QuerySelect, SqlErr, TransactionTrait,
 };
 use serde::Deserialize;
 use std::collections::HashMap;
@@ -56,15 +55,27 @@ fn check_name(name: &str) -> Result<String, &'static str> {
 }
 
 /// The area with this name (ignoring case), created if missing. (id, created?)
-pub async fn find_or_create<C: ConnectionTrait>(db: &C, name: &str, now: time::OffsetDateTime) -> Result<(i32, bool), anyhow::Error> {
+pub async fn find_or_create<C: ConnectionTrait>(
+    db: &C,
+    name: &str,
+    now: time::OffsetDateTime,
+) -> Result<(i32, bool), anyhow::Error> {
     let name = check_name(name).map_err(anyhow::Error::msg)?;
-    if let Some(a) = areas::Entity::find().filter(areas::Column::NameKey.eq(name.to_lowercase())).one(db).await? {
+    if let Some(a) = areas::Entity::find()
+        .filter(areas::Column::NameKey.eq(name.to_lowercase()))
+        .one(db)
+        .await?
+    {
         return Ok((a.id, false));
     }
     Ok((insert(db, &name, now).await?.id, true))
 }
 
-async fn insert<C: ConnectionTrait>(db: &C, name: &str, now: time::OffsetDateTime) -> Result<areas::Model, DbErr> {
+async fn insert<C: ConnectionTrait>(
+    db: &C,
+    name: &str,
+    now: time::OffsetDateTime,
+) -> Result<areas::Model, DbErr> {
     areas::Entity::insert(areas::ActiveModel {
         name: Set(name.to_owned()),
         name_key: Set(name.to_lowercase()),
@@ -166,7 +177,14 @@ async fn create(
         let txn = state.db.begin().await?;
         match insert(&txn, &name, now).await {
             Ok(area) => {
-                audit::record(&txn, now, &Actor::user(me.id, &me.username), &origin, Event::new("area.created", format!("Created area {}", area.name)).on("area", area.id)).await?;
+                audit::record(
+                    &txn,
+                    now,
+                    &Actor::user(me.id, &me.username),
+                    &origin,
+                    Event::new("area.created", format!("Created area {}", area.name)).on("area", area.id),
+                )
+                .await?;
                 txn.commit().await?;
                 set_flash(&ctx.session, format!("Area {} added.", area.name)).await?;
                 return Ok(Redirect::to("/admin/areas").into_response());
@@ -177,11 +195,18 @@ async fn create(
             Err(e) => return Err(e.into()),
         }
     }
-    Ok((StatusCode::UNPROCESSABLE_ENTITY, list_page(&state, &ctx, &f.name, &errors).await?).into_response())
+    Ok((
+        StatusCode::UNPROCESSABLE_ENTITY,
+        list_page(&state, &ctx, &f.name, &errors).await?,
+    )
+        .into_response())
 }
 
 async fn find(state: &AppState, id: i32) -> AppResult<areas::Model> {
-    areas::Entity::find_by_id(id).one(&state.db).await?.ok_or(AppError::NotFound)
+    areas::Entity::find_by_id(id)
+        .one(&state.db)
+        .await?
+        .ok_or(AppError::NotFound)
 }
 
 async fn edit(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i32>) -> AppResult<Markup> {
@@ -243,7 +268,14 @@ async fn rename(
             row.name_key = Set(name.to_lowercase());
             match row.update(&txn).await {
                 Ok(_) => {
-                    audit::record(&txn, now, &Actor::user(me.id, &me.username), &origin, Event::new("area.renamed", format!("Renamed area {old} to {name}")).on("area", id)).await?;
+                    audit::record(
+                        &txn,
+                        now,
+                        &Actor::user(me.id, &me.username),
+                        &origin,
+                        Event::new("area.renamed", format!("Renamed area {old} to {name}")).on("area", id),
+                    )
+                    .await?;
                     txn.commit().await?;
                     set_flash(&ctx.session, format!("Area renamed to {name}.")).await?;
                     return Ok(Redirect::to("/admin/areas").into_response());
@@ -255,7 +287,11 @@ async fn rename(
             }
         }
     }
-    Ok((StatusCode::UNPROCESSABLE_ENTITY, edit_page(&ctx, &area, &f.name, &errors)).into_response())
+    Ok((
+        StatusCode::UNPROCESSABLE_ENTITY,
+        edit_page(&ctx, &area, &f.name, &errors),
+    )
+        .into_response())
 }
 
 async fn retire(state: State<AppState>, ctx: Ctx, origin: Origin, id: Path<i32>) -> AppResult<Response> {
@@ -282,8 +318,19 @@ async fn set_retired(
         let mut row = area.into_active_model();
         row.retired = Set(retired);
         row.update(&txn).await?;
-        let (action, verb) = if retired { ("area.retired", "Retired") } else { ("area.reinstated", "Reinstated") };
-        audit::record(&txn, now, &Actor::user(me.id, &me.username), &origin, Event::new(action, format!("{verb} area {name}")).on("area", id)).await?;
+        let (action, verb) = if retired {
+            ("area.retired", "Retired")
+        } else {
+            ("area.reinstated", "Reinstated")
+        };
+        audit::record(
+            &txn,
+            now,
+            &Actor::user(me.id, &me.username),
+            &origin,
+            Event::new(action, format!("{verb} area {name}")).on("area", id),
+        )
+        .await?;
         txn.commit().await?;
         set_flash(&ctx.session, format!("{verb} area {name}.")).await?;
     }

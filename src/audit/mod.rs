@@ -10,8 +10,8 @@ pub use routes::routes;
 
 use entity::audit_events;
 use sea_orm::{
-    ConnectionTrait, DatabaseTransaction, DbBackend, DbErr, EntityTrait, QueryOrder, QuerySelect,
-    Set, Statement,
+    ConnectionTrait, DatabaseTransaction, DbBackend, DbErr, EntityTrait, QueryOrder, QuerySelect, Set,
+    Statement,
 };
 
 /// Arbitrary constant naming the "audit chain" advisory lock on PostgreSQL: appends are

@@ -187,6 +187,10 @@ async fn browse(State(state): State<AppState>, ctx: Ctx, Query(f): Query<Filters
             }
         },
     );
-    let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
     Ok((status, page).into_response())
 }

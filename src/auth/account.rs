@@ -50,7 +50,10 @@ async fn submit(
     axum::Form(f): axum::Form<PasswordForm>,
 ) -> AppResult<Response> {
     let me = ctx.user()?.clone();
-    let user = users::Entity::find_by_id(me.id).one(&state.db).await?.ok_or(AppError::NotFound)?;
+    let user = users::Entity::find_by_id(me.id)
+        .one(&state.db)
+        .await?
+        .ok_or(AppError::NotFound)?;
     let mut errors = FormErrors::default();
     if f.current_password.is_empty() {
         errors.add("current_password", "Enter your current password");
@@ -60,7 +63,10 @@ async fn submit(
     if let Err(e) = password::check_policy(&f.new_password, &user.username) {
         errors.add("new_password", e);
     } else if f.new_password == f.current_password {
-        errors.add("new_password", "Choose a password different from your current one");
+        errors.add(
+            "new_password",
+            "Choose a password different from your current one",
+        );
     } else if f.new_password != f.confirm_password {
         errors.add("confirm_password", "The passwords do not match");
     }
@@ -78,10 +84,21 @@ async fn submit(
     row.version = Set(version + 1);
     row.update(&txn).await?;
     session_store::end_sessions_of(&txn, me.id, ctx.session.id().as_ref()).await?;
-    audit::record(&txn, now, &Actor::user(me.id, &me.username), &origin, Event::new("password.changed", "Changed own password").on("user", me.id)).await?;
+    audit::record(
+        &txn,
+        now,
+        &Actor::user(me.id, &me.username),
+        &origin,
+        Event::new("password.changed", "Changed own password").on("user", me.id),
+    )
+    .await?;
     txn.commit().await?;
     ctx.session.cycle_id().await?;
-    set_flash(&ctx.session, "Your password has been changed. You have been signed out everywhere else.").await?;
+    set_flash(
+        &ctx.session,
+        "Your password has been changed. You have been signed out everywhere else.",
+    )
+    .await?;
     Ok(Redirect::to("/").into_response())
 }
 

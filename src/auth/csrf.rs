@@ -2,7 +2,10 @@
 //! Origin / Sec-Fetch-Site check): every state-changing request must carry the session's
 //! form token in a `csrf_token` field.
 
-use crate::{auth::tokens, error::{AppError, ErrorPage}};
+use crate::{
+    auth::tokens,
+    error::{AppError, ErrorPage},
+};
 use axum::{
     body::Body,
     extract::Request,

@@ -3,12 +3,12 @@
 //! session store, which does not return an idle session at all.)
 
 use crate::{auth::session_store::USER_ID_KEY, error::AppError, state::AppState};
-use entity::{Role, users};
 use axum::{
     extract::{Request, State},
     middleware::Next,
     response::{IntoResponse, Response},
 };
+use entity::{Role, users};
 use sea_orm::EntityTrait;
 use tower_sessions::Session;
 

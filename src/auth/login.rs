@@ -81,8 +81,19 @@ async fn submit(
     }
     let now = state.now();
     let bucket = format!("login:{}", origin.client_addr.as_deref().unwrap_or("unknown"));
-    if !throttle::hit(&state.db, &bucket, now, LOGIN_WINDOW, state.settings.login_rate_limit).await? {
-        errors.add("username", "Too many sign-in attempts from this device. Wait 15 minutes and try again");
+    if !throttle::hit(
+        &state.db,
+        &bucket,
+        now,
+        LOGIN_WINDOW,
+        state.settings.login_rate_limit,
+    )
+    .await?
+    {
+        errors.add(
+            "username",
+            "Too many sign-in attempts from this device. Wait 15 minutes and try again",
+        );
         return Ok(refused(&ctx, &f, &errors, StatusCode::TOO_MANY_REQUESTS));
     }
 
@@ -99,7 +110,14 @@ async fn submit(
         Some(u) if u.active => u,
         _ => {
             let txn = state.db.begin().await?;
-            audit::record(&txn, now, &attempted, &origin, Event::new("login.failed", "Unknown or deactivated username")).await?;
+            audit::record(
+                &txn,
+                now,
+                &attempted,
+                &origin,
+                Event::new("login.failed", "Unknown or deactivated username"),
+            )
+            .await?;
             txn.commit().await?;
             errors.add("username", FAILED_MESSAGE);
             return Ok(refused(&ctx, &f, &errors, StatusCode::UNAUTHORIZED));
@@ -109,7 +127,14 @@ async fn submit(
 
     if user.locked_until.is_some_and(|t| t > now) {
         let txn = state.db.begin().await?;
-        audit::record(&txn, now, &actor, &origin, Event::new("login.failed", "Account locked").on("user", user.id)).await?;
+        audit::record(
+            &txn,
+            now,
+            &actor,
+            &origin,
+            Event::new("login.failed", "Account locked").on("user", user.id),
+        )
+        .await?;
         txn.commit().await?;
         errors.add("username", FAILED_MESSAGE);
         return Ok(refused(&ctx, &f, &errors, StatusCode::UNAUTHORIZED));
@@ -125,12 +150,30 @@ async fn submit(
             row.locked_until = Set(Some(now + LOCKOUT));
         }
         row.update(&txn).await?;
-        audit::record(&txn, now, &actor, &origin, Event::new("login.failed", "Wrong password").on("user", user.id)).await?;
+        audit::record(
+            &txn,
+            now,
+            &actor,
+            &origin,
+            Event::new("login.failed", "Wrong password").on("user", user.id),
+        )
+        .await?;
         if lock {
             audit::record(
-                &txn, now, &actor, &origin,
-                Event::new("account.locked", format!("Locked for {} minutes after {MAX_FAILED_LOGINS} failed sign-ins", LOCKOUT.whole_minutes())).on("user", user.id),
-            ).await?;
+                &txn,
+                now,
+                &actor,
+                &origin,
+                Event::new(
+                    "account.locked",
+                    format!(
+                        "Locked for {} minutes after {MAX_FAILED_LOGINS} failed sign-ins",
+                        LOCKOUT.whole_minutes()
+                    ),
+                )
+                .on("user", user.id),
+            )
+            .await?;
         }
         txn.commit().await?;
         errors.add("username", FAILED_MESSAGE);
@@ -142,7 +185,14 @@ async fn submit(
     row.locked_until = Set(None);
     row.last_login_at = Set(Some(now));
     row.update(&txn).await?;
-    audit::record(&txn, now, &actor, &origin, Event::new("login.succeeded", "Signed in").on("user", user.id)).await?;
+    audit::record(
+        &txn,
+        now,
+        &actor,
+        &origin,
+        Event::new("login.succeeded", "Signed in").on("user", user.id),
+    )
+    .await?;
     txn.commit().await?;
 
     // A new session id at the privilege change defeats session fixation.
@@ -162,7 +212,14 @@ async fn submit(
 async fn logout(State(state): State<AppState>, ctx: Ctx, origin: Origin) -> AppResult<Response> {
     let user = ctx.user()?;
     let txn = state.db.begin().await?;
-    audit::record(&txn, state.now(), &Actor::user(user.id, &user.username), &origin, Event::new("logout", "Signed out").on("user", user.id)).await?;
+    audit::record(
+        &txn,
+        state.now(),
+        &Actor::user(user.id, &user.username),
+        &origin,
+        Event::new("logout", "Signed out").on("user", user.id),
+    )
+    .await?;
     txn.commit().await?;
     // Deletes the row server-side: the old cookie is worthless from here on.
     ctx.session.flush().await?;
@@ -210,7 +267,16 @@ mod tests {
     #[test]
     fn next_must_be_a_local_path() {
         assert_eq!(safe_next("/admin/users?page=2"), Some("/admin/users?page=2"));
-        for bad in ["", "admin", "//evil.example", "/\\evil.example", "https://evil.example", "/ok\\x", "/a\nb", "/login"] {
+        for bad in [
+            "",
+            "admin",
+            "//evil.example",
+            "/\\evil.example",
+            "https://evil.example",
+            "/ok\\x",
+            "/a\nb",
+            "/login",
+        ] {
             assert_eq!(safe_next(bad), None, "{bad:?}");
         }
     }

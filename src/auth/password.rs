@@ -28,11 +28,7 @@ pub async fn hash(password: String) -> Result<String, crate::error::AppError> {
 pub async fn verify(password: String, stored: String) -> Result<bool, crate::error::AppError> {
     Ok(tokio::task::spawn_blocking(move || {
         PasswordHash::new(&stored)
-            .map(|h| {
-                Argon2::default()
-                    .verify_password(password.as_bytes(), &h)
-                    .is_ok()
-            })
+            .map(|h| Argon2::default().verify_password(password.as_bytes(), &h).is_ok())
             .unwrap_or(false)
     })
     .await?)
@@ -104,7 +100,11 @@ mod tests {
     async fn hashes_are_argon2id_and_verify() {
         let h = hash("a long enough passphrase".into()).await.unwrap();
         assert!(h.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"));
-        assert!(verify("a long enough passphrase".into(), h.clone()).await.unwrap());
+        assert!(
+            verify("a long enough passphrase".into(), h.clone())
+                .await
+                .unwrap()
+        );
         assert!(!verify("a wrong passphrase!!".into(), h).await.unwrap());
         assert!(!verify("x".into(), "not a hash".into()).await.unwrap());
     }

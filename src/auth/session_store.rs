@@ -6,8 +6,7 @@
 use crate::{auth::tokens::sha256_hex, clock::Clock};
 use entity::sessions;
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter,
-    sea_query::OnConflict,
+    ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, sea_query::OnConflict,
 };
 use std::{fmt, sync::Arc};
 use time::Duration;
@@ -135,7 +134,10 @@ pub async fn end_sessions_of<C: sea_orm::ConnectionTrait>(
 }
 
 /// Deletes expired sessions; run periodically.
-pub async fn purge_expired(db: &DatabaseConnection, now: time::OffsetDateTime) -> std::result::Result<u64, sea_orm::DbErr> {
+pub async fn purge_expired(
+    db: &DatabaseConnection,
+    now: time::OffsetDateTime,
+) -> std::result::Result<u64, sea_orm::DbErr> {
     Ok(sessions::Entity::delete_many()
         .filter(sessions::Column::ExpiresAt.lte(now))
         .exec(db)

@@ -23,8 +23,8 @@ use axum::{
 use entity::{Role, setup_tokens};
 use maud::{Markup, html};
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait,
-    QueryFilter, TransactionTrait,
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter,
+    TransactionTrait,
 };
 use serde::Deserialize;
 use time::{Duration, OffsetDateTime};
@@ -39,7 +39,10 @@ pub fn routes() -> Vec<Route> {
 }
 
 /// A fresh setup link token if no active administrator exists yet; None otherwise.
-pub async fn issue_token_if_needed(db: &DatabaseConnection, now: OffsetDateTime) -> Result<Option<String>, DbErr> {
+pub async fn issue_token_if_needed(
+    db: &DatabaseConnection,
+    now: OffsetDateTime,
+) -> Result<Option<String>, DbErr> {
     if users::active_admin_exists(db).await? {
         return Ok(None);
     }
@@ -148,11 +151,22 @@ async fn submit(
         now,
         &Actor::user(admin.id, &admin.username),
         &origin,
-        Event::new("setup.admin_created", format!("First administrator {} created through the setup link", admin.username)).on("user", admin.id),
+        Event::new(
+            "setup.admin_created",
+            format!(
+                "First administrator {} created through the setup link",
+                admin.username
+            ),
+        )
+        .on("user", admin.id),
     )
     .await?;
     txn.commit().await?;
-    set_flash(&ctx.session, "Administrator account created. Sign in with your new username and password.").await?;
+    set_flash(
+        &ctx.session,
+        "Administrator account created. Sign in with your new username and password.",
+    )
+    .await?;
     Ok(Redirect::to("/login").into_response())
 }
 

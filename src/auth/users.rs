@@ -3,8 +3,8 @@
 
 use entity::{Role, areas, user_areas, users};
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait,
-    QueryFilter, QueryOrder, QuerySelect, SqlErr,
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait, QueryFilter,
+    QueryOrder, QuerySelect, SqlErr,
 };
 
 pub struct NewUser {
@@ -52,8 +52,14 @@ pub fn check_email(email: &str) -> Result<Option<String>, &'static str> {
     }
     let valid = e.len() <= 254
         && !e.chars().any(char::is_whitespace)
-        && e.split_once('@').is_some_and(|(local, domain)| !local.is_empty() && domain.contains('.') && !domain.starts_with('.') && !domain.ends_with('.'));
-    if valid { Ok(Some(e.to_owned())) } else { Err("Enter an email address in the correct format, like name@example.org") }
+        && e.split_once('@').is_some_and(|(local, domain)| {
+            !local.is_empty() && domain.contains('.') && !domain.starts_with('.') && !domain.ends_with('.')
+        });
+    if valid {
+        Ok(Some(e.to_owned()))
+    } else {
+        Err("Enter an email address in the correct format, like name@example.org")
+    }
 }
 
 pub fn check_display_name(name: &str) -> Result<(), &'static str> {
@@ -102,7 +108,10 @@ pub async fn create<C: ConnectionTrait>(
     Ok(user)
 }
 
-pub async fn find_by_username<C: ConnectionTrait>(db: &C, username: &str) -> Result<Option<users::Model>, DbErr> {
+pub async fn find_by_username<C: ConnectionTrait>(
+    db: &C,
+    username: &str,
+) -> Result<Option<users::Model>, DbErr> {
     users::Entity::find()
         .filter(users::Column::UsernameKey.eq(username_key(username)))
         .one(db)
@@ -137,7 +146,9 @@ pub async fn set_areas<C: ConnectionTrait>(db: &C, user_id: i32, area_ids: &[i32
         user_id: Set(user_id),
         area_id: Set(area_id),
     });
-    user_areas::Entity::insert_many(rows).exec_without_returning(db).await?;
+    user_areas::Entity::insert_many(rows)
+        .exec_without_returning(db)
+        .await?;
     Ok(())
 }
 

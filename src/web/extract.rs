@@ -48,7 +48,14 @@ impl Ctx {
     ) -> Result<Self, AppError> {
         let csrf = csrf::token(&session).await?;
         let flash = session.remove::<String>(FLASH_KEY).await?;
-        Ok(Ctx { user, csrf, flash, path, settings, session })
+        Ok(Ctx {
+            user,
+            csrf,
+            flash,
+            path,
+            settings,
+            session,
+        })
     }
 }
 

@@ -55,12 +55,24 @@ pub struct Input<'a> {
 
 impl<'a> Input<'a> {
     pub fn text(name: &'static str, label: &'a str, value: &'a str) -> Self {
-        Input { name, label, value, kind: "text", hint: None, autocomplete: None, narrow: false }
+        Input {
+            name,
+            label,
+            value,
+            kind: "text",
+            hint: None,
+            autocomplete: None,
+            narrow: false,
+        }
     }
 
     /// Password fields never echo a value back.
     pub fn password(name: &'static str, label: &'a str, autocomplete: &'static str) -> Self {
-        Input { kind: "password", autocomplete: Some(autocomplete), ..Input::text(name, label, "") }
+        Input {
+            kind: "password",
+            autocomplete: Some(autocomplete),
+            ..Input::text(name, label, "")
+        }
     }
 
     pub fn kind(mut self, kind: &'static str) -> Self {
@@ -141,7 +153,13 @@ pub fn select(name: &'static str, label: &str, choices: &[Choice], errors: &Form
 }
 
 /// A group of checkboxes sharing one name (submitted as repeated fields).
-pub fn checkboxes(name: &'static str, legend: &str, hint: Option<&str>, choices: &[Choice], errors: &FormErrors) -> Markup {
+pub fn checkboxes(
+    name: &'static str,
+    legend: &str,
+    hint: Option<&str>,
+    choices: &[Choice],
+    errors: &FormErrors,
+) -> Markup {
     let error = errors.get(name);
     html! {
         div.form-group.form-group--error[error.is_some()] {

@@ -14,9 +14,24 @@ pub fn routes() -> Vec<Route> {
 async fn home(ctx: Ctx) -> AppResult<Markup> {
     let user = ctx.user()?;
     let links: [(&str, &str, &str, Permission); 3] = [
-        ("/admin/users", "Users", "Create accounts, set roles and areas, reset passwords, deactivate leavers.", Permission::ManageUsers),
-        ("/admin/areas", "Areas", "The patches and estates cases and staff belong to.", Permission::ManageAreas),
-        ("/audit", "Audit trail", "Who signed in, viewed, changed or exported what, and when.", Permission::ViewAudit),
+        (
+            "/admin/users",
+            "Users",
+            "Create accounts, set roles and areas, reset passwords, deactivate leavers.",
+            Permission::ManageUsers,
+        ),
+        (
+            "/admin/areas",
+            "Areas",
+            "The patches and estates cases and staff belong to.",
+            Permission::ManageAreas,
+        ),
+        (
+            "/audit",
+            "Audit trail",
+            "Who signed in, viewed, changed or exported what, and when.",
+            Permission::ViewAudit,
+        ),
     ];
     Ok(layout::page(
         &ctx,

@@ -15,7 +15,11 @@ impl Pager {
     pub fn new(page: Option<u64>, total: u64) -> Self {
         let per_page = PER_PAGE;
         let last = total.div_ceil(per_page).max(1);
-        Pager { page: page.unwrap_or(1).clamp(1, last), per_page, total }
+        Pager {
+            page: page.unwrap_or(1).clamp(1, last),
+            per_page,
+            total,
+        }
     }
 
     pub fn offset(&self) -> u64 {
@@ -69,7 +73,10 @@ mod tests {
     #[test]
     fn links_keep_filters() {
         let html = Pager::new(Some(2), 120)
-            .render("/audit", &[("action", "login.failed".into()), ("actor", String::new())])
+            .render(
+                "/audit",
+                &[("action", "login.failed".into()), ("actor", String::new())],
+            )
             .into_string();
         assert!(html.contains(r#"href="/audit?action=login.failed&amp;page=1""#));
         assert!(html.contains(r#"href="/audit?action=login.failed&amp;page=3""#));

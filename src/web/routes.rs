@@ -3,7 +3,10 @@
 //! gets 403. Tests walk [`table`] for every role, so a new route cannot skip the policy.
 
 use crate::{
-    auth::{CurrentUser, policy::{Permission, allows}},
+    auth::{
+        CurrentUser,
+        policy::{Permission, allows},
+    },
     error::AppError,
     state::AppState,
 };
@@ -30,7 +33,12 @@ impl Route {
         H: Handler<T, AppState>,
         T: 'static,
     {
-        Route { method: Method::GET, path, permission, handler: axum::routing::get(handler) }
+        Route {
+            method: Method::GET,
+            path,
+            permission,
+            handler: axum::routing::get(handler),
+        }
     }
 
     pub fn post<H, T>(path: &'static str, permission: Permission, handler: H) -> Self
@@ -38,7 +46,12 @@ impl Route {
         H: Handler<T, AppState>,
         T: 'static,
     {
-        Route { method: Method::POST, path, permission, handler: axum::routing::post(handler) }
+        Route {
+            method: Method::POST,
+            path,
+            permission,
+            handler: axum::routing::post(handler),
+        }
     }
 }
 
@@ -57,7 +70,10 @@ pub fn all() -> Vec<Route> {
 
 /// (method, path pattern, permission) of every route: what the access tests walk.
 pub fn table() -> Vec<(Method, &'static str, Permission)> {
-    all().into_iter().map(|r| (r.method, r.path, r.permission)).collect()
+    all()
+        .into_iter()
+        .map(|r| (r.method, r.path, r.permission))
+        .collect()
 }
 
 pub fn router() -> Router<AppState> {
@@ -65,9 +81,10 @@ pub fn router() -> Router<AppState> {
         let permission = r.permission;
         router.route(
             r.path,
-            r.handler.route_layer(middleware::from_fn(move |req: Request, next: Next| {
-                guard(permission, req, next)
-            })),
+            r.handler
+                .route_layer(middleware::from_fn(move |req: Request, next: Next| {
+                    guard(permission, req, next)
+                })),
         )
     })
 }

@@ -13,13 +13,17 @@ pub fn london(t: OffsetDateTime) -> OffsetDateTime {
 pub fn datetime(t: OffsetDateTime) -> Markup {
     let local = london(t);
     let shown = local
-        .format(format_description!("[day padding:none] [month repr:short] [year], [hour]:[minute]"))
+        .format(format_description!(
+            "[day padding:none] [month repr:short] [year], [hour]:[minute]"
+        ))
         .unwrap_or_default();
     html! { time datetime=(machine(t)) { (shown) } }
 }
 
 fn machine(t: OffsetDateTime) -> String {
-    t.to_offset(time::UtcOffset::UTC).format(&Rfc3339).unwrap_or_default()
+    t.to_offset(time::UtcOffset::UTC)
+        .format(&Rfc3339)
+        .unwrap_or_default()
 }
 
 #[cfg(test)]

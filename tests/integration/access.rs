@@ -15,7 +15,11 @@ fn concrete(path: &str) -> String {
 }
 
 async fn request(c: &mut Client, method: &Method, path: &str) -> crate::common::Res {
-    if *method == Method::GET { c.get(path).await } else { c.post(path, &[]).await }
+    if *method == Method::GET {
+        c.get(path).await
+    } else {
+        c.post(path, &[]).await
+    }
 }
 
 #[tokio::test]
@@ -26,9 +30,17 @@ async fn signed_out_visitors_reach_only_public_routes() {
         let mut c = app.client();
         let res = request(&mut c, &method, &path).await;
         if permission == Permission::Public {
-            assert!(res.status != StatusCode::FORBIDDEN && !is_login_redirect(&res), "{method} {path} should be public: {}", res.status);
+            assert!(
+                res.status != StatusCode::FORBIDDEN && !is_login_redirect(&res),
+                "{method} {path} should be public: {}",
+                res.status
+            );
         } else {
-            assert!(is_login_redirect(&res), "{method} {path} must send a signed-out visitor to sign in, got {}", res.status);
+            assert!(
+                is_login_redirect(&res),
+                "{method} {path} must send a signed-out visitor to sign in, got {}",
+                res.status
+            );
         }
     }
 }
@@ -55,10 +67,23 @@ async fn every_route_obeys_the_policy_for_every_role() {
                     role_code(role),
                     res.status
                 );
-                assert!(!res.status.is_server_error(), "{method} {path} failed for {}: {}", role_code(role), res.status);
+                assert!(
+                    !res.status.is_server_error(),
+                    "{method} {path} failed for {}: {}",
+                    role_code(role),
+                    res.status
+                );
             } else {
-                assert_eq!(res.status, StatusCode::FORBIDDEN, "{} must be refused {method} {path}", role_code(role));
-                assert!(res.body.contains("You do not have permission"), "403 renders the friendly page");
+                assert_eq!(
+                    res.status,
+                    StatusCode::FORBIDDEN,
+                    "{} must be refused {method} {path}",
+                    role_code(role)
+                );
+                assert!(
+                    res.body.contains("You do not have permission"),
+                    "403 renders the friendly page"
+                );
             }
         }
     }
@@ -69,16 +94,28 @@ async fn every_route_obeys_the_policy_for_every_role() {
 #[tokio::test]
 async fn admin_routes_are_refused_to_every_other_role() {
     let app = TestApp::spawn().await;
-    let admin_routes: Vec<_> = table().into_iter().filter(|(_, p, _)| p.starts_with("/admin")).collect();
+    let admin_routes: Vec<_> = table()
+        .into_iter()
+        .filter(|(_, p, _)| p.starts_with("/admin"))
+        .collect();
     assert!(admin_routes.len() >= 10, "the admin routes are in the table");
     for role in [Role::TenancyOfficer, Role::HarassmentOfficer, Role::Manager] {
         let mut c = app.signed_in(role).await;
         for (method, pattern, _) in &admin_routes {
             let res = request(&mut c, method, &concrete(pattern)).await;
-            assert_eq!(res.status, StatusCode::FORBIDDEN, "{} reached {method} {pattern}", role_code(role));
+            assert_eq!(
+                res.status,
+                StatusCode::FORBIDDEN,
+                "{} reached {method} {pattern}",
+                role_code(role)
+            );
         }
         let audit = c.get("/audit").await.status;
-        let expected = if role == Role::Manager { StatusCode::OK } else { StatusCode::FORBIDDEN };
+        let expected = if role == Role::Manager {
+            StatusCode::OK
+        } else {
+            StatusCode::FORBIDDEN
+        };
         assert_eq!(audit, expected, "audit trail for {}", role_code(role));
     }
 }
@@ -100,6 +137,9 @@ async fn navigation_shows_only_what_the_role_may_use() {
 async fn every_route_is_declared_once() {
     let mut seen = std::collections::HashSet::new();
     for (method, path, _) in table() {
-        assert!(seen.insert((method.clone(), path)), "{method} {path} declared twice");
+        assert!(
+            seen.insert((method.clone(), path)),
+            "{method} {path} declared twice"
+        );
     }
 }

@@ -3,14 +3,18 @@
 
 #![allow(dead_code)]
 
+use entity::Role;
 use harbour::{
     auth::{password, users},
     clock::{Clock, ManualClock},
     config::Settings,
     state::AppState,
 };
-use entity::Role;
-use reqwest::{StatusCode, cookie::{CookieStore, Jar}, header::HeaderMap};
+use reqwest::{
+    StatusCode,
+    cookie::{CookieStore, Jar},
+    header::HeaderMap,
+};
 use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, Statement};
 use std::{net::SocketAddr, sync::Arc};
 use time::macros::datetime;
@@ -32,22 +36,36 @@ enum Cleanup {
 impl TestDb {
     pub async fn new() -> Self {
         let suffix = harbour::auth::tokens::random_token()[..16].to_owned();
-        match std::env::var("HARBOUR_TEST_DATABASE_URL").ok().filter(|u| !u.is_empty()) {
+        match std::env::var("HARBOUR_TEST_DATABASE_URL")
+            .ok()
+            .filter(|u| !u.is_empty())
+        {
             Some(admin_url) => {
                 let name = format!("harbour_test_{suffix}");
-                let admin = sea_orm::Database::connect(&admin_url).await.expect("connect to HARBOUR_TEST_DATABASE_URL");
+                let admin = sea_orm::Database::connect(&admin_url)
+                    .await
+                    .expect("connect to HARBOUR_TEST_DATABASE_URL");
                 admin
-                    .execute_raw(Statement::from_string(DbBackend::Postgres, format!("CREATE DATABASE {name}")))
+                    .execute_raw(Statement::from_string(
+                        DbBackend::Postgres,
+                        format!("CREATE DATABASE {name}"),
+                    ))
                     .await
                     .expect("create test database");
                 admin.close().await.ok();
                 let mut url = url::Url::parse(&admin_url).expect("HARBOUR_TEST_DATABASE_URL is a URL");
                 url.set_path(&name);
-                TestDb { url: url.to_string(), cleanup: Cleanup::Postgres { admin_url, name } }
+                TestDb {
+                    url: url.to_string(),
+                    cleanup: Cleanup::Postgres { admin_url, name },
+                }
             }
             None => {
                 let path = std::env::temp_dir().join(format!("harbour-test-{suffix}.db"));
-                TestDb { url: format!("sqlite://{}?mode=rwc", path.display()), cleanup: Cleanup::SqliteFile(path) }
+                TestDb {
+                    url: format!("sqlite://{}?mode=rwc", path.display()),
+                    cleanup: Cleanup::SqliteFile(path),
+                }
             }
         }
     }
@@ -69,11 +87,17 @@ impl Drop for TestDb {
                 let (admin_url, name) = (admin_url.clone(), name.clone());
                 // Drop runs inside the test's runtime: use a thread with its own.
                 let _ = std::thread::spawn(move || {
-                    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+                    let rt = tokio::runtime::Builder::new_current_thread()
+                        .enable_all()
+                        .build()
+                        .unwrap();
                     rt.block_on(async {
                         if let Ok(admin) = sea_orm::Database::connect(&admin_url).await {
                             let _ = admin
-                                .execute_raw(Statement::from_string(DbBackend::Postgres, format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")))
+                                .execute_raw(Statement::from_string(
+                                    DbBackend::Postgres,
+                                    format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"),
+                                ))
                                 .await;
                         }
                     });
@@ -107,14 +131,26 @@ impl TestApp {
         let clock = Arc::new(ManualClock::new(datetime!(2026-11-23 09:00 UTC)));
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
-        let mut settings = Settings { public_url: format!("http://{addr}"), ..Settings::default() };
+        let mut settings = Settings {
+            public_url: format!("http://{addr}"),
+            ..Settings::default()
+        };
         adjust(&mut settings);
         let state = AppState::new(db.clone(), clock.clone(), settings.clone());
         let app = harbour::app(state);
         tokio::spawn(async move {
-            axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>()).await.unwrap();
+            axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
+                .await
+                .unwrap();
         });
-        TestApp { base: format!("http://{addr}"), addr, clock, db, settings, test_db }
+        TestApp {
+            base: format!("http://{addr}"),
+            addr,
+            clock,
+            db,
+            settings,
+            test_db,
+        }
     }
 
     pub fn client(&self) -> Client {
@@ -156,11 +192,20 @@ impl TestApp {
 
     /// A client signed in as a new user of `role` named after the role.
     pub async fn signed_in(&self, role: Role) -> Client {
-        let name = format!("{}-{}", harbour::auth::policy::role_code(role), &harbour::auth::tokens::random_token()[..6]);
+        let name = format!(
+            "{}-{}",
+            harbour::auth::policy::role_code(role),
+            &harbour::auth::tokens::random_token()[..6]
+        );
         self.create_user(&name, role).await;
         let mut c = self.client();
         let res = c.login(&name, PASSWORD).await;
-        assert_eq!(res.status, StatusCode::SEE_OTHER, "sign-in as {name} failed: {}", res.body);
+        assert_eq!(
+            res.status,
+            StatusCode::SEE_OTHER,
+            "sign-in as {name} failed: {}",
+            res.body
+        );
         // As a browser would: follow the redirect, picking up the rotated form token.
         c.get("/").await;
         c
@@ -170,7 +215,10 @@ impl TestApp {
     pub async fn count(&self, sql: &str) -> i64 {
         let row = self
             .db
-            .query_one_raw(Statement::from_string(self.db.get_database_backend(), sql.to_owned()))
+            .query_one_raw(Statement::from_string(
+                self.db.get_database_backend(),
+                sql.to_owned(),
+            ))
             .await
             .unwrap()
             .unwrap();
@@ -179,7 +227,10 @@ impl TestApp {
 
     pub async fn exec(&self, sql: &str) {
         self.db
-            .execute_raw(Statement::from_string(self.db.get_database_backend(), sql.to_owned()))
+            .execute_raw(Statement::from_string(
+                self.db.get_database_backend(),
+                sql.to_owned(),
+            ))
             .await
             .unwrap();
     }
@@ -215,7 +266,11 @@ impl Res {
 }
 
 pub fn html_unescape(s: &str) -> String {
-    s.replace("&quot;", "\"").replace("&lt;", "<").replace("&gt;", ">").replace("&#39;", "'").replace("&amp;", "&")
+    s.replace("&quot;", "\"")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&#39;", "'")
+        .replace("&amp;", "&")
 }
 
 /// A browser: keeps cookies, follows no redirects (tests look at them), sends the
@@ -235,15 +290,32 @@ impl Client {
             .redirect(reqwest::redirect::Policy::none())
             .build()
             .unwrap();
-        Client { base: base.to_owned(), jar, http, csrf: None }
+        Client {
+            base: base.to_owned(),
+            jar,
+            http,
+            csrf: None,
+        }
     }
 
     async fn read(res: reqwest::Response) -> Res {
-        Res { status: res.status(), headers: res.headers().clone(), body: res.text().await.unwrap_or_default() }
+        Res {
+            status: res.status(),
+            headers: res.headers().clone(),
+            body: res.text().await.unwrap_or_default(),
+        }
     }
 
     pub async fn get(&mut self, path: &str) -> Res {
-        let res = Self::read(self.http.get(format!("{}{path}", self.base)).header("sec-fetch-site", "same-origin").send().await.unwrap()).await;
+        let res = Self::read(
+            self.http
+                .get(format!("{}{path}", self.base))
+                .header("sec-fetch-site", "same-origin")
+                .send()
+                .await
+                .unwrap(),
+        )
+        .await;
         if let Some(t) = res.input_value("csrf_token") {
             self.csrf = Some(t);
         }
@@ -259,12 +331,19 @@ impl Client {
         let token = self.csrf.clone().unwrap_or_default();
         let mut form: Vec<(&str, &str)> = vec![("csrf_token", token.as_str())];
         form.extend_from_slice(fields);
-        self.post_raw(path, &form, &[("sec-fetch-site", "same-origin"), ("origin", &self.base.clone())]).await
+        self.post_raw(
+            path,
+            &form,
+            &[("sec-fetch-site", "same-origin"), ("origin", &self.base.clone())],
+        )
+        .await
     }
 
     /// Posts exactly these fields with exactly these extra headers (for forgery tests).
     pub async fn post_raw(&mut self, path: &str, fields: &[(&str, &str)], headers: &[(&str, &str)]) -> Res {
-        let body = url::form_urlencoded::Serializer::new(String::new()).extend_pairs(fields).finish();
+        let body = url::form_urlencoded::Serializer::new(String::new())
+            .extend_pairs(fields)
+            .finish();
         let mut req = self
             .http
             .post(format!("{}{path}", self.base))
@@ -282,7 +361,8 @@ impl Client {
 
     pub async fn login(&mut self, username: &str, password: &str) -> Res {
         self.get("/login").await;
-        self.post("/login", &[("username", username), ("password", password)]).await
+        self.post("/login", &[("username", username), ("password", password)])
+            .await
     }
 
     /// The current session cookie's value, if any.
@@ -300,7 +380,10 @@ impl Client {
     pub fn clone_session(&self) -> Client {
         let other = Client::new(&self.base);
         if let Some(v) = self.session_cookie() {
-            other.jar.add_cookie_str(&format!("harbour_session={v}; Path=/"), &self.base.parse().unwrap());
+            other.jar.add_cookie_str(
+                &format!("harbour_session={v}; Path=/"),
+                &self.base.parse().unwrap(),
+            );
         }
         other
     }

@@ -13,12 +13,27 @@ async fn sign_in_rotates_the_session_and_returns_to_the_page_asked_for() {
 
     let res = c.get("/admin/users?status=all").await;
     assert_eq!(res.status, StatusCode::SEE_OTHER);
-    assert_eq!(res.location(), Some("/login?next=%2Fadmin%2Fusers%3Fstatus%3Dall"));
+    assert_eq!(
+        res.location(),
+        Some("/login?next=%2Fadmin%2Fusers%3Fstatus%3Dall")
+    );
 
     let page = c.get("/login?next=%2Fadmin%2Fusers%3Fstatus%3Dall").await;
-    assert_eq!(page.input_value("next").as_deref(), Some("/admin/users?status=all"));
+    assert_eq!(
+        page.input_value("next").as_deref(),
+        Some("/admin/users?status=all")
+    );
     let before = c.session_cookie().expect("the sign-in form starts a session");
-    let res = c.post("/login", &[("username", "AMINA"), ("password", PASSWORD), ("next", "/admin/users?status=all")]).await;
+    let res = c
+        .post(
+            "/login",
+            &[
+                ("username", "AMINA"),
+                ("password", PASSWORD),
+                ("next", "/admin/users?status=all"),
+            ],
+        )
+        .await;
     assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
     assert_eq!(res.location(), Some("/admin/users?status=all"));
     let after = c.session_cookie().unwrap();
@@ -26,13 +41,20 @@ async fn sign_in_rotates_the_session_and_returns_to_the_page_asked_for() {
 
     // The pre-login session id is dead: it cannot be used to ride the new session.
     let mut fixated = app.client();
-    fixated.jar.add_cookie_str(&format!("harbour_session={before}; Path=/"), &app.base.parse().unwrap());
+    fixated.jar.add_cookie_str(
+        &format!("harbour_session={before}; Path=/"),
+        &app.base.parse().unwrap(),
+    );
     assert_eq!(fixated.get("/").await.status, StatusCode::SEE_OTHER);
 
     let home = c.get("/").await;
     assert_eq!(home.status, StatusCode::OK);
     assert!(home.body.contains("amina Test"));
-    assert_eq!(app.count("SELECT COUNT(*) FROM audit_events WHERE action = 'login.succeeded'").await, 1);
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM audit_events WHERE action = 'login.succeeded'")
+            .await,
+        1
+    );
 }
 
 #[tokio::test]
@@ -42,7 +64,12 @@ async fn open_redirects_are_refused() {
     for next in ["//evil.example/x", "https://evil.example", "/\\evil.example"] {
         let mut c = app.client();
         c.get("/login").await;
-        let res = c.post("/login", &[("username", "amina"), ("password", PASSWORD), ("next", next)]).await;
+        let res = c
+            .post(
+                "/login",
+                &[("username", "amina"), ("password", PASSWORD), ("next", next)],
+            )
+            .await;
         assert_eq!(res.status, StatusCode::SEE_OTHER);
         assert_eq!(res.location(), Some("/"), "next={next}");
     }
@@ -76,13 +103,20 @@ async fn five_failures_lock_the_account_for_fifteen_minutes() {
     app.create_user("amina", Role::HarassmentOfficer).await;
     let mut c = app.client();
     for _ in 0..5 {
-        assert_eq!(c.login("amina", "not the password at all").await.status, StatusCode::UNAUTHORIZED);
+        assert_eq!(
+            c.login("amina", "not the password at all").await.status,
+            StatusCode::UNAUTHORIZED
+        );
     }
     // Locked: even the right password is refused, with the same message.
     let locked = c.login("amina", PASSWORD).await;
     assert_eq!(locked.status, StatusCode::UNAUTHORIZED);
     assert!(locked.body.contains(FAILED_MESSAGE));
-    assert_eq!(app.count("SELECT COUNT(*) FROM audit_events WHERE action = 'account.locked'").await, 1);
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM audit_events WHERE action = 'account.locked'")
+            .await,
+        1
+    );
 
     app.advance_minutes(14);
     assert_eq!(c.login("amina", PASSWORD).await.status, StatusCode::UNAUTHORIZED);
@@ -103,7 +137,11 @@ async fn failures_below_the_limit_are_forgiven_by_a_success() {
     for _ in 0..4 {
         c.login("amina", "not the password at all").await;
     }
-    assert_eq!(c.login("amina", PASSWORD).await.status, StatusCode::SEE_OTHER, "counter was reset by the success");
+    assert_eq!(
+        c.login("amina", PASSWORD).await.status,
+        StatusCode::SEE_OTHER,
+        "counter was reset by the success"
+    );
 }
 
 #[tokio::test]
@@ -112,7 +150,10 @@ async fn one_address_is_rate_limited_across_usernames() {
     app.create_user("amina", Role::Manager).await;
     let mut c = app.client();
     for name in ["a1", "a2", "a3"] {
-        assert_eq!(c.login(name, "whatever password").await.status, StatusCode::UNAUTHORIZED);
+        assert_eq!(
+            c.login(name, "whatever password").await.status,
+            StatusCode::UNAUTHORIZED
+        );
     }
     let res = c.login("amina", PASSWORD).await;
     assert_eq!(res.status, StatusCode::TOO_MANY_REQUESTS);
@@ -139,14 +180,30 @@ async fn sign_out_ends_the_session_on_the_server() {
     let app = TestApp::spawn().await;
     let mut c = app.signed_in(Role::TenancyOfficer).await;
     let mut stolen = c.clone_session();
-    assert_eq!(stolen.get("/").await.status, StatusCode::OK, "a copied cookie works while signed in");
+    assert_eq!(
+        stolen.get("/").await.status,
+        StatusCode::OK,
+        "a copied cookie works while signed in"
+    );
 
     let res = c.post("/logout", &[]).await;
     assert_eq!(res.status, StatusCode::SEE_OTHER);
     assert_eq!(res.location(), Some("/login"));
-    assert_eq!(stolen.get("/").await.status, StatusCode::SEE_OTHER, "the copied cookie is dead after sign-out");
-    assert_eq!(app.count("SELECT COUNT(*) FROM sessions WHERE user_id IS NOT NULL").await, 0);
-    assert_eq!(app.count("SELECT COUNT(*) FROM audit_events WHERE action = 'logout'").await, 1);
+    assert_eq!(
+        stolen.get("/").await.status,
+        StatusCode::SEE_OTHER,
+        "the copied cookie is dead after sign-out"
+    );
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM sessions WHERE user_id IS NOT NULL")
+            .await,
+        0
+    );
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM audit_events WHERE action = 'logout'")
+            .await,
+        1
+    );
 }
 
 #[tokio::test]
@@ -156,7 +213,11 @@ async fn idle_sessions_end_after_thirty_minutes_and_activity_keeps_them_alive() 
     app.advance_minutes(29);
     assert_eq!(c.get("/").await.status, StatusCode::OK);
     app.advance_minutes(29);
-    assert_eq!(c.get("/").await.status, StatusCode::OK, "activity pushed the idle deadline on");
+    assert_eq!(
+        c.get("/").await.status,
+        StatusCode::OK,
+        "activity pushed the idle deadline on"
+    );
     app.advance_minutes(30);
     let res = c.get("/").await;
     assert_eq!(res.status, StatusCode::SEE_OTHER);
@@ -181,14 +242,20 @@ async fn a_deactivated_user_is_signed_out_and_cannot_sign_in() {
     let mut admin = app.signed_in(Role::Admin).await;
     let id = app.create_user("leaver", Role::TenancyOfficer).await;
     let mut leaver = app.client();
-    assert_eq!(leaver.login("leaver", crate::common::PASSWORD).await.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        leaver.login("leaver", crate::common::PASSWORD).await.status,
+        StatusCode::SEE_OTHER
+    );
 
     admin.get(&format!("/admin/users/{id}")).await;
     let res = admin.post(&format!("/admin/users/{id}/deactivate"), &[]).await;
     assert_eq!(res.status, StatusCode::SEE_OTHER);
 
     assert_eq!(leaver.get("/").await.status, StatusCode::SEE_OTHER);
-    assert_eq!(leaver.login("leaver", crate::common::PASSWORD).await.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(
+        leaver.login("leaver", crate::common::PASSWORD).await.status,
+        StatusCode::UNAUTHORIZED
+    );
 }
 
 #[tokio::test]
@@ -199,29 +266,56 @@ async fn a_reset_password_must_be_replaced_at_next_sign_in() {
     let mut amina = app.client();
     amina.login("amina", PASSWORD).await;
 
-    let page = admin.post(&format!("/admin/users/{id}/reset-password"), &[]).await;
+    let page = admin
+        .post(&format!("/admin/users/{id}/reset-password"), &[])
+        .await;
     assert_eq!(page.status, StatusCode::OK);
     let temporary = temporary_password(&page.body);
-    assert_eq!(amina.get("/").await.status, StatusCode::SEE_OTHER, "reset ends the user's sessions");
-    assert_eq!(amina.login("amina", PASSWORD).await.status, StatusCode::UNAUTHORIZED, "old password is gone");
+    assert_eq!(
+        amina.get("/").await.status,
+        StatusCode::SEE_OTHER,
+        "reset ends the user's sessions"
+    );
+    assert_eq!(
+        amina.login("amina", PASSWORD).await.status,
+        StatusCode::UNAUTHORIZED,
+        "old password is gone"
+    );
 
     let res = amina.login("amina", &temporary).await;
     assert_eq!(res.location(), Some("/account/password"));
     let res = amina.get("/").await;
-    assert_eq!(res.location(), Some("/account/password"), "nothing else until the password is changed");
+    assert_eq!(
+        res.location(),
+        Some("/account/password"),
+        "nothing else until the password is changed"
+    );
     let form = amina.get("/account/password").await;
     assert!(form.body.contains("Your password was reset by an administrator"));
 
     let res = amina
-        .post("/account/password", &[("current_password", &temporary), ("new_password", "a brand new passphrase"), ("confirm_password", "a brand new passphrase")])
+        .post(
+            "/account/password",
+            &[
+                ("current_password", &temporary),
+                ("new_password", "a brand new passphrase"),
+                ("confirm_password", "a brand new passphrase"),
+            ],
+        )
         .await;
     assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
     assert_eq!(amina.get("/").await.status, StatusCode::OK);
-    assert_eq!(app.client().login("amina", "a brand new passphrase").await.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        app.client().login("amina", "a brand new passphrase").await.status,
+        StatusCode::SEE_OTHER
+    );
 }
 
 pub fn temporary_password(body: &str) -> String {
-    let start = body.find("id=\"temporary-password\">").expect("temporary password shown") + "id=\"temporary-password\">".len();
+    let start = body
+        .find("id=\"temporary-password\">")
+        .expect("temporary password shown")
+        + "id=\"temporary-password\">".len();
     body[start..start + body[start..].find('<').unwrap()].to_owned()
 }
 
@@ -236,31 +330,74 @@ async fn changing_your_password_checks_it_and_ends_other_sessions() {
     desk.get("/account/password").await;
 
     let res = desk
-        .post("/account/password", &[("current_password", "wrong one entirely"), ("new_password", "short"), ("confirm_password", "short")])
+        .post(
+            "/account/password",
+            &[
+                ("current_password", "wrong one entirely"),
+                ("new_password", "short"),
+                ("confirm_password", "short"),
+            ],
+        )
         .await;
     assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(res.body.contains("Your current password is not right"));
     assert!(res.body.contains("at least 12 characters"));
 
     let res = desk
-        .post("/account/password", &[("current_password", PASSWORD), ("new_password", "amina"), ("confirm_password", "amina")])
+        .post(
+            "/account/password",
+            &[
+                ("current_password", PASSWORD),
+                ("new_password", "amina"),
+                ("confirm_password", "amina"),
+            ],
+        )
         .await;
     assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
 
     let res = desk
-        .post("/account/password", &[("current_password", PASSWORD), ("new_password", "password1234"), ("confirm_password", "password1234")])
+        .post(
+            "/account/password",
+            &[
+                ("current_password", PASSWORD),
+                ("new_password", "password1234"),
+                ("confirm_password", "password1234"),
+            ],
+        )
         .await;
     assert!(res.body.contains("too commonly used"));
 
     let res = desk
-        .post("/account/password", &[("current_password", PASSWORD), ("new_password", "harbour lights at dusk"), ("confirm_password", "harbour lights at dawn")])
+        .post(
+            "/account/password",
+            &[
+                ("current_password", PASSWORD),
+                ("new_password", "harbour lights at dusk"),
+                ("confirm_password", "harbour lights at dawn"),
+            ],
+        )
         .await;
     assert!(res.body.contains("The passwords do not match"));
 
     let res = desk
-        .post("/account/password", &[("current_password", PASSWORD), ("new_password", "harbour lights at dusk"), ("confirm_password", "harbour lights at dusk")])
+        .post(
+            "/account/password",
+            &[
+                ("current_password", PASSWORD),
+                ("new_password", "harbour lights at dusk"),
+                ("confirm_password", "harbour lights at dusk"),
+            ],
+        )
         .await;
     assert_eq!(res.status, StatusCode::SEE_OTHER);
-    assert_eq!(desk.get("/").await.status, StatusCode::OK, "this session continues");
-    assert_eq!(phone.get("/").await.status, StatusCode::SEE_OTHER, "other sessions end");
+    assert_eq!(
+        desk.get("/").await.status,
+        StatusCode::OK,
+        "this session continues"
+    );
+    assert_eq!(
+        phone.get("/").await.status,
+        StatusCode::SEE_OTHER,
+        "other sessions end"
+    );
 }

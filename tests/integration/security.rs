@@ -14,13 +14,23 @@ async fn every_page_carries_the_security_headers() {
         let csp = res.header("content-security-policy").unwrap_or_default();
         assert!(csp.contains("default-src 'none'"), "{path}: {csp}");
         assert!(csp.contains("frame-ancestors 'none'"), "{path}");
-        assert!(!csp.contains("script-src"), "{path}: no script source is allowed at all");
+        assert!(
+            !csp.contains("script-src"),
+            "{path}: no script source is allowed at all"
+        );
         assert!(!csp.contains("unsafe-inline"), "{path}");
         assert_eq!(res.header("x-content-type-options"), Some("nosniff"), "{path}");
         assert_eq!(res.header("referrer-policy"), Some("no-referrer"), "{path}");
         assert_eq!(res.header("cache-control"), Some("no-store"), "{path}");
-        assert!(res.header("x-request-id").is_some_and(|v| !v.is_empty()), "{path}");
-        assert_eq!(res.header("strict-transport-security"), None, "no HSTS over plain http");
+        assert!(
+            res.header("x-request-id").is_some_and(|v| !v.is_empty()),
+            "{path}"
+        );
+        assert_eq!(
+            res.header("strict-transport-security"),
+            None,
+            "no HSTS over plain http"
+        );
         assert!(!res.body.contains("<script"), "{path}: pages need no script");
     }
     let c = c.get("/").await;
@@ -28,15 +38,30 @@ async fn every_page_carries_the_security_headers() {
     let css = format!("/assets/{}", &css[..css.find('"').unwrap()]);
     let res = app.client().get(&css).await;
     assert_eq!(res.status, StatusCode::OK);
-    assert!(res.header("cache-control").unwrap().contains("immutable"), "fingerprinted assets are cached");
-    assert_eq!(app.client().get("/assets/harbour-000000000000.css").await.status, StatusCode::NOT_FOUND);
+    assert!(
+        res.header("cache-control").unwrap().contains("immutable"),
+        "fingerprinted assets are cached"
+    );
+    assert_eq!(
+        app.client().get("/assets/harbour-000000000000.css").await.status,
+        StatusCode::NOT_FOUND
+    );
 }
 
 #[tokio::test]
 async fn https_deployments_send_hsts_and_secure_cookies() {
     let app = TestApp::spawn_with(|s| s.public_url = "https://harbour.example.org".into()).await;
-    let res = reqwest::Client::new().get(format!("{}/login", app.base)).send().await.unwrap();
-    assert!(res.headers()["strict-transport-security"].to_str().unwrap().contains("max-age=31536000"));
+    let res = reqwest::Client::new()
+        .get(format!("{}/login", app.base))
+        .send()
+        .await
+        .unwrap();
+    assert!(
+        res.headers()["strict-transport-security"]
+            .to_str()
+            .unwrap()
+            .contains("max-age=31536000")
+    );
     let cookie = res.headers()["set-cookie"].to_str().unwrap().to_owned();
     assert!(cookie.contains("Secure"), "{cookie}");
     assert!(cookie.contains("HttpOnly"), "{cookie}");
@@ -46,11 +71,21 @@ async fn https_deployments_send_hsts_and_secure_cookies() {
 #[tokio::test]
 async fn session_cookies_are_http_only_and_same_site() {
     let app = TestApp::spawn().await;
-    let res = reqwest::Client::new().get(format!("{}/login", app.base)).send().await.unwrap();
+    let res = reqwest::Client::new()
+        .get(format!("{}/login", app.base))
+        .send()
+        .await
+        .unwrap();
     let cookie = res.headers()["set-cookie"].to_str().unwrap().to_owned();
     assert!(cookie.starts_with("harbour_session="));
-    assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"), "{cookie}");
-    assert!(!cookie.contains("Secure"), "plain http cannot carry Secure cookies");
+    assert!(
+        cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"),
+        "{cookie}"
+    );
+    assert!(
+        !cookie.contains("Secure"),
+        "plain http cannot carry Secure cookies"
+    );
 }
 
 #[tokio::test]
@@ -65,12 +100,21 @@ async fn a_forged_cross_site_post_is_refused_even_with_a_valid_session() {
         .post_raw(
             "/admin/areas",
             &[("csrf_token", &token), ("name", "Forged")],
-            &[("sec-fetch-site", "cross-site"), ("origin", "https://evil.example")],
+            &[
+                ("sec-fetch-site", "cross-site"),
+                ("origin", "https://evil.example"),
+            ],
         )
         .await;
     assert_eq!(res.status, StatusCode::FORBIDDEN);
     // An older browser that sends only Origin is refused as well.
-    let res = admin.post_raw("/admin/areas", &[("csrf_token", &token), ("name", "Forged")], &[("origin", "https://evil.example")]).await;
+    let res = admin
+        .post_raw(
+            "/admin/areas",
+            &[("csrf_token", &token), ("name", "Forged")],
+            &[("origin", "https://evil.example")],
+        )
+        .await;
     assert_eq!(res.status, StatusCode::FORBIDDEN);
     assert_eq!(app.count("SELECT COUNT(*) FROM areas").await, 0);
 
@@ -85,17 +129,31 @@ async fn a_post_without_the_form_token_is_refused() {
     let app = TestApp::spawn().await;
     let mut admin = app.signed_in(Role::Admin).await;
     let same_site = [("sec-fetch-site", "same-origin")];
-    let res = admin.post_raw("/admin/areas", &[("name", "No token")], &same_site).await;
+    let res = admin
+        .post_raw("/admin/areas", &[("name", "No token")], &same_site)
+        .await;
     assert_eq!(res.status, StatusCode::FORBIDDEN);
     assert!(res.body.contains("This form has expired"));
-    let res = admin.post_raw("/admin/areas", &[("csrf_token", "guess"), ("name", "Bad token")], &same_site).await;
+    let res = admin
+        .post_raw(
+            "/admin/areas",
+            &[("csrf_token", "guess"), ("name", "Bad token")],
+            &same_site,
+        )
+        .await;
     assert_eq!(res.status, StatusCode::FORBIDDEN);
     assert_eq!(app.count("SELECT COUNT(*) FROM areas").await, 0);
 
     // Sign-in is protected too (login CSRF).
     app.create_user("amina", Role::Manager).await;
     let mut c = app.client();
-    let res = c.post_raw("/login", &[("username", "amina"), ("password", PASSWORD)], &same_site).await;
+    let res = c
+        .post_raw(
+            "/login",
+            &[("username", "amina"), ("password", PASSWORD)],
+            &same_site,
+        )
+        .await;
     assert_eq!(res.status, StatusCode::FORBIDDEN);
 }
 
@@ -124,7 +182,10 @@ async fn malformed_requests_get_4xx_pages_never_500() {
     let res = reqwest::Client::new()
         .post(format!("{}/admin/areas", app.base))
         .header("content-type", "application/json")
-        .header("cookie", format!("harbour_session={}", admin.session_cookie().unwrap()))
+        .header(
+            "cookie",
+            format!("harbour_session={}", admin.session_cookie().unwrap()),
+        )
         .body(format!("{{\"csrf_token\":\"{token}\"}}"))
         .send()
         .await
@@ -137,17 +198,34 @@ async fn malformed_requests_get_4xx_pages_never_500() {
     assert_eq!(res.status, StatusCode::PAYLOAD_TOO_LARGE);
 
     // Invalid UTF-8 and junk in a form body.
-    let res = admin.post_raw("/admin/areas", &[("csrf_token", &token), ("name", "ok")], &[("sec-fetch-site", "same-origin")]).await;
-    assert!(res.status.is_redirection(), "sanity: a good post works ({})", res.status);
+    let res = admin
+        .post_raw(
+            "/admin/areas",
+            &[("csrf_token", &token), ("name", "ok")],
+            &[("sec-fetch-site", "same-origin")],
+        )
+        .await;
+    assert!(
+        res.status.is_redirection(),
+        "sanity: a good post works ({})",
+        res.status
+    );
     let res = reqwest::Client::new()
         .post(format!("{}/admin/areas", app.base))
         .header("content-type", "application/x-www-form-urlencoded")
-        .header("cookie", format!("harbour_session={}", admin.session_cookie().unwrap()))
+        .header(
+            "cookie",
+            format!("harbour_session={}", admin.session_cookie().unwrap()),
+        )
         .body(format!("csrf_token={token}&name=%FF%FE&name=twice"))
         .send()
         .await
         .unwrap();
-    assert!(res.status().is_client_error() || res.status().is_redirection(), "got {}", res.status());
+    assert!(
+        res.status().is_client_error() || res.status().is_redirection(),
+        "got {}",
+        res.status()
+    );
 }
 
 #[tokio::test]

@@ -17,21 +17,37 @@ const GOOD: [(&str, &str); 5] = [
 #[tokio::test]
 async fn the_setup_link_creates_the_first_administrator_once() {
     let app = TestApp::spawn().await;
-    let token = issue_token_if_needed(&app.db, app.now()).await.unwrap().expect("no admin yet, so a link");
+    let token = issue_token_if_needed(&app.db, app.now())
+        .await
+        .unwrap()
+        .expect("no admin yet, so a link");
     let path = format!("/setup/{token}");
     let mut c = app.client();
     assert_eq!(c.get(&path).await.status, StatusCode::OK);
 
     // Bad input: re-rendered with what was typed, nothing created.
     let res = c
-        .post(&path, &[("username", "first admin"), ("display_name", "Farah Admin"), ("email", "farah@"), ("password", "short"), ("confirm_password", "short")])
+        .post(
+            &path,
+            &[
+                ("username", "first admin"),
+                ("display_name", "Farah Admin"),
+                ("email", "farah@"),
+                ("password", "short"),
+                ("confirm_password", "short"),
+            ],
+        )
         .await;
     assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(res.body.contains("There is a problem"));
     assert_eq!(res.input_value("display_name").as_deref(), Some("Farah Admin"));
     assert_eq!(res.input_value("username").as_deref(), Some("first admin"));
     assert_eq!(res.input_value("email").as_deref(), Some("farah@"));
-    assert_eq!(res.input_value("password").as_deref(), Some(""), "passwords are never echoed");
+    assert_eq!(
+        res.input_value("password").as_deref(),
+        Some(""),
+        "passwords are never echoed"
+    );
     assert_eq!(app.count("SELECT COUNT(*) FROM users").await, 0);
 
     let res = c.post(&path, &GOOD).await;
@@ -42,7 +58,17 @@ async fn the_setup_link_creates_the_first_administrator_once() {
 
     // Single use, and no new link once an administrator exists.
     assert_eq!(c.get(&path).await.status, StatusCode::NOT_FOUND);
-    let again = c.post(&path, &[("username", "second"), ("display_name", "X"), ("password", "another long passphrase"), ("confirm_password", "another long passphrase")]).await;
+    let again = c
+        .post(
+            &path,
+            &[
+                ("username", "second"),
+                ("display_name", "X"),
+                ("password", "another long passphrase"),
+                ("confirm_password", "another long passphrase"),
+            ],
+        )
+        .await;
     assert_eq!(again.status, StatusCode::NOT_FOUND);
     assert_eq!(app.count("SELECT COUNT(*) FROM users").await, 1);
     assert!(issue_token_if_needed(&app.db, app.now()).await.unwrap().is_none());
@@ -51,7 +77,11 @@ async fn the_setup_link_creates_the_first_administrator_once() {
     assert_eq!(res.status, StatusCode::SEE_OTHER);
     c.get("/").await;
     assert_eq!(c.get("/admin/users").await.status, StatusCode::OK);
-    assert_eq!(app.count("SELECT COUNT(*) FROM audit_events WHERE action = 'setup.admin_created'").await, 1);
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM audit_events WHERE action = 'setup.admin_created'")
+            .await,
+        1
+    );
 }
 
 #[tokio::test]
@@ -83,6 +113,10 @@ async fn no_setup_link_while_an_administrator_exists_but_one_when_all_are_deacti
     let app = TestApp::spawn().await;
     let id = app.create_user("only.admin", Role::Admin).await;
     assert!(issue_token_if_needed(&app.db, app.now()).await.unwrap().is_none());
-    app.exec(&format!("UPDATE users SET active = false WHERE id = {id}")).await;
-    assert!(issue_token_if_needed(&app.db, app.now()).await.unwrap().is_some(), "a locked-out landlord can recover");
+    app.exec(&format!("UPDATE users SET active = false WHERE id = {id}"))
+        .await;
+    assert!(
+        issue_token_if_needed(&app.db, app.now()).await.unwrap().is_some(),
+        "a locked-out landlord can recover"
+    );
 }

@@ -18,7 +18,7 @@ use maud::{Markup, html};
 use sea_orm::{ActiveModelTrait, ActiveValue::Set, IntoActiveModel, TransactionTrait};
 
 /// The actions block shown under the edit form.
-pub fn panel(ctx: &Ctx, u: &users::Model) -> Markup {
+pub fn panel(ctx: &Ctx, u: &users::Model, now: time::OffsetDateTime) -> Markup {
     let button = |path: &str, label: &str, class: &str| {
         html! {
             form.inline method="post" action={ "/admin/users/" (u.id) "/" (path) } {
@@ -32,7 +32,7 @@ pub fn panel(ctx: &Ctx, u: &users::Model) -> Markup {
         dl.summary-list {
             div.summary-list__row {
                 dt.summary-list__key { "Status" }
-                dd.summary-list__value { (super::list::status_tag(u, time::OffsetDateTime::now_utc())) }
+                dd.summary-list__value { (super::list::status_tag(u, now)) }
             }
             div.summary-list__row {
                 dt.summary-list__key { "Last sign-in" }
@@ -57,7 +57,12 @@ pub fn panel(ctx: &Ctx, u: &users::Model) -> Markup {
     }
 }
 
-pub async fn deactivate(State(state): State<AppState>, ctx: Ctx, origin: Origin, Path(id): Path<i32>) -> AppResult<Response> {
+pub async fn deactivate(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    origin: Origin,
+    Path(id): Path<i32>,
+) -> AppResult<Response> {
     let me = ctx.user()?.clone();
     let user = find(&state, id).await?;
     if user.id == me.id {
@@ -65,7 +70,11 @@ pub async fn deactivate(State(state): State<AppState>, ctx: Ctx, origin: Origin,
         return Ok(Redirect::to(&format!("/admin/users/{id}")).into_response());
     }
     if is_last_active_admin(&state.db, &user).await? {
-        set_flash(&ctx.session, "This is the only active administrator and cannot be deactivated.").await?;
+        set_flash(
+            &ctx.session,
+            "This is the only active administrator and cannot be deactivated.",
+        )
+        .await?;
         return Ok(Redirect::to(&format!("/admin/users/{id}")).into_response());
     }
     let now = state.now();
@@ -78,13 +87,33 @@ pub async fn deactivate(State(state): State<AppState>, ctx: Ctx, origin: Origin,
     row.version = Set(version + 1);
     row.update(&txn).await?;
     end_sessions_of(&txn, id, None).await?;
-    audit::record(&txn, now, &Actor::user(me.id, &me.username), &origin, Event::new("user.deactivated", format!("Deactivated {name}; their sessions ended")).on("user", id)).await?;
+    audit::record(
+        &txn,
+        now,
+        &Actor::user(me.id, &me.username),
+        &origin,
+        Event::new(
+            "user.deactivated",
+            format!("Deactivated {name}; their sessions ended"),
+        )
+        .on("user", id),
+    )
+    .await?;
     txn.commit().await?;
-    set_flash(&ctx.session, format!("{name} is deactivated and has been signed out.")).await?;
+    set_flash(
+        &ctx.session,
+        format!("{name} is deactivated and has been signed out."),
+    )
+    .await?;
     Ok(Redirect::to(&format!("/admin/users/{id}")).into_response())
 }
 
-pub async fn reactivate(State(state): State<AppState>, ctx: Ctx, origin: Origin, Path(id): Path<i32>) -> AppResult<Response> {
+pub async fn reactivate(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    origin: Origin,
+    Path(id): Path<i32>,
+) -> AppResult<Response> {
     let me = ctx.user()?.clone();
     let user = find(&state, id).await?;
     let now = state.now();
@@ -96,13 +125,25 @@ pub async fn reactivate(State(state): State<AppState>, ctx: Ctx, origin: Origin,
     row.updated_at = Set(now);
     row.version = Set(version + 1);
     row.update(&txn).await?;
-    audit::record(&txn, now, &Actor::user(me.id, &me.username), &origin, Event::new("user.reactivated", format!("Reactivated {name}")).on("user", id)).await?;
+    audit::record(
+        &txn,
+        now,
+        &Actor::user(me.id, &me.username),
+        &origin,
+        Event::new("user.reactivated", format!("Reactivated {name}")).on("user", id),
+    )
+    .await?;
     txn.commit().await?;
     set_flash(&ctx.session, format!("{name} is active again.")).await?;
     Ok(Redirect::to(&format!("/admin/users/{id}")).into_response())
 }
 
-pub async fn reset_password(State(state): State<AppState>, ctx: Ctx, origin: Origin, Path(id): Path<i32>) -> AppResult<Response> {
+pub async fn reset_password(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    origin: Origin,
+    Path(id): Path<i32>,
+) -> AppResult<Response> {
     let me = ctx.user()?.clone();
     let user = find(&state, id).await?;
     let temporary = super::edit::temporary_password();
@@ -119,12 +160,31 @@ pub async fn reset_password(State(state): State<AppState>, ctx: Ctx, origin: Ori
     row.version = Set(version + 1);
     let user = row.update(&txn).await?;
     end_sessions_of(&txn, id, None).await?;
-    audit::record(&txn, now, &Actor::user(me.id, &me.username), &origin, Event::new("user.password_reset", format!("Reset the password of {}; they must choose a new one", user.username)).on("user", id)).await?;
+    audit::record(
+        &txn,
+        now,
+        &Actor::user(me.id, &me.username),
+        &origin,
+        Event::new(
+            "user.password_reset",
+            format!(
+                "Reset the password of {}; they must choose a new one",
+                user.username
+            ),
+        )
+        .on("user", id),
+    )
+    .await?;
     txn.commit().await?;
     Ok(super::edit::temporary_password_page(&ctx, &user, &temporary, "Password reset").into_response())
 }
 
-pub async fn unlock(State(state): State<AppState>, ctx: Ctx, origin: Origin, Path(id): Path<i32>) -> AppResult<Response> {
+pub async fn unlock(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    origin: Origin,
+    Path(id): Path<i32>,
+) -> AppResult<Response> {
     let me = ctx.user()?.clone();
     let user = find(&state, id).await?;
     let now = state.now();
@@ -134,7 +194,14 @@ pub async fn unlock(State(state): State<AppState>, ctx: Ctx, origin: Origin, Pat
     row.failed_logins = Set(0);
     row.locked_until = Set(None);
     row.update(&txn).await?;
-    audit::record(&txn, now, &Actor::user(me.id, &me.username), &origin, Event::new("user.unlocked", format!("Unlocked {name}")).on("user", id)).await?;
+    audit::record(
+        &txn,
+        now,
+        &Actor::user(me.id, &me.username),
+        &origin,
+        Event::new("user.unlocked", format!("Unlocked {name}")).on("user", id),
+    )
+    .await?;
     txn.commit().await?;
     set_flash(&ctx.session, format!("{name} is unlocked.")).await?;
     Ok(Redirect::to(&format!("/admin/users/{id}")).into_response())

@@ -79,19 +79,37 @@ fn validate(f: &UserForm, known_areas: &[areas::Model], errors: &mut FormErrors)
     }
     let mut area_ids = vec![];
     for a in &f.areas {
-        match a.parse::<i32>().ok().filter(|id| known_areas.iter().any(|k| k.id == *id)) {
+        match a
+            .parse::<i32>()
+            .ok()
+            .filter(|id| known_areas.iter().any(|k| k.id == *id))
+        {
             Some(id) if !area_ids.contains(&id) => area_ids.push(id),
             Some(_) => {}
             None => errors.add("area", "Choose areas from the list"),
         }
     }
-    Some(Valid { display_name: f.display_name.trim().to_owned(), email, role: role?, area_ids }).filter(|_| errors.is_empty())
+    Some(Valid {
+        display_name: f.display_name.trim().to_owned(),
+        email,
+        role: role?,
+        area_ids,
+    })
+    .filter(|_| errors.is_empty())
 }
 
 pub async fn new_form(State(state): State<AppState>, ctx: Ctx) -> AppResult<Markup> {
     let areas = crate::admin::areas::all(&state.db).await?;
-    let blank = UserForm { role: role_code(Role::TenancyOfficer).into(), ..Default::default() };
-    Ok(form_page(&ctx, None, &blank, &areas, &FormErrors::default(), None))
+    let blank = UserForm {
+        role: role_code(Role::TenancyOfficer).into(),
+        ..Default::default()
+    };
+    Ok(form_page(
+        &ctx,
+        FormView::new(None, &areas, &state),
+        &blank,
+        &FormErrors::default(),
+    ))
 }
 
 pub async fn create(
@@ -108,7 +126,11 @@ pub async fn create(
     }
     let valid = validate(&f, &areas, &mut errors);
     let Some(v) = valid.filter(|_| errors.is_empty()) else {
-        return Ok((StatusCode::UNPROCESSABLE_ENTITY, form_page(&ctx, None, &f, &areas, &errors, None)).into_response());
+        return Ok((
+            StatusCode::UNPROCESSABLE_ENTITY,
+            form_page(&ctx, FormView::new(None, &areas, &state), &f, &errors),
+        )
+            .into_response());
     };
     let temporary = temporary_password();
     let hash = password::hash(temporary.clone()).await?;
@@ -132,13 +154,24 @@ pub async fn create(
         Ok(u) => u,
         Err(CreateUserError::DuplicateUsername) => {
             errors.add("username", "A user with that username already exists");
-            return Ok((StatusCode::UNPROCESSABLE_ENTITY, form_page(&ctx, None, &f, &areas, &errors, None)).into_response());
+            return Ok((
+                StatusCode::UNPROCESSABLE_ENTITY,
+                form_page(&ctx, FormView::new(None, &areas, &state), &f, &errors),
+            )
+                .into_response());
         }
         Err(CreateUserError::Db(e)) => return Err(e.into()),
     };
     audit::record(
-        &txn, now, &Actor::user(me.id, &me.username), &origin,
-        Event::new("user.created", format!("Created {} as {}", user.username, role_label(user.role))).on("user", user.id),
+        &txn,
+        now,
+        &Actor::user(me.id, &me.username),
+        &origin,
+        Event::new(
+            "user.created",
+            format!("Created {} as {}", user.username, role_label(user.role)),
+        )
+        .on("user", user.id),
     )
     .await?;
     txn.commit().await?;
@@ -149,7 +182,12 @@ pub async fn edit_form(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i
     let user = find(&state, id).await?;
     let area_ids = accounts::area_ids_of(&state.db, id).await?;
     let areas = crate::admin::areas::all(&state.db).await?;
-    Ok(form_page(&ctx, Some(&user), &UserForm::from_model(&user, &area_ids), &areas, &FormErrors::default(), None))
+    Ok(form_page(
+        &ctx,
+        FormView::new(Some(&user), &areas, &state),
+        &UserForm::from_model(&user, &area_ids),
+        &FormErrors::default(),
+    ))
 }
 
 pub async fn update(
@@ -166,11 +204,18 @@ pub async fn update(
     let valid = validate(&f, &areas, &mut errors);
     if let Some(v) = &valid {
         if v.role != Role::Admin && is_last_active_admin(&state.db, &user).await? {
-            errors.add("role", "This is the only active administrator: make someone else an administrator first");
+            errors.add(
+                "role",
+                "This is the only active administrator: make someone else an administrator first",
+            );
         }
     }
     let Some(v) = valid.filter(|_| errors.is_empty()) else {
-        return Ok((StatusCode::UNPROCESSABLE_ENTITY, form_page(&ctx, Some(&user), &f, &areas, &errors, None)).into_response());
+        return Ok((
+            StatusCode::UNPROCESSABLE_ENTITY,
+            form_page(&ctx, FormView::new(Some(&user), &areas, &state), &f, &errors),
+        )
+            .into_response());
     };
     let now = state.now();
     let txn = state.db.begin().await?;
@@ -193,22 +238,57 @@ pub async fn update(
         errors.add("display_name", "Someone else changed this user while you were editing. Their version is shown below; your changes are still in the form. Check both, then save again");
         let mut mine = f.clone();
         mine.version = Some(user.version);
-        return Ok((StatusCode::CONFLICT, form_page(&ctx, Some(&user), &mine, &areas, &errors, Some(&theirs))).into_response());
+        return Ok((
+            StatusCode::CONFLICT,
+            form_page(
+                &ctx,
+                FormView {
+                    theirs: Some(&theirs),
+                    ..FormView::new(Some(&user), &areas, &state)
+                },
+                &mine,
+                &errors,
+            ),
+        )
+            .into_response());
     }
     let old_areas = accounts::area_ids_of(&txn, id).await?;
     accounts::set_areas(&txn, id, &v.area_ids).await?;
     let mut changes = vec![];
-    if user.display_name != v.display_name { changes.push(format!("name {:?} → {:?}", user.display_name, v.display_name)); }
-    if user.email != v.email { changes.push("email changed".to_owned()); }
-    if user.role != v.role { changes.push(format!("role {} → {}", role_label(user.role), role_label(v.role))); }
+    if user.display_name != v.display_name {
+        changes.push(format!("name {:?} → {:?}", user.display_name, v.display_name));
+    }
+    if user.email != v.email {
+        changes.push("email changed".to_owned());
+    }
+    if user.role != v.role {
+        changes.push(format!("role {} → {}", role_label(user.role), role_label(v.role)));
+    }
     let mut sorted_old = old_areas.clone();
     sorted_old.sort();
     let mut sorted_new = v.area_ids.clone();
     sorted_new.sort();
-    if sorted_old != sorted_new { changes.push("areas changed".to_owned()); }
+    if sorted_old != sorted_new {
+        changes.push("areas changed".to_owned());
+    }
     audit::record(
-        &txn, now, &Actor::user(me.id, &me.username), &origin,
-        Event::new("user.updated", format!("Updated {}: {}", user.username, if changes.is_empty() { "no changes".to_owned() } else { changes.join("; ") })).on("user", id),
+        &txn,
+        now,
+        &Actor::user(me.id, &me.username),
+        &origin,
+        Event::new(
+            "user.updated",
+            format!(
+                "Updated {}: {}",
+                user.username,
+                if changes.is_empty() {
+                    "no changes".to_owned()
+                } else {
+                    changes.join("; ")
+                }
+            ),
+        )
+        .on("user", id),
     )
     .await?;
     txn.commit().await?;
@@ -222,12 +302,21 @@ pub(super) fn temporary_password() -> String {
     const ALPHABET: &[u8] = b"abcdefghjkmnpqrstuvwxyz23456789";
     let mut rng = rand::rng();
     (0..4)
-        .map(|_| (0..4).map(|_| ALPHABET[rng.random_range(0..ALPHABET.len())] as char).collect::<String>())
+        .map(|_| {
+            (0..4)
+                .map(|_| ALPHABET[rng.random_range(0..ALPHABET.len())] as char)
+                .collect::<String>()
+        })
         .collect::<Vec<_>>()
         .join("-")
 }
 
-pub(super) fn temporary_password_page(ctx: &Ctx, user: &users::Model, temporary: &str, heading: &str) -> Markup {
+pub(super) fn temporary_password_page(
+    ctx: &Ctx,
+    user: &users::Model,
+    temporary: &str,
+    heading: &str,
+) -> Markup {
     layout::page(
         ctx,
         heading,
@@ -246,53 +335,90 @@ pub(super) fn temporary_password_page(ctx: &Ctx, user: &users::Model, temporary:
     )
 }
 
-fn form_page(ctx: &Ctx, user: Option<&users::Model>, f: &UserForm, all_areas: &[areas::Model], errors: &FormErrors, theirs: Option<&UserForm>) -> Markup {
+/// What the form shows besides the typed values.
+struct FormView<'a> {
+    user: Option<&'a users::Model>,
+    all_areas: &'a [areas::Model],
+    /// The saved version, when an edit was refused as stale.
+    theirs: Option<&'a UserForm>,
+    now: time::OffsetDateTime,
+}
+
+impl<'a> FormView<'a> {
+    fn new(user: Option<&'a users::Model>, all_areas: &'a [areas::Model], state: &AppState) -> Self {
+        FormView {
+            user,
+            all_areas,
+            theirs: None,
+            now: state.now(),
+        }
+    }
+}
+
+fn form_page(ctx: &Ctx, view: FormView, f: &UserForm, errors: &FormErrors) -> Markup {
+    let FormView {
+        user,
+        all_areas,
+        theirs,
+        now,
+    } = view;
     let title = match user {
         Some(u) => format!("Edit {}", u.display_name),
         None => "Add a user".to_owned(),
     };
     let action = user.map_or("/admin/users".to_owned(), |u| format!("/admin/users/{}", u.id));
     let roles: Vec<Choice> = Role::iter()
-        .map(|r| Choice { value: role_code(r).to_owned(), label: role_label(r), selected: f.role == role_code(r) })
+        .map(|r| Choice {
+            value: role_code(r).to_owned(),
+            label: role_label(r),
+            selected: f.role == role_code(r),
+        })
         .collect();
     let area_choices: Vec<Choice> = all_areas
         .iter()
         .filter(|a| !a.retired || f.areas.contains(&a.id.to_string()))
-        .map(|a| Choice { value: a.id.to_string(), label: &a.name, selected: f.areas.contains(&a.id.to_string()) })
+        .map(|a| Choice {
+            value: a.id.to_string(),
+            label: &a.name,
+            selected: f.areas.contains(&a.id.to_string()),
+        })
         .collect();
-    html! {
-        (layout::page(ctx, &title, !errors.is_empty(), html! {
-            (error_summary(errors))
-            @if let Some(u) = user { span.caption { (u.username) } }
-            h1.heading-xl { (title) }
-            @if let Some(t) = theirs {
-                div.inset-text {
-                    h2.heading-s { "The saved version now says" }
-                    dl.summary-list {
-                        div.summary-list__row { dt.summary-list__key { "Full name" } dd.summary-list__value { (t.display_name) } }
-                        div.summary-list__row { dt.summary-list__key { "Email" } dd.summary-list__value { (t.email) } }
-                        div.summary-list__row { dt.summary-list__key { "Role" } dd.summary-list__value { (parse_role(&t.role).map(role_label).unwrap_or("")) } }
+    layout::page(
+        ctx,
+        &title,
+        !errors.is_empty(),
+        html! {
+                (error_summary(errors))
+                @if let Some(u) = user { span.caption { (u.username) } }
+                h1.heading-xl { (title) }
+                @if let Some(t) = theirs {
+                    div.inset-text {
+                        h2.heading-s { "The saved version now says" }
+                        dl.summary-list {
+                            div.summary-list__row { dt.summary-list__key { "Full name" } dd.summary-list__value { (t.display_name) } }
+                            div.summary-list__row { dt.summary-list__key { "Email" } dd.summary-list__value { (t.email) } }
+                            div.summary-list__row { dt.summary-list__key { "Role" } dd.summary-list__value { (parse_role(&t.role).map(role_label).unwrap_or("")) } }
+                        }
                     }
                 }
-            }
-            form method="post" action=(action) novalidate {
-                (csrf_field(&ctx.csrf))
-                @if let Some(v) = f.version { input type="hidden" name="version" value=(v); }
-                @if user.is_none() {
-                    (Input::text("username", "Username", &f.username).autocomplete("off").hint("Used to sign in. Letters, numbers, full stops, hyphens, underscores or @").render(errors))
+                form method="post" action=(action) novalidate {
+                    (csrf_field(&ctx.csrf))
+                    @if let Some(v) = f.version { input type="hidden" name="version" value=(v); }
+                    @if user.is_none() {
+                        (Input::text("username", "Username", &f.username).autocomplete("off").hint("Used to sign in. Letters, numbers, full stops, hyphens, underscores or @").render(errors))
+                    }
+                    (Input::text("display_name", "Full name", &f.display_name).autocomplete("off").render(errors))
+                    (Input::text("email", "Email address (optional)", &f.email).kind("email").autocomplete("off").hint("For deadline reminders. They never contain case details.").render(errors))
+                    (select("role", "Role", &roles, errors))
+                    @if area_choices.is_empty() {
+                        p.body.hint { "There are no areas yet. " a href="/admin/areas" { "Add areas" } " to give staff a patch." }
+                    } @else {
+                        (checkboxes("area", "Areas", Some("Tenancy officers see cases in their areas."), &area_choices, errors))
+                    }
+                    button.button type="submit" { @if user.is_some() { "Save changes" } @else { "Create user" } }
                 }
-                (Input::text("display_name", "Full name", &f.display_name).autocomplete("off").render(errors))
-                (Input::text("email", "Email address (optional)", &f.email).kind("email").autocomplete("off").hint("For deadline reminders. They never contain case details.").render(errors))
-                (select("role", "Role", &roles, errors))
-                @if area_choices.is_empty() {
-                    p.body.hint { "There are no areas yet. " a href="/admin/areas" { "Add areas" } " to give staff a patch." }
-                } @else {
-                    (checkboxes("area", "Areas", Some("Tenancy officers see cases in their areas."), &area_choices, errors))
-                }
-                button.button type="submit" { @if user.is_some() { "Save changes" } @else { "Create user" } }
-            }
-            @if let Some(u) = user { (super::actions::panel(ctx, u)) }
-            p.body { a href="/admin/users" { "Back to users" } }
-        }))
-    }
+                @if let Some(u) = user { (super::actions::panel(ctx, u, now)) }
+                p.body { a href="/admin/users" { "Back to users" } }
+        },
+    )
 }

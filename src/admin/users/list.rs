@@ -31,7 +31,12 @@ pub async fn list(State(state): State<AppState>, ctx: Ctx, Query(f): Query<Filte
         query = query.filter(
             Condition::any()
                 .add(users::Column::UsernameKey.like(&pattern))
-                .add(sea_orm::sea_query::Expr::expr(sea_orm::sea_query::Func::lower(sea_orm::sea_query::Expr::col(users::Column::DisplayName))).like(&pattern)),
+                .add(
+                    sea_orm::sea_query::Expr::expr(sea_orm::sea_query::Func::lower(
+                        sea_orm::sea_query::Expr::col(users::Column::DisplayName),
+                    ))
+                    .like(&pattern),
+                ),
         );
     }
     if let Some(role) = crate::auth::policy::parse_role(&f.role) {

@@ -21,19 +21,41 @@ pub fn routes() -> Vec<Route> {
         Route::post("/admin/users", Permission::ManageUsers, edit::create),
         Route::get("/admin/users/{id}", Permission::ManageUsers, edit::edit_form),
         Route::post("/admin/users/{id}", Permission::ManageUsers, edit::update),
-        Route::post("/admin/users/{id}/deactivate", Permission::ManageUsers, actions::deactivate),
-        Route::post("/admin/users/{id}/reactivate", Permission::ManageUsers, actions::reactivate),
-        Route::post("/admin/users/{id}/reset-password", Permission::ManageUsers, actions::reset_password),
-        Route::post("/admin/users/{id}/unlock", Permission::ManageUsers, actions::unlock),
+        Route::post(
+            "/admin/users/{id}/deactivate",
+            Permission::ManageUsers,
+            actions::deactivate,
+        ),
+        Route::post(
+            "/admin/users/{id}/reactivate",
+            Permission::ManageUsers,
+            actions::reactivate,
+        ),
+        Route::post(
+            "/admin/users/{id}/reset-password",
+            Permission::ManageUsers,
+            actions::reset_password,
+        ),
+        Route::post(
+            "/admin/users/{id}/unlock",
+            Permission::ManageUsers,
+            actions::unlock,
+        ),
     ]
 }
 
 async fn find(state: &AppState, id: i32) -> AppResult<users::Model> {
-    users::Entity::find_by_id(id).one(&state.db).await?.ok_or(AppError::NotFound)
+    users::Entity::find_by_id(id)
+        .one(&state.db)
+        .await?
+        .ok_or(AppError::NotFound)
 }
 
 /// Would this change leave no active administrator? (Nobody could then manage accounts.)
-async fn is_last_active_admin<C: ConnectionTrait>(db: &C, user: &users::Model) -> Result<bool, sea_orm::DbErr> {
+async fn is_last_active_admin<C: ConnectionTrait>(
+    db: &C,
+    user: &users::Model,
+) -> Result<bool, sea_orm::DbErr> {
     if user.role != Role::Admin || !user.active {
         return Ok(false);
     }
