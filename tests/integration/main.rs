@@ -10,6 +10,7 @@ mod audit;
 mod browser;
 mod cli;
 mod login;
+mod migrations;
 mod security;
 mod session_store;
 mod setup;

@@ -243,3 +243,22 @@ async fn health_check_says_503_when_the_database_is_gone() {
     let res = app.client().get("/healthz").await;
     assert_eq!(res.status, StatusCode::SERVICE_UNAVAILABLE);
 }
+
+#[tokio::test]
+async fn a_server_error_shows_a_reference_and_leaks_nothing() {
+    let app = TestApp::spawn().await;
+    let mut admin = app.signed_in(Role::Admin).await;
+    // Break the database under the running app.
+    app.exec("DROP TABLE user_areas").await;
+    let res = admin.get("/admin/areas").await;
+    assert_eq!(res.status, StatusCode::INTERNAL_SERVER_ERROR);
+    assert!(res.body.contains("Sorry, there is a problem with the service"));
+    let reference = res.header("x-request-id").unwrap().to_owned();
+    assert!(
+        res.body.contains(&reference),
+        "the page quotes the request id for support"
+    );
+    for secret in ["user_areas", "no such table", "relation", "SELECT", "sqlx"] {
+        assert!(!res.body.contains(secret), "error page leaks {secret:?}");
+    }
+}
