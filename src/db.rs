@@ -2,13 +2,35 @@
 
 use migration::{Migrator, MigratorTrait};
 use sea_orm::{
-    ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend, DbErr, Statement,
-    TransactionTrait,
+    ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DatabaseTransaction, DbBackend, DbErr,
+    Statement, TransactionTrait,
 };
 use std::time::Duration;
 
-/// Arbitrary constant naming the "migrations" advisory lock on PostgreSQL.
-const MIGRATION_LOCK_KEY: i64 = 0x4841_5242_4f55_5201;
+/// Named advisory locks on PostgreSQL (arbitrary constants, unique per purpose).
+#[derive(Clone, Copy)]
+#[repr(i64)]
+pub enum Lock {
+    /// Migrations: instances starting together migrate one at a time.
+    Migrations = 0x4841_5242_4f55_5201,
+    /// Audit appends: two instances cannot both extend the chain from the same row.
+    AuditChain = 0x4841_5242_4f55_5202,
+    /// Changes to administrators: two admins cannot each remove the other as the last one.
+    Administrators = 0x4841_5242_4f55_5203,
+}
+
+/// Serialises this transaction with every other holding `lock`, until it ends. On SQLite,
+/// which has one writer and (here) one connection, transactions are already serial.
+pub async fn lock_for_transaction(txn: &DatabaseTransaction, lock: Lock) -> Result<(), DbErr> {
+    if txn.get_database_backend() == DbBackend::Postgres {
+        txn.execute_raw(Statement::from_string(
+            DbBackend::Postgres,
+            format!("SELECT pg_advisory_xact_lock({})", lock as i64),
+        ))
+        .await?;
+    }
+    Ok(())
+}
 
 pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
     let mut opts = ConnectOptions::new(url.to_owned());
@@ -35,11 +57,7 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
 pub async fn migrate(db: &DatabaseConnection) -> Result<(), DbErr> {
     if db.get_database_backend() == DbBackend::Postgres {
         let txn = db.begin().await?;
-        txn.execute_raw(Statement::from_string(
-            DbBackend::Postgres,
-            format!("SELECT pg_advisory_xact_lock({MIGRATION_LOCK_KEY})"),
-        ))
-        .await?;
+        lock_for_transaction(&txn, Lock::Migrations).await?;
         Migrator::up(&txn, None).await?;
         txn.commit().await
     } else {
@@ -54,4 +72,18 @@ pub async fn ping(db: &DatabaseConnection) -> bool {
     ))
     .await
     .is_ok()
+}
+
+/// A LIKE pattern matching `text` anywhere, with the user's `%`, `_` and `\` taken literally.
+pub fn contains_pattern(text: &str) -> sea_orm::sea_query::LikeExpr {
+    let mut escaped = String::with_capacity(text.len() + 2);
+    escaped.push('%');
+    for c in text.chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            escaped.push('\\');
+        }
+        escaped.push(c);
+    }
+    escaped.push('%');
+    sea_orm::sea_query::LikeExpr::new(escaped).escape('\\')
 }

@@ -9,14 +9,7 @@ pub use chain::{ChainBreak, verify};
 pub use routes::routes;
 
 use entity::audit_events;
-use sea_orm::{
-    ConnectionTrait, DatabaseTransaction, DbBackend, DbErr, EntityTrait, QueryOrder, QuerySelect, Set,
-    Statement,
-};
-
-/// Arbitrary constant naming the "audit chain" advisory lock on PostgreSQL: appends are
-/// serialised so two instances cannot both extend the chain from the same row.
-const AUDIT_LOCK_KEY: i64 = 0x4841_5242_4f55_5202;
+use sea_orm::{DatabaseTransaction, DbErr, EntityTrait, QueryOrder, QuerySelect, Set};
 
 /// Who acted.
 #[derive(Clone, Debug)]
@@ -83,13 +76,7 @@ pub async fn record(
     origin: &Origin,
     event: Event,
 ) -> Result<(), DbErr> {
-    if txn.get_database_backend() == DbBackend::Postgres {
-        txn.execute_raw(Statement::from_string(
-            DbBackend::Postgres,
-            format!("SELECT pg_advisory_xact_lock({AUDIT_LOCK_KEY})"),
-        ))
-        .await?;
-    }
+    crate::db::lock_for_transaction(txn, crate::db::Lock::AuditChain).await?;
     let last: Option<(i64, String)> = audit_events::Entity::find()
         .select_only()
         .column(audit_events::Column::Id)

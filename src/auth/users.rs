@@ -142,7 +142,10 @@ pub async fn set_areas<C: ConnectionTrait>(db: &C, user_id: i32, area_ids: &[i32
         .filter(user_areas::Column::UserId.eq(user_id))
         .exec(db)
         .await?;
-    let rows = area_ids.iter().map(|&area_id| user_areas::ActiveModel {
+    let mut area_ids = area_ids.to_vec();
+    area_ids.sort_unstable();
+    area_ids.dedup();
+    let rows = area_ids.into_iter().map(|area_id| user_areas::ActiveModel {
         user_id: Set(user_id),
         area_id: Set(area_id),
     });

@@ -69,7 +69,10 @@ pub async fn deactivate(
         set_flash(&ctx.session, "You cannot deactivate your own account.").await?;
         return Ok(Redirect::to(&format!("/admin/users/{id}")).into_response());
     }
-    if is_last_active_admin(&state.db, &user).await? {
+    let now = state.now();
+    let txn = state.db.begin().await?;
+    if is_last_active_admin(&txn, &user).await? {
+        drop(txn);
         set_flash(
             &ctx.session,
             "This is the only active administrator and cannot be deactivated.",
@@ -77,8 +80,6 @@ pub async fn deactivate(
         .await?;
         return Ok(Redirect::to(&format!("/admin/users/{id}")).into_response());
     }
-    let now = state.now();
-    let txn = state.db.begin().await?;
     let name = user.username.clone();
     let version = user.version;
     let mut row = user.into_active_model();
@@ -190,9 +191,12 @@ pub async fn unlock(
     let now = state.now();
     let txn = state.db.begin().await?;
     let name = user.username.clone();
+    let version = user.version;
     let mut row = user.into_active_model();
     row.failed_logins = Set(0);
     row.locked_until = Set(None);
+    row.updated_at = Set(now);
+    row.version = Set(version + 1);
     row.update(&txn).await?;
     audit::record(
         &txn,

@@ -65,7 +65,13 @@ struct Valid {
     area_ids: Vec<i32>,
 }
 
-fn validate(f: &UserForm, known_areas: &[areas::Model], errors: &mut FormErrors) -> Option<Valid> {
+/// `current_areas`: the person's areas now; they may keep a retired one, not gain one.
+fn validate(
+    f: &UserForm,
+    known_areas: &[areas::Model],
+    current_areas: &[i32],
+    errors: &mut FormErrors,
+) -> Option<Valid> {
     if let Err(e) = accounts::check_display_name(&f.display_name) {
         errors.add("display_name", e);
     }
@@ -82,7 +88,11 @@ fn validate(f: &UserForm, known_areas: &[areas::Model], errors: &mut FormErrors)
         match a
             .parse::<i32>()
             .ok()
-            .filter(|id| known_areas.iter().any(|k| k.id == *id))
+            .filter(|id| {
+                known_areas
+                    .iter()
+                    .any(|k| k.id == *id && (!k.retired || current_areas.contains(id)))
+            })
         {
             Some(id) if !area_ids.contains(&id) => area_ids.push(id),
             Some(_) => {}
@@ -124,7 +134,7 @@ pub async fn create(
     if let Err(e) = accounts::check_username(&f.username) {
         errors.add("username", e);
     }
-    let valid = validate(&f, &areas, &mut errors);
+    let valid = validate(&f, &areas, &[], &mut errors);
     let Some(v) = valid.filter(|_| errors.is_empty()) else {
         return Ok((
             StatusCode::UNPROCESSABLE_ENTITY,
@@ -201,24 +211,27 @@ pub async fn update(
     let user = find(&state, id).await?;
     let areas = crate::admin::areas::all(&state.db).await?;
     let mut errors = FormErrors::default();
-    let valid = validate(&f, &areas, &mut errors);
-    if let Some(v) = &valid {
-        if v.role != Role::Admin && is_last_active_admin(&state.db, &user).await? {
-            errors.add(
-                "role",
-                "This is the only active administrator: make someone else an administrator first",
-            );
-        }
-    }
-    let Some(v) = valid.filter(|_| errors.is_empty()) else {
-        return Ok((
+    let current_areas = accounts::area_ids_of(&state.db, id).await?;
+    let valid = validate(&f, &areas, &current_areas, &mut errors);
+    let refuse = |errors: &FormErrors| {
+        (
             StatusCode::UNPROCESSABLE_ENTITY,
-            form_page(&ctx, FormView::new(Some(&user), &areas, &state), &f, &errors),
+            form_page(&ctx, FormView::new(Some(&user), &areas, &state), &f, errors),
         )
-            .into_response());
+            .into_response()
+    };
+    let Some(v) = valid.filter(|_| errors.is_empty()) else {
+        return Ok(refuse(&errors));
     };
     let now = state.now();
     let txn = state.db.begin().await?;
+    if v.role != Role::Admin && is_last_active_admin(&txn, &user).await? {
+        errors.add(
+            "role",
+            "This is the only active administrator: make someone else an administrator first",
+        );
+        return Ok(refuse(&errors));
+    }
     // Optimistic concurrency: only the version the editor saw may be changed.
     let updated = users::Entity::update_many()
         .col_expr(users::Column::DisplayName, Expr::value(v.display_name.clone()))

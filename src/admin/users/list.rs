@@ -27,15 +27,15 @@ pub async fn list(State(state): State<AppState>, ctx: Ctx, Query(f): Query<Filte
     let mut query = users::Entity::find();
     let q = f.q.trim().to_lowercase();
     if !q.is_empty() {
-        let pattern = format!("%{}%", q.replace('\\', "").replace('%', "").replace('_', ""));
+        let pattern = crate::db::contains_pattern(&q);
         query = query.filter(
             Condition::any()
-                .add(users::Column::UsernameKey.like(&pattern))
+                .add(users::Column::UsernameKey.like(pattern.clone()))
                 .add(
                     sea_orm::sea_query::Expr::expr(sea_orm::sea_query::Func::lower(
                         sea_orm::sea_query::Expr::col(users::Column::DisplayName),
                     ))
-                    .like(&pattern),
+                    .like(pattern),
                 ),
         );
     }

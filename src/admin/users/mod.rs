@@ -12,7 +12,7 @@ use crate::{
     web::routes::Route,
 };
 use entity::{Role, users};
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter};
+use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 
 pub fn routes() -> Vec<Route> {
     vec![
@@ -51,18 +51,21 @@ async fn find(state: &AppState, id: i32) -> AppResult<users::Model> {
         .ok_or(AppError::NotFound)
 }
 
-/// Would this change leave no active administrator? (Nobody could then manage accounts.)
-async fn is_last_active_admin<C: ConnectionTrait>(
-    db: &C,
+/// Would taking `user`'s administrator rights away leave no active administrator? Call it
+/// inside the transaction that makes the change: it takes the administrators lock, so two
+/// administrators cannot each remove the other at the same moment.
+async fn is_last_active_admin(
+    txn: &sea_orm::DatabaseTransaction,
     user: &users::Model,
 ) -> Result<bool, sea_orm::DbErr> {
     if user.role != Role::Admin || !user.active {
         return Ok(false);
     }
+    crate::db::lock_for_transaction(txn, crate::db::Lock::Administrators).await?;
     let admins = users::Entity::find()
         .filter(users::Column::Role.eq(Role::Admin))
         .filter(users::Column::Active.eq(true))
-        .count(db)
+        .count(txn)
         .await?;
     Ok(admins <= 1)
 }
