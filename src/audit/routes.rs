@@ -61,10 +61,10 @@ async fn browse(State(state): State<AppState>, ctx: Ctx, Query(f): Query<Filters
     let mut errors = FormErrors::default();
     let from = parse_day("from", &f.from, &mut errors);
     let to = parse_day("to", &f.to, &mut errors);
-    if let (Some(a), Some(b)) = (from, to) {
-        if a > b {
-            errors.add("to", "The end date must be the same as or after the start date");
-        }
+    if let (Some(a), Some(b)) = (from, to)
+        && a > b
+    {
+        errors.add("to", "The end date must be the same as or after the start date");
     }
 
     let mut q = audit_events::Entity::find();

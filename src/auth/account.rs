@@ -40,7 +40,7 @@ pub struct PasswordForm {
 }
 
 async fn form(ctx: Ctx) -> AppResult<Markup> {
-    Ok(view(&ctx, &FormErrors::default())?)
+    view(&ctx, &FormErrors::default())
 }
 
 async fn submit(

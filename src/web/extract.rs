@@ -98,12 +98,16 @@ impl FromRequestParts<AppState> for Origin {
 
 /// The client's address: the configured proxy header's first entry, else the peer.
 pub fn client_addr(parts: &Parts, settings: &crate::config::Settings) -> Option<String> {
-    if let Some(header) = &settings.client_ip_header {
-        if let Some(v) = parts.headers.get(header.as_str()).and_then(|v| v.to_str().ok()) {
-            if let Some(first) = v.split(',').next().map(str::trim).filter(|s| !s.is_empty()) {
-                return Some(first.to_owned());
-            }
-        }
+    let from_header = settings
+        .client_ip_header
+        .as_ref()
+        .and_then(|h| parts.headers.get(h.as_str()))
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(',').next())
+        .map(str::trim)
+        .filter(|s| !s.is_empty());
+    if let Some(first) = from_header {
+        return Some(first.to_owned());
     }
     parts
         .extensions

@@ -401,3 +401,40 @@ async fn changing_your_password_checks_it_and_ends_other_sessions() {
         "other sessions end"
     );
 }
+
+#[tokio::test]
+async fn behind_a_proxy_the_configured_header_gives_the_client_address() {
+    let app = TestApp::spawn_with(|s| {
+        s.client_ip_header = Some("x-forwarded-for".into());
+        s.login_rate_limit = 2;
+    })
+    .await;
+    let mut c = app.client();
+    let page = c.get("/login").await;
+    let token = page.input_value("csrf_token").unwrap();
+    for (ip, expected) in [
+        ("203.0.113.9, 10.0.0.1", StatusCode::UNAUTHORIZED),
+        ("203.0.113.9", StatusCode::UNAUTHORIZED),
+        ("203.0.113.9", StatusCode::TOO_MANY_REQUESTS),
+        ("198.51.100.7", StatusCode::UNAUTHORIZED),
+    ] {
+        let res = c
+            .post_raw(
+                "/login",
+                &[
+                    ("csrf_token", &token),
+                    ("username", "nobody"),
+                    ("password", "whatever password"),
+                ],
+                &[("sec-fetch-site", "same-origin"), ("x-forwarded-for", ip)],
+            )
+            .await;
+        assert_eq!(res.status, expected, "from {ip}");
+    }
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM audit_events WHERE client_addr = '203.0.113.9'")
+            .await,
+        2,
+        "the first address in the header is recorded"
+    );
+}
