@@ -30,7 +30,11 @@ async fn main() {
     let (url, cleanup) = database().await;
     let db = harbour::db::connect(&url).await.expect("connect");
     harbour::db::migrate(&db).await.expect("migrate");
-    let backend = if url.starts_with("postgres") { "PostgreSQL" } else { "SQLite" };
+    let backend = if url.starts_with("postgres") {
+        "PostgreSQL"
+    } else {
+        "SQLite"
+    };
 
     let hash = password::hash(PASSWORD.into()).await.unwrap();
     let user = users::NewUser {
@@ -42,18 +46,29 @@ async fn main() {
         area_ids: vec![],
         must_change_password: false,
     };
-    users::create(&db, time::OffsetDateTime::now_utc(), user).await.unwrap();
+    users::create(&db, time::OffsetDateTime::now_utc(), user)
+        .await
+        .unwrap();
 
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
-    let settings = Settings { public_url: format!("http://{addr}"), login_rate_limit: 1_000_000, ..Settings::default() };
+    let settings = Settings {
+        public_url: format!("http://{addr}"),
+        login_rate_limit: 1_000_000,
+        ..Settings::default()
+    };
     let app = harbour::app(AppState::new(db.clone(), Arc::new(SystemClock), settings));
     tokio::spawn(async move {
-        axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>()).await.unwrap();
+        axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
+            .await
+            .unwrap();
     });
     let base = format!("http://{addr}");
 
-    println!("Harbour platform benchmark on {backend}, {} cores", std::thread::available_parallelism().map_or(0, |n| n.get()));
+    println!(
+        "Harbour platform benchmark on {backend}, {} cores",
+        std::thread::available_parallelism().map_or(0, |n| n.get())
+    );
 
     // Sign-ins, one after another.
     let mut sign_in_times = vec![];
@@ -68,7 +83,11 @@ async fn main() {
             clients.push(client);
         }
     }
-    report("sign-in (GET form + POST, argon2id verify)", &mut sign_in_times, None);
+    report(
+        "sign-in (GET form + POST, argon2id verify)",
+        &mut sign_in_times,
+        None,
+    );
 
     // Signed-in page views from CONCURRENCY sessions at once.
     let started = Instant::now();
@@ -92,7 +111,11 @@ async fn main() {
         page_times.extend(t.await.unwrap());
     }
     let wall = started.elapsed();
-    report(&format!("signed-in home page, {CONCURRENCY} concurrent sessions"), &mut page_times, Some(wall));
+    report(
+        &format!("signed-in home page, {CONCURRENCY} concurrent sessions"),
+        &mut page_times,
+        Some(wall),
+    );
 
     // Audit appends, each in its own transaction (as every change does).
     let mut append_times = vec![];
@@ -101,17 +124,30 @@ async fn main() {
         let t = Instant::now();
         let txn = db.begin().await.unwrap();
         let event = Event::new("bench.append", format!("event {i}"));
-        audit::record(&txn, time::OffsetDateTime::now_utc(), &Actor::named("bench"), &Origin::default(), event)
-            .await
-            .unwrap();
+        audit::record(
+            &txn,
+            time::OffsetDateTime::now_utc(),
+            &Actor::named("bench"),
+            &Origin::default(),
+            event,
+        )
+        .await
+        .unwrap();
         txn.commit().await.unwrap();
         append_times.push(t.elapsed());
     }
-    report("audit append (own transaction)", &mut append_times, Some(started.elapsed()));
+    report(
+        "audit append (own transaction)",
+        &mut append_times,
+        Some(started.elapsed()),
+    );
 
     let started = Instant::now();
     let checked = audit::verify(&db).await.unwrap().expect("intact");
-    println!("| audit verify | {checked} events | {:.0} ms total | | |", started.elapsed().as_secs_f64() * 1000.0);
+    println!(
+        "| audit verify | {checked} events | {:.0} ms total | | |",
+        started.elapsed().as_secs_f64() * 1000.0
+    );
 
     db.close().await.ok();
     cleanup.await;
@@ -123,12 +159,23 @@ async fn sign_in(base: &str) -> reqwest::Client {
         .redirect(reqwest::redirect::Policy::none())
         .build()
         .unwrap();
-    let page = client.get(format!("{base}/login")).send().await.unwrap().text().await.unwrap();
+    let page = client
+        .get(format!("{base}/login"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
     let token = page.split("name=\"csrf_token\" value=\"").nth(1).unwrap();
     let token = &token[..token.find('"').unwrap()];
     let res = client
         .post(format!("{base}/login"))
-        .form(&[("csrf_token", token), ("username", "bench"), ("password", PASSWORD)])
+        .form(&[
+            ("csrf_token", token),
+            ("username", "bench"),
+            ("password", PASSWORD),
+        ])
         .send()
         .await
         .unwrap();
@@ -140,7 +187,9 @@ fn report(what: &str, times: &mut [Duration], wall: Option<Duration>) {
     times.sort();
     let ms = |d: Duration| d.as_secs_f64() * 1000.0;
     let pct = |p: f64| ms(times[((times.len() as f64 * p) as usize).min(times.len() - 1)]);
-    let rate = wall.map_or(String::new(), |w| format!("{:.0}/s", times.len() as f64 / w.as_secs_f64()));
+    let rate = wall.map_or(String::new(), |w| {
+        format!("{:.0}/s", times.len() as f64 / w.as_secs_f64())
+    });
     println!(
         "| {what} | {} | p50 {:.2} ms | p95 {:.2} ms | p99 {:.2} ms | {rate} |",
         times.len(),
@@ -151,16 +200,28 @@ fn report(what: &str, times: &mut [Duration], wall: Option<Duration>) {
 }
 
 async fn database() -> (String, std::pin::Pin<Box<dyn std::future::Future<Output = ()>>>) {
-    match std::env::var("HARBOUR_BENCH_DATABASE_URL").ok().filter(|u| !u.is_empty()) {
+    match std::env::var("HARBOUR_BENCH_DATABASE_URL")
+        .ok()
+        .filter(|u| !u.is_empty())
+    {
         Some(admin_url) => {
             let admin = sea_orm::Database::connect(&admin_url).await.unwrap();
             let run = |sql: &str| Statement::from_string(DbBackend::Postgres, sql.to_owned());
-            admin.execute_raw(run("DROP DATABASE IF EXISTS harbour_bench WITH (FORCE)")).await.unwrap();
-            admin.execute_raw(run("CREATE DATABASE harbour_bench")).await.unwrap();
+            admin
+                .execute_raw(run("DROP DATABASE IF EXISTS harbour_bench WITH (FORCE)"))
+                .await
+                .unwrap();
+            admin
+                .execute_raw(run("CREATE DATABASE harbour_bench"))
+                .await
+                .unwrap();
             let mut url = url::Url::parse(&admin_url).unwrap();
             url.set_path("harbour_bench");
             let cleanup = Box::pin(async move {
-                admin.execute_raw(run("DROP DATABASE IF EXISTS harbour_bench WITH (FORCE)")).await.ok();
+                admin
+                    .execute_raw(run("DROP DATABASE IF EXISTS harbour_bench WITH (FORCE)"))
+                    .await
+                    .ok();
             });
             (url.to_string(), cleanup)
         }

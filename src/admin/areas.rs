@@ -12,6 +12,7 @@ use crate::{
         forms::{FormErrors, Input, csrf_field, error_summary},
         layout,
         routes::Route,
+        table::{self, Col},
     },
 };
 use axum::{
@@ -123,16 +124,7 @@ async fn list_page(state: &AppState, ctx: &Ctx, typed: &str, errors: &FormErrors
             @if areas.is_empty() {
                 p.body { "There are no areas yet." }
             } @else {
-                div.table-wrapper {
-                    table.table {
-                        caption.visually-hidden { "Areas" }
-                        thead { tr {
-                            th.table__header scope="col" { "Name" }
-                            th.table__header scope="col" { "Status" }
-                            th.table__header.table__cell--numeric scope="col" { "Staff" }
-                            th.table__header scope="col" { span.visually-hidden { "Actions" } }
-                        } }
-                        tbody {
+                (table::table("Areas", &[Col::Text("Name"), Col::Text("Status"), Col::Numeric("Staff"), Col::Actions], html! {
                             @for a in &areas {
                                 tr {
                                     td.table__cell { (a.name) }
@@ -143,9 +135,7 @@ async fn list_page(state: &AppState, ctx: &Ctx, typed: &str, errors: &FormErrors
                                     td.table__cell { a href={ "/admin/areas/" (a.id) } { "Change" span.visually-hidden { " " (a.name) } } }
                                 }
                             }
-                        }
-                    }
-                }
+                        }))
             }
             h2.heading-m { "Add an area" }
             form method="post" action="/admin/areas" novalidate {

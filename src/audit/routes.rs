@@ -10,6 +10,7 @@ use crate::{
         layout,
         pagination::Pager,
         routes::Route,
+        table::{self, Col},
         time_fmt,
     },
 };
@@ -152,18 +153,7 @@ async fn browse(State(state): State<AppState>, ctx: Ctx, Query(f): Query<Filters
                 @if rows.is_empty() {
                     p.body { "No events match." }
                 } @else {
-                    div.table-wrapper {
-                        table.table {
-                            caption.visually-hidden { "Audit events, newest first" }
-                            thead { tr {
-                                th.table__header scope="col" { "When" }
-                                th.table__header scope="col" { "Who" }
-                                th.table__header scope="col" { "Action" }
-                                th.table__header scope="col" { "Record" }
-                                th.table__header scope="col" { "Details" }
-                                th.table__header scope="col" { "From" }
-                            } }
-                            tbody {
+                    (table::table("Audit events, newest first", &[Col::Text("When"), Col::Text("Who"), Col::Text("Action"), Col::Text("Record"), Col::Text("Details"), Col::Text("From")], html! {
                                 @for e in &rows {
                                     tr {
                                         td.table__cell { (time_fmt::datetime(e.at)) }
@@ -176,9 +166,7 @@ async fn browse(State(state): State<AppState>, ctx: Ctx, Query(f): Query<Filters
                                         td.table__cell { (e.client_addr.as_deref().unwrap_or("")) }
                                     }
                                 }
-                            }
-                        }
-                    }
+                            }))
                     (pager.render("/audit", &[
                         ("actor", f.actor.clone()), ("action", f.action.clone()), ("target_type", f.target_type.clone()),
                         ("target_id", f.target_id.clone()), ("from", f.from.clone()), ("to", f.to.clone()),

@@ -9,6 +9,7 @@ pub mod home;
 pub mod layout;
 pub mod pagination;
 pub mod routes;
+pub mod table;
 pub mod time_fmt;
 
 pub use extract::Ctx;

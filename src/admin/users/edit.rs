@@ -85,15 +85,11 @@ fn validate(
     }
     let mut area_ids = vec![];
     for a in &f.areas {
-        match a
-            .parse::<i32>()
-            .ok()
-            .filter(|id| {
-                known_areas
-                    .iter()
-                    .any(|k| k.id == *id && (!k.retired || current_areas.contains(id)))
-            })
-        {
+        match a.parse::<i32>().ok().filter(|id| {
+            known_areas
+                .iter()
+                .any(|k| k.id == *id && (!k.retired || current_areas.contains(id)))
+        }) {
             Some(id) if !area_ids.contains(&id) => area_ids.push(id),
             Some(_) => {}
             None => errors.add("area", "Choose areas from the list"),

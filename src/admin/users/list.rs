@@ -2,7 +2,12 @@ use crate::{
     auth::policy::{role_code, role_label},
     error::AppResult,
     state::AppState,
-    web::{Ctx, layout, pagination::Pager, time_fmt},
+    web::{
+        Ctx, layout,
+        pagination::Pager,
+        table::{self, Col},
+        time_fmt,
+    },
 };
 use axum::extract::{Query, State};
 use entity::{Role, areas, user_areas, users};
@@ -109,18 +114,7 @@ pub async fn list(State(state): State<AppState>, ctx: Ctx, Query(f): Query<Filte
             @if rows.is_empty() {
                 p.body { "No users match." }
             } @else {
-                div.table-wrapper {
-                    table.table {
-                        caption.visually-hidden { "Users" }
-                        thead { tr {
-                            th.table__header scope="col" { "Name" }
-                            th.table__header scope="col" { "Username" }
-                            th.table__header scope="col" { "Role" }
-                            th.table__header scope="col" { "Areas" }
-                            th.table__header scope="col" { "Status" }
-                            th.table__header scope="col" { "Last sign-in" }
-                        } }
-                        tbody {
+                (table::table("Users", &[Col::Text("Name"), Col::Text("Username"), Col::Text("Role"), Col::Text("Areas"), Col::Text("Status"), Col::Text("Last sign-in")], html! {
                             @for u in &rows {
                                 tr {
                                     td.table__cell { a href={ "/admin/users/" (u.id) } { (u.display_name) } }
@@ -133,9 +127,7 @@ pub async fn list(State(state): State<AppState>, ctx: Ctx, Query(f): Query<Filte
                                     }
                                 }
                             }
-                        }
-                    }
-                }
+                        }))
                 (pager.render("/admin/users", &[("q", f.q.clone()), ("role", f.role.clone()), ("status", f.status.clone())]))
             }
         },
