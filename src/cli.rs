@@ -81,9 +81,15 @@ pub async fn create_user(args: &CreateUserArgs, password_text: &str) -> anyhow::
     let txn = db.begin().await?;
     let mut messages = vec![];
     let mut area_ids = vec![];
+    let cli = Actor::named("cli");
     for name in &args.area {
         let (id, created) = crate::admin::areas::find_or_create(&txn, name, now).await?;
         if created {
+            let event = Event::new(
+                "area.created",
+                format!("Created area {} from the command line", name.trim()),
+            );
+            audit::record(&txn, now, &cli, &Origin::default(), event.on("area", id)).await?;
             messages.push(format!("Created area {:?}.", name.trim()));
         }
         area_ids.push(id);
@@ -114,7 +120,7 @@ pub async fn create_user(args: &CreateUserArgs, password_text: &str) -> anyhow::
     audit::record(
         &txn,
         now,
-        &Actor::named("cli"),
+        &cli,
         &Origin::default(),
         Event::new(
             "user.created",

@@ -77,9 +77,9 @@ pub struct Settings {
     /// Sign-in attempts allowed from one client address per 15 minutes.
     #[arg(long, env = "HARBOUR_LOGIN_RATE_LIMIT", default_value_t = 30)]
     pub login_rate_limit: i32,
-    /// Header holding the client address when behind a reverse proxy (e.g.
-    /// X-Forwarded-For; its first entry is used). Leave unset when not behind a proxy, or
-    /// clients could choose their own address.
+    /// Header holding the client address when behind one reverse proxy (e.g.
+    /// X-Forwarded-For; its last entry, the one the proxy appended, is used). Leave unset when
+    /// not behind a proxy, or clients could choose their own address.
     #[arg(long, env = "HARBOUR_CLIENT_IP_HEADER")]
     pub client_ip_header: Option<String>,
     /// Seconds a request may take before it is abandoned with 408.

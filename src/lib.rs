@@ -59,8 +59,15 @@ pub fn app(state: AppState) -> Router {
 
     let pages = web::routes::router()
         .fallback(|| async { error::AppError::NotFound })
-        // Innermost first: these run closest to the handlers.
+        // Innermost first: these run closest to the handlers. Everything that can refuse a
+        // request sits inside the error-page renderer, so every refusal is a proper page.
         .layer(middleware::from_fn(auth::csrf::check))
+        .layer(csrf)
+        .layer(RequestBodyLimitLayer::new(auth::csrf::MAX_FORM_BYTES))
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::REQUEST_TIMEOUT,
+            Duration::from_secs(settings.request_timeout_seconds),
+        ))
         .layer(middleware::from_fn_with_state(
             state.clone(),
             web::error_pages::render,
@@ -80,22 +87,37 @@ pub fn app(state: AppState) -> Router {
         .layer(
             ServiceBuilder::new()
                 .layer(SetRequestIdLayer::new(request_id.clone(), MakeRequestUuid))
-                .layer(TraceLayer::new_for_http().make_span_with(|req: &axum::http::Request<_>| {
-                    let id = req.headers().get("x-request-id").and_then(|v| v.to_str().ok()).unwrap_or("");
-                    tracing::info_span!("request", method = %req.method(), path = %req.uri().path(), request_id = %id)
-                }))
+                .layer(
+                    TraceLayer::new_for_http().make_span_with(|req: &axum::http::Request<_>| {
+                        let id = req
+                            .headers()
+                            .get("x-request-id")
+                            .and_then(|v| v.to_str().ok())
+                            .unwrap_or("");
+                        // The setup link is a secret: keep it out of the logs.
+                        let path = req.uri().path();
+                        let path = if path.starts_with("/setup/") {
+                            "/setup/…"
+                        } else {
+                            path
+                        };
+                        tracing::info_span!("request", method = %req.method(), path = %path, request_id = %id)
+                    }),
+                )
                 .layer(PropagateRequestIdLayer::new(request_id))
-                .layer(CatchPanicLayer::custom(|_| {
-                    (StatusCode::INTERNAL_SERVER_ERROR, "Sorry, there is a problem with the service.").into_response()
-                }))
-                .layer(middleware::from_fn_with_state(settings.clone(), web::headers::security_headers))
-                .layer(CompressionLayer::new())
-                .layer(TimeoutLayer::with_status_code(
-                    StatusCode::REQUEST_TIMEOUT,
-                    Duration::from_secs(settings.request_timeout_seconds),
+                // Outside the panic catcher, so even a panic's response has the headers.
+                .layer(middleware::from_fn_with_state(
+                    settings.clone(),
+                    web::headers::security_headers,
                 ))
-                .layer(RequestBodyLimitLayer::new(auth::csrf::MAX_FORM_BYTES))
-                .layer(csrf),
+                .layer(CatchPanicLayer::custom(|_| {
+                    (
+                        StatusCode::INTERNAL_SERVER_ERROR,
+                        "Sorry, there is a problem with the service.",
+                    )
+                        .into_response()
+                }))
+                .layer(CompressionLayer::new()),
         )
         .with_state(state)
 }

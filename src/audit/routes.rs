@@ -43,8 +43,11 @@ pub struct Filters {
 }
 
 /// Start of a London calendar day as a UTC instant.
+/// (In UTC: SQLite compares instants as text, and every stored instant is UTC.)
 fn london_midnight(d: Date) -> OffsetDateTime {
-    PrimitiveDateTime::new(d, Time::MIDNIGHT).assume_timezone_utc(LONDON)
+    PrimitiveDateTime::new(d, Time::MIDNIGHT)
+        .assume_timezone_utc(LONDON)
+        .to_offset(time::UtcOffset::UTC)
 }
 
 fn parse_day(field: &'static str, s: &str, errors: &mut FormErrors) -> Option<Date> {
@@ -181,4 +184,24 @@ async fn browse(State(state): State<AppState>, ctx: Ctx, Query(f): Query<Filters
         StatusCode::UNPROCESSABLE_ENTITY
     };
     Ok((status, page).into_response())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::london_midnight;
+    use time::macros::{date, datetime};
+
+    #[test]
+    fn london_days_start_at_the_right_utc_instant() {
+        assert_eq!(
+            london_midnight(date!(2026 - 01 - 15)),
+            datetime!(2026-01-15 00:00 UTC)
+        );
+        let summer = london_midnight(date!(2026 - 07 - 01));
+        assert_eq!(summer, datetime!(2026-06-30 23:00 UTC));
+        assert!(
+            summer.offset().is_utc(),
+            "stored and compared as UTC text on SQLite"
+        );
+    }
 }

@@ -3,7 +3,7 @@
 
 use crate::{
     audit::{self, Actor, Event, Origin},
-    auth::{password, policy::Permission, session_store},
+    auth::{password, policy::Permission, session_store, throttle},
     error::{AppError, AppResult},
     state::AppState,
     web::{
@@ -58,6 +58,22 @@ async fn submit(
     if f.current_password.is_empty() {
         errors.add("current_password", "Enter your current password");
     } else if !password::verify(f.current_password.clone(), user.password_hash.clone()).await? {
+        // Counted like a failed sign-in, so a borrowed session cannot guess the password.
+        let now = state.now();
+        let actor = Actor::user(me.id, &me.username);
+        let txn = state.db.begin().await?;
+        let locked = throttle::record_password_failure(&txn, me.id, now).await?;
+        let failed = Event::new("password.change_failed", "Wrong current password").on("user", me.id);
+        audit::record(&txn, now, &actor, &origin, failed).await?;
+        if locked {
+            audit::record(&txn, now, &actor, &origin, crate::auth::login::lock_event(me.id)).await?;
+            session_store::end_sessions_of(&txn, me.id, None).await?;
+        }
+        txn.commit().await?;
+        if locked {
+            ctx.session.flush().await?;
+            return Ok(Redirect::to("/login").into_response());
+        }
         errors.add("current_password", "Your current password is not right");
     }
     if let Err(e) = password::check_policy(&f.new_password, &user.username) {

@@ -31,6 +31,9 @@ use maud::{Markup, html};
 use sea_orm::{ActiveModelTrait, ActiveValue::Set, IntoActiveModel, TransactionTrait};
 use serde::Deserialize;
 
+/// How a sign-in attempt with an unknown username appears in the audit trail.
+pub const UNKNOWN_USERNAME: &str = "(unknown username)";
+
 pub const FAILED_MESSAGE: &str =
     "The username or password is not right, or the account is locked for a while after too many attempts";
 
@@ -105,80 +108,42 @@ async fn submit(
             false
         }
     };
-    let attempted = Actor::named(f.username.trim());
-    let user = match user {
-        Some(u) if u.active => u,
-        _ => {
-            let txn = state.db.begin().await?;
-            audit::record(
-                &txn,
-                now,
-                &attempted,
-                &origin,
-                Event::new("login.failed", "Unknown or deactivated username"),
-            )
-            .await?;
+    let txn = state.db.begin().await?;
+    let checked: Result<user_entity::Model, (Actor, Event)> = match user {
+        // The typed name is not recorded: people type passwords into the username box.
+        None => Err((
+            Actor::named(UNKNOWN_USERNAME),
+            Event::new("login.failed", "Unknown username"),
+        )),
+        Some(u) if !u.active => Err((
+            actor_of(&u),
+            Event::new("login.failed", "Deactivated account").on("user", u.id),
+        )),
+        Some(u) if u.locked_until.is_some_and(|t| t > now) => Err((
+            actor_of(&u),
+            Event::new("login.failed", "Account locked").on("user", u.id),
+        )),
+        Some(u) if !password_ok => {
+            if throttle::record_password_failure(&txn, u.id, now).await? {
+                audit::record(&txn, now, &actor_of(&u), &origin, lock_event(u.id)).await?;
+            }
+            Err((
+                actor_of(&u),
+                Event::new("login.failed", "Wrong password").on("user", u.id),
+            ))
+        }
+        Some(u) => Ok(u),
+    };
+    let user = match checked {
+        Ok(user) => user,
+        Err((actor, event)) => {
+            audit::record(&txn, now, &actor, &origin, event).await?;
             txn.commit().await?;
             errors.add("username", FAILED_MESSAGE);
             return Ok(refused(&ctx, &f, &errors, StatusCode::UNAUTHORIZED));
         }
     };
-    let actor = Actor::user(user.id, &user.username);
-
-    if user.locked_until.is_some_and(|t| t > now) {
-        let txn = state.db.begin().await?;
-        audit::record(
-            &txn,
-            now,
-            &actor,
-            &origin,
-            Event::new("login.failed", "Account locked").on("user", user.id),
-        )
-        .await?;
-        txn.commit().await?;
-        errors.add("username", FAILED_MESSAGE);
-        return Ok(refused(&ctx, &f, &errors, StatusCode::UNAUTHORIZED));
-    }
-
-    let txn = state.db.begin().await?;
-    if !password_ok {
-        let failures = user.failed_logins + 1;
-        let lock = failures >= MAX_FAILED_LOGINS;
-        let mut row = user.clone().into_active_model();
-        row.failed_logins = Set(if lock { 0 } else { failures });
-        if lock {
-            row.locked_until = Set(Some(now + LOCKOUT));
-        }
-        row.update(&txn).await?;
-        audit::record(
-            &txn,
-            now,
-            &actor,
-            &origin,
-            Event::new("login.failed", "Wrong password").on("user", user.id),
-        )
-        .await?;
-        if lock {
-            audit::record(
-                &txn,
-                now,
-                &actor,
-                &origin,
-                Event::new(
-                    "account.locked",
-                    format!(
-                        "Locked for {} minutes after {MAX_FAILED_LOGINS} failed sign-ins",
-                        LOCKOUT.whole_minutes()
-                    ),
-                )
-                .on("user", user.id),
-            )
-            .await?;
-        }
-        txn.commit().await?;
-        errors.add("username", FAILED_MESSAGE);
-        return Ok(refused(&ctx, &f, &errors, StatusCode::UNAUTHORIZED));
-    }
+    let actor = actor_of(&user);
 
     let mut row: user_entity::ActiveModel = user.clone().into_active_model();
     row.failed_logins = Set(0);
@@ -224,6 +189,19 @@ async fn logout(State(state): State<AppState>, ctx: Ctx, origin: Origin) -> AppR
     // Deletes the row server-side: the old cookie is worthless from here on.
     ctx.session.flush().await?;
     Ok(Redirect::to("/login").into_response())
+}
+
+fn actor_of(u: &user_entity::Model) -> Actor {
+    Actor::user(u.id, &u.username)
+}
+
+/// The audit event of an account locked by repeated wrong passwords.
+pub fn lock_event(user_id: i32) -> Event {
+    let summary = format!(
+        "Locked for {} minutes after {MAX_FAILED_LOGINS} wrong passwords",
+        LOCKOUT.whole_minutes()
+    );
+    Event::new("account.locked", summary).on("user", user_id)
 }
 
 /// Only local paths: "/cases/1" yes; "//evil.example", "/\\evil", "https://…" no.

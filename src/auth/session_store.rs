@@ -6,7 +6,9 @@
 use crate::{auth::tokens::sha256_hex, clock::Clock};
 use entity::sessions;
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, sea_query::OnConflict,
+    ActiveValue::Set,
+    ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter,
+    sea_query::{Expr, OnConflict},
 };
 use std::{fmt, sync::Arc};
 use time::Duration;
@@ -37,20 +39,15 @@ impl DbSessionStore {
         Self { db, clock, idle }
     }
 
-    fn row(&self, record: &Record) -> Result<sessions::ActiveModel> {
-        let now = self.clock.now();
+    /// What a record becomes in its row: hashed id, user id, JSON data.
+    fn fields(record: &Record) -> Result<(String, Option<i32>, String)> {
         let user_id = record
             .data
             .get(USER_ID_KEY)
             .and_then(|v| v.as_i64())
             .and_then(|v| i32::try_from(v).ok());
-        Ok(sessions::ActiveModel {
-            id: Set(sha256_hex(&record.id.to_string())),
-            user_id: Set(user_id),
-            data: Set(serde_json::to_string(&record.data).map_err(|e| Error::Encode(e.to_string()))?),
-            expires_at: Set(now + self.idle),
-            created_at: Set(now),
-        })
+        let data = serde_json::to_string(&record.data).map_err(|e| Error::Encode(e.to_string()))?;
+        Ok((sha256_hex(&record.id.to_string()), user_id, data))
     }
 }
 
@@ -63,7 +60,15 @@ impl SessionStore for DbSessionStore {
     async fn create(&self, record: &mut Record) -> Result<()> {
         // A 128-bit random id will not collide in practice; if it ever does, draw again.
         loop {
-            let row = self.row(record)?;
+            let (id, user_id, data) = Self::fields(record)?;
+            let now = self.clock.now();
+            let row = sessions::ActiveModel {
+                id: Set(id),
+                user_id: Set(user_id),
+                data: Set(data),
+                expires_at: Set(now + self.idle),
+                created_at: Set(now),
+            };
             let inserted = sessions::Entity::insert(row)
                 .on_conflict(OnConflict::column(sessions::Column::Id).do_nothing().to_owned())
                 .exec_without_returning(&self.db)
@@ -76,19 +81,19 @@ impl SessionStore for DbSessionStore {
         }
     }
 
+    /// Updates only: a session deleted meanwhile (sign-out, password change, deactivation)
+    /// must stay deleted even if a request that loaded it earlier finishes afterwards.
     async fn save(&self, record: &Record) -> Result<()> {
-        let row = self.row(record)?;
-        sessions::Entity::insert(row)
-            .on_conflict(
-                OnConflict::column(sessions::Column::Id)
-                    .update_columns([
-                        sessions::Column::UserId,
-                        sessions::Column::Data,
-                        sessions::Column::ExpiresAt,
-                    ])
-                    .to_owned(),
+        let (id, user_id, data) = Self::fields(record)?;
+        sessions::Entity::update_many()
+            .col_expr(sessions::Column::UserId, Expr::value(user_id))
+            .col_expr(sessions::Column::Data, Expr::value(data))
+            .col_expr(
+                sessions::Column::ExpiresAt,
+                Expr::value(self.clock.now() + self.idle),
             )
-            .exec_without_returning(&self.db)
+            .filter(sessions::Column::Id.eq(id))
+            .exec(&self.db)
             .await
             .map_err(backend)?;
         Ok(())

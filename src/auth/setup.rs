@@ -5,7 +5,7 @@
 use crate::{
     audit::{self, Actor, Event, Origin},
     auth::{password, policy::Permission, tokens, users},
-    error::{AppError, AppResult},
+    error::AppResult,
     state::AppState,
     web::{
         Ctx,
@@ -131,7 +131,7 @@ async fn submit(
     if updated.rows_affected != 1 {
         return Ok(invalid_link(&ctx));
     }
-    let admin = users::create(
+    let created = users::create(
         &txn,
         now,
         users::NewUser {
@@ -144,8 +144,20 @@ async fn submit(
             must_change_password: false,
         },
     )
-    .await
-    .map_err(AppError::internal)?;
+    .await;
+    let admin = match created {
+        Ok(admin) => admin,
+        Err(users::CreateUserError::DuplicateUsername) => {
+            // A deactivated account keeps its name; the new administrator needs another.
+            errors.add(
+                "username",
+                "A user with that username already exists: choose another",
+            );
+            let page = view(&ctx, &token, &f, &errors);
+            return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
+        }
+        Err(users::CreateUserError::Db(e)) => return Err(e.into()),
+    };
     audit::record(
         &txn,
         now,

@@ -1,7 +1,7 @@
 //! Sign-in throttling held in the database, so it holds across instances: a fixed-window
 //! counter per client address, and (in `login`) a lock on an account after repeated failures.
 
-use entity::rate_limits;
+use entity::{rate_limits, users};
 use sea_orm::{
     ActiveValue::Set,
     ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter,
@@ -59,4 +59,30 @@ pub async fn purge_old<C: ConnectionTrait>(db: &C, now: OffsetDateTime) -> Resul
         .exec(db)
         .await?;
     Ok(())
+}
+
+/// Counts a wrong password for `user_id` in the database (atomically, so parallel guesses
+/// all count) and locks the account once the count reaches [`MAX_FAILED_LOGINS`]. True when
+/// this failure locked it.
+pub async fn record_password_failure<C: ConnectionTrait>(
+    db: &C,
+    user_id: i32,
+    now: OffsetDateTime,
+) -> Result<bool, DbErr> {
+    users::Entity::update_many()
+        .col_expr(
+            users::Column::FailedLogins,
+            Expr::col(users::Column::FailedLogins).add(1),
+        )
+        .filter(users::Column::Id.eq(user_id))
+        .exec(db)
+        .await?;
+    let locked = users::Entity::update_many()
+        .col_expr(users::Column::LockedUntil, Expr::value(Some(now + LOCKOUT)))
+        .col_expr(users::Column::FailedLogins, Expr::value(0))
+        .filter(users::Column::Id.eq(user_id))
+        .filter(users::Column::FailedLogins.gte(MAX_FAILED_LOGINS))
+        .exec(db)
+        .await?;
+    Ok(locked.rows_affected == 1)
 }

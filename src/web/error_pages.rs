@@ -1,5 +1,7 @@
-//! Turns every error response — ours, the router's, the body limit's, an extractor's —
-//! into a page in the site layout with a clear message and the request id.
+//! Turns every error response of the pages — ours, the router's, an extractor's, the
+//! cross-site check's, the body limit's, the time-out's — into a page in the site layout
+//! with a clear message and, for server errors, the request id. (Panics are caught further
+//! out and answered with a plain message.)
 
 use crate::{
     error::{ErrorPage, page_for},
@@ -38,11 +40,23 @@ pub async fn render(State(state): State<crate::state::AppState>, req: Request, n
     let Ok(ctx) = Ctx::build(session, user, path, state.settings.clone()).await else {
         return res;
     };
-    let page = res
+    let page = if res
         .extensions()
-        .get::<ErrorPage>()
-        .cloned()
-        .unwrap_or_else(|| page_for(status));
+        .get::<tower_http::csrf::ProtectionError>()
+        .is_some()
+    {
+        ErrorPage {
+            title: "This request came from another website",
+            message:
+                "For your security, Harbour only accepts forms sent from its own pages. Nothing was saved."
+                    .into(),
+        }
+    } else {
+        res.extensions()
+            .get::<ErrorPage>()
+            .cloned()
+            .unwrap_or_else(|| page_for(status))
+    };
     let body = layout::page(
         &ctx,
         page.title,

@@ -96,14 +96,15 @@ impl FromRequestParts<AppState> for Origin {
     }
 }
 
-/// The client's address: the configured proxy header's first entry, else the peer.
+/// The client's address: the configured proxy header's last entry (the one our own proxy
+/// appended; earlier entries come from the client and can be forged), else the peer.
 pub fn client_addr(parts: &Parts, settings: &crate::config::Settings) -> Option<String> {
     let from_header = settings
         .client_ip_header
         .as_ref()
         .and_then(|h| parts.headers.get(h.as_str()))
         .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.split(',').next())
+        .and_then(|v| v.rsplit(',').next())
         .map(str::trim)
         .filter(|s| !s.is_empty());
     if let Some(first) = from_header {

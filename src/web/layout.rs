@@ -1,6 +1,7 @@
 //! The page frame: header with organisation, product and signed-in user, navigation by
 //! role, skip link, one-off message banner, footer.
 
+use crate::web::forms::csrf_field;
 use crate::{
     auth::policy::{Permission, allows, role_label},
     web::Ctx,
@@ -65,7 +66,7 @@ fn header(ctx: &Ctx) -> Markup {
                         span { (user.display_name) " (" (role_label(user.role)) ")" }
                         " "
                         form.inline method="post" action="/logout" {
-                            input type="hidden" name="csrf_token" value=(ctx.csrf);
+                            (csrf_field(&ctx.csrf))
                             button.link-button type="submit" { "Sign out" }
                         }
                     }

@@ -387,6 +387,15 @@ async fn areas_given_on_the_command_line_are_created_and_linked() {
         .await,
         2
     );
+    assert_eq!(
+        count(
+            &db,
+            "SELECT COUNT(*) FROM audit_events WHERE action = 'area.created' AND actor_name = 'cli'"
+        )
+        .await,
+        2,
+        "every area created is audited"
+    );
 
     // An existing area is reused, whatever its case.
     let out = create_user(

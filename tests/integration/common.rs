@@ -198,15 +198,19 @@ impl TestApp {
             &harbour::auth::tokens::random_token()[..6]
         );
         self.create_user(&name, role).await;
+        self.signed_in_as(&name).await
+    }
+
+    /// A client signed in as an existing user with the default password.
+    pub async fn signed_in_as(&self, username: &str) -> Client {
         let mut c = self.client();
-        let res = c.login(&name, PASSWORD).await;
+        let res = c.login(username, PASSWORD).await;
         assert_eq!(
             res.status,
             StatusCode::SEE_OTHER,
-            "sign-in as {name} failed: {}",
+            "sign-in as {username} failed: {}",
             res.body
         );
-        // As a browser would: follow the redirect, picking up the rotated form token.
         c.get("/").await;
         c
     }

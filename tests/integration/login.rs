@@ -46,6 +46,13 @@ async fn sign_in_rotates_the_session_and_returns_to_the_page_asked_for() {
         &app.base.parse().unwrap(),
     );
     assert_eq!(fixated.get("/").await.status, StatusCode::SEE_OTHER);
+    let hashed = harbour::auth::tokens::sha256_hex(&before);
+    assert_eq!(
+        app.count(&format!("SELECT COUNT(*) FROM sessions WHERE id = '{hashed}'"))
+            .await,
+        0,
+        "old row deleted"
+    );
 
     let home = c.get("/").await;
     assert_eq!(home.status, StatusCode::OK);
@@ -94,6 +101,17 @@ async fn unknown_user_wrong_password_and_locked_account_look_the_same() {
         unknown.body.replace("nobody", "USER"),
         wrong.body.replace("amina", "USER"),
         "the pages must not differ except for the echoed username"
+    );
+
+    // A locked account answers exactly like the two above, even with the right password.
+    for _ in 0..5 {
+        c.login("amina", "not the password at all").await;
+    }
+    let locked = c.login("amina", PASSWORD).await;
+    assert_eq!(locked.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(
+        locked.body, wrong.body,
+        "locked and wrong-password pages are identical"
     );
 }
 
@@ -413,9 +431,10 @@ async fn behind_a_proxy_the_configured_header_gives_the_client_address() {
     let page = c.get("/login").await;
     let token = page.input_value("csrf_token").unwrap();
     for (ip, expected) in [
-        ("203.0.113.9, 10.0.0.1", StatusCode::UNAUTHORIZED),
+        // The client forged the first entry; the proxy appended the real address last.
+        ("10.9.9.9, 203.0.113.9", StatusCode::UNAUTHORIZED),
         ("203.0.113.9", StatusCode::UNAUTHORIZED),
-        ("203.0.113.9", StatusCode::TOO_MANY_REQUESTS),
+        ("1.2.3.4, 203.0.113.9", StatusCode::TOO_MANY_REQUESTS),
         ("198.51.100.7", StatusCode::UNAUTHORIZED),
     ] {
         let res = c
@@ -435,6 +454,121 @@ async fn behind_a_proxy_the_configured_header_gives_the_client_address() {
         app.count("SELECT COUNT(*) FROM audit_events WHERE client_addr = '203.0.113.9'")
             .await,
         2,
-        "the first address in the header is recorded"
+        "the last address in the header, the proxy's, is recorded"
+    );
+}
+
+/// Parallel wrong guesses must all count: the counter is incremented in the database.
+#[tokio::test]
+async fn parallel_wrong_guesses_all_count_towards_the_lockout() {
+    let app = TestApp::spawn().await;
+    let id = app.create_user("amina", Role::Manager).await;
+    let mut tasks = vec![];
+    for _ in 0..6 {
+        let mut c = app.client();
+        tasks.push(tokio::spawn(async move {
+            c.login("amina", "a wrong guess here").await.status
+        }));
+    }
+    for t in tasks {
+        assert_eq!(t.await.unwrap(), StatusCode::UNAUTHORIZED);
+    }
+    let locked = app
+        .count(&format!(
+            "SELECT COUNT(*) FROM users WHERE id = {id} AND locked_until IS NOT NULL"
+        ))
+        .await;
+    assert_eq!(locked, 1, "six parallel failures lock the account");
+    assert_eq!(
+        app.client().login("amina", PASSWORD).await.status,
+        StatusCode::UNAUTHORIZED
+    );
+}
+
+/// A borrowed session cannot be used to guess the real password on the change form.
+#[tokio::test]
+async fn wrong_current_passwords_count_towards_the_lockout_and_sign_out() {
+    let app = TestApp::spawn().await;
+    app.create_user("amina", Role::Manager).await;
+    let mut c = app.signed_in_as("amina").await;
+    for attempt in 1..=5 {
+        c.get("/account/password").await;
+        let guess = format!("guess number {attempt} here");
+        let fields = [
+            ("current_password", guess.as_str()),
+            ("new_password", "x y z a b c d"),
+            ("confirm_password", "x y z a b c d"),
+        ];
+        let res = c.post("/account/password", &fields).await;
+        if attempt < 5 {
+            assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+        } else {
+            assert_eq!(
+                res.status,
+                StatusCode::SEE_OTHER,
+                "the fifth wrong guess locks and signs out"
+            );
+            assert_eq!(res.location(), Some("/login"));
+        }
+    }
+    assert_eq!(c.get("/").await.status, StatusCode::SEE_OTHER, "signed out");
+    assert_eq!(
+        app.client().login("amina", PASSWORD).await.status,
+        StatusCode::UNAUTHORIZED,
+        "locked"
+    );
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM audit_events WHERE action = 'password.change_failed'")
+            .await,
+        5
+    );
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM audit_events WHERE action = 'account.locked'")
+            .await,
+        1
+    );
+}
+
+#[tokio::test]
+async fn an_unknown_username_is_not_written_to_the_audit_trail() {
+    let app = TestApp::spawn().await;
+    // People type their password into the username box.
+    app.client().login("my secret passphrase", "whatever else").await;
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM audit_events WHERE actor_name = '(unknown username)' AND action = 'login.failed'").await,
+        1
+    );
+    assert_eq!(
+        app.count(
+            "SELECT COUNT(*) FROM audit_events WHERE actor_name LIKE '%secret%' OR summary LIKE '%secret%'"
+        )
+        .await,
+        0
+    );
+}
+
+#[tokio::test]
+async fn changing_your_password_gives_this_session_a_new_id() {
+    let app = TestApp::spawn().await;
+    app.create_user("amina", Role::Manager).await;
+    let mut c = app.signed_in_as("amina").await;
+    let before = c.session_cookie().unwrap();
+    c.get("/account/password").await;
+    let fields = [
+        ("current_password", PASSWORD),
+        ("new_password", "harbour lights at dusk"),
+        ("confirm_password", "harbour lights at dusk"),
+    ];
+    assert_eq!(
+        c.post("/account/password", &fields).await.status,
+        StatusCode::SEE_OTHER
+    );
+    assert_ne!(c.session_cookie().unwrap(), before);
+    assert_eq!(c.get("/").await.status, StatusCode::OK);
+    let hashed = harbour::auth::tokens::sha256_hex(&before);
+    assert_eq!(
+        app.count(&format!("SELECT COUNT(*) FROM sessions WHERE id = '{hashed}'"))
+            .await,
+        0
     );
 }

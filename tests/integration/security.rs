@@ -107,6 +107,10 @@ async fn a_forged_cross_site_post_is_refused_even_with_a_valid_session() {
         )
         .await;
     assert_eq!(res.status, StatusCode::FORBIDDEN);
+    assert!(
+        res.body.contains("This request came from another website"),
+        "a clear page, not a bare 403"
+    );
     // An older browser that sends only Origin is refused as well.
     let res = admin
         .post_raw(

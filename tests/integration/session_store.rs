@@ -287,3 +287,27 @@ async fn end_sessions_of_ends_every_session_of_the_user_but_the_one_kept() {
     );
     assert!(f.store.load(&someone_else.id).await.unwrap().is_some());
 }
+
+/// A request that loaded the session before sign-out finishes after it: its save must not
+/// bring the signed-out session back.
+#[tokio::test]
+async fn saving_a_deleted_session_does_not_bring_it_back() {
+    let f = fixture().await;
+    let user = make_user(&f, "amina").await;
+    let mut rec = record(&[("user_id", serde_json::json!(user))]);
+    f.store.create(&mut rec).await.unwrap();
+    let loaded = f.store.load(&rec.id).await.unwrap().unwrap();
+
+    f.store.delete(&rec.id).await.unwrap();
+    f.store.save(&loaded).await.unwrap();
+    assert!(f.store.load(&rec.id).await.unwrap().is_none(), "still signed out");
+    assert_eq!(row_count(&f.db).await, 0);
+
+    // The same after "end every session of this user" (password change, deactivation).
+    let mut rec = record(&[("user_id", serde_json::json!(user))]);
+    f.store.create(&mut rec).await.unwrap();
+    let loaded = f.store.load(&rec.id).await.unwrap().unwrap();
+    end_sessions_of(&f.db, user, None).await.unwrap();
+    f.store.save(&loaded).await.unwrap();
+    assert_eq!(row_count(&f.db).await, 0);
+}

@@ -120,3 +120,27 @@ async fn no_setup_link_while_an_administrator_exists_but_one_when_all_are_deacti
         "a locked-out landlord can recover"
     );
 }
+
+#[tokio::test]
+async fn setup_with_the_name_of_a_deactivated_account_asks_for_another() {
+    let app = TestApp::spawn().await;
+    let id = app.create_user("first.admin", Role::Admin).await;
+    app.exec(&format!("UPDATE users SET active = false WHERE id = {id}"))
+        .await;
+    let token = issue_token_if_needed(&app.db, app.now()).await.unwrap().unwrap();
+    let path = format!("/setup/{token}");
+    let mut c = app.client();
+    c.get(&path).await;
+    let res = c.post(&path, &GOOD).await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(res.body.contains("already exists"));
+    assert_eq!(
+        res.input_value("display_name").as_deref(),
+        Some("Farah Admin"),
+        "typed values kept"
+    );
+    // The link was not used up by the refused attempt.
+    let mut good = GOOD;
+    good[0] = ("username", "second.admin");
+    assert_eq!(c.post(&path, &good).await.status, StatusCode::SEE_OTHER);
+}

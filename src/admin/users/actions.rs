@@ -5,7 +5,7 @@ use super::{find, is_last_active_admin};
 use crate::{
     audit::{self, Actor, Event, Origin},
     auth::{password, session_store::end_sessions_of},
-    error::AppResult,
+    error::{AppError, AppResult},
     state::AppState,
     web::{Ctx, extract::set_flash, forms::csrf_field, time_fmt},
 };
@@ -15,7 +15,12 @@ use axum::{
 };
 use entity::users;
 use maud::{Markup, html};
-use sea_orm::{ActiveModelTrait, ActiveValue::Set, IntoActiveModel, TransactionTrait};
+use sea_orm::{
+    ActiveModelTrait,
+    ActiveValue::Set,
+    ColumnTrait, DatabaseTransaction, EntityTrait, IntoActiveModel, QueryFilter, TransactionTrait,
+    sea_query::{Expr, ExprTrait},
+};
 
 /// The actions block shown under the edit form.
 pub fn panel(ctx: &Ctx, u: &users::Model, now: time::OffsetDateTime) -> Markup {
@@ -57,56 +62,91 @@ pub fn panel(ctx: &Ctx, u: &users::Model, now: time::OffsetDateTime) -> Markup {
     }
 }
 
+/// Changes one account in `txn`: applies `change`, stamps and versions the row, and writes
+/// the audit row. The version is bumped in SQL so a concurrent edit is never lost.
+async fn apply(
+    txn: &DatabaseTransaction,
+    state: &AppState,
+    ctx: &Ctx,
+    origin: &Origin,
+    user: users::Model,
+    change: impl FnOnce(&mut users::ActiveModel),
+    event: Event,
+) -> AppResult<users::Model> {
+    let me = ctx.user()?;
+    let now = state.now();
+    let id = user.id;
+    let mut row = user.into_active_model();
+    change(&mut row);
+    row.updated_at = Set(now);
+    row.update(txn).await?;
+    users::Entity::update_many()
+        .col_expr(users::Column::Version, Expr::col(users::Column::Version).add(1))
+        .filter(users::Column::Id.eq(id))
+        .exec(txn)
+        .await?;
+    audit::record(
+        txn,
+        now,
+        &Actor::user(me.id, &me.username),
+        origin,
+        event.on("user", id),
+    )
+    .await?;
+    users::Entity::find_by_id(id)
+        .one(txn)
+        .await?
+        .ok_or(AppError::NotFound)
+}
+
+/// Back to the user's page with a message.
+async fn done(ctx: &Ctx, id: i32, message: impl Into<String>) -> AppResult<Response> {
+    set_flash(&ctx.session, message).await?;
+    Ok(Redirect::to(&format!("/admin/users/{id}")).into_response())
+}
+
 pub async fn deactivate(
     State(state): State<AppState>,
     ctx: Ctx,
     origin: Origin,
     Path(id): Path<i32>,
 ) -> AppResult<Response> {
-    let me = ctx.user()?.clone();
     let user = find(&state, id).await?;
-    if user.id == me.id {
-        set_flash(&ctx.session, "You cannot deactivate your own account.").await?;
-        return Ok(Redirect::to(&format!("/admin/users/{id}")).into_response());
+    if user.id == ctx.user()?.id {
+        return done(&ctx, id, "You cannot deactivate your own account.").await;
     }
-    let now = state.now();
     let txn = state.db.begin().await?;
     if is_last_active_admin(&txn, &user).await? {
         drop(txn);
-        set_flash(
-            &ctx.session,
+        return done(
+            &ctx,
+            id,
             "This is the only active administrator and cannot be deactivated.",
         )
-        .await?;
-        return Ok(Redirect::to(&format!("/admin/users/{id}")).into_response());
+        .await;
     }
-    let name = user.username.clone();
-    let version = user.version;
-    let mut row = user.into_active_model();
-    row.active = Set(false);
-    row.updated_at = Set(now);
-    row.version = Set(version + 1);
-    row.update(&txn).await?;
-    end_sessions_of(&txn, id, None).await?;
-    audit::record(
+    let event = Event::new(
+        "user.deactivated",
+        format!("Deactivated {}; their sessions ended", user.username),
+    );
+    let user = apply(
         &txn,
-        now,
-        &Actor::user(me.id, &me.username),
+        &state,
+        &ctx,
         &origin,
-        Event::new(
-            "user.deactivated",
-            format!("Deactivated {name}; their sessions ended"),
-        )
-        .on("user", id),
+        user,
+        |r| r.active = Set(false),
+        event,
     )
     .await?;
+    end_sessions_of(&txn, id, None).await?;
     txn.commit().await?;
-    set_flash(
-        &ctx.session,
-        format!("{name} is deactivated and has been signed out."),
+    done(
+        &ctx,
+        id,
+        format!("{} is deactivated and has been signed out.", user.username),
     )
-    .await?;
-    Ok(Redirect::to(&format!("/admin/users/{id}")).into_response())
+    .await
 }
 
 pub async fn reactivate(
@@ -115,28 +155,12 @@ pub async fn reactivate(
     origin: Origin,
     Path(id): Path<i32>,
 ) -> AppResult<Response> {
-    let me = ctx.user()?.clone();
     let user = find(&state, id).await?;
-    let now = state.now();
     let txn = state.db.begin().await?;
-    let name = user.username.clone();
-    let version = user.version;
-    let mut row = user.into_active_model();
-    row.active = Set(true);
-    row.updated_at = Set(now);
-    row.version = Set(version + 1);
-    row.update(&txn).await?;
-    audit::record(
-        &txn,
-        now,
-        &Actor::user(me.id, &me.username),
-        &origin,
-        Event::new("user.reactivated", format!("Reactivated {name}")).on("user", id),
-    )
-    .await?;
+    let event = Event::new("user.reactivated", format!("Reactivated {}", user.username));
+    let user = apply(&txn, &state, &ctx, &origin, user, |r| r.active = Set(true), event).await?;
     txn.commit().await?;
-    set_flash(&ctx.session, format!("{name} is active again.")).await?;
-    Ok(Redirect::to(&format!("/admin/users/{id}")).into_response())
+    done(&ctx, id, format!("{} is active again.", user.username)).await
 }
 
 pub async fn reset_password(
@@ -145,37 +169,25 @@ pub async fn reset_password(
     origin: Origin,
     Path(id): Path<i32>,
 ) -> AppResult<Response> {
-    let me = ctx.user()?.clone();
     let user = find(&state, id).await?;
     let temporary = super::edit::temporary_password();
     let hash = password::hash(temporary.clone()).await?;
-    let now = state.now();
     let txn = state.db.begin().await?;
-    let version = user.version;
-    let mut row = user.clone().into_active_model();
-    row.password_hash = Set(hash);
-    row.must_change_password = Set(true);
-    row.failed_logins = Set(0);
-    row.locked_until = Set(None);
-    row.updated_at = Set(now);
-    row.version = Set(version + 1);
-    let user = row.update(&txn).await?;
+    let event = Event::new(
+        "user.password_reset",
+        format!(
+            "Reset the password of {}; they must choose a new one",
+            user.username
+        ),
+    );
+    let reset = |r: &mut users::ActiveModel| {
+        r.password_hash = Set(hash);
+        r.must_change_password = Set(true);
+        r.failed_logins = Set(0);
+        r.locked_until = Set(None);
+    };
+    let user = apply(&txn, &state, &ctx, &origin, user, reset, event).await?;
     end_sessions_of(&txn, id, None).await?;
-    audit::record(
-        &txn,
-        now,
-        &Actor::user(me.id, &me.username),
-        &origin,
-        Event::new(
-            "user.password_reset",
-            format!(
-                "Reset the password of {}; they must choose a new one",
-                user.username
-            ),
-        )
-        .on("user", id),
-    )
-    .await?;
     txn.commit().await?;
     Ok(super::edit::temporary_password_page(&ctx, &user, &temporary, "Password reset").into_response())
 }
@@ -186,27 +198,14 @@ pub async fn unlock(
     origin: Origin,
     Path(id): Path<i32>,
 ) -> AppResult<Response> {
-    let me = ctx.user()?.clone();
     let user = find(&state, id).await?;
-    let now = state.now();
     let txn = state.db.begin().await?;
-    let name = user.username.clone();
-    let version = user.version;
-    let mut row = user.into_active_model();
-    row.failed_logins = Set(0);
-    row.locked_until = Set(None);
-    row.updated_at = Set(now);
-    row.version = Set(version + 1);
-    row.update(&txn).await?;
-    audit::record(
-        &txn,
-        now,
-        &Actor::user(me.id, &me.username),
-        &origin,
-        Event::new("user.unlocked", format!("Unlocked {name}")).on("user", id),
-    )
-    .await?;
+    let event = Event::new("user.unlocked", format!("Unlocked {}", user.username));
+    let unlock = |r: &mut users::ActiveModel| {
+        r.failed_logins = Set(0);
+        r.locked_until = Set(None);
+    };
+    let user = apply(&txn, &state, &ctx, &origin, user, unlock, event).await?;
     txn.commit().await?;
-    set_flash(&ctx.session, format!("{name} is unlocked.")).await?;
-    Ok(Redirect::to(&format!("/admin/users/{id}")).into_response())
+    done(&ctx, id, format!("{} is unlocked.", user.username)).await
 }
