@@ -87,3 +87,8 @@ pub fn contains_pattern(text: &str) -> sea_orm::sea_query::LikeExpr {
     escaped.push('%');
     sea_orm::sea_query::LikeExpr::new(escaped).escape('\\')
 }
+
+/// The error is a unique index refusing a duplicate (e.g. two people creating one name).
+pub fn is_unique_violation(e: &DbErr) -> bool {
+    matches!(e.sql_err(), Some(sea_orm::SqlErr::UniqueConstraintViolation(_)))
+}

@@ -24,7 +24,7 @@ use entity::{areas, user_areas};
 use maud::{Markup, html};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, IntoActiveModel,
-    QueryFilter, QueryOrder, QuerySelect, SqlErr, TransactionTrait,
+    QueryFilter, QueryOrder, QuerySelect, TransactionTrait,
 };
 use serde::Deserialize;
 use std::collections::HashMap;
@@ -179,7 +179,7 @@ async fn create(
                 set_flash(&ctx.session, format!("Area {} added.", area.name)).await?;
                 return Ok(Redirect::to("/admin/areas").into_response());
             }
-            Err(e) if matches!(e.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) => {
+            Err(e) if crate::db::is_unique_violation(&e) => {
                 errors.add("name", "An area with that name already exists");
             }
             Err(e) => return Err(e.into()),
@@ -270,7 +270,7 @@ async fn rename(
                     set_flash(&ctx.session, format!("Area renamed to {name}.")).await?;
                     return Ok(Redirect::to("/admin/areas").into_response());
                 }
-                Err(e) if matches!(e.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) => {
+                Err(e) if crate::db::is_unique_violation(&e) => {
                     errors.add("name", "An area with that name already exists");
                 }
                 Err(e) => return Err(e.into()),

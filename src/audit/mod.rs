@@ -5,7 +5,7 @@
 mod chain;
 mod routes;
 
-pub use chain::{ChainBreak, verify};
+pub use chain::{ChainBreak, hash_of, verify};
 pub use routes::routes;
 
 use entity::audit_events;

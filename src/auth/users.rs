@@ -4,7 +4,7 @@
 use entity::{Role, areas, user_areas, users};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait, QueryFilter,
-    QueryOrder, QuerySelect, SqlErr,
+    QueryOrder, QuerySelect,
 };
 
 pub struct NewUser {
@@ -99,10 +99,13 @@ pub async fn create<C: ConnectionTrait>(
     let user = users::Entity::insert(row)
         .exec_with_returning(db)
         .await
-        .map_err(|e| match e.sql_err() {
+        .map_err(|e| {
             // Two people creating the same username at once: the index decides.
-            Some(SqlErr::UniqueConstraintViolation(_)) => CreateUserError::DuplicateUsername,
-            _ => CreateUserError::Db(e),
+            if crate::db::is_unique_violation(&e) {
+                CreateUserError::DuplicateUsername
+            } else {
+                CreateUserError::Db(e)
+            }
         })?;
     set_areas(db, user.id, &new.area_ids).await?;
     Ok(user)

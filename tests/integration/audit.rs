@@ -6,7 +6,6 @@ use entity::{Role, audit_events};
 use harbour::audit::{self, Actor, ChainBreak, Event, Origin};
 use reqwest::StatusCode;
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, TransactionTrait};
-use sha2::{Digest, Sha256};
 
 /// Some ordinary activity: sign-ins that fail and succeed, a sign-out.
 async fn some_activity(app: &TestApp) {
@@ -100,22 +99,9 @@ async fn renumbering_after_a_deletion_is_still_detected() {
     assert_eq!(broken.id, 2, "{broken:?}");
 }
 
-/// The canonical hash, as an attacker who knows the scheme would recompute it.
+/// The canonical hash, as an attacker who knows the scheme (it is open source) recomputes it.
 fn rehash(row: &audit_events::Model) -> String {
-    let content = serde_json::json!([
-        row.id,
-        row.at.unix_timestamp(),
-        row.actor_id,
-        row.actor_name,
-        row.action,
-        row.target_type,
-        row.target_id,
-        row.summary,
-        row.client_addr,
-        row.request_id,
-        row.prev_hash,
-    ]);
-    hex::encode(Sha256::digest(content.to_string().as_bytes()))
+    harbour::audit::hash_of(row)
 }
 
 #[tokio::test]

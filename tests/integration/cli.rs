@@ -503,16 +503,7 @@ async fn a_bad_area_name_leaves_nothing_behind() {
 #[tokio::test]
 async fn audit_verify_reports_an_intact_trail() {
     let test_db = TestDb::new().await;
-    for name in ["amina", "tina", "harry"] {
-        assert_success(
-            &create_user(
-                &test_db,
-                &["--username", name, "--role", "manager"],
-                GOOD_PASSWORD,
-            ),
-            "create-user",
-        );
-    }
+    three_audited_users(&test_db);
     let out = run_cli(&["audit", "verify"], &test_db.url, "");
     assert_success(&out, "audit verify");
     assert!(stdout(&out).contains("intact"), "{}", stdout(&out));
@@ -522,16 +513,7 @@ async fn audit_verify_reports_an_intact_trail() {
 #[tokio::test]
 async fn audit_verify_exits_2_naming_the_tampered_event() {
     let test_db = TestDb::new().await;
-    for name in ["amina", "tina", "harry"] {
-        assert_success(
-            &create_user(
-                &test_db,
-                &["--username", name, "--role", "manager"],
-                GOOD_PASSWORD,
-            ),
-            "create-user",
-        );
-    }
+    three_audited_users(&test_db);
     let db = connect(&test_db).await;
     db.execute_raw(Statement::from_string(
         db.get_database_backend(),
@@ -556,16 +538,7 @@ async fn audit_verify_exits_2_naming_the_tampered_event() {
 #[tokio::test]
 async fn audit_verify_detects_a_deleted_event() {
     let test_db = TestDb::new().await;
-    for name in ["amina", "tina", "harry"] {
-        assert_success(
-            &create_user(
-                &test_db,
-                &["--username", name, "--role", "manager"],
-                GOOD_PASSWORD,
-            ),
-            "create-user",
-        );
-    }
+    three_audited_users(&test_db);
     let db = connect(&test_db).await;
     db.execute_raw(Statement::from_string(
         db.get_database_backend(),
@@ -609,4 +582,12 @@ async fn an_unknown_command_fails_with_usage() {
     let out = run_cli(&["frobnicate"], "sqlite::memory:", "");
     assert_failure(&out, "an unknown command");
     assert!(stderr(&out).contains("Usage"), "{}", stderr(&out));
+}
+
+/// Three accounts made with create-user: three audit events to verify or tamper with.
+fn three_audited_users(test_db: &TestDb) {
+    for name in ["amina", "tina", "harry"] {
+        let out = create_user(test_db, &["--username", name, "--role", "manager"], GOOD_PASSWORD);
+        assert_success(&out, "create-user");
+    }
 }
