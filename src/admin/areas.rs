@@ -2,7 +2,7 @@
 //! cases and staff keep pointing at them.
 
 use crate::{
-    audit::{self, Actor, Event, Origin},
+    audit::{self, Event, Origin},
     auth::policy::Permission,
     error::{AppError, AppResult},
     state::AppState,
@@ -153,7 +153,7 @@ async fn create(
     origin: Origin,
     axum::Form(f): axum::Form<AreaForm>,
 ) -> AppResult<Response> {
-    let me = ctx.user()?.clone();
+    let actor = ctx.actor()?;
     let mut errors = FormErrors::default();
     let name = match check_name(&f.name) {
         Ok(n) => n,
@@ -170,7 +170,7 @@ async fn create(
                 audit::record(
                     &txn,
                     now,
-                    &Actor::user(me.id, &me.username),
+                    &actor,
                     &origin,
                     Event::new("area.created", format!("Created area {}", area.name)).on("area", area.id),
                 )
@@ -244,7 +244,7 @@ async fn rename(
     Path(id): Path<i32>,
     axum::Form(f): axum::Form<AreaForm>,
 ) -> AppResult<Response> {
-    let me = ctx.user()?.clone();
+    let actor = ctx.actor()?;
     let area = find(&state, id).await?;
     let mut errors = FormErrors::default();
     match check_name(&f.name) {
@@ -261,7 +261,7 @@ async fn rename(
                     audit::record(
                         &txn,
                         now,
-                        &Actor::user(me.id, &me.username),
+                        &actor,
                         &origin,
                         Event::new("area.renamed", format!("Renamed area {old} to {name}")).on("area", id),
                     )
@@ -299,7 +299,7 @@ async fn set_retired(
     Path(id): Path<i32>,
     retired: bool,
 ) -> AppResult<Response> {
-    let me = ctx.user()?.clone();
+    let actor = ctx.actor()?;
     let area = find(&state, id).await?;
     if area.retired != retired {
         let now = state.now();
@@ -316,7 +316,7 @@ async fn set_retired(
         audit::record(
             &txn,
             now,
-            &Actor::user(me.id, &me.username),
+            &actor,
             &origin,
             Event::new(action, format!("{verb} area {name}")).on("area", id),
         )

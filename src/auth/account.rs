@@ -2,7 +2,7 @@
 //! replaced). Other sessions of the user end; this one gets a new id.
 
 use crate::{
-    audit::{self, Actor, Event, Origin},
+    audit::{self, Event, Origin},
     auth::{password, policy::Permission, session_store, throttle},
     error::{AppError, AppResult},
     state::AppState,
@@ -50,6 +50,7 @@ async fn submit(
     axum::Form(f): axum::Form<PasswordForm>,
 ) -> AppResult<Response> {
     let me = ctx.user()?.clone();
+    let actor = ctx.actor()?;
     let user = users::Entity::find_by_id(me.id)
         .one(&state.db)
         .await?
@@ -60,7 +61,6 @@ async fn submit(
     } else if !password::verify(f.current_password.clone(), user.password_hash.clone()).await? {
         // Counted like a failed sign-in, so a borrowed session cannot guess the password.
         let now = state.now();
-        let actor = Actor::user(me.id, &me.username);
         let txn = state.db.begin().await?;
         let locked = throttle::record_password_failure(&txn, me.id, now).await?;
         let failed = Event::new("password.change_failed", "Wrong current password").on("user", me.id);
@@ -103,7 +103,7 @@ async fn submit(
     audit::record(
         &txn,
         now,
-        &Actor::user(me.id, &me.username),
+        &actor,
         &origin,
         Event::new("password.changed", "Changed own password").on("user", me.id),
     )

@@ -180,7 +180,7 @@ async fn logout(State(state): State<AppState>, ctx: Ctx, origin: Origin) -> AppR
     audit::record(
         &txn,
         state.now(),
-        &Actor::user(user.id, &user.username),
+        &ctx.actor()?,
         &origin,
         Event::new("logout", "Signed out").on("user", user.id),
     )

@@ -31,6 +31,11 @@ impl Ctx {
     pub fn user(&self) -> Result<&CurrentUser, AppError> {
         self.user.as_ref().ok_or(AppError::Forbidden)
     }
+
+    /// The signed-in user as the actor of an audit row.
+    pub fn actor(&self) -> Result<crate::audit::Actor, AppError> {
+        self.user().map(|u| crate::audit::Actor::user(u.id, &u.username))
+    }
 }
 
 /// Leaves a message for the next page this session renders (after a redirect).
@@ -107,8 +112,8 @@ pub fn client_addr(parts: &Parts, settings: &crate::config::Settings) -> Option<
         .and_then(|v| v.rsplit(',').next())
         .map(str::trim)
         .filter(|s| !s.is_empty());
-    if let Some(first) = from_header {
-        return Some(first.to_owned());
+    if let Some(address) = from_header {
+        return Some(address.to_owned());
     }
     parts
         .extensions

@@ -3,7 +3,7 @@
 
 use super::{find, is_last_active_admin};
 use crate::{
-    audit::{self, Actor, Event, Origin},
+    audit::{self, Event, Origin},
     auth::{password, session_store::end_sessions_of},
     error::{AppError, AppResult},
     state::AppState,
@@ -73,7 +73,7 @@ async fn apply(
     change: impl FnOnce(&mut users::ActiveModel),
     event: Event,
 ) -> AppResult<users::Model> {
-    let me = ctx.user()?;
+    let actor = ctx.actor()?;
     let now = state.now();
     let id = user.id;
     let mut row = user.into_active_model();
@@ -85,14 +85,7 @@ async fn apply(
         .filter(users::Column::Id.eq(id))
         .exec(txn)
         .await?;
-    audit::record(
-        txn,
-        now,
-        &Actor::user(me.id, &me.username),
-        origin,
-        event.on("user", id),
-    )
-    .await?;
+    audit::record(txn, now, &actor, origin, event.on("user", id)).await?;
     users::Entity::find_by_id(id)
         .one(txn)
         .await?

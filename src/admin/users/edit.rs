@@ -3,7 +3,7 @@
 
 use super::{find, is_last_active_admin};
 use crate::{
-    audit::{self, Actor, Event, Origin},
+    audit::{self, Event, Origin},
     auth::{
         password,
         policy::{parse_role, role_code, role_label},
@@ -124,7 +124,7 @@ pub async fn create(
     origin: Origin,
     Form(f): Form<UserForm>,
 ) -> AppResult<Response> {
-    let me = ctx.user()?.clone();
+    let actor = ctx.actor()?;
     let areas = crate::admin::areas::all(&state.db).await?;
     let mut errors = FormErrors::default();
     if let Err(e) = accounts::check_username(&f.username) {
@@ -171,7 +171,7 @@ pub async fn create(
     audit::record(
         &txn,
         now,
-        &Actor::user(me.id, &me.username),
+        &actor,
         &origin,
         Event::new(
             "user.created",
@@ -203,7 +203,7 @@ pub async fn update(
     Path(id): Path<i32>,
     Form(f): Form<UserForm>,
 ) -> AppResult<Response> {
-    let me = ctx.user()?.clone();
+    let actor = ctx.actor()?;
     let user = find(&state, id).await?;
     let areas = crate::admin::areas::all(&state.db).await?;
     let mut errors = FormErrors::default();
@@ -283,7 +283,7 @@ pub async fn update(
     audit::record(
         &txn,
         now,
-        &Actor::user(me.id, &me.username),
+        &actor,
         &origin,
         Event::new(
             "user.updated",
