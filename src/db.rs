@@ -17,6 +17,8 @@ pub enum Lock {
     AuditChain = 0x4841_5242_4f55_5202,
     /// Changes to administrators: two admins cannot each remove the other as the last one.
     Administrators = 0x4841_5242_4f55_5203,
+    /// Case numbers: two reports submitted at once get consecutive references.
+    CaseReferences = 0x4841_5242_4f55_5204,
 }
 
 /// Serialises this transaction with every other holding `lock`, until it ends. On SQLite,

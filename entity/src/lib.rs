@@ -4,9 +4,22 @@
 
 pub mod areas;
 pub mod audit_events;
+pub mod case_access;
+pub mod case_closures;
+pub mod case_parties;
+pub mod case_sequences;
+pub mod case_strands;
+pub mod cases;
+pub mod incident_types;
+pub mod incidents;
+pub mod people;
+pub mod person_terms;
 pub mod rate_limits;
 pub mod sessions;
+pub mod settings;
 pub mod setup_tokens;
+pub mod strands;
+pub mod timeline_entries;
 pub mod user_areas;
 pub mod users;
 

@@ -18,6 +18,22 @@ pub enum Permission {
     ManageAreas,
     /// Browse and filter the audit trail.
     ViewAudit,
+    /// Landlord settings and pick-lists (case thresholds, local strands).
+    ManageSettings,
+    /// Open case pages and caseloads (which cases: `cases::visibility`).
+    ViewCases,
+    /// Log reports, add further reports, record contacts and notes.
+    LogCases,
+    /// Change case details (priority, strands, area, people) and restriction.
+    EditCases,
+    /// Assign or reassign a case to a harassment officer.
+    AssignCases,
+    /// Take an unassigned case in one's own area.
+    TakeCases,
+    /// Close a case with an outcome.
+    CloseCases,
+    /// Reopen a closed case.
+    ReopenCases,
 }
 
 /// May a user with `role` do what `permission` guards?
@@ -28,6 +44,12 @@ pub fn allows(role: Role, permission: Permission) -> bool {
         Public | SignedIn => true,
         ManageUsers | ManageAreas => role == Admin,
         ViewAudit => matches!(role, Manager | Admin),
+        ManageSettings => role == Admin,
+        // Administrators read no case content (separation of duties).
+        ViewCases | LogCases => matches!(role, TenancyOfficer | HarassmentOfficer | Manager),
+        EditCases | CloseCases => matches!(role, HarassmentOfficer | Manager),
+        AssignCases | ReopenCases => role == Manager,
+        TakeCases => role == HarassmentOfficer,
     }
 }
 
@@ -72,6 +94,37 @@ mod tests {
         assert!(allows(Role::Admin, Permission::ViewAudit));
         assert!(!allows(Role::TenancyOfficer, Permission::ViewAudit));
         assert!(!allows(Role::HarassmentOfficer, Permission::ViewAudit));
+    }
+
+    #[test]
+    fn administrators_have_no_case_permission() {
+        use Permission::*;
+        for p in [
+            ViewCases,
+            LogCases,
+            EditCases,
+            AssignCases,
+            TakeCases,
+            CloseCases,
+            ReopenCases,
+        ] {
+            assert!(!allows(Role::Admin, p), "{p:?}");
+        }
+    }
+
+    #[test]
+    fn only_managers_assign_and_reopen_and_only_harassment_officers_take() {
+        for role in Role::iter() {
+            assert_eq!(allows(role, Permission::AssignCases), role == Role::Manager);
+            assert_eq!(allows(role, Permission::ReopenCases), role == Role::Manager);
+            assert_eq!(
+                allows(role, Permission::TakeCases),
+                role == Role::HarassmentOfficer
+            );
+        }
+        assert!(!allows(Role::TenancyOfficer, Permission::CloseCases));
+        assert!(!allows(Role::TenancyOfficer, Permission::EditCases));
+        assert!(allows(Role::TenancyOfficer, Permission::LogCases));
     }
 
     #[test]

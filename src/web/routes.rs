@@ -62,6 +62,7 @@ pub fn all() -> Vec<Route> {
         crate::auth::routes(),
         crate::admin::routes(),
         crate::audit::routes(),
+        crate::cases::routes(),
     ]
     .into_iter()
     .flatten()

@@ -20,6 +20,53 @@ pub fn datetime(t: OffsetDateTime) -> Markup {
     html! { time datetime=(machine(t)) { (shown) } }
 }
 
+/// A calendar date, e.g. `<time datetime="2026-11-23">23 Nov 2026</time>`.
+pub fn date(d: time::Date) -> Markup {
+    let shown = d
+        .format(format_description!(
+            "[day padding:none] [month repr:short] [year]"
+        ))
+        .unwrap_or_default();
+    let machine = d
+        .format(format_description!("[year]-[month]-[day]"))
+        .unwrap_or_default();
+    html! { time datetime=(machine) { (shown) } }
+}
+
+/// `YYYY-MM-DD` as typed into a date field.
+pub fn parse_date(text: &str) -> Option<time::Date> {
+    time::Date::parse(text.trim(), format_description!("[year]-[month]-[day]")).ok()
+}
+
+/// A date and time typed as London local time (`HH:MM`), as a UTC instant. In the hour
+/// the clocks go back the earlier (BST) reading is taken; a time skipped when they go
+/// forward is refused.
+pub fn parse_london(date: &str, time_of_day: &str) -> Option<OffsetDateTime> {
+    use time_tz::{OffsetResult, PrimitiveDateTimeExt};
+    let d = parse_date(date)?;
+    let t = time::Time::parse(time_of_day.trim(), format_description!("[hour]:[minute]")).ok()?;
+    let local = time::PrimitiveDateTime::new(d, t);
+    let at = match local.assume_timezone(LONDON) {
+        OffsetResult::Some(at) => at,
+        OffsetResult::Ambiguous(earlier, _) => earlier,
+        OffsetResult::None => return None,
+    };
+    Some(at.to_offset(time::UtcOffset::UTC))
+}
+
+/// The London date and `HH:MM` of an instant, for pre-filling date and time fields.
+pub fn london_fields(t: OffsetDateTime) -> (String, String) {
+    let local = london(t);
+    (
+        local
+            .format(format_description!("[year]-[month]-[day]"))
+            .unwrap_or_default(),
+        local
+            .format(format_description!("[hour]:[minute]"))
+            .unwrap_or_default(),
+    )
+}
+
 fn machine(t: OffsetDateTime) -> String {
     t.to_offset(time::UtcOffset::UTC)
         .format(&Rfc3339)
@@ -43,6 +90,22 @@ mod tests {
             datetime_string(summer),
             r#"<time datetime="2026-07-01T13:05:00Z">1 Jul 2026, 14:05</time>"#
         );
+    }
+
+    #[test]
+    fn london_fields_round_trip_across_clock_changes() {
+        for t in [at!(2026-01-15 13:05 UTC), at!(2026-07-01 13:05 UTC)] {
+            let (d, hm) = london_fields(t);
+            assert_eq!(parse_london(&d, &hm), Some(t));
+        }
+        // 01:30 on 29 March 2026 does not exist in London; 01:30 on 25 October is twice.
+        assert_eq!(parse_london("2026-03-29", "01:30"), None);
+        assert_eq!(
+            parse_london("2026-10-25", "01:30"),
+            Some(at!(2026-10-25 00:30 UTC))
+        );
+        assert_eq!(parse_london("2026-02-30", "10:00"), None);
+        assert_eq!(parse_london("2026-02-10", "25:00"), None);
     }
 
     fn datetime_string(t: OffsetDateTime) -> String {

@@ -1,0 +1,62 @@
+//! Case references: `HC-YYYY-NNNNNN`, numbered from 1 in each (London) calendar year.
+
+use entity::case_sequences;
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, DatabaseTransaction, DbErr, EntityTrait, QueryFilter, sea_query::Expr,
+};
+
+/// Takes the next reference for `year`. Serialised per database (advisory lock on
+/// PostgreSQL, the single writer on SQLite), so concurrent submissions get consecutive
+/// numbers; the unique index on `cases.reference` backs this up.
+pub async fn next(txn: &DatabaseTransaction, year: i32) -> Result<String, DbErr> {
+    crate::db::lock_for_transaction(txn, crate::db::Lock::CaseReferences).await?;
+    let number = match case_sequences::Entity::find_by_id(year).one(txn).await? {
+        Some(row) => {
+            let next = row.last_number + 1;
+            case_sequences::Entity::update_many()
+                .col_expr(case_sequences::Column::LastNumber, Expr::value(next))
+                .filter(case_sequences::Column::Year.eq(year))
+                .exec(txn)
+                .await?;
+            next
+        }
+        None => {
+            case_sequences::Entity::insert(case_sequences::ActiveModel {
+                year: Set(year),
+                last_number: Set(1),
+            })
+            .exec_without_returning(txn)
+            .await?;
+            1
+        }
+    };
+    Ok(format(year, number))
+}
+
+pub fn format(year: i32, number: i32) -> String {
+    format!("HC-{year:04}-{number:06}")
+}
+
+/// Whether `text` looks like a case reference (for search): `HC-2026-000123`, any case.
+pub fn parse(text: &str) -> Option<String> {
+    let upper = text.trim().to_ascii_uppercase();
+    let rest = upper.strip_prefix("HC-")?;
+    let (year, number) = rest.split_once('-')?;
+    let ok = year.len() == 4
+        && number.len() == 6
+        && year.chars().chain(number.chars()).all(|c| c.is_ascii_digit());
+    ok.then_some(upper)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formats_and_parses_references() {
+        assert_eq!(format(2026, 123), "HC-2026-000123");
+        assert_eq!(parse(" hc-2026-000123 "), Some("HC-2026-000123".into()));
+        assert_eq!(parse("HC-2026-123"), None);
+        assert_eq!(parse("Smith"), None);
+    }
+}

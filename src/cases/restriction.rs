@@ -1,0 +1,10 @@
+use crate::error::{AppError, AppResult};
+use axum::response::Response;
+
+pub async fn form() -> AppResult<Response> {
+    Err(AppError::NotFound)
+}
+
+pub async fn save() -> AppResult<Response> {
+    Err(AppError::NotFound)
+}

@@ -1,0 +1,77 @@
+//! The landlord's case settings, stored as rows in `settings` with safe defaults.
+
+use entity::settings;
+use sea_orm::{ActiveValue::Set, ConnectionTrait, DbErr, EntityTrait, sea_query::OnConflict};
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CaseSettings {
+    /// Hate incidents are suggested as Priority 1 (DOMAIN.md default).
+    pub hate_is_priority_1: bool,
+    /// Reports by one victim in six months that meet the ASB Case Review threshold.
+    pub review_threshold: i32,
+    /// A single hate incident meets the threshold (many areas' local choice).
+    pub single_hate_incident_qualifies: bool,
+}
+
+impl Default for CaseSettings {
+    fn default() -> Self {
+        CaseSettings {
+            hate_is_priority_1: true,
+            review_threshold: 3,
+            single_hate_incident_qualifies: false,
+        }
+    }
+}
+
+const HATE_P1: &str = "cases.hate_is_priority_1";
+const THRESHOLD: &str = "cases.review_threshold";
+const SINGLE_HATE: &str = "cases.single_hate_incident_qualifies";
+
+impl CaseSettings {
+    pub async fn load(db: &impl ConnectionTrait) -> Result<Self, DbErr> {
+        let rows = settings::Entity::find().all(db).await?;
+        let get = |key: &str| rows.iter().find(|r| r.key == key).map(|r| r.value.as_str());
+        let defaults = CaseSettings::default();
+        Ok(CaseSettings {
+            hate_is_priority_1: get(HATE_P1).map_or(defaults.hate_is_priority_1, |v| v == "true"),
+            review_threshold: get(THRESHOLD)
+                .and_then(|v| v.parse().ok())
+                .filter(|n| (1..=20).contains(n))
+                .unwrap_or(defaults.review_threshold),
+            single_hate_incident_qualifies: get(SINGLE_HATE)
+                .map_or(defaults.single_hate_incident_qualifies, |v| v == "true"),
+        })
+    }
+
+    pub async fn save(
+        &self,
+        db: &impl ConnectionTrait,
+        now: time::OffsetDateTime,
+        by: i32,
+    ) -> Result<(), DbErr> {
+        for (key, value) in [
+            (HATE_P1, self.hate_is_priority_1.to_string()),
+            (THRESHOLD, self.review_threshold.to_string()),
+            (SINGLE_HATE, self.single_hate_incident_qualifies.to_string()),
+        ] {
+            settings::Entity::insert(settings::ActiveModel {
+                key: Set(key.to_owned()),
+                value: Set(value),
+                updated_at: Set(now),
+                updated_by: Set(Some(by)),
+            })
+            .on_conflict(
+                OnConflict::column(settings::Column::Key)
+                    .update_columns([
+                        settings::Column::Value,
+                        settings::Column::UpdatedAt,
+                        settings::Column::UpdatedBy,
+                    ])
+                    .to_owned(),
+            )
+            .exec_without_returning(db)
+            .await?;
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,98 @@
+//! Writing to a case's timeline and the audit trail together: every change to a case is
+//! one timeline entry people read on the case page and one audit row, in the caller's
+//! transaction. Views of case data are audited here too.
+
+use super::visibility::Viewer;
+use crate::audit::{self, Event, Origin};
+use entity::{cases, timeline_entries};
+use sea_orm::{
+    ActiveValue::Set, DatabaseConnection, DatabaseTransaction, DbErr, EntityTrait, TransactionTrait,
+};
+use time::OffsetDateTime;
+
+/// One thing that happened to a case.
+pub struct Entry<'a> {
+    pub case: &'a cases::Model,
+    /// Timeline kind (`codes::CONTACT_KINDS` or `codes::EVENT_KINDS`).
+    pub kind: &'static str,
+    pub occurred_at: OffsetDateTime,
+    pub body: String,
+    pub person_id: Option<i32>,
+}
+
+impl<'a> Entry<'a> {
+    pub fn event(
+        case: &'a cases::Model,
+        kind: &'static str,
+        at: OffsetDateTime,
+        body: impl Into<String>,
+    ) -> Self {
+        Entry {
+            case,
+            kind,
+            occurred_at: at,
+            body: body.into(),
+            person_id: None,
+        }
+    }
+}
+
+/// Adds `entry` to the timeline and writes the audit row `action` for it.
+pub async fn record(
+    txn: &DatabaseTransaction,
+    now: OffsetDateTime,
+    viewer: &Viewer,
+    origin: &Origin,
+    action: &'static str,
+    entry: Entry<'_>,
+) -> Result<(), DbErr> {
+    timeline_entries::Entity::insert(timeline_entries::ActiveModel {
+        case_id: Set(entry.case.id),
+        kind: Set(entry.kind.to_owned()),
+        occurred_at: Set(entry.occurred_at),
+        body: Set(entry.body.clone()),
+        person_id: Set(entry.person_id),
+        author_id: Set(Some(viewer.id)),
+        author_name: Set(viewer.display_name.clone()),
+        created_at: Set(now),
+        ..Default::default()
+    })
+    .exec_without_returning(txn)
+    .await?;
+    audit_case(txn, now, viewer, origin, action, entry.case, &entry.body).await
+}
+
+/// An audit row about `case` (no timeline entry).
+pub async fn audit_case(
+    txn: &DatabaseTransaction,
+    now: OffsetDateTime,
+    viewer: &Viewer,
+    origin: &Origin,
+    action: &'static str,
+    case: &cases::Model,
+    summary: &str,
+) -> Result<(), DbErr> {
+    audit::record(
+        txn,
+        now,
+        &viewer.audit_actor(),
+        origin,
+        Event::new(action, format!("{}: {summary}", case.reference)).on("case", &case.reference),
+    )
+    .await
+}
+
+/// Records that `viewer` looked at case data (`action` e.g. "case.viewed").
+pub async fn record_view(
+    db: &DatabaseConnection,
+    now: OffsetDateTime,
+    viewer: &Viewer,
+    origin: &Origin,
+    action: &'static str,
+    case: &cases::Model,
+    summary: &str,
+) -> Result<(), DbErr> {
+    let txn = db.begin().await?;
+    audit_case(&txn, now, viewer, origin, action, case, summary).await?;
+    txn.commit().await
+}
