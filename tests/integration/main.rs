@@ -3,11 +3,16 @@
 //! HARBOUR_TEST_DATABASE_URL is set), driven over HTTP as a browser would.
 
 mod common;
+mod fixtures;
 
 mod access;
 mod admin;
 mod audit;
 mod browser;
+mod cases_caseload;
+mod cases_intake;
+mod cases_page;
+mod cases_visibility;
 mod cli;
 mod login;
 mod migrations;

@@ -1,0 +1,2 @@
+//! Caseload queries at scale (placeholder; see docs/PERFORMANCE.md).
+fn main() {}
