@@ -14,6 +14,9 @@ pub enum AppError {
     Forbidden,
     #[error("bad request: {0}")]
     BadRequest(String),
+    /// The action does not fit the record's current state (e.g. closing a closed case).
+    #[error("conflict: {0}")]
+    Conflict(&'static str),
     #[error("internal error: {0}")]
     Internal(String),
 }
@@ -69,6 +72,13 @@ impl IntoResponse for AppError {
                 ErrorPage {
                     title: "The request could not be understood",
                     message: why,
+                },
+            ),
+            AppError::Conflict(why) => (
+                StatusCode::CONFLICT,
+                ErrorPage {
+                    title: "That cannot be done now",
+                    message: format!("{why} Nothing was changed."),
                 },
             ),
             AppError::Internal(detail) => {

@@ -1,11 +1,12 @@
-//! Administration: staff accounts and areas. Administrators run the system; the access
+//! Administration: staff accounts, areas and case settings. Administrators run the system; the access
 //! policy keeps case content away from them.
 
 pub mod areas;
+pub mod settings;
 pub mod users;
 
 use crate::web::routes::Route;
 
 pub fn routes() -> Vec<Route> {
-    [users::routes(), areas::routes()].into_iter().flatten().collect()
+    [users::routes(), areas::routes(), settings::routes()].into_iter().flatten().collect()
 }

@@ -1,18 +1,283 @@
-use crate::error::{AppError, AppResult};
-use axum::response::Response;
+//! Closing a case with an outcome, a reason and the date the victim was told; reopening
+//! with a reason (managers). Each closure is its own row: history is never overwritten.
 
-pub async fn close_form() -> AppResult<Response> {
-    Err(AppError::NotFound)
+use super::{
+    codes::{self, label},
+    timeline::{self, Entry},
+    visibility::{self, Viewer},
+};
+use crate::{
+    audit::Origin,
+    error::{AppError, AppResult},
+    state::AppState,
+    web::{
+        Ctx,
+        extract::set_flash,
+        forms::{FormErrors, Input, code_choices, csrf_field, error_summary, radios, textarea},
+        layout, time_fmt,
+    },
+};
+use axum::{
+    extract::{Path, State},
+    http::StatusCode,
+    response::{IntoResponse, Redirect, Response},
+};
+use axum_extra::extract::Form;
+use entity::{case_closures, cases};
+use maud::{Markup, html};
+use sea_orm::{
+    ActiveValue::Set,
+    ColumnTrait, EntityTrait, QueryFilter, QueryOrder, TransactionTrait,
+    sea_query::{Expr, ExprTrait},
+};
+use serde::Deserialize;
+
+#[derive(Deserialize, Default, Clone)]
+#[serde(default)]
+pub struct CloseForm {
+    outcome: String,
+    reason: String,
+    victim_told_on: String,
 }
 
-pub async fn close() -> AppResult<Response> {
-    Err(AppError::NotFound)
+#[derive(Deserialize, Default, Clone)]
+#[serde(default)]
+pub struct ReopenForm {
+    reason: String,
 }
 
-pub async fn reopen_form() -> AppResult<Response> {
-    Err(AppError::NotFound)
+/// The case must be in `status` for this action; otherwise a 409 page says why.
+fn require_status(case: &cases::Model, status: &str) -> AppResult<()> {
+    if case.status == status {
+        Ok(())
+    } else {
+        Err(AppError::Conflict(if status == codes::OPEN {
+            "This case is already closed."
+        } else {
+            "This case is open."
+        }))
+    }
 }
 
-pub async fn reopen() -> AppResult<Response> {
-    Err(AppError::NotFound)
+pub async fn close_form(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    viewer: Viewer,
+    Path(reference): Path<String>,
+) -> AppResult<Markup> {
+    let case = visibility::find(&state.db, &viewer, &reference).await?;
+    require_status(&case, codes::OPEN)?;
+    let f = CloseForm {
+        victim_told_on: time_fmt::london_fields(state.now()).0,
+        ..Default::default()
+    };
+    Ok(close_page(&ctx, &case, &f, &FormErrors::default()))
+}
+
+pub async fn close(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    viewer: Viewer,
+    origin: Origin,
+    Path(reference): Path<String>,
+    Form(f): Form<CloseForm>,
+) -> AppResult<Response> {
+    let case = visibility::find(&state.db, &viewer, &reference).await?;
+    require_status(&case, codes::OPEN)?;
+    let now = state.now();
+    let today = time_fmt::london(now).date();
+    let mut errors = FormErrors::default();
+    let outcome = codes::OUTCOMES.iter().map(|(c, _)| *c).find(|c| *c == f.outcome);
+    if outcome.is_none() {
+        errors.add("outcome", "Choose the outcome");
+    }
+    let reason = f.reason.trim();
+    if reason.is_empty() {
+        errors.add("reason", "Give the reason for closing the case");
+    }
+    let told = time_fmt::parse_date(&f.victim_told_on);
+    match told {
+        None => errors.add(
+            "victim_told_on",
+            "Enter the date the victim was told, as YYYY-MM-DD",
+        ),
+        Some(d) if d > today => errors.add(
+            "victim_told_on",
+            "The date the victim was told cannot be in the future",
+        ),
+        Some(d) if d < time_fmt::london(case.received_at).date() => errors.add(
+            "victim_told_on",
+            "The date the victim was told cannot be before the case was reported",
+        ),
+        Some(_) => {}
+    }
+    let (Some(outcome), Some(told), true) = (outcome, told, errors.is_empty()) else {
+        return Ok((
+            StatusCode::UNPROCESSABLE_ENTITY,
+            close_page(&ctx, &case, &f, &errors),
+        )
+            .into_response());
+    };
+    let txn = state.db.begin().await?;
+    // Only an open case closes: two people closing at once cannot both succeed.
+    let updated = cases::Entity::update_many()
+        .col_expr(cases::Column::Status, Expr::value(codes::CLOSED))
+        .col_expr(cases::Column::ClosedAt, Expr::value(Some(now)))
+        .col_expr(cases::Column::Outcome, Expr::value(Some(outcome)))
+        .col_expr(cases::Column::UpdatedAt, Expr::value(now))
+        .col_expr(cases::Column::Version, Expr::col(cases::Column::Version).add(1))
+        .filter(cases::Column::Id.eq(case.id))
+        .filter(cases::Column::Status.eq(codes::OPEN))
+        .exec(&txn)
+        .await?;
+    if updated.rows_affected == 0 {
+        return Err(AppError::Conflict("This case is already closed."));
+    }
+    case_closures::Entity::insert(case_closures::ActiveModel {
+        case_id: Set(case.id),
+        closed_at: Set(now),
+        closed_by: Set(viewer.id),
+        outcome: Set(outcome.to_owned()),
+        reason: Set(reason.to_owned()),
+        victim_told_on: Set(told),
+        ..Default::default()
+    })
+    .exec_without_returning(&txn)
+    .await?;
+    let body = format!("Closed: {}. {reason}", label(&codes::OUTCOMES, outcome));
+    timeline::record(
+        &txn,
+        now,
+        &viewer,
+        &origin,
+        "case.closed",
+        Entry::event(&case, "closed", now, body),
+    )
+    .await?;
+    txn.commit().await?;
+    set_flash(&ctx.session, format!("{} closed.", case.reference)).await?;
+    Ok(Redirect::to(&format!("/cases/{}", case.reference)).into_response())
+}
+
+pub async fn reopen_form(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    viewer: Viewer,
+    Path(reference): Path<String>,
+) -> AppResult<Markup> {
+    let case = visibility::find(&state.db, &viewer, &reference).await?;
+    require_status(&case, codes::CLOSED)?;
+    Ok(reopen_page(
+        &ctx,
+        &case,
+        &ReopenForm::default(),
+        &FormErrors::default(),
+    ))
+}
+
+pub async fn reopen(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    viewer: Viewer,
+    origin: Origin,
+    Path(reference): Path<String>,
+    Form(f): Form<ReopenForm>,
+) -> AppResult<Response> {
+    let case = visibility::find(&state.db, &viewer, &reference).await?;
+    require_status(&case, codes::CLOSED)?;
+    let reason = f.reason.trim();
+    if reason.is_empty() {
+        let mut errors = FormErrors::default();
+        errors.add("reason", "Give the reason for reopening the case");
+        return Ok((
+            StatusCode::UNPROCESSABLE_ENTITY,
+            reopen_page(&ctx, &case, &f, &errors),
+        )
+            .into_response());
+    }
+    let now = state.now();
+    let txn = state.db.begin().await?;
+    let updated = cases::Entity::update_many()
+        .col_expr(cases::Column::Status, Expr::value(codes::OPEN))
+        .col_expr(cases::Column::ClosedAt, Expr::value(None::<time::OffsetDateTime>))
+        .col_expr(cases::Column::Outcome, Expr::value(None::<String>))
+        .col_expr(cases::Column::UpdatedAt, Expr::value(now))
+        .col_expr(cases::Column::Version, Expr::col(cases::Column::Version).add(1))
+        .filter(cases::Column::Id.eq(case.id))
+        .filter(cases::Column::Status.eq(codes::CLOSED))
+        .exec(&txn)
+        .await?;
+    if updated.rows_affected == 0 {
+        return Err(AppError::Conflict("This case is open."));
+    }
+    // The latest closure records that it was undone; the closure itself stays.
+    if let Some(latest) = case_closures::Entity::find()
+        .filter(case_closures::Column::CaseId.eq(case.id))
+        .order_by_desc(case_closures::Column::Id)
+        .one(&txn)
+        .await?
+    {
+        case_closures::Entity::update_many()
+            .col_expr(case_closures::Column::ReopenedAt, Expr::value(Some(now)))
+            .col_expr(case_closures::Column::ReopenedBy, Expr::value(Some(viewer.id)))
+            .col_expr(
+                case_closures::Column::ReopenReason,
+                Expr::value(Some(reason.to_owned())),
+            )
+            .filter(case_closures::Column::Id.eq(latest.id))
+            .exec(&txn)
+            .await?;
+    }
+    timeline::record(
+        &txn,
+        now,
+        &viewer,
+        &origin,
+        "case.reopened",
+        Entry::event(&case, "reopened", now, format!("Reopened: {reason}")),
+    )
+    .await?;
+    txn.commit().await?;
+    set_flash(&ctx.session, format!("{} reopened.", case.reference)).await?;
+    Ok(Redirect::to(&format!("/cases/{}", case.reference)).into_response())
+}
+
+fn close_page(ctx: &Ctx, case: &cases::Model, f: &CloseForm, errors: &FormErrors) -> Markup {
+    let title = format!("Close {}", case.reference);
+    layout::page(
+        ctx,
+        &title,
+        !errors.is_empty(),
+        html! {
+            a.back-link href={ "/cases/" (case.reference) } { "Back to " (case.reference) }
+            h1.heading-xl { (title) }
+            (error_summary(errors))
+            form method="post" action={ "/cases/" (case.reference) "/close" } novalidate {
+                (csrf_field(&ctx.csrf))
+                (radios("outcome", "Outcome", None, &code_choices(&codes::OUTCOMES, &[f.outcome.as_str()]), errors))
+                (textarea("reason", "Reason for closing", Some("What was done and why the case can close."), &f.reason, errors))
+                (Input::text("victim_told_on", "Date the victim was told", &f.victim_told_on).kind("date").narrow().render(errors))
+                button.button.button--warning type="submit" { "Close case" }
+            }
+        },
+    )
+}
+
+fn reopen_page(ctx: &Ctx, case: &cases::Model, f: &ReopenForm, errors: &FormErrors) -> Markup {
+    let title = format!("Reopen {}", case.reference);
+    layout::page(
+        ctx,
+        &title,
+        !errors.is_empty(),
+        html! {
+            a.back-link href={ "/cases/" (case.reference) } { "Back to " (case.reference) }
+            h1.heading-xl { (title) }
+            (error_summary(errors))
+            form method="post" action={ "/cases/" (case.reference) "/reopen" } novalidate {
+                (csrf_field(&ctx.csrf))
+                (textarea("reason", "Reason for reopening", None, &f.reason, errors))
+                button.button type="submit" { "Reopen case" }
+            }
+        },
+    )
 }

@@ -1,10 +1,202 @@
-use crate::error::{AppError, AppResult};
-use axum::response::Response;
+//! Contacts and notes on a case's timeline (visit, phone call, letter, email, meeting,
+//! failed attempt, note), and recording that the ASB Case Review was explained.
 
-pub async fn add() -> AppResult<Response> {
-    Err(AppError::NotFound)
+use super::{
+    codes,
+    page::{self, CaseView, person_name},
+    timeline::{self, Entry},
+    visibility::{self, Viewer},
+};
+use crate::{
+    audit::Origin,
+    error::AppResult,
+    state::AppState,
+    web::{
+        Ctx,
+        extract::set_flash,
+        forms::{Choice, FormErrors, Input, code_choices, csrf_field, error_summary, select, textarea},
+        time_fmt,
+    },
+};
+use axum::{
+    extract::{Path, State},
+    http::StatusCode,
+    response::{IntoResponse, Redirect, Response},
+};
+use axum_extra::extract::Form;
+use maud::{Markup, html};
+use sea_orm::TransactionTrait;
+use serde::Deserialize;
+
+/// The longest note kept (a long visit write-up fits; a pasted document does not).
+const MAX_NOTE_CHARS: usize = 10_000;
+
+#[derive(Deserialize, Default, Clone)]
+#[serde(default)]
+pub struct NoteForm {
+    kind: String,
+    date: String,
+    time: String,
+    person_id: String,
+    body: String,
 }
 
-pub async fn review_explained() -> AppResult<Response> {
-    Err(AppError::NotFound)
+impl NoteForm {
+    /// A blank form, dated now.
+    pub fn new(now: time::OffsetDateTime) -> Self {
+        let (date, time) = time_fmt::london_fields(now);
+        NoteForm {
+            kind: "phone-call".to_owned(),
+            date,
+            time,
+            ..Default::default()
+        }
+    }
+}
+
+pub async fn add(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    viewer: Viewer,
+    origin: Origin,
+    Path(reference): Path<String>,
+    Form(f): Form<NoteForm>,
+) -> AppResult<Response> {
+    let case = visibility::find(&state.db, &viewer, &reference).await?;
+    let now = state.now();
+    let view = page::load(&state, &viewer, case).await?;
+    let mut errors = FormErrors::default();
+    if !codes::is_code(&codes::CONTACT_KINDS, &f.kind) {
+        errors.add("kind", "Choose what kind of contact or note this is");
+    }
+    let occurred = time_fmt::parse_london(&f.date, &f.time);
+    match occurred {
+        None => errors.add(
+            "date",
+            "Enter the date as YYYY-MM-DD and the time as HH:MM (24-hour)",
+        ),
+        Some(at) if at > now => errors.add("date", "The date and time cannot be in the future"),
+        Some(at) if at < view.case.received_at - time::Duration::days(1) => {
+            errors.add("date", "The date cannot be before the case's first report")
+        }
+        Some(_) => {}
+    }
+    let person_id = match f.person_id.as_str() {
+        "" => None,
+        id => {
+            let found = id
+                .parse::<i32>()
+                .ok()
+                .filter(|id| view.parties.iter().any(|(_, p)| p.id == *id));
+            if found.is_none() {
+                errors.add("person_id", "Choose a person on this case");
+            }
+            found
+        }
+    };
+    let body = f.body.trim();
+    if body.is_empty() {
+        errors.add("body", "Enter what happened");
+    } else if body.chars().count() > MAX_NOTE_CHARS {
+        errors.add("body", format!("Keep the note under {MAX_NOTE_CHARS} characters"));
+    }
+    let (Some(occurred_at), true) = (occurred, errors.is_empty()) else {
+        return Ok((
+            StatusCode::UNPROCESSABLE_ENTITY,
+            page::render(&ctx, &viewer, &view, &f, &errors),
+        )
+            .into_response());
+    };
+    let kind = codes::CONTACT_KINDS
+        .iter()
+        .map(|(c, _)| *c)
+        .find(|c| *c == f.kind)
+        .unwrap_or("note");
+    let txn = state.db.begin().await?;
+    timeline::record(
+        &txn,
+        now,
+        &viewer,
+        &origin,
+        "case.contact_added",
+        Entry {
+            person_id,
+            ..Entry::event(&view.case, kind, occurred_at, body)
+        },
+    )
+    .await?;
+    txn.commit().await?;
+    set_flash(
+        &ctx.session,
+        format!("{} added to the timeline.", codes::timeline_label(kind)),
+    )
+    .await?;
+    Ok(Redirect::to(&format!("/cases/{}#timeline", view.case.reference)).into_response())
+}
+
+pub async fn review_explained(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    viewer: Viewer,
+    origin: Origin,
+    Path(reference): Path<String>,
+) -> AppResult<Response> {
+    let case = visibility::find(&state.db, &viewer, &reference).await?;
+    let now = state.now();
+    let txn = state.db.begin().await?;
+    timeline::record(
+        &txn,
+        now,
+        &viewer,
+        &origin,
+        "case.review_explained",
+        Entry::event(
+            &case,
+            "case-review-explained",
+            now,
+            "Explained the ASB Case Review to the victim",
+        ),
+    )
+    .await?;
+    txn.commit().await?;
+    set_flash(&ctx.session, "Recorded that the ASB Case Review was explained.").await?;
+    Ok(Redirect::to(&format!("/cases/{}", case.reference)).into_response())
+}
+
+/// The "add to timeline" form on the case page.
+pub fn form(ctx: &Ctx, view: &CaseView, f: &NoteForm, errors: &FormErrors) -> Markup {
+    let mut names: Vec<(String, String)> = vec![];
+    for (_, p) in &view.parties {
+        if !names.iter().any(|(id, _)| *id == p.id.to_string()) {
+            names.push((p.id.to_string(), person_name(p)));
+        }
+    }
+    let people: Vec<Choice> = std::iter::once(Choice {
+        value: String::new(),
+        label: "Nobody in particular",
+        selected: f.person_id.is_empty(),
+    })
+    .chain(names.iter().map(|(id, name)| Choice {
+        value: id.clone(),
+        label: name,
+        selected: f.person_id == *id,
+    }))
+    .collect();
+    html! {
+        section.no-print id="add-contact" {
+            h2.heading-l { "Record a contact or note" }
+            (error_summary(errors))
+            form method="post" action={ "/cases/" (view.case.reference) "/timeline" } novalidate {
+                (csrf_field(&ctx.csrf))
+                (select("kind", "What was it?", &code_choices(&codes::CONTACT_KINDS, &[f.kind.as_str()]), errors))
+                div.date-time {
+                    (Input::text("date", "Date", &f.date).kind("date").narrow().render(errors))
+                    (Input::text("time", "Time", &f.time).kind("time").narrow().render(errors))
+                }
+                (select("person_id", "With", &people, errors))
+                (textarea("body", "What happened", Some("Who you spoke to, what was said and agreed."), &f.body, errors))
+                button.button type="submit" { "Add to timeline" }
+            }
+        }
+    }
 }

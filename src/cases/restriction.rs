@@ -1,10 +1,241 @@
-use crate::error::{AppError, AppResult};
-use axum::response::Response;
+//! Restricting a case (for example when a member of staff is involved): only the staff
+//! named on it and managers can then see it. The same form names the staff.
 
-pub async fn form() -> AppResult<Response> {
-    Err(AppError::NotFound)
+use super::{
+    timeline::{self, Entry},
+    visibility::{self, Viewer},
+};
+use crate::{
+    audit::Origin,
+    auth::policy::role_label,
+    error::AppResult,
+    state::AppState,
+    web::{
+        Ctx,
+        extract::set_flash,
+        forms::{Choice, FormErrors, checkboxes, code_choices, csrf_field, error_summary, radios, textarea},
+        layout,
+    },
+};
+use axum::{
+    extract::{Path, State},
+    http::StatusCode,
+    response::{IntoResponse, Redirect, Response},
+};
+use axum_extra::extract::Form;
+use entity::{Role, case_access, cases, users};
+use maud::{Markup, html};
+use sea_orm::{
+    ActiveValue::Set,
+    ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect, TransactionTrait,
+    sea_query::{Expr, ExprTrait},
+};
+use serde::Deserialize;
+
+#[derive(Deserialize, Default, Clone)]
+#[serde(default)]
+pub struct RestrictionForm {
+    restricted: String,
+    reason: String,
+    #[serde(rename = "named")]
+    named: Vec<String>,
 }
 
-pub async fn save() -> AppResult<Response> {
-    Err(AppError::NotFound)
+/// Active staff who work on cases (administrators cannot be named: they see no cases).
+async fn staff(db: &impl ConnectionTrait) -> Result<Vec<users::Model>, DbErr> {
+    users::Entity::find()
+        .filter(users::Column::Active.eq(true))
+        .filter(users::Column::Role.ne(Role::Admin))
+        .order_by_asc(users::Column::DisplayName)
+        .all(db)
+        .await
+}
+
+pub async fn named_ids(db: &impl ConnectionTrait, case_id: i32) -> Result<Vec<i32>, DbErr> {
+    case_access::Entity::find()
+        .select_only()
+        .column(case_access::Column::UserId)
+        .filter(case_access::Column::CaseId.eq(case_id))
+        .into_tuple()
+        .all(db)
+        .await
+}
+
+pub async fn form(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    viewer: Viewer,
+    Path(reference): Path<String>,
+) -> AppResult<Markup> {
+    let case = visibility::find(&state.db, &viewer, &reference).await?;
+    let named = named_ids(&state.db, case.id).await?;
+    let f = RestrictionForm {
+        restricted: if case.restricted { "yes" } else { "no" }.to_owned(),
+        reason: case.restricted_reason.clone().unwrap_or_default(),
+        named: named.iter().map(i32::to_string).collect(),
+    };
+    Ok(page(
+        &ctx,
+        &case,
+        &staff(&state.db).await?,
+        &f,
+        &FormErrors::default(),
+    ))
+}
+
+pub async fn save(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    viewer: Viewer,
+    origin: Origin,
+    Path(reference): Path<String>,
+    Form(f): Form<RestrictionForm>,
+) -> AppResult<Response> {
+    let case = visibility::find(&state.db, &viewer, &reference).await?;
+    let staff = staff(&state.db).await?;
+    let mut errors = FormErrors::default();
+    let restricted = match f.restricted.as_str() {
+        "yes" => true,
+        "no" => false,
+        _ => {
+            errors.add("restricted", "Say whether the case is restricted");
+            false
+        }
+    };
+    let reason = f.reason.trim();
+    if restricted && reason.is_empty() {
+        errors.add("reason", "Give the reason for restricting the case");
+    }
+    let mut named: Vec<i32> = vec![];
+    for id in &f.named {
+        match id
+            .parse::<i32>()
+            .ok()
+            .filter(|id| staff.iter().any(|s| s.id == *id))
+        {
+            Some(id) if !named.contains(&id) => named.push(id),
+            Some(_) => {}
+            None => errors.add("named", "Choose staff from the list"),
+        }
+    }
+    if !errors.is_empty() {
+        return Ok((
+            StatusCode::UNPROCESSABLE_ENTITY,
+            page(&ctx, &case, &staff, &f, &errors),
+        )
+            .into_response());
+    }
+    // Whoever restricts a case (managers see every case anyway) and its case officer
+    // keep sight of it.
+    let keep = [(viewer.role != Role::Manager).then_some(viewer.id), case.owner_id];
+    for id in keep.into_iter().flatten() {
+        if !named.contains(&id) {
+            named.push(id);
+        }
+    }
+    let now = state.now();
+    let txn = state.db.begin().await?;
+    let before = named_ids(&txn, case.id).await?;
+    cases::Entity::update_many()
+        .col_expr(cases::Column::Restricted, Expr::value(restricted))
+        .col_expr(
+            cases::Column::RestrictedReason,
+            Expr::value(restricted.then(|| reason.to_owned())),
+        )
+        .col_expr(cases::Column::UpdatedAt, Expr::value(now))
+        .col_expr(cases::Column::Version, Expr::col(cases::Column::Version).add(1))
+        .filter(cases::Column::Id.eq(case.id))
+        .exec(&txn)
+        .await?;
+    case_access::Entity::delete_many()
+        .filter(case_access::Column::CaseId.eq(case.id))
+        .filter(case_access::Column::UserId.is_not_in(named.clone()))
+        .exec(&txn)
+        .await?;
+    let added: Vec<i32> = named.iter().copied().filter(|id| !before.contains(id)).collect();
+    if !added.is_empty() {
+        case_access::Entity::insert_many(added.iter().map(|id| case_access::ActiveModel {
+            case_id: Set(case.id),
+            user_id: Set(*id),
+            added_at: Set(now),
+            added_by: Set(Some(viewer.id)),
+        }))
+        .exec_without_returning(&txn)
+        .await?;
+    }
+    let names: Vec<&str> = staff
+        .iter()
+        .filter(|s| named.contains(&s.id))
+        .map(|s| s.display_name.as_str())
+        .collect();
+    let body = format!(
+        "{}. Staff named: {}",
+        if restricted {
+            format!("Restricted: {reason}")
+        } else {
+            "Not restricted".to_owned()
+        },
+        if names.is_empty() {
+            "none".to_owned()
+        } else {
+            names.join(", ")
+        }
+    );
+    let action = if restricted {
+        "case.restricted"
+    } else {
+        "case.unrestricted"
+    };
+    timeline::record(
+        &txn,
+        now,
+        &viewer,
+        &origin,
+        action,
+        Entry::event(&case, "restricted", now, body),
+    )
+    .await?;
+    txn.commit().await?;
+    set_flash(&ctx.session, "Restriction saved.").await?;
+    Ok(Redirect::to(&format!("/cases/{}", case.reference)).into_response())
+}
+
+fn page(
+    ctx: &Ctx,
+    case: &cases::Model,
+    staff: &[users::Model],
+    f: &RestrictionForm,
+    errors: &FormErrors,
+) -> Markup {
+    let labels: Vec<String> = staff
+        .iter()
+        .map(|s| format!("{} ({})", s.display_name, role_label(s.role)))
+        .collect();
+    let staff_choices: Vec<Choice> = staff
+        .iter()
+        .zip(&labels)
+        .map(|(s, l)| Choice {
+            value: s.id.to_string(),
+            label: l,
+            selected: f.named.contains(&s.id.to_string()),
+        })
+        .collect();
+    let title = format!("Restriction of {}", case.reference);
+    layout::page(
+        ctx,
+        &title,
+        !errors.is_empty(),
+        html! {
+            a.back-link href={ "/cases/" (case.reference) } { "Back to " (case.reference) }
+            h1.heading-xl { (title) }
+            (error_summary(errors))
+            form method="post" action={ "/cases/" (case.reference) "/restriction" } novalidate {
+                (csrf_field(&ctx.csrf))
+                (radios("restricted", "Restrict this case?", Some("A restricted case is hidden from everyone except the staff named below and managers – for example when a member of staff is involved."), &code_choices(&[("yes", "Yes, restrict it"), ("no", "No")], &[f.restricted.as_str()]), errors))
+                (textarea("reason", "Reason", None, &f.reason, errors))
+                (checkboxes("named", "Staff named on this case", Some("They can see the case even when it is restricted. You and the case officer stay named."), &staff_choices, errors))
+                button.button type="submit" { "Save" }
+            }
+        },
+    )
 }

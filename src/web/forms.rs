@@ -182,3 +182,75 @@ pub fn checkboxes(
         }
     }
 }
+
+/// A group of radios sharing one name; the group's id is `name` (for the error summary).
+pub fn radios(
+    name: &'static str,
+    legend: &str,
+    hint: Option<&str>,
+    choices: &[Choice],
+    errors: &FormErrors,
+) -> Markup {
+    let error = errors.get(name);
+    html! {
+        div.form-group.form-group--error[error.is_some()] {
+            fieldset.fieldset id=(name) {
+                legend.fieldset__legend { (legend) }
+                @if let Some(hint) = hint { div.hint { (hint) } }
+                @if let Some(message) = error {
+                    p.error-message { span.visually-hidden { "Error: " } (message) }
+                }
+                div.radios {
+                    @for (i, c) in choices.iter().enumerate() {
+                        div.radios__item {
+                            input.radios__input type="radio" id={ (name) "-" (i) }
+                                name=(name) value=(c.value) checked[c.selected];
+                            label.radios__label for={ (name) "-" (i) } { (c.label) }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// A multi-line text field that keeps what was typed.
+pub fn textarea(
+    name: &'static str,
+    label: &str,
+    hint: Option<&str>,
+    value: &str,
+    errors: &FormErrors,
+) -> Markup {
+    let error = errors.get(name);
+    let described_by = [
+        hint.map(|_| format!("{name}-hint")),
+        error.map(|_| format!("{name}-error")),
+    ]
+    .into_iter()
+    .flatten()
+    .collect::<Vec<_>>()
+    .join(" ");
+    html! {
+        div.form-group.form-group--error[error.is_some()] {
+            label.label for=(name) { (label) }
+            @if let Some(hint) = hint { div.hint id={ (name) "-hint" } { (hint) } }
+            @if let Some(message) = error {
+                p.error-message id={ (name) "-error" } { span.visually-hidden { "Error: " } (message) }
+            }
+            textarea.textarea.input--error[error.is_some()] id=(name) name=(name) rows="4"
+                aria-describedby=[(!described_by.is_empty()).then_some(described_by.as_str())] { (value) }
+        }
+    }
+}
+
+/// Choices from a code list, with `selected` checked.
+pub fn code_choices<'a>(list: &'a [(&'static str, &'static str)], selected: &[&str]) -> Vec<Choice<'a>> {
+    list.iter()
+        .map(|(code, label)| Choice {
+            value: (*code).to_owned(),
+            label,
+            selected: selected.contains(code),
+        })
+        .collect()
+}
