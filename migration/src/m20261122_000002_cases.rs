@@ -117,7 +117,7 @@ impl MigrationTrait for Migration {
                     .col(integer("strand_id"))
                     .primary_key(Index::create().col("case_id").col("strand_id"))
                     .foreign_key(
-                        &mut fk("case_strands", "case_id", "cases").on_delete(ForeignKeyAction::Cascade),
+                        fk("case_strands", "case_id", "cases").on_delete(ForeignKeyAction::Cascade),
                     )
                     .foreign_key(&mut fk("case_strands", "strand_id", "strands"))
                     .to_owned(),
@@ -135,7 +135,7 @@ impl MigrationTrait for Migration {
                     .col(integer_null("added_by"))
                     .primary_key(Index::create().col("case_id").col("user_id"))
                     .foreign_key(
-                        &mut fk("case_access", "case_id", "cases").on_delete(ForeignKeyAction::Cascade),
+                        fk("case_access", "case_id", "cases").on_delete(ForeignKeyAction::Cascade),
                     )
                     .foreign_key(&mut fk("case_access", "user_id", "users"))
                     .to_owned(),
@@ -164,7 +164,7 @@ impl MigrationTrait for Migration {
                     .col(integer("logged_by"))
                     .col(timestamp_with_time_zone("created_at"))
                     .foreign_key(
-                        &mut fk("incidents", "case_id", "cases").on_delete(ForeignKeyAction::Cascade),
+                        fk("incidents", "case_id", "cases").on_delete(ForeignKeyAction::Cascade),
                     )
                     .foreign_key(&mut fk("incidents", "logged_by", "users"))
                     .to_owned(),
@@ -239,7 +239,7 @@ impl MigrationTrait for Migration {
                     .col(integer("person_id"))
                     .primary_key(Index::create().col("term").col("person_id"))
                     .foreign_key(
-                        &mut fk("person_terms", "person_id", "people").on_delete(ForeignKeyAction::Cascade),
+                        fk("person_terms", "person_id", "people").on_delete(ForeignKeyAction::Cascade),
                     )
                     .to_owned(),
             )
@@ -258,7 +258,7 @@ impl MigrationTrait for Migration {
                     .col(timestamp_with_time_zone("added_at"))
                     .col(integer("added_by"))
                     .foreign_key(
-                        &mut fk("case_parties", "case_id", "cases").on_delete(ForeignKeyAction::Cascade),
+                        fk("case_parties", "case_id", "cases").on_delete(ForeignKeyAction::Cascade),
                     )
                     .foreign_key(&mut fk("case_parties", "person_id", "people"))
                     .foreign_key(&mut fk("case_parties", "incident_id", "incidents"))
@@ -306,7 +306,7 @@ impl MigrationTrait for Migration {
                     .col(integer_null("reopened_by"))
                     .col(text_null("reopen_reason"))
                     .foreign_key(
-                        &mut fk("case_closures", "case_id", "cases").on_delete(ForeignKeyAction::Cascade),
+                        fk("case_closures", "case_id", "cases").on_delete(ForeignKeyAction::Cascade),
                     )
                     .foreign_key(&mut fk("case_closures", "closed_by", "users"))
                     .foreign_key(&mut fk("case_closures", "reopened_by", "users"))

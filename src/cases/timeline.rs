@@ -37,7 +37,8 @@ impl<'a> Entry<'a> {
     }
 }
 
-/// Adds `entry` to the timeline and writes the audit row `action` for it.
+/// Adds `entry` to the timeline and writes the audit row `action` for it (summarised by
+/// the entry's kind only).
 pub async fn record(
     txn: &DatabaseTransaction,
     now: OffsetDateTime,
@@ -59,10 +60,12 @@ pub async fn record(
     })
     .exec_without_returning(txn)
     .await?;
-    audit_case(txn, now, viewer, origin, action, entry.case, &entry.body).await
+    // The audit trail names what was done, never the free text: administrators read it
+    // and must see no case content.
+    audit_case(txn, now, viewer, origin, action, entry.case, super::codes::timeline_label(entry.kind)).await
 }
 
-/// An audit row about `case` (no timeline entry).
+/// An audit row about `case` (no timeline entry). `summary` must hold no case content.
 pub async fn audit_case(
     txn: &DatabaseTransaction,
     now: OffsetDateTime,
