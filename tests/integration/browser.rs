@@ -112,6 +112,102 @@ async fn phone_width_admin_pages_pass_axe() {
     browser.close().await;
 }
 
+/// A tenancy officer on a phone logs a report, lands on the new case and finds it in
+/// "My cases"; intake (empty and with errors), case page and caseload pass axe.
+#[tokio::test]
+async fn tenancy_officer_logs_a_case_on_a_phone() {
+    let Some(tools) = Tools::find() else { return };
+    let app = TestApp::spawn().await;
+    let area = crate::fixtures::area(&app, "North").await;
+    let tina = app.create_user("tina", Role::TenancyOfficer).await;
+    crate::fixtures::give_area(&app, tina, area).await;
+    let browser = Browser::start(&tools, (360, 740)).await;
+    let c = browser.client();
+    let mut axe = Axe::new(&tools.axe_source);
+    sign_in(c, &app.base, "tina").await;
+
+    c.goto(&format!("{}/cases/new", app.base))
+        .await
+        .expect("open /cases/new");
+    c.wait()
+        .for_element(Locator::Css("main h1"))
+        .await
+        .expect("intake heading");
+    assert_no_horizontal_overflow(c, "/cases/new").await;
+    axe.check(c, "phone-intake").await;
+
+    // Submitting with nothing filled in comes back with an error summary.
+    log_report_button(c)
+        .await
+        .click()
+        .await
+        .expect("submit empty form");
+    c.wait()
+        .for_element(Locator::Css(".error-summary"))
+        .await
+        .expect("error summary on an empty report");
+    assert_no_horizontal_overflow(c, "/cases/new with errors").await;
+    axe.check(c, "phone-intake-errors").await;
+
+    type_into(c, "p0_name", "Amina Khan").await;
+    for choice in [
+        "input[name=occurred_kind][value=ongoing]",
+        "input[name=types][value=verbal-abuse]",
+        "input[name=strands]",
+    ] {
+        c.find(Locator::Css(choice))
+            .await
+            .unwrap_or_else(|e| panic!("{choice}: {e}"))
+            .click()
+            .await
+            .unwrap_or_else(|e| panic!("click {choice}: {e}"));
+    }
+    c.find(Locator::Id("location_kind"))
+        .await
+        .expect("location select")
+        .select_by_value("communal")
+        .await
+        .expect("choose communal area");
+    type_into(c, "description", "Shouted racist abuse on the stairs").await;
+    log_report_button(c).await.click().await.expect("log the report");
+    if let Err(e) = c.wait().for_element(Locator::Css(".banner--success")).await {
+        let main = c.find(Locator::Css("main")).await.unwrap().text().await.unwrap();
+        panic!("no confirmation after logging the report ({e}); the page says:\n{main}");
+    }
+    let url = c.current_url().await.unwrap();
+    assert_eq!(url.path(), "/cases/HC-2026-000001", "landed on the new case");
+    assert_no_horizontal_overflow(c, "case page").await;
+    axe.check(c, "phone-case-page").await;
+
+    c.goto(&format!("{}/cases?tab=mine", app.base))
+        .await
+        .expect("open my cases");
+    let mine = c.find(Locator::Css("main")).await.unwrap().text().await.unwrap();
+    assert!(mine.contains("HC-2026-000001"), "the case is in My cases: {mine}");
+    assert!(mine.contains("Amina Khan"), "the victim shows in My cases");
+    assert_no_horizontal_overflow(c, "/cases").await;
+    axe.check(c, "phone-my-cases").await;
+
+    axe.finish();
+    browser.close().await;
+}
+
+async fn type_into(c: &Client, id: &str, text: &str) {
+    let field = c
+        .find(Locator::Id(id))
+        .await
+        .unwrap_or_else(|e| panic!("field {id}: {e}"));
+    field.clear().await.unwrap();
+    field.send_keys(text).await.unwrap();
+}
+
+/// The form's own submit button (not "Add another person").
+async fn log_report_button(c: &Client) -> fantoccini::elements::Element {
+    c.find(Locator::Css("main form > button[type=submit]"))
+        .await
+        .expect("the Log report button")
+}
+
 /// Signs in through the form on /login and waits for the home page.
 async fn sign_in(c: &Client, base: &str, username: &str) {
     c.goto(&format!("{base}/login")).await.expect("open /login");
