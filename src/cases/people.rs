@@ -1,8 +1,14 @@
 //! People: one record per person across cases, matched for reuse (same tenancy reference,
 //! or same name and postcode), and searchable by word through `person_terms`.
 
-use entity::{people, person_terms};
-use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter};
+use super::{codes, visibility::Viewer};
+use entity::{case_parties, cases, people, person_terms};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait,
+    IntoActiveModel, ModelTrait, QueryFilter, QueryOrder, QuerySelect, Value,
+};
+use std::collections::HashMap;
+use time::OffsetDateTime;
 
 /// Lower case, single spaces: "  Amina   KHAN " → "amina khan".
 pub fn name_key(name: &str) -> String {
@@ -86,6 +92,264 @@ pub async fn index_terms(db: &impl ConnectionTrait, person: &people::Model) -> R
     Ok(())
 }
 
+/// What a form says about a person: a new one, or more about one already known.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct PersonDetails {
+    /// `codes::PERSON_KINDS`.
+    pub kind: String,
+    pub name: Option<String>,
+    /// What an unknown person or a group looked like, how many, and so on.
+    pub description: Option<String>,
+    pub phone: Option<String>,
+    pub email: Option<String>,
+    pub preferred_contact: Option<String>,
+    pub address: Option<String>,
+    pub postcode: Option<String>,
+    pub tenancy_ref: Option<String>,
+    pub is_tenant: Option<bool>,
+    pub household: Option<String>,
+    pub language: Option<String>,
+    pub interpreter: bool,
+    pub vulnerabilities: Option<String>,
+    /// Never blank (`codes::NOT_KNOWN` when not asked).
+    pub ethnicity: String,
+    /// Answers to `codes::CHARACTERISTICS`, in order; `None` when not asked.
+    pub monitoring: [Option<String>; MONITORING],
+}
+
+const MONITORING: usize = codes::CHARACTERISTICS.len();
+
+/// The columns holding the answers to `codes::CHARACTERISTICS`, in the same order.
+const MONITORING_COLUMNS: [people::Column; MONITORING] = [
+    people::Column::AgeBand,
+    people::Column::Sex,
+    people::Column::Disability,
+    people::Column::Religion,
+    people::Column::SexualOrientation,
+    people::Column::GenderReassignment,
+    people::Column::Marriage,
+    people::Column::Pregnancy,
+];
+
+impl PersonDetails {
+    pub fn is_named(&self) -> bool {
+        self.kind == codes::NAMED
+    }
+
+    /// The text columns a form can fill, with the values this form gives them (match
+    /// keys included, so they are filled together with what they are keys of).
+    fn text_columns(&self) -> Vec<(people::Column, Option<String>)> {
+        use people::Column as C;
+        let mut columns = vec![
+            (C::Description, self.description.clone()),
+            (C::Phone, self.phone.clone()),
+            (C::Email, self.email.clone()),
+            (C::PreferredContact, self.preferred_contact.clone()),
+            (C::Address, self.address.clone()),
+            (C::Postcode, self.postcode.clone()),
+            (C::PostcodeKey, self.postcode.as_deref().map(postcode_key)),
+            (C::TenancyRef, self.tenancy_ref.clone()),
+            (C::TenancyRefKey, self.tenancy_ref.as_deref().map(tenancy_ref_key)),
+            (C::Household, self.household.clone()),
+            (C::Language, self.language.clone()),
+            (C::Vulnerabilities, self.vulnerabilities.clone()),
+        ];
+        columns.extend(
+            MONITORING_COLUMNS
+                .into_iter()
+                .zip(self.monitoring.iter().cloned()),
+        );
+        columns
+    }
+}
+
+/// Stores a new person and their search terms.
+pub async fn create(
+    db: &impl ConnectionTrait,
+    now: OffsetDateTime,
+    by: i32,
+    d: &PersonDetails,
+) -> Result<people::Model, DbErr> {
+    let mut person = people::ActiveModel {
+        kind: Set(d.kind.clone()),
+        name: Set(d.name.clone()),
+        name_key: Set(d.name.as_deref().map(name_key)),
+        is_tenant: Set(d.is_tenant),
+        interpreter: Set(d.interpreter),
+        ethnicity: Set(d.ethnicity.clone()),
+        ethnicity_list: Set(codes::ETHNICITY_LIST.to_owned()),
+        created_by: Set(by),
+        created_at: Set(now),
+        updated_at: Set(now),
+        version: Set(1),
+        ..Default::default()
+    };
+    for (column, value) in d.text_columns() {
+        person.try_set(column, Value::String(value))?;
+    }
+    let person = person.insert(db).await?;
+    index_terms(db, &person).await?;
+    Ok(person)
+}
+
+/// Most people looked at as possibly the same as one typed.
+pub const MAX_MATCHES: u64 = 20;
+
+/// Known people who may be the one described: the same tenancy reference, or the same
+/// name and postcode. Only named people are matched (groups and unknowns never are).
+pub async fn find_matches(db: &impl ConnectionTrait, d: &PersonDetails) -> Result<Vec<people::Model>, DbErr> {
+    let tenancy = d
+        .tenancy_ref
+        .as_deref()
+        .map(tenancy_ref_key)
+        .filter(|k| !k.is_empty());
+    let name = d.name.as_deref().map(name_key).filter(|k| !k.is_empty());
+    let postcode = d.postcode.as_deref().map(postcode_key).filter(|k| !k.is_empty());
+    let mut same = Condition::any();
+    if let Some(t) = tenancy {
+        same = same.add(people::Column::TenancyRefKey.eq(t));
+    }
+    if let (Some(n), Some(p)) = (name, postcode) {
+        same = same.add(
+            Condition::all()
+                .add(people::Column::NameKey.eq(n))
+                .add(people::Column::PostcodeKey.eq(p)),
+        );
+    }
+    if !d.is_named() || same.is_empty() {
+        return Ok(vec![]);
+    }
+    people::Entity::find()
+        .filter(people::Column::Kind.eq(codes::NAMED))
+        .filter(same)
+        .order_by_asc(people::Column::Id)
+        .limit(MAX_MATCHES)
+        .all(db)
+        .await
+}
+
+/// Reusing a known person: details the record lacks are filled in from the form; details
+/// it already holds are kept (a changed phone number is a deliberate edit on the case
+/// page, not a side effect of logging a report). Returns the record as stored.
+pub async fn fill_blanks(
+    db: &impl ConnectionTrait,
+    now: OffsetDateTime,
+    person: people::Model,
+    d: &PersonDetails,
+) -> Result<people::Model, DbErr> {
+    let mut update = person.clone().into_active_model();
+    let mut changed = false;
+    for (column, value) in d.text_columns() {
+        if value.is_some() && is_blank(&person.get(column)) {
+            update.try_set(column, Value::String(value))?;
+            changed = true;
+        }
+    }
+    if person.is_tenant.is_none() && d.is_tenant.is_some() {
+        update.is_tenant = Set(d.is_tenant);
+        changed = true;
+    }
+    if !person.interpreter && d.interpreter {
+        update.interpreter = Set(true);
+        changed = true;
+    }
+    if person.ethnicity == codes::NOT_KNOWN && d.ethnicity != codes::NOT_KNOWN {
+        update.ethnicity = Set(d.ethnicity.clone());
+        update.ethnicity_list = Set(codes::ETHNICITY_LIST.to_owned());
+        changed = true;
+    }
+    if !changed {
+        return Ok(person);
+    }
+    update.updated_at = Set(now);
+    update.version = Set(person.version + 1);
+    let person = update.update(db).await?;
+    index_terms(db, &person).await?;
+    Ok(person)
+}
+
+fn is_blank(value: &Value) -> bool {
+    match value {
+        Value::String(Some(s)) => s.trim().is_empty(),
+        Value::String(None) => true,
+        _ => false,
+    }
+}
+
+/// A case a person appears in, as far as the viewer may know.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CaseLink {
+    pub person_id: i32,
+    pub case_id: i32,
+    pub reference: String,
+    pub status: String,
+    /// The person's part in it (`codes::PARTY_ROLES`).
+    pub role: String,
+    pub received_at: OffsetDateTime,
+}
+
+/// The cases these people appear in that `viewer` may see, newest first. Cases the viewer
+/// may not see are left out entirely, never counted or hinted at.
+pub async fn visible_cases(
+    db: &impl ConnectionTrait,
+    viewer: &Viewer,
+    person_ids: &[i32],
+) -> Result<Vec<CaseLink>, DbErr> {
+    if person_ids.is_empty() {
+        return Ok(vec![]);
+    }
+    let parties: Vec<(i32, i32, String)> = case_parties::Entity::find()
+        .select_only()
+        .columns([
+            case_parties::Column::PersonId,
+            case_parties::Column::CaseId,
+            case_parties::Column::Role,
+        ])
+        .filter(case_parties::Column::PersonId.is_in(person_ids.to_vec()))
+        .into_tuple()
+        .all(db)
+        .await?;
+    let mut case_ids: Vec<i32> = parties.iter().map(|(_, c, _)| *c).collect();
+    case_ids.sort_unstable();
+    case_ids.dedup();
+    let visible: Vec<(i32, String, String, OffsetDateTime)> = cases::Entity::find()
+        .select_only()
+        .columns([
+            cases::Column::Id,
+            cases::Column::Reference,
+            cases::Column::Status,
+            cases::Column::ReceivedAt,
+        ])
+        .filter(cases::Column::Id.is_in(case_ids))
+        .filter(viewer.condition())
+        .order_by_desc(cases::Column::ReceivedAt)
+        .order_by_desc(cases::Column::Id)
+        .into_tuple()
+        .all(db)
+        .await?;
+    let mut roles: HashMap<i32, Vec<(i32, String)>> = HashMap::new();
+    for (person_id, case_id, role) in parties {
+        roles.entry(case_id).or_default().push((person_id, role));
+    }
+    Ok(visible
+        .into_iter()
+        .flat_map(|(case_id, reference, status, received_at)| {
+            roles
+                .remove(&case_id)
+                .unwrap_or_default()
+                .into_iter()
+                .map(move |(person_id, role)| CaseLink {
+                    person_id,
+                    case_id,
+                    reference: reference.clone(),
+                    status: status.clone(),
+                    role,
+                    received_at,
+                })
+        })
+        .collect())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -103,5 +367,20 @@ mod tests {
             search_words("12, Oak Road; O'Neil"),
             vec!["12", "oak", "road", "o'neil"]
         );
+    }
+
+    #[test]
+    fn monitoring_columns_follow_the_characteristics() {
+        use sea_orm::IdenStatic;
+        for (column, c) in MONITORING_COLUMNS.iter().zip(codes::CHARACTERISTICS.iter()) {
+            assert_eq!(column.as_str(), c.field);
+        }
+    }
+
+    #[test]
+    fn blank_values_are_null_or_whitespace() {
+        assert!(is_blank(&Value::String(None)));
+        assert!(is_blank(&Value::String(Some("  ".into()))));
+        assert!(!is_blank(&Value::String(Some("07700 900123".into()))));
     }
 }

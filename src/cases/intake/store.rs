@@ -1,0 +1,276 @@
+//! Reading the form's pick-lists and saving a report: a new case, or a further report on
+//! an open one. Each save is one transaction with its timeline entry and audit row.
+
+use super::check::{Decision, Report, ValidCase, ValidIncident, ValidPerson};
+use crate::{
+    audit::Origin,
+    cases::{
+        codes, people as people_store, reference,
+        settings::CaseSettings,
+        timeline::{self, Entry},
+        visibility::Viewer,
+    },
+    web::time_fmt,
+};
+use entity::{
+    areas, case_access, case_parties, case_strands, cases, incident_types, incidents, people, strands,
+};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseTransaction, DbErr,
+    EntityTrait, QueryFilter, QueryOrder, QuerySelect, sea_query::Expr,
+};
+use std::collections::HashSet;
+use time::OffsetDateTime;
+
+/// What the new-case form offers: strands, areas (the viewer's own first) and the
+/// settings the priority suggestion depends on.
+pub struct Choices {
+    pub strands: Vec<strands::Model>,
+    pub my_areas: Vec<areas::Model>,
+    pub other_areas: Vec<areas::Model>,
+    pub settings: CaseSettings,
+}
+
+impl Choices {
+    pub async fn load(db: &impl ConnectionTrait, viewer: &Viewer) -> Result<Self, DbErr> {
+        let strands = strands::Entity::find()
+            .filter(strands::Column::Retired.eq(false))
+            .order_by_asc(strands::Column::Position)
+            .all(db)
+            .await?;
+        let (my_areas, other_areas) = crate::admin::areas::all(db)
+            .await?
+            .into_iter()
+            .filter(|a| !a.retired)
+            .partition(|a| viewer.area_ids.contains(&a.id));
+        Ok(Choices {
+            strands,
+            my_areas,
+            other_areas,
+            settings: CaseSettings::load(db).await?,
+        })
+    }
+
+    /// The officer's first area: most reports are from their own patch.
+    pub fn default_area(&self) -> Option<i32> {
+        self.my_areas.first().map(|a| a.id)
+    }
+
+    /// Every area a case may be logged in.
+    pub fn areas(&self) -> Vec<areas::Model> {
+        self.my_areas.iter().chain(&self.other_areas).cloned().collect()
+    }
+}
+
+/// Who did it and from where: everything a save records besides the report itself.
+pub struct Actor<'a> {
+    pub viewer: &'a Viewer,
+    pub origin: &'a Origin,
+    pub now: OffsetDateTime,
+}
+
+/// Opens a case for `report`. The reference is taken inside the transaction, so it is
+/// numbered only if the case is saved.
+pub async fn create_case(
+    txn: &DatabaseTransaction,
+    by: &Actor<'_>,
+    case: &ValidCase,
+    report: &Report,
+) -> Result<cases::Model, DbErr> {
+    let year = time_fmt::london(by.now).year();
+    let saved = cases::ActiveModel {
+        reference: Set(reference::next(txn, year).await?),
+        status: Set(codes::OPEN.to_owned()),
+        priority: Set(case.priority.to_owned()),
+        suggested_priority: Set(case.suggested_priority.to_owned()),
+        priority_reason: Set(case.priority_reason.clone()),
+        hate_perceived: Set(case.hate_perceived),
+        perceived_by: Set(case.perceived_by.map(str::to_owned)),
+        area_id: Set(case.area_id),
+        owner_id: Set(None),
+        logged_by: Set(by.viewer.id),
+        received_at: Set(report.incident.received_at),
+        opened_at: Set(by.now),
+        updated_at: Set(by.now),
+        restricted: Set(false),
+        version: Set(1),
+        ..Default::default()
+    }
+    .insert(txn)
+    .await?;
+    insert_strands(txn, saved.id, &case.strand_ids).await?;
+    // The logger stays named on the case, so they keep seeing it if it is restricted.
+    case_access::Entity::insert(case_access::ActiveModel {
+        case_id: Set(saved.id),
+        user_id: Set(by.viewer.id),
+        added_at: Set(by.now),
+        added_by: Set(Some(by.viewer.id)),
+    })
+    .exec_without_returning(txn)
+    .await?;
+    add_incident_and_people(txn, by, &saved, report).await?;
+    let entry = Entry::event(
+        &saved,
+        "opened",
+        report.incident.received_at,
+        summary(&report.incident),
+    );
+    timeline::record(txn, by.now, by.viewer, by.origin, "case.created", entry).await?;
+    Ok(saved)
+}
+
+/// Adds `report` to an open case. `false` (and nothing written) when the case was closed
+/// in the meantime.
+pub async fn add_report(
+    txn: &DatabaseTransaction,
+    by: &Actor<'_>,
+    case: &cases::Model,
+    report: &Report,
+) -> Result<bool, DbErr> {
+    // Touching the row only while it is open makes "still open?" and the write one step,
+    // and (on PostgreSQL) locks the case against a close racing this report.
+    let touched = cases::Entity::update_many()
+        .col_expr(cases::Column::UpdatedAt, Expr::value(by.now))
+        .filter(cases::Column::Id.eq(case.id))
+        .filter(cases::Column::Status.eq(codes::OPEN))
+        .exec(txn)
+        .await?;
+    if touched.rows_affected == 0 {
+        return Ok(false);
+    }
+    add_incident_and_people(txn, by, case, report).await?;
+    let entry = Entry::event(
+        case,
+        "further-report",
+        report.incident.received_at,
+        summary(&report.incident),
+    );
+    timeline::record(txn, by.now, by.viewer, by.origin, "case.report_added", entry).await?;
+    Ok(true)
+}
+
+async fn insert_strands(txn: &DatabaseTransaction, case_id: i32, strand_ids: &[i32]) -> Result<(), DbErr> {
+    if strand_ids.is_empty() {
+        return Ok(());
+    }
+    case_strands::Entity::insert_many(strand_ids.iter().map(|&strand_id| case_strands::ActiveModel {
+        case_id: Set(case_id),
+        strand_id: Set(strand_id),
+    }))
+    .exec_without_returning(txn)
+    .await?;
+    Ok(())
+}
+
+async fn add_incident_and_people(
+    txn: &DatabaseTransaction,
+    by: &Actor<'_>,
+    case: &cases::Model,
+    report: &Report,
+) -> Result<(), DbErr> {
+    let incident = insert_incident(txn, by, case.id, &report.incident).await?;
+    link_people(txn, by, case.id, incident.id, &report.people).await
+}
+
+async fn insert_incident(
+    txn: &DatabaseTransaction,
+    by: &Actor<'_>,
+    case_id: i32,
+    i: &ValidIncident,
+) -> Result<incidents::Model, DbErr> {
+    let incident = incidents::ActiveModel {
+        case_id: Set(case_id),
+        received_at: Set(i.received_at),
+        received_how: Set(i.received_how.to_owned()),
+        reporter_type: Set(i.reporter_type.to_owned()),
+        reporter_name: Set(i.reporter_name.clone()),
+        occurred_kind: Set(i.occurred_kind.to_owned()),
+        occurred_at: Set(i.occurred_at),
+        location_kind: Set(i.location_kind.to_owned()),
+        location_address: Set(i.location_address.clone()),
+        other_type: Set(i.other_type.clone()),
+        description: Set(i.description.clone()),
+        police_involved: Set(i.police_involved),
+        crime_reference: Set(i.crime_reference.clone()),
+        logged_by: Set(by.viewer.id),
+        created_at: Set(by.now),
+        ..Default::default()
+    }
+    .insert(txn)
+    .await?;
+    incident_types::Entity::insert_many(i.types.iter().map(|code| incident_types::ActiveModel {
+        incident_id: Set(incident.id),
+        type_code: Set(code.clone()),
+    }))
+    .exec_without_returning(txn)
+    .await?;
+    Ok(incident)
+}
+
+/// Stores new people, fills in what known ones lacked, and names each on the case in
+/// their role, once (someone already on the case in that role is not added again).
+async fn link_people(
+    txn: &DatabaseTransaction,
+    by: &Actor<'_>,
+    case_id: i32,
+    incident_id: i32,
+    people: &[ValidPerson],
+) -> Result<(), DbErr> {
+    let mut on_case: HashSet<(i32, String)> = case_parties::Entity::find()
+        .select_only()
+        .columns([case_parties::Column::PersonId, case_parties::Column::Role])
+        .filter(case_parties::Column::CaseId.eq(case_id))
+        .into_tuple::<(i32, String)>()
+        .all(txn)
+        .await?
+        .into_iter()
+        .collect();
+    for p in people {
+        let person_id = save_person(txn, by, p).await?;
+        if !on_case.insert((person_id, p.role.to_owned())) {
+            continue;
+        }
+        case_parties::Entity::insert(case_parties::ActiveModel {
+            case_id: Set(case_id),
+            person_id: Set(person_id),
+            role: Set(p.role.to_owned()),
+            incident_id: Set(Some(incident_id)),
+            added_at: Set(by.now),
+            added_by: Set(by.viewer.id),
+            ..Default::default()
+        })
+        .exec_without_returning(txn)
+        .await?;
+    }
+    Ok(())
+}
+
+async fn save_person(txn: &DatabaseTransaction, by: &Actor<'_>, p: &ValidPerson) -> Result<i32, DbErr> {
+    let known = match p.decision {
+        Decision::Reuse(id) => people::Entity::find_by_id(id).one(txn).await?,
+        Decision::New | Decision::Undecided => None,
+    };
+    let person = match known {
+        Some(known) => people_store::fill_blanks(txn, by.now, known, &p.details).await?,
+        None => people_store::create(txn, by.now, by.viewer.id, &p.details).await?,
+    };
+    Ok(person.id)
+}
+
+/// The timeline's one line about a report: how it came in and what it was.
+fn summary(i: &ValidIncident) -> String {
+    let types: Vec<&str> = i
+        .types
+        .iter()
+        .map(|t| match (t.as_str(), &i.other_type) {
+            (codes::OTHER_TYPE, Some(other)) => other.as_str(),
+            (code, _) => codes::label(&codes::INCIDENT_TYPES, code),
+        })
+        .collect();
+    format!(
+        "Report received ({}, from {}): {}",
+        codes::label(&codes::RECEIVED_HOW, i.received_how).to_lowercase(),
+        codes::label(&codes::REPORTER_TYPES, i.reporter_type).to_lowercase(),
+        types.join("; ")
+    )
+}
