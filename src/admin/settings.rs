@@ -68,6 +68,9 @@ impl From<&CaseSettings> for SettingsForm {
     }
 }
 
+/// Strand codes are stored in 48 characters (`strands.code`).
+const MAX_STRAND_CHARS: usize = 48;
+
 #[derive(Deserialize, Default, Clone)]
 #[serde(default)]
 pub struct StrandForm {
@@ -107,9 +110,9 @@ async fn save(
         .trim()
         .parse::<i32>()
         .ok()
-        .filter(|n| (1..=20).contains(n));
+        .filter(|n| crate::cases::settings::REVIEW_THRESHOLD_RANGE.contains(n));
     if threshold.is_none() {
-        errors.add("review_threshold", "Enter a whole number of reports from 1 to 20");
+        errors.add("review_threshold", "Enter a whole number of reports from 1 to 3");
     }
     let single = yes_no(&f.single_hate_incident_qualifies);
     if single.is_none() {
@@ -159,7 +162,10 @@ async fn add_strand(
     let mut errors = FormErrors::default();
     match label.chars().count() {
         0 => errors.add("label", "Enter the strand's name"),
-        n if n > 60 => errors.add("label", "Strand names must be 60 characters or fewer"),
+        n if n > MAX_STRAND_CHARS => errors.add(
+            "label",
+            format!("Strand names must be {MAX_STRAND_CHARS} characters or fewer"),
+        ),
         _ => {}
     }
     let existing = strands::Entity::find()
@@ -184,7 +190,7 @@ async fn add_strand(
         .one(&txn)
         .await?
         .flatten();
-    let created = strands::Entity::insert(strands::ActiveModel {
+    let created = match strands::Entity::insert(strands::ActiveModel {
         code: Set(code),
         label: Set(label.clone()),
         monitored: Set(false),
@@ -193,7 +199,19 @@ async fn add_strand(
         ..Default::default()
     })
     .exec(&txn)
-    .await?;
+    .await
+    {
+        Ok(created) => created,
+        // Another administrator added the same strand a moment ago.
+        Err(e) if crate::db::is_unique_violation(&e) => {
+            drop(txn);
+            errors.add("label", "That strand already exists");
+            let settings = CaseSettings::load(&state.db).await?;
+            let markup = page(&state, &ctx, &SettingsForm::from(&settings), &f, &errors).await?;
+            return Ok((StatusCode::UNPROCESSABLE_ENTITY, markup).into_response());
+        }
+        Err(e) => return Err(e.into()),
+    };
     audit::record(
         &txn,
         now,

@@ -87,7 +87,7 @@ pub async fn close(
     let now = state.now();
     let today = time_fmt::london(now).date();
     let mut errors = FormErrors::default();
-    let outcome = codes::OUTCOMES.iter().map(|(c, _)| *c).find(|c| *c == f.outcome);
+    let outcome = codes::find(&codes::OUTCOMES, &f.outcome);
     if outcome.is_none() {
         errors.add("outcome", "Choose the outcome");
     }

@@ -13,6 +13,11 @@ where
     list.iter().find(|(c, _)| *c == code).map_or(code, |(_, l)| l)
 }
 
+/// The code in `list` equal to `value` (trimmed), as the list's own `'static` string.
+pub fn find(list: &[Code], value: &str) -> Option<&'static str> {
+    list.iter().find(|(c, _)| *c == value.trim()).map(|(c, _)| *c)
+}
+
 pub fn is_code(list: &[Code], code: &str) -> bool {
     list.iter().any(|(c, _)| *c == code)
 }

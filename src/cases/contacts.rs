@@ -66,7 +66,8 @@ pub async fn add(
     let now = state.now();
     let view = page::load(&state, &viewer, case).await?;
     let mut errors = FormErrors::default();
-    if !codes::is_code(&codes::CONTACT_KINDS, &f.kind) {
+    let kind = codes::find(&codes::CONTACT_KINDS, &f.kind);
+    if kind.is_none() {
         errors.add("kind", "Choose what kind of contact or note this is");
     }
     let occurred = time_fmt::parse_london(&f.date, &f.time);
@@ -76,7 +77,7 @@ pub async fn add(
             "Enter the date as YYYY-MM-DD and the time as HH:MM (24-hour)",
         ),
         Some(at) if at > now => errors.add("date", "The date and time cannot be in the future"),
-        Some(at) if at < view.case.received_at - time::Duration::days(1) => {
+        Some(at) if at < view.case.received_at.saturating_sub(time::Duration::days(1)) => {
             errors.add("date", "The date cannot be before the case's first report")
         }
         Some(_) => {}
@@ -100,18 +101,24 @@ pub async fn add(
     } else if body.chars().count() > MAX_NOTE_CHARS {
         errors.add("body", format!("Keep the note under {MAX_NOTE_CHARS} characters"));
     }
-    let (Some(occurred_at), true) = (occurred, errors.is_empty()) else {
+    let (Some(occurred_at), Some(kind), true) = (occurred, kind, errors.is_empty()) else {
+        // The refused form comes back on the case page: that is a view of the case too.
+        timeline::record_view(
+            &state.db,
+            now,
+            &viewer,
+            &origin,
+            "case.viewed",
+            &view.case,
+            "Viewed case page",
+        )
+        .await?;
         return Ok((
             StatusCode::UNPROCESSABLE_ENTITY,
             page::render(&ctx, &viewer, &view, &f, &errors),
         )
             .into_response());
     };
-    let kind = codes::CONTACT_KINDS
-        .iter()
-        .map(|(c, _)| *c)
-        .find(|c| *c == f.kind)
-        .unwrap_or("note");
     let txn = state.db.begin().await?;
     timeline::record(
         &txn,

@@ -104,10 +104,7 @@ fn validate(
     lists: &Lists,
 ) -> Result<Valid, FormErrors> {
     let mut errors = FormErrors::default();
-    let priority = codes::PRIORITIES
-        .iter()
-        .map(|(c, _)| *c)
-        .find(|c| *c == f.priority);
+    let priority = codes::find(&codes::PRIORITIES, &f.priority);
     if priority.is_none() {
         errors.add("priority", "Choose a priority");
     }
@@ -146,6 +143,9 @@ fn validate(
             None => errors.add("strand", "Choose strands from the list"),
         }
     }
+    if hate == Some(true) && strand_ids.is_empty() && errors.get("strand").is_none() {
+        errors.add("strand", "Select what the hate is perceived to be about");
+    }
     let area_id = f.area_id.parse::<i32>().ok().filter(|id| {
         lists
             .areas
@@ -172,9 +172,20 @@ pub async fn edit_form(
     State(state): State<AppState>,
     ctx: Ctx,
     viewer: Viewer,
+    origin: Origin,
     Path(reference): Path<String>,
 ) -> AppResult<Markup> {
     let case = visibility::find(&state.db, &viewer, &reference).await?;
+    timeline::record_view(
+        &state.db,
+        state.now(),
+        &viewer,
+        &origin,
+        "case.viewed",
+        &case,
+        "Opened the change-details form",
+    )
+    .await?;
     let current = strand_ids(&state.db, case.id).await?;
     let lists = lists(&state.db).await?;
     Ok(form_page(

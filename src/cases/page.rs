@@ -18,8 +18,8 @@ use crate::{
 };
 use axum::extract::{Path, State};
 use entity::{
-    areas, case_closures, case_parties, case_strands, cases, incident_types, incidents, people, strands,
-    timeline_entries, users,
+    areas, case_closures, case_parties, cases, incident_types, incidents, people, strands, timeline_entries,
+    users,
 };
 use maud::{Markup, html};
 use sea_orm::{
@@ -28,7 +28,8 @@ use sea_orm::{
 };
 use std::collections::HashMap;
 
-/// Everything the case page shows, loaded with a fixed number of queries.
+/// Everything the case page shows: a fixed number of queries, plus one per victim for
+/// the repeat-report count.
 pub struct CaseView {
     pub case: cases::Model,
     pub area: String,
@@ -84,13 +85,7 @@ pub async fn load(state: &AppState, viewer: &Viewer, case: cases::Model) -> Resu
         .one(db)
         .await?
         .map_or_else(String::new, |a| a.name);
-    let strand_ids: Vec<i32> = case_strands::Entity::find()
-        .select_only()
-        .column(case_strands::Column::StrandId)
-        .filter(case_strands::Column::CaseId.eq(case.id))
-        .into_tuple()
-        .all(db)
-        .await?;
+    let strand_ids = super::details::strand_ids(db, case.id).await?;
     let strands = strands::Entity::find()
         .filter(strands::Column::Id.is_in(strand_ids))
         .order_by_asc(strands::Column::Position)
@@ -276,8 +271,9 @@ async fn related_cases(
         .collect())
 }
 
-/// Reports (incidents) naming `person_id` as victim since `since`, on cases the viewer
-/// can see (an invisible case must not show even as a number).
+/// Reports (incidents) naming `person_id` as victim since `since`. Every unrestricted case
+/// counts, even in another area (the statutory prompt must not depend on who takes the
+/// call); restricted cases count only for those who may see them.
 async fn reports_by_victim(
     db: &impl ConnectionTrait,
     viewer: &Viewer,
@@ -301,7 +297,11 @@ async fn reports_by_victim(
                 Query::select()
                     .column(cases::Column::Id)
                     .from(cases::Entity)
-                    .cond_where(viewer.condition())
+                    .cond_where(
+                        sea_orm::Condition::any()
+                            .add(cases::Column::Restricted.eq(false))
+                            .add(viewer.condition()),
+                    )
                     .to_owned(),
             ),
         )
@@ -540,21 +540,9 @@ fn person_card(p: &people::Model) -> Markup {
     push("Interpreter needed", p.interpreter.then(|| "Yes".to_owned()));
     push("Vulnerabilities", p.vulnerabilities.clone());
     push("Ethnicity", Some(codes::ethnicity_label(&p.ethnicity).to_owned()));
-    for c in &codes::CHARACTERISTICS {
-        let value = match c.field {
-            "age_band" => &p.age_band,
-            "sex" => &p.sex,
-            "disability" => &p.disability,
-            "religion" => &p.religion,
-            "sexual_orientation" => &p.sexual_orientation,
-            "gender_reassignment" => &p.gender_reassignment,
-            "marriage" => &p.marriage,
-            _ => &p.pregnancy,
-        };
-        push(
-            c.question,
-            value.as_deref().map(|v| label(c.answers, v).to_owned()),
-        );
+    let answers = super::people::monitoring_answers(p);
+    for (c, answer) in codes::CHARACTERISTICS.iter().zip(answers) {
+        push(c.question, answer.map(|v| label(c.answers, &v).to_owned()));
     }
     html! {
         div.person-card {

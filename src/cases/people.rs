@@ -131,6 +131,14 @@ const MONITORING_COLUMNS: [people::Column; MONITORING] = [
     people::Column::Pregnancy,
 ];
 
+/// A stored person's answers to `codes::CHARACTERISTICS`, in order.
+pub fn monitoring_answers(p: &people::Model) -> [Option<String>; MONITORING] {
+    MONITORING_COLUMNS.map(|column| match sea_orm::ModelTrait::get(p, column) {
+        sea_orm::Value::String(Some(s)) => Some(s),
+        _ => None,
+    })
+}
+
 impl PersonDetails {
     pub fn is_named(&self) -> bool {
         self.kind == codes::NAMED

@@ -39,6 +39,19 @@ pub struct RestrictionForm {
     reason: String,
     #[serde(rename = "named")]
     named: Vec<String>,
+    /// The case version the form was filled in against.
+    version: Option<i32>,
+}
+
+impl RestrictionForm {
+    fn from_case(case: &cases::Model, named: &[i32]) -> Self {
+        RestrictionForm {
+            restricted: if case.restricted { "yes" } else { "no" }.to_owned(),
+            reason: case.restricted_reason.clone().unwrap_or_default(),
+            named: named.iter().map(i32::to_string).collect(),
+            version: Some(case.version),
+        }
+    }
 }
 
 /// Active staff who work on cases (administrators cannot be named: they see no cases).
@@ -65,20 +78,27 @@ pub async fn form(
     State(state): State<AppState>,
     ctx: Ctx,
     viewer: Viewer,
+    origin: Origin,
     Path(reference): Path<String>,
 ) -> AppResult<Markup> {
     let case = visibility::find(&state.db, &viewer, &reference).await?;
-    let named = named_ids(&state.db, case.id).await?;
-    let f = RestrictionForm {
-        restricted: if case.restricted { "yes" } else { "no" }.to_owned(),
-        reason: case.restricted_reason.clone().unwrap_or_default(),
-        named: named.iter().map(i32::to_string).collect(),
-    };
+    timeline::record_view(
+        &state.db,
+        state.now(),
+        &viewer,
+        &origin,
+        "case.viewed",
+        &case,
+        "Opened the restriction form",
+    )
+    .await?;
+    let f = RestrictionForm::from_case(&case, &named_ids(&state.db, case.id).await?);
     Ok(page(
         &ctx,
         &case,
         &staff(&state.db).await?,
         &f,
+        None,
         &FormErrors::default(),
     ))
 }
@@ -121,22 +141,20 @@ pub async fn save(
     if !errors.is_empty() {
         return Ok((
             StatusCode::UNPROCESSABLE_ENTITY,
-            page(&ctx, &case, &staff, &f, &errors),
+            page(&ctx, &case, &staff, &f, None, &errors),
         )
             .into_response());
     }
-    // Whoever restricts a case (managers see every case anyway) and its case officer
-    // keep sight of it.
-    let keep = [(viewer.role != Role::Manager).then_some(viewer.id), case.owner_id];
-    for id in keep.into_iter().flatten() {
-        if !named.contains(&id) {
-            named.push(id);
-        }
+    // Whoever restricts a case keeps sight of it (managers see every case anyway).
+    if viewer.role != Role::Manager && !named.contains(&viewer.id) {
+        named.push(viewer.id);
     }
     let now = state.now();
     let txn = state.db.begin().await?;
     let before = named_ids(&txn, case.id).await?;
-    cases::Entity::update_many()
+    // Only the version the form was filled in against may change: a stale form must not
+    // silently lift (or impose) a restriction someone else just set.
+    let updated = cases::Entity::update_many()
         .col_expr(cases::Column::Restricted, Expr::value(restricted))
         .col_expr(
             cases::Column::RestrictedReason,
@@ -145,8 +163,27 @@ pub async fn save(
         .col_expr(cases::Column::UpdatedAt, Expr::value(now))
         .col_expr(cases::Column::Version, Expr::col(cases::Column::Version).add(1))
         .filter(cases::Column::Id.eq(case.id))
+        .filter(cases::Column::Version.eq(f.version.unwrap_or(-1)))
         .exec(&txn)
         .await?;
+    if updated.rows_affected == 0 {
+        drop(txn);
+        let latest = visibility::find(&state.db, &viewer, &reference).await?;
+        let theirs = RestrictionForm::from_case(&latest, &named_ids(&state.db, latest.id).await?);
+        errors.add(
+            "restricted",
+            "Someone else changed this case while you were editing. The restriction as saved now is shown below; your choices are still in the form. Check both, then save again",
+        );
+        let mine = RestrictionForm {
+            version: Some(latest.version),
+            ..f
+        };
+        return Ok((
+            StatusCode::CONFLICT,
+            page(&ctx, &latest, &staff, &mine, Some(&theirs), &errors),
+        )
+            .into_response());
+    }
     case_access::Entity::delete_many()
         .filter(case_access::Column::CaseId.eq(case.id))
         .filter(case_access::Column::UserId.is_not_in(named.clone()))
@@ -160,6 +197,7 @@ pub async fn save(
             added_at: Set(now),
             added_by: Set(Some(viewer.id)),
         }))
+        .on_conflict_do_nothing()
         .exec_without_returning(&txn)
         .await?;
     }
@@ -205,6 +243,7 @@ fn page(
     case: &cases::Model,
     staff: &[users::Model],
     f: &RestrictionForm,
+    theirs: Option<&RestrictionForm>,
     errors: &FormErrors,
 ) -> Markup {
     let labels: Vec<String> = staff
@@ -229,11 +268,22 @@ fn page(
             a.back-link href={ "/cases/" (case.reference) } { "Back to " (case.reference) }
             h1.heading-xl { (title) }
             (error_summary(errors))
+            @if let Some(t) = theirs {
+                div.inset-text id="their-version" {
+                    h2.heading-m { "As saved now" }
+                    p.body { @if t.restricted == "yes" { "Restricted: " (t.reason) } @else { "Not restricted" } }
+                    p.body { "Staff named: "
+                        @let named: Vec<&str> = staff.iter().filter(|s| t.named.contains(&s.id.to_string())).map(|s| s.display_name.as_str()).collect();
+                        @if named.is_empty() { "none" } @else { (named.join(", ")) }
+                    }
+                }
+            }
             form method="post" action={ "/cases/" (case.reference) "/restriction" } novalidate {
                 (csrf_field(&ctx.csrf))
+                input type="hidden" name="version" value=(f.version.unwrap_or(case.version));
                 (radios("restricted", "Restrict this case?", Some("A restricted case is hidden from everyone except the staff named below and managers – for example when a member of staff is involved."), &code_choices(&[("yes", "Yes, restrict it"), ("no", "No")], &[f.restricted.as_str()]), errors))
                 (textarea("reason", "Reason", None, &f.reason, errors))
-                (checkboxes("named", "Staff named on this case", Some("They can see the case even when it is restricted. You and the case officer stay named."), &staff_choices, errors))
+                (checkboxes("named", "Staff named on this case", Some("They can see the case even when it is restricted. Whoever restricts a case stays named; managers see every case."), &staff_choices, errors))
                 button.button type="submit" { "Save" }
             }
         },

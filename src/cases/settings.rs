@@ -23,6 +23,9 @@ impl Default for CaseSettings {
     }
 }
 
+/// ASB, Crime and Policing Act 2014 s.104: a local threshold of at most three complaints.
+pub const REVIEW_THRESHOLD_RANGE: std::ops::RangeInclusive<i32> = 1..=3;
+
 const HATE_P1: &str = "cases.hate_is_priority_1";
 const THRESHOLD: &str = "cases.review_threshold";
 const SINGLE_HATE: &str = "cases.single_hate_incident_qualifies";
@@ -36,7 +39,7 @@ impl CaseSettings {
             hate_is_priority_1: get(HATE_P1).map_or(defaults.hate_is_priority_1, |v| v == "true"),
             review_threshold: get(THRESHOLD)
                 .and_then(|v| v.parse().ok())
-                .filter(|n| (1..=20).contains(n))
+                .filter(|n| REVIEW_THRESHOLD_RANGE.contains(n))
                 .unwrap_or(defaults.review_threshold),
             single_hate_incident_qualifies: get(SINGLE_HATE)
                 .map_or(defaults.single_hate_incident_qualifies, |v| v == "true"),

@@ -33,9 +33,12 @@ pub fn date(d: time::Date) -> Markup {
     html! { time datetime=(machine) { (shown) } }
 }
 
-/// `YYYY-MM-DD` as typed into a date field.
+/// `YYYY-MM-DD` as typed into a date field, in years a case could involve (1900–2100):
+/// anything else is a typing mistake, and far-off years overflow date arithmetic.
 pub fn parse_date(text: &str) -> Option<time::Date> {
-    time::Date::parse(text.trim(), format_description!("[year]-[month]-[day]")).ok()
+    time::Date::parse(text.trim(), format_description!("[year]-[month]-[day]"))
+        .ok()
+        .filter(|d| (1900..=2100).contains(&d.year()))
 }
 
 /// A date and time typed as London local time (`HH:MM`), as a UTC instant. In the hour
@@ -106,6 +109,8 @@ mod tests {
         );
         assert_eq!(parse_london("2026-02-30", "10:00"), None);
         assert_eq!(parse_london("2026-02-10", "25:00"), None);
+        assert_eq!(parse_london("-9999-01-01", "10:00"), None);
+        assert_eq!(parse_date("1899-12-31"), None);
     }
 
     fn datetime_string(t: OffsetDateTime) -> String {

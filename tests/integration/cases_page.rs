@@ -411,6 +411,7 @@ async fn restricting_a_case_hides_it_from_everyone_not_named() {
         .post(
             &restriction,
             &[
+                ("version", "1"),
                 ("restricted", "yes"),
                 ("reason", "Staff member involved"),
                 ("named", other_id.as_str()),
@@ -429,7 +430,7 @@ async fn restricting_a_case_hides_it_from_everyone_not_named() {
     assert_eq!(audit_count(&w.app, "case.restricted", &w.reference).await, 1);
     // Lifting it restores the area rule for Tina.
     let res = maria
-        .post(&restriction, &[("restricted", "no"), ("reason", "")])
+        .post(&restriction, &[("version", "2"), ("restricted", "no"), ("reason", "")])
         .await;
     assert_eq!(res.status, StatusCode::SEE_OTHER);
     assert_eq!(tina.get(&page).await.status, StatusCode::OK);
@@ -530,7 +531,7 @@ async fn case_settings_and_strands_are_validated_and_audited() {
         )
         .await;
     assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(res.body.contains("from 1 to 20"));
+    assert!(res.body.contains("from 1 to 3"));
     assert!(res.body.contains(r#"value="99""#), "typed value kept");
     let res = admin
         .post("/admin/strands", &[("label", "Alternative subculture")])
@@ -570,3 +571,140 @@ async fn strand_id(app: &TestApp, code: &str) -> String {
 
 #[allow(dead_code)]
 fn _uses(_: Client) {}
+
+#[tokio::test]
+async fn a_stale_restriction_form_cannot_lift_a_newer_restriction() {
+    let w = world().await;
+    w.app.create_user("mike", Role::Manager).await;
+    let mut mike = w.app.signed_in_as("mike").await;
+    let mut maria = w.app.signed_in_as("maria").await;
+    let mut tina = w.app.signed_in_as("tina").await;
+    let page = format!("/cases/{}", w.reference);
+    let restriction = format!("{page}/restriction");
+    let old = mike.get(&restriction).await;
+    let version = old.input_value("version").expect("version field");
+    let res = maria
+        .post(
+            &restriction,
+            &[
+                ("version", version.as_str()),
+                ("restricted", "yes"),
+                ("reason", "Staff involved"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    assert_eq!(tina.get(&page).await.status, StatusCode::NOT_FOUND);
+    let res = mike
+        .post(
+            &restriction,
+            &[
+                ("version", version.as_str()),
+                ("restricted", "no"),
+                ("reason", ""),
+            ],
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::CONFLICT);
+    assert!(
+        res.body.contains("Restricted: Staff involved"),
+        "the saved restriction is shown"
+    );
+    assert_eq!(
+        tina.get(&page).await.status,
+        StatusCode::NOT_FOUND,
+        "still restricted"
+    );
+    assert_eq!(audit_count(&w.app, "case.unrestricted", &w.reference).await, 0);
+}
+
+#[tokio::test]
+async fn implausible_input_is_refused_not_a_server_error() {
+    let w = world().await;
+    let mut harry = w.app.signed_in_as("harry").await;
+    let res = harry
+        .post(
+            &format!("/cases/{}/timeline", w.reference),
+            &[
+                ("kind", "note"),
+                ("date", "-9999-01-01"),
+                ("time", "10:00"),
+                ("body", "x"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let res = harry
+        .post(
+            "/cases/new",
+            &[
+                ("received_date", "-9999-01-01"),
+                ("received_time", "10:00"),
+                ("people", "1"),
+                ("p0_role", "victim"),
+                ("p0_kind", "person"),
+                ("p0_name", "Amina Khan"),
+                ("p0_tenancy_ref", "ßßßßßßßßßßßßßßßßßßßßßßßßßßßßßß"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(res.body.contains("The tenancy reference can only use letters"));
+    // Hate perceived but no strand chosen.
+    let area = w.area.to_string();
+    let res = harry
+        .post(
+            &format!("/cases/{}/edit", w.reference),
+            &[
+                ("version", "1"),
+                ("priority", "p1"),
+                ("hate_perceived", "yes"),
+                ("perceived_by", "victim"),
+                ("area_id", area.as_str()),
+            ],
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(res.body.contains("Select what the hate is perceived to be about"));
+    let mut admin = w.app.signed_in(Role::Admin).await;
+    let res = admin
+        .post(
+            "/admin/settings",
+            &[
+                ("hate_is_priority_1", "yes"),
+                ("review_threshold", "4"),
+                ("single_hate_incident_qualifies", "no"),
+            ],
+        )
+        .await;
+    assert_eq!(
+        res.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "the law allows at most three"
+    );
+    let long = "x".repeat(49);
+    let res = admin.post("/admin/strands", &[("label", long.as_str())]).await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+}
+
+#[tokio::test]
+async fn a_report_in_another_area_still_counts_towards_the_repeat_prompt() {
+    let w = world().await;
+    let south = fixtures::area(&w.app, "South").await;
+    let other = w.app.create_user("sam", Role::TenancyOfficer).await;
+    let victim = w.app.count("SELECT CAST(MIN(id) AS BIGINT) FROM people").await as i32;
+    let mut earlier = CaseSpec::new(other, south);
+    earlier.victims = vec![PersonSpec::existing(victim)];
+    earlier.received_at = Some(w.app.now() - time::Duration::days(10));
+    let earlier = fixtures::case(&w.app, earlier).await;
+    let mut tina = w.app.signed_in_as("tina").await;
+    let res = tina.get(&format!("/cases/{}", w.reference)).await;
+    assert!(
+        res.body.contains("has made 2 reports"),
+        "the other area's report counts"
+    );
+    assert!(
+        !res.body.contains(&earlier.reference),
+        "but the case itself stays out of sight"
+    );
+}

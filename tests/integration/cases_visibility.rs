@@ -704,7 +704,10 @@ async fn administrators_see_no_case_links_or_case_content() {
                 ("body", note),
             ],
         ),
-        ("restriction", vec![("restricted", "yes"), ("reason", why)]),
+        (
+            "restriction",
+            vec![("version", "1"), ("restricted", "yes"), ("reason", why)],
+        ),
         (
             "close",
             vec![

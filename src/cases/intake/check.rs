@@ -101,6 +101,17 @@ impl<'a> Checker<'a> {
         (!value.is_empty()).then(|| value.to_owned())
     }
 
+    /// Letters, digits, spaces and `-` `/` `.` only: references are matched on a key of
+    /// the letters and digits, which must fit its column (`tenancy_ref_key`, 32).
+    fn tenancy_ref(&mut self, value: &str, field: &'static str) -> Option<String> {
+        let text = self.text(value, 32, field, "The tenancy reference")?;
+        let allowed = |c: char| c.is_ascii_alphanumeric() || matches!(c, ' ' | '-' | '/' | '.');
+        if !text.chars().all(allowed) {
+            self.fail(field, "The tenancy reference can only use letters A to Z, numbers, spaces, hyphens, slashes and full stops");
+        }
+        Some(text)
+    }
+
     fn required(
         &mut self,
         value: &str,
@@ -118,7 +129,7 @@ impl<'a> Checker<'a> {
 
     /// The code from `list` that was chosen; "" (with an error) when none was.
     fn code(&mut self, list: &[Code], value: &str, field: &'static str, missing: &str) -> &'static str {
-        let found = find_code(list, value);
+        let found = codes::find(list, value);
         if found.is_none() {
             self.fail(field, missing);
         }
@@ -130,7 +141,7 @@ impl<'a> Checker<'a> {
         if value.trim().is_empty() {
             return None;
         }
-        let found = find_code(list, value);
+        let found = codes::find(list, value);
         if found.is_none() {
             self.fail(field, "Select an answer from the list");
         }
@@ -186,10 +197,6 @@ impl<'a> Checker<'a> {
     fn done<T>(self, value: T) -> Option<T> {
         self.ok.then_some(value)
     }
-}
-
-fn find_code(list: &[Code], value: &str) -> Option<&'static str> {
-    list.iter().find(|(c, _)| *c == value.trim()).map(|(c, _)| *c)
 }
 
 pub fn incident(f: &IncidentForm, now: OffsetDateTime, errors: &mut FormErrors) -> Option<ValidIncident> {
@@ -293,7 +300,7 @@ fn incident_types(c: &mut Checker, f: &IncidentForm) -> (Vec<String>, Option<Str
     for code in f
         .types
         .iter()
-        .filter_map(|t| find_code(&codes::INCIDENT_TYPES, t))
+        .filter_map(|t| codes::find(&codes::INCIDENT_TYPES, t))
     {
         if !types.iter().any(|x| x == code) {
             types.push(code.to_owned());
@@ -304,7 +311,7 @@ fn incident_types(c: &mut Checker, f: &IncidentForm) -> (Vec<String>, Option<Str
     } else if f
         .types
         .iter()
-        .any(|t| find_code(&codes::INCIDENT_TYPES, t).is_none())
+        .any(|t| codes::find(&codes::INCIDENT_TYPES, t).is_none())
     {
         c.fail("types", "Select types of incident from the list");
     }
@@ -409,7 +416,7 @@ fn person(p: &PersonForm, errors: &mut FormErrors) -> Option<ValidPerson> {
         preferred_contact: preferred_contact.map(str::to_owned),
         address: c.text(&p.address, LONG, &n.address, "The address"),
         postcode: postcode.map(|v| v.to_ascii_uppercase()),
-        tenancy_ref: c.text(&p.tenancy_ref, 32, &n.tenancy_ref, "The tenancy reference"),
+        tenancy_ref: c.tenancy_ref(&p.tenancy_ref, &n.tenancy_ref),
         is_tenant,
         household: c.text(&p.household, LONG, &n.household, "Household members"),
         language: c.text(&p.language, 100, &n.language, "The preferred language"),

@@ -68,7 +68,8 @@ pub async fn submit(
     let now = state.now();
     let mut errors = FormErrors::default();
     let target = matching::target_case(&state.db, &viewer, &form, &mut errors).await?;
-    let checked = check_report(&state.db, &viewer, &form, now, true, &mut errors).await?;
+    // A report added to an open case need not name a victim again.
+    let checked = check_report(&state.db, &viewer, &form, now, target.is_none(), &mut errors).await?;
     let case = match target {
         Some(_) => None,
         None => check::case(
