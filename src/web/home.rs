@@ -13,7 +13,19 @@ pub fn routes() -> Vec<Route> {
 
 async fn home(ctx: Ctx) -> AppResult<Markup> {
     let user = ctx.user()?;
-    let links: [(&str, &str, &str, Permission); 3] = [
+    let links: [(&str, &str, &str, Permission); 5] = [
+        (
+            "/cases/new",
+            "Log a report",
+            "Record a report of harassment or a hate incident: as a new case, or as a further report on an open one.",
+            Permission::LogCases,
+        ),
+        (
+            "/cases",
+            "Cases",
+            "Your cases, the triage queue of unassigned cases, and every case you can see, with search and filters.",
+            Permission::ViewCases,
+        ),
         (
             "/admin/users",
             "Users",
@@ -46,9 +58,9 @@ async fn home(ctx: Ctx) -> AppResult<Markup> {
                     p.body { (description) }
                 }
             }
-            @if !allows(user.role, Permission::ManageUsers) {
+            @if allows(user.role, Permission::ViewCases) {
                 div.inset-text {
-                    p.body { "Case logging, caseloads and deadlines are being built and will appear here." }
+                    p.body { "Deadlines, victim support and reports are being built and will appear here." }
                 }
             }
         },

@@ -9,8 +9,10 @@ use crate::{
 use maud::{DOCTYPE, Markup, html};
 
 /// Navigation entries; each is shown only to roles the policy allows.
-const NAV: [(&str, &str, Permission); 5] = [
+const NAV: [(&str, &str, Permission); 7] = [
     ("Home", "/", Permission::SignedIn),
+    ("Cases", "/cases", Permission::ViewCases),
+    ("Log a report", "/cases/new", Permission::LogCases),
     ("Users", "/admin/users", Permission::ManageUsers),
     ("Areas", "/admin/areas", Permission::ManageAreas),
     ("Audit trail", "/audit", Permission::ViewAudit),
