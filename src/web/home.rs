@@ -13,7 +13,7 @@ pub fn routes() -> Vec<Route> {
 
 async fn home(ctx: Ctx) -> AppResult<Markup> {
     let user = ctx.user()?;
-    let links: [(&str, &str, &str, Permission); 5] = [
+    let links: [(&str, &str, &str, Permission); 6] = [
         (
             "/cases/new",
             "Log a report",
@@ -37,6 +37,12 @@ async fn home(ctx: Ctx) -> AppResult<Markup> {
             "Areas",
             "The patches and estates cases and staff belong to.",
             Permission::ManageAreas,
+        ),
+        (
+            "/admin/settings",
+            "Case settings",
+            "Hate-incident priority, the ASB Case Review threshold and local motivation strands.",
+            Permission::ManageSettings,
         ),
         (
             "/audit",

@@ -9,12 +9,13 @@ use crate::{
 use maud::{DOCTYPE, Markup, html};
 
 /// Navigation entries; each is shown only to roles the policy allows.
-const NAV: [(&str, &str, Permission); 7] = [
+const NAV: [(&str, &str, Permission); 8] = [
     ("Home", "/", Permission::SignedIn),
     ("Cases", "/cases", Permission::ViewCases),
     ("Log a report", "/cases/new", Permission::LogCases),
     ("Users", "/admin/users", Permission::ManageUsers),
     ("Areas", "/admin/areas", Permission::ManageAreas),
+    ("Settings", "/admin/settings", Permission::ManageSettings),
     ("Audit trail", "/audit", Permission::ViewAudit),
     ("Your account", "/account/password", Permission::SignedIn),
 ];
@@ -79,10 +80,11 @@ fn header(ctx: &Ctx) -> Markup {
             nav.site-nav.no-print aria-label="Main" {
                 div.container {
                     ul {
+                        @let current = current_entry(&ctx.path);
                         @for (label, href, permission) in NAV {
                             @if allows(user.role, permission) {
                                 li {
-                                    @if is_current(&ctx.path, href) {
+                                    @if current == Some(href) {
                                         a href=(href) aria-current="page" { (label) }
                                     } @else {
                                         a href=(href) { (label) }
@@ -97,10 +99,29 @@ fn header(ctx: &Ctx) -> Markup {
     }
 }
 
-fn is_current(path: &str, href: &str) -> bool {
-    if href == "/" {
-        path == "/"
-    } else {
-        path == href || path.starts_with(&format!("{href}/"))
+/// The navigation entry for `path`: the longest entry it falls under, so /cases/new is
+/// "Log a report" while /cases/HC-… is "Cases".
+fn current_entry(path: &str) -> Option<&'static str> {
+    NAV.iter()
+        .map(|(_, href, _)| *href)
+        .filter(|href| match *href {
+            "/" => path == "/",
+            href => path == href || path.starts_with(&format!("{href}/")),
+        })
+        .max_by_key(|href| href.len())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::current_entry;
+
+    #[test]
+    fn the_longest_matching_entry_is_current() {
+        assert_eq!(current_entry("/"), Some("/"));
+        assert_eq!(current_entry("/cases"), Some("/cases"));
+        assert_eq!(current_entry("/cases/HC-2026-000001"), Some("/cases"));
+        assert_eq!(current_entry("/cases/new"), Some("/cases/new"));
+        assert_eq!(current_entry("/admin/settings"), Some("/admin/settings"));
+        assert_eq!(current_entry("/casesx"), None);
     }
 }
