@@ -137,9 +137,7 @@ impl MigrationTrait for Migration {
                     .col(integer("case_id"))
                     .col(integer("strand_id"))
                     .primary_key(Index::create().col("case_id").col("strand_id"))
-                    .foreign_key(
-                        fk("case_strands", "case_id", "cases").on_delete(ForeignKeyAction::Cascade),
-                    )
+                    .foreign_key(fk("case_strands", "case_id", "cases").on_delete(ForeignKeyAction::Cascade))
                     .foreign_key(&mut fk("case_strands", "strand_id", "strands"))
                     .to_owned(),
             )
@@ -155,9 +153,7 @@ impl MigrationTrait for Migration {
                     .col(timestamp_with_time_zone("added_at"))
                     .col(integer_null("added_by"))
                     .primary_key(Index::create().col("case_id").col("user_id"))
-                    .foreign_key(
-                        fk("case_access", "case_id", "cases").on_delete(ForeignKeyAction::Cascade),
-                    )
+                    .foreign_key(fk("case_access", "case_id", "cases").on_delete(ForeignKeyAction::Cascade))
                     .foreign_key(&mut fk("case_access", "user_id", "users"))
                     .to_owned(),
             )
@@ -184,9 +180,7 @@ impl MigrationTrait for Migration {
                     .col(string_len_null("crime_reference", 64))
                     .col(integer("logged_by"))
                     .col(timestamp_with_time_zone("created_at"))
-                    .foreign_key(
-                        fk("incidents", "case_id", "cases").on_delete(ForeignKeyAction::Cascade),
-                    )
+                    .foreign_key(fk("incidents", "case_id", "cases").on_delete(ForeignKeyAction::Cascade))
                     .foreign_key(&mut fk("incidents", "logged_by", "users"))
                     .to_owned(),
             )
@@ -280,9 +274,7 @@ impl MigrationTrait for Migration {
                     .col(integer_null("incident_id"))
                     .col(timestamp_with_time_zone("added_at"))
                     .col(integer("added_by"))
-                    .foreign_key(
-                        fk("case_parties", "case_id", "cases").on_delete(ForeignKeyAction::Cascade),
-                    )
+                    .foreign_key(fk("case_parties", "case_id", "cases").on_delete(ForeignKeyAction::Cascade))
                     .foreign_key(&mut fk("case_parties", "person_id", "people"))
                     .foreign_key(&mut fk("case_parties", "incident_id", "incidents"))
                     .foreign_key(&mut fk("case_parties", "added_by", "users"))
@@ -328,9 +320,7 @@ impl MigrationTrait for Migration {
                     .col(timestamp_with_time_zone_null("reopened_at"))
                     .col(integer_null("reopened_by"))
                     .col(text_null("reopen_reason"))
-                    .foreign_key(
-                        fk("case_closures", "case_id", "cases").on_delete(ForeignKeyAction::Cascade),
-                    )
+                    .foreign_key(fk("case_closures", "case_id", "cases").on_delete(ForeignKeyAction::Cascade))
                     .foreign_key(&mut fk("case_closures", "closed_by", "users"))
                     .foreign_key(&mut fk("case_closures", "reopened_by", "users"))
                     .to_owned(),

@@ -8,5 +8,8 @@ pub mod users;
 use crate::web::routes::Route;
 
 pub fn routes() -> Vec<Route> {
-    [users::routes(), areas::routes(), settings::routes()].into_iter().flatten().collect()
+    [users::routes(), areas::routes(), settings::routes()]
+        .into_iter()
+        .flatten()
+        .collect()
 }

@@ -62,7 +62,16 @@ pub async fn record(
     .await?;
     // The audit trail names what was done, never the free text: administrators read it
     // and must see no case content.
-    audit_case(txn, now, viewer, origin, action, entry.case, super::codes::timeline_label(entry.kind)).await
+    audit_case(
+        txn,
+        now,
+        viewer,
+        origin,
+        action,
+        entry.case,
+        super::codes::timeline_label(entry.kind),
+    )
+    .await
 }
 
 /// An audit row about `case` (no timeline entry). `summary` must hold no case content.

@@ -430,7 +430,10 @@ async fn restricting_a_case_hides_it_from_everyone_not_named() {
     assert_eq!(audit_count(&w.app, "case.restricted", &w.reference).await, 1);
     // Lifting it restores the area rule for Tina.
     let res = maria
-        .post(&restriction, &[("version", "2"), ("restricted", "no"), ("reason", "")])
+        .post(
+            &restriction,
+            &[("version", "2"), ("restricted", "no"), ("reason", "")],
+        )
         .await;
     assert_eq!(res.status, StatusCode::SEE_OTHER);
     assert_eq!(tina.get(&page).await.status, StatusCode::OK);
