@@ -13,8 +13,8 @@ use crate::{
     web::{
         Ctx,
         extract::set_flash,
-        forms::{FormErrors, Input, code_choices, csrf_field, error_summary, radios, textarea},
-        layout, time_fmt,
+        forms::{FormErrors, Input, code_choices, radios, textarea},
+        time_fmt,
     },
 };
 use axum::{
@@ -244,40 +244,34 @@ pub async fn reopen(
 
 fn close_page(ctx: &Ctx, case: &cases::Model, f: &CloseForm, errors: &FormErrors) -> Markup {
     let title = format!("Close {}", case.reference);
-    layout::page(
+    super::page::case_form(
         ctx,
+        case,
         &title,
-        !errors.is_empty(),
+        "close",
+        errors,
+        html! {},
         html! {
-            a.back-link href={ "/cases/" (case.reference) } { "Back to " (case.reference) }
-            h1.heading-xl { (title) }
-            (error_summary(errors))
-            form method="post" action={ "/cases/" (case.reference) "/close" } novalidate {
-                (csrf_field(&ctx.csrf))
                 (radios("outcome", "Outcome", None, &code_choices(&codes::OUTCOMES, &[f.outcome.as_str()]), errors))
                 (textarea("reason", "Reason for closing", Some("What was done and why the case can close."), &f.reason, errors))
                 (Input::text("victim_told_on", "Date the victim was told", &f.victim_told_on).kind("date").narrow().render(errors))
                 button.button.button--warning type="submit" { "Close case" }
-            }
         },
     )
 }
 
 fn reopen_page(ctx: &Ctx, case: &cases::Model, f: &ReopenForm, errors: &FormErrors) -> Markup {
     let title = format!("Reopen {}", case.reference);
-    layout::page(
+    super::page::case_form(
         ctx,
+        case,
         &title,
-        !errors.is_empty(),
+        "reopen",
+        errors,
+        html! {},
         html! {
-            a.back-link href={ "/cases/" (case.reference) } { "Back to " (case.reference) }
-            h1.heading-xl { (title) }
-            (error_summary(errors))
-            form method="post" action={ "/cases/" (case.reference) "/reopen" } novalidate {
-                (csrf_field(&ctx.csrf))
                 (textarea("reason", "Reason for reopening", None, &f.reason, errors))
                 button.button type="submit" { "Reopen case" }
-            }
         },
     )
 }

@@ -14,10 +14,7 @@ use crate::{
     web::{
         Ctx,
         extract::set_flash,
-        forms::{
-            Choice, FormErrors, checkboxes, code_choices, csrf_field, error_summary, radios, select, textarea,
-        },
-        layout,
+        forms::{Choice, FormErrors, checkboxes, code_choices, radios, select, textarea},
     },
 };
 use axum::{
@@ -384,14 +381,13 @@ fn form_page(
         .collect();
     let yes_no = [("yes", "Yes"), ("no", "No")];
     let title = format!("Change details of {}", case.reference);
-    layout::page(
+    super::page::case_form(
         ctx,
+        case,
         &title,
-        !errors.is_empty(),
+        "edit",
+        errors,
         html! {
-            a.back-link href={ "/cases/" (case.reference) } { "Back to " (case.reference) }
-            h1.heading-xl { (title) }
-            (error_summary(errors))
             @if let Some(t) = theirs {
                 div.inset-text id="their-version" {
                     h2.heading-m { "Their version (saved)" }
@@ -405,8 +401,8 @@ fn form_page(
                     }
                 }
             }
-            form method="post" action={ "/cases/" (case.reference) "/edit" } novalidate {
-                (csrf_field(&ctx.csrf))
+        },
+        html! {
                 input type="hidden" name="version" value=(f.version.unwrap_or(case.version));
                 (radios("priority", "Priority", Some(&format!("Suggested when the case was opened: {}", label(&codes::PRIORITIES, &case.suggested_priority))), &code_choices(&codes::PRIORITIES, &[f.priority.as_str()]), errors))
                 (textarea("priority_reason", "Reason for the priority", Some("Needed when it differs from the suggested priority."), &f.priority_reason, errors))
@@ -418,7 +414,6 @@ fn form_page(
                     button.button type="submit" { "Save changes" }
                     a.button.button--secondary href={ "/cases/" (case.reference) } { "Cancel" }
                 }
-            }
         },
     )
 }

@@ -636,3 +636,32 @@ fn related_section(view: &CaseView) -> Markup {
         }
     }
 }
+
+/// A form about one case (change details, restriction, close, reopen): back link,
+/// heading, error summary, `before` (e.g. the other person's saved version), then the
+/// form posting to `/cases/{reference}/{action}` with `fields`.
+pub fn case_form(
+    ctx: &Ctx,
+    case: &cases::Model,
+    title: &str,
+    action: &str,
+    errors: &FormErrors,
+    before: Markup,
+    fields: Markup,
+) -> Markup {
+    layout::page(
+        ctx,
+        title,
+        !errors.is_empty(),
+        html! {
+            a.back-link href={ "/cases/" (case.reference) } { "Back to " (case.reference) }
+            h1.heading-xl { (title) }
+            (crate::web::forms::error_summary(errors))
+            (before)
+            form method="post" action={ "/cases/" (case.reference) "/" (action) } novalidate {
+                (crate::web::forms::csrf_field(&ctx.csrf))
+                (fields)
+            }
+        },
+    )
+}

@@ -13,8 +13,7 @@ use crate::{
     web::{
         Ctx,
         extract::set_flash,
-        forms::{Choice, FormErrors, checkboxes, code_choices, csrf_field, error_summary, radios, textarea},
-        layout,
+        forms::{Choice, FormErrors, checkboxes, code_choices, radios, textarea},
     },
 };
 use axum::{
@@ -260,14 +259,13 @@ fn page(
         })
         .collect();
     let title = format!("Restriction of {}", case.reference);
-    layout::page(
+    super::page::case_form(
         ctx,
+        case,
         &title,
-        !errors.is_empty(),
+        "restriction",
+        errors,
         html! {
-            a.back-link href={ "/cases/" (case.reference) } { "Back to " (case.reference) }
-            h1.heading-xl { (title) }
-            (error_summary(errors))
             @if let Some(t) = theirs {
                 div.inset-text id="their-version" {
                     h2.heading-m { "As saved now" }
@@ -278,14 +276,13 @@ fn page(
                     }
                 }
             }
-            form method="post" action={ "/cases/" (case.reference) "/restriction" } novalidate {
-                (csrf_field(&ctx.csrf))
+        },
+        html! {
                 input type="hidden" name="version" value=(f.version.unwrap_or(case.version));
                 (radios("restricted", "Restrict this case?", Some("A restricted case is hidden from everyone except the staff named below and managers – for example when a member of staff is involved."), &code_choices(&[("yes", "Yes, restrict it"), ("no", "No")], &[f.restricted.as_str()]), errors))
                 (textarea("reason", "Reason", None, &f.reason, errors))
                 (checkboxes("named", "Staff named on this case", Some("They can see the case even when it is restricted. Whoever restricts a case stays named; managers see every case."), &staff_choices, errors))
                 button.button type="submit" { "Save" }
-            }
         },
     )
 }

@@ -160,27 +160,7 @@ pub fn checkboxes(
     choices: &[Choice],
     errors: &FormErrors,
 ) -> Markup {
-    let error = errors.get(name);
-    html! {
-        div.form-group.form-group--error[error.is_some()] {
-            fieldset.fieldset id=(name) {
-                legend.fieldset__legend { (legend) }
-                @if let Some(hint) = hint { div.hint { (hint) } }
-                @if let Some(message) = error {
-                    p.error-message { span.visually-hidden { "Error: " } (message) }
-                }
-                div.checkboxes {
-                    @for (i, c) in choices.iter().enumerate() {
-                        div.checkboxes__item {
-                            input.checkboxes__input type="checkbox" id={ (name) "-" (i) }
-                                name=(name) value=(c.value) checked[c.selected];
-                            label.checkboxes__label for={ (name) "-" (i) } { (c.label) }
-                        }
-                    }
-                }
-            }
-        }
-    }
+    choice_group("checkbox", name, legend, hint, choices, errors)
 }
 
 /// A group of radios sharing one name; the group's id is `name` (for the error summary).
@@ -191,7 +171,21 @@ pub fn radios(
     choices: &[Choice],
     errors: &FormErrors,
 ) -> Markup {
+    choice_group("radio", name, legend, hint, choices, errors)
+}
+
+/// A fieldset of `kind` ("checkbox" or "radio") inputs; classes follow the kind
+/// (`checkboxes__item`, `radios__item`, …).
+fn choice_group(
+    kind: &str,
+    name: &'static str,
+    legend: &str,
+    hint: Option<&str>,
+    choices: &[Choice],
+    errors: &FormErrors,
+) -> Markup {
     let error = errors.get(name);
+    let block = if kind == "radio" { "radios" } else { "checkboxes" };
     html! {
         div.form-group.form-group--error[error.is_some()] {
             fieldset.fieldset id=(name) {
@@ -200,12 +194,12 @@ pub fn radios(
                 @if let Some(message) = error {
                     p.error-message { span.visually-hidden { "Error: " } (message) }
                 }
-                div.radios {
+                div class=(block) {
                     @for (i, c) in choices.iter().enumerate() {
-                        div.radios__item {
-                            input.radios__input type="radio" id={ (name) "-" (i) }
+                        div class={ (block) "__item" } {
+                            input class={ (block) "__input" } type=(kind) id={ (name) "-" (i) }
                                 name=(name) value=(c.value) checked[c.selected];
-                            label.radios__label for={ (name) "-" (i) } { (c.label) }
+                            label class={ (block) "__label" } for={ (name) "-" (i) } { (c.label) }
                         }
                     }
                 }
