@@ -9,13 +9,13 @@
 use super::filters::{Criteria, Options, OwnerFilter, Search, Sort, Tab, Word};
 use crate::{
     cases::{codes, visibility::Viewer},
-    web::pagination::{PER_PAGE, Pager},
+    web::pagination::Pager,
 };
 use entity::{Role, areas, case_parties, case_strands, cases, people, person_terms, strands, users};
 use sea_orm::{
     ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, JoinType, PaginatorTrait, QueryFilter,
-    QueryOrder, QuerySelect, Select,
-    sea_query::{Expr, ExprTrait, Query, SelectStatement, UnionType},
+    QueryOrder, QuerySelect, QueryTrait, Select,
+    sea_query::{CommonTableExpression, Expr, ExprTrait, Query, SelectStatement, UnionType, WithClause},
 };
 use std::collections::HashMap;
 use time::OffsetDateTime;
@@ -66,6 +66,9 @@ pub async fn load_options(db: &impl ConnectionTrait) -> Result<Options, DbErr> {
             .await?,
     })
 }
+
+/// The name of the search's candidate case ids (a common table expression).
+const SEARCH_MATCHES: &str = "search_matches";
 
 /// What a query over the caseload is for: the plans that suit each differ.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -143,16 +146,39 @@ pub fn select(viewer: &Viewer, c: &Criteria, purpose: Purpose) -> Select<cases::
             q = q.filter(cases::Column::Reference.eq(reference.as_str()));
         }
         Some(Search::Words(words)) => {
-            // The two rarest words (`planned` puts them first) find the candidates, as an
-            // intersection of case ids read from indexes alone; any other word is checked
-            // on those candidates only.
+            // The rarest word (`planned` puts it first) finds the candidates; with two or
+            // more words, the intersection of the two rarest words' case ids, read from
+            // indexes alone and materialised once (as a plain subquery PostgreSQL cannot
+            // estimate an intersection's size, and reads every case to hash-join it). Any
+            // further word is checked on those candidates only.
             let mut words = words.iter();
             if let Some(first) = words.next() {
-                let mut candidates = cases_matching(first);
-                if let Some(second) = words.next() {
-                    candidates.union(UnionType::Intersect, cases_matching(second));
+                match words.next() {
+                    None => q = q.filter(cases::Column::Id.in_subquery(cases_matching(first))),
+                    Some(second) => {
+                        let mut both = cases_matching(first);
+                        both.union(UnionType::Intersect, cases_matching(second));
+                        QueryTrait::query(&mut q).with_cte(
+                            WithClause::new()
+                                .cte(
+                                    CommonTableExpression::new()
+                                        .query(both)
+                                        .table_name(SEARCH_MATCHES)
+                                        .materialized(true)
+                                        .to_owned(),
+                                )
+                                .to_owned(),
+                        );
+                        q = q.filter(
+                            cases::Column::Id.in_subquery(
+                                Query::select()
+                                    .column(case_parties::Column::CaseId)
+                                    .from(SEARCH_MATCHES)
+                                    .to_owned(),
+                            ),
+                        );
+                    }
                 }
-                q = q.filter(cases::Column::Id.in_subquery(candidates));
                 for word in words {
                     q = q.filter(Expr::exists(party_matching(word)));
                 }
@@ -278,35 +304,6 @@ pub async fn planned(db: &impl ConnectionTrait, c: &Criteria) -> Result<Criteria
 /// The page of the caseload `c` asks for, with the total.
 pub async fn fetch(db: &impl ConnectionTrait, viewer: &Viewer, c: &Criteria) -> Result<Caseload, DbErr> {
     let c = &planned(db, c).await?;
-    // A word search reads every candidate case once whatever it does, so its count
-    // comes with the page in one pass (a window count) instead of a second pass.
-    if matches!(c.search, Some(Search::Words(_))) {
-        let page = Ord::max(c.page.unwrap_or(1), 1);
-        let found: Vec<(i32, i64)> = sorted(select(viewer, c, Purpose::Page), c.sort)
-            .select_only()
-            .column(cases::Column::Id)
-            .expr_as(Expr::cust("COUNT(*) OVER ()"), "total")
-            .offset((page - 1) * PER_PAGE)
-            .limit(PER_PAGE)
-            .into_tuple()
-            .all(db)
-            .await?;
-        if let Some((_, total)) = found.first() {
-            let pager = Pager::new(Some(page), u64::try_from(*total).unwrap_or(0));
-            let ids = found.iter().map(|(id, _)| *id).collect();
-            return Ok(Caseload {
-                rows: cases_in_order(db, ids).await?,
-                pager,
-            });
-        }
-        if page == 1 {
-            return Ok(Caseload {
-                rows: vec![],
-                pager: Pager::new(None, 0),
-            });
-        }
-        // Past the last page: count, then show the last page.
-    }
     let total = select(viewer, c, Purpose::Count).count(db).await?;
     let pager = Pager::new(c.page, total);
     if total == 0 {
