@@ -1,10 +1,13 @@
 //! The caseload queries. Every one starts from [`Viewer::condition`], so a case the viewer
 //! may not see is absent from the rows and from the total alike. A page costs a fixed
-//! number of queries whatever its length: the count, the page of cases, then one query
-//! each for the victims, strands, owners and areas of those cases.
+//! number of queries whatever its length: the count, the page's case ids, those cases, then
+//! one query each for their victims, strands, owners and areas (plus, for a search of
+//! several words, one small count per word to find the rarest).
 //!
 //! Search never scans text: a reference is an exact match on a unique index, and each
 //! word is an indexed range over `person_terms` (`term >= 'kha' AND term < 'kha\u{10FFFF}'`).
+//! The shapes of these queries (covering indexes, ids before rows, EXISTS against IN) come
+//! from `benches/cases.rs` at a million cases; docs/PERFORMANCE.md has the figures.
 
 use super::filters::{Criteria, Options, OwnerFilter, Search, Sort, Tab, Word};
 use crate::{
