@@ -9,6 +9,8 @@
 //! the number of cases (default 1,000,000). Traffic goes only to a server on 127.0.0.1
 //! started here; every loop is bounded. Results: docs/PERFORMANCE.md.
 
+mod support;
+
 use entity::{
     Role, case_access, case_parties, case_sequences, case_strands, cases, incidents, people, person_terms,
 };
@@ -39,7 +41,6 @@ use std::{
 };
 use time::{OffsetDateTime, macros::datetime};
 
-const PASSWORD: &str = "benchmark passphrase";
 const AREAS: usize = 20;
 const HARASSMENT_OFFICERS: usize = 40;
 const TENANCY_OFFICERS: usize = 100;
@@ -210,7 +211,7 @@ async fn main() {
         .and_then(|v| v.parse().ok())
         .unwrap_or(RUNS)
         .max(1);
-    let (url, cleanup) = database().await;
+    let (url, cleanup) = support::database("harbour_bench_cases", keep()).await;
     let db = harbour::db::connect(&url).await.expect("connect");
     harbour::db::migrate(&db).await.expect("migrate");
     // HARBOUR_BENCH_SQLITE_CACHE_MIB: try a larger SQLite page cache than the default
@@ -384,7 +385,7 @@ async fn main() {
     let base = format!("http://{addr}");
     let mut clients = HashMap::new();
     for v in [&staff.manager, &staff.officer, &staff.tenancy] {
-        clients.insert(v.id, sign_in(&base, &v.username).await);
+        clients.insert(v.id, support::sign_in(&base, &v.username).await);
     }
 
     println!();
@@ -434,7 +435,7 @@ async fn main() {
 
 /// Areas, staff (one password hash for all) and the three viewers timed.
 async fn staff(db: &DatabaseConnection) -> Staff {
-    let hash = password::hash(PASSWORD.into()).await.unwrap();
+    let hash = password::hash(support::PASSWORD.into()).await.unwrap();
     let now = OffsetDateTime::now_utc();
     let mut areas = vec![];
     for i in 0..AREAS {
@@ -854,98 +855,13 @@ async fn exec(db: &DatabaseConnection, sql: &str) {
         .unwrap();
 }
 
-async fn sign_in(base: &str, username: &str) -> reqwest::Client {
-    let client = reqwest::Client::builder()
-        .cookie_store(true)
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap();
-    let page = client
-        .get(format!("{base}/login"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
-    let token = page.split("name=\"csrf_token\" value=\"").nth(1).unwrap();
-    let token = &token[..token.find('"').unwrap()];
-    let res = client
-        .post(format!("{base}/login"))
-        .form(&[
-            ("csrf_token", token),
-            ("username", username),
-            ("password", PASSWORD),
-        ])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status(), 303, "sign-in failed");
-    client
-}
-
 /// (p50, p95) in milliseconds.
 fn percentiles(times: &mut [Duration]) -> (f64, f64) {
     times.sort();
-    let ms = |d: Duration| d.as_secs_f64() * 1000.0;
-    let at = |p: f64| ms(times[((times.len() as f64 * p) as usize).min(times.len() - 1)]);
-    (at(0.50), at(0.95))
-}
-
-async fn database() -> (String, std::pin::Pin<Box<dyn std::future::Future<Output = ()>>>) {
-    const NAME: &str = "harbour_bench_cases";
-    match std::env::var("HARBOUR_BENCH_DATABASE_URL")
-        .ok()
-        .filter(|u| !u.is_empty())
-    {
-        Some(admin_url) => {
-            let admin = sea_orm::Database::connect(&admin_url).await.unwrap();
-            let run = |sql: String| Statement::from_string(DbBackend::Postgres, sql);
-            let exists = admin
-                .query_one_raw(run(format!("SELECT 1 FROM pg_database WHERE datname = '{NAME}'")))
-                .await
-                .unwrap()
-                .is_some();
-            if !(keep() && exists) {
-                admin
-                    .execute_raw(run(format!("DROP DATABASE IF EXISTS {NAME} WITH (FORCE)")))
-                    .await
-                    .unwrap();
-                admin
-                    .execute_raw(run(format!("CREATE DATABASE {NAME}")))
-                    .await
-                    .unwrap();
-            }
-            let mut url = url::Url::parse(&admin_url).unwrap();
-            url.set_path(NAME);
-            let cleanup = Box::pin(async move {
-                if !keep() {
-                    admin
-                        .execute_raw(run(format!("DROP DATABASE IF EXISTS {NAME} WITH (FORCE)")))
-                        .await
-                        .ok();
-                }
-            });
-            (url.to_string(), cleanup)
-        }
-        None => {
-            let file = if keep() {
-                "harbour-bench-cases.db".to_owned()
-            } else {
-                format!("harbour-bench-cases-{}.db", std::process::id())
-            };
-            let path = std::env::temp_dir().join(file);
-            let url = format!("sqlite://{}?mode=rwc", path.display());
-            let cleanup = Box::pin(async move {
-                if !keep() {
-                    for ext in ["", "-wal", "-shm"] {
-                        let _ = std::fs::remove_file(format!("{}{ext}", path.display()));
-                    }
-                }
-            });
-            (url, cleanup)
-        }
-    }
+    (
+        support::percentile_ms(times, 0.50),
+        support::percentile_ms(times, 0.95),
+    )
 }
 
 /// HARBOUR_BENCH_KEEP=1 keeps the generated database (SQLite: harbour-bench-cases.db in

@@ -5,6 +5,8 @@
 //! HARBOUR_BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres for PostgreSQL
 //! (a database named harbour_bench is created and dropped). Results: docs/PERFORMANCE.md.
 
+mod support;
+
 use harbour::{
     audit::{self, Actor, Event, Origin},
     auth::{password, users},
@@ -12,14 +14,13 @@ use harbour::{
     config::Settings,
     state::AppState,
 };
-use sea_orm::{ConnectionTrait, DbBackend, Statement, TransactionTrait};
+use sea_orm::TransactionTrait;
 use std::{
     net::SocketAddr,
     sync::Arc,
     time::{Duration, Instant},
 };
 
-const PASSWORD: &str = "benchmark passphrase";
 const PAGE_REQUESTS: usize = 4000;
 const CONCURRENCY: usize = 8;
 const SIGN_INS: usize = 20;
@@ -27,7 +28,7 @@ const AUDIT_APPENDS: usize = 2000;
 
 #[tokio::main]
 async fn main() {
-    let (url, cleanup) = database().await;
+    let (url, cleanup) = support::database("harbour_bench", false).await;
     let db = harbour::db::connect(&url).await.expect("connect");
     harbour::db::migrate(&db).await.expect("migrate");
     let backend = if url.starts_with("postgres") {
@@ -36,7 +37,7 @@ async fn main() {
         "SQLite"
     };
 
-    let hash = password::hash(PASSWORD.into()).await.unwrap();
+    let hash = password::hash(support::PASSWORD.into()).await.unwrap();
     let user = users::NewUser {
         username: "bench".into(),
         display_name: "Bench Manager".into(),
@@ -75,7 +76,7 @@ async fn main() {
     let mut clients = vec![];
     for i in 0..SIGN_INS.max(CONCURRENCY) {
         let started = Instant::now();
-        let client = sign_in(&base).await;
+        let client = support::sign_in(&base, "bench").await;
         if i < SIGN_INS {
             sign_in_times.push(started.elapsed());
         }
@@ -153,40 +154,9 @@ async fn main() {
     cleanup.await;
 }
 
-async fn sign_in(base: &str) -> reqwest::Client {
-    let client = reqwest::Client::builder()
-        .cookie_store(true)
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap();
-    let page = client
-        .get(format!("{base}/login"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
-    let token = page.split("name=\"csrf_token\" value=\"").nth(1).unwrap();
-    let token = &token[..token.find('"').unwrap()];
-    let res = client
-        .post(format!("{base}/login"))
-        .form(&[
-            ("csrf_token", token),
-            ("username", "bench"),
-            ("password", PASSWORD),
-        ])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status(), 303, "sign-in failed");
-    client
-}
-
 fn report(what: &str, times: &mut [Duration], wall: Option<Duration>) {
     times.sort();
-    let ms = |d: Duration| d.as_secs_f64() * 1000.0;
-    let pct = |p: f64| ms(times[((times.len() as f64 * p) as usize).min(times.len() - 1)]);
+    let pct = |p: f64| support::percentile_ms(times, p);
     let rate = wall.map_or(String::new(), |w| {
         format!("{:.0}/s", times.len() as f64 / w.as_secs_f64())
     });
@@ -197,43 +167,4 @@ fn report(what: &str, times: &mut [Duration], wall: Option<Duration>) {
         pct(0.95),
         pct(0.99)
     );
-}
-
-async fn database() -> (String, std::pin::Pin<Box<dyn std::future::Future<Output = ()>>>) {
-    match std::env::var("HARBOUR_BENCH_DATABASE_URL")
-        .ok()
-        .filter(|u| !u.is_empty())
-    {
-        Some(admin_url) => {
-            let admin = sea_orm::Database::connect(&admin_url).await.unwrap();
-            let run = |sql: &str| Statement::from_string(DbBackend::Postgres, sql.to_owned());
-            admin
-                .execute_raw(run("DROP DATABASE IF EXISTS harbour_bench WITH (FORCE)"))
-                .await
-                .unwrap();
-            admin
-                .execute_raw(run("CREATE DATABASE harbour_bench"))
-                .await
-                .unwrap();
-            let mut url = url::Url::parse(&admin_url).unwrap();
-            url.set_path("harbour_bench");
-            let cleanup = Box::pin(async move {
-                admin
-                    .execute_raw(run("DROP DATABASE IF EXISTS harbour_bench WITH (FORCE)"))
-                    .await
-                    .ok();
-            });
-            (url.to_string(), cleanup)
-        }
-        None => {
-            let path = std::env::temp_dir().join(format!("harbour-bench-{}.db", std::process::id()));
-            let url = format!("sqlite://{}?mode=rwc", path.display());
-            let cleanup = Box::pin(async move {
-                for ext in ["", "-wal", "-shm"] {
-                    let _ = std::fs::remove_file(format!("{}{ext}", path.display()));
-                }
-            });
-            (url, cleanup)
-        }
-    }
 }

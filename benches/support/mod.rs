@@ -1,0 +1,107 @@
+//! What the benchmarks share: a throwaway (or kept) database, signing in over HTTP, and
+//! percentiles. Included by each bench with `mod support;`.
+
+#![allow(dead_code)]
+
+use sea_orm::{ConnectionTrait, DbBackend, Statement};
+use std::{future::Future, pin::Pin, time::Duration};
+
+pub const PASSWORD: &str = "benchmark passphrase";
+
+pub type Cleanup = Pin<Box<dyn Future<Output = ()>>>;
+
+/// A database for a benchmark: PostgreSQL database `name` under HARBOUR_BENCH_DATABASE_URL,
+/// else an SQLite file in the temporary directory. With `keep` an existing one is reused
+/// and left in place afterwards; otherwise it is made fresh and removed by the cleanup.
+pub async fn database(name: &'static str, keep: bool) -> (String, Cleanup) {
+    match std::env::var("HARBOUR_BENCH_DATABASE_URL")
+        .ok()
+        .filter(|u| !u.is_empty())
+    {
+        Some(admin_url) => {
+            let admin = sea_orm::Database::connect(&admin_url).await.unwrap();
+            let run = |sql: String| Statement::from_string(DbBackend::Postgres, sql);
+            let exists = admin
+                .query_one_raw(run(format!("SELECT 1 FROM pg_database WHERE datname = '{name}'")))
+                .await
+                .unwrap()
+                .is_some();
+            if !(keep && exists) {
+                admin
+                    .execute_raw(run(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")))
+                    .await
+                    .unwrap();
+                admin
+                    .execute_raw(run(format!("CREATE DATABASE {name}")))
+                    .await
+                    .unwrap();
+            }
+            let mut url = url::Url::parse(&admin_url).unwrap();
+            url.set_path(name);
+            let cleanup: Cleanup = Box::pin(async move {
+                if !keep {
+                    admin
+                        .execute_raw(run(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")))
+                        .await
+                        .ok();
+                }
+            });
+            (url.to_string(), cleanup)
+        }
+        None => {
+            let stem = name.replace('_', "-");
+            let file = if keep {
+                format!("{stem}.db")
+            } else {
+                format!("{stem}-{}.db", std::process::id())
+            };
+            let path = std::env::temp_dir().join(file);
+            let url = format!("sqlite://{}?mode=rwc", path.display());
+            let cleanup: Cleanup = Box::pin(async move {
+                if !keep {
+                    for ext in ["", "-wal", "-shm"] {
+                        let _ = std::fs::remove_file(format!("{}{ext}", path.display()));
+                    }
+                }
+            });
+            (url, cleanup)
+        }
+    }
+}
+
+/// A client signed in as `username` (password [`PASSWORD`]) through the real form.
+pub async fn sign_in(base: &str, username: &str) -> reqwest::Client {
+    let client = reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let page = client
+        .get(format!("{base}/login"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let token = page.split("name=\"csrf_token\" value=\"").nth(1).unwrap();
+    let token = &token[..token.find('"').unwrap()];
+    let res = client
+        .post(format!("{base}/login"))
+        .form(&[
+            ("csrf_token", token),
+            ("username", username),
+            ("password", PASSWORD),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 303, "sign-in failed");
+    client
+}
+
+/// The `p` quantile (0–1) of `sorted`, in milliseconds.
+pub fn percentile_ms(sorted: &[Duration], p: f64) -> f64 {
+    let i = ((sorted.len() as f64 * p) as usize).min(sorted.len() - 1);
+    sorted[i].as_secs_f64() * 1000.0
+}
