@@ -103,16 +103,7 @@ pub async fn add(
     }
     let (Some(occurred_at), Some(kind), true) = (occurred, kind, errors.is_empty()) else {
         // The refused form comes back on the case page: that is a view of the case too.
-        timeline::record_view(
-            &state.db,
-            now,
-            &viewer,
-            &origin,
-            "case.viewed",
-            &view.case,
-            "Viewed case page",
-        )
-        .await?;
+        timeline::record_view(&state, &viewer, &origin, &view.case, "Viewed case page").await?;
         return Ok((
             StatusCode::UNPROCESSABLE_ENTITY,
             page::render(&ctx, &viewer, &view, &f, &errors),

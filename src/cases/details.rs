@@ -172,14 +172,11 @@ pub async fn edit_form(
     origin: Origin,
     Path(reference): Path<String>,
 ) -> AppResult<Markup> {
-    let case = visibility::find(&state.db, &viewer, &reference).await?;
-    timeline::record_view(
-        &state.db,
-        state.now(),
+    let case = super::timeline::open(
+        &state,
         &viewer,
         &origin,
-        "case.viewed",
-        &case,
+        &reference,
         "Opened the change-details form",
     )
     .await?;

@@ -7,7 +7,7 @@ use super::{
     contacts::{self, NoteForm},
     repeat::{self, RepeatStatus},
     settings::CaseSettings,
-    visibility::{self, Viewer},
+    visibility::Viewer,
 };
 use crate::{
     audit::Origin,
@@ -57,17 +57,7 @@ pub async fn show(
     origin: Origin,
     Path(reference): Path<String>,
 ) -> AppResult<Markup> {
-    let case = visibility::find(&state.db, &viewer, &reference).await?;
-    super::timeline::record_view(
-        &state.db,
-        state.now(),
-        &viewer,
-        &origin,
-        "case.viewed",
-        &case,
-        "Viewed case page",
-    )
-    .await?;
+    let case = super::timeline::open(&state, &viewer, &origin, &reference, "Viewed case page").await?;
     let view = load(&state, &viewer, case).await?;
     Ok(render(
         &ctx,

@@ -80,14 +80,11 @@ pub async fn form(
     origin: Origin,
     Path(reference): Path<String>,
 ) -> AppResult<Markup> {
-    let case = visibility::find(&state.db, &viewer, &reference).await?;
-    timeline::record_view(
-        &state.db,
-        state.now(),
+    let case = super::timeline::open(
+        &state,
         &viewer,
         &origin,
-        "case.viewed",
-        &case,
+        &reference,
         "Opened the restriction form",
     )
     .await?;

@@ -3,11 +3,13 @@
 //! transaction. Views of case data are audited here too.
 
 use super::visibility::Viewer;
-use crate::audit::{self, Event, Origin};
-use entity::{cases, timeline_entries};
-use sea_orm::{
-    ActiveValue::Set, DatabaseConnection, DatabaseTransaction, DbErr, EntityTrait, TransactionTrait,
+use crate::{
+    audit::{self, Event, Origin},
+    error::AppResult,
+    state::AppState,
 };
+use entity::{cases, timeline_entries};
+use sea_orm::{ActiveValue::Set, DatabaseTransaction, DbErr, EntityTrait, TransactionTrait};
 use time::OffsetDateTime;
 
 /// One thing that happened to a case.
@@ -94,17 +96,28 @@ pub async fn audit_case(
     .await
 }
 
-/// Records that `viewer` looked at case data (`action` e.g. "case.viewed").
+/// Records that `viewer` looked at case data (`case.viewed`; `summary` says which page).
 pub async fn record_view(
-    db: &DatabaseConnection,
-    now: OffsetDateTime,
+    state: &AppState,
     viewer: &Viewer,
     origin: &Origin,
-    action: &'static str,
     case: &cases::Model,
     summary: &str,
 ) -> Result<(), DbErr> {
-    let txn = db.begin().await?;
-    audit_case(&txn, now, viewer, origin, action, case, summary).await?;
+    let txn = state.db.begin().await?;
+    audit_case(&txn, state.now(), viewer, origin, "case.viewed", case, summary).await?;
     txn.commit().await
+}
+
+/// The case `reference` if `viewer` may see it (else `NotFound`), its viewing audited.
+pub async fn open(
+    state: &AppState,
+    viewer: &Viewer,
+    origin: &Origin,
+    reference: &str,
+    summary: &str,
+) -> AppResult<cases::Model> {
+    let case = super::visibility::find(&state.db, viewer, reference).await?;
+    record_view(state, viewer, origin, &case, summary).await?;
+    Ok(case)
 }
