@@ -1,0 +1,304 @@
+//! The case page: summary, people, reports, timeline, closures, related cases and the
+//! repeat-victimisation prompt, with the actions the viewer's role allows. Every view is
+//! written to the audit trail. This module loads the page's data; `view` renders it.
+
+mod view;
+
+pub use view::{case_form, case_link, person_name, priority_tag, render, status_tag};
+
+use super::{
+    codes::{self, label},
+    contacts::NoteForm,
+    repeat::{self, RepeatStatus},
+    settings::CaseSettings,
+    visibility::Viewer,
+};
+use crate::{
+    audit::Origin,
+    auth::policy::{Permission, allows},
+    error::AppResult,
+    state::AppState,
+    web::{Ctx, forms::FormErrors},
+};
+use axum::extract::{Path, State};
+use entity::{
+    areas, case_closures, case_parties, cases, incident_types, incidents, people, strands, timeline_entries,
+    users,
+};
+use maud::Markup;
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
+    sea_query::Query,
+};
+use std::collections::HashMap;
+
+/// Everything the case page shows: a fixed number of queries, plus one per victim for
+/// the repeat-report count.
+pub struct CaseView {
+    pub case: cases::Model,
+    pub area: String,
+    pub owner: Option<String>,
+    pub logged_by: String,
+    pub strands: Vec<String>,
+    pub parties: Vec<(case_parties::Model, people::Model)>,
+    pub incidents: Vec<(incidents::Model, Vec<String>)>,
+    pub timeline: Vec<timeline_entries::Model>,
+    pub closures: Vec<(case_closures::Model, String, Option<String>)>,
+    /// Other visible cases sharing a person with this one: (case, person name, role there).
+    pub related: Vec<(cases::Model, String, String)>,
+    /// Per victim: their reports in the last six months and what that means.
+    pub repeat: Vec<(people::Model, RepeatStatus)>,
+    pub review_explained: bool,
+    /// Harassment officers a manager may assign to.
+    pub officers: Vec<(i32, String)>,
+    pub can_take: bool,
+}
+
+pub async fn show(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    viewer: Viewer,
+    origin: Origin,
+    Path(reference): Path<String>,
+) -> AppResult<Markup> {
+    let case = super::timeline::open(&state, &viewer, &origin, &reference, "Viewed case page").await?;
+    let view = load(&state, &viewer, case).await?;
+    Ok(render(
+        &ctx,
+        &viewer,
+        &view,
+        &NoteForm::new(state.now()),
+        &FormErrors::default(),
+    ))
+}
+
+pub async fn load(state: &AppState, viewer: &Viewer, case: cases::Model) -> Result<CaseView, DbErr> {
+    let db = &state.db;
+    let names = user_names(db, [Some(case.logged_by), case.owner_id]).await?;
+    let area = areas::Entity::find_by_id(case.area_id)
+        .one(db)
+        .await?
+        .map_or_else(String::new, |a| a.name);
+    let strand_ids = super::details::strand_ids(db, case.id).await?;
+    let strands = strands::Entity::find()
+        .filter(strands::Column::Id.is_in(strand_ids))
+        .order_by_asc(strands::Column::Position)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|s| s.label)
+        .collect();
+    let party_rows = case_parties::Entity::find()
+        .filter(case_parties::Column::CaseId.eq(case.id))
+        .order_by_asc(case_parties::Column::Id)
+        .all(db)
+        .await?;
+    let person_ids: Vec<i32> = party_rows.iter().map(|p| p.person_id).collect();
+    let persons: HashMap<i32, people::Model> = people::Entity::find()
+        .filter(people::Column::Id.is_in(person_ids.clone()))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|p| (p.id, p))
+        .collect();
+    let parties: Vec<_> = party_rows
+        .into_iter()
+        .filter_map(|cp| persons.get(&cp.person_id).cloned().map(|p| (cp, p)))
+        .collect();
+    let incidents = incidents_of(db, case.id).await?;
+    let timeline = timeline_entries::Entity::find()
+        .filter(timeline_entries::Column::CaseId.eq(case.id))
+        .order_by_desc(timeline_entries::Column::OccurredAt)
+        .order_by_desc(timeline_entries::Column::Id)
+        .all(db)
+        .await?;
+    let review_explained = timeline.iter().any(|t| t.kind == "case-review-explained");
+    let closures = closures_of(db, case.id).await?;
+    let related = related_cases(db, viewer, &case, &persons).await?;
+    let settings = CaseSettings::load(db).await?;
+    let mut repeat = vec![];
+    for (cp, person) in &parties {
+        if cp.role == codes::VICTIM && !repeat.iter().any(|(p, _): &(people::Model, _)| p.id == person.id) {
+            let reports = reports_by_victim(db, viewer, person.id, repeat::window_start(state.now())).await?;
+            repeat.push((
+                person.clone(),
+                repeat::assess(reports, case.hate_perceived, &settings),
+            ));
+        }
+    }
+    let officers = if allows(viewer.role, Permission::AssignCases) {
+        super::assign::assignable_officers(db).await?
+    } else {
+        vec![]
+    };
+    let can_take = allows(viewer.role, Permission::TakeCases) && super::assign::can_take(viewer, &case);
+    Ok(CaseView {
+        area,
+        owner: case.owner_id.and_then(|id| names.get(&id).cloned()),
+        logged_by: names.get(&case.logged_by).cloned().unwrap_or_default(),
+        strands,
+        parties,
+        incidents,
+        timeline,
+        closures,
+        related,
+        repeat,
+        review_explained,
+        officers,
+        can_take,
+        case,
+    })
+}
+
+pub async fn user_names(
+    db: &impl ConnectionTrait,
+    ids: impl IntoIterator<Item = Option<i32>>,
+) -> Result<HashMap<i32, String>, DbErr> {
+    let ids: Vec<i32> = ids.into_iter().flatten().collect();
+    Ok(users::Entity::find()
+        .filter(users::Column::Id.is_in(ids))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|u| (u.id, u.display_name))
+        .collect())
+}
+
+async fn incidents_of(
+    db: &impl ConnectionTrait,
+    case_id: i32,
+) -> Result<Vec<(incidents::Model, Vec<String>)>, DbErr> {
+    let rows = incidents::Entity::find()
+        .filter(incidents::Column::CaseId.eq(case_id))
+        .order_by_asc(incidents::Column::ReceivedAt)
+        .order_by_asc(incidents::Column::Id)
+        .all(db)
+        .await?;
+    let types = incident_types::Entity::find()
+        .filter(incident_types::Column::IncidentId.is_in(rows.iter().map(|i| i.id)))
+        .all(db)
+        .await?;
+    Ok(rows
+        .into_iter()
+        .map(|i| {
+            let mine = codes::INCIDENT_TYPES
+                .iter()
+                .filter(|(code, _)| {
+                    types
+                        .iter()
+                        .any(|t| t.incident_id == i.id && t.type_code == *code)
+                })
+                .map(|(code, l)| match (*code, &i.other_type) {
+                    (codes::OTHER_TYPE, Some(other)) => format!("Other: {other}"),
+                    _ => (*l).to_owned(),
+                })
+                .collect();
+            (i, mine)
+        })
+        .collect())
+}
+
+async fn closures_of(
+    db: &impl ConnectionTrait,
+    case_id: i32,
+) -> Result<Vec<(case_closures::Model, String, Option<String>)>, DbErr> {
+    let rows = case_closures::Entity::find()
+        .filter(case_closures::Column::CaseId.eq(case_id))
+        .order_by_asc(case_closures::Column::Id)
+        .all(db)
+        .await?;
+    let names = user_names(db, rows.iter().flat_map(|c| [Some(c.closed_by), c.reopened_by])).await?;
+    Ok(rows
+        .into_iter()
+        .map(|c| {
+            let closer = names.get(&c.closed_by).cloned().unwrap_or_default();
+            let reopener = c.reopened_by.and_then(|id| names.get(&id).cloned());
+            (c, closer, reopener)
+        })
+        .collect())
+}
+
+/// Other cases the viewer can see that share a person with this one.
+async fn related_cases(
+    db: &impl ConnectionTrait,
+    viewer: &Viewer,
+    case: &cases::Model,
+    persons: &HashMap<i32, people::Model>,
+) -> Result<Vec<(cases::Model, String, String)>, DbErr> {
+    let person_ids: Vec<i32> = persons.keys().copied().collect();
+    if person_ids.is_empty() {
+        return Ok(vec![]);
+    }
+    let others = cases::Entity::find()
+        .filter(
+            cases::Column::Id.in_subquery(
+                Query::select()
+                    .column(case_parties::Column::CaseId)
+                    .from(case_parties::Entity)
+                    .and_where(case_parties::Column::PersonId.is_in(person_ids.clone()))
+                    .to_owned(),
+            ),
+        )
+        .filter(cases::Column::Id.ne(case.id))
+        .filter(viewer.condition())
+        .order_by_desc(cases::Column::ReceivedAt)
+        .limit(50)
+        .all(db)
+        .await?;
+    let links = case_parties::Entity::find()
+        .filter(case_parties::Column::CaseId.is_in(others.iter().map(|c| c.id)))
+        .filter(case_parties::Column::PersonId.is_in(person_ids))
+        .all(db)
+        .await?;
+    Ok(others
+        .into_iter()
+        .flat_map(|c| {
+            links
+                .iter()
+                .filter(|l| l.case_id == c.id)
+                .map(|l| {
+                    let name = persons.get(&l.person_id).map(person_name).unwrap_or_default();
+                    (c.clone(), name, label(&codes::PARTY_ROLES, &l.role).to_owned())
+                })
+                .collect::<Vec<_>>()
+        })
+        .collect())
+}
+
+/// Reports (incidents) naming `person_id` as victim since `since`. Every unrestricted case
+/// counts, even in another area (the statutory prompt must not depend on who takes the
+/// call); restricted cases count only for those who may see them.
+async fn reports_by_victim(
+    db: &impl ConnectionTrait,
+    viewer: &Viewer,
+    person_id: i32,
+    since: time::OffsetDateTime,
+) -> Result<u64, DbErr> {
+    incidents::Entity::find()
+        .filter(incidents::Column::ReceivedAt.gte(since))
+        .filter(
+            incidents::Column::CaseId.in_subquery(
+                Query::select()
+                    .column(case_parties::Column::CaseId)
+                    .from(case_parties::Entity)
+                    .and_where(case_parties::Column::PersonId.eq(person_id))
+                    .and_where(case_parties::Column::Role.eq(codes::VICTIM))
+                    .to_owned(),
+            ),
+        )
+        .filter(
+            incidents::Column::CaseId.in_subquery(
+                Query::select()
+                    .column(cases::Column::Id)
+                    .from(cases::Entity)
+                    .cond_where(
+                        sea_orm::Condition::any()
+                            .add(cases::Column::Restricted.eq(false))
+                            .add(viewer.condition()),
+                    )
+                    .to_owned(),
+            ),
+        )
+        .count(db)
+        .await
+}
