@@ -72,6 +72,11 @@ impl Viewer {
         }
     }
 
+    /// Whether this viewer sees every case, restricted or not, without being named.
+    pub fn sees_every_case(&self) -> bool {
+        self.role == Role::Manager
+    }
+
     pub fn audit_actor(&self) -> crate::audit::Actor {
         crate::audit::Actor::user(self.id, &self.username)
     }
