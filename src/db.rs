@@ -19,6 +19,8 @@ pub enum Lock {
     Administrators = 0x4841_5242_4f55_5203,
     /// Case numbers: two reports submitted at once get consecutive references.
     CaseReferences = 0x4841_5242_4f55_5204,
+    /// Procedure versions: two administrators saving at once get consecutive numbers.
+    Procedure = 0x4841_5242_4f55_5205,
 }
 
 /// Serialises this transaction with every other holding `lock`, until it ends. On SQLite,

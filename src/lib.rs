@@ -5,13 +5,17 @@
 pub mod admin;
 pub mod audit;
 pub mod auth;
+pub mod calendar;
 pub mod cases;
 pub mod cli;
 pub mod clock;
 pub mod config;
 pub mod db;
+pub mod deadlines;
 pub mod error;
 pub mod housekeeping;
+pub mod procedure;
+pub mod reports;
 pub mod state;
 pub mod web;
 

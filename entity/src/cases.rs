@@ -34,6 +34,12 @@ pub struct Model {
     pub restricted_reason: Option<String>,
     /// Optimistic-concurrency counter for edits to the case details.
     pub version: i32,
+    /// The procedure version whose timescales this case's deadlines follow.
+    pub procedure_version_id: i32,
+    /// Victim-contact frequency agreed with the victim, overriding the procedure's
+    /// regular-update timescale (unit code as in `procedure_timescales`).
+    pub contact_every_unit: Option<String>,
+    pub contact_every_amount: Option<i32>,
 }
 
 impl ActiveModelBehavior for ActiveModel {}

@@ -4,7 +4,9 @@
 pub use sea_orm_migration::prelude::*;
 
 mod m20261122_000001_platform;
+mod helpers;
 mod m20261122_000002_cases;
+mod m20261123_000003_deadlines;
 
 pub struct Migrator;
 
@@ -14,6 +16,7 @@ impl MigratorTrait for Migrator {
         vec![
             Box::new(m20261122_000001_platform::Migration),
             Box::new(m20261122_000002_cases::Migration),
+            Box::new(m20261123_000003_deadlines::Migration),
         ]
     }
 }

@@ -34,6 +34,15 @@ pub enum Permission {
     CloseCases,
     /// Reopen a closed case.
     ReopenCases,
+    /// Due lists and the deadlines on a case (which cases: `cases::visibility`).
+    ViewDeadlines,
+    /// Record a deadline's activity as done, extend a deadline, set the agreed contact
+    /// frequency. Tenancy officers complete first contact by recording the contact itself.
+    ManageDeadlines,
+    /// Waive a deadline (never officers: a waiver excuses a breach).
+    WaiveDeadlines,
+    /// The deadline-compliance dashboard.
+    ViewCompliance,
 }
 
 /// May a user with `role` do what `permission` guards?
@@ -50,6 +59,9 @@ pub fn allows(role: Role, permission: Permission) -> bool {
         EditCases | CloseCases => matches!(role, HarassmentOfficer | Manager),
         AssignCases | ReopenCases => role == Manager,
         TakeCases => role == HarassmentOfficer,
+        ViewDeadlines => matches!(role, TenancyOfficer | HarassmentOfficer | Manager),
+        ManageDeadlines => matches!(role, HarassmentOfficer | Manager),
+        WaiveDeadlines | ViewCompliance => role == Manager,
     }
 }
 

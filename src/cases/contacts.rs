@@ -9,6 +9,7 @@ use super::{
 };
 use crate::{
     audit::Origin,
+    deadlines,
     error::AppResult,
     state::AppState,
     web::{
@@ -123,12 +124,17 @@ pub async fn add(
         },
     )
     .await?;
+    // The contact is the activity that meets its deadlines (first contact, updates, …).
+    let completed =
+        deadlines::plan::after_contact(&txn, &view.case, kind, person_id, occurred_at, viewer.id, now)
+            .await?;
     txn.commit().await?;
-    set_flash(
-        &ctx.session,
-        format!("{} added to the timeline.", codes::timeline_label(kind)),
-    )
-    .await?;
+    let mut flash = format!("{} added to the timeline.", codes::timeline_label(kind));
+    for (stage, met) in completed {
+        let verdict = if met { "met" } else { "done late" };
+        flash.push_str(&format!(" Deadline “{}” {verdict}.", stage.label()));
+    }
+    set_flash(&ctx.session, flash).await?;
     Ok(Redirect::to(&format!("/cases/{}#timeline", view.case.reference)).into_response())
 }
 

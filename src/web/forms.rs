@@ -2,14 +2,17 @@
 //! fields that show their own error and keep what the user typed.
 
 use maud::{Markup, html};
+use std::borrow::Cow;
 
 /// Errors of one form submission, in field order.
 #[derive(Default, Debug)]
-pub struct FormErrors(Vec<(&'static str, String)>);
+pub struct FormErrors(Vec<(Cow<'static, str>, String)>);
 
 impl FormErrors {
-    pub fn add(&mut self, field: &'static str, message: impl Into<String>) {
-        self.0.push((field, message.into()));
+    /// `field` is the id of the input the summary links to (fixed for most forms; built
+    /// for repeated rows such as one choice per deadline).
+    pub fn add(&mut self, field: impl Into<Cow<'static, str>>, message: impl Into<String>) {
+        self.0.push((field.into(), message.into()));
     }
 
     pub fn get(&self, field: &str) -> Option<&str> {

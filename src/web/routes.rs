@@ -63,6 +63,9 @@ pub fn all() -> Vec<Route> {
         crate::admin::routes(),
         crate::audit::routes(),
         crate::cases::routes(),
+        crate::deadlines::routes(),
+        crate::procedure::admin::routes(),
+        crate::reports::routes(),
     ]
     .into_iter()
     .flatten()

@@ -253,6 +253,10 @@ pub async fn case(app: &TestApp, spec: CaseSpec) -> Created {
         .await
         .expect("insert access");
     }
+    // Deadlines as intake plans them (nothing for a case created closed).
+    harbour::deadlines::plan::after_report(&txn, &case, received, now)
+        .await
+        .expect("plan deadlines");
     txn.commit().await.expect("commit");
     Created {
         reference,

@@ -3,6 +3,7 @@
 
 use super::check::{Decision, Report, ValidCase, ValidIncident, ValidPerson};
 use crate::{
+    deadlines,
     audit::Origin,
     cases::{
         codes, people as people_store, reference,
@@ -94,6 +95,7 @@ pub async fn create_case(
         updated_at: Set(by.now),
         restricted: Set(false),
         version: Set(1),
+        procedure_version_id: Set(crate::procedure::store::current(txn).await?.version_id),
         ..Default::default()
     }
     .insert(txn)
@@ -116,6 +118,7 @@ pub async fn create_case(
         summary(&report.incident),
     );
     timeline::record(txn, by.now, by.viewer, by.origin, "case.created", entry).await?;
+    deadlines::plan::after_report(txn, &saved, report.incident.received_at, by.now).await?;
     Ok(saved)
 }
 
@@ -146,6 +149,8 @@ pub async fn add_report(
         summary(&report.incident),
     );
     timeline::record(txn, by.now, by.viewer, by.origin, "case.report_added", entry).await?;
+    // New people or incident types may call for stages the case did not need before.
+    deadlines::plan::after_report(txn, case, report.incident.received_at, by.now).await?;
     Ok(true)
 }
 

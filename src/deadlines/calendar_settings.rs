@@ -1,0 +1,59 @@
+//! The landlord's calendar as stored: the bank-holiday division (a setting) and closure
+//! days (rows). Read per use, so every instance behind a load balancer agrees at once.
+
+use crate::calendar::{Calendar, Division};
+use entity::{closure_days, settings};
+use sea_orm::{
+    ActiveValue::Set, ConnectionTrait, DbErr, EntityTrait, QueryOrder, sea_query::OnConflict,
+};
+use time::OffsetDateTime;
+
+const DIVISION: &str = "calendar.division";
+
+pub async fn division(db: &impl ConnectionTrait) -> Result<Division, DbErr> {
+    Ok(settings::Entity::find_by_id(DIVISION)
+        .one(db)
+        .await?
+        .and_then(|row| Division::from_code(&row.value))
+        .unwrap_or_default())
+}
+
+pub async fn save_division(
+    db: &impl ConnectionTrait,
+    division: Division,
+    now: OffsetDateTime,
+    by: i32,
+) -> Result<(), DbErr> {
+    settings::Entity::insert(settings::ActiveModel {
+        key: Set(DIVISION.to_owned()),
+        value: Set(division.code().to_owned()),
+        updated_at: Set(now),
+        updated_by: Set(Some(by)),
+    })
+    .on_conflict(
+        OnConflict::column(settings::Column::Key)
+            .update_columns([
+                settings::Column::Value,
+                settings::Column::UpdatedAt,
+                settings::Column::UpdatedBy,
+            ])
+            .to_owned(),
+    )
+    .exec_without_returning(db)
+    .await?;
+    Ok(())
+}
+
+pub async fn closure_days(db: &impl ConnectionTrait) -> Result<Vec<closure_days::Model>, DbErr> {
+    closure_days::Entity::find()
+        .order_by_asc(closure_days::Column::Day)
+        .all(db)
+        .await
+}
+
+/// The working-day calendar deadlines are counted in.
+pub async fn load(db: &impl ConnectionTrait) -> Result<Calendar, DbErr> {
+    let division = division(db).await?;
+    let days = closure_days(db).await?;
+    Ok(Calendar::new(division, days.into_iter().map(|d| d.day)))
+}

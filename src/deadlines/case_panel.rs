@@ -1,0 +1,5 @@
+//! Placeholder (being written).
+
+pub fn routes() -> Vec<crate::web::routes::Route> {
+    vec![]
+}

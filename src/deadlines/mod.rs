@@ -1,0 +1,19 @@
+//! Deadlines on cases: planning and completing them ([`plan`]), their states ([`state`]),
+//! the landlord's calendar settings, the due lists, the case page's deadline actions and
+//! the reminder job.
+
+pub mod calendar_settings;
+pub mod case_panel;
+pub mod lists;
+pub mod plan;
+pub mod reminders;
+pub mod state;
+
+use crate::web::routes::Route;
+
+pub fn routes() -> Vec<Route> {
+    let mut routes = vec![];
+    routes.extend(lists::routes());
+    routes.extend(case_panel::routes());
+    routes
+}

@@ -1,0 +1,348 @@
+//! Deadlines as a case's events happen: planned when reports arrive and when the case is
+//! closed, completed by the activity that meets them (a contact with the victim completes
+//! initial contact), rescheduled when a recurring one is done, re-planned when priority or
+//! the agreed contact frequency changes. Every function works in the caller's transaction.
+
+use super::{calendar_settings, state};
+use crate::{
+    calendar::Calendar,
+    cases::codes,
+    procedure::{self, CaseFacts, Priority, Procedure, Stage, Timescale, Unit},
+};
+use entity::{case_parties, cases, deadlines, incident_types, incidents, people};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait,
+    IntoActiveModel, QueryFilter, QueryOrder, QuerySelect,
+};
+use time::OffsetDateTime;
+
+/// The case's calendar and procedure version: what its deadlines are counted in.
+pub struct Rules {
+    pub calendar: Calendar,
+    pub procedure: Procedure,
+}
+
+impl Rules {
+    pub async fn for_case(db: &impl ConnectionTrait, case: &cases::Model) -> Result<Self, DbErr> {
+        Ok(Rules {
+            calendar: calendar_settings::load(db).await?,
+            procedure: procedure::store::load(db, case.procedure_version_id).await?,
+        })
+    }
+
+    /// The stage's timescale on this case: the regular victim update follows the contact
+    /// frequency agreed with the victim when there is one.
+    pub fn timescale(&self, case: &cases::Model, stage: Stage) -> Timescale {
+        if stage == Stage::VictimUpdate
+            && let Some(agreed) = agreed_frequency(case)
+        {
+            return agreed;
+        }
+        self.procedure
+            .timescale(stage, Priority::from_code(&case.priority))
+    }
+}
+
+/// The victim-contact frequency agreed on this case, if any.
+pub fn agreed_frequency(case: &cases::Model) -> Option<Timescale> {
+    let unit = Unit::from_code(case.contact_every_unit.as_deref()?)?;
+    let amount = u32::try_from(case.contact_every_amount?).ok()?;
+    Some(Timescale::new(unit, amount))
+}
+
+/// Incident types that call for graffiti or hate damage to be removed.
+const REMOVAL_TYPES: [&str; 3] = ["graffiti-home", "graffiti-communal", "damage"];
+
+/// Contact kinds that reach someone (a failed attempt or a file note does not).
+const REACHING: [&str; 5] = ["visit", "phone-call", "letter", "email", "meeting"];
+
+/// What the case's reports and people say about which stages apply.
+pub async fn facts(db: &impl ConnectionTrait, case_id: i32) -> Result<CaseFacts, DbErr> {
+    let incident_ids = incidents::Entity::find()
+        .select_only()
+        .column(incidents::Column::Id)
+        .filter(incidents::Column::CaseId.eq(case_id))
+        .into_tuple::<i32>()
+        .all(db)
+        .await?;
+    let removal = incident_types::Entity::find()
+        .filter(incident_types::Column::IncidentId.is_in(incident_ids))
+        .filter(incident_types::Column::TypeCode.is_in(REMOVAL_TYPES))
+        .one(db)
+        .await?
+        .is_some();
+    let parties = case_parties::Entity::find()
+        .filter(case_parties::Column::CaseId.eq(case_id))
+        .all(db)
+        .await?;
+    let perpetrators: Vec<i32> = parties
+        .iter()
+        .filter(|p| p.role == codes::PERPETRATOR)
+        .map(|p| p.person_id)
+        .collect();
+    let named_perpetrator = !perpetrators.is_empty()
+        && people::Entity::find()
+            .filter(people::Column::Id.is_in(perpetrators))
+            .filter(people::Column::Kind.eq(codes::NAMED))
+            .one(db)
+            .await?
+            .is_some();
+    Ok(CaseFacts {
+        graffiti_or_damage: removal,
+        has_witness: parties.iter().any(|p| p.role == codes::WITNESS),
+        named_perpetrator,
+    })
+}
+
+async fn existing(db: &impl ConnectionTrait, case_id: i32) -> Result<Vec<deadlines::Model>, DbErr> {
+    deadlines::Entity::find()
+        .filter(deadlines::Column::CaseId.eq(case_id))
+        .order_by_asc(deadlines::Column::Id)
+        .all(db)
+        .await
+}
+
+fn next_occurrence(all: &[deadlines::Model], stage: Stage) -> i32 {
+    all.iter()
+        .filter(|d| d.stage == stage.code())
+        .map(|d| d.occurrence)
+        .max()
+        .unwrap_or(0)
+        + 1
+}
+
+async fn insert(
+    db: &impl ConnectionTrait,
+    rules: &Rules,
+    case: &cases::Model,
+    stage: Stage,
+    occurrence: i32,
+    anchor: OffsetDateTime,
+    now: OffsetDateTime,
+) -> Result<deadlines::Model, DbErr> {
+    let timescale = rules.timescale(case, stage);
+    let due = timescale.due(&rules.calendar, anchor);
+    deadlines::Entity::insert(deadlines::ActiveModel {
+        case_id: Set(case.id),
+        stage: Set(stage.code().to_owned()),
+        occurrence: Set(occurrence),
+        procedure_version_id: Set(rules.procedure.version_id),
+        priority: Set(case.priority.clone()),
+        unit: Set(timescale.unit.code().to_owned()),
+        amount: Set(timescale.amount as i32),
+        anchored_at: Set(anchor),
+        original_due_at: Set(due),
+        due_at: Set(due),
+        status: Set(state::OPEN.to_owned()),
+        created_at: Set(now),
+        version: Set(1),
+        ..Default::default()
+    })
+    .exec_with_returning(db)
+    .await
+}
+
+/// After a report (the first, or a further one) on an open case: plans every stage the
+/// case now calls for that it does not have, counted from `received_at`, and a next
+/// recurring deadline where none is open. Returns how many were planned.
+pub async fn after_report(
+    db: &impl ConnectionTrait,
+    case: &cases::Model,
+    received_at: OffsetDateTime,
+    now: OffsetDateTime,
+) -> Result<usize, DbErr> {
+    if case.status != codes::OPEN {
+        return Ok(0);
+    }
+    let rules = Rules::for_case(db, case).await?;
+    let all = existing(db, case.id).await?;
+    let mut planned = 0;
+    for stage in facts(db, case.id).await?.report_stages() {
+        let mut same = all.iter().filter(|d| d.stage == stage.code());
+        let needed = if stage.recurring() {
+            !same.any(|d| d.status == state::OPEN)
+        } else {
+            same.next().is_none()
+        };
+        if needed {
+            let occurrence = next_occurrence(&all, stage);
+            insert(db, &rules, case, stage, occurrence, received_at, now).await?;
+            planned += 1;
+        }
+    }
+    Ok(planned)
+}
+
+/// After a reopening: the recurring stages start again from `at` (and any stage the case
+/// now calls for that it never had).
+pub async fn after_reopen(
+    db: &impl ConnectionTrait,
+    case: &cases::Model,
+    at: OffsetDateTime,
+) -> Result<usize, DbErr> {
+    after_report(db, case, at, at).await
+}
+
+/// After a closure at `closed_at`: the closure letter and the post-closure check.
+pub async fn after_closure(
+    db: &impl ConnectionTrait,
+    case: &cases::Model,
+    closed_at: OffsetDateTime,
+    now: OffsetDateTime,
+) -> Result<(), DbErr> {
+    let rules = Rules::for_case(db, case).await?;
+    let all = existing(db, case.id).await?;
+    for stage in [Stage::ClosureLetter, Stage::PostClosureCheck] {
+        let occurrence = next_occurrence(&all, stage);
+        insert(db, &rules, case, stage, occurrence, closed_at, now).await?;
+    }
+    Ok(())
+}
+
+/// Who did a deadline's activity, when, with an optional note.
+pub struct Done {
+    pub at: OffsetDateTime,
+    pub by: i32,
+    pub note: Option<String>,
+    /// When it was recorded.
+    pub now: OffsetDateTime,
+}
+
+/// Marks an open deadline done (judged against its original due time) and, for a
+/// recurring stage on an open case, plans the next one from when it was done.
+pub async fn complete(
+    db: &impl ConnectionTrait,
+    rules: &Rules,
+    case: &cases::Model,
+    deadline: deadlines::Model,
+    done: Done,
+) -> Result<deadlines::Model, DbErr> {
+    let Done { at: done_at, by, note, now } = done;
+    let late = rules
+        .calendar
+        .working_days_late(deadline.original_due_at, done_at);
+    let stage = Stage::from_code(&deadline.stage);
+    let version = deadline.version;
+    let mut active = deadline.into_active_model();
+    active.status = Set(state::DONE.to_owned());
+    active.done_at = Set(Some(done_at));
+    active.late_working_days = Set(Some(late as i32));
+    active.resolved_by = Set(Some(by));
+    active.resolved_at = Set(Some(now));
+    active.resolution_note = Set(note);
+    active.version = Set(version + 1);
+    let done = active.update(db).await?;
+    if let Some(stage) = stage
+        && stage.recurring()
+        && case.status == codes::OPEN
+    {
+        let all = existing(db, case.id).await?;
+        if !all.iter().any(|d| d.stage == stage.code() && d.status == state::OPEN) {
+            let occurrence = next_occurrence(&all, stage);
+            insert(db, rules, case, stage, occurrence, done_at, now).await?;
+        }
+    }
+    Ok(done)
+}
+
+/// The stages a contact of `kind` with someone in `role` on the case completes.
+pub fn stages_met_by_contact(kind: &str, role: &str) -> Vec<Stage> {
+    if !REACHING.contains(&kind) {
+        return vec![];
+    }
+    let in_person = matches!(kind, "visit" | "meeting");
+    match role {
+        codes::VICTIM if in_person => vec![
+            Stage::InitialContact,
+            Stage::VictimInterview,
+            Stage::VictimUpdate,
+        ],
+        codes::VICTIM => vec![Stage::InitialContact, Stage::VictimUpdate],
+        codes::WITNESS => vec![Stage::WitnessesContacted],
+        codes::PERPETRATOR if in_person || kind == "phone-call" => {
+            vec![Stage::PerpetratorInterviewed]
+        }
+        _ => vec![],
+    }
+}
+
+/// After a contact of `kind` with `person_id` at `at`: completes the open deadlines it
+/// meets. Returns the stages completed and whether each was met on time.
+pub async fn after_contact(
+    db: &impl ConnectionTrait,
+    case: &cases::Model,
+    kind: &str,
+    person_id: Option<i32>,
+    at: OffsetDateTime,
+    by: i32,
+    now: OffsetDateTime,
+) -> Result<Vec<(Stage, bool)>, DbErr> {
+    let Some(person_id) = person_id else {
+        return Ok(vec![]);
+    };
+    let roles: Vec<String> = case_parties::Entity::find()
+        .select_only()
+        .column(case_parties::Column::Role)
+        .filter(case_parties::Column::CaseId.eq(case.id))
+        .filter(case_parties::Column::PersonId.eq(person_id))
+        .into_tuple()
+        .all(db)
+        .await?;
+    let mut stages: Vec<Stage> = roles
+        .iter()
+        .flat_map(|role| stages_met_by_contact(kind, role))
+        .collect();
+    stages.sort();
+    stages.dedup();
+    if stages.is_empty() {
+        return Ok(vec![]);
+    }
+    let rules = Rules::for_case(db, case).await?;
+    let mut completed = vec![];
+    for d in existing(db, case.id).await? {
+        let Some(stage) = Stage::from_code(&d.stage) else { continue };
+        if d.status != state::OPEN || !stages.contains(&stage) || at < d.anchored_at {
+            continue;
+        }
+        let done = complete(db, &rules, case, d, Done { at, by, note: None, now }).await?;
+        completed.push((stage, state::state(&done, now) == state::State::Met));
+    }
+    Ok(completed)
+}
+
+/// Re-plans the case's open deadlines (all, or one stage's) under its own procedure
+/// version after its priority or agreed contact frequency changed. Done, waived and
+/// closed-off deadlines are history and stay as recorded; an extension keeps its date.
+pub async fn replan_open(
+    db: &impl ConnectionTrait,
+    case: &cases::Model,
+    only: Option<Stage>,
+) -> Result<usize, DbErr> {
+    let rules = Rules::for_case(db, case).await?;
+    let mut changed = 0;
+    for d in existing(db, case.id).await? {
+        let Some(stage) = Stage::from_code(&d.stage) else { continue };
+        if d.status != state::OPEN || only.is_some_and(|s| s != stage) {
+            continue;
+        }
+        let timescale = rules.timescale(case, stage);
+        let due = timescale.due(&rules.calendar, d.anchored_at);
+        if due == d.original_due_at && d.priority == case.priority {
+            continue;
+        }
+        let extended = d.extended_at.is_some();
+        let version = d.version;
+        let mut active = d.into_active_model();
+        active.priority = Set(case.priority.clone());
+        active.unit = Set(timescale.unit.code().to_owned());
+        active.amount = Set(timescale.amount as i32);
+        active.original_due_at = Set(due);
+        if !extended {
+            active.due_at = Set(due);
+        }
+        active.version = Set(version + 1);
+        active.update(db).await?;
+        changed += 1;
+    }
+    Ok(changed)
+}
