@@ -43,6 +43,10 @@ pub enum Permission {
     WaiveDeadlines,
     /// The deadline-compliance dashboard.
     ViewCompliance,
+    /// Other officers' and the team's due lists.
+    ViewTeamDeadlines,
+    /// Record a manager case review as done.
+    RecordManagerReview,
 }
 
 /// May a user with `role` do what `permission` guards?
@@ -61,7 +65,7 @@ pub fn allows(role: Role, permission: Permission) -> bool {
         TakeCases => role == HarassmentOfficer,
         ViewDeadlines => matches!(role, TenancyOfficer | HarassmentOfficer | Manager),
         ManageDeadlines => matches!(role, HarassmentOfficer | Manager),
-        WaiveDeadlines | ViewCompliance => role == Manager,
+        WaiveDeadlines | ViewCompliance | ViewTeamDeadlines | RecordManagerReview => role == Manager,
     }
 }
 

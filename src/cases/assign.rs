@@ -358,6 +358,9 @@ mod tests {
             restricted: false,
             restricted_reason: None,
             version: 1,
+            procedure_version_id: 1,
+            contact_every_unit: None,
+            contact_every_amount: None,
         }
     }
 

@@ -8,6 +8,8 @@ use super::{
 };
 use crate::{
     audit::Origin,
+    auth::policy::{Permission, allows},
+    deadlines::{self, closing},
     error::{AppError, AppResult},
     state::AppState,
     web::{
@@ -23,7 +25,7 @@ use axum::{
     response::{IntoResponse, Redirect, Response},
 };
 use axum_extra::extract::Form;
-use entity::{case_closures, cases};
+use entity::{case_closures, cases, deadlines as deadlines_entity};
 use maud::{Markup, html};
 use sea_orm::{
     ActiveValue::Set,
@@ -31,6 +33,7 @@ use sea_orm::{
     sea_query::{Expr, ExprTrait},
 };
 use serde::Deserialize;
+use std::collections::HashMap;
 
 #[derive(Deserialize, Default, Clone)]
 #[serde(default)]
@@ -38,6 +41,9 @@ pub struct CloseForm {
     outcome: String,
     reason: String,
     victim_told_on: String,
+    /// What happens to each open deadline (`deadline-{id}`, `deadline-{id}-reason`).
+    #[serde(flatten)]
+    deadlines: HashMap<String, String>,
 }
 
 #[derive(Deserialize, Default, Clone)]
@@ -71,7 +77,8 @@ pub async fn close_form(
         victim_told_on: time_fmt::london_fields(state.now()).0,
         ..Default::default()
     };
-    Ok(close_page(&ctx, &case, &f, &FormErrors::default()))
+    let open = closing::open_deadlines(&state.db, case.id).await?;
+    Ok(close_page(&ctx, &viewer, &case, &open, &f, &FormErrors::default()))
 }
 
 pub async fn close(
@@ -111,14 +118,19 @@ pub async fn close(
         ),
         Some(_) => {}
     }
+    let may_waive = allows(viewer.role, Permission::WaiveDeadlines);
+    let txn = state.db.begin().await?;
+    // Read inside the transaction, so a deadline planned meanwhile is asked about too.
+    let open = closing::open_deadlines(&txn, case.id).await?;
+    let answers = closing::read(open.clone(), &f.deadlines, may_waive, &mut errors);
     let (Some(outcome), Some(told), true) = (outcome, told, errors.is_empty()) else {
+        drop(txn);
         return Ok((
             StatusCode::UNPROCESSABLE_ENTITY,
-            close_page(&ctx, &case, &f, &errors),
+            close_page(&ctx, &viewer, &case, &open, &f, &errors),
         )
             .into_response());
     };
-    let txn = state.db.begin().await?;
     // Only an open case closes: two people closing at once cannot both succeed.
     let updated = cases::Entity::update_many()
         .col_expr(cases::Column::Status, Expr::value(codes::CLOSED))
@@ -154,6 +166,13 @@ pub async fn close(
         Entry::event(&case, "closed", now, body),
     )
     .await?;
+    let closed = cases::Model {
+        status: codes::CLOSED.to_owned(),
+        closed_at: Some(now),
+        ..case.clone()
+    };
+    closing::apply(&txn, &closed, answers, &viewer, &origin, now).await?;
+    deadlines::plan::after_closure(&txn, &closed, now, now).await?;
     txn.commit().await?;
     set_flash(&ctx.session, format!("{} closed.", case.reference)).await?;
     Ok(Redirect::to(&format!("/cases/{}", case.reference)).into_response())
@@ -237,12 +256,26 @@ pub async fn reopen(
         Entry::event(&case, "reopened", now, format!("Reopened: {reason}")),
     )
     .await?;
+    let reopened = cases::Model {
+        status: codes::OPEN.to_owned(),
+        closed_at: None,
+        ..case.clone()
+    };
+    deadlines::plan::after_reopen(&txn, &reopened, now).await?;
     txn.commit().await?;
     set_flash(&ctx.session, format!("{} reopened.", case.reference)).await?;
     Ok(Redirect::to(&format!("/cases/{}", case.reference)).into_response())
 }
 
-fn close_page(ctx: &Ctx, case: &cases::Model, f: &CloseForm, errors: &FormErrors) -> Markup {
+fn close_page(
+    ctx: &Ctx,
+    viewer: &Viewer,
+    case: &cases::Model,
+    open: &[deadlines_entity::Model],
+    f: &CloseForm,
+    errors: &FormErrors,
+) -> Markup {
+    let may_waive = allows(viewer.role, Permission::WaiveDeadlines);
     let title = format!("Close {}", case.reference);
     super::page::case_form(
         ctx,
@@ -255,6 +288,7 @@ fn close_page(ctx: &Ctx, case: &cases::Model, f: &CloseForm, errors: &FormErrors
                 (radios("outcome", "Outcome", None, &code_choices(&codes::OUTCOMES, &[f.outcome.as_str()]), errors))
                 (textarea("reason", "Reason for closing", Some("What was done and why the case can close."), &f.reason, errors))
                 (Input::text("victim_told_on", "Date the victim was told", &f.victim_told_on).kind("date").narrow().render(errors))
+                (closing::fields(open, &f.deadlines, may_waive, errors))
                 button.button.button--warning type="submit" { "Close case" }
         },
     )

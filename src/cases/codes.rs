@@ -284,7 +284,7 @@ pub const CONTACT_KINDS: [Code; 7] = [
 ];
 
 /// Timeline entries the system records as things happen.
-pub const EVENT_KINDS: [Code; 10] = [
+pub const EVENT_KINDS: [Code; 15] = [
     ("opened", "Case opened"),
     ("further-report", "Further report added"),
     ("assigned", "Assigned"),
@@ -295,6 +295,11 @@ pub const EVENT_KINDS: [Code; 10] = [
     ("restricted", "Restriction changed"),
     ("staff-named", "Staff named on case"),
     ("case-review-explained", "ASB Case Review explained"),
+    ("deadline-done", "Deadline recorded as done"),
+    ("deadline-extended", "Deadline extended"),
+    ("deadline-waived", "Deadline waived"),
+    ("deadline-not-applicable", "Deadline no longer applicable"),
+    ("contact-frequency", "Contact frequency agreed"),
 ];
 
 pub fn timeline_label(kind: &str) -> &str {

@@ -256,8 +256,20 @@ pub async fn save(
         Entry::event(&case, "details-edited", now, summary),
     )
     .await?;
+    // A new priority re-plans the open deadlines under the case's own procedure version.
+    let mut flash = "Case details saved.".to_owned();
+    if v.priority != case.priority {
+        let reprioritised = cases::Model {
+            priority: v.priority.to_owned(),
+            ..case.clone()
+        };
+        let replanned = crate::deadlines::plan::replan_open(&txn, &reprioritised, None).await?;
+        if replanned > 0 {
+            flash.push_str(&format!(" {replanned} open deadline(s) re-planned for the new priority."));
+        }
+    }
     txn.commit().await?;
-    set_flash(&ctx.session, "Case details saved.").await?;
+    set_flash(&ctx.session, flash).await?;
     Ok(Redirect::to(&format!("/cases/{}", case.reference)).into_response())
 }
 

@@ -232,17 +232,31 @@ pub async fn complete(
     active.resolution_note = Set(note);
     active.version = Set(version + 1);
     let done = active.update(db).await?;
-    if let Some(stage) = stage
-        && stage.recurring()
-        && case.status == codes::OPEN
-    {
-        let all = existing(db, case.id).await?;
-        if !all.iter().any(|d| d.stage == stage.code() && d.status == state::OPEN) {
-            let occurrence = next_occurrence(&all, stage);
-            insert(db, rules, case, stage, occurrence, done_at, now).await?;
-        }
+    if let Some(stage) = stage {
+        schedule_next(db, rules, case, stage, done_at, now).await?;
     }
     Ok(done)
+}
+
+/// A recurring stage on an open case always has one open deadline: after one is done
+/// (or waived), the next counts from `from`.
+pub async fn schedule_next(
+    db: &impl ConnectionTrait,
+    rules: &Rules,
+    case: &cases::Model,
+    stage: Stage,
+    from: OffsetDateTime,
+    now: OffsetDateTime,
+) -> Result<(), DbErr> {
+    if !stage.recurring() || case.status != codes::OPEN {
+        return Ok(());
+    }
+    let all = existing(db, case.id).await?;
+    if !all.iter().any(|d| d.stage == stage.code() && d.status == state::OPEN) {
+        let occurrence = next_occurrence(&all, stage);
+        insert(db, rules, case, stage, occurrence, from, now).await?;
+    }
+    Ok(())
 }
 
 /// The stages a contact of `kind` with someone in `role` on the case completes.

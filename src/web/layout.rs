@@ -9,10 +9,12 @@ use crate::{
 use maud::{DOCTYPE, Markup, html};
 
 /// Navigation entries; each is shown only to roles the policy allows.
-const NAV: [(&str, &str, Permission); 8] = [
+const NAV: [(&str, &str, Permission); 10] = [
     ("Home", "/", Permission::SignedIn),
     ("Cases", "/cases", Permission::ViewCases),
     ("Log a report", "/cases/new", Permission::LogCases),
+    ("Deadlines", "/deadlines", Permission::ViewDeadlines),
+    ("Compliance", "/compliance", Permission::ViewCompliance),
     ("Users", "/admin/users", Permission::ManageUsers),
     ("Areas", "/admin/areas", Permission::ManageAreas),
     ("Settings", "/admin/settings", Permission::ManageSettings),

@@ -22,15 +22,19 @@ pub fn datetime(t: OffsetDateTime) -> Markup {
 
 /// A calendar date, e.g. `<time datetime="2026-11-23">23 Nov 2026</time>`.
 pub fn date(d: time::Date) -> Markup {
-    let shown = d
-        .format(format_description!(
-            "[day padding:none] [month repr:short] [year]"
-        ))
-        .unwrap_or_default();
+    let shown = plain_date(d);
     let machine = d
         .format(format_description!("[year]-[month]-[day]"))
         .unwrap_or_default();
     html! { time datetime=(machine) { (shown) } }
+}
+
+/// A calendar date as text, e.g. "23 Nov 2026" (for messages and e-mails).
+pub fn plain_date(d: time::Date) -> String {
+    d.format(format_description!(
+        "[day padding:none] [month repr:short] [year]"
+    ))
+    .unwrap_or_default()
 }
 
 /// `YYYY-MM-DD` as typed into a date field, in years a case could involve (1900–2100):

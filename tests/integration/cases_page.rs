@@ -326,16 +326,15 @@ async fn closing_and_reopening_keeps_the_history() {
     ] {
         assert!(res.body.contains(m), "{m}");
     }
-    let res = harry
-        .post(
-            &close,
-            &[
-                ("outcome", "resolved"),
-                ("reason", "Perpetrator moved away"),
-                ("victim_told_on", "2026-11-23"),
-            ],
-        )
-        .await;
+    let case_id = w.app.count("SELECT CAST(id AS BIGINT) FROM cases").await as i32;
+    let answers = fixtures::deadline_answers(&w.app, case_id, "not-applicable").await;
+    let mut fields: Vec<(&str, &str)> = vec![
+        ("outcome", "resolved"),
+        ("reason", "Perpetrator moved away"),
+        ("victim_told_on", "2026-11-23"),
+    ];
+    fields.extend(answers.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+    let res = harry.post(&close, &fields).await;
     assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
     let again = harry
         .post(
@@ -360,17 +359,15 @@ async fn closing_and_reopening_keeps_the_history() {
     let res = maria.post(&reopen, &[("reason", "Abuse started again")]).await;
     assert_eq!(res.status, StatusCode::SEE_OTHER);
     w.app.advance_minutes(10);
-    let res = harry
-        .post(
-            &close,
-            &[
-                ("outcome", "withdrawn"),
-                ("reason", "Victim asked us to stop"),
-                ("victim_told_on", "2026-11-23"),
-            ],
-        )
-        .await;
-    assert_eq!(res.status, StatusCode::SEE_OTHER);
+    let answers = fixtures::deadline_answers(&w.app, case_id, "not-applicable").await;
+    let mut fields: Vec<(&str, &str)> = vec![
+        ("outcome", "withdrawn"),
+        ("reason", "Victim asked us to stop"),
+        ("victim_told_on", "2026-11-23"),
+    ];
+    fields.extend(answers.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+    let res = harry.post(&close, &fields).await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
     assert_eq!(w.app.count("SELECT COUNT(*) FROM case_closures").await, 2);
     assert_eq!(
         w.app

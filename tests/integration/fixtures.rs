@@ -264,3 +264,35 @@ pub async fn case(app: &TestApp, spec: CaseSpec) -> Created {
         people: people_ids,
     }
 }
+
+/// Form fields answering every open deadline on `case_id` with `answer` ("done",
+/// "not-applicable" or "waived") and a reason, as the close form asks.
+pub async fn deadline_answers(app: &TestApp, case_id: i32, answer: &str) -> Vec<(String, String)> {
+    use entity::deadlines;
+    let open = deadlines::Entity::find()
+        .filter(deadlines::Column::CaseId.eq(case_id))
+        .filter(deadlines::Column::Status.eq("open"))
+        .all(&app.db)
+        .await
+        .expect("open deadlines");
+    open.iter()
+        .flat_map(|d| {
+            [
+                (format!("deadline-{}", d.id), answer.to_owned()),
+                (format!("deadline-{}-reason", d.id), "Case closing".to_owned()),
+            ]
+        })
+        .collect()
+}
+
+/// The deadlines on a case, in id order.
+pub async fn deadlines_of(app: &TestApp, case_id: i32) -> Vec<entity::deadlines::Model> {
+    use entity::deadlines;
+    use sea_orm::QueryOrder;
+    deadlines::Entity::find()
+        .filter(deadlines::Column::CaseId.eq(case_id))
+        .order_by_asc(deadlines::Column::Id)
+        .all(&app.db)
+        .await
+        .expect("deadlines")
+}

@@ -52,6 +52,7 @@ pub struct CaseView {
     /// Harassment officers a manager may assign to.
     pub officers: Vec<(i32, String)>,
     pub can_take: bool,
+    pub deadlines: crate::deadlines::case_panel::Panel,
 }
 
 pub async fn show(
@@ -132,7 +133,9 @@ pub async fn load(state: &AppState, viewer: &Viewer, case: cases::Model) -> Resu
         vec![]
     };
     let can_take = allows(viewer.role, Permission::TakeCases) && super::assign::can_take(viewer, &case);
+    let deadlines = crate::deadlines::case_panel::load(db, &case, state.now()).await?;
     Ok(CaseView {
+        deadlines,
         area,
         owner: case.owner_id.and_then(|id| names.get(&id).cloned()),
         logged_by: names.get(&case.logged_by).cloned().unwrap_or_default(),

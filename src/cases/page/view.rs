@@ -61,6 +61,7 @@ pub fn render(ctx: &Ctx, viewer: &Viewer, view: &CaseView, note: &NoteForm, erro
             (repeat_panel(ctx, view))
             (actions(ctx, viewer, view))
             (summary(view))
+            (crate::deadlines::case_panel::section(viewer, case, &view.deadlines))
             (people_section(view))
             (incidents_section(view))
             (contacts::form(ctx, view, note, errors))
