@@ -192,6 +192,63 @@ async fn tenancy_officer_logs_a_case_on_a_phone() {
     browser.close().await;
 }
 
+#[tokio::test]
+async fn officer_records_first_contact_and_the_deadline_turns_met() {
+    let Some(tools) = Tools::find() else { return };
+    let app = TestApp::spawn().await;
+    let area = crate::fixtures::area(&app, "North").await;
+    let tina = app.create_user("tina", Role::TenancyOfficer).await;
+    crate::fixtures::give_area(&app, tina, area).await;
+    let case = crate::fixtures::case(&app, crate::fixtures::CaseSpec::new(tina, area)).await;
+    let first = crate::fixtures::deadlines_of(&app, case.id)
+        .await
+        .into_iter()
+        .find(|d| d.stage == "initial-contact")
+        .expect("an initial-contact deadline");
+    let browser = Browser::start(&tools, (360, 740)).await;
+    let c = browser.client();
+    let mut axe = Axe::new(&tools.axe_source);
+    sign_in(c, &app.base, "tina").await;
+
+    c.goto(&format!("{}/cases/{}", app.base, case.reference))
+        .await
+        .expect("open the case");
+    let row = format!("#deadline-{}", first.id);
+    let before = c.find(Locator::Css(&row)).await.expect("deadline row").text().await.unwrap();
+    assert!(before.contains("Initial contact with victim") && before.contains("Open"), "{before}");
+    assert_no_horizontal_overflow(c, "case page with deadlines").await;
+    axe.check(c, "phone-case-deadlines").await;
+
+    c.find(Locator::Id("person_id"))
+        .await
+        .expect("who the contact was with")
+        .select_by_value(&case.people[0].to_string())
+        .await
+        .expect("choose the victim");
+    type_into(c, "body", "Phoned Amina; she is safe and wants a visit").await;
+    c.find(Locator::Css("#add-contact button[type=submit]"))
+        .await
+        .expect("Add to timeline")
+        .click()
+        .await
+        .expect("record the contact");
+    c.wait()
+        .for_element(Locator::Css(".banner--success"))
+        .await
+        .expect("confirmation");
+    let after = c.find(Locator::Css(&row)).await.expect("deadline row").text().await.unwrap();
+    assert!(after.contains("Met"), "the first-contact deadline shows as met: {after}");
+    axe.check(c, "phone-case-deadline-met").await;
+
+    c.goto(&format!("{}/deadlines", app.base)).await.expect("open /deadlines");
+    c.wait().for_element(Locator::Css("main h1")).await.expect("deadlines heading");
+    assert_no_horizontal_overflow(c, "/deadlines").await;
+    axe.check(c, "phone-deadlines").await;
+
+    axe.finish();
+    browser.close().await;
+}
+
 async fn type_into(c: &Client, id: &str, text: &str) {
     let field = c
         .find(Locator::Id(id))
