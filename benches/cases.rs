@@ -604,6 +604,9 @@ async fn generate(db: &DatabaseConnection, n: usize, staff: &Staff) -> Counts {
                 restricted: Set(restricted),
                 restricted_reason: Set(restricted.then(|| "Staff member involved".into())),
                 version: Set(1),
+                procedure_version_id: Set(1),
+                contact_every_unit: Set(None),
+                contact_every_amount: Set(None),
             });
             if let (true, Some(owner)) = (restricted, owner) {
                 access_rows.push(case_access::ActiveModel {

@@ -13,7 +13,7 @@ pub fn routes() -> Vec<Route> {
 
 async fn home(ctx: Ctx) -> AppResult<Markup> {
     let user = ctx.user()?;
-    let links: [(&str, &str, &str, Permission); 6] = [
+    let links: [(&str, &str, &str, Permission); 10] = [
         (
             "/cases/new",
             "Log a report",
@@ -25,6 +25,18 @@ async fn home(ctx: Ctx) -> AppResult<Markup> {
             "Cases",
             "Your cases, the triage queue of unassigned cases, and every case you can see, with search and filters.",
             Permission::ViewCases,
+        ),
+        (
+            "/deadlines",
+            "Deadlines",
+            "What is overdue, due today and due in the next five working days on your cases, and your reminders.",
+            Permission::ViewDeadlines,
+        ),
+        (
+            "/compliance",
+            "Deadline compliance",
+            "How many procedural deadlines were met on time, by stage, officer, area and priority, for any period.",
+            Permission::ViewCompliance,
         ),
         (
             "/admin/users",
@@ -45,6 +57,18 @@ async fn home(ctx: Ctx) -> AppResult<Markup> {
             Permission::ManageSettings,
         ),
         (
+            "/admin/procedure",
+            "Procedure timescales",
+            "The time limit for each stage of a case at each priority; every change is a new version.",
+            Permission::ManageSettings,
+        ),
+        (
+            "/admin/calendar",
+            "Working-day calendar",
+            "The bank-holiday division, the landlord's closure days and which years' holidays are provisional.",
+            Permission::ManageSettings,
+        ),
+        (
             "/audit",
             "Audit trail",
             "Who signed in, viewed, changed or exported what, and when.",
@@ -62,11 +86,6 @@ async fn home(ctx: Ctx) -> AppResult<Markup> {
                 @if allows(user.role, permission) {
                     h2.heading-m { a href=(href) { (title) } }
                     p.body { (description) }
-                }
-            }
-            @if allows(user.role, Permission::ViewCases) {
-                div.inset-text {
-                    p.body { "Deadlines, victim support and reports are being built and will appear here." }
                 }
             }
         },
