@@ -2,14 +2,20 @@
 //! policy keeps case content away from them.
 
 pub mod areas;
+pub mod calendar;
 pub mod settings;
 pub mod users;
 
 use crate::web::routes::Route;
 
 pub fn routes() -> Vec<Route> {
-    [users::routes(), areas::routes(), settings::routes()]
-        .into_iter()
-        .flatten()
-        .collect()
+    [
+        users::routes(),
+        areas::routes(),
+        settings::routes(),
+        calendar::routes(),
+    ]
+    .into_iter()
+    .flatten()
+    .collect()
 }

@@ -305,6 +305,11 @@ async fn page(
         html! {
             h1.heading-xl { "Case settings" }
             (error_summary(errors))
+            h2.heading-m { "Deadlines" }
+            ul.list {
+                li { a href="/admin/procedure" { "Procedure timescales" } ": how long each stage may take, by priority (saved as versions)" }
+                li { a href="/admin/calendar" { "Working-day calendar" } ": bank-holiday division and closure days" }
+            }
             form method="post" action="/admin/settings" novalidate {
                 (csrf_field(&ctx.csrf))
                 (radios("hate_is_priority_1", "Are hate incidents Priority 1?", Some("Violence, threats and serious harm are always Priority 1."), &code_choices(&yes_no, &[f.hate_is_priority_1.as_str()]), errors))

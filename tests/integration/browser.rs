@@ -92,6 +92,8 @@ async fn phone_width_admin_pages_pass_axe() {
         ("/admin/users", "phone-admin-users"),
         ("/admin/users/new", "phone-admin-users-new"),
         ("/admin/areas", "phone-admin-areas"),
+        ("/admin/procedure", "phone-admin-procedure"),
+        ("/admin/calendar", "phone-admin-calendar"),
         ("/audit", "phone-audit"),
     ] {
         c.goto(&format!("{}{path}", app.base))

@@ -148,6 +148,10 @@ pub async fn case(app: &TestApp, spec: CaseSpec) -> Created {
         outcome: Set((spec.status == codes::CLOSED).then(|| "resolved".to_owned())),
         restricted: Set(spec.restricted),
         version: Set(1),
+        procedure_version_id: Set(harbour::procedure::store::current(&txn)
+            .await
+            .expect("procedure")
+            .version_id),
         ..Default::default()
     }
     .insert(&txn)

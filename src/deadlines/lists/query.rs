@@ -1,0 +1,148 @@
+//! The due-list queries. One query per list: open deadlines joined to their cases (through
+//! the viewer's visibility filter, so an invisible case is absent from rows and counts) and
+//! to the officer who answers for each case — its owner, or while it is unassigned whoever
+//! logged it (`deadlines::responsible_officer`, here in SQL).
+
+use crate::{cases::visibility::Viewer, deadlines::state};
+use entity::{Role, cases, deadlines, users};
+use sea_orm::{
+    ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, FromQueryResult, JoinType, QueryFilter,
+    QueryOrder, QuerySelect, QueryTrait,
+    sea_query::{Expr, ExprTrait, Func},
+};
+use time::OffsetDateTime;
+
+/// The most rows one list shows; beyond it the page says the list is cut short.
+pub const MAX_ROWS: u64 = 1000;
+
+/// Whose deadlines a list holds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Scope {
+    /// Those on the cases this officer answers for.
+    Officer(i32),
+    /// Every open deadline on the cases in the viewer's areas (every area when they have
+    /// none), assigned or not.
+    Team,
+}
+
+/// An open deadline, its case's reference and who answers for it.
+#[derive(Clone, Debug, FromQueryResult)]
+pub struct Found {
+    #[sea_orm(nested)]
+    pub deadline: deadlines::Model,
+    pub case_reference: String,
+    pub case_owner_id: Option<i32>,
+    pub officer_id: i32,
+    pub officer_name: String,
+}
+
+pub struct Fetched {
+    /// Soonest due first.
+    pub rows: Vec<Found>,
+    /// More than [`MAX_ROWS`] matched; only the first are in `rows`.
+    pub truncated: bool,
+}
+
+/// Open deadlines due before `cutoff` in `scope` on the cases `viewer` may see.
+pub async fn fetch(
+    db: &impl ConnectionTrait,
+    viewer: &Viewer,
+    scope: Scope,
+    cutoff: OffsetDateTime,
+) -> Result<Fetched, DbErr> {
+    let responsible = Func::coalesce([
+        Expr::col((cases::Entity, cases::Column::OwnerId)),
+        Expr::col((cases::Entity, cases::Column::LoggedBy)),
+    ]);
+    let mut q = deadlines::Entity::find()
+        .column_as(cases::Column::Reference, "case_reference")
+        .column_as(cases::Column::OwnerId, "case_owner_id")
+        .column_as(users::Column::Id, "officer_id")
+        .column_as(users::Column::DisplayName, "officer_name")
+        .join(
+            JoinType::InnerJoin,
+            deadlines::Entity::belongs_to(cases::Entity)
+                .from(deadlines::Column::CaseId)
+                .to(cases::Column::Id)
+                .into(),
+        )
+        .filter(viewer.condition())
+        .filter(deadlines::Column::Status.eq(state::OPEN))
+        .filter(deadlines::Column::DueAt.lt(cutoff));
+    QueryTrait::query(&mut q).join(
+        JoinType::InnerJoin,
+        users::Entity,
+        Expr::col((users::Entity, users::Column::Id)).eq(responsible),
+    );
+    q = match scope {
+        Scope::Officer(id) => q.filter(answers_for(id)),
+        Scope::Team if viewer.area_ids.is_empty() => q,
+        Scope::Team => q.filter(cases::Column::AreaId.is_in(viewer.area_ids.clone())),
+    };
+    let mut rows = q
+        .order_by_asc(deadlines::Column::DueAt)
+        .order_by_asc(deadlines::Column::Id)
+        .limit(MAX_ROWS + 1)
+        .into_model::<Found>()
+        .all(db)
+        .await?;
+    let truncated = rows.len() as u64 > MAX_ROWS;
+    rows.truncate(MAX_ROWS as usize);
+    Ok(Fetched { rows, truncated })
+}
+
+/// The cases officer `id` answers for: theirs, or unassigned and logged by them.
+fn answers_for(id: i32) -> Condition {
+    Condition::any().add(cases::Column::OwnerId.eq(id)).add(
+        Condition::all()
+            .add(cases::Column::OwnerId.is_null())
+            .add(cases::Column::LoggedBy.eq(id)),
+    )
+}
+
+/// Someone whose due list a manager may choose.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Officer {
+    pub id: i32,
+    pub name: String,
+    pub active: bool,
+}
+
+const CASE_ROLES: [Role; 3] = [Role::TenancyOfficer, Role::HarassmentOfficer, Role::Manager];
+
+/// Active staff who work cases, by name: the choices of the officer select.
+pub async fn officers(db: &impl ConnectionTrait) -> Result<Vec<Officer>, DbErr> {
+    let rows: Vec<(i32, String)> = users::Entity::find()
+        .select_only()
+        .column(users::Column::Id)
+        .column(users::Column::DisplayName)
+        .filter(users::Column::Active.eq(true))
+        .filter(users::Column::Role.is_in(CASE_ROLES))
+        .order_by_asc(users::Column::DisplayName)
+        .order_by_asc(users::Column::Id)
+        .into_tuple()
+        .all(db)
+        .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, name)| Officer {
+            id,
+            name,
+            active: true,
+        })
+        .collect())
+}
+
+/// The member of staff with `id` if they work cases (or did: someone who has left may
+/// still answer for cases not yet reassigned).
+pub async fn officer(db: &impl ConnectionTrait, id: i32) -> Result<Option<Officer>, DbErr> {
+    Ok(users::Entity::find_by_id(id)
+        .filter(users::Column::Role.is_in(CASE_ROLES))
+        .one(db)
+        .await?
+        .map(|u| Officer {
+            id: u.id,
+            name: u.display_name,
+            active: u.active,
+        }))
+}
