@@ -25,6 +25,7 @@ pub async fn serve(mut args: ServeArgs) -> anyhow::Result<()> {
     }
     let state = AppState::new(db, clock, args.settings.clone());
     crate::housekeeping::spawn(state.clone());
+    crate::deadlines::reminders::spawn(state.clone())?;
     let listener = tokio::net::TcpListener::bind(args.bind).await?;
     tracing::info!(address = %args.bind, "Harbour is listening");
     println!("Harbour is listening on http://{}", args.bind);

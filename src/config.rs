@@ -85,11 +85,34 @@ pub struct Settings {
     /// Seconds a request may take before it is abandoned with 408.
     #[arg(long, env = "HARBOUR_REQUEST_TIMEOUT_SECONDS", default_value_t = 30)]
     pub request_timeout_seconds: u64,
+    /// SMTP server for the daily reminder digest, e.g. smtp://mail.example.org:25,
+    /// smtp://user:pass@mail.example.org:587?tls=required (STARTTLS) or
+    /// smtps://user:pass@mail.example.org (TLS). Unset: no e-mail, in-app notices only.
+    #[arg(long, env = "HARBOUR_SMTP_URL")]
+    pub smtp_url: Option<String>,
+    /// Sender of reminder e-mails.
+    #[arg(long, env = "HARBOUR_SMTP_FROM", default_value = DEFAULT_SMTP_FROM)]
+    pub smtp_from: String,
+    /// Hour of the day (Europe/London, 0-23) after which the daily reminders are made and sent.
+    #[arg(long, env = "HARBOUR_REMINDER_HOUR", default_value_t = 7,
+          value_parser = clap::value_parser!(u8).range(0..=23))]
+    pub reminder_hour: u8,
+    /// This instance's name when taking the background-job lease (default:
+    /// hostname-pid-random). Only the lease holder sends reminders.
+    #[arg(long, env = "HARBOUR_JOB_INSTANCE")]
+    pub job_instance: Option<String>,
 }
+
+const DEFAULT_SMTP_FROM: &str = "Harbour <harbour@localhost>";
 
 impl Settings {
     pub fn is_https(&self) -> bool {
         self.public_url.starts_with("https://")
+    }
+
+    /// The configured SMTP URL, if e-mail is on (an empty value means off).
+    pub fn smtp_url(&self) -> Option<&str> {
+        self.smtp_url.as_deref().map(str::trim).filter(|u| !u.is_empty())
     }
 
     /// The scheme-host-port origin of the public URL, as browsers send it in `Origin`.
@@ -111,6 +134,10 @@ impl Default for Settings {
             login_rate_limit: 30,
             client_ip_header: None,
             request_timeout_seconds: 30,
+            smtp_url: None,
+            smtp_from: DEFAULT_SMTP_FROM.into(),
+            reminder_hour: 7,
+            job_instance: None,
         }
     }
 }

@@ -4,6 +4,7 @@
 
 pub mod calendar_settings;
 pub mod case_panel;
+pub mod closing;
 pub mod lists;
 pub mod plan;
 pub mod reminders;
@@ -15,5 +16,12 @@ pub fn routes() -> Vec<Route> {
     let mut routes = vec![];
     routes.extend(lists::routes());
     routes.extend(case_panel::routes());
+    routes.extend(reminders::routes());
     routes
+}
+
+/// Who answers for a case's deadlines: its harassment officer, or while it is unassigned
+/// whoever logged it (first contact usually falls to them).
+pub fn responsible_officer(case: &entity::cases::Model) -> i32 {
+    case.owner_id.unwrap_or(case.logged_by)
 }

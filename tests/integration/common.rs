@@ -238,6 +238,12 @@ impl TestApp {
             .await
             .unwrap();
     }
+
+    /// An `AppState` over this app's database, clock and settings (for calling
+    /// capability functions, such as background jobs, directly).
+    pub fn state(&self) -> AppState {
+        AppState::new(self.db.clone(), self.clock.clone(), self.settings.clone())
+    }
 }
 
 /// What came back, read once.
