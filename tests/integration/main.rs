@@ -7,6 +7,7 @@ mod fixtures;
 
 mod access;
 mod admin;
+mod admin_procedure;
 mod audit;
 mod browser;
 mod cases_caseload;
@@ -14,6 +15,10 @@ mod cases_intake;
 mod cases_page;
 mod cases_visibility;
 mod cli;
+mod deadlines_case;
+mod deadlines_compliance;
+mod deadlines_lists;
+mod deadlines_reminders;
 mod login;
 mod migrations;
 mod security;

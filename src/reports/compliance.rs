@@ -1,5 +1,0 @@
-//! Placeholder (being written).
-
-pub fn routes() -> Vec<crate::web::routes::Route> {
-    vec![]
-}

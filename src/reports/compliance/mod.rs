@@ -1,0 +1,145 @@
+//! `/compliance`: how well deadlines were kept, for managers. For a period (a financial
+//! year, a quarter, or custom dates, by the London date each deadline was ORIGINALLY due),
+//! per stage: due, met on time, late, still overdue, waived, not applicable, not yet due,
+//! % on time and lateness; the same by officer, area and priority; and month by month.
+//! `/compliance/cases` lists the deadlines behind any of those numbers.
+//!
+//! - [`params`] reads and checks the query string (pure);
+//! - [`period`] financial years, quarters and custom periods (pure);
+//! - [`stats`] buckets and measures (pure);
+//! - [`query`] loads the period's deadlines in one query through the viewer's visibility
+//!   filter (restricted cases count only for those who may see them);
+//! - [`view`] renders both pages.
+//!
+//! Neither page writes an audit row: the figures are not case content, and the drill-down
+//! lists case references the way a caseload does (no names appear anywhere).
+
+pub mod params;
+pub mod period;
+pub mod query;
+pub mod stats;
+pub mod view;
+
+use crate::{
+    auth::policy::Permission,
+    calendar::london_date,
+    cases::visibility::Viewer,
+    error::AppResult,
+    state::AppState,
+    web::{Ctx, forms::FormErrors, pagination::Pager, routes::Route},
+};
+use axum::{
+    extract::{RawQuery, State},
+    http::StatusCode,
+    response::{IntoResponse, Response},
+};
+use params::Params;
+use stats::{Dashboard, Item};
+
+pub fn routes() -> Vec<Route> {
+    vec![
+        Route::get("/compliance", Permission::ViewCompliance, dashboard),
+        Route::get("/compliance/cases", Permission::ViewCompliance, drill_down),
+    ]
+}
+
+async fn dashboard(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    viewer: Viewer,
+    RawQuery(raw): RawQuery,
+) -> AppResult<Response> {
+    let now = state.now();
+    let today = london_date(now);
+    let params = Params::from_query(raw.as_deref().unwrap_or(""));
+    let mut errors = FormErrors::default();
+    let criteria = params::parse(&params, today, &mut errors);
+    let choices = period::choices(today);
+    if !errors.is_empty() {
+        let names = query::names(&state.db, &[]).await?;
+        let page = view::render(
+            &ctx,
+            &view::Page {
+                params: &params,
+                criteria: &criteria,
+                names: &names,
+                choices: &choices,
+                dashboard: None,
+                errors: &errors,
+            },
+        );
+        return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
+    }
+    let items = query::items(&state.db, &viewer, &criteria).await?;
+    let names = query::names(&state.db, &query::owner_ids(&items)).await?;
+    let dashboard = Dashboard::build(&items, &criteria.period.months(), now);
+    let page = view::render(
+        &ctx,
+        &view::Page {
+            params: &params,
+            criteria: &criteria,
+            names: &names,
+            choices: &choices,
+            dashboard: Some(&dashboard),
+            errors: &errors,
+        },
+    );
+    Ok(page.into_response())
+}
+
+async fn drill_down(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    viewer: Viewer,
+    RawQuery(raw): RawQuery,
+) -> AppResult<Response> {
+    let now = state.now();
+    let today = london_date(now);
+    let params = Params::from_query(raw.as_deref().unwrap_or(""));
+    let mut errors = FormErrors::default();
+    let criteria = params::parse(&params, today, &mut errors);
+    let drill = params::parse_drill(&params, &mut errors);
+    if !errors.is_empty() {
+        // The dashboard's form with the typed values, so the period can be put right.
+        let names = query::names(&state.db, &[]).await?;
+        let choices = period::choices(today);
+        let page = view::render(
+            &ctx,
+            &view::Page {
+                params: &params,
+                criteria: &criteria,
+                names: &names,
+                choices: &choices,
+                dashboard: None,
+                errors: &errors,
+            },
+        );
+        return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
+    }
+    let items = query::items(&state.db, &viewer, &criteria).await?;
+    let matching: Vec<&Item> = items
+        .iter()
+        .filter(|i| drill.bucket.is_none_or(|b| i.bucket(now) == b))
+        .filter(|i| drill.month.is_none_or(|m| i.due_month() == m))
+        .collect();
+    let pager = Pager::new(drill.page, matching.len() as u64);
+    let start = (pager.offset() as usize).min(matching.len());
+    let end = (start + pager.per_page as usize).min(matching.len());
+    let owners: Vec<i32> = match criteria.officer {
+        Some(params::Officer::User(id)) => vec![id],
+        _ => vec![],
+    };
+    let names = query::names(&state.db, &owners).await?;
+    let page = view::render_drill(
+        &ctx,
+        &view::DrillPage {
+            criteria: &criteria,
+            drill: &drill,
+            names: &names,
+            rows: &matching[start..end],
+            pager: &pager,
+            now,
+        },
+    );
+    Ok(page.into_response())
+}
