@@ -251,6 +251,39 @@ async fn officer_records_first_contact_and_the_deadline_turns_met() {
     browser.close().await;
 }
 
+#[tokio::test]
+async fn manager_deadline_pages_pass_axe_on_a_phone() {
+    let Some(tools) = Tools::find() else { return };
+    let app = TestApp::spawn().await;
+    let area = crate::fixtures::area(&app, "North").await;
+    let tina = app.create_user("tina", Role::TenancyOfficer).await;
+    app.create_user("maria", Role::Manager).await;
+    // An overdue case, so the lists and the dashboard have rows.
+    let received = app.now() - time::Duration::days(10);
+    crate::fixtures::case(
+        &app,
+        crate::fixtures::CaseSpec { received_at: Some(received), ..crate::fixtures::CaseSpec::new(tina, area) },
+    )
+    .await;
+    let browser = Browser::start(&tools, (360, 740)).await;
+    let c = browser.client();
+    let mut axe = Axe::new(&tools.axe_source);
+    sign_in(c, &app.base, "maria").await;
+    for (path, name) in [
+        ("/deadlines?view=team", "phone-deadlines-team"),
+        ("/deadlines/notices", "phone-notices"),
+        ("/compliance", "phone-compliance"),
+        ("/compliance/cases?period=ytd&bucket=due", "phone-compliance-cases"),
+    ] {
+        c.goto(&format!("{}{path}", app.base)).await.unwrap_or_else(|e| panic!("{path}: {e}"));
+        c.wait().for_element(Locator::Css("main h1")).await.unwrap_or_else(|e| panic!("{path}: {e}"));
+        assert_no_horizontal_overflow(c, path).await;
+        axe.check(c, name).await;
+    }
+    axe.finish();
+    browser.close().await;
+}
+
 async fn type_into(c: &Client, id: &str, text: &str) {
     let field = c
         .find(Locator::Id(id))
