@@ -3,8 +3,8 @@
 
 pub use sea_orm_migration::prelude::*;
 
-mod m20261122_000001_platform;
 mod helpers;
+mod m20261122_000001_platform;
 mod m20261122_000002_cases;
 mod m20261123_000003_deadlines;
 

@@ -60,11 +60,21 @@ impl MigrationTrait for Migration {
                     .col(string_len("priority", 8))
                     .col(string_len("unit", 16))
                     .col(integer("amount"))
-                    .foreign_key(&mut fk("procedure_timescales", "version_id", "procedure_versions"))
+                    .foreign_key(&mut fk(
+                        "procedure_timescales",
+                        "version_id",
+                        "procedure_versions",
+                    ))
                     .to_owned(),
             )
             .await?;
-        index(manager, "procedure_timescales", &["version_id", "stage", "priority"], true).await?;
+        index(
+            manager,
+            "procedure_timescales",
+            &["version_id", "stage", "priority"],
+            true,
+        )
+        .await?;
 
         // Seed version 1. created_at is the migration's own time: nothing was recorded before.
         let now = time::OffsetDateTime::now_utc()
@@ -85,7 +95,13 @@ impl MigrationTrait for Migration {
                     Query::insert()
                         .into_table("procedure_timescales")
                         .columns(["version_id", "stage", "priority", "unit", "amount"])
-                        .values_panic([1.into(), stage.into(), priority.into(), unit.into(), amount.into()])
+                        .values_panic([
+                            1.into(),
+                            stage.into(),
+                            priority.into(),
+                            unit.into(),
+                            amount.into(),
+                        ])
                         .to_owned(),
                 )
                 .await?;
@@ -94,9 +110,7 @@ impl MigrationTrait for Migration {
             // The explicit id 1 above did not move the sequence on.
             manager
                 .get_connection()
-                .execute_unprepared(
-                    "SELECT setval(pg_get_serial_sequence('procedure_versions', 'id'), 1)",
-                )
+                .execute_unprepared("SELECT setval(pg_get_serial_sequence('procedure_versions', 'id'), 1)")
                 .await?;
         }
 
@@ -153,7 +167,13 @@ impl MigrationTrait for Migration {
         // Due lists and reminders: open deadlines by due time.
         index(manager, "deadlines", &["status", "due_at", "case_id"], false).await?;
         // Compliance: deadlines whose original due date falls in a period.
-        index(manager, "deadlines", &["original_due_at", "stage", "case_id"], false).await?;
+        index(
+            manager,
+            "deadlines",
+            &["original_due_at", "stage", "case_id"],
+            false,
+        )
+        .await?;
 
         manager
             .create_table(
@@ -182,11 +202,19 @@ impl MigrationTrait for Migration {
                     .col(timestamp_with_time_zone("created_at"))
                     .col(timestamp_with_time_zone_null("read_at"))
                     .foreign_key(&mut fk("notices", "user_id", "users"))
-                    .foreign_key(fk("notices", "deadline_id", "deadlines").on_delete(ForeignKeyAction::Cascade))
+                    .foreign_key(
+                        fk("notices", "deadline_id", "deadlines").on_delete(ForeignKeyAction::Cascade),
+                    )
                     .to_owned(),
             )
             .await?;
-        index(manager, "notices", &["user_id", "deadline_id", "kind", "for_day"], true).await?;
+        index(
+            manager,
+            "notices",
+            &["user_id", "deadline_id", "kind", "for_day"],
+            true,
+        )
+        .await?;
         index(manager, "notices", &["user_id", "for_day"], false).await?;
 
         // Background jobs: whoever holds an unexpired lease runs the job; each day's run is
@@ -228,11 +256,13 @@ impl MigrationTrait for Migration {
             "procedure_timescales",
             "procedure_versions",
         ] {
-            manager
-                .drop_table(Table::drop().table(table).to_owned())
-                .await?;
+            manager.drop_table(Table::drop().table(table).to_owned()).await?;
         }
-        for column in ["contact_every_amount", "contact_every_unit", "procedure_version_id"] {
+        for column in [
+            "contact_every_amount",
+            "contact_every_unit",
+            "procedure_version_id",
+        ] {
             manager
                 .alter_table(Table::alter().table("cases").drop_column(column).to_owned())
                 .await?;

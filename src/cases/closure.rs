@@ -78,7 +78,14 @@ pub async fn close_form(
         ..Default::default()
     };
     let open = closing::open_deadlines(&state.db, case.id).await?;
-    Ok(close_page(&ctx, &viewer, &case, &open, &f, &FormErrors::default()))
+    Ok(close_page(
+        &ctx,
+        &viewer,
+        &case,
+        &open,
+        &f,
+        &FormErrors::default(),
+    ))
 }
 
 pub async fn close(

@@ -265,7 +265,9 @@ pub async fn save(
         };
         let replanned = crate::deadlines::plan::replan_open(&txn, &reprioritised, None).await?;
         if replanned > 0 {
-            flash.push_str(&format!(" {replanned} open deadline(s) re-planned for the new priority."));
+            flash.push_str(&format!(
+                " {replanned} open deadline(s) re-planned for the new priority."
+            ));
         }
     }
     txn.commit().await?;

@@ -3,9 +3,7 @@
 
 use crate::calendar::{Calendar, Division};
 use entity::{closure_days, settings};
-use sea_orm::{
-    ActiveValue::Set, ConnectionTrait, DbErr, EntityTrait, QueryOrder, sea_query::OnConflict,
-};
+use sea_orm::{ActiveValue::Set, ConnectionTrait, DbErr, EntityTrait, QueryOrder, sea_query::OnConflict};
 use time::OffsetDateTime;
 
 const DIVISION: &str = "calendar.division";

@@ -18,8 +18,8 @@ use crate::{
 use entity::{cases, deadlines};
 use maud::{Markup, html};
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseTransaction, DbErr, EntityTrait,
-    QueryFilter, QueryOrder,
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseTransaction, DbErr, EntityTrait, QueryFilter,
+    QueryOrder,
 };
 use std::collections::HashMap;
 use time::OffsetDateTime;
@@ -32,10 +32,7 @@ pub enum Answer {
     Waived(String),
 }
 
-pub async fn open_deadlines(
-    db: &impl ConnectionTrait,
-    case_id: i32,
-) -> Result<Vec<deadlines::Model>, DbErr> {
+pub async fn open_deadlines(db: &impl ConnectionTrait, case_id: i32) -> Result<Vec<deadlines::Model>, DbErr> {
     deadlines::Entity::find()
         .filter(deadlines::Column::CaseId.eq(case_id))
         .filter(deadlines::Column::Status.eq(state::OPEN))
@@ -78,7 +75,10 @@ pub fn read(
                 errors.add(reason_field(&d), format!("Give the reason for “{name}”"));
             }
             _ if reason.chars().count() > MAX_REASON_CHARS => {
-                errors.add(reason_field(&d), format!("Keep the reason for “{name}” under {MAX_REASON_CHARS} characters"));
+                errors.add(
+                    reason_field(&d),
+                    format!("Keep the reason for “{name}” under {MAX_REASON_CHARS} characters"),
+                );
             }
             Some(answer) => answers.push((d, answer)),
             None => {}
@@ -102,13 +102,31 @@ pub async fn apply(
         let name = stage_name(&d);
         let (status, reason, kind, action) = match answer {
             Answer::Done => {
-                let done = Done { at: now, by: viewer.id, note: Some("Recorded as done when the case was closed".into()), now };
+                let done = Done {
+                    at: now,
+                    by: viewer.id,
+                    note: Some("Recorded as done when the case was closed".into()),
+                    now,
+                };
                 plan::complete(txn, &rules, case, d, done).await?;
                 let body = format!("Recorded “{name}” as done when the case was closed.");
-                timeline::record(txn, now, viewer, origin, "deadline.completed", Entry::event(case, "deadline-done", now, body)).await?;
+                timeline::record(
+                    txn,
+                    now,
+                    viewer,
+                    origin,
+                    "deadline.completed",
+                    Entry::event(case, "deadline-done", now, body),
+                )
+                .await?;
                 continue;
             }
-            Answer::NotApplicable(reason) => (state::NOT_APPLICABLE, reason, "deadline-not-applicable", "deadline.not_applicable"),
+            Answer::NotApplicable(reason) => (
+                state::NOT_APPLICABLE,
+                reason,
+                "deadline-not-applicable",
+                "deadline.not_applicable",
+            ),
             Answer::Waived(reason) => (state::WAIVED, reason, "deadline-waived", "deadline.waived"),
         };
         let body = match status {
@@ -126,7 +144,15 @@ pub async fn apply(
         })
         .exec(txn)
         .await?;
-        timeline::record(txn, now, viewer, origin, action, Entry::event(case, kind, now, body)).await?;
+        timeline::record(
+            txn,
+            now,
+            viewer,
+            origin,
+            action,
+            Entry::event(case, kind, now, body),
+        )
+        .await?;
     }
     Ok(())
 }

@@ -11,8 +11,8 @@ use crate::{
 };
 use entity::{case_parties, cases, deadlines, incident_types, incidents, people};
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait,
-    IntoActiveModel, QueryFilter, QueryOrder, QuerySelect,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, IntoActiveModel,
+    QueryFilter, QueryOrder, QuerySelect,
 };
 use time::OffsetDateTime;
 
@@ -217,7 +217,12 @@ pub async fn complete(
     deadline: deadlines::Model,
     done: Done,
 ) -> Result<deadlines::Model, DbErr> {
-    let Done { at: done_at, by, note, now } = done;
+    let Done {
+        at: done_at,
+        by,
+        note,
+        now,
+    } = done;
     let late = rules
         .calendar
         .working_days_late(deadline.original_due_at, done_at);
@@ -252,7 +257,10 @@ pub async fn schedule_next(
         return Ok(());
     }
     let all = existing(db, case.id).await?;
-    if !all.iter().any(|d| d.stage == stage.code() && d.status == state::OPEN) {
+    if !all
+        .iter()
+        .any(|d| d.stage == stage.code() && d.status == state::OPEN)
+    {
         let occurrence = next_occurrence(&all, stage);
         insert(db, rules, case, stage, occurrence, from, now).await?;
     }
@@ -266,11 +274,9 @@ pub fn stages_met_by_contact(kind: &str, role: &str) -> Vec<Stage> {
     }
     let in_person = matches!(kind, "visit" | "meeting");
     match role {
-        codes::VICTIM if in_person => vec![
-            Stage::InitialContact,
-            Stage::VictimInterview,
-            Stage::VictimUpdate,
-        ],
+        codes::VICTIM if in_person => {
+            vec![Stage::InitialContact, Stage::VictimInterview, Stage::VictimUpdate]
+        }
         codes::VICTIM => vec![Stage::InitialContact, Stage::VictimUpdate],
         codes::WITNESS => vec![Stage::WitnessesContacted],
         codes::PERPETRATOR if in_person || kind == "phone-call" => {
@@ -314,11 +320,25 @@ pub async fn after_contact(
     let rules = Rules::for_case(db, case).await?;
     let mut completed = vec![];
     for d in existing(db, case.id).await? {
-        let Some(stage) = Stage::from_code(&d.stage) else { continue };
+        let Some(stage) = Stage::from_code(&d.stage) else {
+            continue;
+        };
         if d.status != state::OPEN || !stages.contains(&stage) || at < d.anchored_at {
             continue;
         }
-        let done = complete(db, &rules, case, d, Done { at, by, note: None, now }).await?;
+        let done = complete(
+            db,
+            &rules,
+            case,
+            d,
+            Done {
+                at,
+                by,
+                note: None,
+                now,
+            },
+        )
+        .await?;
         completed.push((stage, state::state(&done, now) == state::State::Met));
     }
     Ok(completed)
@@ -335,7 +355,9 @@ pub async fn replan_open(
     let rules = Rules::for_case(db, case).await?;
     let mut changed = 0;
     for d in existing(db, case.id).await? {
-        let Some(stage) = Stage::from_code(&d.stage) else { continue };
+        let Some(stage) = Stage::from_code(&d.stage) else {
+            continue;
+        };
         if d.status != state::OPEN || only.is_some_and(|s| s != stage) {
             continue;
         }

@@ -132,10 +132,22 @@ mod tests {
             extended_at: Some(datetime!(2026-11-03 10:00 UTC)),
             ..d.clone()
         };
-        assert_eq!(state(&within_extension, datetime!(2026-11-06 00:00 UTC)), State::Late);
-        let waived = deadlines::Model { status: WAIVED.into(), ..d.clone() };
+        assert_eq!(
+            state(&within_extension, datetime!(2026-11-06 00:00 UTC)),
+            State::Late
+        );
+        let waived = deadlines::Model {
+            status: WAIVED.into(),
+            ..d.clone()
+        };
         assert_eq!(state(&waived, datetime!(2026-12-01 00:00 UTC)), State::Waived);
-        let gone = deadlines::Model { status: NOT_APPLICABLE.into(), ..d };
-        assert_eq!(state(&gone, datetime!(2026-12-01 00:00 UTC)), State::NotApplicable);
+        let gone = deadlines::Model {
+            status: NOT_APPLICABLE.into(),
+            ..d
+        };
+        assert_eq!(
+            state(&gone, datetime!(2026-12-01 00:00 UTC)),
+            State::NotApplicable
+        );
     }
 }

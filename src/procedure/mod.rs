@@ -305,6 +305,9 @@ mod tests {
     fn timescales_describe_themselves() {
         assert_eq!(Timescale::new(Unit::Hours, 24).describe(), "24 hours");
         assert_eq!(Timescale::new(Unit::WorkingDays, 1).describe(), "1 working day");
-        assert_eq!(Timescale::new(Unit::CalendarDays, 28).describe(), "28 calendar days");
+        assert_eq!(
+            Timescale::new(Unit::CalendarDays, 28).describe(),
+            "28 calendar days"
+        );
     }
 }

@@ -3,9 +3,7 @@
 
 use super::{Priority, Procedure, Stage, Timescale, Unit};
 use entity::{procedure_timescales, procedure_versions};
-use sea_orm::{
-    ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder,
-};
+use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder};
 use time::OffsetDateTime;
 
 /// The version new cases are opened under: the highest number.

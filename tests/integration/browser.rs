@@ -216,8 +216,17 @@ async fn officer_records_first_contact_and_the_deadline_turns_met() {
         .await
         .expect("open the case");
     let row = format!("#deadline-{}", first.id);
-    let before = c.find(Locator::Css(&row)).await.expect("deadline row").text().await.unwrap();
-    assert!(before.contains("Initial contact with victim") && before.contains("Open"), "{before}");
+    let before = c
+        .find(Locator::Css(&row))
+        .await
+        .expect("deadline row")
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        before.contains("Initial contact with victim") && before.contains("Open"),
+        "{before}"
+    );
     assert_no_horizontal_overflow(c, "case page with deadlines").await;
     axe.check(c, "phone-case-deadlines").await;
 
@@ -238,12 +247,26 @@ async fn officer_records_first_contact_and_the_deadline_turns_met() {
         .for_element(Locator::Css(".banner--success"))
         .await
         .expect("confirmation");
-    let after = c.find(Locator::Css(&row)).await.expect("deadline row").text().await.unwrap();
-    assert!(after.contains("Met"), "the first-contact deadline shows as met: {after}");
+    let after = c
+        .find(Locator::Css(&row))
+        .await
+        .expect("deadline row")
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        after.contains("Met"),
+        "the first-contact deadline shows as met: {after}"
+    );
     axe.check(c, "phone-case-deadline-met").await;
 
-    c.goto(&format!("{}/deadlines", app.base)).await.expect("open /deadlines");
-    c.wait().for_element(Locator::Css("main h1")).await.expect("deadlines heading");
+    c.goto(&format!("{}/deadlines", app.base))
+        .await
+        .expect("open /deadlines");
+    c.wait()
+        .for_element(Locator::Css("main h1"))
+        .await
+        .expect("deadlines heading");
     assert_no_horizontal_overflow(c, "/deadlines").await;
     axe.check(c, "phone-deadlines").await;
 
@@ -262,7 +285,10 @@ async fn manager_deadline_pages_pass_axe_on_a_phone() {
     let received = app.now() - time::Duration::days(10);
     crate::fixtures::case(
         &app,
-        crate::fixtures::CaseSpec { received_at: Some(received), ..crate::fixtures::CaseSpec::new(tina, area) },
+        crate::fixtures::CaseSpec {
+            received_at: Some(received),
+            ..crate::fixtures::CaseSpec::new(tina, area)
+        },
     )
     .await;
     let browser = Browser::start(&tools, (360, 740)).await;
@@ -273,10 +299,18 @@ async fn manager_deadline_pages_pass_axe_on_a_phone() {
         ("/deadlines?view=team", "phone-deadlines-team"),
         ("/deadlines/notices", "phone-notices"),
         ("/compliance", "phone-compliance"),
-        ("/compliance/cases?period=ytd&bucket=due", "phone-compliance-cases"),
+        (
+            "/compliance/cases?period=ytd&bucket=due",
+            "phone-compliance-cases",
+        ),
     ] {
-        c.goto(&format!("{}{path}", app.base)).await.unwrap_or_else(|e| panic!("{path}: {e}"));
-        c.wait().for_element(Locator::Css("main h1")).await.unwrap_or_else(|e| panic!("{path}: {e}"));
+        c.goto(&format!("{}{path}", app.base))
+            .await
+            .unwrap_or_else(|e| panic!("{path}: {e}"));
+        c.wait()
+            .for_element(Locator::Css("main h1"))
+            .await
+            .unwrap_or_else(|e| panic!("{path}: {e}"));
         assert_no_horizontal_overflow(c, path).await;
         axe.check(c, name).await;
     }

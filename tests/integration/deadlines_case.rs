@@ -27,7 +27,12 @@ async fn world() -> World {
     let harry = app.create_user("harry", Role::HarassmentOfficer).await;
     fixtures::give_area(&app, harry, area).await;
     app.create_user("maria", Role::Manager).await;
-    World { app, tina, harry, area }
+    World {
+        app,
+        tina,
+        harry,
+        area,
+    }
 }
 
 fn stage<'a>(all: &'a [deadlines::Model], code: &str) -> &'a deadlines::Model {
@@ -51,20 +56,55 @@ async fn post(c: &mut Client, path: &str, fields: &[(&str, &str)]) -> crate::com
 async fn priority_1_and_2_cases_get_the_procedures_timescales() {
     let w = world().await;
     let received = datetime!(2026-11-23 09:00 UTC);
-    let p1 = fixtures::case(&w.app, CaseSpec { received_at: Some(received), ..CaseSpec::new(w.tina, w.area) }).await;
+    let p1 = fixtures::case(
+        &w.app,
+        CaseSpec {
+            received_at: Some(received),
+            ..CaseSpec::new(w.tina, w.area)
+        },
+    )
+    .await;
     let p2 = fixtures::case(
         &w.app,
-        CaseSpec { priority: "p2", received_at: Some(received), ..CaseSpec::new(w.tina, w.area) },
+        CaseSpec {
+            priority: "p2",
+            received_at: Some(received),
+            ..CaseSpec::new(w.tina, w.area)
+        },
     )
     .await;
     // (stage, P1 due, P2 due): hours are exact; working days end at 23:59:59 London (GMT now).
     let expected: [(&str, OffsetDateTime, OffsetDateTime); 6] = [
-        ("initial-contact", datetime!(2026-11-24 09:00 UTC), datetime!(2026-11-24 23:59:59 UTC)),
-        ("risk-assessment", datetime!(2026-11-24 23:59:59 UTC), datetime!(2026-11-26 23:59:59 UTC)),
-        ("victim-interview", datetime!(2026-11-26 23:59:59 UTC), datetime!(2026-11-30 23:59:59 UTC)),
-        ("action-plan", datetime!(2026-11-30 23:59:59 UTC), datetime!(2026-12-07 23:59:59 UTC)),
-        ("victim-update", datetime!(2026-11-30 23:59:59 UTC), datetime!(2026-12-07 23:59:59 UTC)),
-        ("manager-review", datetime!(2026-12-21 23:59:59 UTC), datetime!(2027-01-18 23:59:59 UTC)),
+        (
+            "initial-contact",
+            datetime!(2026-11-24 09:00 UTC),
+            datetime!(2026-11-24 23:59:59 UTC),
+        ),
+        (
+            "risk-assessment",
+            datetime!(2026-11-24 23:59:59 UTC),
+            datetime!(2026-11-26 23:59:59 UTC),
+        ),
+        (
+            "victim-interview",
+            datetime!(2026-11-26 23:59:59 UTC),
+            datetime!(2026-11-30 23:59:59 UTC),
+        ),
+        (
+            "action-plan",
+            datetime!(2026-11-30 23:59:59 UTC),
+            datetime!(2026-12-07 23:59:59 UTC),
+        ),
+        (
+            "victim-update",
+            datetime!(2026-11-30 23:59:59 UTC),
+            datetime!(2026-12-07 23:59:59 UTC),
+        ),
+        (
+            "manager-review",
+            datetime!(2026-12-21 23:59:59 UTC),
+            datetime!(2027-01-18 23:59:59 UTC),
+        ),
     ];
     let d1 = fixtures::deadlines_of(&w.app, p1.id).await;
     let d2 = fixtures::deadlines_of(&w.app, p2.id).await;
@@ -74,7 +114,17 @@ async fn priority_1_and_2_cases_get_the_procedures_timescales() {
         assert_eq!(stage(&d1, code).original_due_at, due1, "P1 {code} original");
     }
     // No witness, no named perpetrator, no graffiti: those stages do not apply.
-    assert_eq!(stages(&d1), ["action-plan", "initial-contact", "manager-review", "risk-assessment", "victim-interview", "victim-update"]);
+    assert_eq!(
+        stages(&d1),
+        [
+            "action-plan",
+            "initial-contact",
+            "manager-review",
+            "risk-assessment",
+            "victim-interview",
+            "victim-update"
+        ]
+    );
     let with_people = fixtures::case(
         &w.app,
         CaseSpec {
@@ -87,17 +137,27 @@ async fn priority_1_and_2_cases_get_the_procedures_timescales() {
     let d3 = fixtures::deadlines_of(&w.app, with_people.id).await;
     assert!(d3.iter().any(|d| d.stage == "witnesses-contacted"));
     assert!(d3.iter().any(|d| d.stage == "perpetrator-interviewed"));
-    assert!(d3.iter().all(|d| d.procedure_version_id == 1 && d.status == "open"));
+    assert!(
+        d3.iter()
+            .all(|d| d.procedure_version_id == 1 && d.status == "open")
+    );
 }
 
 #[tokio::test]
 async fn a_friday_afternoon_report_is_due_at_the_end_of_monday() {
     let w = world().await;
     // Friday 27 November 2026, 16:45: one working day is the end of Monday 30 November.
-    let spec = CaseSpec { priority: "p2", received_at: Some(datetime!(2026-11-27 16:45 UTC)), ..CaseSpec::new(w.tina, w.area) };
+    let spec = CaseSpec {
+        priority: "p2",
+        received_at: Some(datetime!(2026-11-27 16:45 UTC)),
+        ..CaseSpec::new(w.tina, w.area)
+    };
     let case = fixtures::case(&w.app, spec).await;
     let all = fixtures::deadlines_of(&w.app, case.id).await;
-    assert_eq!(stage(&all, "initial-contact").due_at, datetime!(2026-11-30 23:59:59 UTC));
+    assert_eq!(
+        stage(&all, "initial-contact").due_at,
+        datetime!(2026-11-30 23:59:59 UTC)
+    );
 }
 
 #[tokio::test]
@@ -108,10 +168,35 @@ async fn a_tenancy_officer_records_first_contact_and_the_deadline_is_met() {
     w.app.advance_minutes(120);
     let mut tina = w.app.signed_in_as("tina").await;
     // A failed attempt completes nothing.
-    let res = post(&mut tina, &format!("/cases/{}/timeline", case.reference), &[("kind", "failed-attempt"), ("date", "2026-11-23"), ("time", "10:00"), ("person_id", &victim), ("body", "No answer")]).await;
+    let res = post(
+        &mut tina,
+        &format!("/cases/{}/timeline", case.reference),
+        &[
+            ("kind", "failed-attempt"),
+            ("date", "2026-11-23"),
+            ("time", "10:00"),
+            ("person_id", &victim),
+            ("body", "No answer"),
+        ],
+    )
+    .await;
     assert_eq!(res.status, StatusCode::SEE_OTHER);
-    assert_eq!(stage(&fixtures::deadlines_of(&w.app, case.id).await, "initial-contact").status, "open");
-    let res = post(&mut tina, &format!("/cases/{}/timeline", case.reference), &[("kind", "phone-call"), ("date", "2026-11-23"), ("time", "10:30"), ("person_id", &victim), ("body", "Spoke to Amina")]).await;
+    assert_eq!(
+        stage(&fixtures::deadlines_of(&w.app, case.id).await, "initial-contact").status,
+        "open"
+    );
+    let res = post(
+        &mut tina,
+        &format!("/cases/{}/timeline", case.reference),
+        &[
+            ("kind", "phone-call"),
+            ("date", "2026-11-23"),
+            ("time", "10:30"),
+            ("person_id", &victim),
+            ("body", "Spoke to Amina"),
+        ],
+    )
+    .await;
     assert_eq!(res.status, StatusCode::SEE_OTHER);
     let all = fixtures::deadlines_of(&w.app, case.id).await;
     let first = stage(&all, "initial-contact");
@@ -143,14 +228,32 @@ async fn a_tenancy_officer_records_first_contact_and_the_deadline_is_met() {
 async fn a_late_contact_is_late_by_working_days() {
     let w = world().await;
     // P2, received Monday 16 November: initial contact due end of Tuesday 17 November.
-    let spec = CaseSpec { priority: "p2", received_at: Some(datetime!(2026-11-16 09:00 UTC)), ..CaseSpec::new(w.tina, w.area) };
+    let spec = CaseSpec {
+        priority: "p2",
+        received_at: Some(datetime!(2026-11-16 09:00 UTC)),
+        ..CaseSpec::new(w.tina, w.area)
+    };
     let case = fixtures::case(&w.app, spec).await;
     let victim = case.people[0].to_string();
     let mut harry = w.app.signed_in_as("harry").await;
     let page = harry.get(&format!("/cases/{}", case.reference)).await;
     assert!(page.body.contains("Overdue"));
-    assert!(page.body.contains("4 working days overdue"), "Wed–Fri and Mon count as overdue");
-    let res = post(&mut harry, &format!("/cases/{}/timeline", case.reference), &[("kind", "visit"), ("date", "2026-11-23"), ("time", "08:00"), ("person_id", &victim), ("body", "Home visit")]).await;
+    assert!(
+        page.body.contains("4 working days overdue"),
+        "Wed–Fri and Mon count as overdue"
+    );
+    let res = post(
+        &mut harry,
+        &format!("/cases/{}/timeline", case.reference),
+        &[
+            ("kind", "visit"),
+            ("date", "2026-11-23"),
+            ("time", "08:00"),
+            ("person_id", &victim),
+            ("body", "Home visit"),
+        ],
+    )
+    .await;
     assert_eq!(res.status, StatusCode::SEE_OTHER);
     let all = fixtures::deadlines_of(&w.app, case.id).await;
     let first = stage(&all, "initial-contact");
@@ -169,7 +272,14 @@ async fn open_deadline(app: &TestApp, case_id: i32, code: &str) -> deadlines::Mo
 #[tokio::test]
 async fn an_extension_keeps_the_original_due_date_for_reports() {
     let w = world().await;
-    let case = fixtures::case(&w.app, CaseSpec { owner_id: Some(w.harry), ..CaseSpec::new(w.tina, w.area) }).await;
+    let case = fixtures::case(
+        &w.app,
+        CaseSpec {
+            owner_id: Some(w.harry),
+            ..CaseSpec::new(w.tina, w.area)
+        },
+    )
+    .await;
     let d = open_deadline(&w.app, case.id, "risk-assessment").await;
     let path = format!("/cases/{}/deadlines/{}/extend", case.reference, d.id);
     let mut harry = w.app.signed_in_as("harry").await;
@@ -179,22 +289,51 @@ async fn an_extension_keeps_the_original_due_date_for_reports() {
     // Bad input: no reason, a date before the current due date, not a date.
     for (due, reason, message) in [
         ("2026-12-04", "", "Give the reason"),
-        ("2026-11-20", "Victim away", "must be later than the current due date"),
+        (
+            "2026-11-20",
+            "Victim away",
+            "must be later than the current due date",
+        ),
         ("soon", "Victim away", "Enter the new due date"),
     ] {
-        let res = post(&mut harry, &path, &[("due_on", due), ("text", reason), ("version", "1")]).await;
+        let res = post(
+            &mut harry,
+            &path,
+            &[("due_on", due), ("text", reason), ("version", "1")],
+        )
+        .await;
         assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{due} {reason}");
         assert!(res.body.contains(message), "{message}");
         assert!(res.body.contains(reason), "typed reason kept");
     }
-    let res = post(&mut harry, &path, &[("due_on", "2026-12-04"), ("text", "Victim in hospital until December"), ("version", "1")]).await;
+    let res = post(
+        &mut harry,
+        &path,
+        &[
+            ("due_on", "2026-12-04"),
+            ("text", "Victim in hospital until December"),
+            ("version", "1"),
+        ],
+    )
+    .await;
     assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
     let extended = open_deadline(&w.app, case.id, "risk-assessment").await;
     assert_eq!(extended.due_at, datetime!(2026-12-04 23:59:59 UTC));
-    assert_eq!(extended.original_due_at, d.original_due_at, "the original is kept");
-    assert_eq!(extended.extension_reason.as_deref(), Some("Victim in hospital until December"));
+    assert_eq!(
+        extended.original_due_at, d.original_due_at,
+        "the original is kept"
+    );
+    assert_eq!(
+        extended.extension_reason.as_deref(),
+        Some("Victim in hospital until December")
+    );
     // The same form again is stale.
-    let res = post(&mut harry, &path, &[("due_on", "2026-12-11"), ("text", "Again"), ("version", "1")]).await;
+    let res = post(
+        &mut harry,
+        &path,
+        &[("due_on", "2026-12-11"), ("text", "Again"), ("version", "1")],
+    )
+    .await;
     assert_eq!(res.status, StatusCode::CONFLICT);
     // After the original due date the deadline shows as extended, not overdue.
     w.app.clock.advance(time::Duration::days(3));
@@ -203,7 +342,17 @@ async fn an_extension_keeps_the_original_due_date_for_reports() {
     assert!(page.body.contains("Extended"));
     // Done within the extension still counts as late against the original.
     let done = format!("/cases/{}/deadlines/{}/done", case.reference, d.id);
-    let res = post(&mut harry, &done, &[("date", "2026-11-26"), ("time", "09:00"), ("text", ""), ("version", "2")]).await;
+    let res = post(
+        &mut harry,
+        &done,
+        &[
+            ("date", "2026-11-26"),
+            ("time", "09:00"),
+            ("text", ""),
+            ("version", "2"),
+        ],
+    )
+    .await;
     assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
     let after = open_deadline(&w.app, case.id, "risk-assessment").await;
     assert_eq!(after.status, "done");
@@ -211,37 +360,77 @@ async fn an_extension_keeps_the_original_due_date_for_reports() {
     // Due end of Tuesday 24 November; done Thursday 26th: Wednesday and Thursday late.
     assert_eq!(after.late_working_days, Some(2));
     for action in ["deadline.extended", "deadline.completed"] {
-        assert_eq!(w.app.count(&format!("SELECT COUNT(*) FROM audit_events WHERE action = '{action}'")).await, 1, "{action}");
+        assert_eq!(
+            w.app
+                .count(&format!(
+                    "SELECT COUNT(*) FROM audit_events WHERE action = '{action}'"
+                ))
+                .await,
+            1,
+            "{action}"
+        );
     }
 }
 
 #[tokio::test]
 async fn only_managers_waive_and_only_managers_record_their_review() {
     let w = world().await;
-    let case = fixtures::case(&w.app, CaseSpec { received_at: Some(datetime!(2026-11-23 08:00 UTC)), ..CaseSpec::new(w.tina, w.area) }).await;
+    let case = fixtures::case(
+        &w.app,
+        CaseSpec {
+            received_at: Some(datetime!(2026-11-23 08:00 UTC)),
+            ..CaseSpec::new(w.tina, w.area)
+        },
+    )
+    .await;
     let d = open_deadline(&w.app, case.id, "action-plan").await;
     let waive = format!("/cases/{}/deadlines/{}/waive", case.reference, d.id);
     let mut harry = w.app.signed_in_as("harry").await;
     assert_eq!(harry.get(&waive).await.status, StatusCode::FORBIDDEN);
-    assert_eq!(post(&mut harry, &waive, &[("text", "Not needed"), ("version", "1")]).await.status, StatusCode::FORBIDDEN);
+    assert_eq!(
+        post(&mut harry, &waive, &[("text", "Not needed"), ("version", "1")])
+            .await
+            .status,
+        StatusCode::FORBIDDEN
+    );
     let mut maria = w.app.signed_in_as("maria").await;
     let res = post(&mut maria, &waive, &[("text", "  "), ("version", "1")]).await;
     assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(res.body.contains("Give the reason"));
-    let res = post(&mut maria, &waive, &[("text", "Victim declined a plan"), ("version", "1")]).await;
+    let res = post(
+        &mut maria,
+        &waive,
+        &[("text", "Victim declined a plan"), ("version", "1")],
+    )
+    .await;
     assert_eq!(res.status, StatusCode::SEE_OTHER);
     let waived = open_deadline(&w.app, case.id, "action-plan").await;
     assert_eq!(waived.status, "waived");
     assert_eq!(waived.resolution_note.as_deref(), Some("Victim declined a plan"));
     // A waived deadline takes no more actions.
-    assert_eq!(post(&mut maria, &waive, &[("text", "Again"), ("version", "2")]).await.status, StatusCode::CONFLICT);
+    assert_eq!(
+        post(&mut maria, &waive, &[("text", "Again"), ("version", "2")])
+            .await
+            .status,
+        StatusCode::CONFLICT
+    );
 
     // The manager review: harassment officers cannot record it, managers can, and the
     // next review is planned from it (28 calendar days for Priority 1).
     let review = open_deadline(&w.app, case.id, "manager-review").await;
     let done = format!("/cases/{}/deadlines/{}/done", case.reference, review.id);
     assert_eq!(harry.get(&done).await.status, StatusCode::FORBIDDEN);
-    let res = post(&mut maria, &done, &[("date", "2026-11-23"), ("time", "08:30"), ("text", "Reviewed with Harry"), ("version", "1")]).await;
+    let res = post(
+        &mut maria,
+        &done,
+        &[
+            ("date", "2026-11-23"),
+            ("time", "08:30"),
+            ("text", "Reviewed with Harry"),
+            ("version", "1"),
+        ],
+    )
+    .await;
     assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
     let next = open_deadline(&w.app, case.id, "manager-review").await;
     assert_eq!(next.occurrence, 2);
@@ -250,8 +439,22 @@ async fn only_managers_waive_and_only_managers_record_their_review() {
     // Bad input to "record done": the future, before the case, not a time.
     let interview = open_deadline(&w.app, case.id, "victim-interview").await;
     let done = format!("/cases/{}/deadlines/{}/done", case.reference, interview.id);
-    for (date, time) in [("2026-11-24", "09:00"), ("2020-01-01", "09:00"), ("2026-11-23", "25:00")] {
-        let res = post(&mut harry, &done, &[("date", date), ("time", time), ("text", "kept note"), ("version", "1")]).await;
+    for (date, time) in [
+        ("2026-11-24", "09:00"),
+        ("2020-01-01", "09:00"),
+        ("2026-11-23", "25:00"),
+    ] {
+        let res = post(
+            &mut harry,
+            &done,
+            &[
+                ("date", date),
+                ("time", time),
+                ("text", "kept note"),
+                ("version", "1"),
+            ],
+        )
+        .await;
         assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{date} {time}");
         assert!(res.body.contains("kept note"));
     }
@@ -261,30 +464,73 @@ async fn only_managers_waive_and_only_managers_record_their_review() {
     assert_eq!(harry.get(&path).await.status, StatusCode::NOT_FOUND);
     let path = format!("/cases/{}/deadlines/x/done", case.reference);
     assert_eq!(harry.get(&path).await.status, StatusCode::NOT_FOUND);
-    assert_eq!(w.app.count("SELECT COUNT(*) FROM audit_events WHERE action = 'deadline.waived'").await, 1);
+    assert_eq!(
+        w.app
+            .count("SELECT COUNT(*) FROM audit_events WHERE action = 'deadline.waived'")
+            .await,
+        1
+    );
 }
 
 #[tokio::test]
 async fn a_new_priority_re_plans_open_deadlines_only() {
     let w = world().await;
-    let spec = CaseSpec { priority: "p2", received_at: Some(datetime!(2026-11-23 09:00 UTC)), ..CaseSpec::new(w.tina, w.area) };
+    let spec = CaseSpec {
+        priority: "p2",
+        received_at: Some(datetime!(2026-11-23 09:00 UTC)),
+        ..CaseSpec::new(w.tina, w.area)
+    };
     let case = fixtures::case(&w.app, spec).await;
     let victim = case.people[0].to_string();
     let mut harry = w.app.signed_in_as("harry").await;
     // Initial contact done first (kept as recorded), then the priority goes up.
-    post(&mut harry, &format!("/cases/{}/timeline", case.reference), &[("kind", "phone-call"), ("date", "2026-11-23"), ("time", "09:00"), ("person_id", &victim), ("body", "Called")]).await;
+    post(
+        &mut harry,
+        &format!("/cases/{}/timeline", case.reference),
+        &[
+            ("kind", "phone-call"),
+            ("date", "2026-11-23"),
+            ("time", "09:00"),
+            ("person_id", &victim),
+            ("body", "Called"),
+        ],
+    )
+    .await;
     let before = fixtures::deadlines_of(&w.app, case.id).await;
     assert_eq!(stage(&before, "initial-contact").status, "done");
     let edit = format!("/cases/{}/edit", case.reference);
     let form = harry.get(&edit).await;
     let version = form.input_value("version").unwrap();
-    let res = post(&mut harry, &edit, &[("version", &version), ("priority", "p1"), ("priority_reason", "Threats made"), ("hate_perceived", "yes"), ("perceived_by", "victim"), ("strand", "1"), ("area_id", &w.area.to_string())]).await;
+    let res = post(
+        &mut harry,
+        &edit,
+        &[
+            ("version", &version),
+            ("priority", "p1"),
+            ("priority_reason", "Threats made"),
+            ("hate_perceived", "yes"),
+            ("perceived_by", "victim"),
+            ("strand", "1"),
+            ("area_id", &w.area.to_string()),
+        ],
+    )
+    .await;
     assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
     let after = fixtures::deadlines_of(&w.app, case.id).await;
-    assert_eq!(stage(&after, "initial-contact"), stage(&before, "initial-contact"), "done deadlines are history");
-    assert_eq!(stage(&after, "risk-assessment").due_at, datetime!(2026-11-24 23:59:59 UTC));
+    assert_eq!(
+        stage(&after, "initial-contact"),
+        stage(&before, "initial-contact"),
+        "done deadlines are history"
+    );
+    assert_eq!(
+        stage(&after, "risk-assessment").due_at,
+        datetime!(2026-11-24 23:59:59 UTC)
+    );
     assert_eq!(stage(&after, "risk-assessment").priority, "p1");
-    assert_eq!(stage(&after, "action-plan").due_at, datetime!(2026-11-30 23:59:59 UTC));
+    assert_eq!(
+        stage(&after, "action-plan").due_at,
+        datetime!(2026-11-30 23:59:59 UTC)
+    );
 }
 
 #[tokio::test]
@@ -304,11 +550,17 @@ async fn the_agreed_contact_frequency_replaces_the_update_timescale() {
     assert_eq!(update.due_at, datetime!(2026-11-26 23:59:59 UTC));
     assert_eq!((update.unit.as_str(), update.amount), ("calendar-days", 3));
     let page = harry.get(&format!("/cases/{}", case.reference)).await;
-    assert!(page.body.contains("every 3 calendar days (agreed with the victim)"));
+    assert!(
+        page.body
+            .contains("every 3 calendar days (agreed with the victim)")
+    );
     // Back to the procedure's weekly update.
     let res = post(&mut harry, &path, &[("amount", ""), ("unit", "")]).await;
     assert_eq!(res.status, StatusCode::SEE_OTHER);
-    assert_eq!(open_deadline(&w.app, case.id, "victim-update").await.due_at, datetime!(2026-11-30 23:59:59 UTC));
+    assert_eq!(
+        open_deadline(&w.app, case.id, "victim-update").await.due_at,
+        datetime!(2026-11-30 23:59:59 UTC)
+    );
     let mut tina = w.app.signed_in_as("tina").await;
     assert_eq!(tina.get(&path).await.status, StatusCode::FORBIDDEN);
 }
@@ -316,23 +568,45 @@ async fn the_agreed_contact_frequency_replaces_the_update_timescale() {
 #[tokio::test]
 async fn closing_asks_what_happens_to_each_open_deadline() {
     let w = world().await;
-    let case = fixtures::case(&w.app, CaseSpec { owner_id: Some(w.harry), ..CaseSpec::new(w.tina, w.area) }).await;
+    let case = fixtures::case(
+        &w.app,
+        CaseSpec {
+            owner_id: Some(w.harry),
+            ..CaseSpec::new(w.tina, w.area)
+        },
+    )
+    .await;
     let close = format!("/cases/{}/close", case.reference);
     let mut harry = w.app.signed_in_as("harry").await;
     let form = harry.get(&close).await;
     assert!(form.body.contains("Open deadlines"));
-    assert!(!form.body.contains("value=\"waived\""), "officers are not offered a waiver");
-    let base = [("outcome", "resolved"), ("reason", "Perpetrator moved"), ("victim_told_on", "2026-11-23")];
+    assert!(
+        !form.body.contains("value=\"waived\""),
+        "officers are not offered a waiver"
+    );
+    let base = [
+        ("outcome", "resolved"),
+        ("reason", "Perpetrator moved"),
+        ("victim_told_on", "2026-11-23"),
+    ];
     // No answers: refused, naming the deadlines, keeping the outcome.
     let res = post(&mut harry, &close, &base).await;
     assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(res.body.contains("Say what happens to “Initial contact with victim”"));
+    assert!(
+        res.body
+            .contains("Say what happens to “Initial contact with victim”")
+    );
     assert!(res.body.contains("Perpetrator moved"));
     // An officer choosing "waived", or "not applicable" without a reason: refused.
     let open = fixtures::deadlines_of(&w.app, case.id).await;
-    let mut fields: Vec<(String, String)> = base.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+    let mut fields: Vec<(String, String)> =
+        base.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
     for (i, d) in open.iter().enumerate() {
-        let answer = match i { 0 => "done", 1 => "waived", _ => "not-applicable" };
+        let answer = match i {
+            0 => "done",
+            1 => "waived",
+            _ => "not-applicable",
+        };
         fields.push((format!("deadline-{}", d.id), answer.into()));
     }
     let as_refs = |f: &[(String, String)]| f.iter().map(|(k, v)| (k.clone(), v.clone())).collect::<Vec<_>>();
@@ -342,31 +616,61 @@ async fn closing_asks_what_happens_to_each_open_deadline() {
     assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(res.body.contains("Say what happens to"));
     assert!(res.body.contains("Give the reason for"));
-    assert_eq!(w.app.count("SELECT COUNT(*) FROM cases WHERE status = 'open'").await, 1);
+    assert_eq!(
+        w.app
+            .count("SELECT COUNT(*) FROM cases WHERE status = 'open'")
+            .await,
+        1
+    );
     // Done for the first, not applicable with reasons for the rest: closed.
-    let mut fields: Vec<(String, String)> = base.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+    let mut fields: Vec<(String, String)> =
+        base.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
     for (i, d) in open.iter().enumerate() {
         let answer = if i == 0 { "done" } else { "not-applicable" };
         fields.push((format!("deadline-{}", d.id), answer.into()));
-        fields.push((format!("deadline-{}-reason", d.id), "Perpetrator left the area".into()));
+        fields.push((
+            format!("deadline-{}-reason", d.id),
+            "Perpetrator left the area".into(),
+        ));
     }
     let borrowed: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
     let res = post(&mut harry, &close, &borrowed).await;
     assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
     let after = fixtures::deadlines_of(&w.app, case.id).await;
     assert_eq!(after.iter().filter(|d| d.status == "done").count(), 1);
-    assert_eq!(after.iter().filter(|d| d.status == "not-applicable").count(), open.len() - 1);
+    assert_eq!(
+        after.iter().filter(|d| d.status == "not-applicable").count(),
+        open.len() - 1
+    );
     // Closure plans the closure letter (5 WD) and the post-closure check (20 WD).
     let open_now: Vec<_> = after.iter().filter(|d| d.status == "open").collect();
-    assert_eq!(stages(&open_now.iter().map(|d| (*d).clone()).collect::<Vec<_>>()), ["closure-letter", "post-closure-check"]);
-    assert_eq!(stage(&after, "closure-letter").due_at, datetime!(2026-11-30 23:59:59 UTC));
-    assert_eq!(stage(&after, "post-closure-check").due_at, datetime!(2026-12-21 23:59:59 UTC));
+    assert_eq!(
+        stages(&open_now.iter().map(|d| (*d).clone()).collect::<Vec<_>>()),
+        ["closure-letter", "post-closure-check"]
+    );
+    assert_eq!(
+        stage(&after, "closure-letter").due_at,
+        datetime!(2026-11-30 23:59:59 UTC)
+    );
+    assert_eq!(
+        stage(&after, "post-closure-check").due_at,
+        datetime!(2026-12-21 23:59:59 UTC)
+    );
     // Reopening restarts the recurring updates.
     let mut maria = w.app.signed_in_as("maria").await;
-    let res = post(&mut maria, &format!("/cases/{}/reopen", case.reference), &[("reason", "New incident")]).await;
+    let res = post(
+        &mut maria,
+        &format!("/cases/{}/reopen", case.reference),
+        &[("reason", "New incident")],
+    )
+    .await;
     assert_eq!(res.status, StatusCode::SEE_OTHER);
     let reopened = fixtures::deadlines_of(&w.app, case.id).await;
-    assert!(reopened.iter().any(|d| d.stage == "victim-update" && d.status == "open" && d.occurrence == 2));
+    assert!(
+        reopened
+            .iter()
+            .any(|d| d.stage == "victim-update" && d.status == "open" && d.occurrence == 2)
+    );
     // Managers may waive at closing.
     let form = maria.get(&close).await;
     assert!(form.body.contains("value=\"waived\""));

@@ -3,7 +3,6 @@
 
 use super::check::{Decision, Report, ValidCase, ValidIncident, ValidPerson};
 use crate::{
-    deadlines,
     audit::Origin,
     cases::{
         codes, people as people_store, reference,
@@ -11,6 +10,7 @@ use crate::{
         timeline::{self, Entry},
         visibility::Viewer,
     },
+    deadlines,
     web::time_fmt,
 };
 use entity::{

@@ -34,9 +34,7 @@ use axum::{
 use axum_extra::extract::Form;
 use entity::{cases, deadlines};
 use maud::{Markup, html};
-use sea_orm::{
-    ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, TransactionTrait, sea_query::Expr,
-};
+use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, TransactionTrait, sea_query::Expr};
 use serde::Deserialize;
 use time::OffsetDateTime;
 
@@ -221,7 +219,10 @@ fn validate(
     let change = match action {
         Action::Done => match time_fmt::parse_london(&f.date, &f.time) {
             None => {
-                errors.add("date", "Enter the date as YYYY-MM-DD and the time as HH:MM (24-hour)");
+                errors.add(
+                    "date",
+                    "Enter the date as YYYY-MM-DD and the time as HH:MM (24-hour)",
+                );
                 None
             }
             Some(at) if at > now => {
@@ -293,20 +294,40 @@ async fn submit(
     if claimed.rows_affected == 0 {
         return Err(AppError::Conflict("This deadline changed or is no longer open."));
     }
-    let d = deadlines::Model { version: d.version + 1, ..d };
+    let d = deadlines::Model {
+        version: d.version + 1,
+        ..d
+    };
     let rules = Rules::for_case(&txn, &case).await?;
     let stage = Stage::from_code(&d.stage);
     let (kind, action_code, body, flash) = match change {
         Change::Done(at) => {
             let note = (!text.is_empty()).then(|| text.clone());
-            let done = plan::complete(&txn, &rules, &case, d, Done { at, by: viewer.id, note, now }).await?;
+            let done = plan::complete(
+                &txn,
+                &rules,
+                &case,
+                d,
+                Done {
+                    at,
+                    by: viewer.id,
+                    note,
+                    now,
+                },
+            )
+            .await?;
             let verdict = state::state(&done, now).label().to_lowercase();
             let mut body = format!("Recorded “{name}” as done ({verdict}).");
             if !text.is_empty() {
                 body.push(' ');
                 body.push_str(&text);
             }
-            ("deadline-done", "deadline.completed", body, format!("“{name}” recorded as done ({verdict})."))
+            (
+                "deadline-done",
+                "deadline.completed",
+                body,
+                format!("“{name}” recorded as done ({verdict})."),
+            )
         }
         Change::Extend(due) => {
             deadlines::Entity::update(deadlines::ActiveModel {
@@ -341,10 +362,23 @@ async fn submit(
             if let Some(stage) = stage {
                 plan::schedule_next(&txn, &rules, &case, stage, now, now).await?;
             }
-            ("deadline-waived", "deadline.waived", format!("Waived “{name}”: {text}"), format!("“{name}” waived."))
+            (
+                "deadline-waived",
+                "deadline.waived",
+                format!("Waived “{name}”: {text}"),
+                format!("“{name}” waived."),
+            )
         }
     };
-    timeline::record(&txn, now, &viewer, &origin, action_code, Entry::event(&case, kind, now, body)).await?;
+    timeline::record(
+        &txn,
+        now,
+        &viewer,
+        &origin,
+        action_code,
+        Entry::event(&case, kind, now, body),
+    )
+    .await?;
     txn.commit().await?;
     set_flash(&ctx.session, flash).await?;
     Ok(Redirect::to(&format!("/cases/{}#deadlines", case.reference)).into_response())

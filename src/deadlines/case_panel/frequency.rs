@@ -45,7 +45,14 @@ pub async fn form(
     origin: Origin,
     Path(reference): Path<String>,
 ) -> AppResult<Markup> {
-    let case = timeline::open(&state, &viewer, &origin, &reference, "Viewed contact frequency form").await?;
+    let case = timeline::open(
+        &state,
+        &viewer,
+        &origin,
+        &reference,
+        "Viewed contact frequency form",
+    )
+    .await?;
     require_open(&case)?;
     let f = match plan::agreed_frequency(&case) {
         Some(t) => FrequencyForm {
@@ -61,7 +68,9 @@ fn require_open(case: &cases::Model) -> AppResult<()> {
     if case.status == codes::OPEN {
         Ok(())
     } else {
-        Err(AppError::Conflict("This case is closed: there are no more regular updates to plan."))
+        Err(AppError::Conflict(
+            "This case is closed: there are no more regular updates to plan.",
+        ))
     }
 }
 
@@ -102,8 +111,14 @@ pub async fn save(
     let now = state.now();
     let txn = state.db.begin().await?;
     cases::Entity::update_many()
-        .col_expr(cases::Column::ContactEveryUnit, Expr::value(agreed.map(|t| t.unit.code().to_owned())))
-        .col_expr(cases::Column::ContactEveryAmount, Expr::value(agreed.map(|t| t.amount as i32)))
+        .col_expr(
+            cases::Column::ContactEveryUnit,
+            Expr::value(agreed.map(|t| t.unit.code().to_owned())),
+        )
+        .col_expr(
+            cases::Column::ContactEveryAmount,
+            Expr::value(agreed.map(|t| t.amount as i32)),
+        )
         .col_expr(cases::Column::UpdatedAt, Expr::value(now))
         .filter(cases::Column::Id.eq(case.id))
         .exec(&txn)
@@ -128,7 +143,11 @@ pub async fn save(
     )
     .await?;
     txn.commit().await?;
-    set_flash(&ctx.session, "Contact frequency saved; the next update deadline is re-planned.").await?;
+    set_flash(
+        &ctx.session,
+        "Contact frequency saved; the next update deadline is re-planned.",
+    )
+    .await?;
     Ok(Redirect::to(&format!("/cases/{}#deadlines", updated.reference)).into_response())
 }
 

@@ -21,14 +21,46 @@ use time::OffsetDateTime;
 pub fn routes() -> Vec<Route> {
     use Permission::*;
     vec![
-        Route::get("/cases/{reference}/deadlines/{id}/done", ManageDeadlines, actions::done_form),
-        Route::post("/cases/{reference}/deadlines/{id}/done", ManageDeadlines, actions::done),
-        Route::get("/cases/{reference}/deadlines/{id}/extend", ManageDeadlines, actions::extend_form),
-        Route::post("/cases/{reference}/deadlines/{id}/extend", ManageDeadlines, actions::extend),
-        Route::get("/cases/{reference}/deadlines/{id}/waive", WaiveDeadlines, actions::waive_form),
-        Route::post("/cases/{reference}/deadlines/{id}/waive", WaiveDeadlines, actions::waive),
-        Route::get("/cases/{reference}/contact-frequency", ManageDeadlines, frequency::form),
-        Route::post("/cases/{reference}/contact-frequency", ManageDeadlines, frequency::save),
+        Route::get(
+            "/cases/{reference}/deadlines/{id}/done",
+            ManageDeadlines,
+            actions::done_form,
+        ),
+        Route::post(
+            "/cases/{reference}/deadlines/{id}/done",
+            ManageDeadlines,
+            actions::done,
+        ),
+        Route::get(
+            "/cases/{reference}/deadlines/{id}/extend",
+            ManageDeadlines,
+            actions::extend_form,
+        ),
+        Route::post(
+            "/cases/{reference}/deadlines/{id}/extend",
+            ManageDeadlines,
+            actions::extend,
+        ),
+        Route::get(
+            "/cases/{reference}/deadlines/{id}/waive",
+            WaiveDeadlines,
+            actions::waive_form,
+        ),
+        Route::post(
+            "/cases/{reference}/deadlines/{id}/waive",
+            WaiveDeadlines,
+            actions::waive,
+        ),
+        Route::get(
+            "/cases/{reference}/contact-frequency",
+            ManageDeadlines,
+            frequency::form,
+        ),
+        Route::post(
+            "/cases/{reference}/contact-frequency",
+            ManageDeadlines,
+            frequency::save,
+        ),
     ]
 }
 
@@ -62,16 +94,9 @@ pub async fn load(
         .order_by_asc(deadlines::Column::Id)
         .all(db)
         .await?;
-    let names = user_names(
-        db,
-        list.iter().flat_map(|d| [d.resolved_by, d.extended_by]),
-    )
-    .await?;
+    let names = user_names(db, list.iter().flat_map(|d| [d.resolved_by, d.extended_by])).await?;
     let name = |id: Option<i32>| id.and_then(|id| names.get(&id).cloned());
-    let rows = list
-        .into_iter()
-        .map(|d| row(&calendar, d, now, &name))
-        .collect();
+    let rows = list.into_iter().map(|d| row(&calendar, d, now, &name)).collect();
     Ok(Panel {
         rows,
         agreed_frequency: plan::agreed_frequency(case),
