@@ -59,13 +59,18 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
 /// Runs pending migrations. On PostgreSQL the whole run holds an advisory lock, so several
 /// instances starting together migrate one at a time instead of racing.
 pub async fn migrate(db: &DatabaseConnection) -> Result<(), DbErr> {
+    // Data steps after the schema (planning deadlines for cases opened before them) are
+    // stamped with the real time of the migration.
+    let now = crate::clock::truncate(time::OffsetDateTime::now_utc());
     if db.get_database_backend() == DbBackend::Postgres {
         let txn = db.begin().await?;
         lock_for_transaction(&txn, Lock::Migrations).await?;
         Migrator::up(&txn, None).await?;
+        crate::deadlines::plan::plan_cases_opened_before_deadlines(&txn, now).await?;
         txn.commit().await
     } else {
-        Migrator::up(db, None).await
+        Migrator::up(db, None).await?;
+        crate::deadlines::plan::plan_cases_opened_before_deadlines(db, now).await
     }
 }
 

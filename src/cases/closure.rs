@@ -52,6 +52,15 @@ pub struct ReopenForm {
     reason: String,
 }
 
+/// What this person may answer for each open deadline when closing.
+fn closer(viewer: &Viewer, now: time::OffsetDateTime) -> closing::Closer {
+    closing::Closer {
+        may_waive: allows(viewer.role, Permission::WaiveDeadlines),
+        may_record_review: allows(viewer.role, Permission::RecordManagerReview),
+        now,
+    }
+}
+
 /// The case must be in `status` for this action; otherwise a 409 page says why.
 fn require_status(case: &cases::Model, status: &str) -> AppResult<()> {
     if case.status == status {
@@ -85,6 +94,7 @@ pub async fn close_form(
         &open,
         &f,
         &FormErrors::default(),
+        state.now(),
     ))
 }
 
@@ -125,24 +135,15 @@ pub async fn close(
         ),
         Some(_) => {}
     }
-    let may_waive = allows(viewer.role, Permission::WaiveDeadlines);
+    let closer = closer(&viewer, now);
     let txn = state.db.begin().await?;
-    // Read inside the transaction, so a deadline planned meanwhile is asked about too.
-    let open = closing::open_deadlines(&txn, case.id).await?;
-    let answers = closing::read(open.clone(), &f.deadlines, may_waive, &mut errors);
-    let (Some(outcome), Some(told), true) = (outcome, told, errors.is_empty()) else {
-        drop(txn);
-        return Ok((
-            StatusCode::UNPROCESSABLE_ENTITY,
-            close_page(&ctx, &viewer, &case, &open, &f, &errors),
-        )
-            .into_response());
-    };
-    // Only an open case closes: two people closing at once cannot both succeed.
+    // Only an open case closes: two people closing at once cannot both succeed. Closing the
+    // row first also locks it (PostgreSQL), so no contact can plan a deadline meanwhile;
+    // a refused form rolls it back.
     let updated = cases::Entity::update_many()
         .col_expr(cases::Column::Status, Expr::value(codes::CLOSED))
         .col_expr(cases::Column::ClosedAt, Expr::value(Some(now)))
-        .col_expr(cases::Column::Outcome, Expr::value(Some(outcome)))
+        .col_expr(cases::Column::Outcome, Expr::value(outcome.map(str::to_owned)))
         .col_expr(cases::Column::UpdatedAt, Expr::value(now))
         .col_expr(cases::Column::Version, Expr::col(cases::Column::Version).add(1))
         .filter(cases::Column::Id.eq(case.id))
@@ -152,6 +153,16 @@ pub async fn close(
     if updated.rows_affected == 0 {
         return Err(AppError::Conflict("This case is already closed."));
     }
+    let open = closing::open_deadlines(&txn, case.id).await?;
+    let answers = closing::read(open.clone(), &f.deadlines, closer, &mut errors);
+    let (Some(outcome), Some(told), true) = (outcome, told, errors.is_empty()) else {
+        drop(txn);
+        return Ok((
+            StatusCode::UNPROCESSABLE_ENTITY,
+            close_page(&ctx, &viewer, &case, &open, &f, &errors, now),
+        )
+            .into_response());
+    };
     case_closures::Entity::insert(case_closures::ActiveModel {
         case_id: Set(case.id),
         closed_at: Set(now),
@@ -178,7 +189,11 @@ pub async fn close(
         closed_at: Some(now),
         ..case.clone()
     };
-    closing::apply(&txn, &closed, answers, &viewer, &origin, now).await?;
+    if !closing::apply(&txn, &closed, answers, &viewer, &origin, now).await? {
+        return Err(AppError::Conflict(
+            "A deadline on this case changed while you were closing it. Go back to the case and try again.",
+        ));
+    }
     deadlines::plan::after_closure(&txn, &closed, now, now).await?;
     txn.commit().await?;
     set_flash(&ctx.session, format!("{} closed.", case.reference)).await?;
@@ -281,8 +296,8 @@ fn close_page(
     open: &[deadlines_entity::Model],
     f: &CloseForm,
     errors: &FormErrors,
+    now: time::OffsetDateTime,
 ) -> Markup {
-    let may_waive = allows(viewer.role, Permission::WaiveDeadlines);
     let title = format!("Close {}", case.reference);
     super::page::case_form(
         ctx,
@@ -295,7 +310,7 @@ fn close_page(
                 (radios("outcome", "Outcome", None, &code_choices(&codes::OUTCOMES, &[f.outcome.as_str()]), errors))
                 (textarea("reason", "Reason for closing", Some("What was done and why the case can close."), &f.reason, errors))
                 (Input::text("victim_told_on", "Date the victim was told", &f.victim_told_on).kind("date").narrow().render(errors))
-                (closing::fields(open, &f.deadlines, may_waive, errors))
+                (closing::fields(open, &f.deadlines, closer(viewer, now), errors))
                 button.button.button--warning type="submit" { "Close case" }
         },
     )

@@ -13,18 +13,48 @@ use crate::{
         timeline::{self, Entry},
         visibility::Viewer,
     },
+    procedure::Stage,
     web::{forms::FormErrors, time_fmt},
 };
 use entity::{cases, deadlines};
 use maud::{Markup, html};
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseTransaction, DbErr, EntityTrait, QueryFilter,
-    QueryOrder,
+    ColumnTrait, ConnectionTrait, DatabaseTransaction, DbErr, EntityTrait, QueryFilter, QueryOrder,
+    sea_query::Expr,
 };
 use std::collections::HashMap;
 use time::OffsetDateTime;
 
 const MAX_REASON_CHARS: usize = 2_000;
+
+/// What the person closing may do with a deadline.
+#[derive(Clone, Copy)]
+pub struct Closer {
+    pub may_waive: bool,
+    pub may_record_review: bool,
+    pub now: OffsetDateTime,
+}
+
+impl Closer {
+    /// The answers this closer may give for `d`: "done" (not a manager review, unless a
+    /// manager), "no longer applicable" (not once the deadline is overdue — that would
+    /// excuse a breach, which is a waiver), "waive" (managers).
+    fn options(self, d: &deadlines::Model) -> Vec<(&'static str, &'static str)> {
+        let review = Stage::from_code(&d.stage).is_some_and(Stage::done_by_managers_only);
+        let overdue = self.now > d.original_due_at;
+        let mut options = vec![];
+        if !review || self.may_record_review {
+            options.push(("done", "Done"));
+        }
+        if !overdue || self.may_waive {
+            options.push(("not-applicable", "No longer applicable"));
+        }
+        if self.may_waive {
+            options.push(("waived", "Waive"));
+        }
+        options
+    }
+}
 
 pub enum Answer {
     Done,
@@ -54,17 +84,29 @@ fn reason_field(d: &deadlines::Model) -> String {
 pub fn read(
     open: Vec<deadlines::Model>,
     form: &HashMap<String, String>,
-    may_waive: bool,
+    closer: Closer,
     errors: &mut FormErrors,
 ) -> Vec<(deadlines::Model, Answer)> {
     let mut answers = vec![];
     for d in open {
         let reason = form.get(&reason_field(&d)).map_or("", |r| r.trim()).to_owned();
         let name = stage_name(&d);
-        let answer = match form.get(&choice_field(&d)).map(String::as_str) {
+        let options = closer.options(&d);
+        let chosen = form
+            .get(&choice_field(&d))
+            .map(String::as_str)
+            .filter(|c| options.iter().any(|(value, _)| value == c));
+        let answer = match chosen {
             Some("done") => Some(Answer::Done),
             Some("not-applicable") => Some(Answer::NotApplicable(reason.clone())),
-            Some("waived") if may_waive => Some(Answer::Waived(reason.clone())),
+            Some("waived") => Some(Answer::Waived(reason.clone())),
+            _ if options.is_empty() => {
+                errors.add(
+                    choice_field(&d),
+                    format!("Only a manager can settle “{name}”: ask a manager to record or waive it"),
+                );
+                None
+            }
             _ => {
                 errors.add(choice_field(&d), format!("Say what happens to “{name}”"));
                 None
@@ -88,7 +130,8 @@ pub fn read(
 }
 
 /// Applies the answers in the closing transaction (`case` is the closed case), each on
-/// the timeline and in the audit trail.
+/// the timeline and in the audit trail. `false` (the caller rolls back) when a deadline
+/// changed since the form was read.
 pub async fn apply(
     txn: &DatabaseTransaction,
     case: &cases::Model,
@@ -96,7 +139,7 @@ pub async fn apply(
     viewer: &Viewer,
     origin: &Origin,
     now: OffsetDateTime,
-) -> Result<(), DbErr> {
+) -> Result<bool, DbErr> {
     let rules = Rules::for_case(txn, case).await?;
     for (d, answer) in answers {
         let name = stage_name(&d);
@@ -108,7 +151,9 @@ pub async fn apply(
                     note: Some("Recorded as done when the case was closed".into()),
                     now,
                 };
-                plan::complete(txn, &rules, case, d, done).await?;
+                if plan::complete(txn, &rules, case, d, done).await?.is_none() {
+                    return Ok(false);
+                }
                 let body = format!("Recorded “{name}” as done when the case was closed.");
                 timeline::record(
                     txn,
@@ -133,17 +178,20 @@ pub async fn apply(
             state::WAIVED => format!("Waived “{name}” when the case was closed: {reason}"),
             _ => format!("“{name}” no longer applicable when the case was closed: {reason}"),
         };
-        deadlines::Entity::update(deadlines::ActiveModel {
-            id: Set(d.id),
-            status: Set(status.to_owned()),
-            resolved_by: Set(Some(viewer.id)),
-            resolved_at: Set(Some(now)),
-            resolution_note: Set(Some(reason)),
-            version: Set(d.version + 1),
-            ..Default::default()
-        })
-        .exec(txn)
-        .await?;
+        let changed = deadlines::Entity::update_many()
+            .col_expr(deadlines::Column::Status, Expr::value(status))
+            .col_expr(deadlines::Column::ResolvedBy, Expr::value(Some(viewer.id)))
+            .col_expr(deadlines::Column::ResolvedAt, Expr::value(Some(now)))
+            .col_expr(deadlines::Column::ResolutionNote, Expr::value(Some(reason)))
+            .col_expr(deadlines::Column::Version, Expr::value(d.version + 1))
+            .filter(deadlines::Column::Id.eq(d.id))
+            .filter(deadlines::Column::Status.eq(state::OPEN))
+            .filter(deadlines::Column::Version.eq(d.version))
+            .exec(txn)
+            .await?;
+        if changed.rows_affected == 0 {
+            return Ok(false);
+        }
         timeline::record(
             txn,
             now,
@@ -154,25 +202,22 @@ pub async fn apply(
         )
         .await?;
     }
-    Ok(())
+    Ok(true)
 }
 
 /// The closing form's questions, one per open deadline, keeping what was chosen.
 pub fn fields(
     open: &[deadlines::Model],
     form: &HashMap<String, String>,
-    may_waive: bool,
+    closer: Closer,
     errors: &FormErrors,
 ) -> Markup {
-    let mut options = vec![("done", "Done"), ("not-applicable", "No longer applicable")];
-    if may_waive {
-        options.push(("waived", "Waive"));
-    }
     html! {
         @if !open.is_empty() {
             h2.heading-m { "Open deadlines" }
-            p.body { "This case has open deadlines. Say what happens to each: done now, no longer applicable, or (managers) waived. A reason is needed unless it is done." }
+            p.body { "This case has open deadlines. Say what happens to each: done now, or no longer applicable (only before it falls due — after that, managers waive). A reason is needed unless it is done. To record work done earlier with its real date, use “Record done” on the case page first." }
             @for d in open {
+                @let options = closer.options(d);
                 @let field = choice_field(d);
                 @let reason = reason_field(d);
                 @let chosen = form.get(&field).map_or("", String::as_str);
@@ -182,6 +227,9 @@ pub fn fields(
                     fieldset.fieldset id=(field) {
                         legend.fieldset__legend { (stage_name(d)) ", due " (time_fmt::datetime(d.due_at)) }
                         @if let Some(message) = error { p.error-message { span.visually-hidden { "Error: " } (message) } }
+                        @if options.is_empty() {
+                            p.body { "Only a manager can record or waive this deadline." }
+                        }
                         div.radios.radios--inline {
                             @for (value, label) in &options {
                                 @let id = format!("{field}-{value}");

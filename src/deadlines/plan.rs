@@ -11,8 +11,10 @@ use crate::{
 };
 use entity::{case_parties, cases, deadlines, incident_types, incidents, people};
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, IntoActiveModel,
-    QueryFilter, QueryOrder, QuerySelect,
+    ActiveModelTrait,
+    ActiveValue::Set,
+    ColumnTrait, ConnectionTrait, DbErr, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder, QuerySelect,
+    sea_query::{Expr, ExprTrait},
 };
 use time::OffsetDateTime;
 
@@ -180,7 +182,67 @@ pub async fn after_reopen(
     case: &cases::Model,
     at: OffsetDateTime,
 ) -> Result<usize, DbErr> {
+    // The closure letter and post-closure check belong to the closure that was undone.
+    let closure_stages: Vec<&str> = Stage::ALL
+        .into_iter()
+        .filter(|s| s.trigger() == procedure::Trigger::Closure)
+        .map(Stage::code)
+        .collect();
+    deadlines::Entity::update_many()
+        .col_expr(deadlines::Column::Status, Expr::value(state::NOT_APPLICABLE))
+        .col_expr(deadlines::Column::ResolvedAt, Expr::value(Some(at)))
+        .col_expr(
+            deadlines::Column::ResolutionNote,
+            Expr::value(Some("The case was reopened".to_owned())),
+        )
+        .col_expr(
+            deadlines::Column::Version,
+            Expr::col(deadlines::Column::Version).add(1),
+        )
+        .filter(deadlines::Column::CaseId.eq(case.id))
+        .filter(deadlines::Column::Status.eq(state::OPEN))
+        .filter(deadlines::Column::Stage.is_in(closure_stages))
+        .exec(db)
+        .await?;
     after_report(db, case, at, at).await
+}
+
+/// Cases open before deadlines existed get the plan intake would have made. Runs once
+/// (a settings row records it), inside the migration's transaction and lock.
+pub async fn plan_cases_opened_before_deadlines(
+    db: &impl ConnectionTrait,
+    now: OffsetDateTime,
+) -> Result<(), DbErr> {
+    use entity::settings;
+    const DONE_KEY: &str = "deadlines.planned_existing_cases";
+    if settings::Entity::find_by_id(DONE_KEY).one(db).await?.is_some() {
+        return Ok(());
+    }
+    let planned: std::collections::HashSet<i32> = deadlines::Entity::find()
+        .select_only()
+        .column(deadlines::Column::CaseId)
+        .distinct()
+        .into_tuple()
+        .all(db)
+        .await?
+        .into_iter()
+        .collect();
+    let open = cases::Entity::find()
+        .filter(cases::Column::Status.eq(codes::OPEN))
+        .all(db)
+        .await?;
+    for case in open.into_iter().filter(|c| !planned.contains(&c.id)) {
+        after_report(db, &case, case.received_at, now).await?;
+    }
+    settings::Entity::insert(settings::ActiveModel {
+        key: Set(DONE_KEY.to_owned()),
+        value: Set("true".to_owned()),
+        updated_at: Set(now),
+        updated_by: Set(None),
+    })
+    .exec_without_returning(db)
+    .await?;
+    Ok(())
 }
 
 /// After a closure at `closed_at`: the closure letter and the post-closure check.
@@ -209,14 +271,15 @@ pub struct Done {
 }
 
 /// Marks an open deadline done (judged against its original due time) and, for a
-/// recurring stage on an open case, plans the next one from when it was done.
+/// recurring stage on an open case, plans the next one from when it was done. `None` when
+/// the deadline changed since it was read (someone else completed or closed it off).
 pub async fn complete(
     db: &impl ConnectionTrait,
     rules: &Rules,
     case: &cases::Model,
     deadline: deadlines::Model,
     done: Done,
-) -> Result<deadlines::Model, DbErr> {
+) -> Result<Option<deadlines::Model>, DbErr> {
     let Done {
         at: done_at,
         by,
@@ -227,20 +290,57 @@ pub async fn complete(
         .calendar
         .working_days_late(deadline.original_due_at, done_at);
     let stage = Stage::from_code(&deadline.stage);
-    let version = deadline.version;
-    let mut active = deadline.into_active_model();
-    active.status = Set(state::DONE.to_owned());
-    active.done_at = Set(Some(done_at));
-    active.late_working_days = Set(Some(late as i32));
-    active.resolved_by = Set(Some(by));
-    active.resolved_at = Set(Some(now));
-    active.resolution_note = Set(note);
-    active.version = Set(version + 1);
-    let done = active.update(db).await?;
+    // Only the open version read: two people completing it at once cannot both write.
+    let changed = deadlines::Entity::update_many()
+        .col_expr(deadlines::Column::Status, Expr::value(state::DONE))
+        .col_expr(deadlines::Column::DoneAt, Expr::value(Some(done_at)))
+        .col_expr(deadlines::Column::LateWorkingDays, Expr::value(Some(late as i32)))
+        .col_expr(deadlines::Column::ResolvedBy, Expr::value(Some(by)))
+        .col_expr(deadlines::Column::ResolvedAt, Expr::value(Some(now)))
+        .col_expr(deadlines::Column::ResolutionNote, Expr::value(note.clone()))
+        .col_expr(deadlines::Column::Version, Expr::value(deadline.version + 1))
+        .filter(deadlines::Column::Id.eq(deadline.id))
+        .filter(deadlines::Column::Status.eq(state::OPEN))
+        .filter(deadlines::Column::Version.eq(deadline.version))
+        .exec(db)
+        .await?;
+    if changed.rows_affected == 0 {
+        return Ok(None);
+    }
     if let Some(stage) = stage {
         schedule_next(db, rules, case, stage, done_at, now).await?;
     }
-    Ok(done)
+    Ok(Some(deadlines::Model {
+        status: state::DONE.to_owned(),
+        done_at: Some(done_at),
+        late_working_days: Some(late as i32),
+        resolved_by: Some(by),
+        resolved_at: Some(now),
+        resolution_note: note,
+        version: deadline.version + 1,
+        ..deadline
+    }))
+}
+
+/// Locks the case row while it is open (PostgreSQL), so a closure cannot interleave with
+/// this transaction's planning; returns the case as it now stands (closed if it was
+/// closed meanwhile, so nothing recurring is planned on it).
+pub async fn hold_case(db: &impl ConnectionTrait, case: &cases::Model) -> Result<cases::Model, DbErr> {
+    let touched = cases::Entity::update_many()
+        .col_expr(cases::Column::Status, Expr::col(cases::Column::Status))
+        .filter(cases::Column::Id.eq(case.id))
+        .filter(cases::Column::Status.eq(codes::OPEN))
+        .exec(db)
+        .await?;
+    let status = if touched.rows_affected == 0 {
+        codes::CLOSED
+    } else {
+        codes::OPEN
+    };
+    Ok(cases::Model {
+        status: status.to_owned(),
+        ..case.clone()
+    })
 }
 
 /// A recurring stage on an open case always has one open deadline: after one is done
@@ -317,6 +417,7 @@ pub async fn after_contact(
     if stages.is_empty() {
         return Ok(vec![]);
     }
+    let case = &hold_case(db, case).await?;
     let rules = Rules::for_case(db, case).await?;
     let mut completed = vec![];
     for d in existing(db, case.id).await? {
@@ -326,20 +427,15 @@ pub async fn after_contact(
         if d.status != state::OPEN || !stages.contains(&stage) || at < d.anchored_at {
             continue;
         }
-        let done = complete(
-            db,
-            &rules,
-            case,
-            d,
-            Done {
-                at,
-                by,
-                note: None,
-                now,
-            },
-        )
-        .await?;
-        completed.push((stage, state::state(&done, now) == state::State::Met));
+        let done = Done {
+            at,
+            by,
+            note: None,
+            now,
+        };
+        if let Some(done) = complete(db, &rules, case, d, done).await? {
+            completed.push((stage, state::state(&done, now) == state::State::Met));
+        }
     }
     Ok(completed)
 }
@@ -363,17 +459,23 @@ pub async fn replan_open(
         }
         let timescale = rules.timescale(case, stage);
         let due = timescale.due(&rules.calendar, d.anchored_at);
-        if due == d.original_due_at && d.priority == case.priority {
+        if due == d.original_due_at
+            && d.priority == case.priority
+            && d.unit == timescale.unit.code()
+            && d.amount == timescale.amount as i32
+        {
             continue;
         }
         let extended = d.extended_at.is_some();
+        let current_due = d.due_at;
         let version = d.version;
         let mut active = d.into_active_model();
         active.priority = Set(case.priority.clone());
         active.unit = Set(timescale.unit.code().to_owned());
         active.amount = Set(timescale.amount as i32);
         active.original_due_at = Set(due);
-        if !extended {
+        // An extension stays unless the new timescale itself gives longer.
+        if !extended || due > current_due {
             active.due_at = Set(due);
         }
         active.version = Set(version + 1);

@@ -675,3 +675,185 @@ async fn closing_asks_what_happens_to_each_open_deadline() {
     let form = maria.get(&close).await;
     assert!(form.body.contains("value=\"waived\""));
 }
+
+fn close_fields(base: &[(&str, &str)], answers: &[(String, String)]) -> Vec<(String, String)> {
+    base.iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .chain(answers.iter().cloned())
+        .collect()
+}
+
+fn borrowed(fields: &[(String, String)]) -> Vec<(&str, &str)> {
+    fields.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect()
+}
+
+#[tokio::test]
+async fn officers_cannot_excuse_an_overdue_deadline_or_the_managers_review_at_closing() {
+    let w = world().await;
+    // Received ten days ago: the one-off deadlines are overdue, the review is not yet due.
+    let spec = CaseSpec {
+        owner_id: Some(w.harry),
+        received_at: Some(datetime!(2026-11-13 09:00 UTC)),
+        ..CaseSpec::new(w.tina, w.area)
+    };
+    let case = fixtures::case(&w.app, spec).await;
+    let close = format!("/cases/{}/close", case.reference);
+    let base = [
+        ("outcome", "resolved"),
+        ("reason", "Moved"),
+        ("victim_told_on", "2026-11-23"),
+    ];
+    let mut harry = w.app.signed_in_as("harry").await;
+    let form = harry.get(&close).await;
+    let review = open_deadline(&w.app, case.id, "manager-review").await;
+    let first = open_deadline(&w.app, case.id, "initial-contact").await;
+    assert!(
+        !form.body.contains(&format!("id=\"deadline-{}-done\"", review.id)),
+        "officers are not offered the review as done"
+    );
+    assert!(
+        !form
+            .body
+            .contains(&format!("id=\"deadline-{}-not-applicable\"", first.id)),
+        "nor an overdue deadline as not applicable"
+    );
+    // Sending them anyway is refused, and nothing changes.
+    let answers = vec![
+        (format!("deadline-{}", review.id), "done".to_owned()),
+        (format!("deadline-{}", first.id), "not-applicable".to_owned()),
+        (format!("deadline-{}-reason", first.id), "Victim moved".to_owned()),
+    ];
+    let fields = close_fields(&base, &answers);
+    let res = post(&mut harry, &close, &borrowed(&fields)).await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(res.body.contains("Say what happens to “Manager case review (1)”"));
+    assert!(
+        res.body
+            .contains("Say what happens to “Initial contact with victim”")
+    );
+    assert_eq!(
+        w.app
+            .count("SELECT COUNT(*) FROM cases WHERE status = 'open'")
+            .await,
+        1
+    );
+    assert_eq!(
+        w.app
+            .count("SELECT COUNT(*) FROM deadlines WHERE status <> 'open'")
+            .await,
+        0
+    );
+    // Nor can officers put the review back.
+    let extend = format!("/cases/{}/deadlines/{}/extend", case.reference, review.id);
+    assert_eq!(harry.get(&extend).await.status, StatusCode::FORBIDDEN);
+    // A manager may close it with any of the answers.
+    let mut maria = w.app.signed_in_as("maria").await;
+    let answers = fixtures::deadline_answers(&w.app, case.id, "not-applicable").await;
+    let fields = close_fields(&base, &answers);
+    let res = post(&mut maria, &close, &borrowed(&fields)).await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+}
+
+#[tokio::test]
+async fn reopening_closes_off_the_previous_closures_deadlines() {
+    let w = world().await;
+    let case = fixtures::case(&w.app, CaseSpec::new(w.tina, w.area)).await;
+    let mut maria = w.app.signed_in_as("maria").await;
+    let base = [
+        ("outcome", "resolved"),
+        ("reason", "Moved"),
+        ("victim_told_on", "2026-11-23"),
+    ];
+    let answers = fixtures::deadline_answers(&w.app, case.id, "waived").await;
+    let fields = close_fields(&base, &answers);
+    let close = format!("/cases/{}/close", case.reference);
+    assert_eq!(
+        post(&mut maria, &close, &borrowed(&fields)).await.status,
+        StatusCode::SEE_OTHER
+    );
+    let res = post(
+        &mut maria,
+        &format!("/cases/{}/reopen", case.reference),
+        &[("reason", "More abuse")],
+    )
+    .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER);
+    let all = fixtures::deadlines_of(&w.app, case.id).await;
+    for code in ["closure-letter", "post-closure-check"] {
+        let d = stage(&all, code);
+        assert_eq!(d.status, "not-applicable", "{code}");
+        assert_eq!(d.resolution_note.as_deref(), Some("The case was reopened"));
+    }
+}
+
+#[tokio::test]
+async fn a_stale_deadline_form_comes_back_with_what_was_typed() {
+    let w = world().await;
+    let case = fixtures::case(&w.app, CaseSpec::new(w.tina, w.area)).await;
+    let d = open_deadline(&w.app, case.id, "action-plan").await;
+    let extend = format!("/cases/{}/deadlines/{}/extend", case.reference, d.id);
+    let mut harry = w.app.signed_in_as("harry").await;
+    let mut maria = w.app.signed_in_as("maria").await;
+    let res = post(
+        &mut maria,
+        &extend,
+        &[("due_on", "2026-12-31"), ("text", "Christmas"), ("version", "1")],
+    )
+    .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER);
+    let res = post(
+        &mut harry,
+        &extend,
+        &[
+            ("due_on", "2027-01-08"),
+            ("text", "Victim abroad until January"),
+            ("version", "1"),
+        ],
+    )
+    .await;
+    assert_eq!(res.status, StatusCode::CONFLICT);
+    assert!(
+        res.body.contains("Victim abroad until January"),
+        "typed reason kept"
+    );
+    assert!(res.body.contains("2027-01-08"), "typed date kept");
+    assert!(res.body.contains("Someone changed this deadline"));
+    assert_eq!(
+        res.input_value("version").as_deref(),
+        Some("2"),
+        "the form now carries the current version"
+    );
+    // Done before the deadline's own start is refused.
+    let done = format!("/cases/{}/deadlines/{}/done", case.reference, d.id);
+    let res = post(
+        &mut harry,
+        &done,
+        &[
+            ("date", "2026-11-22"),
+            ("time", "09:00"),
+            ("text", ""),
+            ("version", "2"),
+        ],
+    )
+    .await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+}
+
+#[tokio::test]
+async fn cases_open_before_deadlines_existed_are_planned_once() {
+    let w = world().await;
+    let case = fixtures::case(&w.app, CaseSpec::new(w.tina, w.area)).await;
+    // As if the case were logged before this release: no deadlines, not yet back-filled.
+    w.app.exec("DELETE FROM deadlines").await;
+    w.app
+        .exec("DELETE FROM settings WHERE key = 'deadlines.planned_existing_cases'")
+        .await;
+    harbour::db::migrate(&w.app.db).await.expect("migrate");
+    let planned = fixtures::deadlines_of(&w.app, case.id).await;
+    assert_eq!(planned.len(), 6, "the plan intake makes");
+    assert_eq!(stage(&planned, "initial-contact").anchored_at, w.app.now());
+    // Only once: a case that later loses its deadlines is not planned again at start-up.
+    w.app.exec("DELETE FROM deadlines").await;
+    harbour::db::migrate(&w.app.db).await.expect("migrate");
+    assert!(fixtures::deadlines_of(&w.app, case.id).await.is_empty());
+}

@@ -83,11 +83,15 @@ impl Action {
 async fn find(
     state: &AppState,
     viewer: &Viewer,
-    origin: &Origin,
+    origin: Option<&Origin>,
     reference: &str,
     id: &str,
 ) -> AppResult<(cases::Model, deadlines::Model)> {
-    let case = timeline::open(state, viewer, origin, reference, "Viewed deadline form").await?;
+    // Showing the form is a view of the case; submitting it is audited as the change.
+    let case = match origin {
+        Some(origin) => timeline::open(state, viewer, origin, reference, "Viewed deadline form").await?,
+        None => crate::cases::visibility::find(&state.db, viewer, reference).await?,
+    };
     let id: i32 = id.parse().map_err(|_| AppError::NotFound)?;
     let deadline = deadlines::Entity::find_by_id(id)
         .filter(deadlines::Column::CaseId.eq(case.id))
@@ -97,13 +101,13 @@ async fn find(
     Ok((case, deadline))
 }
 
-/// Refuses actions on a deadline that is no longer open, and a manager review recorded
-/// by anyone but a manager.
+/// Refuses actions on a deadline that is no longer open, and a manager review recorded or
+/// put back by anyone but a manager.
 fn check(viewer: &Viewer, action: Action, d: &deadlines::Model) -> AppResult<()> {
     if d.status != state::OPEN {
         return Err(AppError::Conflict("This deadline is no longer open."));
     }
-    if action == Action::Done
+    if action != Action::Waive
         && Stage::from_code(&d.stage).is_some_and(Stage::done_by_managers_only)
         && !allows(viewer.role, Permission::RecordManagerReview)
     {
@@ -120,7 +124,7 @@ async fn show(
     (reference, id): (String, String),
     action: Action,
 ) -> AppResult<Markup> {
-    let (case, d) = find(&state, &viewer, &origin, &reference, &id).await?;
+    let (case, d) = find(&state, &viewer, Some(&origin), &reference, &id).await?;
     check(&viewer, action, &d)?;
     let (date, time) = time_fmt::london_fields(state.now());
     let f = ActionForm {
@@ -229,8 +233,11 @@ fn validate(
                 errors.add("date", "The date and time cannot be in the future");
                 None
             }
-            Some(at) if at < case.received_at => {
-                errors.add("date", "The date cannot be before the case's first report");
+            Some(at) if at < case.received_at.max(d.anchored_at) => {
+                errors.add(
+                    "date",
+                    "The date cannot be before the event this deadline counts from",
+                );
                 None
             }
             Some(at) => Some(Change::Done(at)),
@@ -263,15 +270,22 @@ async fn submit(
     f: ActionForm,
     action: Action,
 ) -> AppResult<Response> {
-    let (case, d) = find(&state, &viewer, &origin, &reference, &id).await?;
+    let (case, d) = find(&state, &viewer, None, &reference, &id).await?;
     check(&viewer, action, &d)?;
-    if f.version.trim().parse::<i32>().ok() != Some(d.version) {
-        return Err(AppError::Conflict(
-            "Someone changed this deadline while you were filling in the form. Go back to the case to see it as it is now.",
-        ));
-    }
     let now = state.now();
     let mut errors = FormErrors::default();
+    if f.version.trim().parse::<i32>().ok() != Some(d.version) {
+        // Stale form: shown again as the deadline now is, with what they typed kept.
+        errors.add(
+            "version",
+            "Someone changed this deadline while you were filling in the form. Check it as it is now (above) and submit again.",
+        );
+        let f = ActionForm {
+            version: d.version.to_string(),
+            ..f
+        };
+        return Ok((StatusCode::CONFLICT, page(&ctx, &case, &d, action, &f, &errors)).into_response());
+    }
     let Some(change) = validate(&f, action, &case, &d, now, &mut errors) else {
         return Ok((
             StatusCode::UNPROCESSABLE_ENTITY,
@@ -298,6 +312,9 @@ async fn submit(
         version: d.version + 1,
         ..d
     };
+    // Holding the case row keeps a closure from interleaving (nothing recurring is planned
+    // on a case closed meanwhile).
+    let case = plan::hold_case(&txn, &case).await?;
     let rules = Rules::for_case(&txn, &case).await?;
     let stage = Stage::from_code(&d.stage);
     let (kind, action_code, body, flash) = match change {
@@ -315,7 +332,8 @@ async fn submit(
                     now,
                 },
             )
-            .await?;
+            .await?
+            .ok_or(AppError::Conflict("This deadline changed or is no longer open."))?;
             let verdict = state::state(&done, now).label().to_lowercase();
             let mut body = format!("Recorded “{name}” as done ({verdict}).");
             if !text.is_empty() {

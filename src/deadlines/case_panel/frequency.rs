@@ -30,6 +30,9 @@ use maud::{Markup, html};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, TransactionTrait, sea_query::Expr};
 use serde::Deserialize;
 
+/// Victim contact is agreed in days; an hourly "update" is not a frequency anyone agrees.
+const AGREED_UNITS: [Unit; 2] = [Unit::CalendarDays, Unit::WorkingDays];
+
 #[derive(Deserialize, Default, Clone)]
 #[serde(default)]
 pub struct FrequencyForm {
@@ -78,9 +81,9 @@ fn validate(f: &FrequencyForm, errors: &mut FormErrors) -> Option<Option<Timesca
     if f.unit.trim().is_empty() {
         return Some(None);
     }
-    let unit = Unit::from_code(f.unit.trim());
+    let unit = Unit::from_code(f.unit.trim()).filter(|u| AGREED_UNITS.contains(u));
     if unit.is_none() {
-        errors.add("unit", "Choose days, working days or hours");
+        errors.add("unit", "Choose calendar days or working days");
     }
     let amount = f
         .amount
@@ -157,7 +160,7 @@ fn page(ctx: &Ctx, case: &cases::Model, f: &FrequencyForm, errors: &FormErrors) 
         label: "Use the procedure's timescale",
         selected: f.unit.is_empty(),
     })
-    .chain(Unit::ALL.into_iter().map(|u| Choice {
+    .chain(AGREED_UNITS.into_iter().map(|u| Choice {
         value: u.code().to_owned(),
         label: u.label(),
         selected: f.unit == u.code(),
