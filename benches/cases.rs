@@ -15,7 +15,7 @@ use entity::{
     Role, case_access, case_parties, case_sequences, case_strands, cases, incidents, people, person_terms,
 };
 use harbour::{
-    auth::{password, users},
+    auth::password,
     cases::{
         caseload::{filters, query},
         codes,
@@ -437,40 +437,9 @@ async fn main() {
 async fn staff(db: &DatabaseConnection) -> Staff {
     let hash = password::hash(support::PASSWORD.into()).await.unwrap();
     let now = OffsetDateTime::now_utc();
-    let mut areas = vec![];
-    for i in 0..AREAS {
-        let a = entity::areas::ActiveModel {
-            name: Set(format!("Area {:02}", i + 1)),
-            name_key: Set(format!("area {:02}", i + 1)),
-            retired: Set(false),
-            created_at: Set(now),
-            ..Default::default()
-        };
-        areas.push(
-            entity::areas::Entity::insert(a)
-                .exec(db)
-                .await
-                .unwrap()
-                .last_insert_id,
-        );
-    }
+    let areas = support::areas(db, AREAS, now).await;
     let create = async |username: String, role: Role, area_ids: Vec<i32>| {
-        users::create(
-            db,
-            now,
-            users::NewUser {
-                display_name: format!("{username} Bench"),
-                username,
-                email: None,
-                role,
-                password_hash: hash.clone(),
-                area_ids,
-                must_change_password: false,
-            },
-        )
-        .await
-        .unwrap()
-        .id
+        support::user(db, now, &hash, username, role, area_ids).await
     };
     let mut officers_by_area: HashMap<i32, Vec<i32>> = HashMap::new();
     let mut officer_ids = vec![];

@@ -17,7 +17,7 @@ mod support;
 
 use entity::{Role, case_access, case_sequences, cases, deadlines, users};
 use harbour::{
-    auth::{password, users as user_store},
+    auth::password,
     calendar::Calendar,
     cases::{codes, reference, visibility::Viewer},
     clock::ManualClock,
@@ -299,40 +299,9 @@ fn criteria(q: &str) -> compliance_params::Criteria {
 async fn staff(db: &DatabaseConnection) -> Staff {
     let hash = password::hash(support::PASSWORD.into()).await.unwrap();
     let now = FIRST_RECEIVED;
-    let mut areas = vec![];
-    for i in 0..AREAS {
-        let a = entity::areas::ActiveModel {
-            name: Set(format!("Area {:02}", i + 1)),
-            name_key: Set(format!("area {:02}", i + 1)),
-            retired: Set(false),
-            created_at: Set(now),
-            ..Default::default()
-        };
-        areas.push(
-            entity::areas::Entity::insert(a)
-                .exec(db)
-                .await
-                .unwrap()
-                .last_insert_id,
-        );
-    }
+    let areas = support::areas(db, AREAS, now).await;
     let create = async |username: String, role: Role, area_ids: Vec<i32>| {
-        user_store::create(
-            db,
-            now,
-            user_store::NewUser {
-                display_name: format!("{username} Bench"),
-                username,
-                email: None,
-                role,
-                password_hash: hash.clone(),
-                area_ids,
-                must_change_password: false,
-            },
-        )
-        .await
-        .unwrap()
-        .id
+        support::user(db, now, &hash, username, role, area_ids).await
     };
     let mut officers_by_area: HashMap<i32, Vec<i32>> = HashMap::new();
     for i in 0..HARASSMENT_OFFICERS {

@@ -105,3 +105,53 @@ pub fn percentile_ms(sorted: &[Duration], p: f64) -> f64 {
     let i = ((sorted.len() as f64 * p) as usize).min(sorted.len() - 1);
     sorted[i].as_secs_f64() * 1000.0
 }
+
+/// `count` areas named "Area 01", "Area 02", …; their ids.
+pub async fn areas(db: &sea_orm::DatabaseConnection, count: usize, now: time::OffsetDateTime) -> Vec<i32> {
+    use sea_orm::{ActiveValue::Set, EntityTrait};
+    let mut ids = vec![];
+    for i in 0..count {
+        let a = entity::areas::ActiveModel {
+            name: Set(format!("Area {:02}", i + 1)),
+            name_key: Set(format!("area {:02}", i + 1)),
+            retired: Set(false),
+            created_at: Set(now),
+            ..Default::default()
+        };
+        ids.push(
+            entity::areas::Entity::insert(a)
+                .exec(db)
+                .await
+                .unwrap()
+                .last_insert_id,
+        );
+    }
+    ids
+}
+
+/// A member of staff called `username` with a ready password (`hash` of [`PASSWORD`]).
+pub async fn user(
+    db: &sea_orm::DatabaseConnection,
+    now: time::OffsetDateTime,
+    hash: &str,
+    username: String,
+    role: entity::Role,
+    area_ids: Vec<i32>,
+) -> i32 {
+    harbour::auth::users::create(
+        db,
+        now,
+        harbour::auth::users::NewUser {
+            display_name: format!("{username} Bench"),
+            username,
+            email: None,
+            role,
+            password_hash: hash.to_owned(),
+            area_ids,
+            must_change_password: false,
+        },
+    )
+    .await
+    .unwrap()
+    .id
+}
