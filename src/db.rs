@@ -101,3 +101,33 @@ pub fn contains_pattern(text: &str) -> sea_orm::sea_query::LikeExpr {
 pub fn is_unique_violation(e: &DbErr) -> bool {
     matches!(e.sql_err(), Some(sea_orm::SqlErr::UniqueConstraintViolation(_)))
 }
+
+/// Writes one landlord setting (a key/value row in `settings`), replacing its old value.
+pub async fn put_setting(
+    db: &impl ConnectionTrait,
+    key: &str,
+    value: String,
+    now: time::OffsetDateTime,
+    by: i32,
+) -> Result<(), DbErr> {
+    use entity::settings;
+    use sea_orm::{ActiveValue::Set, EntityTrait, sea_query::OnConflict};
+    settings::Entity::insert(settings::ActiveModel {
+        key: Set(key.to_owned()),
+        value: Set(value),
+        updated_at: Set(now),
+        updated_by: Set(Some(by)),
+    })
+    .on_conflict(
+        OnConflict::column(settings::Column::Key)
+            .update_columns([
+                settings::Column::Value,
+                settings::Column::UpdatedAt,
+                settings::Column::UpdatedBy,
+            ])
+            .to_owned(),
+    )
+    .exec_without_returning(db)
+    .await?;
+    Ok(())
+}

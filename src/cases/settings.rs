@@ -1,7 +1,7 @@
 //! The landlord's case settings, stored as rows in `settings` with safe defaults.
 
 use entity::settings;
-use sea_orm::{ActiveValue::Set, ConnectionTrait, DbErr, EntityTrait, sea_query::OnConflict};
+use sea_orm::{ConnectionTrait, DbErr, EntityTrait};
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct CaseSettings {
@@ -57,23 +57,7 @@ impl CaseSettings {
             (THRESHOLD, self.review_threshold.to_string()),
             (SINGLE_HATE, self.single_hate_incident_qualifies.to_string()),
         ] {
-            settings::Entity::insert(settings::ActiveModel {
-                key: Set(key.to_owned()),
-                value: Set(value),
-                updated_at: Set(now),
-                updated_by: Set(Some(by)),
-            })
-            .on_conflict(
-                OnConflict::column(settings::Column::Key)
-                    .update_columns([
-                        settings::Column::Value,
-                        settings::Column::UpdatedAt,
-                        settings::Column::UpdatedBy,
-                    ])
-                    .to_owned(),
-            )
-            .exec_without_returning(db)
-            .await?;
+            crate::db::put_setting(db, key, value, now, by).await?;
         }
         Ok(())
     }

@@ -3,7 +3,7 @@
 
 use crate::calendar::{Calendar, Division};
 use entity::{closure_days, settings};
-use sea_orm::{ActiveValue::Set, ConnectionTrait, DbErr, EntityTrait, QueryOrder, sea_query::OnConflict};
+use sea_orm::{ConnectionTrait, DbErr, EntityTrait, QueryOrder};
 use time::OffsetDateTime;
 
 const DIVISION: &str = "calendar.division";
@@ -22,24 +22,7 @@ pub async fn save_division(
     now: OffsetDateTime,
     by: i32,
 ) -> Result<(), DbErr> {
-    settings::Entity::insert(settings::ActiveModel {
-        key: Set(DIVISION.to_owned()),
-        value: Set(division.code().to_owned()),
-        updated_at: Set(now),
-        updated_by: Set(Some(by)),
-    })
-    .on_conflict(
-        OnConflict::column(settings::Column::Key)
-            .update_columns([
-                settings::Column::Value,
-                settings::Column::UpdatedAt,
-                settings::Column::UpdatedBy,
-            ])
-            .to_owned(),
-    )
-    .exec_without_returning(db)
-    .await?;
-    Ok(())
+    crate::db::put_setting(db, DIVISION, division.code().to_owned(), now, by).await
 }
 
 pub async fn closure_days(db: &impl ConnectionTrait) -> Result<Vec<closure_days::Model>, DbErr> {

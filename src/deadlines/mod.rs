@@ -25,3 +25,13 @@ pub fn routes() -> Vec<Route> {
 pub fn responsible_officer(case: &entity::cases::Model) -> i32 {
     case.owner_id.unwrap_or(case.logged_by)
 }
+
+/// Deadline → its case: every list of deadlines joins through this to apply the case
+/// visibility filter (`cases::visibility::Viewer::condition`).
+pub fn case_relation() -> sea_orm::RelationDef {
+    use sea_orm::EntityTrait;
+    entity::deadlines::Entity::belongs_to(entity::cases::Entity)
+        .from(entity::deadlines::Column::CaseId)
+        .to(entity::cases::Column::Id)
+        .into()
+}

@@ -59,13 +59,7 @@ pub async fn fetch(
         .column_as(cases::Column::OwnerId, "case_owner_id")
         .column_as(users::Column::Id, "officer_id")
         .column_as(users::Column::DisplayName, "officer_name")
-        .join(
-            JoinType::InnerJoin,
-            deadlines::Entity::belongs_to(cases::Entity)
-                .from(deadlines::Column::CaseId)
-                .to(cases::Column::Id)
-                .into(),
-        )
+        .join(JoinType::InnerJoin, crate::deadlines::case_relation())
         .filter(viewer.condition())
         .filter(deadlines::Column::Status.eq(state::OPEN))
         .filter(deadlines::Column::DueAt.lt(cutoff));
@@ -108,7 +102,14 @@ pub struct Officer {
     pub active: bool,
 }
 
-const CASE_ROLES: [Role; 3] = [Role::TenancyOfficer, Role::HarassmentOfficer, Role::Manager];
+/// Roles that work cases: those the access policy lets see them.
+fn case_roles() -> Vec<Role> {
+    use crate::auth::policy::{Permission, allows};
+    use sea_orm::Iterable;
+    Role::iter()
+        .filter(|r| allows(*r, Permission::ViewCases))
+        .collect()
+}
 
 /// Active staff who work cases, by name: the choices of the officer select.
 pub async fn officers(db: &impl ConnectionTrait) -> Result<Vec<Officer>, DbErr> {
@@ -117,7 +118,7 @@ pub async fn officers(db: &impl ConnectionTrait) -> Result<Vec<Officer>, DbErr> 
         .column(users::Column::Id)
         .column(users::Column::DisplayName)
         .filter(users::Column::Active.eq(true))
-        .filter(users::Column::Role.is_in(CASE_ROLES))
+        .filter(users::Column::Role.is_in(case_roles()))
         .order_by_asc(users::Column::DisplayName)
         .order_by_asc(users::Column::Id)
         .into_tuple()
@@ -137,7 +138,7 @@ pub async fn officers(db: &impl ConnectionTrait) -> Result<Vec<Officer>, DbErr> 
 /// still answer for cases not yet reassigned).
 pub async fn officer(db: &impl ConnectionTrait, id: i32) -> Result<Option<Officer>, DbErr> {
     Ok(users::Entity::find_by_id(id)
-        .filter(users::Column::Role.is_in(CASE_ROLES))
+        .filter(users::Column::Role.is_in(case_roles()))
         .one(db)
         .await?
         .map(|u| Officer {

@@ -229,7 +229,7 @@ async fn due_reminders(
     due_soon_until: OffsetDateTime,
 ) -> Result<Vec<(i32, i32, Kind)>, DbErr> {
     let rows: Vec<(deadlines::Model, Option<cases::Model>)> = deadlines::Entity::find()
-        .join(JoinType::InnerJoin, case_relation())
+        .join(JoinType::InnerJoin, crate::deadlines::case_relation())
         .select_also(cases::Entity)
         .filter(deadlines::Column::Status.eq(deadline_state::OPEN))
         .filter(deadlines::Column::DueAt.lte(due_soon_until))
@@ -274,13 +274,6 @@ pub(super) fn notice_deadline_relation() -> sea_orm::RelationDef {
     notices::Entity::belongs_to(deadlines::Entity)
         .from(notices::Column::DeadlineId)
         .to(deadlines::Column::Id)
-        .into()
-}
-
-pub(super) fn case_relation() -> sea_orm::RelationDef {
-    deadlines::Entity::belongs_to(cases::Entity)
-        .from(deadlines::Column::CaseId)
-        .to(cases::Column::Id)
         .into()
 }
 
@@ -360,7 +353,7 @@ async fn digest_items(
         .column(deadlines::Column::Stage)
         .column(deadlines::Column::DueAt)
         .join(JoinType::InnerJoin, notice_deadline_relation())
-        .join(JoinType::InnerJoin, case_relation())
+        .join(JoinType::InnerJoin, crate::deadlines::case_relation())
         .filter(notices::Column::UserId.eq(user.id))
         .filter(notices::Column::ForDay.eq(today))
         .filter(viewer.condition())

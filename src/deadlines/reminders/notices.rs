@@ -1,10 +1,7 @@
 //! In-app notices: `/deadlines/notices` lists the signed-in officer's reminders of the last
 //! fortnight (only for cases they may still see); one button marks them all read.
 
-use super::{
-    Kind,
-    job::{case_relation, notice_deadline_relation},
-};
+use super::{Kind, job::notice_deadline_relation};
 use crate::{
     auth::policy::Permission,
     cases::visibility::Viewer,
@@ -85,7 +82,7 @@ pub async fn recent(
         .column(deadlines::Column::Stage)
         .column(deadlines::Column::DueAt)
         .join(JoinType::InnerJoin, notice_deadline_relation())
-        .join(JoinType::InnerJoin, case_relation())
+        .join(JoinType::InnerJoin, crate::deadlines::case_relation())
         .filter(notices::Column::UserId.eq(viewer.id))
         .filter(notices::Column::CreatedAt.gte(since))
         .filter(viewer.condition())

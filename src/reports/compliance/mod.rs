@@ -33,7 +33,7 @@ use axum::{
     http::StatusCode,
     response::{IntoResponse, Response},
 };
-use params::Params;
+use params::{Criteria, Params};
 use stats::{Dashboard, Item};
 
 pub fn routes() -> Vec<Route> {
@@ -56,19 +56,7 @@ async fn dashboard(
     let criteria = params::parse(&params, today, &mut errors);
     let choices = period::choices(today);
     if !errors.is_empty() {
-        let names = query::names(&state.db, &[]).await?;
-        let page = view::render(
-            &ctx,
-            &view::Page {
-                params: &params,
-                criteria: &criteria,
-                names: &names,
-                choices: &choices,
-                dashboard: None,
-                errors: &errors,
-            },
-        );
-        return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
+        return refused(&state, &ctx, &params, &criteria, &choices, &errors).await;
     }
     let items = query::items(&state.db, &viewer, &criteria).await?;
     let names = query::names(&state.db, &query::owner_ids(&items)).await?;
@@ -87,6 +75,31 @@ async fn dashboard(
     Ok(page.into_response())
 }
 
+/// Invalid parameters: the dashboard's form with the typed values and what to fix, so the
+/// period can be put right (for the dashboard and the drill-down alike).
+async fn refused(
+    state: &AppState,
+    ctx: &Ctx,
+    params: &Params,
+    criteria: &Criteria,
+    choices: &[period::Preset],
+    errors: &FormErrors,
+) -> AppResult<Response> {
+    let names = query::names(&state.db, &[]).await?;
+    let page = view::render(
+        ctx,
+        &view::Page {
+            params,
+            criteria,
+            names: &names,
+            choices,
+            dashboard: None,
+            errors,
+        },
+    );
+    Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+}
+
 async fn drill_down(
     State(state): State<AppState>,
     ctx: Ctx,
@@ -100,21 +113,8 @@ async fn drill_down(
     let criteria = params::parse(&params, today, &mut errors);
     let drill = params::parse_drill(&params, &mut errors);
     if !errors.is_empty() {
-        // The dashboard's form with the typed values, so the period can be put right.
-        let names = query::names(&state.db, &[]).await?;
         let choices = period::choices(today);
-        let page = view::render(
-            &ctx,
-            &view::Page {
-                params: &params,
-                criteria: &criteria,
-                names: &names,
-                choices: &choices,
-                dashboard: None,
-                errors: &errors,
-            },
-        );
-        return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
+        return refused(&state, &ctx, &params, &criteria, &choices, &errors).await;
     }
     let items = query::items(&state.db, &viewer, &criteria).await?;
     let matching: Vec<&Item> = items

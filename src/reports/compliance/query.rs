@@ -55,13 +55,7 @@ pub async fn items(db: &impl ConnectionTrait, viewer: &Viewer, c: &Criteria) -> 
         .column(deadlines::Column::Status)
         .column(deadlines::Column::DoneAt)
         .column(deadlines::Column::LateWorkingDays)
-        .join(
-            JoinType::InnerJoin,
-            deadlines::Entity::belongs_to(cases::Entity)
-                .from(deadlines::Column::CaseId)
-                .to(cases::Column::Id)
-                .into(),
-        )
+        .join(JoinType::InnerJoin, crate::deadlines::case_relation())
         .filter(viewer.condition())
         .filter(deadlines::Column::OriginalDueAt.gte(from))
         .filter(deadlines::Column::OriginalDueAt.lt(before));
