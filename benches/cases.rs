@@ -576,6 +576,8 @@ async fn generate(db: &DatabaseConnection, n: usize, staff: &Staff) -> Counts {
                 procedure_version_id: Set(1),
                 contact_every_unit: Set(None),
                 contact_every_amount: Set(None),
+                risk_level: Set(None),
+                risk_assessed_at: Set(None),
             });
             if let (true, Some(owner)) = (restricted, owner) {
                 access_rows.push(case_access::ActiveModel {

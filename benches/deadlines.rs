@@ -411,6 +411,8 @@ async fn generate(db: &DatabaseConnection, n: usize, staff: &Staff) -> (usize, u
                 procedure_version_id: Set(procedure.version_id),
                 contact_every_unit: Set(None),
                 contact_every_amount: Set(None),
+                risk_level: Set(None),
+                risk_assessed_at: Set(None),
             });
             if let (true, Some(owner)) = (restricted, owner) {
                 access_rows.push(case_access::ActiveModel {

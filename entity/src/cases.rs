@@ -40,6 +40,10 @@ pub struct Model {
     /// regular-update timescale (unit code as in `procedure_timescales`).
     pub contact_every_unit: Option<String>,
     pub contact_every_amount: Option<i32>,
+    /// The level of the latest risk assessment (standard, medium, high), and when it was
+    /// made; none before the first.
+    pub risk_level: Option<String>,
+    pub risk_assessed_at: Option<TimeDateTimeWithTimeZone>,
 }
 
 impl ActiveModelBehavior for ActiveModel {}

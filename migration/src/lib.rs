@@ -7,6 +7,7 @@ mod helpers;
 mod m20261122_000001_platform;
 mod m20261122_000002_cases;
 mod m20261123_000003_deadlines;
+mod m20261123_000004_casework;
 
 pub struct Migrator;
 
@@ -17,6 +18,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000001_platform::Migration),
             Box::new(m20261122_000002_cases::Migration),
             Box::new(m20261123_000003_deadlines::Migration),
+            Box::new(m20261123_000004_casework::Migration),
         ]
     }
 }

@@ -47,6 +47,16 @@ pub enum Permission {
     ViewTeamDeadlines,
     /// Record a manager case review as done.
     RecordManagerReview,
+    /// Record victim support measures (requested, provided, declined) on a visible case.
+    RecordSupport,
+    /// Refer a victim to an agency, with consent to share.
+    ManageReferrals,
+    /// Victim risk assessments.
+    AssessRisk,
+    /// Agree and revise action plans with the victim; their actions.
+    ManagePlans,
+    /// Action against alleged perpetrators, with court and notice dates.
+    ManageEnforcement,
 }
 
 /// May a user with `role` do what `permission` guards?
@@ -66,6 +76,12 @@ pub fn allows(role: Role, permission: Permission) -> bool {
         ViewDeadlines => matches!(role, TenancyOfficer | HarassmentOfficer | Manager),
         ManageDeadlines => matches!(role, HarassmentOfficer | Manager),
         WaiveDeadlines | ViewCompliance | ViewTeamDeadlines | RecordManagerReview => role == Manager,
+        // Tenancy officers record support needs on cases they can see (as they record
+        // contacts); risk, plans, referrals and enforcement are specialist work.
+        RecordSupport => matches!(role, TenancyOfficer | HarassmentOfficer | Manager),
+        ManageReferrals | AssessRisk | ManagePlans | ManageEnforcement => {
+            matches!(role, HarassmentOfficer | Manager)
+        }
     }
 }
 
@@ -123,6 +139,11 @@ mod tests {
             TakeCases,
             CloseCases,
             ReopenCases,
+            RecordSupport,
+            ManageReferrals,
+            AssessRisk,
+            ManagePlans,
+            ManageEnforcement,
         ] {
             assert!(!allows(Role::Admin, p), "{p:?}");
         }
@@ -141,6 +162,17 @@ mod tests {
         assert!(!allows(Role::TenancyOfficer, Permission::CloseCases));
         assert!(!allows(Role::TenancyOfficer, Permission::EditCases));
         assert!(allows(Role::TenancyOfficer, Permission::LogCases));
+    }
+
+    #[test]
+    fn tenancy_officers_record_support_but_not_specialist_casework() {
+        use Permission::*;
+        assert!(allows(Role::TenancyOfficer, RecordSupport));
+        for p in [ManageReferrals, AssessRisk, ManagePlans, ManageEnforcement] {
+            assert!(!allows(Role::TenancyOfficer, p), "{p:?}");
+            assert!(allows(Role::HarassmentOfficer, p), "{p:?}");
+            assert!(allows(Role::Manager, p), "{p:?}");
+        }
     }
 
     #[test]

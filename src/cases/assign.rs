@@ -361,6 +361,8 @@ mod tests {
             procedure_version_id: 1,
             contact_every_unit: None,
             contact_every_amount: None,
+            risk_level: None,
+            risk_assessed_at: None,
         }
     }
 

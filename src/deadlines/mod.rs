@@ -5,6 +5,7 @@
 pub mod calendar_settings;
 pub mod case_panel;
 pub mod closing;
+pub mod dated;
 pub mod lists;
 pub mod plan;
 pub mod reminders;

@@ -22,26 +22,40 @@ use time::OffsetDateTime;
 pub struct Rules {
     pub calendar: Calendar,
     pub procedure: Procedure,
+    /// The manager-review cadence while the case's standing risk level is high.
+    pub high_risk_review: Option<Timescale>,
 }
 
 impl Rules {
     pub async fn for_case(db: &impl ConnectionTrait, case: &cases::Model) -> Result<Self, DbErr> {
+        let high_risk_review = if case.risk_level.as_deref() == Some(crate::risk::HIGH) {
+            crate::risk::store::high_risk_review(db, case.id).await?
+        } else {
+            None
+        };
         Ok(Rules {
             calendar: calendar_settings::load(db).await?,
             procedure: procedure::store::load(db, case.procedure_version_id).await?,
+            high_risk_review,
         })
     }
 
     /// The stage's timescale on this case: the regular victim update follows the contact
-    /// frequency agreed with the victim when there is one.
+    /// frequency agreed with the victim when there is one; a high-risk case is reviewed by
+    /// a manager at the high-risk cadence when that is the shorter.
     pub fn timescale(&self, case: &cases::Model, stage: Stage) -> Timescale {
         if stage == Stage::VictimUpdate
             && let Some(agreed) = agreed_frequency(case)
         {
             return agreed;
         }
-        self.procedure
-            .timescale(stage, Priority::from_code(&case.priority))
+        let procedure = self
+            .procedure
+            .timescale(stage, Priority::from_code(&case.priority));
+        match self.high_risk_review {
+            Some(high) if stage == Stage::ManagerReview && high.rough_days() < procedure.rough_days() => high,
+            _ => procedure,
+        }
     }
 }
 
@@ -454,7 +468,8 @@ pub async fn replan_open(
         let Some(stage) = Stage::from_code(&d.stage) else {
             continue;
         };
-        if d.status != state::OPEN || only.is_some_and(|s| s != stage) {
+        // Dated deadlines keep the date someone set.
+        if d.status != state::OPEN || stage.dated() || only.is_some_and(|s| s != stage) {
             continue;
         }
         let timescale = rules.timescale(case, stage);

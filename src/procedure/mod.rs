@@ -31,6 +31,12 @@ pub enum Stage {
     ManagerReview,
     ClosureLetter,
     PostClosureCheck,
+    /// An action-plan action's target date (dated: not a procedure timescale).
+    PlanAction,
+    /// A court hearing in action against a perpetrator (dated).
+    CourtHearing,
+    /// A notice served on a perpetrator expires (dated).
+    NoticeExpiry,
 }
 
 impl Stage {
@@ -49,6 +55,14 @@ impl Stage {
         Stage::PostClosureCheck,
     ];
 
+    /// Stages whose due date is a date someone set (a target, a hearing, an expiry), not a
+    /// timescale counted from an event: they are not in the procedure and never re-planned.
+    pub const DATED: [Stage; 3] = [Stage::PlanAction, Stage::CourtHearing, Stage::NoticeExpiry];
+
+    pub fn dated(self) -> bool {
+        Stage::DATED.contains(&self)
+    }
+
     pub fn code(self) -> &'static str {
         match self {
             Stage::InitialContact => "initial-contact",
@@ -62,11 +76,17 @@ impl Stage {
             Stage::ManagerReview => "manager-review",
             Stage::ClosureLetter => "closure-letter",
             Stage::PostClosureCheck => "post-closure-check",
+            Stage::PlanAction => "plan-action",
+            Stage::CourtHearing => "court-hearing",
+            Stage::NoticeExpiry => "notice-expiry",
         }
     }
 
     pub fn from_code(code: &str) -> Option<Stage> {
-        Stage::ALL.into_iter().find(|s| s.code() == code)
+        Stage::ALL
+            .into_iter()
+            .chain(Stage::DATED)
+            .find(|s| s.code() == code)
     }
 
     pub fn label(self) -> &'static str {
@@ -82,6 +102,9 @@ impl Stage {
             Stage::ManagerReview => "Manager case review",
             Stage::ClosureLetter => "Closure letter sent",
             Stage::PostClosureCheck => "Post-closure check",
+            Stage::PlanAction => "Action plan action",
+            Stage::CourtHearing => "Court hearing",
+            Stage::NoticeExpiry => "Notice expires",
         }
     }
 
@@ -197,6 +220,17 @@ impl Timescale {
         }
     }
 
+    /// About how many calendar days it spans (a working week is seven days), to compare
+    /// timescales in different units.
+    pub fn rough_days(self) -> f64 {
+        let amount = f64::from(self.amount);
+        match self.unit {
+            Unit::Hours => amount / 24.0,
+            Unit::WorkingDays => amount * 7.0 / 5.0,
+            Unit::CalendarDays => amount,
+        }
+    }
+
     /// e.g. "24 hours", "1 working day", "every 10 working days" (with `recurring`).
     pub fn describe(self) -> String {
         let unit = if self.amount == 1 {
@@ -272,9 +306,10 @@ mod tests {
 
     #[test]
     fn codes_round_trip() {
-        for stage in Stage::ALL {
+        for stage in Stage::ALL.into_iter().chain(Stage::DATED) {
             assert_eq!(Stage::from_code(stage.code()), Some(stage));
         }
+        assert!(Stage::ALL.iter().all(|s| !s.dated()));
         for unit in Unit::ALL {
             assert_eq!(Unit::from_code(unit.code()), Some(unit));
         }
@@ -299,6 +334,15 @@ mod tests {
         }
         .report_stages();
         assert_eq!(all.len(), 9);
+    }
+
+    #[test]
+    fn timescales_compare_across_units() {
+        let fortnight = Timescale::new(Unit::CalendarDays, 14);
+        assert!(fortnight.rough_days() < Timescale::new(Unit::CalendarDays, 28).rough_days());
+        assert!(Timescale::new(Unit::WorkingDays, 5).rough_days() < fortnight.rough_days());
+        assert!(Timescale::new(Unit::WorkingDays, 15).rough_days() > fortnight.rough_days());
+        assert!(Timescale::new(Unit::Hours, 24).rough_days() < fortnight.rough_days());
     }
 
     #[test]

@@ -66,6 +66,11 @@ pub fn all() -> Vec<Route> {
         crate::deadlines::routes(),
         crate::procedure::admin::routes(),
         crate::reports::routes(),
+        crate::risk::routes(),
+        crate::plans::routes(),
+        crate::support::routes(),
+        crate::enforcement::routes(),
+        crate::chronology::routes(),
     ]
     .into_iter()
     .flatten()

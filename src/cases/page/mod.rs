@@ -53,6 +53,10 @@ pub struct CaseView {
     pub officers: Vec<(i32, String)>,
     pub can_take: bool,
     pub deadlines: crate::deadlines::case_panel::Panel,
+    pub risk: crate::risk::case_panel::Panel,
+    pub plan: crate::plans::case_panel::Panel,
+    pub support: crate::support::case_panel::Panel,
+    pub enforcement: crate::enforcement::case_panel::Panel,
 }
 
 pub async fn show(
@@ -133,9 +137,18 @@ pub async fn load(state: &AppState, viewer: &Viewer, case: cases::Model) -> Resu
         vec![]
     };
     let can_take = allows(viewer.role, Permission::TakeCases) && super::assign::can_take(viewer, &case);
-    let deadlines = crate::deadlines::case_panel::load(db, &case, state.now()).await?;
+    let now = state.now();
+    let deadlines = crate::deadlines::case_panel::load(db, &case, now).await?;
+    let risk = crate::risk::case_panel::load(db, &case, viewer, now).await?;
+    let plan = crate::plans::case_panel::load(db, &case, viewer, now).await?;
+    let support = crate::support::case_panel::load(db, &case, viewer, now).await?;
+    let enforcement = crate::enforcement::case_panel::load(db, &case, viewer, now).await?;
     Ok(CaseView {
         deadlines,
+        risk,
+        plan,
+        support,
+        enforcement,
         area,
         owner: case.owner_id.and_then(|id| names.get(&id).cloned()),
         logged_by: names.get(&case.logged_by).cloned().unwrap_or_default(),

@@ -62,6 +62,10 @@ pub fn render(ctx: &Ctx, viewer: &Viewer, view: &CaseView, note: &NoteForm, erro
             (actions(ctx, viewer, view))
             (summary(view))
             (crate::deadlines::case_panel::section(viewer, case, &view.deadlines))
+            (crate::risk::case_panel::section(viewer, case, &view.risk))
+            (crate::plans::case_panel::section(viewer, case, &view.plan))
+            (crate::support::case_panel::section(viewer, case, &view.support))
+            (crate::enforcement::case_panel::section(viewer, case, &view.enforcement))
             (people_section(view))
             (incidents_section(view))
             (contacts::form(ctx, view, note, errors))
@@ -97,6 +101,7 @@ fn summary(view: &CaseView) -> Markup {
                 } @else { "No" }
             },
         ),
+        ("Risk", risk_summary(case)),
         (
             "Strands",
             html! { @if view.strands.is_empty() { "None recorded" } @else { (view.strands.join(", ")) } },
@@ -124,6 +129,16 @@ fn summary(view: &CaseView) -> Markup {
     }
 }
 
+/// The standing risk level and when it was assessed (or that it has not been).
+fn risk_summary(case: &cases::Model) -> Markup {
+    html! {
+        @match (&case.risk_level, case.risk_assessed_at) {
+            (Some(level), Some(at)) => { (crate::risk::level_tag(level)) " assessed " (time_fmt::datetime(at)) }
+            _ => strong.tag.tag--grey { "Not assessed" },
+        }
+    }
+}
+
 fn actions(ctx: &Ctx, viewer: &Viewer, view: &CaseView) -> Markup {
     let case = &view.case;
     let base = format!("/cases/{}", case.reference);
@@ -144,6 +159,7 @@ fn actions(ctx: &Ctx, viewer: &Viewer, view: &CaseView) -> Markup {
             @if !open && may(Permission::ReopenCases) {
                 a.button.button--secondary href={ (base) "/reopen" } { "Reopen case" }
             }
+            a.button.button--secondary href={ (base) "/chronology" } { "Chronology" }
         }
         @if open && view.can_take {
             form method="post" action={ (base) "/take" } {

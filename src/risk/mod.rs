@@ -1,0 +1,29 @@
+//! Victim risk assessment: versioned question sets whose answers carry scores, thresholds
+//! mapping a total to standard / medium / high, and an officer's override with a reason.
+//! The scoring core is pure; [`store`] loads and saves sets and assessments. High risk
+//! shortens the manager-review cadence (`deadlines::plan::Rules`) and prompts a
+//! multi-agency referral.
+
+pub mod case_panel;
+pub mod store;
+
+use crate::web::routes::Route;
+
+pub const STANDARD: &str = "standard";
+pub const MEDIUM: &str = "medium";
+pub const HIGH: &str = "high";
+
+/// A level as a coloured tag (unknown codes shown as stored).
+pub fn level_tag(level: &str) -> maud::Markup {
+    let (class, label) = match level {
+        HIGH => ("tag tag--red", "High risk"),
+        MEDIUM => ("tag tag--yellow", "Medium risk"),
+        STANDARD => ("tag tag--green", "Standard risk"),
+        other => ("tag tag--grey", other),
+    };
+    maud::html! { strong class=(class) { (label) } }
+}
+
+pub fn routes() -> Vec<Route> {
+    vec![]
+}
