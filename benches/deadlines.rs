@@ -548,6 +548,7 @@ async fn generate(db: &DatabaseConnection, n: usize, staff: &Staff) -> (usize, u
                     extension_reason: Set(extended.then(|| "Victim away until next week".into())),
                     created_at: Set(anchor),
                     version: Set(1),
+                    title: Set(None),
                 });
                 next_deadline += 1;
             }

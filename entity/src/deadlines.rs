@@ -34,6 +34,8 @@ pub struct Model {
     pub extension_reason: Option<String>,
     pub created_at: TimeDateTimeWithTimeZone,
     pub version: i32,
+    /// What a dated deadline is for (a plan action, a hearing); none on timescale ones.
+    pub title: Option<String>,
 }
 
 impl ActiveModelBehavior for ActiveModel {}

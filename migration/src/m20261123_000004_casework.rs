@@ -128,6 +128,9 @@ impl MigrationTrait for Migration {
         ] {
             manager.drop_table(Table::drop().table(table).to_owned()).await?;
         }
+        manager
+            .alter_table(Table::alter().table("deadlines").drop_column("title").to_owned())
+            .await?;
         for column in ["risk_assessed_at", "risk_level"] {
             manager
                 .alter_table(Table::alter().table("cases").drop_column(column).to_owned())
@@ -156,6 +159,16 @@ fn on_case(name: &'static str) -> ForeignKeyCreateStatement {
 }
 
 async fn risk(manager: &SchemaManager<'_>) -> Result<(), DbErr> {
+    // What a dated deadline is for ("Fit new locks", "Injunction hearing"), shown with its
+    // stage; timescale deadlines have none.
+    manager
+        .alter_table(
+            Table::alter()
+                .table("deadlines")
+                .add_column(&mut string_len_null("title", 200).to_owned())
+                .to_owned(),
+        )
+        .await?;
     manager
         .create_table(
             Table::create()

@@ -310,6 +310,12 @@ async fn page(
                 li { a href="/admin/procedure" { "Procedure timescales" } ": how long each stage may take, by priority (saved as versions)" }
                 li { a href="/admin/calendar" { "Working-day calendar" } ": bank-holiday division and closure days" }
             }
+            h2.heading-m { "Casework" }
+            ul.list {
+                li { a href="/admin/risk" { "Risk questions" } ": the victim risk assessment's questions, scores and thresholds (saved as versions)" }
+                li { a href="/admin/support" { "Support measures" } ": the support the landlord offers victims" }
+                li { a href="/admin/agencies" { "Referral agencies" } ": where victims are referred, and which is the multi-agency risk panel" }
+            }
             form method="post" action="/admin/settings" novalidate {
                 (csrf_field(&ctx.csrf))
                 (radios("hate_is_priority_1", "Are hate incidents Priority 1?", Some("Violence, threats and serious harm are always Priority 1."), &code_choices(&yes_no, &[f.hate_is_priority_1.as_str()]), errors))

@@ -284,7 +284,7 @@ pub const CONTACT_KINDS: [Code; 7] = [
 ];
 
 /// Timeline entries the system records as things happen.
-pub const EVENT_KINDS: [Code; 15] = [
+pub const EVENT_KINDS: [Code; 26] = [
     ("opened", "Case opened"),
     ("further-report", "Further report added"),
     ("assigned", "Assigned"),
@@ -300,6 +300,17 @@ pub const EVENT_KINDS: [Code; 15] = [
     ("deadline-waived", "Deadline waived"),
     ("deadline-not-applicable", "Deadline no longer applicable"),
     ("contact-frequency", "Contact frequency agreed"),
+    ("risk-assessed", "Risk assessed"),
+    ("plan-agreed", "Action plan agreed"),
+    ("plan-action-added", "Action plan action added"),
+    ("plan-action-updated", "Action plan action updated"),
+    ("support-recorded", "Support measure recorded"),
+    ("support-updated", "Support measure updated"),
+    ("referral-recorded", "Referral recorded"),
+    ("referral-updated", "Referral updated"),
+    ("enforcement-recorded", "Perpetrator action recorded"),
+    ("enforcement-updated", "Perpetrator action updated"),
+    ("legal-date-added", "Court or notice date added"),
 ];
 
 pub fn timeline_label(kind: &str) -> &str {

@@ -17,15 +17,33 @@ use sea_orm::{
 };
 use time::{Date, OffsetDateTime};
 
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn long_titles_are_cut_to_the_column() {
+        let long = "é".repeat(300);
+        let cut = super::short_title(&long);
+        assert_eq!(cut.chars().count(), super::TITLE_MAX);
+        assert!(cut.ends_with('…'));
+        assert_eq!(super::short_title("  Fit locks "), "Fit locks");
+    }
+}
+
 /// Stored as the unit of a dated deadline (there is no timescale to describe).
 pub const UNIT: &str = "date";
 
-/// Plans the deadline `stage` for the record `source_id`, due at the end of `due_on`.
+/// Longest title kept on a deadline (the column's size); longer ones are cut at a
+/// character boundary with an ellipsis.
+pub const TITLE_MAX: usize = 200;
+
+/// Plans the deadline `stage` for the record `source_id`, due at the end of `due_on`;
+/// `title` says what it is for ("Fit new locks"), shown beside the stage.
 pub async fn add(
     db: &impl ConnectionTrait,
     case: &cases::Model,
     stage: Stage,
     source_id: i32,
+    title: &str,
     due_on: Date,
     now: OffsetDateTime,
 ) -> Result<deadlines::Model, DbErr> {
@@ -45,10 +63,35 @@ pub async fn add(
         status: Set(state::OPEN.to_owned()),
         created_at: Set(now),
         version: Set(1),
+        title: Set(Some(short_title(title))),
         ..Default::default()
     })
     .exec_with_returning(db)
     .await
+}
+
+/// The record's description changed: so does its deadline's title (open or not).
+pub async fn retitle(
+    db: &impl ConnectionTrait,
+    deadline: &deadlines::Model,
+    title: &str,
+) -> Result<(), DbErr> {
+    deadlines::Entity::update_many()
+        .col_expr(deadlines::Column::Title, Expr::value(Some(short_title(title))))
+        .filter(deadlines::Column::Id.eq(deadline.id))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+fn short_title(title: &str) -> String {
+    let title = title.trim();
+    if title.chars().count() <= TITLE_MAX {
+        return title.to_owned();
+    }
+    let mut cut: String = title.chars().take(TITLE_MAX - 1).collect();
+    cut.push('…');
+    cut
 }
 
 /// The deadline planned for the record `source_id`, if any.

@@ -97,6 +97,7 @@ mod tests {
             extended_by: None,
             extension_reason: None,
             created_at: at,
+            title: None,
             version: 1,
         }
     }

@@ -128,6 +128,10 @@ fn row(
 pub fn stage_name(d: &deadlines::Model) -> String {
     let label = Stage::label_of(&d.stage);
     match Stage::from_code(&d.stage) {
+        Some(stage) if stage.dated() => match &d.title {
+            Some(title) => format!("{label}: {title}"),
+            None => label.to_owned(),
+        },
         Some(stage) if stage.recurring() => format!("{label} ({})", d.occurrence),
         _ if d.occurrence > 1 => format!("{label} ({})", d.occurrence),
         _ => label.to_owned(),
@@ -135,6 +139,9 @@ pub fn stage_name(d: &deadlines::Model) -> String {
 }
 
 fn timescale_of(d: &deadlines::Model) -> String {
+    if d.unit == super::dated::UNIT {
+        return "Date set".to_owned();
+    }
     Unit::from_code(&d.unit).map_or_else(String::new, |unit| {
         Timescale::new(unit, d.amount.max(0) as u32).describe()
     })

@@ -333,6 +333,7 @@ mod tests {
                 extended_by: None,
                 extension_reason: None,
                 created_at: at,
+                title: None,
                 version: 1,
             },
             case_reference: format!("HC-2026-{id:06}"),

@@ -1,0 +1,1 @@
+//! chronology (being written).
