@@ -47,7 +47,7 @@ pub fn csrf_field(token: &str) -> Markup {
 
 /// A single-line input.
 pub struct Input<'a> {
-    pub name: &'static str,
+    pub name: &'a str,
     pub label: &'a str,
     pub value: &'a str,
     pub kind: &'static str,
@@ -57,7 +57,7 @@ pub struct Input<'a> {
 }
 
 impl<'a> Input<'a> {
-    pub fn text(name: &'static str, label: &'a str, value: &'a str) -> Self {
+    pub fn text(name: &'a str, label: &'a str, value: &'a str) -> Self {
         Input {
             name,
             label,
@@ -70,7 +70,7 @@ impl<'a> Input<'a> {
     }
 
     /// Password fields never echo a value back.
-    pub fn password(name: &'static str, label: &'a str, autocomplete: &'static str) -> Self {
+    pub fn password(name: &'a str, label: &'a str, autocomplete: &'static str) -> Self {
         Input {
             kind: "password",
             autocomplete: Some(autocomplete),
@@ -137,7 +137,7 @@ pub struct Choice<'a> {
     pub selected: bool,
 }
 
-pub fn select(name: &'static str, label: &str, choices: &[Choice], errors: &FormErrors) -> Markup {
+pub fn select(name: &str, label: &str, choices: &[Choice], errors: &FormErrors) -> Markup {
     let error = errors.get(name);
     html! {
         div.form-group.form-group--error[error.is_some()] {
@@ -157,7 +157,7 @@ pub fn select(name: &'static str, label: &str, choices: &[Choice], errors: &Form
 
 /// A group of checkboxes sharing one name (submitted as repeated fields).
 pub fn checkboxes(
-    name: &'static str,
+    name: &str,
     legend: &str,
     hint: Option<&str>,
     choices: &[Choice],
@@ -168,7 +168,7 @@ pub fn checkboxes(
 
 /// A group of radios sharing one name; the group's id is `name` (for the error summary).
 pub fn radios(
-    name: &'static str,
+    name: &str,
     legend: &str,
     hint: Option<&str>,
     choices: &[Choice],
@@ -181,7 +181,7 @@ pub fn radios(
 /// (`checkboxes__item`, `radios__item`, …).
 fn choice_group(
     kind: &str,
-    name: &'static str,
+    name: &str,
     legend: &str,
     hint: Option<&str>,
     choices: &[Choice],
@@ -213,7 +213,7 @@ fn choice_group(
 
 /// A multi-line text field that keeps what was typed.
 pub fn textarea(
-    name: &'static str,
+    name: &str,
     label: &str,
     hint: Option<&str>,
     value: &str,
