@@ -7,11 +7,24 @@
 pub mod case_panel;
 pub mod store;
 
-use crate::web::routes::Route;
+use crate::{cases::codes::Code, web::routes::Route};
 
 pub const STANDARD: &str = "standard";
 pub const MEDIUM: &str = "medium";
 pub const HIGH: &str = "high";
+
+pub const LEVELS: [Code; 3] = [
+    (STANDARD, "Standard"),
+    (MEDIUM, "Medium"),
+    (HIGH, "High"),
+];
+
+/// When an assessment was made.
+pub const OCCASIONS: [Code; 3] = [
+    ("triage", "At triage"),
+    ("review", "At a case review"),
+    ("other", "Other (change in circumstances)"),
+];
 
 /// A level as a coloured tag (unknown codes shown as stored).
 pub fn level_tag(level: &str) -> maud::Markup {

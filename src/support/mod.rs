@@ -3,7 +3,22 @@
 
 pub mod case_panel;
 
-use crate::web::routes::Route;
+use crate::{cases::codes::Code, web::routes::Route};
+
+pub const MEASURE_STATUSES: [Code; 3] = [
+    ("requested", "Requested"),
+    ("provided", "Provided"),
+    ("declined", "Declined"),
+];
+
+/// A referral is recorded (to send), sent once consent to share is recorded, answered,
+/// or withdrawn.
+pub const REFERRAL_STATUSES: [Code; 4] = [
+    ("to-send", "To send"),
+    ("sent", "Sent"),
+    ("responded", "Response received"),
+    ("withdrawn", "Withdrawn"),
+];
 
 pub fn routes() -> Vec<Route> {
     vec![]
