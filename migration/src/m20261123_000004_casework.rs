@@ -165,7 +165,7 @@ async fn risk(manager: &SchemaManager<'_>) -> Result<(), DbErr> {
         .alter_table(
             Table::alter()
                 .table("deadlines")
-                .add_column(&mut string_len_null("title", 200).to_owned())
+                .add_column(string_len_null("title", 200).to_owned())
                 .to_owned(),
         )
         .await?;

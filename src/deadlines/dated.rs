@@ -17,18 +17,6 @@ use sea_orm::{
 };
 use time::{Date, OffsetDateTime};
 
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn long_titles_are_cut_to_the_column() {
-        let long = "é".repeat(300);
-        let cut = super::short_title(&long);
-        assert_eq!(cut.chars().count(), super::TITLE_MAX);
-        assert!(cut.ends_with('…'));
-        assert_eq!(super::short_title("  Fit locks "), "Fit locks");
-    }
-}
-
 /// Stored as the unit of a dated deadline (there is no timescale to describe).
 pub const UNIT: &str = "date";
 
@@ -186,4 +174,16 @@ pub async fn close_off(
         .exec(db)
         .await?;
     Ok(changed.rows_affected == 1)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn long_titles_are_cut_to_the_column() {
+        let long = "é".repeat(300);
+        let cut = super::short_title(&long);
+        assert_eq!(cut.chars().count(), super::TITLE_MAX);
+        assert!(cut.ends_with('…'));
+        assert_eq!(super::short_title("  Fit locks "), "Fit locks");
+    }
 }

@@ -1,10 +1,28 @@
 //! Action plans agreed with the victim: date agreed, copy given, agreed contact frequency
 //! and channel (which sets the regular-update deadline), communication needs, and actions
 //! with owner, target date (a dated deadline), status and outcome.
+//!
+//! Each agreement or revision is a row of `action_plans`; the latest (by date agreed, then
+//! id) stands. Actions belong to the case and outlive revisions; each action's target date
+//! is a deadline (`Stage::PlanAction`, occurrence = the action's id).
 
+mod actions;
+mod agree;
 pub mod case_panel;
+mod fields;
 
-use crate::{cases::codes::Code, web::routes::Route};
+use crate::{
+    auth::policy::{Permission, allows},
+    cases::codes::{self, Code},
+    web::routes::Route,
+};
+use entity::{Role, action_plans, users};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, DbErr, EntityTrait, Iterable, QueryFilter, QueryOrder, QuerySelect,
+};
+
+/// The copy-given code for "no copy given yet" (no date given then).
+pub const NOT_GIVEN: &str = "not-given";
 
 /// How the victim was given a copy of the plan.
 pub const COPY_GIVEN: [Code; 5] = [
@@ -12,7 +30,7 @@ pub const COPY_GIVEN: [Code; 5] = [
     ("post", "By post"),
     ("email", "By email"),
     ("other", "Another way"),
-    ("not-given", "Not given yet"),
+    (NOT_GIVEN, "Not given yet"),
 ];
 
 /// How the victim agreed to be contacted.
@@ -25,12 +43,91 @@ pub const CHANNELS: [Code; 6] = [
     ("video", "Video call"),
 ];
 
-pub const ACTION_STATUSES: [Code; 3] = [
-    ("open", "Open"),
-    ("done", "Done"),
-    ("cancelled", "Cancelled"),
-];
+pub const OPEN: &str = "open";
+pub const DONE: &str = "done";
+pub const CANCELLED: &str = "cancelled";
+
+pub const ACTION_STATUSES: [Code; 3] = [(OPEN, "Open"), (DONE, "Done"), (CANCELLED, "Cancelled")];
+
+/// "Handed over in person", … (the code itself for one no longer listed).
+pub fn copy_given_label(code: &str) -> &str {
+    codes::label(&COPY_GIVEN, code)
+}
+
+/// "Phone call", …
+pub fn channel_label(code: &str) -> &str {
+    codes::label(&CHANNELS, code)
+}
+
+/// "Open", "Done", "Cancelled".
+pub fn action_status_label(code: &str) -> &str {
+    codes::label(&ACTION_STATUSES, code)
+}
+
+/// Done and cancelled actions are final: their status, dates and deadline no longer change.
+pub fn is_final(status: &str) -> bool {
+    status == DONE || status == CANCELLED
+}
 
 pub fn routes() -> Vec<Route> {
-    vec![]
+    use Permission::ManagePlans;
+    vec![
+        Route::get("/cases/{reference}/plan/new", ManagePlans, agree::form),
+        Route::post("/cases/{reference}/plan", ManagePlans, agree::save),
+        Route::get(
+            "/cases/{reference}/plan/actions/new",
+            ManagePlans,
+            actions::add_form,
+        ),
+        Route::post("/cases/{reference}/plan/actions", ManagePlans, actions::add),
+        Route::get(
+            "/cases/{reference}/plan/actions/{id}",
+            ManagePlans,
+            actions::edit_form,
+        ),
+        Route::post(
+            "/cases/{reference}/plan/actions/{id}",
+            ManagePlans,
+            actions::update,
+        ),
+    ]
+}
+
+/// The plan that stands on the case: the latest agreed (then the latest recorded).
+pub async fn standing(db: &impl ConnectionTrait, case_id: i32) -> Result<Option<action_plans::Model>, DbErr> {
+    action_plans::Entity::find()
+        .filter(action_plans::Column::CaseId.eq(case_id))
+        .order_by_desc(action_plans::Column::AgreedOn)
+        .order_by_desc(action_plans::Column::Id)
+        .one(db)
+        .await
+}
+
+/// Every agreement on the case, the standing one first.
+pub async fn agreements(db: &impl ConnectionTrait, case_id: i32) -> Result<Vec<action_plans::Model>, DbErr> {
+    action_plans::Entity::find()
+        .filter(action_plans::Column::CaseId.eq(case_id))
+        .order_by_desc(action_plans::Column::AgreedOn)
+        .order_by_desc(action_plans::Column::Id)
+        .all(db)
+        .await
+}
+
+/// Active staff who work cases (whom the access policy lets see cases; administrators do
+/// not), by name: who may own an action.
+pub async fn staff(db: &impl ConnectionTrait) -> Result<Vec<(i32, String)>, DbErr> {
+    let roles: Vec<Role> = Role::iter()
+        .filter(|r| allows(*r, Permission::ViewCases))
+        .collect();
+    users::Entity::find()
+        .select_only()
+        .column(users::Column::Id)
+        .column(users::Column::DisplayName)
+        .filter(users::Column::Active.eq(true))
+        .filter(users::Column::Role.is_in(roles))
+        .order_by_asc(users::Column::DisplayName)
+        .order_by_asc(users::Column::Id)
+        .into_tuple()
+        .all(db)
+        .await
 }

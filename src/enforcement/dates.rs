@@ -1,0 +1,118 @@
+//! Adding a court hearing or notice expiry date to an action: a `legal_dates` row and a
+//! dated deadline on the case (due at the end of that London day). A date that moves
+//! (an adjournment) is moved with the deadline's Extend, which keeps the original.
+//! Refused on a closed case (409: a closed case has no open deadlines; reopen it) and on
+//! a withdrawn or refused action.
+
+use super::{
+    action::{self, DateForm, UpdateForm},
+    headline, legal_date_label,
+    record::legal_date,
+    store, transitions,
+};
+use crate::{
+    audit::Origin,
+    cases::{
+        codes,
+        timeline::{self, Entry},
+        visibility::{self, Viewer},
+    },
+    deadlines::plan,
+    error::{AppError, AppResult},
+    state::AppState,
+    web::{Ctx, extract::set_flash, forms::FormErrors, time_fmt},
+};
+use axum::{
+    extract::{Path, State},
+    http::StatusCode,
+    response::{IntoResponse, Redirect, Response},
+};
+use axum_extra::extract::Form;
+use entity::cases;
+use sea_orm::TransactionTrait;
+
+fn require_open(case: &cases::Model) -> AppResult<()> {
+    if case.status == codes::OPEN {
+        Ok(())
+    } else {
+        Err(AppError::Conflict(
+            "This case is closed: reopen it to add a court or notice date (nothing is left open on a closed case).",
+        ))
+    }
+}
+
+pub async fn add(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    viewer: Viewer,
+    origin: Origin,
+    Path((reference, id)): Path<(String, String)>,
+    Form(f): Form<DateForm>,
+) -> AppResult<Response> {
+    let case = visibility::find(&state.db, &viewer, &reference).await?;
+    let action = store::find(&state.db, case.id, &id).await?;
+    require_open(&case)?;
+    if transitions::is_final(&action.status) {
+        return Err(AppError::Conflict(
+            "This action is withdrawn or refused: record a new action for a fresh application or notice.",
+        ));
+    }
+    let now = state.now();
+    let mut errors = FormErrors::default();
+    let legal = legal_date(
+        &mut errors,
+        &f.date_kind,
+        &f.due_on,
+        &f.date_note,
+        Some(action.planned_on),
+    );
+    if legal.is_none() && errors.is_empty() {
+        errors.add("date_kind", "Choose a court hearing or a notice expiry");
+    }
+    let Some((kind, due_on, note)) = legal.filter(|_| errors.is_empty()) else {
+        let view = action::load(&state.db, action).await?;
+        let update = UpdateForm::default_for(&view.action, now);
+        return Ok((
+            StatusCode::UNPROCESSABLE_ENTITY,
+            action::page(&ctx, &viewer, &case, &view, &update, &f, &errors, now),
+        )
+            .into_response());
+    };
+    let txn = state.db.begin().await?;
+    let case = plan::hold_case(&txn, &case).await?;
+    require_open(&case)?;
+    store::add_legal_date(&txn, &case, &action, kind, due_on, note.clone(), viewer.id, now).await?;
+    let perpetrators = store::perpetrators(&txn, case.id).await?;
+    let who = action
+        .party_id
+        .map(|_| store::against(&perpetrators, action.party_id));
+    let mut body = format!(
+        "{}: {} on {}",
+        headline(&action.kind, who.as_deref()),
+        legal_date_label(kind).to_lowercase(),
+        time_fmt::plain_date(due_on)
+    );
+    match &note {
+        Some(note) => body.push_str(&format!(" – {note}.")),
+        None => body.push('.'),
+    }
+    timeline::record(
+        &txn,
+        now,
+        &viewer,
+        &origin,
+        "case.legal_date_added",
+        Entry::event(&case, "legal-date-added", now, body),
+    )
+    .await?;
+    txn.commit().await?;
+    set_flash(
+        &ctx.session,
+        format!(
+            "{} added; it is now a deadline on the case.",
+            legal_date_label(kind)
+        ),
+    )
+    .await?;
+    Ok(Redirect::to(&format!("/cases/{}#enforcement", case.reference)).into_response())
+}

@@ -1,0 +1,120 @@
+//! Checking what was typed into the enforcement forms: text lengths and dates.
+
+use crate::web::{forms::FormErrors, time_fmt};
+use time::{Date, OffsetDateTime};
+
+/// The longest note, outcome or documents text kept.
+pub const MAX_TEXT_CHARS: usize = 4_000;
+/// A legal date's note (the column's size).
+pub const MAX_DATE_NOTE_CHARS: usize = 200;
+
+/// `value` trimmed, `None` when empty; an error on `field` when longer than `max`
+/// characters.
+pub fn text(errors: &mut FormErrors, field: &'static str, value: &str, max: usize) -> Option<String> {
+    let value = value.trim();
+    if value.chars().count() > max {
+        errors.add(field, format!("Keep it to {max} characters or fewer"));
+        return None;
+    }
+    (!value.is_empty()).then(|| value.to_owned())
+}
+
+/// A required `YYYY-MM-DD` date; `what` names it in the message ("the date planned").
+pub fn date(errors: &mut FormErrors, field: &'static str, value: &str, what: &str) -> Option<Date> {
+    if value.trim().is_empty() {
+        errors.add(field, format!("Enter {what}"));
+        return None;
+    }
+    let parsed = time_fmt::parse_date(value);
+    if parsed.is_none() {
+        errors.add(field, format!("Enter {what} as a real date, YYYY-MM-DD"));
+    }
+    parsed
+}
+
+/// A date that happened: not after today (London) and not before `earliest`
+/// (`earliest_what` says what that is: "the date the case was first reported").
+pub fn past_date(
+    errors: &mut FormErrors,
+    field: &'static str,
+    value: &str,
+    what: &str,
+    now: OffsetDateTime,
+    earliest: Date,
+    earliest_what: &str,
+) -> Option<Date> {
+    let day = date(errors, field, value, what)?;
+    if day > today(now) {
+        errors.add(field, "The date cannot be in the future");
+        return None;
+    }
+    if day < earliest {
+        errors.add(
+            field,
+            format!(
+                "The date cannot be before {earliest_what} ({})",
+                time_fmt::plain_date(earliest)
+            ),
+        );
+        return None;
+    }
+    Some(day)
+}
+
+/// Today in London.
+pub fn today(now: OffsetDateTime) -> Date {
+    time_fmt::london(now).date()
+}
+
+/// Today as a date field's value.
+pub fn today_field(now: OffsetDateTime) -> String {
+    time_fmt::london_fields(now).0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use time::macros::{date, datetime};
+
+    #[test]
+    fn dates_are_checked_against_today_and_the_earliest() {
+        let now = datetime!(2026-11-23 09:00 UTC);
+        let earliest = date!(2026 - 11 - 01);
+        let mut errors = FormErrors::default();
+        let ok = past_date(&mut errors, "d", "2026-11-23", "the date", now, earliest, "x");
+        assert_eq!(ok, Some(date!(2026 - 11 - 23)));
+        assert!(errors.is_empty());
+        for bad in [
+            "2026-11-24",
+            "2026-10-31",
+            "",
+            "23/11/2026",
+            "2026-02-30",
+            "99999-01-01",
+        ] {
+            let mut errors = FormErrors::default();
+            assert_eq!(
+                past_date(&mut errors, "d", bad, "the date", now, earliest, "x"),
+                None,
+                "{bad}"
+            );
+            assert!(errors.get("d").is_some(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn london_evening_in_summer_is_already_tomorrow() {
+        // 23:30 UTC on 1 July is 00:30 on 2 July in London.
+        assert_eq!(today(datetime!(2026-07-01 23:30 UTC)), date!(2026 - 07 - 02));
+    }
+
+    #[test]
+    fn text_is_trimmed_and_measured_in_characters() {
+        let mut errors = FormErrors::default();
+        assert_eq!(text(&mut errors, "t", "  ", 5), None);
+        assert_eq!(text(&mut errors, "t", " ééééé ", 5), Some("ééééé".to_owned()));
+        assert!(errors.is_empty());
+        assert_eq!(text(&mut errors, "t", "éééééé", 5), None);
+        assert!(errors.get("t").is_some());
+    }
+}
