@@ -21,6 +21,8 @@ pub enum Lock {
     CaseReferences = 0x4841_5242_4f55_5204,
     /// Procedure versions: two administrators saving at once get consecutive numbers.
     Procedure = 0x4841_5242_4f55_5205,
+    /// Risk question set versions: two administrators saving at once get consecutive numbers.
+    RiskQuestions = 0x4841_5242_4f55_5206,
 }
 
 /// Serialises this transaction with every other holding `lock`, until it ends. On SQLite,

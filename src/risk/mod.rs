@@ -4,20 +4,23 @@
 //! shortens the manager-review cadence (`deadlines::plan::Rules`) and prompts a
 //! multi-agency referral.
 
+pub mod admin;
+mod assess;
 pub mod case_panel;
+pub mod form;
+pub mod score;
 pub mod store;
+pub mod view;
 
-use crate::{cases::codes::Code, web::routes::Route};
+pub use score::{Answer, AnswerOption, Draft, DraftQuestion, Question, QuestionSet, Scored, level_for};
+
+use crate::{auth::policy::Permission, cases::codes::Code, web::routes::Route};
 
 pub const STANDARD: &str = "standard";
 pub const MEDIUM: &str = "medium";
 pub const HIGH: &str = "high";
 
-pub const LEVELS: [Code; 3] = [
-    (STANDARD, "Standard"),
-    (MEDIUM, "Medium"),
-    (HIGH, "High"),
-];
+pub const LEVELS: [Code; 3] = [(STANDARD, "Standard"), (MEDIUM, "Medium"), (HIGH, "High")];
 
 /// When an assessment was made.
 pub const OCCASIONS: [Code; 3] = [
@@ -38,5 +41,19 @@ pub fn level_tag(level: &str) -> maud::Markup {
 }
 
 pub fn routes() -> Vec<Route> {
-    vec![]
+    let mut routes = vec![
+        Route::get(
+            "/cases/{reference}/risk/new",
+            Permission::AssessRisk,
+            assess::new_form,
+        ),
+        Route::post("/cases/{reference}/risk", Permission::AssessRisk, assess::save),
+        Route::get(
+            "/cases/{reference}/risk/{id}",
+            Permission::ViewCases,
+            assess::show,
+        ),
+    ];
+    routes.extend(admin::routes());
+    routes
 }

@@ -212,13 +212,7 @@ fn choice_group(
 }
 
 /// A multi-line text field that keeps what was typed.
-pub fn textarea(
-    name: &str,
-    label: &str,
-    hint: Option<&str>,
-    value: &str,
-    errors: &FormErrors,
-) -> Markup {
+pub fn textarea(name: &str, label: &str, hint: Option<&str>, value: &str, errors: &FormErrors) -> Markup {
     let error = errors.get(name);
     let described_by = [
         hint.map(|_| format!("{name}-hint")),

@@ -53,6 +53,12 @@ fn may(role: Role, permission: Permission) -> bool {
         TakeCases => role == HarassmentOfficer,
         ManageDeadlines => matches!(role, HarassmentOfficer | Manager),
         WaiveDeadlines => role == Manager,
+        // Issue 5: tenancy officers record support needs on cases they can see; risk,
+        // plans, referrals and enforcement are for harassment officers and managers.
+        RecordSupport => matches!(role, TenancyOfficer | HarassmentOfficer | Manager),
+        ManageReferrals | AssessRisk | ManagePlans | ManageEnforcement => {
+            matches!(role, HarassmentOfficer | Manager)
+        }
         other => panic!("a /cases route declares {other:?}: say in this test who may use it"),
     }
 }
@@ -157,12 +163,38 @@ fn at(pattern: &str, reference: &str) -> String {
     pattern.replace("{reference}", reference)
 }
 
-/// `pattern` for the case `reference`, with `{id}` (a deadline) filled with one of that
-/// case's own deadlines, or 0 when it has none.
+/// The table holding the records a `{id}` stands for, by the path segment before it
+/// (`/deadlines/{id}/done` is a deadline, `/plan/actions/{id}` a plan action).
+fn id_table(pattern: &str) -> &'static str {
+    let before = pattern
+        .split("/{id}")
+        .next()
+        .and_then(|head| head.rsplit('/').next())
+        .unwrap_or("");
+    match before {
+        "deadlines" => "deadlines",
+        "risk" => "risk_assessments",
+        "actions" => "plan_actions",
+        "support" => "support_measures",
+        "referrals" => "referrals",
+        "enforcement" => "perpetrator_actions",
+        other => panic!(
+            "{pattern}: the visibility walk does not know which records /{other}/{{id}} names: add it to id_table"
+        ),
+    }
+}
+
+/// `pattern` for the case `reference`, with `{id}` filled with one of that case's own
+/// records of the kind the path names (a deadline, an assessment, a plan action, ...), or
+/// 0 when it has none.
 async fn fill(app: &TestApp, pattern: &str, reference: &str) -> String {
+    if !pattern.contains("{id}") {
+        return at(pattern, reference);
+    }
+    let table = id_table(pattern);
     let id = app
         .count(&format!(
-            "SELECT CAST(COALESCE(MIN(d.id), 0) AS BIGINT) FROM deadlines d JOIN cases c ON c.id = d.case_id WHERE c.reference = '{reference}'"
+            "SELECT CAST(COALESCE(MIN(r.id), 0) AS BIGINT) FROM {table} r JOIN cases c ON c.id = r.case_id WHERE c.reference = '{reference}'"
         ))
         .await;
     at(pattern, reference).replace("{id}", &id.to_string())
@@ -215,9 +247,142 @@ async fn world(app: &TestApp, role: Role) -> World {
             }
         };
         let created = fixtures::case(app, spec).await;
+        casework(app, created.id, colleague).await;
         cases.push((kind, created.reference));
     }
     World { role, user, cases }
+}
+
+/// One record of each casework kind on the case, so that a visible case's routes about a
+/// record (`/risk/{id}`, `/plan/actions/{id}`, `/support/{id}`, `/referrals/{id}`,
+/// `/enforcement/{id}`) reach the real handler rather than a missing record: a risk
+/// assessment (question set 1), an action plan with one action (and its target date as a
+/// deadline while the case is open), a support measure, a referral and a general
+/// perpetrator action with its first status.
+async fn casework(app: &TestApp, case_id: i32, by: i32) {
+    use entity::{
+        action_plans, cases, perpetrator_action_events, perpetrator_actions, plan_actions, referrals,
+        risk_assessments, support_measures,
+    };
+    use sea_orm::{ActiveModelTrait, ActiveValue::Set, EntityTrait};
+    let db = &app.db;
+    let now = app.now();
+    let today = now.date();
+    let case = cases::Entity::find_by_id(case_id).one(db).await.unwrap().unwrap();
+    let open = case.status == codes::OPEN;
+    risk_assessments::ActiveModel {
+        case_id: Set(case_id),
+        set_id: Set(1),
+        occasion: Set("triage".into()),
+        assessed_at: Set(now),
+        score: Set(0),
+        computed_level: Set("standard".into()),
+        level: Set("standard".into()),
+        created_by: Set(by),
+        created_at: Set(now),
+        ..Default::default()
+    }
+    .insert(db)
+    .await
+    .unwrap();
+    let plan = action_plans::ActiveModel {
+        case_id: Set(case_id),
+        agreed_on: Set(today),
+        copy_given_how: Set("in-person".into()),
+        copy_given_on: Set(Some(today)),
+        contact_every_unit: Set("calendar-days".into()),
+        contact_every_amount: Set(7),
+        contact_channel: Set("phone".into()),
+        created_by: Set(by),
+        created_at: Set(now),
+        version: Set(1),
+        ..Default::default()
+    }
+    .insert(db)
+    .await
+    .unwrap();
+    let target = today + time::Duration::days(7);
+    let action = plan_actions::ActiveModel {
+        case_id: Set(case_id),
+        plan_id: Set(plan.id),
+        description: Set("Fit new locks".into()),
+        owner_id: Set(Some(by)),
+        target_on: Set(target),
+        status: Set(if open { "open" } else { "done" }.into()),
+        completed_on: Set((!open).then_some(today)),
+        created_by: Set(by),
+        created_at: Set(now),
+        version: Set(1),
+        ..Default::default()
+    }
+    .insert(db)
+    .await
+    .unwrap();
+    if open {
+        harbour::deadlines::dated::add(
+            db,
+            &case,
+            harbour::procedure::Stage::PlanAction,
+            action.id,
+            &action.description,
+            target,
+            now,
+        )
+        .await
+        .unwrap();
+    }
+    support_measures::ActiveModel {
+        case_id: Set(case_id),
+        catalogue_id: Set(1),
+        status: Set("requested".into()),
+        requested_on: Set(today),
+        created_by: Set(by),
+        created_at: Set(now),
+        version: Set(1),
+        ..Default::default()
+    }
+    .insert(db)
+    .await
+    .unwrap();
+    referrals::ActiveModel {
+        case_id: Set(case_id),
+        agency_id: Set(1),
+        status: Set("to-send".into()),
+        referred_on: Set(today),
+        created_by: Set(by),
+        created_at: Set(now),
+        version: Set(1),
+        ..Default::default()
+    }
+    .insert(db)
+    .await
+    .unwrap();
+    let measure = perpetrator_actions::ActiveModel {
+        case_id: Set(case_id),
+        party_id: Set(None),
+        kind: Set("cctv".into()),
+        status: Set("planned".into()),
+        status_on: Set(today),
+        planned_on: Set(today),
+        created_by: Set(by),
+        created_at: Set(now),
+        version: Set(1),
+        ..Default::default()
+    }
+    .insert(db)
+    .await
+    .unwrap();
+    perpetrator_action_events::ActiveModel {
+        action_id: Set(measure.id),
+        status: Set("planned".into()),
+        on_date: Set(today),
+        created_by: Set(by),
+        created_at: Set(now),
+        ..Default::default()
+    }
+    .insert(db)
+    .await
+    .unwrap();
 }
 
 fn restricted(mut spec: CaseSpec, named: Vec<i32>) -> CaseSpec {
@@ -328,9 +493,12 @@ async fn administrators_reach_no_case_route() {
 /// collection route, or declares a permission this test has no expectation for.
 #[test]
 fn every_cases_route_is_classified() {
-    for (_, _, permission) in case_routes() {
+    for (_, pattern, permission) in case_routes() {
         for role in Role::iter() {
             may(role, permission);
+        }
+        if pattern.contains("{id}") {
+            id_table(pattern);
         }
     }
     for (method, pattern, permission) in table() {

@@ -967,3 +967,31 @@ async fn restricted_cases_closed_cases_and_other_cases_actions_are_refused() {
         0
     );
 }
+
+/// An action's deadline is settled on the action (one record of when it was done or moved):
+/// the deadline panel links to the action instead of "Record done" / "Extend", and those
+/// routes refuse it; a manager may still waive it.
+#[tokio::test]
+async fn the_deadline_panel_sends_plan_actions_to_the_action_itself() {
+    let w = world().await;
+    let case = open_case(&w).await;
+    let mut harry = w.app.signed_in_as("harry").await;
+    let id = with_locks_action(&w, &mut harry, &case).await;
+    let d = action_deadline(&w.app, case.id, id).await;
+    let page = harry.get(&format!("/cases/{}", case.reference)).await;
+    let row_start = page.body.find(&format!("id=\"deadline-{}\"", d.id)).expect("row");
+    let row = &page.body[row_start..row_start + page.body[row_start..].find("</tr>").unwrap()];
+    assert!(row.contains(&format!("/plan/actions/{id}")), "{row}");
+    assert!(!row.contains("/done"), "{row}");
+    assert!(!row.contains("/extend"), "{row}");
+    for action in ["done", "extend"] {
+        let path = format!("/cases/{}/deadlines/{}/{action}", case.reference, d.id);
+        assert_eq!(harry.get(&path).await.status, StatusCode::CONFLICT, "GET {path}");
+        let res = harry.post(&path, &[("version", "1"), ("text", "x")]).await;
+        assert_eq!(res.status, StatusCode::CONFLICT, "POST {path}");
+    }
+    assert_eq!(action_deadline(&w.app, case.id, id).await.status, "open");
+    let mut maria = w.app.signed_in_as("maria").await;
+    let waive = format!("/cases/{}/deadlines/{}/waive", case.reference, d.id);
+    assert_eq!(maria.get(&waive).await.status, StatusCode::OK);
+}

@@ -25,6 +25,7 @@ pub struct Filters {
     pub area: String,
     pub owner: String,
     pub strand: String,
+    pub risk: String,
     pub from: String,
     pub to: String,
     pub sort: String,
@@ -43,6 +44,7 @@ impl Filters {
                 "area" => &mut f.area,
                 "owner" => &mut f.owner,
                 "strand" => &mut f.strand,
+                "risk" => &mut f.risk,
                 "from" => &mut f.from,
                 "to" => &mut f.to,
                 "sort" => &mut f.sort,
@@ -66,6 +68,7 @@ impl Filters {
             ("area", &self.area),
             ("owner", &self.owner),
             ("strand", &self.strand),
+            ("risk", &self.risk),
             ("from", &self.from),
             ("to", &self.to),
             ("sort", &self.sort),
@@ -168,6 +171,35 @@ pub enum OwnerFilter {
 /// The value of the owner filter meaning "nobody".
 pub const UNASSIGNED: &str = "unassigned";
 
+/// The standing risk level a caseload may be narrowed to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RiskFilter {
+    Level(&'static str),
+    /// No assessment yet.
+    NotAssessed,
+}
+
+/// The value of the risk filter meaning "not assessed yet".
+pub const NOT_ASSESSED: &str = "not-assessed";
+
+impl RiskFilter {
+    fn parse(value: &str) -> Option<RiskFilter> {
+        let value = value.trim();
+        if value == NOT_ASSESSED {
+            return Some(RiskFilter::NotAssessed);
+        }
+        code_in(&crate::risk::LEVELS, value).map(RiskFilter::Level)
+    }
+
+    /// As a query parameter value.
+    pub fn code(self) -> &'static str {
+        match self {
+            RiskFilter::Level(level) => level,
+            RiskFilter::NotAssessed => NOT_ASSESSED,
+        }
+    }
+}
+
 /// One stored search term to look for: a prefix of terms, or (for one-character words,
 /// which as prefixes would match a large share of everyone) a whole term.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -210,6 +242,7 @@ pub struct Criteria {
     pub area_id: Option<i32>,
     pub owner: Option<OwnerFilter>,
     pub strand_id: Option<i32>,
+    pub risk: Option<RiskFilter>,
     /// Received at or after this instant (start of a London day).
     pub received_from: Option<OffsetDateTime>,
     /// Received before this instant (start of the London day after the "to" date).
@@ -260,6 +293,7 @@ pub fn parse(f: &Filters, role: Role, options: &Options, errors: &mut FormErrors
             .iter()
             .find(|s| s.code == f.strand.trim())
             .map(|s| s.id),
+        risk: RiskFilter::parse(&f.risk),
         received_from: from.map(london_midnight),
         received_before: to.and_then(Date::next_day).map(london_midnight),
         search: parse_search(&f.q, errors),
@@ -412,7 +446,7 @@ mod tests {
     #[test]
     fn known_values_are_typed_and_unknown_ones_ignored() {
         let (c, errors) = criteria(
-            "tab=all&status=open&priority=p2&area=4&owner=12&strand=race&sort=priority&page=3",
+            "tab=all&status=open&priority=p2&area=4&owner=12&strand=race&risk=high&sort=priority&page=3",
             Role::TenancyOfficer,
         );
         assert!(errors.is_empty());
@@ -424,9 +458,12 @@ mod tests {
             (Some(4), Some(OwnerFilter::User(12)), Some(9))
         );
         assert_eq!((c.sort, c.page), (Sort::Priority, Some(3)));
+        assert_eq!(c.risk, Some(RiskFilter::Level(crate::risk::HIGH)));
+        let (c, _) = criteria("risk=not-assessed", Role::Manager);
+        assert_eq!(c.risk, Some(RiskFilter::NotAssessed));
 
         let (c, errors) = criteria(
-            "tab=everything&status=lost&priority=9&area=abc&owner=99&strand=x&sort=up&page=abc",
+            "tab=everything&status=lost&priority=9&area=abc&owner=99&strand=x&risk=extreme&sort=up&page=abc",
             Role::Manager,
         );
         assert!(errors.is_empty());

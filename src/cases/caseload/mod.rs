@@ -114,6 +114,9 @@ fn search_summary(c: &Criteria, search: &Search, options: &Options, total: u64) 
     {
         filters.push(format!("strand {}", strand.code));
     }
+    if let Some(risk) = c.risk {
+        filters.push(format!("risk {}", risk.code()));
+    }
     if c.received_from.is_some() || c.received_before.is_some() {
         filters.push("received between dates".to_owned());
     }

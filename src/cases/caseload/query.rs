@@ -9,7 +9,7 @@
 //! The shapes of these queries (covering indexes, ids before rows, EXISTS against IN) come
 //! from `benches/cases.rs` at a million cases; docs/PERFORMANCE.md has the figures.
 
-use super::filters::{Criteria, Options, OwnerFilter, Search, Sort, Tab, Word};
+use super::filters::{Criteria, Options, OwnerFilter, RiskFilter, Search, Sort, Tab, Word};
 use crate::{
     cases::{codes, visibility::Viewer},
     web::pagination::Pager,
@@ -36,6 +36,8 @@ pub struct Row {
     pub area: String,
     pub owner: Option<String>,
     pub strands: Vec<String>,
+    /// The standing risk level; None before any assessment.
+    pub risk_level: Option<String>,
 }
 
 /// A page of a caseload and where it sits in the whole.
@@ -137,6 +139,11 @@ pub fn select(viewer: &Viewer, c: &Criteria, purpose: Purpose) -> Select<cases::
                     .to_owned(),
             ))
         };
+    }
+    match c.risk {
+        Some(RiskFilter::Level(level)) => q = q.filter(cases::Column::RiskLevel.eq(level)),
+        Some(RiskFilter::NotAssessed) => q = q.filter(cases::Column::RiskLevel.is_null()),
+        None => {}
     }
     if let Some(from) = c.received_from {
         q = q.filter(cases::Column::ReceivedAt.gte(from));
@@ -435,6 +442,7 @@ async fn describe(db: &impl ConnectionTrait, page: Vec<cases::Model>) -> Result<
             priority: c.priority,
             status: c.status,
             restricted: c.restricted,
+            risk_level: c.risk_level,
         })
         .collect())
 }

@@ -2,7 +2,7 @@
 //! and page links. A function of its view model; it runs no queries.
 
 use super::{
-    filters::{Criteria, Filters, Options, OwnerFilter, Sort, Tab, UNASSIGNED},
+    filters::{Criteria, Filters, NOT_ASSESSED, Options, OwnerFilter, RiskFilter, Sort, Tab, UNASSIGNED},
     query::Caseload,
 };
 use crate::{
@@ -184,6 +184,21 @@ fn filter_form(p: &Page) -> Markup {
         label,
         selected: c.strand_id == Some(*id),
     }));
+    let mut risk_choices = vec![Choice {
+        selected: c.risk.is_none(),
+        ..any("Any risk level")
+    }];
+    // Highest first: the cases to look at first.
+    risk_choices.extend(crate::risk::LEVELS.iter().rev().map(|(code, label)| Choice {
+        value: (*code).to_owned(),
+        label,
+        selected: c.risk == Some(RiskFilter::Level(code)),
+    }));
+    risk_choices.push(Choice {
+        value: NOT_ASSESSED.to_owned(),
+        label: "Not assessed",
+        selected: c.risk == Some(RiskFilter::NotAssessed),
+    });
     let sort_choices: Vec<Choice> = Sort::ALL
         .into_iter()
         .map(|s| Choice {
@@ -212,6 +227,7 @@ fn filter_form(p: &Page) -> Markup {
                     (select("area", "Area", &area_choices, &none))
                     (select("owner", "Case officer", &owner_choices, &none))
                     (select("strand", "Motivation strand", &strand_choices, &none))
+                    (select("risk", "Risk level", &risk_choices, &none))
                     (select("sort", "Sort by", &sort_choices, &none))
                     (Input::text("from", "Received from", &f.from).kind("date").hint("For example, 2026-11-01").render(p.errors))
                     (Input::text("to", "Received to", &f.to).kind("date").hint("Inclusive, for example 2026-11-30").render(p.errors))
@@ -241,6 +257,7 @@ fn rows(tab: Tab, result: &Caseload) -> Markup {
             Col::Text("Received"),
             Col::Text("Victim"),
             Col::Text("Priority"),
+            Col::Text("Risk"),
             Col::Text("Status"),
             Col::Text("Area"),
             Col::Text("Case officer"),
@@ -261,6 +278,9 @@ fn rows(tab: Tab, result: &Caseload) -> Markup {
                         } @else {
                             strong.tag.tag--yellow { (codes::label(&codes::PRIORITIES, &r.priority)) }
                         }
+                    }
+                    td.table__cell {
+                        @match &r.risk_level { Some(level) => (crate::risk::level_tag(level)), None => span.hint { "Not assessed" } }
                     }
                     td.table__cell { (codes::label(&codes::STATUSES, &r.status)) }
                     td.table__cell { (r.area) }

@@ -107,6 +107,11 @@ fn check(viewer: &Viewer, action: Action, d: &deadlines::Model) -> AppResult<()>
     if d.status != state::OPEN {
         return Err(AppError::Conflict("This deadline is no longer open."));
     }
+    if action != Action::Waive && d.stage == Stage::PlanAction.code() {
+        return Err(AppError::Conflict(
+            "This is an action plan action: record it as done, or move its target date, on the action itself.",
+        ));
+    }
     if action != Action::Waive
         && Stage::from_code(&d.stage).is_some_and(Stage::done_by_managers_only)
         && !allows(viewer.role, Permission::RecordManagerReview)

@@ -234,7 +234,11 @@ fn deadline_row(viewer: &Viewer, base: &str, row: &Row) -> Markup {
                 @if !late.0.is_empty() { br; span.hint { (late) } }
             }
             td.no-print {
-                @if row.state.is_open() {
+                @if row.state.is_open() && stage == Some(Stage::PlanAction) {
+                    // The action itself says when it was done or moved (one record of it).
+                    @if may(Permission::ManagePlans) { a href={ (base) "/plan/actions/" (d.occurrence) } { "Update the action" span.visually-hidden { ": " (stage_name(d)) } } br; }
+                    @if may(Permission::WaiveDeadlines) { a href={ (link) "/waive" } { "Waive" span.visually-hidden { ": " (stage_name(d)) } } }
+                } @else if row.state.is_open() {
                     @if may_record { a href={ (link) "/done" } { "Record done" span.visually-hidden { ": " (stage_name(d)) } } br; }
                     @if may(Permission::ManageDeadlines) { a href={ (link) "/extend" } { "Extend" span.visually-hidden { ": " (stage_name(d)) } } br; }
                     @if may(Permission::WaiveDeadlines) { a href={ (link) "/waive" } { "Waive" span.visually-hidden { ": " (stage_name(d)) } } }

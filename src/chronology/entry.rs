@@ -1,0 +1,375 @@
+//! The pure core of the chronology: one [`Entry`] per thing that happened, and the one
+//! order they are read in. No database, no clock.
+//!
+//! An entry happens at an instant (a contact at 14:05) or on a day only (an action plan
+//! agreed on 24 November). A day-only entry sorts at the start of its London day, before
+//! anything timed on that day, and shows the date alone. Ties are broken by a fixed order
+//! of sources, then by the source record's id, then by the step within that record (a
+//! support measure requested, then provided), so the order is total and the same on every
+//! run and on both databases.
+
+use maud::Markup;
+use time::{Date, OffsetDateTime, PrimitiveDateTime, UtcOffset, macros::format_description};
+use time_tz::{OffsetDateTimeExt, OffsetResult, PrimitiveDateTimeExt, timezones::db::europe::LONDON};
+
+/// When an entry happened.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum When {
+    At(OffsetDateTime),
+    /// A date with no time of day (a target date, a date agreed, a hearing).
+    Day(Date),
+}
+
+impl When {
+    /// The instant it sorts at: itself, or the start of its London day.
+    pub fn instant(self) -> OffsetDateTime {
+        match self {
+            When::At(at) => at.to_offset(UtcOffset::UTC),
+            When::Day(day) => start_of_london_day(day),
+        }
+    }
+
+    /// As the CSV carries it: `YYYY-MM-DD HH:MM` in London time, or `YYYY-MM-DD`.
+    pub fn text(self) -> String {
+        match self {
+            When::At(at) => at
+                .to_timezone(LONDON)
+                .format(format_description!("[year]-[month]-[day] [hour]:[minute]"))
+                .unwrap_or_default(),
+            When::Day(day) => day
+                .format(format_description!("[year]-[month]-[day]"))
+                .unwrap_or_default(),
+        }
+    }
+
+    /// As the page shows it, inside `<time datetime>`.
+    pub fn markup(self) -> Markup {
+        match self {
+            When::At(at) => crate::web::time_fmt::datetime(at),
+            When::Day(day) => crate::web::time_fmt::date(day),
+        }
+    }
+}
+
+/// 00:00 London time on `day`, in UTC. UK clocks change at 01:00 UTC, so midnight always
+/// exists exactly once; the other arms keep this total should the zone data ever differ.
+pub fn start_of_london_day(day: Date) -> OffsetDateTime {
+    let local = PrimitiveDateTime::new(day, time::Time::MIDNIGHT);
+    let at = match local.assume_timezone(LONDON) {
+        OffsetResult::Some(at) => at,
+        OffsetResult::Ambiguous(earlier, _) => earlier,
+        OffsetResult::None => local.assume_timezone_utc(LONDON),
+    };
+    at.to_offset(UtcOffset::UTC)
+}
+
+/// An instant as people read it in free text: "24 Nov 2026, 09:00" (London).
+pub fn plain_datetime(at: OffsetDateTime) -> String {
+    at.to_timezone(LONDON)
+        .format(format_description!(
+            "[day padding:none] [month repr:short] [year], [hour]:[minute]"
+        ))
+        .unwrap_or_default()
+}
+
+/// Which kind of record an entry comes from; also the tie-break order for entries at the
+/// same instant (a report before what was done about it; a closure before the deadlines
+/// it settled).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Source {
+    Report,
+    Timeline,
+    Risk,
+    Plan,
+    PlanAction,
+    Support,
+    Referral,
+    Enforcement,
+    LegalDate,
+    Closure,
+    Deadline,
+}
+
+/// One row of the chronology.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Entry {
+    pub at: When,
+    /// What happened, e.g. "Report received", "Contact: visit", "Deadline late".
+    pub kind: &'static str,
+    pub details: String,
+    /// Who recorded or did it (a display name), or "Harbour" for what the system worked
+    /// out (a deadline falling due).
+    pub author: String,
+    pub source: Source,
+    /// The source record's id.
+    pub id: i32,
+    /// Which step of that record (0 for records with one entry).
+    pub step: u8,
+}
+
+impl Entry {
+    pub fn new(source: Source, id: i32, at: When, kind: &'static str) -> Self {
+        Entry {
+            at,
+            kind,
+            details: String::new(),
+            author: String::new(),
+            source,
+            id,
+            step: 0,
+        }
+    }
+
+    pub fn step(mut self, step: u8) -> Self {
+        self.step = step;
+        self
+    }
+
+    pub fn by(mut self, author: impl Into<String>) -> Self {
+        self.author = author.into();
+        self
+    }
+
+    pub fn details(mut self, details: impl Into<String>) -> Self {
+        self.details = details.into();
+        self
+    }
+
+    /// The sort key: instant, source, record id, step.
+    pub fn key(&self) -> (OffsetDateTime, Source, i32, u8) {
+        (self.at.instant(), self.source, self.id, self.step)
+    }
+}
+
+/// Puts entries in chronology order (total: equal keys only for the same step of the same
+/// record, which is the same entry).
+pub fn sort(entries: &mut [Entry]) {
+    entries.sort_by_key(Entry::key);
+}
+
+/// Lines of "Key: value" details, skipping empty values.
+#[derive(Default)]
+pub struct Details(Vec<String>);
+
+impl Details {
+    pub fn new() -> Self {
+        Details::default()
+    }
+
+    /// A line as it is.
+    pub fn line(mut self, text: impl Into<String>) -> Self {
+        let text = text.into();
+        if !text.trim().is_empty() {
+            self.0.push(text.trim().to_owned());
+        }
+        self
+    }
+
+    /// "key: value", when there is a value.
+    pub fn field(self, key: &str, value: Option<impl AsRef<str>>) -> Self {
+        match value {
+            Some(v) if !v.as_ref().trim().is_empty() => {
+                let v = v.as_ref().trim().to_owned();
+                self.line(format!("{key}: {v}"))
+            }
+            _ => self,
+        }
+    }
+
+    pub fn build(self) -> String {
+        self.0.join("\n")
+    }
+}
+
+/// An amount in pence as pounds: "£1,234.50" (negative amounts "-£3.00").
+pub fn pounds(pence: i64) -> String {
+    let sign = if pence < 0 { "-" } else { "" };
+    let abs = pence.unsigned_abs();
+    let whole = (abs / 100).to_string();
+    let mut grouped = String::new();
+    for (i, c) in whole.chars().enumerate() {
+        if i > 0 && (whole.len() - i).is_multiple_of(3) {
+            grouped.push(',');
+        }
+        grouped.push(c);
+    }
+    format!("{sign}£{grouped}.{:02}", abs % 100)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use time::macros::{date, datetime};
+
+    fn at(t: OffsetDateTime, source: Source, id: i32) -> Entry {
+        Entry::new(source, id, When::At(t), "x")
+    }
+
+    fn day(d: Date, source: Source, id: i32) -> Entry {
+        Entry::new(source, id, When::Day(d), "x")
+    }
+
+    fn order(mut entries: Vec<Entry>) -> Vec<(Source, i32, u8)> {
+        sort(&mut entries);
+        entries.iter().map(|e| (e.source, e.id, e.step)).collect()
+    }
+
+    #[test]
+    fn entries_sort_by_time_then_source_then_id_then_step() {
+        let t = datetime!(2026-11-23 10:00 UTC);
+        let later = datetime!(2026-11-23 10:01 UTC);
+        let entries = vec![
+            at(later, Source::Report, 1),
+            at(t, Source::Deadline, 1),
+            at(t, Source::Timeline, 9),
+            at(t, Source::Timeline, 2),
+            at(t, Source::Support, 5).step(2),
+            at(t, Source::Support, 5).step(0),
+            at(t, Source::Report, 7),
+        ];
+        assert_eq!(
+            order(entries),
+            vec![
+                (Source::Report, 7, 0),
+                (Source::Timeline, 2, 0),
+                (Source::Timeline, 9, 0),
+                (Source::Support, 5, 0),
+                (Source::Support, 5, 2),
+                (Source::Deadline, 1, 0),
+                (Source::Report, 1, 0),
+            ]
+        );
+    }
+
+    #[test]
+    fn the_order_does_not_depend_on_the_order_entries_arrive_in() {
+        let t = datetime!(2026-11-23 10:00 UTC);
+        let base = vec![
+            at(t, Source::Closure, 3),
+            day(date!(2026 - 11 - 23), Source::Plan, 1),
+            at(t, Source::Deadline, 4),
+            at(t, Source::Deadline, 2),
+            at(datetime!(2026-11-22 23:59 UTC), Source::Timeline, 1),
+        ];
+        let expected = order(base.clone());
+        let mut reversed = base.clone();
+        reversed.reverse();
+        assert_eq!(order(reversed), expected);
+        let mut rotated = base;
+        rotated.rotate_left(2);
+        assert_eq!(order(rotated), expected);
+    }
+
+    #[test]
+    fn a_day_sorts_at_the_start_of_its_london_day_in_winter() {
+        let d = date!(2026 - 11 - 24);
+        assert_eq!(When::Day(d).instant(), datetime!(2026-11-24 00:00 UTC));
+        let entries = vec![
+            at(datetime!(2026-11-24 00:00:01 UTC), Source::Report, 1),
+            day(d, Source::Deadline, 2),
+            at(datetime!(2026-11-23 23:59:59 UTC), Source::Deadline, 3),
+        ];
+        assert_eq!(
+            order(entries),
+            vec![
+                (Source::Deadline, 3, 0),
+                (Source::Deadline, 2, 0),
+                (Source::Report, 1, 0),
+            ]
+        );
+    }
+
+    #[test]
+    fn in_summer_a_day_starts_at_23_00_utc_the_evening_before() {
+        let d = date!(2026 - 07 - 01);
+        assert_eq!(When::Day(d).instant(), datetime!(2026-06-30 23:00 UTC));
+        let entries = vec![
+            // 00:30 BST on 1 July: after the day-only entry.
+            at(datetime!(2026-06-30 23:30 UTC), Source::Report, 1),
+            // 23:30 BST on 30 June: before it, although its UTC date is 30 June too.
+            at(datetime!(2026-06-30 22:30 UTC), Source::Report, 2),
+            day(d, Source::Plan, 3),
+        ];
+        assert_eq!(
+            order(entries),
+            vec![
+                (Source::Report, 2, 0),
+                (Source::Plan, 3, 0),
+                (Source::Report, 1, 0)
+            ]
+        );
+    }
+
+    #[test]
+    fn the_days_the_clocks_change_start_at_london_midnight() {
+        // Clocks go forward at 01:00 UTC on 29 March 2026 and back at 01:00 UTC on 25
+        // October: each of those days starts at midnight in the offset before the change,
+        // the day after in the offset after it.
+        assert_eq!(
+            start_of_london_day(date!(2026 - 03 - 29)),
+            datetime!(2026-03-29 00:00 UTC)
+        );
+        assert_eq!(
+            start_of_london_day(date!(2026 - 03 - 30)),
+            datetime!(2026-03-29 23:00 UTC)
+        );
+        assert_eq!(
+            start_of_london_day(date!(2026 - 10 - 25)),
+            datetime!(2026-10-24 23:00 UTC)
+        );
+        assert_eq!(
+            start_of_london_day(date!(2026 - 10 - 26)),
+            datetime!(2026-10-26 00:00 UTC)
+        );
+    }
+
+    #[test]
+    fn times_are_written_in_london_time_and_days_as_dates() {
+        assert_eq!(
+            When::At(datetime!(2026-07-01 13:05 UTC)).text(),
+            "2026-07-01 14:05"
+        );
+        assert_eq!(
+            When::At(datetime!(2026-01-15 13:05 UTC)).text(),
+            "2026-01-15 13:05"
+        );
+        // 23:30 UTC on 30 June is already 1 July in London.
+        assert_eq!(
+            When::At(datetime!(2026-06-30 23:30 UTC)).text(),
+            "2026-07-01 00:30"
+        );
+        // An instant given in another offset is still written in London time.
+        assert_eq!(
+            When::At(datetime!(2026-01-15 18:05 +05:00)).text(),
+            "2026-01-15 13:05"
+        );
+        assert_eq!(When::Day(date!(2026 - 07 - 01)).text(), "2026-07-01");
+        assert_eq!(
+            plain_datetime(datetime!(2026-07-01 13:05 UTC)),
+            "1 Jul 2026, 14:05"
+        );
+        let shown = When::Day(date!(2026 - 07 - 01)).markup().into_string();
+        assert_eq!(shown, r#"<time datetime="2026-07-01">1 Jul 2026</time>"#);
+    }
+
+    #[test]
+    fn pence_are_shown_as_pounds() {
+        assert_eq!(pounds(0), "£0.00");
+        assert_eq!(pounds(5), "£0.05");
+        assert_eq!(pounds(123_450), "£1,234.50");
+        assert_eq!(pounds(100_000_000), "£1,000,000.00");
+        assert_eq!(pounds(-300), "-£3.00");
+        assert_eq!(pounds(i64::MIN), "-£92,233,720,368,547,758.08");
+    }
+
+    #[test]
+    fn details_skip_empty_values() {
+        let d = Details::new()
+            .line("Visit")
+            .field("Reason", Some("  Locks broken "))
+            .field("Notes", None::<&str>)
+            .field("Empty", Some("   "))
+            .line("");
+        assert_eq!(d.build(), "Visit\nReason: Locks broken");
+    }
+}

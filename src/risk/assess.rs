@@ -1,0 +1,272 @@
+//! Assessing a case's risk (`/cases/{reference}/risk/new`, `POST /cases/{reference}/risk`)
+//! and reading one assessment back (`/cases/{reference}/risk/{id}`).
+//!
+//! Saving is one transaction: the assessment and its answers; when it is now the case's
+//! latest, the case's standing level (and the manager-review cadence that follows it);
+//! the first open risk-assessment deadline completed (met or late); the timeline entry
+//! and audit row.
+
+use super::{
+    form::{AssessForm, QUESTIONS_ID},
+    store,
+    view::{self, AssessmentView, level_label, occasion_phrase},
+};
+use crate::{
+    audit::Origin,
+    cases::{
+        codes,
+        page::user_names,
+        timeline::{self, Entry},
+        visibility::{self, Viewer},
+    },
+    deadlines::{
+        plan::{self, Done, Rules},
+        state,
+    },
+    error::{AppError, AppResult},
+    procedure::Stage,
+    state::AppState,
+    web::{Ctx, extract::set_flash, forms::FormErrors},
+};
+use axum::{
+    Form,
+    extract::{Path, State},
+    http::StatusCode,
+    response::{IntoResponse, Redirect, Response},
+};
+use entity::{cases, deadlines};
+use maud::Markup;
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, TransactionTrait, sea_query::Expr};
+
+fn require_open(case: &cases::Model) -> AppResult<()> {
+    if case.status == codes::OPEN {
+        Ok(())
+    } else {
+        Err(AppError::Conflict(
+            "This case is closed: reopen it before assessing the victim's risk again.",
+        ))
+    }
+}
+
+pub async fn new_form(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    viewer: Viewer,
+    origin: Origin,
+    Path(reference): Path<String>,
+) -> AppResult<Markup> {
+    let case = timeline::open(
+        &state,
+        &viewer,
+        &origin,
+        &reference,
+        "Viewed risk assessment form",
+    )
+    .await?;
+    require_open(&case)?;
+    let set = store::current(&state.db).await?;
+    let first = store::latest_for_case(&state.db, case.id).await?.is_none();
+    let f = AssessForm::new(&set, first, state.now());
+    Ok(view::form_page(
+        &ctx,
+        &case,
+        &set,
+        &f,
+        &FormErrors::default(),
+        None,
+    ))
+}
+
+pub async fn save(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    viewer: Viewer,
+    origin: Origin,
+    Path(reference): Path<String>,
+    Form(fields): Form<Vec<(String, String)>>,
+) -> AppResult<Response> {
+    let case = visibility::find(&state.db, &viewer, &reference).await?;
+    require_open(&case)?;
+    let f = AssessForm::from_fields(&fields);
+    let set = store::current(&state.db).await?;
+    let built_from = f.set_id.trim().parse::<i32>().ok();
+    if built_from != Some(set.id) {
+        // The questions changed while the form was open: answers to questions still asked
+        // are kept, the rest asked again.
+        let from = match built_from {
+            Some(id) => store::load(&state.db, id).await.ok(),
+            None => None,
+        };
+        let f = f.carried(from.as_ref(), &set);
+        let mut errors = FormErrors::default();
+        errors.add(
+            QUESTIONS_ID,
+            format!(
+                "The questions changed (now version {}) while you were filling in the form. Answers to questions still asked are kept: check them, answer any new ones and save again",
+                set.number
+            ),
+        );
+        let scored = f.scored(&set);
+        return Ok((
+            StatusCode::CONFLICT,
+            view::form_page(&ctx, &case, &set, &f, &errors, scored.as_ref()),
+        )
+            .into_response());
+    }
+    let now = state.now();
+    let valid = match f.validate(&set, case.received_at, now) {
+        Ok(valid) => valid,
+        Err(errors) => {
+            let scored = f.scored(&set);
+            return Ok((
+                StatusCode::UNPROCESSABLE_ENTITY,
+                view::form_page(&ctx, &case, &set, &f, &errors, scored.as_ref()),
+            )
+                .into_response());
+        }
+    };
+    let txn = state.db.begin().await?;
+    // Holding the case row keeps a closure (or another assessment) from interleaving.
+    let case = plan::hold_case(&txn, &case).await?;
+    require_open(&case)?;
+    let saved = store::insert(
+        &txn,
+        store::NewAssessment {
+            case_id: case.id,
+            set_id: set.id,
+            occasion: valid.occasion,
+            assessed_at: valid.assessed_at,
+            score: valid.scored.total,
+            computed_level: valid.scored.level,
+            level: valid.level,
+            override_reason: valid.override_reason.clone(),
+            notes: valid.notes.clone(),
+            answers: &valid.scored.answers,
+            by: viewer.id,
+            now,
+        },
+    )
+    .await?;
+    // An assessment dated before the latest one is history: the later level stands.
+    let standing = store::latest_for_case(&txn, case.id)
+        .await?
+        .is_some_and(|latest| latest.id == saved.id);
+    let case = if standing {
+        cases::Entity::update_many()
+            .col_expr(cases::Column::RiskLevel, Expr::value(Some(valid.level)))
+            .col_expr(
+                cases::Column::RiskAssessedAt,
+                Expr::value(Some(valid.assessed_at)),
+            )
+            .col_expr(cases::Column::UpdatedAt, Expr::value(now))
+            .filter(cases::Column::Id.eq(case.id))
+            .exec(&txn)
+            .await?;
+        let updated = cases::Model {
+            risk_level: Some(valid.level.to_owned()),
+            risk_assessed_at: Some(valid.assessed_at),
+            updated_at: now,
+            ..case
+        };
+        plan::replan_open(&txn, &updated, Some(Stage::ManagerReview)).await?;
+        updated
+    } else {
+        case
+    };
+    let due = deadlines::Entity::find()
+        .filter(deadlines::Column::CaseId.eq(case.id))
+        .filter(deadlines::Column::Stage.eq(Stage::RiskAssessment.code()))
+        .filter(deadlines::Column::Status.eq(state::OPEN))
+        .order_by_asc(deadlines::Column::AnchoredAt)
+        .order_by_asc(deadlines::Column::Id)
+        .one(&txn)
+        .await?
+        .filter(|d| valid.assessed_at >= d.anchored_at);
+    let mut met = None;
+    if let Some(d) = due {
+        let rules = Rules::for_case(&txn, &case).await?;
+        let done = Done {
+            at: valid.assessed_at,
+            by: viewer.id,
+            note: None,
+            now,
+        };
+        if let Some(done) = plan::complete(&txn, &rules, &case, d, done).await? {
+            met = Some(state::state(&done, now) == state::State::Met);
+        }
+    }
+    let mut body = format!(
+        "Risk assessed {}: {} (score {}).",
+        occasion_phrase(valid.occasion),
+        level_label(valid.level),
+        valid.scored.total
+    );
+    if let Some(reason) = &valid.override_reason {
+        body.push_str(&format!(
+            " Level set to {} from {}: {reason}",
+            level_label(valid.level),
+            level_label(valid.scored.level)
+        ));
+    }
+    if !standing {
+        body.push_str(" A later assessment's level stands.");
+    }
+    timeline::record(
+        &txn,
+        now,
+        &viewer,
+        &origin,
+        "case.risk_assessed",
+        Entry::event(&case, "risk-assessed", valid.assessed_at, body),
+    )
+    .await?;
+    txn.commit().await?;
+    let mut flash = format!(
+        "Risk assessment saved: {} (score {}).",
+        level_label(valid.level),
+        valid.scored.total
+    );
+    if !standing {
+        flash.push_str(" It is dated before the latest assessment, whose level stands.");
+    }
+    match met {
+        Some(true) => flash.push_str(" Deadline “Risk assessment completed” met."),
+        Some(false) => flash.push_str(" Deadline “Risk assessment completed” done late."),
+        None => {}
+    }
+    set_flash(&ctx.session, flash).await?;
+    Ok(Redirect::to(&format!("/cases/{}#risk", case.reference)).into_response())
+}
+
+pub async fn show(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    viewer: Viewer,
+    origin: Origin,
+    Path((reference, id)): Path<(String, String)>,
+) -> AppResult<Markup> {
+    // Another case's assessment, or no such case, is the same 404 (checked before the view
+    // is recorded, so nothing is audited for a miss).
+    let case = visibility::find(&state.db, &viewer, &reference).await?;
+    let id: i32 = id.parse().map_err(|_| AppError::NotFound)?;
+    let assessment = store::find_on_case(&state.db, case.id, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    timeline::record_view(&state, &viewer, &origin, &case, "Viewed risk assessment").await?;
+    let set = store::load(&state.db, assessment.set_id).await?;
+    let answers = store::answers(&state.db, assessment.id).await?;
+    let by = user_names(&state.db, [Some(assessment.created_by)])
+        .await?
+        .remove(&assessment.created_by)
+        .unwrap_or_default();
+    Ok(view::assessment_page(
+        &ctx,
+        &case,
+        &AssessmentView {
+            assessment,
+            set,
+            answers,
+            by,
+        },
+    ))
+}
