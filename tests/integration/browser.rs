@@ -318,6 +318,211 @@ async fn manager_deadline_pages_pass_axe_on_a_phone() {
     browser.close().await;
 }
 
+/// The walk-through: a harassment officer on a phone completes a risk assessment,
+/// agrees an action plan with an action, and prints the chronology; every casework page on
+/// the way (and the support, referral and perpetrator-action forms) passes axe and fits.
+#[tokio::test]
+async fn harassment_officer_assesses_risk_agrees_a_plan_and_prints_the_chronology() {
+    let Some(tools) = Tools::find() else { return };
+    let app = TestApp::spawn().await;
+    let area = crate::fixtures::area(&app, "North").await;
+    let tina = app.create_user("tina", Role::TenancyOfficer).await;
+    let harry = app.create_user("harry", Role::HarassmentOfficer).await;
+    crate::fixtures::give_area(&app, harry, area).await;
+    let case = crate::fixtures::case(
+        &app,
+        crate::fixtures::CaseSpec {
+            owner_id: Some(harry),
+            perpetrators: vec![crate::fixtures::PersonSpec::named("Dan Smith")],
+            ..crate::fixtures::CaseSpec::new(tina, area)
+        },
+    )
+    .await;
+    let base = format!("{}/cases/{}", app.base, case.reference);
+    let browser = Browser::start(&tools, (360, 740)).await;
+    let c = browser.client();
+    let mut axe = Axe::new(&tools.axe_source);
+    sign_in(c, &app.base, "harry").await;
+
+    // Risk assessment: an empty form is refused with the error summary, then answered.
+    c.goto(&base).await.expect("open the case");
+    click_link(c, "Assess risk").await;
+    c.wait()
+        .for_element(Locator::Id("q-1"))
+        .await
+        .expect("the questions");
+    axe.check(c, "phone-risk-form").await;
+    submit(c).await;
+    c.wait()
+        .for_element(Locator::Css(".error-summary"))
+        .await
+        .expect("the error summary");
+    assert_no_horizontal_overflow(c, "risk form with errors").await;
+    axe.check(c, "phone-risk-form-errors").await;
+    // Yes to the first five questions (2 + 3 + 3 + 3 + 2 = 13: high), No to the rest.
+    for q in 1..=10 {
+        let answer = if q <= 5 { 0 } else { 1 };
+        click_id(c, &format!("q-{q}-{answer}")).await;
+    }
+    submit(c).await;
+    c.wait()
+        .for_element(Locator::Css(".banner--success"))
+        .await
+        .expect("the assessment is saved");
+    let risk = text_of(c, "#risk").await;
+    assert!(risk.contains("High"), "the risk panel shows high risk: {risk}");
+    assert!(
+        risk.contains("multi-agency"),
+        "high risk prompts a multi-agency referral: {risk}"
+    );
+    assert_no_horizontal_overflow(c, "case page with casework").await;
+    axe.check(c, "phone-case-casework").await;
+
+    // Action plan agreed with the victim, with one action.
+    click_link(c, "Agree an action plan").await;
+    c.wait()
+        .for_element(Locator::Id("agreed_on"))
+        .await
+        .expect("the plan form");
+    axe.check(c, "phone-plan-form").await;
+    let today = app.now().date().to_string();
+    let target = (app.now().date() + time::Duration::days(7)).to_string();
+    set_value(c, "agreed_on", &today).await;
+    click_id(c, "copy_given_how-0").await;
+    set_value(c, "copy_given_on", &today).await;
+    type_into(c, "every_amount", "7").await;
+    select_value(c, "every_unit", "calendar-days").await;
+    select_value(c, "channel", "phone").await;
+    type_into(c, "action-1-description", "Fit new door locks").await;
+    select_value(c, "action-1-owner", &harry.to_string()).await;
+    set_value(c, "action-1-target_on", &target).await;
+    submit(c).await;
+    c.wait()
+        .for_element(Locator::Css(".banner--success"))
+        .await
+        .expect("the plan is saved");
+    let plan = text_of(c, "#plan").await;
+    assert!(
+        plan.contains("Fit new door locks"),
+        "the plan shows its action: {plan}"
+    );
+
+    // The other casework forms fit a phone and pass axe.
+    for (path, name) in [
+        ("/support/new", "phone-support-form"),
+        ("/referrals/new", "phone-referral-form"),
+        ("/enforcement/new", "phone-enforcement-form"),
+    ] {
+        c.goto(&format!("{base}{path}")).await.expect(path);
+        c.wait().for_element(Locator::Css("main h1")).await.expect(path);
+        assert_no_horizontal_overflow(c, path).await;
+        axe.check(c, name).await;
+    }
+
+    // The chronology: one click from the case page, printable.
+    c.goto(&base).await.expect("back to the case");
+    click_link(c, "Chronology").await;
+    c.wait()
+        .for_element(Locator::Css("main table"))
+        .await
+        .expect("the chronology table");
+    let chronology = text_of(c, "main").await;
+    for entry in [
+        "Report received",
+        "Risk assessment",
+        "Action plan agreed",
+        "Fit new door locks",
+    ] {
+        assert!(
+            chronology.contains(entry),
+            "the chronology lists {entry:?}: {chronology}"
+        );
+    }
+    assert_no_horizontal_overflow(c, "chronology").await;
+    axe.check(c, "phone-chronology").await;
+    let pdf = c
+        .print(fantoccini::wd::PrintConfiguration::default())
+        .await
+        .expect("print the chronology");
+    assert!(pdf.starts_with(b"%PDF"), "printing gives a PDF");
+    save_artifact("chronology.pdf", &pdf);
+
+    axe.finish();
+    browser.close().await;
+}
+
+/// The casework administration pages at phone width.
+#[tokio::test]
+async fn casework_admin_pages_pass_axe_on_a_phone() {
+    let Some(tools) = Tools::find() else { return };
+    let app = TestApp::spawn().await;
+    app.create_user("ade", Role::Admin).await;
+    let browser = Browser::start(&tools, (360, 740)).await;
+    let c = browser.client();
+    let mut axe = Axe::new(&tools.axe_source);
+    sign_in(c, &app.base, "ade").await;
+    for (path, name) in [
+        ("/admin/risk", "phone-admin-risk"),
+        ("/admin/risk/new", "phone-admin-risk-new"),
+        ("/admin/risk/1", "phone-admin-risk-version"),
+        ("/admin/support", "phone-admin-support"),
+        ("/admin/agencies", "phone-admin-agencies"),
+    ] {
+        c.goto(&format!("{}{path}", app.base)).await.expect(path);
+        c.wait().for_element(Locator::Css("main h1")).await.expect(path);
+        assert_no_horizontal_overflow(c, path).await;
+        axe.check(c, name).await;
+    }
+    axe.finish();
+    browser.close().await;
+}
+
+async fn click_link(c: &Client, text: &str) {
+    c.find(Locator::LinkText(text))
+        .await
+        .unwrap_or_else(|e| panic!("link {text:?}: {e}"))
+        .click()
+        .await
+        .unwrap_or_else(|e| panic!("click {text:?}: {e}"));
+}
+
+async fn click_id(c: &Client, id: &str) {
+    c.find(Locator::Id(id))
+        .await
+        .unwrap_or_else(|e| panic!("{id}: {e}"))
+        .click()
+        .await
+        .unwrap_or_else(|e| panic!("click {id}: {e}"));
+}
+
+async fn select_value(c: &Client, id: &str, value: &str) {
+    c.find(Locator::Id(id))
+        .await
+        .unwrap_or_else(|e| panic!("{id}: {e}"))
+        .select_by_value(value)
+        .await
+        .unwrap_or_else(|e| panic!("choose {value} in {id}: {e}"));
+}
+
+/// Date inputs take their value in the browser's locale when typed: set it directly.
+async fn set_value(c: &Client, id: &str, value: &str) {
+    c.execute(
+        "document.getElementById(arguments[0]).value = arguments[1];",
+        vec![json!(id), json!(value)],
+    )
+    .await
+    .unwrap_or_else(|e| panic!("set {id}: {e}"));
+}
+
+async fn text_of(c: &Client, css: &str) -> String {
+    c.find(Locator::Css(css))
+        .await
+        .unwrap_or_else(|e| panic!("{css}: {e}"))
+        .text()
+        .await
+        .unwrap_or_default()
+}
+
 async fn type_into(c: &Client, id: &str, text: &str) {
     let field = c
         .find(Locator::Id(id))
@@ -381,10 +586,17 @@ async fn assert_no_horizontal_overflow(c: &Client, page: &str) {
         .await
         .unwrap();
     let (scroll, inner) = (sizes[0].as_u64().unwrap(), sizes[1].as_u64().unwrap());
-    assert!(
-        scroll <= inner,
-        "{page}: the page scrolls sideways at {inner}px wide (content is {scroll}px)"
-    );
+    if scroll > inner {
+        // Name the widest elements, so the failure says what to fix.
+        let culprits = c
+            .execute(
+                "return [...document.querySelectorAll('main *')].filter(e => e.getBoundingClientRect().right > window.innerWidth + 1).slice(-5).map(e => e.tagName + '.' + e.className + ' ' + Math.round(e.getBoundingClientRect().right) + ': ' + (e.textContent || '').trim().slice(0, 60))",
+                vec![],
+            )
+            .await
+            .unwrap_or_default();
+        panic!("{page}: the page scrolls sideways at {inner}px wide (content is {scroll}px): {culprits}");
+    }
 }
 
 /// Runs axe-core on pages, saving a screenshot of each, and gathers serious and critical
@@ -475,19 +687,21 @@ impl<'a> Axe<'a> {
 
 /// Saves the viewport to target/screenshots/<name>.png, for people to look at.
 async fn screenshot(c: &Client, name: &str) {
+    match c.screenshot().await {
+        Ok(png) => save_artifact(&format!("{name}.png"), &png),
+        Err(e) => eprintln!("could not take screenshot {name}: {e}"),
+    }
+}
+
+/// Saves a file to target/screenshots/ for people to look at.
+fn save_artifact(file: &str, bytes: &[u8]) {
     let dir = std::env::var_os("CARGO_TARGET_DIR")
         .map(PathBuf::from)
         .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("target"))
         .join("screenshots");
-    match c.screenshot().await {
-        Ok(png) => {
-            let saved = std::fs::create_dir_all(&dir)
-                .and_then(|()| std::fs::write(dir.join(format!("{name}.png")), png));
-            if let Err(e) = saved {
-                eprintln!("could not save screenshot {name}: {e}");
-            }
-        }
-        Err(e) => eprintln!("could not take screenshot {name}: {e}"),
+    let saved = std::fs::create_dir_all(&dir).and_then(|()| std::fs::write(dir.join(file), bytes));
+    if let Err(e) = saved {
+        eprintln!("could not save {file}: {e}");
     }
 }
 
