@@ -18,6 +18,14 @@ pub fn end_of_london_day(day: time::Date) -> OffsetDateTime {
     at.to_offset(UtcOffset::UTC)
 }
 
+/// Start of a London day (00:00:00 local) as UTC: one second after the previous day ends.
+pub fn start_of_london_day(day: time::Date) -> OffsetDateTime {
+    match day.previous_day() {
+        Some(before) => end_of_london_day(before) + time::Duration::SECOND,
+        None => end_of_london_day(day) - time::Duration::DAY + time::Duration::SECOND,
+    }
+}
+
 /// The London calendar date of an instant (in whatever offset it is given).
 pub fn london_date(at: OffsetDateTime) -> time::Date {
     at.to_timezone(LONDON).date()
@@ -27,6 +35,27 @@ pub fn london_date(at: OffsetDateTime) -> time::Date {
 mod tests {
     use super::*;
     use time::macros::{date, datetime};
+
+    #[test]
+    fn london_days_start_at_local_midnight() {
+        assert_eq!(
+            start_of_london_day(date!(2026 - 01 - 15)),
+            datetime!(2026-01-15 00:00 UTC)
+        );
+        assert_eq!(
+            start_of_london_day(date!(2026 - 07 - 15)),
+            datetime!(2026-07-14 23:00 UTC)
+        );
+        // The spring-forward day starts at GMT midnight, the next at BST midnight.
+        assert_eq!(
+            start_of_london_day(date!(2026 - 03 - 29)),
+            datetime!(2026-03-29 00:00 UTC)
+        );
+        assert_eq!(
+            start_of_london_day(date!(2026 - 03 - 30)),
+            datetime!(2026-03-29 23:00 UTC)
+        );
+    }
 
     #[test]
     fn end_of_day_follows_bst_and_gmt() {

@@ -47,3 +47,13 @@ pub fn routes() -> Vec<Route> {
         Route::post("/cases/{reference}/reopen", ReopenCases, closure::reopen),
     ]
 }
+
+/// New casework is recorded on open cases only: a closed case answers 409 with `message`
+/// (which says what to do instead, e.g. reopen it).
+pub fn require_open(case: &entity::cases::Model, message: &'static str) -> crate::error::AppResult<()> {
+    if case.status == codes::OPEN {
+        Ok(())
+    } else {
+        Err(crate::error::AppError::Conflict(message))
+    }
+}

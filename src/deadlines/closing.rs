@@ -151,8 +151,13 @@ pub async fn apply(
                     note: Some("Recorded as done when the case was closed".into()),
                     now,
                 };
+                let (stage, action) = (d.stage.clone(), d.occurrence);
                 if plan::complete(txn, &rules, case, d, done).await?.is_none() {
                     return Ok(false);
+                }
+                if stage == Stage::PlanAction.code() {
+                    let why = "Recorded as done when the case was closed";
+                    crate::plans::settle_at_closure(txn, case.id, action, true, why, viewer.id, now).await?;
                 }
                 let body = format!("Recorded “{name}” as done when the case was closed.");
                 timeline::record(
@@ -182,7 +187,10 @@ pub async fn apply(
             .col_expr(deadlines::Column::Status, Expr::value(status))
             .col_expr(deadlines::Column::ResolvedBy, Expr::value(Some(viewer.id)))
             .col_expr(deadlines::Column::ResolvedAt, Expr::value(Some(now)))
-            .col_expr(deadlines::Column::ResolutionNote, Expr::value(Some(reason)))
+            .col_expr(
+                deadlines::Column::ResolutionNote,
+                Expr::value(Some(reason.clone())),
+            )
             .col_expr(deadlines::Column::Version, Expr::value(d.version + 1))
             .filter(deadlines::Column::Id.eq(d.id))
             .filter(deadlines::Column::Status.eq(state::OPEN))
@@ -191,6 +199,10 @@ pub async fn apply(
             .await?;
         if changed.rows_affected == 0 {
             return Ok(false);
+        }
+        if d.stage == Stage::PlanAction.code() {
+            crate::plans::settle_at_closure(txn, case.id, d.occurrence, false, &reason, viewer.id, now)
+                .await?;
         }
         timeline::record(
             txn,

@@ -45,7 +45,9 @@ pub async fn add(
         priority: Set(case.priority.clone()),
         unit: Set(UNIT.to_owned()),
         amount: Set(0),
-        anchored_at: Set(now.min(due)),
+        // From the start of the day at the latest, so an activity recorded after the fact
+        // (a hearing entered the day after) can be done at its real time that day.
+        anchored_at: Set(now.min(calendar::start_of_london_day(due_on))),
         original_due_at: Set(due),
         due_at: Set(due),
         status: Set(state::OPEN.to_owned()),
@@ -97,9 +99,11 @@ pub async fn find(
         .await
 }
 
-/// The record's date moved (a target put back, a hearing adjourned): an extension with
-/// `reason`, so the original date still counts in reports. Only an open deadline moves;
-/// `false` when it is no longer open or already due then.
+/// The record's date moved. Put back (a target missed, a hearing adjourned) it is an
+/// extension with `reason`, so the original date still counts in reports; brought forward
+/// it is the new date reports count against (doing it by the old, later date would be
+/// late). Only an open deadline moves; `false` when it is no longer open or already due
+/// then.
 pub async fn move_to(
     db: &impl ConnectionTrait,
     deadline: &deadlines::Model,
@@ -112,17 +116,24 @@ pub async fn move_to(
     if deadline.status != state::OPEN || due == deadline.due_at {
         return Ok(false);
     }
+    let forward = due < deadline.original_due_at;
+    let (extended_at, extended_by, reason) = if forward {
+        // No longer an extension: the earlier date is the one that counts.
+        (None, None, None)
+    } else {
+        (Some(now), Some(by), Some(reason.to_owned()))
+    };
+    let original = if forward { due } else { deadline.original_due_at };
     let changed = deadlines::Entity::update_many()
+        .col_expr(deadlines::Column::OriginalDueAt, Expr::value(original))
         .col_expr(deadlines::Column::DueAt, Expr::value(due))
-        .col_expr(deadlines::Column::ExtendedAt, Expr::value(Some(now)))
-        .col_expr(deadlines::Column::ExtendedBy, Expr::value(Some(by)))
-        .col_expr(
-            deadlines::Column::ExtensionReason,
-            Expr::value(Some(reason.to_owned())),
-        )
+        .col_expr(deadlines::Column::ExtendedAt, Expr::value(extended_at))
+        .col_expr(deadlines::Column::ExtendedBy, Expr::value(extended_by))
+        .col_expr(deadlines::Column::ExtensionReason, Expr::value(reason))
         .col_expr(deadlines::Column::Version, Expr::value(deadline.version + 1))
         .filter(deadlines::Column::Id.eq(deadline.id))
         .filter(deadlines::Column::Status.eq(state::OPEN))
+        .filter(deadlines::Column::Version.eq(deadline.version))
         .exec(db)
         .await?;
     Ok(changed.rows_affected == 1)

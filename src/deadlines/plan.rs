@@ -468,8 +468,19 @@ pub async fn replan_open(
         let Some(stage) = Stage::from_code(&d.stage) else {
             continue;
         };
-        // Dated deadlines keep the date someone set.
-        if d.status != state::OPEN || stage.dated() || only.is_some_and(|s| s != stage) {
+        if d.status != state::OPEN || only.is_some_and(|s| s != stage) {
+            continue;
+        }
+        // Dated deadlines keep the date someone set; only their priority follows the case.
+        if stage.dated() {
+            if d.priority != case.priority {
+                let version = d.version;
+                let mut active = d.into_active_model();
+                active.priority = Set(case.priority.clone());
+                active.version = Set(version + 1);
+                active.update(db).await?;
+                changed += 1;
+            }
             continue;
         }
         let timescale = rules.timescale(case, stage);

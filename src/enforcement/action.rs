@@ -5,10 +5,7 @@
 //! was typed kept.
 
 use super::{
-    STATUSES,
-    fields::{self, MAX_TEXT_CHARS},
-    headline, kind_label, legal_date_label,
-    record::legal_date_fields,
+    MAX_TEXT_CHARS, STATUSES, headline, kind_label, legal_date_label, record::legal_date_fields,
     status_label, status_tag, store, transitions, usual_legal_dates,
 };
 use crate::{
@@ -26,6 +23,7 @@ use crate::{
     web::{
         Ctx,
         extract::set_flash,
+        fields,
         forms::{Choice, FormErrors, Input, csrf_field, error_summary, radios, textarea},
         layout, time_fmt,
     },
@@ -60,7 +58,7 @@ impl UpdateForm {
     /// The form as the page first shows it for `a`.
     pub fn default_for(a: &perpetrator_actions::Model, now: OffsetDateTime) -> Self {
         UpdateForm {
-            on_date: fields::today_field(now),
+            on_date: fields::date_value(Some(fields::today(now))),
             outcome: a.outcome.clone().unwrap_or_default(),
             documents: a.documents.clone().unwrap_or_default(),
             version: a.version.to_string(),
@@ -231,9 +229,9 @@ fn validate(
             "the date of the current status",
         )
     });
-    let note = fields::text(&mut errors, "note", &f.note, MAX_TEXT_CHARS);
-    let outcome = fields::text(&mut errors, "outcome", &f.outcome, MAX_TEXT_CHARS);
-    let documents = fields::text(&mut errors, "documents", &f.documents, MAX_TEXT_CHARS);
+    let note = fields::optional_text(&mut errors, "note", &f.note, MAX_TEXT_CHARS);
+    let outcome = fields::optional_text(&mut errors, "outcome", &f.outcome, MAX_TEXT_CHARS);
+    let documents = fields::optional_text(&mut errors, "documents", &f.documents, MAX_TEXT_CHARS);
     if errors.is_empty()
         && status.is_none()
         && note.is_none()

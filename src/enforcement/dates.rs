@@ -13,7 +13,6 @@ use super::{
 use crate::{
     audit::Origin,
     cases::{
-        codes,
         timeline::{self, Entry},
         visibility::{self, Viewer},
     },
@@ -28,18 +27,11 @@ use axum::{
     response::{IntoResponse, Redirect, Response},
 };
 use axum_extra::extract::Form;
-use entity::cases;
-use sea_orm::TransactionTrait;
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, TransactionTrait};
 
-fn require_open(case: &cases::Model) -> AppResult<()> {
-    if case.status == codes::OPEN {
-        Ok(())
-    } else {
-        Err(AppError::Conflict(
-            "This case is closed: reopen it to add a court or notice date (nothing is left open on a closed case).",
-        ))
-    }
-}
+/// Why a closed case refuses this.
+const CLOSED: &str =
+    "This case is closed: reopen it to add a court or notice date (nothing is left open on a closed case).";
 
 pub async fn add(
     State(state): State<AppState>,
@@ -51,7 +43,7 @@ pub async fn add(
 ) -> AppResult<Response> {
     let case = visibility::find(&state.db, &viewer, &reference).await?;
     let action = store::find(&state.db, case.id, &id).await?;
-    require_open(&case)?;
+    crate::cases::require_open(&case, CLOSED)?;
     if transitions::is_final(&action.status) {
         return Err(AppError::Conflict(
             "This action is withdrawn or refused: record a new action for a fresh application or notice.",
@@ -80,7 +72,24 @@ pub async fn add(
     };
     let txn = state.db.begin().await?;
     let case = plan::hold_case(&txn, &case).await?;
-    require_open(&case)?;
+    crate::cases::require_open(&case, CLOSED)?;
+    // Holds the action row as read (PostgreSQL locks it): a withdrawal committed meanwhile
+    // means no match, so no open date is left on a withdrawn action; one that comes after
+    // waits for this and then closes the new date off with the others.
+    let held = entity::perpetrator_actions::Entity::update_many()
+        .col_expr(
+            entity::perpetrator_actions::Column::Status,
+            sea_orm::sea_query::Expr::col(entity::perpetrator_actions::Column::Status),
+        )
+        .filter(entity::perpetrator_actions::Column::Id.eq(action.id))
+        .filter(entity::perpetrator_actions::Column::Status.eq(action.status.as_str()))
+        .exec(&txn)
+        .await?;
+    if held.rows_affected == 0 {
+        return Err(AppError::Conflict(
+            "This action changed while you were adding the date: check its status and add the date again.",
+        ));
+    }
     store::add_legal_date(&txn, &case, &action, kind, due_on, note.clone(), viewer.id, now).await?;
     let perpetrators = store::perpetrators(&txn, case.id).await?;
     let who = action

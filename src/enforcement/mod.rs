@@ -18,7 +18,6 @@
 mod action;
 pub mod case_panel;
 mod dates;
-mod fields;
 mod record;
 pub mod store;
 pub mod transitions;
@@ -182,6 +181,11 @@ pub fn status_tag(code: &str) -> Markup {
     };
     html! { strong class=(class) { (status_label(code)) } }
 }
+
+/// The longest note, outcome or documents text kept.
+pub const MAX_TEXT_CHARS: usize = 4_000;
+/// A legal date's note (the column's size).
+pub const MAX_DATE_NOTE_CHARS: usize = 200;
 
 pub fn routes() -> Vec<Route> {
     use Permission::ManageEnforcement;

@@ -3,9 +3,8 @@
 //! optionally a first court hearing or notice expiry date, which becomes a deadline.
 
 use super::{
-    GENERAL_MEASURES, ISSUED, LADDER, LEGAL_DATES, PLANNED, STARTING_STATUSES,
-    fields::{self, MAX_DATE_NOTE_CHARS, MAX_TEXT_CHARS},
-    find_kind, headline, is_ladder, legal_date_label, status_label,
+    GENERAL_MEASURES, ISSUED, LADDER, LEGAL_DATES, MAX_DATE_NOTE_CHARS, MAX_TEXT_CHARS, PLANNED,
+    STARTING_STATUSES, find_kind, headline, is_ladder, legal_date_label, status_label,
     store::{self, Perpetrator},
 };
 use crate::{
@@ -17,11 +16,12 @@ use crate::{
         visibility::{self, Viewer},
     },
     deadlines::plan,
-    error::{AppError, AppResult},
+    error::AppResult,
     state::AppState,
     web::{
         Ctx,
         extract::set_flash,
+        fields,
         forms::{Choice, FormErrors, Input, radios, textarea},
         time_fmt,
     },
@@ -69,15 +69,8 @@ struct Valid {
     legal: Option<(&'static str, Date, Option<String>)>,
 }
 
-fn require_open(case: &cases::Model) -> AppResult<()> {
-    if case.status == codes::OPEN {
-        Ok(())
-    } else {
-        Err(AppError::Conflict(
-            "This case is closed: reopen it to record a new action against a perpetrator.",
-        ))
-    }
-}
+/// Why a closed case refuses this.
+const CLOSED: &str = "This case is closed: reopen it to record a new action against a perpetrator.";
 
 pub async fn form(
     State(state): State<AppState>,
@@ -94,11 +87,11 @@ pub async fn form(
         "Viewed perpetrator action form",
     )
     .await?;
-    require_open(&case)?;
+    crate::cases::require_open(&case, CLOSED)?;
     let perpetrators = store::perpetrators(&state.db, case.id).await?;
     let f = NewForm {
         status: PLANNED.to_owned(),
-        planned_on: fields::today_field(state.now()),
+        planned_on: fields::date_value(Some(fields::today(state.now()))),
         ..Default::default()
     };
     Ok(page(&ctx, &case, &perpetrators, &f, &FormErrors::default()))
@@ -183,8 +176,8 @@ fn validate(
         }
         _ => None,
     };
-    let documents = fields::text(&mut errors, "documents", &f.documents, MAX_TEXT_CHARS);
-    let notes = fields::text(&mut errors, "notes", &f.notes, MAX_TEXT_CHARS);
+    let documents = fields::optional_text(&mut errors, "documents", &f.documents, MAX_TEXT_CHARS);
+    let notes = fields::optional_text(&mut errors, "notes", &f.notes, MAX_TEXT_CHARS);
     let legal = legal_date(&mut errors, &f.date_kind, &f.due_on, &f.date_note, planned_on);
     match (party_id, kind, status, planned_on) {
         (Some(party_id), Some(kind), Some(status), Some(planned_on)) if errors.is_empty() => Ok(Valid {
@@ -211,7 +204,7 @@ pub(super) fn legal_date(
     earliest: Option<Date>,
 ) -> Option<(&'static str, Date, Option<String>)> {
     let kind = kind.trim();
-    let note = fields::text(errors, "date_note", note, MAX_DATE_NOTE_CHARS);
+    let note = fields::optional_text(errors, "date_note", note, MAX_DATE_NOTE_CHARS);
     if kind.is_empty() {
         if !due_on.trim().is_empty() || note.is_some() {
             errors.add(
@@ -225,7 +218,7 @@ pub(super) fn legal_date(
         errors.add("date_kind", "Choose a court hearing or a notice expiry");
         return None;
     };
-    let day = fields::date(errors, "due_on", due_on, "the date of the hearing or expiry")?;
+    let day = fields::required_date(errors, "due_on", due_on, "the date of the hearing or expiry")?;
     if let Some(earliest) = earliest.filter(|e| day < *e) {
         errors.add(
             "due_on",
@@ -248,7 +241,7 @@ pub async fn save(
     Form(f): Form<NewForm>,
 ) -> AppResult<Response> {
     let case = visibility::find(&state.db, &viewer, &reference).await?;
-    require_open(&case)?;
+    crate::cases::require_open(&case, CLOSED)?;
     let perpetrators = store::perpetrators(&state.db, case.id).await?;
     let now = state.now();
     let v = match validate(&f, &case, &perpetrators, now) {
@@ -265,7 +258,7 @@ pub async fn save(
     // Holding the case row keeps a closure from interleaving: no deadline is added to a
     // case closed meanwhile.
     let case = plan::hold_case(&txn, &case).await?;
-    require_open(&case)?;
+    crate::cases::require_open(&case, CLOSED)?;
     let action = perpetrator_actions::Entity::insert(perpetrator_actions::ActiveModel {
         case_id: Set(case.id),
         party_id: Set(v.party_id),

@@ -6,7 +6,7 @@
 
 use super::{
     ACTION_STATUSES, CANCELLED, DONE, OPEN,
-    fields::{self, ActionFields, Owner, TEXT_MAX, ValidAction, iso},
+    fields::{self, ActionFields, Owner, TEXT_MAX, ValidAction},
     is_final,
 };
 use crate::{
@@ -43,15 +43,8 @@ use sea_orm::{
 };
 use time::{Date, OffsetDateTime};
 
-fn require_open(case: &cases::Model) -> AppResult<()> {
-    if case.status == codes::OPEN {
-        Ok(())
-    } else {
-        Err(AppError::Conflict(
-            "This case is closed: its action plan can no longer be changed. Reopen the case first.",
-        ))
-    }
-}
+/// Why a closed case refuses this.
+const CLOSED: &str = "This case is closed: its action plan can no longer be changed. Reopen the case first.";
 
 const NO_PLAN: &str =
     "Agree an action plan with the victim first: actions are added to the plan that stands.";
@@ -127,7 +120,7 @@ pub async fn add_form(
     Path(reference): Path<String>,
 ) -> AppResult<Markup> {
     let case = timeline::open(&state, &viewer, &origin, &reference, "Viewed action form").await?;
-    require_open(&case)?;
+    crate::cases::require_open(&case, CLOSED)?;
     let plan = super::standing(&state.db, case.id)
         .await?
         .ok_or(AppError::Conflict(NO_PLAN))?;
@@ -159,7 +152,7 @@ pub async fn add(
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> AppResult<Response> {
     let case = visibility::find(&state.db, &viewer, &reference).await?;
-    require_open(&case)?;
+    crate::cases::require_open(&case, CLOSED)?;
     let plan = super::standing(&state.db, case.id)
         .await?
         .ok_or(AppError::Conflict(NO_PLAN))?;
@@ -182,7 +175,7 @@ pub async fn add(
     };
     let txn = state.db.begin().await?;
     let held = crate::deadlines::plan::hold_case(&txn, &case).await?;
-    require_open(&held)?;
+    crate::cases::require_open(&held, CLOSED)?;
     let plan = super::standing(&txn, case.id)
         .await?
         .ok_or(AppError::Conflict(NO_PLAN))?;
@@ -261,7 +254,7 @@ impl UpdateForm {
         UpdateForm {
             action: ActionFields::from_action(a),
             status: a.status.clone(),
-            completed_on: a.completed_on.map(iso).unwrap_or_default(),
+            completed_on: crate::web::fields::date_value(a.completed_on),
             outcome: a.outcome.clone().unwrap_or_default(),
             reason: String::new(),
             version: a.version.to_string(),
@@ -312,7 +305,7 @@ pub async fn edit_form(
 ) -> AppResult<Markup> {
     let case = timeline::open(&state, &viewer, &origin, &reference, "Viewed action form").await?;
     let shown = find(&state.db, &case, &id).await?;
-    require_open(&case)?;
+    crate::cases::require_open(&case, CLOSED)?;
     let staff = super::staff(&state.db).await?;
     let f = UpdateForm::from_action(&shown.action);
     Ok(edit_page(
@@ -460,7 +453,7 @@ pub async fn update(
 ) -> AppResult<Response> {
     let case = visibility::find(&state.db, &viewer, &reference).await?;
     let shown = find(&state.db, &case, &id).await?;
-    require_open(&case)?;
+    crate::cases::require_open(&case, CLOSED)?;
     let staff = super::staff(&state.db).await?;
     let f = UpdateForm::from_pairs(pairs);
     let now = state.now();
@@ -478,7 +471,7 @@ pub async fn update(
     let a = &shown.action;
     let txn = state.db.begin().await?;
     let held = crate::deadlines::plan::hold_case(&txn, &case).await?;
-    require_open(&held)?;
+    crate::cases::require_open(&held, CLOSED)?;
     // Only the version the form was built from changes: two people editing at once cannot
     // both succeed.
     let claimed = plan_actions::Entity::update_many()

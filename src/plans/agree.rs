@@ -5,7 +5,7 @@
 
 use super::{
     CHANNELS, COPY_GIVEN, NOT_GIVEN, case_panel,
-    fields::{self, ActionFields, TEXT_MAX, ValidAction, iso, optional_text},
+    fields::{self, ActionFields, TEXT_MAX, ValidAction},
 };
 use crate::{
     audit::Origin,
@@ -20,7 +20,7 @@ use crate::{
         plan::{self, Done, Rules},
         state,
     },
-    error::{AppError, AppResult},
+    error::AppResult,
     procedure::{Stage, Timescale, Unit},
     state::AppState,
     web::{
@@ -107,13 +107,13 @@ impl PlanForm {
     fn new(case: &cases::Model, standing: Option<&action_plans::Model>, today: Date) -> Self {
         let base = PlanForm {
             based_on: standing.map_or(0, |p| p.id).to_string(),
-            agreed_on: iso(today),
+            agreed_on: today.to_string(),
             ..Default::default()
         };
         match standing {
             Some(p) => PlanForm {
                 copy_given_how: p.copy_given_how.clone(),
-                copy_given_on: p.copy_given_on.map(iso).unwrap_or_default(),
+                copy_given_on: crate::web::fields::date_value(p.copy_given_on),
                 every_amount: p.contact_every_amount.to_string(),
                 every_unit: p.contact_every_unit.clone(),
                 channel: p.contact_channel.clone(),
@@ -151,15 +151,9 @@ struct Valid {
     actions: Vec<ValidAction>,
 }
 
-fn require_open(case: &cases::Model) -> AppResult<()> {
-    if case.status == codes::OPEN {
-        Ok(())
-    } else {
-        Err(AppError::Conflict(
-            "This case is closed: its action plan can no longer be agreed or changed. Reopen the case first.",
-        ))
-    }
-}
+/// Why a closed case refuses this.
+const CLOSED: &str =
+    "This case is closed: its action plan can no longer be agreed or changed. Reopen the case first.";
 
 pub async fn form(
     State(state): State<AppState>,
@@ -169,7 +163,7 @@ pub async fn form(
     Path(reference): Path<String>,
 ) -> AppResult<Markup> {
     let case = timeline::open(&state, &viewer, &origin, &reference, "Viewed action plan form").await?;
-    require_open(&case)?;
+    crate::cases::require_open(&case, CLOSED)?;
     let standing = super::standing(&state.db, case.id).await?;
     let staff = super::staff(&state.db).await?;
     let f = PlanForm::new(&case, standing.as_ref(), london_date(state.now()));
@@ -204,7 +198,7 @@ pub async fn save(
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> AppResult<Response> {
     let case = visibility::find(&state.db, &viewer, &reference).await?;
-    require_open(&case)?;
+    crate::cases::require_open(&case, CLOSED)?;
     let f = PlanForm::from_pairs(pairs);
     let now = state.now();
     let standing = super::standing(&state.db, case.id).await?;
@@ -224,7 +218,7 @@ pub async fn save(
     let txn = state.db.begin().await?;
     // The case row is held from here (PostgreSQL), so two agreements cannot interleave.
     let held = plan::hold_case(&txn, &case).await?;
-    require_open(&held)?;
+    crate::cases::require_open(&held, CLOSED)?;
     let now_standing = super::standing(&txn, case.id).await?;
     if !is_based_on(&f, now_standing.as_ref()) {
         drop(txn);
@@ -367,21 +361,15 @@ fn validate(
     if channel.is_none() {
         errors.add("channel", "Choose how the victim will be contacted");
     }
-    let interpreter_language = optional_text(
-        &f.interpreter_language,
+    let interpreter_language = crate::web::fields::optional_text(
+        errors,
         "interpreter_language",
-        "the language",
+        &f.interpreter_language,
         INTERPRETER_MAX,
-        errors,
     );
-    let communication_needs = optional_text(
-        &f.communication_needs,
-        "communication_needs",
-        "the communication needs",
-        TEXT_MAX,
-        errors,
-    );
-    let notes = optional_text(&f.notes, "notes", "the notes", TEXT_MAX, errors);
+    let communication_needs =
+        crate::web::fields::optional_text(errors, "communication_needs", &f.communication_needs, TEXT_MAX);
+    let notes = crate::web::fields::optional_text(errors, "notes", &f.notes, TEXT_MAX);
     let rules = fields::Rules {
         staff,
         keep: None,

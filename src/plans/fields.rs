@@ -58,7 +58,7 @@ impl ActionFields {
                 None => SOMEONE_ELSE.to_owned(),
             },
             owner_other: a.owner_other.clone().unwrap_or_default(),
-            target_on: iso(a.target_on),
+            target_on: a.target_on.to_string(),
         }
     }
 }
@@ -273,28 +273,6 @@ pub fn render(
             .hint("It becomes a deadline on the case, due at the end of this day.")
             .render(errors))
     }
-}
-
-/// A date as typed into a date field.
-pub fn iso(d: Date) -> String {
-    d.format(time::macros::format_description!("[year]-[month]-[day]"))
-        .unwrap_or_default()
-}
-
-/// Optional text: trimmed, none when empty, an error on `field` when over `max` chars.
-pub fn optional_text(
-    value: &str,
-    field: &'static str,
-    what: &str,
-    max: usize,
-    errors: &mut FormErrors,
-) -> Option<String> {
-    let value = value.trim();
-    if value.chars().count() > max {
-        errors.add(field, format!("Keep {what} under {max} characters"));
-        return None;
-    }
-    (!value.is_empty()).then(|| value.to_owned())
 }
 
 #[cfg(test)]

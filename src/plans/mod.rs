@@ -131,3 +131,43 @@ pub async fn staff(db: &impl ConnectionTrait) -> Result<Vec<(i32, String)>, DbEr
         .all(db)
         .await
 }
+
+/// Closing the case settled the action's deadline (`done`, or not applicable / waived with
+/// `reason`): the open action follows, so the plan does not show an open action with a
+/// settled deadline. Runs in the closing transaction.
+pub async fn settle_at_closure(
+    db: &impl ConnectionTrait,
+    case_id: i32,
+    action_id: i32,
+    done: bool,
+    reason: &str,
+    by: i32,
+    now: time::OffsetDateTime,
+) -> Result<(), DbErr> {
+    use entity::plan_actions;
+    use sea_orm::sea_query::{Expr, ExprTrait};
+    let (status, completed_on) = if done {
+        (DONE, Some(crate::web::fields::today(now)))
+    } else {
+        (CANCELLED, None)
+    };
+    plan_actions::Entity::update_many()
+        .col_expr(plan_actions::Column::Status, Expr::value(status))
+        .col_expr(plan_actions::Column::CompletedOn, Expr::value(completed_on))
+        .col_expr(
+            plan_actions::Column::Outcome,
+            Expr::value(Some(reason.to_owned())),
+        )
+        .col_expr(plan_actions::Column::UpdatedBy, Expr::value(Some(by)))
+        .col_expr(plan_actions::Column::UpdatedAt, Expr::value(Some(now)))
+        .col_expr(
+            plan_actions::Column::Version,
+            Expr::col(plan_actions::Column::Version).add(1),
+        )
+        .filter(plan_actions::Column::Id.eq(action_id))
+        .filter(plan_actions::Column::CaseId.eq(case_id))
+        .filter(plan_actions::Column::Status.eq(OPEN))
+        .exec(db)
+        .await?;
+    Ok(())
+}

@@ -14,7 +14,6 @@ use super::{
 use crate::{
     audit::Origin,
     cases::{
-        codes,
         page::user_names,
         timeline::{self, Entry},
         visibility::{self, Viewer},
@@ -38,15 +37,8 @@ use entity::{cases, deadlines};
 use maud::Markup;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, TransactionTrait, sea_query::Expr};
 
-fn require_open(case: &cases::Model) -> AppResult<()> {
-    if case.status == codes::OPEN {
-        Ok(())
-    } else {
-        Err(AppError::Conflict(
-            "This case is closed: reopen it before assessing the victim's risk again.",
-        ))
-    }
-}
+/// Why a closed case refuses this.
+const CLOSED: &str = "This case is closed: reopen it before assessing the victim's risk again.";
 
 pub async fn new_form(
     State(state): State<AppState>,
@@ -63,7 +55,7 @@ pub async fn new_form(
         "Viewed risk assessment form",
     )
     .await?;
-    require_open(&case)?;
+    crate::cases::require_open(&case, CLOSED)?;
     let set = store::current(&state.db).await?;
     let first = store::latest_for_case(&state.db, case.id).await?.is_none();
     let f = AssessForm::new(&set, first, state.now());
@@ -86,7 +78,7 @@ pub async fn save(
     Form(fields): Form<Vec<(String, String)>>,
 ) -> AppResult<Response> {
     let case = visibility::find(&state.db, &viewer, &reference).await?;
-    require_open(&case)?;
+    crate::cases::require_open(&case, CLOSED)?;
     let f = AssessForm::from_fields(&fields);
     let set = store::current(&state.db).await?;
     let built_from = f.set_id.trim().parse::<i32>().ok();
@@ -128,7 +120,7 @@ pub async fn save(
     let txn = state.db.begin().await?;
     // Holding the case row keeps a closure (or another assessment) from interleaving.
     let case = plan::hold_case(&txn, &case).await?;
-    require_open(&case)?;
+    crate::cases::require_open(&case, CLOSED)?;
     let saved = store::insert(
         &txn,
         store::NewAssessment {

@@ -11,20 +11,18 @@ use crate::{
         time_fmt,
     },
 };
-use entity::{agencies, cases, referrals, risk_assessments, risk_question_sets};
+use entity::{agencies, cases, referrals, risk_assessments};
 use maud::{Markup, html};
 use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder};
 use time::OffsetDateTime;
-
-/// A referral in this status no longer answers the high-risk prompt.
-const WITHDRAWN: &str = "withdrawn";
 
 /// What the case page shows of this capability.
 pub struct Panel {
     /// Every assessment, latest first, with who made it.
     pub history: Vec<(risk_assessments::Model, String)>,
-    /// While the standing level is high: the manager-review cadence in days.
-    pub high_review_days: Option<i32>,
+    /// While the standing level is high: the manager-review cadence that applies ("14
+    /// calendar days": the high-risk one, or the procedure's when that is shorter).
+    pub high_review: Option<String>,
     /// While the standing level is high and no multi-agency referral stands: the prompt,
     /// with the agency to preselect (the first active multi-agency panel), if any.
     pub marac_prompt: Option<Option<agencies::Model>>,
@@ -46,14 +44,11 @@ pub async fn load(
         })
         .collect();
     let high = case.risk_level.as_deref() == Some(HIGH);
-    let (high_review_days, marac_prompt) = if high {
-        let days = match history.first() {
-            Some((latest, _)) => risk_question_sets::Entity::find_by_id(latest.set_id)
-                .one(db)
-                .await?
-                .map(|s| s.high_review_days),
-            None => None,
-        };
+    let (high_review, marac_prompt) = if high {
+        let rules = crate::deadlines::plan::Rules::for_case(db, case).await?;
+        let cadence = rules
+            .timescale(case, crate::procedure::Stage::ManagerReview)
+            .describe();
         let mut panels = agencies::Entity::find()
             .filter(agencies::Column::MultiAgency.eq(true))
             .order_by_asc(agencies::Column::Position)
@@ -63,20 +58,20 @@ pub async fn load(
         let referred = !panels.is_empty()
             && referrals::Entity::find()
                 .filter(referrals::Column::CaseId.eq(case.id))
-                .filter(referrals::Column::Status.ne(WITHDRAWN))
+                .filter(referrals::Column::Status.ne(crate::support::WITHDRAWN))
                 .filter(referrals::Column::AgencyId.is_in(panels.iter().map(|a| a.id)))
                 .count(db)
                 .await?
                 > 0;
         panels.retain(|a| a.active);
         let prompt = (!referred).then(|| panels.into_iter().next());
-        (days, prompt)
+        (Some(cadence), prompt)
     } else {
         (None, None)
     };
     Ok(Panel {
         history,
-        high_review_days,
+        high_review,
         marac_prompt,
     })
 }
@@ -88,9 +83,9 @@ pub fn section(viewer: &Viewer, case: &cases::Model, panel: &Panel) -> Markup {
     html! {
         section id="risk" {
             h2.heading-l { "Risk assessment" }
-            @if let Some(days) = panel.high_review_days {
+            @if let Some(cadence) = &panel.high_review {
                 div.banner.banner--important {
-                    p.banner__title { "High risk: manager reviews every " (days) " days" }
+                    p.banner__title { "High risk: manager reviews every " (cadence) }
                     @if let Some(agency) = &panel.marac_prompt {
                         p.body {
                             @match (agency, may(Permission::ManageReferrals) && case.status == codes::OPEN) {

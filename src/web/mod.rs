@@ -3,6 +3,7 @@
 pub mod assets;
 pub mod error_pages;
 pub mod extract;
+pub mod fields;
 pub mod forms;
 pub mod headers;
 pub mod home;

@@ -1213,3 +1213,92 @@ async fn audit_rows_name_what_was_done_and_never_the_free_text() {
         assert!(timeline.contains(shown), "timeline lacks {shown}");
     }
 }
+
+/// A hearing entered after it happened can be recorded as done at its real time that day
+/// (the deadline counts from the start of the day, not from when it was entered); and a new
+/// priority reaches dated deadlines without moving their dates.
+#[tokio::test]
+async fn a_past_hearing_is_done_at_its_real_time_and_follows_the_case_priority() {
+    let w = world().await;
+    let mut harry = w.app.signed_in_as("harry").await;
+    let mark = w.mark.to_string();
+    record(
+        &mut harry,
+        &w,
+        &fields(
+            &mark,
+            "injunction",
+            &[
+                ("status", "issued"),
+                ("issued_on", "2026-11-12"),
+                ("date_kind", "hearing"),
+                ("due_on", "2026-11-20"),
+                ("date_note", "Derby County Court"),
+            ],
+        ),
+    )
+    .await;
+    let hearing = legal_deadlines(&w.app, w.case.id).await.remove(0);
+    assert_eq!(hearing.anchored_at, datetime!(2026-11-20 00:00 UTC));
+    let path = format!("/cases/{}/deadlines/{}/done", w.case.reference, hearing.id);
+    let res = harry
+        .post(
+            &path,
+            &[
+                ("date", "2026-11-20"),
+                ("time", "10:00"),
+                ("text", "Injunction granted"),
+                ("version", &hearing.version.to_string()),
+            ],
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    let done = legal_deadlines(&w.app, w.case.id).await.remove(0);
+    assert_eq!(done.done_at, Some(datetime!(2026-11-20 10:00 UTC)));
+    assert_eq!(done.late_working_days, Some(0));
+    // The court's date is not officers' performance: compliance leaves it out.
+    let mut maria = w.app.signed_in_as("maria").await;
+    let due = maria.get("/compliance/cases?period=ytd&bucket=due").await;
+    assert_eq!(due.status, StatusCode::OK);
+    assert!(
+        due.body.contains("Initial contact"),
+        "the drill-down lists the procedure's deadlines"
+    );
+    assert!(!due.body.contains("Court hearing"), "court dates are not counted");
+
+    // A second, future hearing, then the case becomes Priority 2.
+    let id = record(
+        &mut harry,
+        &w,
+        &fields(
+            &mark,
+            "cbo",
+            &[("date_kind", "hearing"), ("due_on", "2027-02-01")],
+        ),
+    )
+    .await;
+    assert!(id > 0);
+    w.app
+        .exec(&format!(
+            "UPDATE cases SET priority = 'p2' WHERE id = {}",
+            w.case.id
+        ))
+        .await;
+    let state = w.app.state();
+    let case = entity::cases::Entity::find_by_id(w.case.id)
+        .one(&state.db)
+        .await
+        .unwrap()
+        .unwrap();
+    harbour::deadlines::plan::replan_open(&state.db, &case, None)
+        .await
+        .unwrap();
+    let open: Vec<_> = legal_deadlines(&w.app, w.case.id)
+        .await
+        .into_iter()
+        .filter(|d| d.status == "open")
+        .collect();
+    assert_eq!(open.len(), 1);
+    assert_eq!(open[0].priority, "p2");
+    assert_eq!(open[0].due_at, datetime!(2027-02-01 23:59:59 UTC));
+}

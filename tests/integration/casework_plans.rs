@@ -995,3 +995,87 @@ async fn the_deadline_panel_sends_plan_actions_to_the_action_itself() {
     let waive = format!("/cases/{}/deadlines/{}/waive", case.reference, d.id);
     assert_eq!(maria.get(&waive).await.status, StatusCode::OK);
 }
+
+/// Closing the case settles each open action with its deadline: done → the action is
+/// done; no longer applicable (or waived) → the action is cancelled with the reason.
+#[tokio::test]
+async fn closing_the_case_settles_open_actions_with_their_deadlines() {
+    let w = world().await;
+    let case = open_case(&w).await;
+    let mut harry = w.app.signed_in_as("harry").await;
+    let harry_id = w.harry.to_string();
+    let mut form = with_action(plan_form(), 1, "Fit new locks", &harry_id, "", "2026-12-02");
+    form = with_action(form, 2, "Patrol estate", "other", "Police", "2026-12-03");
+    agree(&mut harry, &case.reference, &form).await;
+    let locks = action_id(&w.app, case.id, "Fit new locks").await;
+    let patrol = action_id(&w.app, case.id, "Patrol estate").await;
+    let locks_deadline = action_deadline(&w.app, case.id, locks).await;
+    let mut fields: Fields = [
+        ("outcome", "resolved"),
+        ("reason", "Perpetrator moved away"),
+        ("victim_told_on", "2026-11-23"),
+    ]
+    .iter()
+    .map(|(k, v)| (k.to_string(), v.to_string()))
+    .collect();
+    for (name, value) in fixtures::deadline_answers(&w.app, case.id, "not-applicable").await {
+        fields.push((name, value));
+    }
+    set(&mut fields, &format!("deadline-{}", locks_deadline.id), "done");
+    let res = post(&mut harry, &format!("/cases/{}/close", case.reference), &fields).await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    let status = |id: i32| format!("SELECT COUNT(*) FROM plan_actions WHERE id = {id} AND status = ");
+    assert_eq!(
+        count(
+            &w.app,
+            &format!("{}'done' AND completed_on IS NOT NULL", status(locks))
+        )
+        .await,
+        1
+    );
+    assert_eq!(
+        count(
+            &w.app,
+            &format!("{}'cancelled' AND outcome = 'Case closing'", status(patrol))
+        )
+        .await,
+        1,
+        "the reason given at closing is the cancelled action's outcome"
+    );
+    assert_eq!(action_deadline(&w.app, case.id, locks).await.status, "done");
+    assert_eq!(
+        action_deadline(&w.app, case.id, patrol).await.status,
+        "not-applicable"
+    );
+}
+
+/// A target brought forward is the date that counts (no extension), so doing it by the
+/// old, later date is late.
+#[tokio::test]
+async fn a_target_brought_forward_is_the_date_that_counts() {
+    let w = world().await;
+    let case = open_case(&w).await;
+    let mut harry = w.app.signed_in_as("harry").await;
+    let id = with_locks_action(&w, &mut harry, &case).await;
+    let harry_id = w.harry.to_string();
+    let mut f = update_form("1", "Fit new locks", &harry_id, "2026-11-25", "open");
+    set(&mut f, "reason", "Victim is frightened: locks needed sooner");
+    let res = post(
+        &mut harry,
+        &format!("/cases/{}/plan/actions/{id}", case.reference),
+        &f,
+    )
+    .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    let d = action_deadline(&w.app, case.id, id).await;
+    let end_of_25th = time::macros::datetime!(2026-11-25 23:59:59 UTC);
+    assert_eq!(d.due_at, end_of_25th);
+    assert_eq!(
+        d.original_due_at, end_of_25th,
+        "reports count against the earlier date"
+    );
+    assert!(
+        d.extended_at.is_none(),
+        "bringing a date forward is not an extension"
+    );
+}

@@ -387,7 +387,10 @@ async fn high_risk_shortens_the_manager_review_and_a_later_standard_level_restor
     assert_eq!(review.original_due_at, datetime!(2026-12-07 23:59:59 UTC));
     assert_eq!((review.unit.as_str(), review.amount), ("calendar-days", 14));
     let page = harry.get(&format!("/cases/{}", case.reference)).await;
-    assert!(page.body.contains("High risk: manager reviews every 14 days"));
+    assert!(
+        page.body
+            .contains("High risk: manager reviews every 14 calendar days")
+    );
 
     // A day later, a review finds the risk standard: back to every 28 days.
     w.app.advance_minutes(24 * 60);
@@ -594,7 +597,10 @@ async fn high_risk_prompts_a_multi_agency_referral_until_one_is_made() {
     w.app.exec(&referral(marac, "to-send")).await;
     let page = harry.get(&format!("/cases/{}", case.reference)).await;
     assert!(!page.body.contains(prompt));
-    assert!(page.body.contains("High risk: manager reviews every 14 days"));
+    assert!(
+        page.body
+            .contains("High risk: manager reviews every 14 calendar days")
+    );
 }
 
 #[tokio::test]

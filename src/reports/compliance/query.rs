@@ -6,7 +6,10 @@ use super::{
     params::{Criteria, Officer},
     stats::Item,
 };
-use crate::cases::{caseload::filters::london_midnight, visibility::Viewer};
+use crate::{
+    cases::{caseload::filters::london_midnight, visibility::Viewer},
+    procedure::Stage,
+};
 use entity::{Role, areas, cases, deadlines, users};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DbErr, EntityTrait, FromQueryResult, JoinType, QueryFilter, QueryOrder,
@@ -58,7 +61,10 @@ pub async fn items(db: &impl ConnectionTrait, viewer: &Viewer, c: &Criteria) -> 
         .join(JoinType::InnerJoin, crate::deadlines::case_relation())
         .filter(viewer.condition())
         .filter(deadlines::Column::OriginalDueAt.gte(from))
-        .filter(deadlines::Column::OriginalDueAt.lt(before));
+        .filter(deadlines::Column::OriginalDueAt.lt(before))
+        // Court hearings and notice expiries are the court's and the law's dates, not the
+        // officers' performance: compliance counts the procedure and agreed plan actions.
+        .filter(deadlines::Column::Stage.is_not_in([Stage::CourtHearing.code(), Stage::NoticeExpiry.code()]));
     if let Some(stage) = c.stage {
         q = q.filter(deadlines::Column::Stage.eq(stage.code()));
     }

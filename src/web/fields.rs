@@ -1,16 +1,28 @@
-//! Checking what was typed into the enforcement forms: text lengths and dates.
+//! Reading what was typed into a form field: trimmed text with a length limit (counted in
+//! characters, as the database columns are), and `YYYY-MM-DD` dates measured against today
+//! in London. Errors go on the field, for the error summary.
 
-use crate::web::{forms::FormErrors, time_fmt};
+use super::{forms::FormErrors, time_fmt};
 use time::{Date, OffsetDateTime};
 
-/// The longest note, outcome or documents text kept.
-pub const MAX_TEXT_CHARS: usize = 4_000;
-/// A legal date's note (the column's size).
-pub const MAX_DATE_NOTE_CHARS: usize = 200;
+/// Today in London, the day typed dates are measured against.
+pub fn today(now: OffsetDateTime) -> Date {
+    time_fmt::london(now).date()
+}
+
+/// A date as a date field's value (`YYYY-MM-DD`), empty for none.
+pub fn date_value(d: Option<Date>) -> String {
+    d.map(|d| d.to_string()).unwrap_or_default()
+}
 
 /// `value` trimmed, `None` when empty; an error on `field` when longer than `max`
 /// characters.
-pub fn text(errors: &mut FormErrors, field: &'static str, value: &str, max: usize) -> Option<String> {
+pub fn optional_text(
+    errors: &mut FormErrors,
+    field: &'static str,
+    value: &str,
+    max: usize,
+) -> Option<String> {
     let value = value.trim();
     if value.chars().count() > max {
         errors.add(field, format!("Keep it to {max} characters or fewer"));
@@ -20,7 +32,7 @@ pub fn text(errors: &mut FormErrors, field: &'static str, value: &str, max: usiz
 }
 
 /// A required `YYYY-MM-DD` date; `what` names it in the message ("the date planned").
-pub fn date(errors: &mut FormErrors, field: &'static str, value: &str, what: &str) -> Option<Date> {
+pub fn required_date(errors: &mut FormErrors, field: &'static str, value: &str, what: &str) -> Option<Date> {
     if value.trim().is_empty() {
         errors.add(field, format!("Enter {what}"));
         return None;
@@ -32,7 +44,7 @@ pub fn date(errors: &mut FormErrors, field: &'static str, value: &str, what: &st
     parsed
 }
 
-/// A date that happened: not after today (London) and not before `earliest`
+/// A required date that has happened: not after today (London) and not before `earliest`
 /// (`earliest_what` says what that is: "the date the case was first reported").
 pub fn past_date(
     errors: &mut FormErrors,
@@ -43,7 +55,7 @@ pub fn past_date(
     earliest: Date,
     earliest_what: &str,
 ) -> Option<Date> {
-    let day = date(errors, field, value, what)?;
+    let day = required_date(errors, field, value, what)?;
     if day > today(now) {
         errors.add(field, "The date cannot be in the future");
         return None;
@@ -59,16 +71,6 @@ pub fn past_date(
         return None;
     }
     Some(day)
-}
-
-/// Today in London.
-pub fn today(now: OffsetDateTime) -> Date {
-    time_fmt::london(now).date()
-}
-
-/// Today as a date field's value.
-pub fn today_field(now: OffsetDateTime) -> String {
-    time_fmt::london_fields(now).0
 }
 
 #[cfg(test)]
@@ -111,10 +113,19 @@ mod tests {
     #[test]
     fn text_is_trimmed_and_measured_in_characters() {
         let mut errors = FormErrors::default();
-        assert_eq!(text(&mut errors, "t", "  ", 5), None);
-        assert_eq!(text(&mut errors, "t", " ééééé ", 5), Some("ééééé".to_owned()));
+        assert_eq!(optional_text(&mut errors, "t", "  ", 5), None);
+        assert_eq!(
+            optional_text(&mut errors, "t", " ééééé ", 5),
+            Some("ééééé".to_owned())
+        );
         assert!(errors.is_empty());
-        assert_eq!(text(&mut errors, "t", "éééééé", 5), None);
+        assert_eq!(optional_text(&mut errors, "t", "éééééé", 5), None);
         assert!(errors.get("t").is_some());
+    }
+
+    #[test]
+    fn date_values_are_iso() {
+        assert_eq!(date_value(Some(date!(2026 - 03 - 01))), "2026-03-01");
+        assert_eq!(date_value(None), "");
     }
 }
