@@ -1,7 +1,11 @@
 //! Support measures on a case: recorded (open cases only) and updated (status, dates, cost,
 //! notes; also after closure, since support often continues) with a version check.
 
-use super::{DECLINED, MEASURE_STATUSES, PROVIDED, fields, format_pence, measure_status_label, parse_pounds};
+use super::{
+    DECLINED, MEASURE_STATUSES, PROVIDED,
+    fields::{self, MAX_TEXT_CHARS},
+    format_pence, measure_status_label, parse_pounds,
+};
 use crate::{
     audit::Origin,
     cases::{
@@ -16,6 +20,7 @@ use crate::{
     web::{
         Ctx,
         extract::set_flash,
+        fields::{date_value, optional_text, today},
         forms::{Choice, FormErrors, Input, code_choices, radios, select, textarea},
         time_fmt,
     },
@@ -55,9 +60,9 @@ impl MeasureForm {
         MeasureForm {
             catalogue_id: m.catalogue_id.to_string(),
             status: m.status.clone(),
-            requested_on: fields::field(Some(m.requested_on)),
-            provided_on: fields::field(m.provided_on),
-            declined_on: fields::field(m.declined_on),
+            requested_on: date_value(Some(m.requested_on)),
+            provided_on: date_value(m.provided_on),
+            declined_on: date_value(m.declined_on),
             cost: m.cost_pence.map(format_pence).unwrap_or_default(),
             notes: m.notes.clone().unwrap_or_default(),
             version: m.version.to_string(),
@@ -154,7 +159,7 @@ fn validate(
             None
         }
     };
-    let notes = fields::text(&f.notes, "notes", errors);
+    let notes = optional_text(errors, "notes", &f.notes, MAX_TEXT_CHARS);
     if !errors.is_empty() {
         return None;
     }
@@ -218,11 +223,11 @@ pub async fn new_form(
     Path(reference): Path<String>,
 ) -> AppResult<Markup> {
     let case = timeline::open(&state, &viewer, &origin, &reference, "Viewed support form").await?;
-    fields::require_open(&case, CLOSED)?;
+    crate::cases::require_open(&case, CLOSED)?;
     let catalogue = active_catalogue(&state.db).await?;
     let f = MeasureForm {
         status: super::REQUESTED.to_owned(),
-        requested_on: fields::field(Some(fields::today(state.now()))),
+        requested_on: date_value(Some(today(state.now()))),
         ..Default::default()
     };
     Ok(new_page(&ctx, &case, &catalogue, &f, &FormErrors::default()))
@@ -237,11 +242,11 @@ pub async fn create(
     Form(f): Form<MeasureForm>,
 ) -> AppResult<Response> {
     let case = visibility::find(&state.db, &viewer, &reference).await?;
-    fields::require_open(&case, CLOSED)?;
+    crate::cases::require_open(&case, CLOSED)?;
     let now = state.now();
     let catalogue = active_catalogue(&state.db).await?;
     let mut errors = FormErrors::default();
-    let Some(v) = validate(&f, Some(&catalogue), 0, fields::today(now), &mut errors) else {
+    let Some(v) = validate(&f, Some(&catalogue), 0, today(now), &mut errors) else {
         return Ok((
             StatusCode::UNPROCESSABLE_ENTITY,
             new_page(&ctx, &case, &catalogue, &f, &errors),
@@ -255,7 +260,7 @@ pub async fn create(
     let txn = state.db.begin().await?;
     // Holding the case row keeps a closure from interleaving.
     let case = plan::hold_case(&txn, &case).await?;
-    fields::require_open(&case, CLOSED)?;
+    crate::cases::require_open(&case, CLOSED)?;
     support_measures::Entity::insert(support_measures::ActiveModel {
         case_id: Set(case.id),
         catalogue_id: Set(v.catalogue_id),
@@ -347,7 +352,7 @@ pub async fn update(
     }
     let now = state.now();
     let mut errors = FormErrors::default();
-    let Some(v) = validate(&f, None, m.catalogue_id, fields::today(now), &mut errors) else {
+    let Some(v) = validate(&f, None, m.catalogue_id, today(now), &mut errors) else {
         return Ok((
             StatusCode::UNPROCESSABLE_ENTITY,
             edit_page(&ctx, &case, &m, &name, &f, None, &errors),

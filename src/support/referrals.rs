@@ -3,7 +3,9 @@
 //! then on; statuses move to-send → sent | withdrawn, sent → responded | withdrawn.
 
 use super::{
-    REFERRAL_STATUSES, RESPONDED, SENT, TO_SEND, fields, next_referral_statuses, referral_status_label,
+    REFERRAL_STATUSES, RESPONDED, SENT, TO_SEND, WITHDRAWN,
+    fields::{self, MAX_TEXT_CHARS},
+    next_referral_statuses, referral_status_label,
 };
 use crate::{
     audit::Origin,
@@ -19,6 +21,7 @@ use crate::{
     web::{
         Ctx,
         extract::set_flash,
+        fields::{date_value, optional_text, today},
         forms::{Choice, FormErrors, Input, radios, select, textarea},
         time_fmt,
     },
@@ -67,14 +70,14 @@ impl ReferralForm {
     fn from_model(r: &referrals::Model) -> Self {
         ReferralForm {
             agency_id: r.agency_id.to_string(),
-            referred_on: fields::field(Some(r.referred_on)),
+            referred_on: date_value(Some(r.referred_on)),
             reason: r.reason.clone().unwrap_or_default(),
             consent_by: r.consent_by.clone().unwrap_or_default(),
-            consent_on: fields::field(r.consent_on),
+            consent_on: date_value(r.consent_on),
             consent_scope: r.consent_scope.clone().unwrap_or_default(),
             status: r.status.clone(),
-            sent_on: fields::field(r.sent_on),
-            response_on: fields::field(r.response_on),
+            sent_on: date_value(r.sent_on),
+            response_on: date_value(r.response_on),
             response: r.response.clone().unwrap_or_default(),
             version: r.version.to_string(),
         }
@@ -173,7 +176,7 @@ fn validate(
     if f.referred_on.trim().is_empty() {
         errors.add("referred_on", "Enter the date of the referral");
     }
-    let reason = fields::text(&f.reason, "reason", errors);
+    let reason = optional_text(errors, "reason", &f.reason, MAX_TEXT_CHARS);
     if f.reason.trim().is_empty() {
         errors.add("reason", "Say why the victim is being referred");
     }
@@ -204,14 +207,17 @@ fn validate(
                     today,
                     errors,
                 ),
-                scope: fields::text(&f.consent_scope, "consent_scope", errors),
+                scope: optional_text(errors, "consent_scope", &f.consent_scope, MAX_TEXT_CHARS),
             }
         }
     };
     let was_sent = matches!(status, Some(SENT | RESPONDED));
-    if was_sent && !consent.complete() && consent_open(existing) {
-        // On the first consent field still missing (they are all in the one fieldset).
-        let field = if consent.by.is_none() && f.consent_by.trim().is_empty() {
+    if was_sent && !consent.complete() {
+        // On the first consent field still missing (they are all in the one fieldset);
+        // once fixed, consent is not on the form (and a sent referral always has it).
+        let field = if !consent_open(existing) {
+            "status"
+        } else if consent.by.is_none() && f.consent_by.trim().is_empty() {
             "consent_by"
         } else if consent.on.is_none() && f.consent_on.trim().is_empty() {
             "consent_on"
@@ -221,14 +227,41 @@ fn validate(
         errors.add(field, CONSENT_FIRST);
     }
 
+    // A referral has a date sent only once it is sent (with consent, above); withdrawing
+    // a sent referral keeps the date it was sent; one withdrawn before sending has none.
+    let kept_sent_on = existing.and_then(|r| r.sent_on);
+    let sent_blank = f.sent_on.trim().is_empty();
     let sent_on = match status {
         Some(TO_SEND) => {
-            if !f.sent_on.trim().is_empty() {
+            if !sent_blank {
                 errors.add("sent_on", "Leave the date sent blank until the referral is sent");
             }
             None
         }
-        Some(SENT | RESPONDED) if f.sent_on.trim().is_empty() => {
+        Some(WITHDRAWN) => match kept_sent_on {
+            None => {
+                if !sent_blank {
+                    errors.add(
+                        "sent_on",
+                        "Leave the date sent blank: this referral was not sent before it was withdrawn",
+                    );
+                }
+                None
+            }
+            Some(kept) => {
+                if time_fmt::parse_date(&f.sent_on) != Some(kept) {
+                    errors.add(
+                        "sent_on",
+                        format!(
+                            "Keep the date sent as {}: withdrawing a sent referral does not change when it was sent",
+                            time_fmt::plain_date(kept)
+                        ),
+                    );
+                }
+                Some(kept)
+            }
+        },
+        Some(SENT | RESPONDED) if sent_blank => {
             errors.add("sent_on", "Enter the date the referral was sent");
             None
         }
@@ -237,16 +270,32 @@ fn validate(
     if let (Some(sent), Some(referred)) = (sent_on, referred_on)
         && sent < referred
     {
-        errors.add("sent_on", "The date sent cannot be before the date referred");
+        if status == Some(WITHDRAWN) {
+            // The date sent is kept as it was: the date referred is what moved.
+            errors.add("referred_on", "The date referred cannot be after the date sent");
+        } else {
+            errors.add("sent_on", "The date sent cannot be before the date referred");
+        }
     }
+    // Consent comes first, on every path: against the consent typed while it can still
+    // change, and against the consent fixed when the referral was sent.
     if let (Some(sent), Some(given)) = (sent_on, consent.on)
         && given > sent
-        && consent_open(existing)
     {
-        errors.add(
-            "consent_on",
-            "Consent must be given on or before the date the referral was sent",
-        );
+        if consent_open(existing) {
+            errors.add(
+                "consent_on",
+                "Consent must be given on or before the date the referral was sent",
+            );
+        } else {
+            errors.add(
+                "sent_on",
+                format!(
+                    "The date sent cannot be before consent was given ({})",
+                    time_fmt::plain_date(given)
+                ),
+            );
+        }
     }
 
     let (response_on, response) = if status == Some(RESPONDED) {
@@ -265,7 +314,7 @@ fn validate(
         {
             errors.add("response_on", "The response cannot be before the date sent");
         }
-        let response = fields::text(&f.response, "response", errors);
+        let response = optional_text(errors, "response", &f.response, MAX_TEXT_CHARS);
         if f.response.trim().is_empty() {
             errors.add("response", "Enter the agency's response");
         }
@@ -348,7 +397,7 @@ pub async fn new_form(
     Query(query): Query<NewQuery>,
 ) -> AppResult<Markup> {
     let case = timeline::open(&state, &viewer, &origin, &reference, "Viewed referral form").await?;
-    fields::require_open(&case, CLOSED)?;
+    crate::cases::require_open(&case, CLOSED)?;
     let agencies = active_agencies(&state.db).await?;
     let preselected = query
         .agency
@@ -358,7 +407,7 @@ pub async fn new_form(
         .filter(|id| agencies.iter().any(|a| a.id == *id));
     let f = ReferralForm {
         agency_id: preselected.map(|id| id.to_string()).unwrap_or_default(),
-        referred_on: fields::field(Some(fields::today(state.now()))),
+        referred_on: date_value(Some(today(state.now()))),
         status: TO_SEND.to_owned(),
         ..Default::default()
     };
@@ -374,11 +423,11 @@ pub async fn create(
     Form(f): Form<ReferralForm>,
 ) -> AppResult<Response> {
     let case = visibility::find(&state.db, &viewer, &reference).await?;
-    fields::require_open(&case, CLOSED)?;
+    crate::cases::require_open(&case, CLOSED)?;
     let now = state.now();
     let agencies = active_agencies(&state.db).await?;
     let mut errors = FormErrors::default();
-    let Some(v) = validate(&f, Some(&agencies), None, fields::today(now), &mut errors) else {
+    let Some(v) = validate(&f, Some(&agencies), None, today(now), &mut errors) else {
         return Ok((
             StatusCode::UNPROCESSABLE_ENTITY,
             new_page(&ctx, &case, &agencies, &f, &errors),
@@ -391,7 +440,7 @@ pub async fn create(
         .map_or_else(String::new, |a| a.name.clone());
     let txn = state.db.begin().await?;
     let case = plan::hold_case(&txn, &case).await?;
-    fields::require_open(&case, CLOSED)?;
+    crate::cases::require_open(&case, CLOSED)?;
     referrals::Entity::insert(referrals::ActiveModel {
         case_id: Set(case.id),
         agency_id: Set(v.agency_id),
@@ -486,7 +535,7 @@ pub async fn update(
     }
     let now = state.now();
     let mut errors = FormErrors::default();
-    let Some(v) = validate(&f, None, Some(&r), fields::today(now), &mut errors) else {
+    let Some(v) = validate(&f, None, Some(&r), today(now), &mut errors) else {
         return Ok((
             StatusCode::UNPROCESSABLE_ENTITY,
             edit_page(&ctx, &case, &r, &agency, &f, None, &errors),
@@ -714,7 +763,6 @@ fn summary(r: &referrals::Model) -> Markup {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::support::WITHDRAWN;
     use time::macros::date;
 
     fn form(status: &str) -> ReferralForm {

@@ -1363,3 +1363,425 @@ async fn administrators_keep_the_agencies_and_the_multi_agency_panel() {
         );
     }
 }
+
+/// Referral `id` is exactly as `state` says: "status|sent_on|consent_on|version", dates
+/// `YYYY-MM-DD` or "-" for none.
+async fn assert_referral(app: &TestApp, id: &str, state: &str) {
+    let [status, sent_on, consent_on, version] = state.split('|').collect::<Vec<_>>()[..] else {
+        panic!("{state}");
+    };
+    let date = |column: &str, value: &str| match value {
+        "-" => format!("{column} IS NULL"),
+        day => format!("{column} = '{day}'"),
+    };
+    let sql = format!(
+        "SELECT COUNT(*) FROM referrals WHERE id = {id} AND status = '{status}' AND {} AND {} AND version = {version}",
+        date("sent_on", sent_on),
+        date("consent_on", consent_on)
+    );
+    assert_eq!(count(app, &sql).await, 1, "referral {id} is not {state}");
+}
+
+#[tokio::test]
+async fn a_referral_has_a_date_sent_only_once_sent_with_consent() {
+    let w = world().await;
+    let case = a_case(&w).await;
+    let mut harry = w.app.signed_in_as("harry").await;
+    let police = agency(&w.app, "Police").await;
+    let base = format!("/cases/{}/referrals", case.reference);
+    let latest = "SELECT CAST(MAX(id) AS BIGINT) FROM referrals";
+    let with_consent = |extra: &[(&'static str, &'static str)]| {
+        let mut all = CONSENT.to_vec();
+        all.extend_from_slice(extra);
+        referral(&police, &all)
+    };
+    let updates = || async {
+        count(
+            &w.app,
+            "SELECT COUNT(*) FROM audit_events WHERE action = 'case.referral_updated'",
+        )
+        .await
+    };
+
+    // To send, no consent: withdrawn with a date sent is refused, with or without consent
+    // typed, and the typing is kept.
+    let res = harry.post(&base, &referral(&police, &[])).await;
+    assert_redirect_to_panel(&res, &case.reference);
+    let never_sent = id_of(&w.app, latest).await;
+    let path = format!("{base}/{never_sent}");
+    let not_sent = "Leave the date sent blank: this referral was not sent before it was withdrawn";
+    for fields in [
+        referral(
+            &police,
+            &[
+                ("status", "withdrawn"),
+                ("sent_on", "2026-11-22"),
+                ("version", "1"),
+            ],
+        ),
+        with_consent(&[
+            ("status", "withdrawn"),
+            ("sent_on", "2026-11-22"),
+            ("version", "1"),
+        ]),
+    ] {
+        let res = harry.post(&path, &fields).await;
+        assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", res.body);
+        assert!(res.body.contains(not_sent), "{}", res.body);
+        assert_eq!(res.input_value("sent_on").as_deref(), Some("2026-11-22"));
+    }
+    assert_referral(&w.app, &never_sent, "to-send|-|-|1").await;
+    // Withdrawn without a date sent; and it stays without one.
+    let res = harry
+        .post(
+            &path,
+            &referral(&police, &[("status", "withdrawn"), ("version", "1")]),
+        )
+        .await;
+    assert_redirect_to_panel(&res, &case.reference);
+    assert_referral(&w.app, &never_sent, "withdrawn|-|-|2").await;
+    let res = harry
+        .post(
+            &path,
+            &referral(
+                &police,
+                &[
+                    ("status", "withdrawn"),
+                    ("sent_on", "2026-11-22"),
+                    ("version", "2"),
+                ],
+            ),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(res.body.contains(not_sent));
+    assert_referral(&w.app, &never_sent, "withdrawn|-|-|2").await;
+
+    // To send with consent typed on the 22nd: sending on the 21st is refused on the
+    // consent date while consent can still change.
+    let res = harry.post(&base, &referral(&police, &[])).await;
+    assert_redirect_to_panel(&res, &case.reference);
+    let late_consent = id_of(&w.app, latest).await;
+    let res = harry
+        .post(
+            &format!("{base}/{late_consent}"),
+            &referral(
+                &police,
+                &[
+                    ("consent_by", "Amina Khan (victim)"),
+                    ("consent_on", "2026-11-22"),
+                    ("consent_scope", "Contact details"),
+                    ("status", "sent"),
+                    ("sent_on", "2026-11-21"),
+                    ("version", "1"),
+                ],
+            ),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        res.body
+            .contains("Consent must be given on or before the date the referral was sent")
+    );
+    assert_referral(&w.app, &late_consent, "to-send|-|-|1").await;
+
+    // Sent on the 21st with consent given on the 20th: consent is fixed, and the date sent
+    // cannot move before it, whatever the new status (and whatever consent is typed).
+    let res = harry
+        .post(
+            &base,
+            &with_consent(&[("status", "sent"), ("sent_on", "2026-11-21")]),
+        )
+        .await;
+    assert_redirect_to_panel(&res, &case.reference);
+    let sent = id_of(&w.app, latest).await;
+    let path = format!("{base}/{sent}");
+    assert_referral(&w.app, &sent, "sent|2026-11-21|2026-11-20|1").await;
+    let before_consent = "The date sent cannot be before consent was given (20 Nov 2026)";
+    for fields in [
+        referral(
+            &police,
+            &[("status", "sent"), ("sent_on", "2026-11-19"), ("version", "1")],
+        ),
+        referral(
+            &police,
+            &[
+                ("status", "sent"),
+                ("sent_on", "2026-11-19"),
+                ("consent_on", "2026-11-18"),
+                ("version", "1"),
+            ],
+        ),
+        referral(
+            &police,
+            &[
+                ("status", "responded"),
+                ("sent_on", "2026-11-19"),
+                ("response_on", "2026-11-22"),
+                ("response", "Crime number 456"),
+                ("version", "1"),
+            ],
+        ),
+    ] {
+        let res = harry.post(&path, &fields).await;
+        assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", res.body);
+        assert!(res.body.contains(before_consent), "{}", res.body);
+        assert_eq!(res.input_value("sent_on").as_deref(), Some("2026-11-19"));
+    }
+    assert_referral(&w.app, &sent, "sent|2026-11-21|2026-11-20|1").await;
+    // A correction that keeps consent first is taken.
+    let res = harry
+        .post(
+            &path,
+            &referral(
+                &police,
+                &[("status", "sent"), ("sent_on", "2026-11-22"), ("version", "1")],
+            ),
+        )
+        .await;
+    assert_redirect_to_panel(&res, &case.reference);
+    assert_referral(&w.app, &sent, "sent|2026-11-22|2026-11-20|2").await;
+
+    // Withdrawing it keeps the date sent as it was: blank, earlier or later is refused.
+    let keep =
+        "Keep the date sent as 22 Nov 2026: withdrawing a sent referral does not change when it was sent";
+    for sent_on in ["", "2026-11-19", "2026-11-21", "2026-11-23", "2026-02-30"] {
+        let res = harry
+            .post(
+                &path,
+                &referral(
+                    &police,
+                    &[("status", "withdrawn"), ("sent_on", sent_on), ("version", "2")],
+                ),
+            )
+            .await;
+        assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{sent_on}");
+        assert!(res.body.contains(keep), "{sent_on}: {}", res.body);
+        assert_eq!(res.input_value("sent_on").as_deref(), Some(sent_on));
+    }
+    // ... and so does moving the date referred past it.
+    let res = harry
+        .post(
+            &path,
+            &referral(
+                &police,
+                &[
+                    ("status", "withdrawn"),
+                    ("referred_on", "2026-11-23"),
+                    ("sent_on", "2026-11-22"),
+                    ("version", "2"),
+                ],
+            ),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        res.body
+            .contains("The date referred cannot be after the date sent")
+    );
+    assert_referral(&w.app, &sent, "sent|2026-11-22|2026-11-20|2").await;
+    let res = harry
+        .post(
+            &path,
+            &referral(
+                &police,
+                &[
+                    ("status", "withdrawn"),
+                    ("sent_on", "2026-11-22"),
+                    ("version", "2"),
+                ],
+            ),
+        )
+        .await;
+    assert_redirect_to_panel(&res, &case.reference);
+    assert_referral(&w.app, &sent, "withdrawn|2026-11-22|2026-11-20|3").await;
+    // Withdrawn is final, and its date sent stays.
+    let res = harry
+        .post(
+            &path,
+            &referral(
+                &police,
+                &[
+                    ("status", "withdrawn"),
+                    ("sent_on", "2026-11-21"),
+                    ("version", "3"),
+                ],
+            ),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(res.body.contains("Keep the date sent as 22 Nov 2026"));
+    assert_referral(&w.app, &sent, "withdrawn|2026-11-22|2026-11-20|3").await;
+
+    // Responded: the date sent still cannot move before consent.
+    let res = harry
+        .post(
+            &base,
+            &with_consent(&[("status", "sent"), ("sent_on", "2026-11-21")]),
+        )
+        .await;
+    assert_redirect_to_panel(&res, &case.reference);
+    let answered = id_of(&w.app, latest).await;
+    let path = format!("{base}/{answered}");
+    let responded = |sent_on: &'static str, version: &'static str| {
+        referral(
+            &police,
+            &[
+                ("status", "responded"),
+                ("sent_on", sent_on),
+                ("response_on", "2026-11-22"),
+                ("response", "Crime number 456"),
+                ("version", version),
+            ],
+        )
+    };
+    let res = harry.post(&path, &responded("2026-11-21", "1")).await;
+    assert_redirect_to_panel(&res, &case.reference);
+    let res = harry.post(&path, &responded("2026-11-19", "2")).await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(res.body.contains(before_consent));
+    assert_referral(&w.app, &answered, "responded|2026-11-21|2026-11-20|2").await;
+
+    // Every refusal changed nothing: 4 updates taken, one timeline entry each.
+    assert_eq!(updates().await, 4);
+    assert_eq!(
+        count(
+            &w.app,
+            &format!(
+                "SELECT COUNT(*) FROM timeline_entries WHERE case_id = {} AND kind = 'referral-updated'",
+                case.id
+            )
+        )
+        .await,
+        4
+    );
+    // No referral has a date sent without consent, or before it.
+    assert_eq!(
+        count(
+            &w.app,
+            "SELECT COUNT(*) FROM referrals WHERE sent_on IS NOT NULL AND (consent_by IS NULL OR consent_on IS NULL OR consent_scope IS NULL OR consent_on > sent_on OR status = 'to-send')"
+        )
+        .await,
+        0
+    );
+    assert_audit_clean(&w.app).await;
+}
+
+#[tokio::test]
+async fn records_of_another_case_are_not_found_through_it() {
+    let w = world().await;
+    let case = a_case(&w).await;
+    let other = a_case(&w).await;
+    let mut tina = w.app.signed_in_as("tina").await;
+    let mut harry = w.app.signed_in_as("harry").await;
+    let repair = catalogue(&w.app, "Emergency repair").await;
+    let police = agency(&w.app, "Police").await;
+    let res = tina
+        .post(
+            &format!("/cases/{}/support", case.reference),
+            &measure(&repair, &[]),
+        )
+        .await;
+    assert_redirect_to_panel(&res, &case.reference);
+    let res = harry
+        .post(
+            &format!("/cases/{}/referrals", case.reference),
+            &referral(&police, &[]),
+        )
+        .await;
+    assert_redirect_to_panel(&res, &case.reference);
+    let m = id_of(&w.app, "SELECT CAST(MAX(id) AS BIGINT) FROM support_measures").await;
+    let r = id_of(&w.app, "SELECT CAST(MAX(id) AS BIGINT) FROM referrals").await;
+
+    // Both cases are visible to both users; the records are the first case's.
+    let support = format!("/cases/{}/support/{m}", other.reference);
+    let provided = measure(
+        &repair,
+        &[
+            ("status", "provided"),
+            ("provided_on", "2026-11-22"),
+            ("cost", "100"),
+            ("version", "1"),
+        ],
+    );
+    assert_eq!(tina.get(&support).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(tina.post(&support, &provided).await.status, StatusCode::NOT_FOUND);
+    let referrals = format!("/cases/{}/referrals/{r}", other.reference);
+    let mut sent = vec![("status", "sent"), ("sent_on", "2026-11-21"), ("version", "1")];
+    sent.extend(CONSENT);
+    for fields in [
+        referral(&police, &sent),
+        referral(&police, &[("status", "withdrawn"), ("version", "1")]),
+    ] {
+        assert_eq!(harry.get(&referrals).await.status, StatusCode::NOT_FOUND);
+        assert_eq!(
+            harry.post(&referrals, &fields).await.status,
+            StatusCode::NOT_FOUND
+        );
+    }
+    // The first case's own paths still work (so the 404s above are about the case).
+    assert_eq!(
+        tina.get(&format!("/cases/{}/support/{m}", case.reference))
+            .await
+            .status,
+        StatusCode::OK
+    );
+    assert_eq!(
+        harry
+            .get(&format!("/cases/{}/referrals/{r}", case.reference))
+            .await
+            .status,
+        StatusCode::OK
+    );
+
+    // Nothing changed.
+    assert_eq!(
+        count(
+            &w.app,
+            &format!(
+                "SELECT COUNT(*) FROM support_measures WHERE id = {m} AND case_id = {} AND status = 'requested' AND provided_on IS NULL AND cost_pence IS NULL AND version = 1",
+                case.id
+            )
+        )
+        .await,
+        1
+    );
+    assert_eq!(
+        count(
+            &w.app,
+            &format!(
+                "SELECT COUNT(*) FROM referrals WHERE id = {r} AND case_id = {} AND status = 'to-send' AND sent_on IS NULL AND consent_by IS NULL AND version = 1",
+                case.id
+            )
+        )
+        .await,
+        1
+    );
+    assert_eq!(
+        count(
+            &w.app,
+            "SELECT COUNT(*) FROM timeline_entries WHERE kind IN ('support-updated', 'referral-updated')"
+        )
+        .await,
+        0
+    );
+    assert_eq!(
+        count(
+            &w.app,
+            "SELECT COUNT(*) FROM audit_events WHERE action IN ('case.support_updated', 'case.referral_updated')"
+        )
+        .await,
+        0
+    );
+    assert_eq!(
+        count(
+            &w.app,
+            &format!(
+                "SELECT COUNT(*) FROM timeline_entries WHERE case_id = {} AND kind LIKE 'support-%' OR case_id = {} AND kind LIKE 'referral-%'",
+                other.id, other.id
+            )
+        )
+        .await,
+        0
+    );
+}
