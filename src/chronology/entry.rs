@@ -8,9 +8,10 @@
 //! support measure requested, then provided), so the order is total and the same on every
 //! run and on both databases.
 
+use crate::calendar::start_of_london_day;
 use maud::Markup;
-use time::{Date, OffsetDateTime, PrimitiveDateTime, UtcOffset, macros::format_description};
-use time_tz::{OffsetDateTimeExt, OffsetResult, PrimitiveDateTimeExt, timezones::db::europe::LONDON};
+use time::{Date, OffsetDateTime, UtcOffset, macros::format_description};
+use time_tz::{OffsetDateTimeExt, timezones::db::europe::LONDON};
 
 /// When an entry happened.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -51,18 +52,6 @@ impl When {
     }
 }
 
-/// 00:00 London time on `day`, in UTC. UK clocks change at 01:00 UTC, so midnight always
-/// exists exactly once; the other arms keep this total should the zone data ever differ.
-pub fn start_of_london_day(day: Date) -> OffsetDateTime {
-    let local = PrimitiveDateTime::new(day, time::Time::MIDNIGHT);
-    let at = match local.assume_timezone(LONDON) {
-        OffsetResult::Some(at) => at,
-        OffsetResult::Ambiguous(earlier, _) => earlier,
-        OffsetResult::None => local.assume_timezone_utc(LONDON),
-    };
-    at.to_offset(UtcOffset::UTC)
-}
-
 /// An instant as people read it in free text: "24 Nov 2026, 09:00" (London).
 pub fn plain_datetime(at: OffsetDateTime) -> String {
     at.to_timezone(LONDON)
@@ -73,12 +62,13 @@ pub fn plain_datetime(at: OffsetDateTime) -> String {
 }
 
 /// Which kind of record an entry comes from; also the tie-break order for entries at the
-/// same instant (a report before what was done about it; a closure before the deadlines
-/// it settled).
+/// same instant (a report before what was done about it; a closure before the actions
+/// and deadlines it settled).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Source {
     Report,
     Timeline,
+    Closure,
     Risk,
     Plan,
     PlanAction,
@@ -86,7 +76,6 @@ pub enum Source {
     Referral,
     Enforcement,
     LegalDate,
-    Closure,
     Deadline,
 }
 
@@ -179,21 +168,6 @@ impl Details {
     pub fn build(self) -> String {
         self.0.join("\n")
     }
-}
-
-/// An amount in pence as pounds: "£1,234.50" (negative amounts "-£3.00").
-pub fn pounds(pence: i64) -> String {
-    let sign = if pence < 0 { "-" } else { "" };
-    let abs = pence.unsigned_abs();
-    let whole = (abs / 100).to_string();
-    let mut grouped = String::new();
-    for (i, c) in whole.chars().enumerate() {
-        if i > 0 && (whole.len() - i).is_multiple_of(3) {
-            grouped.push(',');
-        }
-        grouped.push(c);
-    }
-    format!("{sign}£{grouped}.{:02}", abs % 100)
 }
 
 #[cfg(test)]
@@ -350,16 +324,6 @@ mod tests {
         );
         let shown = When::Day(date!(2026 - 07 - 01)).markup().into_string();
         assert_eq!(shown, r#"<time datetime="2026-07-01">1 Jul 2026</time>"#);
-    }
-
-    #[test]
-    fn pence_are_shown_as_pounds() {
-        assert_eq!(pounds(0), "£0.00");
-        assert_eq!(pounds(5), "£0.05");
-        assert_eq!(pounds(123_450), "£1,234.50");
-        assert_eq!(pounds(100_000_000), "£1,000,000.00");
-        assert_eq!(pounds(-300), "-£3.00");
-        assert_eq!(pounds(i64::MIN), "-£92,233,720,368,547,758.08");
     }
 
     #[test]

@@ -6,6 +6,7 @@
 //! viewer cannot see is the standard 404. Nothing on a visible case is hidden from it.
 
 pub mod entry;
+pub mod ledger;
 pub mod load;
 mod view;
 
