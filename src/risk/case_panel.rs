@@ -3,6 +3,7 @@
 //! refer to the multi-agency risk panel.
 
 use super::{HIGH, LEVELS, OCCASIONS, level_tag, store};
+use crate::procedure::Stage;
 use crate::{
     auth::policy::{Permission, allows},
     cases::{codes, page::user_names, visibility::Viewer},
@@ -11,7 +12,7 @@ use crate::{
         time_fmt,
     },
 };
-use entity::{agencies, cases, referrals, risk_assessments};
+use entity::{agencies, cases, deadlines, referrals, risk_assessments};
 use maud::{Markup, html};
 use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder};
 use time::OffsetDateTime;
@@ -26,6 +27,9 @@ pub struct Panel {
     /// While the standing level is high and no multi-agency referral stands: the prompt,
     /// with the agency to preselect (the first active multi-agency panel), if any.
     pub marac_prompt: Option<Option<agencies::Model>>,
+    /// A manager review recorded after the latest assessment (or with none): when. Risk is
+    /// assessed again at each review.
+    pub review_since: Option<OffsetDateTime>,
 }
 
 pub async fn load(
@@ -69,7 +73,20 @@ pub async fn load(
     } else {
         (None, None)
     };
+    let last_review = deadlines::Entity::find()
+        .filter(deadlines::Column::CaseId.eq(case.id))
+        .filter(deadlines::Column::Stage.eq(Stage::ManagerReview.code()))
+        .filter(deadlines::Column::Status.eq(crate::deadlines::state::DONE))
+        .order_by_desc(deadlines::Column::DoneAt)
+        .one(db)
+        .await?
+        .and_then(|d| d.done_at);
+    let review_since = last_review.filter(|review| match history.first() {
+        Some((latest, _)) => latest.assessed_at < *review,
+        None => true,
+    });
     Ok(Panel {
+        review_since,
         history,
         high_review,
         marac_prompt,
@@ -109,6 +126,11 @@ pub fn section(viewer: &Viewer, case: &cases::Model, panel: &Panel) -> Markup {
                     }
                 }
                 _ => { p.body { "The victim's risk has not been assessed yet." } }
+            }
+            @if let (Some(review), true) = (panel.review_since, case.status == codes::OPEN) {
+                div.inset-text {
+                    p.body { "A manager review was recorded " (time_fmt::datetime(review)) " since the last assessment: assess the victim's risk again for this review." }
+                }
             }
             @if case.status == codes::OPEN && may(Permission::AssessRisk) {
                 p.body.no-print { a.button.button--secondary href={ (base) "/risk/new" } { "Assess risk" } }

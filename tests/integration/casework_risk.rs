@@ -1047,3 +1047,60 @@ async fn only_administrators_reach_the_question_sets() {
     }
     assert_eq!(count(&w.app, "SELECT COUNT(*) FROM risk_question_sets").await, 1);
 }
+
+/// Risk is assessed at each case review: once a manager records a review after the latest
+/// assessment, the panel asks for a new one, until it is made.
+#[tokio::test]
+async fn a_manager_review_after_the_last_assessment_asks_for_a_new_one() {
+    let w = world().await;
+    let v1 = current_set(&w.app).await;
+    let case = new_case(&w).await;
+    let mut harry = w.app.signed_in_as("harry").await;
+    let res = assess(&mut harry, &case, &assessment(&v1, |_| "No")).await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER);
+    let asks = "since the last assessment: assess the victim";
+    assert!(
+        !harry
+            .get(&format!("/cases/{}", case.reference))
+            .await
+            .body
+            .contains(asks)
+    );
+    w.app.advance_minutes(60);
+    let review = stage(&fixtures::deadlines_of(&w.app, case.id).await, "manager-review");
+    let mut maria = w.app.signed_in_as("maria").await;
+    let done = maria
+        .post(
+            &format!("/cases/{}/deadlines/{}/done", case.reference, review.id),
+            &[
+                ("date", "2026-11-23"),
+                ("time", "09:30"),
+                ("text", ""),
+                ("version", &review.version.to_string()),
+            ],
+        )
+        .await;
+    assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.body);
+    let mut harry = w.app.signed_in_as("harry").await;
+    let page = harry.get(&format!("/cases/{}", case.reference)).await;
+    assert!(page.body.contains(asks), "the panel asks for a review assessment");
+    let form = harry.get(&format!("/cases/{}/risk/new", case.reference)).await;
+    assert!(
+        form.body.contains("value=\"review\" checked"),
+        "a later assessment defaults to a review"
+    );
+    let at_review = set(
+        set(assessment(&v1, |_| "No"), "occasion", "review"),
+        "time",
+        "09:45",
+    );
+    let res = assess(&mut harry, &case, &at_review).await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    assert!(
+        !harry
+            .get(&format!("/cases/{}", case.reference))
+            .await
+            .body
+            .contains(asks)
+    );
+}
