@@ -131,6 +131,14 @@ impl MigrationTrait for Migration {
         manager
             .alter_table(Table::alter().table("deadlines").drop_column("title").to_owned())
             .await?;
+        manager
+            .drop_index(
+                Index::drop()
+                    .name("idx_cases_risk_level_status")
+                    .table("cases")
+                    .to_owned(),
+            )
+            .await?;
         for column in ["risk_assessed_at", "risk_level"] {
             manager
                 .alter_table(Table::alter().table("cases").drop_column(column).to_owned())
@@ -267,6 +275,8 @@ async fn risk(manager: &SchemaManager<'_>) -> Result<(), DbErr> {
             .alter_table(Table::alter().table("cases").add_column(&mut column).to_owned())
             .await?;
     }
+    // The caseload's risk filter (with status, like the other caseload indexes).
+    index(manager, "cases", &["risk_level", "status"], false).await?;
     Ok(())
 }
 
@@ -448,7 +458,9 @@ async fn enforcement(manager: &SchemaManager<'_>) -> Result<(), DbErr> {
                 .to_owned(),
         )
         .await?;
-    index(manager, "legal_dates", &["action_id"], false).await
+    index(manager, "legal_dates", &["action_id"], false).await?;
+    // The chronology reads a case's dates.
+    index(manager, "legal_dates", &["case_id"], false).await
 }
 
 async fn seed(manager: &SchemaManager<'_>) -> Result<(), DbErr> {

@@ -28,7 +28,7 @@ use entity::{
 use maud::Markup;
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
-    sea_query::Query,
+    sea_query::{Expr, ExprTrait, Query},
 };
 use std::collections::HashMap;
 
@@ -302,19 +302,23 @@ async fn reports_by_victim(
                     .to_owned(),
             ),
         )
-        .filter(
-            incidents::Column::CaseId.in_subquery(
-                Query::select()
-                    .column(cases::Column::Id)
-                    .from(cases::Entity)
-                    .cond_where(
-                        sea_orm::Condition::any()
-                            .add(cases::Column::Restricted.eq(false))
-                            .add(viewer.condition()),
-                    )
-                    .to_owned(),
-            ),
-        )
+        // Correlated, so the case is looked up by id: SQLite would otherwise build the
+        // list of every visible case on each count (see docs/PERFORMANCE.md, Casework).
+        .filter(Expr::exists(
+            Query::select()
+                .expr(Expr::val(1))
+                .from(cases::Entity)
+                .and_where(
+                    Expr::col((cases::Entity, cases::Column::Id))
+                        .equals((incidents::Entity, incidents::Column::CaseId)),
+                )
+                .cond_where(
+                    sea_orm::Condition::any()
+                        .add(cases::Column::Restricted.eq(false))
+                        .add(viewer.condition()),
+                )
+                .to_owned(),
+        ))
         .count(db)
         .await
 }
