@@ -33,12 +33,7 @@ use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, DbBackend,
     EntityTrait, QueryFilter, QuerySelect, Statement, TransactionTrait,
 };
-use std::{
-    collections::HashMap,
-    net::SocketAddr,
-    sync::Arc,
-    time::{Duration, Instant},
-};
+use std::{collections::HashMap, net::SocketAddr, sync::Arc, time::Instant};
 use time::{OffsetDateTime, macros::datetime};
 
 const AREAS: usize = 20;
@@ -211,7 +206,7 @@ async fn main() {
         .and_then(|v| v.parse().ok())
         .unwrap_or(RUNS)
         .max(1);
-    let (url, cleanup) = support::database("harbour_bench_cases", keep()).await;
+    let (url, cleanup) = support::database("harbour_bench_cases", support::keep()).await;
     let db = harbour::db::connect(&url).await.expect("connect");
     harbour::db::migrate(&db).await.expect("migrate");
     // HARBOUR_BENCH_SQLITE_CACHE_MIB: try a larger SQLite page cache than the default
@@ -221,7 +216,7 @@ async fn main() {
         .and_then(|v| v.parse::<i64>().ok())
         .filter(|_| url.starts_with("sqlite"))
     {
-        exec(&db, &format!("PRAGMA cache_size = -{}", mib * 1024)).await;
+        support::exec(&db, &format!("PRAGMA cache_size = -{}", mib * 1024)).await;
         println!("SQLite page cache: {mib} MiB");
     }
     let backend = if url.starts_with("postgres") {
@@ -234,7 +229,7 @@ async fn main() {
         std::thread::available_parallelism().map_or(0, |c| c.get())
     );
 
-    let reuse = keep() && cases::Entity::find().one(&db).await.unwrap().is_some();
+    let reuse = support::keep() && cases::Entity::find().one(&db).await.unwrap().is_some();
     let staff = if reuse {
         println!("reusing the database generated earlier (HARBOUR_BENCH_KEEP)");
         existing_staff(&db).await
@@ -244,7 +239,7 @@ async fn main() {
         let counts = generate(&db, n, &staff).await;
         if db.get_database_backend() == DbBackend::Postgres {
             for table in ["cases", "incidents", "people", "case_parties"] {
-                exec(
+                support::exec(
                     &db,
                     &format!(
                         "SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT MAX(id) FROM {table}))"
@@ -261,7 +256,7 @@ async fn main() {
             DbBackend::Postgres => "VACUUM (ANALYZE)",
             _ => "ANALYZE",
         };
-        exec(&db, maintenance).await;
+        support::exec(&db, maintenance).await;
         println!(
             "generated {} in {:.0} s; {maintenance} {:.1} s",
             counts,
@@ -424,8 +419,8 @@ async fn main() {
                 page_times.push(t.elapsed());
             }
         }
-        let (f50, f95) = percentiles(&mut fetch_times);
-        let (p50, p95) = percentiles(&mut page_times);
+        let (f50, f95) = support::percentiles(&mut fetch_times);
+        let (p50, p95) = support::percentiles(&mut page_times);
         println!("| {what} | {total} | {f50:.1} ms | {f95:.1} ms | {p50:.1} ms | {p95:.1} ms |");
     }
 
@@ -821,29 +816,6 @@ async fn sample_case(db: &DatabaseConnection) -> (String, String, String) {
         encode(person.postcode.as_deref().unwrap_or("LE1 1AA")),
         encode(person.tenancy_ref.as_deref().unwrap_or("T-0004242")),
     )
-}
-
-async fn exec(db: &DatabaseConnection, sql: &str) {
-    db.execute_raw(Statement::from_string(db.get_database_backend(), sql.to_owned()))
-        .await
-        .unwrap();
-}
-
-/// (p50, p95) in milliseconds.
-fn percentiles(times: &mut [Duration]) -> (f64, f64) {
-    times.sort();
-    (
-        support::percentile_ms(times, 0.50),
-        support::percentile_ms(times, 0.95),
-    )
-}
-
-/// HARBOUR_BENCH_KEEP=1 keeps the generated database (SQLite: harbour-bench-cases.db in
-/// the temporary directory; PostgreSQL: the harbour_bench_cases database) and reuses it on
-/// the next run, to iterate on queries without generating again. Schema changes need a
-/// fresh one: run once without it.
-fn keep() -> bool {
-    std::env::var_os("HARBOUR_BENCH_KEEP").is_some()
 }
 
 /// The staff of a kept database, found by username.

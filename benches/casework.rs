@@ -30,7 +30,7 @@ use entity::{
     Role, action_plans, case_access, case_closures, case_parties, case_sequences, case_strands, cases,
     deadlines, incident_types, incidents, legal_dates, people, perpetrator_action_events,
     perpetrator_actions, plan_actions, referrals, risk_answers, risk_assessments, support_measures,
-    timeline_entries, users,
+    timeline_entries,
 };
 use harbour::{
     auth::password,
@@ -55,9 +55,8 @@ use harbour::{
 };
 use rand::{Rng, SeedableRng, rngs::StdRng};
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection,
-    DatabaseTransaction, DbBackend, EntityTrait, Iterable, QueryFilter, QuerySelect, Statement,
-    TransactionTrait,
+    ActiveModelTrait, ActiveValue::Set, ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbBackend,
+    EntityTrait, Iterable, Statement, TransactionTrait,
 };
 use std::{
     collections::HashMap,
@@ -196,7 +195,7 @@ async fn main() {
         .and_then(|v| v.parse().ok())
         .unwrap_or(RUNS)
         .max(1);
-    let (url, cleanup) = support::database("harbour_bench_casework", keep()).await;
+    let (url, cleanup) = support::database("harbour_bench_casework", support::keep()).await;
     let mut db = harbour::db::connect(&url).await.expect("connect");
     harbour::db::migrate(&db).await.expect("migrate");
     let backend = if url.starts_with("postgres") {
@@ -209,7 +208,7 @@ async fn main() {
         std::thread::available_parallelism().map_or(0, |c| c.get())
     );
 
-    let reuse = keep() && cases::Entity::find().one(&db).await.unwrap().is_some();
+    let reuse = support::keep() && cases::Entity::find().one(&db).await.unwrap().is_some();
     if reuse {
         println!("reusing the database generated earlier (HARBOUR_BENCH_KEEP)");
     } else {
@@ -218,7 +217,7 @@ async fn main() {
         generate(&db, n, &staff).await;
         if db.get_database_backend() == DbBackend::Postgres {
             for table in TABLES {
-                exec(
+                support::exec(
                     &db,
                     &format!(
                         "SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT MAX(id) FROM {table}))"
@@ -233,7 +232,7 @@ async fn main() {
             DbBackend::Postgres => "VACUUM (ANALYZE)",
             _ => "ANALYZE",
         };
-        exec(&db, maintenance).await;
+        support::exec(&db, maintenance).await;
         println!(
             "generated in {:.0} s; {maintenance} {:.1} s",
             generated.as_secs_f64(),
@@ -242,8 +241,8 @@ async fn main() {
     }
     print_mix(&db).await;
 
-    let officer = viewer(&db, OFFICER).await;
-    let manager = viewer(&db, "manager0").await;
+    let officer = support::viewer(&db, OFFICER).await;
+    let manager = support::viewer(&db, "manager0").await;
     let typical = typical_case(&db, officer.id).await;
     let heavy = heavy_case(&db).await;
     println!(
@@ -376,8 +375,8 @@ async fn main() {
                 eprintln!("  {:7.2} ms  {sql}", took.as_secs_f64() * 1000.0);
             }
         }
-        let (f50, f95) = percentiles(&mut function_times);
-        let (p50, p95) = percentiles(&mut page_times);
+        let (f50, f95) = support::percentiles(&mut function_times);
+        let (p50, p95) = support::percentiles(&mut page_times);
         println!(
             "| {} | {rows} | {f50:.1} ms | {f95:.1} ms | {p50:.1} ms | {p95:.1} ms | {} KiB | {queries} |",
             s.what,
@@ -2049,51 +2048,4 @@ async fn heavy_case(db: &DatabaseConnection) -> cases::Model {
         .try_get_by_index(0)
         .unwrap();
     cases::Entity::find_by_id(id).one(db).await.unwrap().unwrap()
-}
-
-/// The user `username` as a viewer, with their areas.
-async fn viewer(db: &DatabaseConnection, username: &str) -> Viewer {
-    let user = users::Entity::find()
-        .filter(users::Column::UsernameKey.eq(username))
-        .one(db)
-        .await
-        .unwrap()
-        .expect("bench user");
-    let area_ids: Vec<i32> = entity::user_areas::Entity::find()
-        .select_only()
-        .column(entity::user_areas::Column::AreaId)
-        .filter(entity::user_areas::Column::UserId.eq(user.id))
-        .into_tuple()
-        .all(db)
-        .await
-        .unwrap();
-    Viewer {
-        id: user.id,
-        username: user.username,
-        display_name: user.display_name,
-        role: user.role,
-        area_ids,
-    }
-}
-
-async fn exec(db: &DatabaseConnection, sql: &str) {
-    db.execute_raw(Statement::from_string(db.get_database_backend(), sql.to_owned()))
-        .await
-        .unwrap();
-}
-
-/// (p50, p95) in milliseconds.
-fn percentiles(times: &mut [Duration]) -> (f64, f64) {
-    times.sort();
-    (
-        support::percentile_ms(times, 0.50),
-        support::percentile_ms(times, 0.95),
-    )
-}
-
-/// HARBOUR_BENCH_KEEP=1 keeps the generated database (SQLite: harbour-bench-casework.db
-/// in the temporary directory; PostgreSQL: the harbour_bench_casework database) and
-/// reuses it on the next run. Schema changes need a fresh one: run once without it.
-fn keep() -> bool {
-    std::env::var_os("HARBOUR_BENCH_KEEP").is_some()
 }

@@ -15,7 +15,7 @@
 
 mod support;
 
-use entity::{Role, case_access, case_sequences, cases, deadlines, users};
+use entity::{Role, case_access, case_sequences, cases, deadlines};
 use harbour::{
     auth::password,
     calendar::Calendar,
@@ -39,14 +39,9 @@ use harbour::{
 use rand::{Rng, SeedableRng, rngs::StdRng};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, DbBackend, EntityTrait,
-    PaginatorTrait, QueryFilter, QuerySelect, Statement, TransactionTrait,
+    PaginatorTrait, QueryFilter, Statement, TransactionTrait,
 };
-use std::{
-    collections::HashMap,
-    net::SocketAddr,
-    sync::Arc,
-    time::{Duration, Instant},
-};
+use std::{collections::HashMap, net::SocketAddr, sync::Arc, time::Instant};
 use time::{OffsetDateTime, macros::datetime};
 
 const AREAS: usize = 10;
@@ -96,7 +91,7 @@ async fn main() {
         .and_then(|v| v.parse().ok())
         .unwrap_or(RUNS)
         .max(1);
-    let (url, cleanup) = support::database("harbour_bench_deadlines", keep()).await;
+    let (url, cleanup) = support::database("harbour_bench_deadlines", support::keep()).await;
     let db = harbour::db::connect(&url).await.expect("connect");
     harbour::db::migrate(&db).await.expect("migrate");
     let backend = if url.starts_with("postgres") {
@@ -109,7 +104,7 @@ async fn main() {
         std::thread::available_parallelism().map_or(0, |c| c.get())
     );
 
-    let reuse = keep() && cases::Entity::find().one(&db).await.unwrap().is_some();
+    let reuse = support::keep() && cases::Entity::find().one(&db).await.unwrap().is_some();
     if reuse {
         println!("reusing the database generated earlier (HARBOUR_BENCH_KEEP)");
     } else {
@@ -118,7 +113,7 @@ async fn main() {
         let (case_count, deadline_count) = generate(&db, n, &staff).await;
         if db.get_database_backend() == DbBackend::Postgres {
             for table in ["cases", "deadlines"] {
-                exec(
+                support::exec(
                     &db,
                     &format!(
                         "SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT MAX(id) FROM {table}))"
@@ -133,7 +128,7 @@ async fn main() {
             DbBackend::Postgres => "VACUUM (ANALYZE)",
             _ => "ANALYZE",
         };
-        exec(&db, maintenance).await;
+        support::exec(&db, maintenance).await;
         println!(
             "generated {case_count} cases and {deadline_count} deadlines in {:.0} s; {maintenance} {:.1} s",
             generated.as_secs_f64(),
@@ -142,8 +137,8 @@ async fn main() {
     }
     print_mix(&db).await;
 
-    let busy = viewer(&db, &busiest_officer(&db).await).await;
-    let manager = viewer(&db, "manager0").await;
+    let busy = support::viewer(&db, &busiest_officer(&db).await).await;
+    let manager = support::viewer(&db, "manager0").await;
     println!(
         "busy harassment officer: {} (id {}, areas {:?}); manager: {} (no areas)",
         busy.username, busy.id, busy.area_ids, manager.username
@@ -250,8 +245,8 @@ async fn main() {
                 page_times.push(t.elapsed());
             }
         }
-        let (q50, q95) = percentiles(&mut query_times);
-        let (p50, p95) = percentiles(&mut page_times);
+        let (q50, q95) = support::percentiles(&mut query_times);
+        let (p50, p95) = support::percentiles(&mut page_times);
         println!(
             "| {} | {rows} | {q50:.1} ms | {q95:.1} ms | {p50:.1} ms | {p95:.1} ms | {} KiB |",
             s.what,
@@ -650,51 +645,4 @@ async fn busiest_officer(db: &DatabaseConnection) -> String {
         .unwrap()
         .expect("some open deadlines");
     row.try_get_by_index(0).unwrap()
-}
-
-/// The user `username` as a viewer, with their areas.
-async fn viewer(db: &DatabaseConnection, username: &str) -> Viewer {
-    let user = users::Entity::find()
-        .filter(users::Column::UsernameKey.eq(username))
-        .one(db)
-        .await
-        .unwrap()
-        .expect("bench user");
-    let area_ids: Vec<i32> = entity::user_areas::Entity::find()
-        .select_only()
-        .column(entity::user_areas::Column::AreaId)
-        .filter(entity::user_areas::Column::UserId.eq(user.id))
-        .into_tuple()
-        .all(db)
-        .await
-        .unwrap();
-    Viewer {
-        id: user.id,
-        username: user.username,
-        display_name: user.display_name,
-        role: user.role,
-        area_ids,
-    }
-}
-
-async fn exec(db: &DatabaseConnection, sql: &str) {
-    db.execute_raw(Statement::from_string(db.get_database_backend(), sql.to_owned()))
-        .await
-        .unwrap();
-}
-
-/// (p50, p95) in milliseconds.
-fn percentiles(times: &mut [Duration]) -> (f64, f64) {
-    times.sort();
-    (
-        support::percentile_ms(times, 0.50),
-        support::percentile_ms(times, 0.95),
-    )
-}
-
-/// HARBOUR_BENCH_KEEP=1 keeps the generated database (SQLite: harbour-bench-deadlines.db
-/// in the temporary directory; PostgreSQL: the harbour_bench_deadlines database) and
-/// reuses it on the next run. Schema changes need a fresh one: run once without it.
-fn keep() -> bool {
-    std::env::var_os("HARBOUR_BENCH_KEEP").is_some()
 }

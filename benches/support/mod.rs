@@ -155,3 +155,50 @@ pub async fn user(
     .unwrap()
     .id
 }
+
+/// The user `username` as a case viewer, with their areas.
+pub async fn viewer(db: &sea_orm::DatabaseConnection, username: &str) -> harbour::cases::visibility::Viewer {
+    use entity::{user_areas, users};
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QuerySelect};
+    let user = users::Entity::find()
+        .filter(users::Column::UsernameKey.eq(username))
+        .one(db)
+        .await
+        .unwrap()
+        .expect("bench user");
+    let area_ids: Vec<i32> = user_areas::Entity::find()
+        .select_only()
+        .column(user_areas::Column::AreaId)
+        .filter(user_areas::Column::UserId.eq(user.id))
+        .into_tuple()
+        .all(db)
+        .await
+        .unwrap();
+    harbour::cases::visibility::Viewer {
+        id: user.id,
+        username: user.username,
+        display_name: user.display_name,
+        role: user.role,
+        area_ids,
+    }
+}
+
+/// Runs one SQL statement as written.
+pub async fn exec(db: &sea_orm::DatabaseConnection, sql: &str) {
+    db.execute_raw(Statement::from_string(db.get_database_backend(), sql.to_owned()))
+        .await
+        .unwrap();
+}
+
+/// (p50, p95) in milliseconds.
+pub fn percentiles(times: &mut [Duration]) -> (f64, f64) {
+    times.sort();
+    (percentile_ms(times, 0.50), percentile_ms(times, 0.95))
+}
+
+/// HARBOUR_BENCH_KEEP=1 keeps the generated database (SQLite: harbour-bench-<name>.db in the
+/// temporary directory; PostgreSQL: the harbour_bench_<name> database) and reuses it on the
+/// next run. Schema changes need a fresh one: run once without it.
+pub fn keep() -> bool {
+    std::env::var_os("HARBOUR_BENCH_KEEP").is_some()
+}
