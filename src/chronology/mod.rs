@@ -8,6 +8,7 @@
 pub mod entry;
 pub mod ledger;
 pub mod load;
+mod records;
 mod view;
 
 use crate::{
