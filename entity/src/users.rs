@@ -12,6 +12,10 @@ pub enum Role {
     Manager,
     #[sea_orm(string_value = "admin")]
     Admin,
+    /// Owns the race equality action plan: equality reports and exports only, always in
+    /// publication mode; never a case.
+    #[sea_orm(string_value = "equality-lead")]
+    EqualityLead,
 }
 
 #[sea_orm::model]

@@ -8,6 +8,7 @@ mod m20261122_000001_platform;
 mod m20261122_000002_cases;
 mod m20261123_000003_deadlines;
 mod m20261123_000004_casework;
+mod m20261206_000005_reporting;
 
 pub struct Migrator;
 
@@ -19,6 +20,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000002_cases::Migration),
             Box::new(m20261123_000003_deadlines::Migration),
             Box::new(m20261123_000004_casework::Migration),
+            Box::new(m20261206_000005_reporting::Migration),
         ]
     }
 }

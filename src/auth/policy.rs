@@ -57,6 +57,11 @@ pub enum Permission {
     ManagePlans,
     /// Action against alleged perpetrators, with court and notice dates.
     ManageEnforcement,
+    /// Equality and regulator reports and their exports (aggregates only).
+    ViewReports,
+    /// Internal (unsuppressed) reports and the cases behind a number: drill-downs and the
+    /// list of repeat alleged perpetrators.
+    ViewReportCases,
 }
 
 /// May a user with `role` do what `permission` guards?
@@ -82,6 +87,9 @@ pub fn allows(role: Role, permission: Permission) -> bool {
         ManageReferrals | AssessRisk | ManagePlans | ManageEnforcement => {
             matches!(role, HarassmentOfficer | Manager)
         }
+        // The equality lead sees figures, never a case or a name; administrators neither.
+        ViewReports => matches!(role, Manager | EqualityLead),
+        ViewReportCases => role == Manager,
     }
 }
 
@@ -91,6 +99,7 @@ pub fn role_label(role: Role) -> &'static str {
         Role::HarassmentOfficer => "Harassment officer",
         Role::Manager => "Manager",
         Role::Admin => "Administrator",
+        Role::EqualityLead => "Equality lead",
     }
 }
 
@@ -101,6 +110,7 @@ pub fn role_code(role: Role) -> &'static str {
         Role::HarassmentOfficer => "harassment-officer",
         Role::Manager => "manager",
         Role::Admin => "admin",
+        Role::EqualityLead => "equality-lead",
     }
 }
 
@@ -172,6 +182,33 @@ mod tests {
             assert!(!allows(Role::TenancyOfficer, p), "{p:?}");
             assert!(allows(Role::HarassmentOfficer, p), "{p:?}");
             assert!(allows(Role::Manager, p), "{p:?}");
+        }
+    }
+
+    #[test]
+    fn reports_for_managers_and_the_equality_lead_cases_behind_them_for_managers_only() {
+        use Permission::*;
+        for role in Role::iter() {
+            assert_eq!(
+                allows(role, ViewReports),
+                matches!(role, Role::Manager | Role::EqualityLead),
+                "{role:?}"
+            );
+            assert_eq!(allows(role, ViewReportCases), role == Role::Manager, "{role:?}");
+        }
+        // The equality lead reaches no case, deadline, audit or admin permission.
+        for p in [
+            ViewCases,
+            LogCases,
+            EditCases,
+            ViewDeadlines,
+            ViewCompliance,
+            ViewAudit,
+            ManageSettings,
+            RecordSupport,
+            ViewReportCases,
+        ] {
+            assert!(!allows(Role::EqualityLead, p), "{p:?}");
         }
     }
 

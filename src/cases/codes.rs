@@ -330,6 +330,22 @@ pub const OUTCOMES: [Code; 6] = [
     ("not-hate", "Reclassified as not a hate incident"),
 ];
 
+/// The victim's answer at the post-closure check, asked twice: about how the case was
+/// handled, and about its outcome (TSM-style five-point scale, plus two non-answers).
+pub const SATISFACTION: [Code; 7] = [
+    ("very-satisfied", "Very satisfied"),
+    ("satisfied", "Fairly satisfied"),
+    ("neither", "Neither satisfied nor dissatisfied"),
+    ("dissatisfied", "Fairly dissatisfied"),
+    ("very-dissatisfied", "Very dissatisfied"),
+    ("declined", "Declined to answer"),
+    ("no-contact", "Could not contact the victim"),
+];
+/// Answers that count as satisfied.
+pub const SATISFIED: [&str; 2] = ["very-satisfied", "satisfied"];
+/// Answers that are no answer (left out of the satisfied rate's denominator).
+pub const NO_ANSWER: [&str; 2] = ["declined", "no-contact"];
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -351,7 +367,8 @@ mod tests {
 
     #[test]
     fn codes_are_unique_within_each_list() {
-        let lists: [&[Code]; 8] = [
+        let lists: [&[Code]; 9] = [
+            &SATISFACTION,
             &RECEIVED_HOW,
             &REPORTER_TYPES,
             &LOCATIONS,

@@ -7,7 +7,8 @@
 //! - Harassment officers see every unrestricted case.
 //! - Tenancy officers see unrestricted cases they logged or in their areas.
 //! - Anyone named on a case (`case_access`) sees it, restricted or not.
-//! - Administrators see none (separation of duties).
+//! - Administrators and the equality lead see none (separation of duties; the equality
+//!   lead sees aggregate reports only).
 
 use crate::{auth::CurrentUser, error::AppError, state::AppState};
 use axum::{extract::FromRequestParts, http::request::Parts};
@@ -67,8 +68,8 @@ impl Viewer {
                     .add(Condition::all().add(unrestricted).add(patch))
                     .add(named)
             }
-            // Never true: administrators see no case content.
-            Role::Admin => Condition::all().add(Expr::val(1).eq(0)),
+            // Never true: administrators and the equality lead see no case content.
+            Role::Admin | Role::EqualityLead => Condition::all().add(Expr::val(1).eq(0)),
         }
     }
 

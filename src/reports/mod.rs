@@ -1,9 +1,14 @@
-//! Reports for managers: deadline compliance (and, later, outcomes by ethnicity).
+//! Reports for managers and the equality lead: deadline compliance, and equality and
+//! regulator reporting by ethnicity.
 
 pub mod compliance;
+pub mod equality;
 
 use crate::web::routes::Route;
 
 pub fn routes() -> Vec<Route> {
     compliance::routes()
+        .into_iter()
+        .chain(equality::routes())
+        .collect()
 }

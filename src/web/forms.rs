@@ -22,6 +22,11 @@ impl FormErrors {
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
     }
+
+    /// Every message, in field order.
+    pub fn messages(&self) -> Vec<&str> {
+        self.0.iter().map(|(_, m)| m.as_str()).collect()
+    }
 }
 
 /// "There is a problem" box at the top of the form; each message links to its field.

@@ -9,12 +9,13 @@ use crate::{
 use maud::{DOCTYPE, Markup, html};
 
 /// Navigation entries; each is shown only to roles the policy allows.
-const NAV: [(&str, &str, Permission); 10] = [
+const NAV: [(&str, &str, Permission); 11] = [
     ("Home", "/", Permission::SignedIn),
     ("Cases", "/cases", Permission::ViewCases),
     ("Log a report", "/cases/new", Permission::LogCases),
     ("Deadlines", "/deadlines", Permission::ViewDeadlines),
     ("Compliance", "/compliance", Permission::ViewCompliance),
+    ("Reports", "/reports", Permission::ViewReports),
     ("Users", "/admin/users", Permission::ManageUsers),
     ("Areas", "/admin/areas", Permission::ManageAreas),
     ("Settings", "/admin/settings", Permission::ManageSettings),

@@ -98,7 +98,7 @@ impl Kind {
 fn sees(role: Role, kind: Kind) -> bool {
     use Kind::*;
     match (role, kind) {
-        (_, Missing) | (Role::Admin, _) => false,
+        (_, Missing) | (Role::Admin | Role::EqualityLead, _) => false,
         (Role::Manager, _) => true,
         (Role::HarassmentOfficer, OwnArea | OtherArea | TheyLoggedElsewhere | RestrictedNamed) => true,
         (Role::TenancyOfficer, OwnArea | TheyLoggedElsewhere | RestrictedNamed) => true,

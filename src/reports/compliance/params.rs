@@ -175,7 +175,7 @@ pub fn parse(p: &Params, today: Date, errors: &mut FormErrors) -> Criteria {
     c
 }
 
-fn parse_period(p: &Params, today: Date, errors: &mut FormErrors) -> Period {
+pub fn parse_period(p: &Params, today: Date, errors: &mut FormErrors) -> Period {
     let fallback = Period::year_to_date(today);
     let chosen = p.period.trim();
     if chosen == YEAR_TO_DATE || (chosen.is_empty() && p.from.trim().is_empty() && p.to.trim().is_empty()) {

@@ -312,50 +312,6 @@ fn filter_form(
     choices: &[Preset],
     errors: &FormErrors,
 ) -> Markup {
-    let typed_period = params.period.trim();
-    let custom = typed_period == CUSTOM
-        || (typed_period.is_empty() && !(params.from.trim().is_empty() && params.to.trim().is_empty()));
-    let ytd = !custom && c.period.preset.is_none();
-    let codes: Vec<(String, String)> = choices.iter().map(|p| (p.code(), p.label())).collect();
-    let mut period_choices = vec![Choice {
-        value: YEAR_TO_DATE.to_owned(),
-        label: "This financial year to date",
-        selected: ytd,
-    }];
-    period_choices.extend(codes.iter().map(|(code, label)| Choice {
-        value: code.clone(),
-        label,
-        selected: !custom && c.period.preset.map(|p| p.code()).as_deref() == Some(code.as_str()),
-    }));
-    // A preset named in a link but not offered (an older year) stays selected.
-    let other = c
-        .period
-        .preset
-        .filter(|p| !choices.contains(p))
-        .map(|p| (p.code(), p.label()));
-    if let Some((code, label)) = &other {
-        period_choices.push(Choice {
-            value: code.clone(),
-            label,
-            selected: !custom,
-        });
-    }
-    period_choices.push(Choice {
-        value: CUSTOM.to_owned(),
-        label: "Custom dates (below)",
-        selected: custom,
-    });
-    // The typed dates, or else the period's own, ready to adjust.
-    let from = if params.from.trim().is_empty() && errors.is_empty() {
-        iso(c.period.from)
-    } else {
-        params.from.clone()
-    };
-    let to = if params.to.trim().is_empty() && errors.is_empty() {
-        iso(c.period.to)
-    } else {
-        params.to.clone()
-    };
     let stage_choices: Vec<Choice> = std::iter::once(Choice {
         value: String::new(),
         label: "All stages",
@@ -435,9 +391,7 @@ fn filter_form(
     html! {
         form.filters method="get" action="/compliance" novalidate {
             div.caseload-filters__grid {
-                (select("period", "Period", &period_choices, errors))
-                (Input::text("from", "From (custom dates)", &from).kind("date").hint("Original due date, for example 2026-04-01").render(errors))
-                (Input::text("to", "To (custom dates)", &to).kind("date").hint("Inclusive, for example 2027-03-31; at most 5 years after the start").render(errors))
+                (period_fields(&params.period, &params.from, &params.to, &c.period, choices, "Original due date", errors))
                 (select("stage", "Stage", &stage_choices, errors))
                 (select("officer", "Case officer", &officer_choices, errors))
                 (select("area", "Area", &area_choices, errors))
@@ -448,6 +402,65 @@ fn filter_form(
                 a href="/compliance" { "Reset" }
             }
         }
+    }
+}
+
+/// The period select (this year to date, the offered presets, a preset named in a link,
+/// custom) and the custom dates, as typed or else the period's own ready to adjust.
+pub fn period_fields(
+    period: &str,
+    from: &str,
+    to: &str,
+    current: &Period,
+    choices: &[Preset],
+    from_hint: &str,
+    errors: &FormErrors,
+) -> Markup {
+    let typed_period = period.trim();
+    let custom = typed_period == CUSTOM
+        || (typed_period.is_empty() && !(from.trim().is_empty() && to.trim().is_empty()));
+    let ytd = !custom && current.preset.is_none();
+    let codes: Vec<(String, String)> = choices.iter().map(|p| (p.code(), p.label())).collect();
+    let mut period_choices = vec![Choice {
+        value: YEAR_TO_DATE.to_owned(),
+        label: "This financial year to date",
+        selected: ytd,
+    }];
+    period_choices.extend(codes.iter().map(|(code, label)| Choice {
+        value: code.clone(),
+        label,
+        selected: !custom && current.preset.map(|p| p.code()).as_deref() == Some(code.as_str()),
+    }));
+    // A preset named in a link but not offered (an older year) stays selected.
+    let other = current
+        .preset
+        .filter(|p| !choices.contains(p))
+        .map(|p| (p.code(), p.label()));
+    if let Some((code, label)) = &other {
+        period_choices.push(Choice {
+            value: code.clone(),
+            label,
+            selected: !custom,
+        });
+    }
+    period_choices.push(Choice {
+        value: CUSTOM.to_owned(),
+        label: "Custom dates (below)",
+        selected: custom,
+    });
+    let shown = |typed: &str, own: time::Date| {
+        if typed.trim().is_empty() && errors.is_empty() {
+            iso(own)
+        } else {
+            typed.to_owned()
+        }
+    };
+    let (from, to) = (shown(from, current.from), shown(to, current.to));
+    let from_hint = format!("{from_hint}, for example 2026-04-01");
+    html! {
+        (select("period", "Period", &period_choices, errors))
+        (Input::text("from", "From (custom dates)", &from).kind("date").hint(&from_hint).render(errors))
+        (Input::text("to", "To (custom dates)", &to).kind("date").hint("Inclusive, for example 2027-03-31; at most 5 years after the start").render(errors))
     }
 }
 

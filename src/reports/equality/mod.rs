@@ -1,0 +1,409 @@
+//! `/reports`: equality and regulator reporting. Volume; outcomes, response times, risk,
+//! support and satisfaction by victim ethnicity; enforcement by alleged perpetrator
+//! ethnicity; recording completeness; NM01; disparity flags. A printable quarterly board
+//! report, CSV and Excel exports of exactly what is on screen, and publication mode (small
+//! numbers suppressed) — always on for the equality lead, who sees figures and never a case.
+//!
+//! - [`params`] the query string (pure); [`groups`] the ethnicity rows (pure);
+//! - [`query`] the SQL aggregates (through [`sql`]); [`report`] builds the tables;
+//! - [`stats`], [`disparity`], [`disclosure`] the statistics and suppression (pure);
+//! - [`view`], [`charts`], [`board`] the pages; [`export`] CSV and workbook;
+//! - [`settings`] and [`admin`] the landlord's report settings and NM01 homes.
+//!
+//! Every view and export writes an audit row naming its parameters, never a figure.
+
+pub mod admin;
+pub mod board;
+pub mod charts;
+pub mod disclosure;
+pub mod disparity;
+pub mod export;
+pub mod groups;
+pub mod params;
+pub mod query;
+pub mod report;
+pub mod settings;
+pub mod sql;
+pub mod stats;
+pub mod table;
+pub mod view;
+
+use crate::{
+    audit::{self, Event, Origin},
+    auth::policy::{Permission, allows},
+    calendar::london_date,
+    cases::visibility::Viewer,
+    error::{AppError, AppResult},
+    state::AppState,
+    web::{Ctx, forms::FormErrors, pagination::Pager, routes::Route},
+};
+use axum::{
+    extract::{RawQuery, State},
+    http::{StatusCode, header},
+    response::{IntoResponse, Response},
+};
+use entity::{areas, cases, strands, users};
+use params::{Criteria, Params};
+use report::{Names, Report};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, TransactionTrait,
+};
+
+pub fn routes() -> Vec<Route> {
+    let mut routes = vec![
+        Route::get("/reports", Permission::ViewReports, dashboard),
+        Route::get("/reports/board", Permission::ViewReports, board_report),
+        Route::get("/reports/equality.csv", Permission::ViewReports, csv),
+        Route::get("/reports/equality.xlsx", Permission::ViewReports, xlsx),
+        Route::get("/reports/cases", Permission::ViewReportCases, drill_down),
+        Route::get(
+            "/reports/repeat-perpetrators",
+            Permission::ViewReportCases,
+            repeat_perpetrators,
+        ),
+    ];
+    routes.extend(admin::routes());
+    routes
+}
+
+/// A request read and checked: the criteria, or the dashboard's form with what to fix.
+struct Request {
+    params: Params,
+    criteria: Criteria,
+    names: Names,
+    errors: FormErrors,
+}
+
+/// Managers may choose internal mode; everyone else sees publication mode only.
+pub fn may_see_internal(viewer: &Viewer) -> bool {
+    allows(viewer.role, Permission::ViewReportCases)
+}
+
+async fn read(state: &AppState, viewer: &Viewer, raw: Option<String>) -> AppResult<Request> {
+    let params = Params::from_query(raw.as_deref().unwrap_or(""));
+    let mut errors = FormErrors::default();
+    let today = london_date(state.now());
+    let criteria = params::parse(&params, today, !may_see_internal(viewer), &mut errors);
+    let names = names(&state.db).await?;
+    if let Some(strand) = &criteria.strand
+        && !names.strands.iter().any(|(code, ..)| code == strand)
+    {
+        errors.add("strand", "Choose a strand from the list");
+    }
+    if let Some(area) = criteria.area_id
+        && !names.areas.iter().any(|(id, _)| *id == area)
+    {
+        errors.add("area", "Choose an area from the list");
+    }
+    Ok(Request {
+        params,
+        criteria,
+        names,
+        errors,
+    })
+}
+
+async fn names(db: &impl ConnectionTrait) -> AppResult<Names> {
+    let areas = areas::Entity::find()
+        .select_only()
+        .column(areas::Column::Id)
+        .column(areas::Column::Name)
+        .order_by_asc(areas::Column::Name)
+        .into_tuple()
+        .all(db)
+        .await?;
+    let strands = strands::Entity::find()
+        .select_only()
+        .column(strands::Column::Code)
+        .column(strands::Column::Label)
+        .column(strands::Column::Monitored)
+        .order_by_asc(strands::Column::Position)
+        .into_tuple()
+        .all(db)
+        .await?;
+    let officers = users::Entity::find()
+        .select_only()
+        .column(users::Column::Id)
+        .column(users::Column::DisplayName)
+        .filter(users::Column::Role.is_in([
+            entity::Role::TenancyOfficer,
+            entity::Role::HarassmentOfficer,
+            entity::Role::Manager,
+        ]))
+        .order_by_asc(users::Column::DisplayName)
+        .order_by_asc(users::Column::Id)
+        .into_tuple()
+        .all(db)
+        .await?;
+    Ok(Names {
+        areas,
+        strands,
+        officers,
+    })
+}
+
+async fn build(state: &AppState, viewer: &Viewer, r: &Request) -> AppResult<Report> {
+    let settings = settings::ReportSettings::load(&state.db).await?;
+    let year = crate::reports::compliance::period::financial_year_of(r.criteria.period.to);
+    let nm01 = settings::nm01_year(&state.db, year).await?;
+    Ok(report::build(
+        &state.db,
+        viewer,
+        &r.criteria,
+        &settings,
+        &r.names,
+        nm01,
+        state.now(),
+    )
+    .await?)
+}
+
+/// One audit row per view or export: what was asked for, never what it showed.
+async fn audit(
+    state: &AppState,
+    viewer: &Viewer,
+    origin: &Origin,
+    action: &'static str,
+    what: &str,
+    criteria: &Criteria,
+) -> AppResult<()> {
+    let txn = state.db.begin().await?;
+    audit::record(
+        &txn,
+        state.now(),
+        &viewer.audit_actor(),
+        origin,
+        Event::new(action, format!("{what}: {}", criteria.query())).on("report", "equality"),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+fn refused(ctx: &Ctx, r: &Request, viewer: &Viewer) -> Response {
+    let page = view::dashboard(
+        ctx,
+        &r.params,
+        &r.criteria,
+        &r.names,
+        None,
+        &r.errors,
+        may_see_internal(viewer),
+    );
+    (StatusCode::UNPROCESSABLE_ENTITY, page).into_response()
+}
+
+async fn dashboard(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    viewer: Viewer,
+    origin: Origin,
+    RawQuery(raw): RawQuery,
+) -> AppResult<Response> {
+    let r = read(&state, &viewer, raw).await?;
+    if !r.errors.is_empty() {
+        return Ok(refused(&ctx, &r, &viewer));
+    }
+    let report = build(&state, &viewer, &r).await?;
+    audit(
+        &state,
+        &viewer,
+        &origin,
+        "reports.viewed",
+        "Equality report viewed",
+        &r.criteria,
+    )
+    .await?;
+    let internal = may_see_internal(&viewer);
+    Ok(view::dashboard(
+        &ctx,
+        &r.params,
+        &r.criteria,
+        &r.names,
+        Some(&report),
+        &r.errors,
+        internal,
+    )
+    .into_response())
+}
+
+async fn board_report(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    viewer: Viewer,
+    origin: Origin,
+    RawQuery(raw): RawQuery,
+) -> AppResult<Response> {
+    let r = read(&state, &viewer, raw).await?;
+    if !r.errors.is_empty() {
+        return Ok(refused(&ctx, &r, &viewer));
+    }
+    let report = build(&state, &viewer, &r).await?;
+    // This quarter against the four before it (headline figures).
+    let mut quarters = vec![];
+    for q in board::previous_quarters(&r.criteria, 4) {
+        let earlier = Request {
+            params: r.params.clone(),
+            criteria: q,
+            names: r.names.clone(),
+            errors: FormErrors::default(),
+        };
+        quarters.push(build(&state, &viewer, &earlier).await?);
+    }
+    audit(
+        &state,
+        &viewer,
+        &origin,
+        "reports.board_viewed",
+        "Board report viewed",
+        &r.criteria,
+    )
+    .await?;
+    Ok(board::page(&ctx, &report, &quarters).into_response())
+}
+
+async fn csv(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    origin: Origin,
+    RawQuery(raw): RawQuery,
+) -> AppResult<Response> {
+    let r = read(&state, &viewer, raw).await?;
+    if !r.errors.is_empty() {
+        return Err(AppError::BadRequest(export::problems(&r.errors)));
+    }
+    let report = build(&state, &viewer, &r).await?;
+    let body = export::csv(&report).map_err(AppError::internal)?;
+    audit(
+        &state,
+        &viewer,
+        &origin,
+        "reports.exported",
+        "Equality report exported as CSV",
+        &r.criteria,
+    )
+    .await?;
+    Ok(download(
+        "text/csv; charset=utf-8",
+        &export::file_name(&report, "csv"),
+        body,
+    ))
+}
+
+async fn xlsx(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    origin: Origin,
+    RawQuery(raw): RawQuery,
+) -> AppResult<Response> {
+    let r = read(&state, &viewer, raw).await?;
+    if !r.errors.is_empty() {
+        return Err(AppError::BadRequest(export::problems(&r.errors)));
+    }
+    let report = build(&state, &viewer, &r).await?;
+    let body = export::xlsx(&report).map_err(AppError::internal)?;
+    audit(
+        &state,
+        &viewer,
+        &origin,
+        "reports.exported",
+        "Equality report exported as Excel",
+        &r.criteria,
+    )
+    .await?;
+    Ok(download(
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        &export::file_name(&report, "xlsx"),
+        body,
+    ))
+}
+
+fn download(content_type: &str, name: &str, body: Vec<u8>) -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, content_type.to_owned()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{name}\""),
+            ),
+            (header::CACHE_CONTROL, "no-store".to_owned()),
+        ],
+        body,
+    )
+        .into_response()
+}
+
+/// The cases behind one count of the victim-ethnicity table (managers; through the
+/// visibility filter).
+async fn drill_down(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    viewer: Viewer,
+    origin: Origin,
+    RawQuery(raw): RawQuery,
+) -> AppResult<Response> {
+    let r = read(&state, &viewer, raw).await?;
+    let group = r.params.group.trim().to_owned();
+    let measure = r.params.measure.trim().to_owned();
+    if !r.errors.is_empty() {
+        return Ok(refused(&ctx, &r, &viewer));
+    }
+    if !groups::rows().iter().any(|g| g.code == group) || query::drill_condition(&measure).is_none() {
+        return Err(AppError::NotFound);
+    }
+    let settings = settings::ReportSettings::load(&state.db).await?;
+    let cx = query::Context {
+        criteria: &r.criteria,
+        viewer: &viewer,
+        now: state.now(),
+        close_target_days: settings.close_target_days,
+    };
+    let Some(total) = query::victim_case_count(&state.db, &cx, &group, &measure).await? else {
+        return Err(AppError::NotFound);
+    };
+    let pager = Pager::new(r.params.page.trim().parse().ok(), total);
+    let ids =
+        query::victim_case_ids(&state.db, &cx, &group, &measure, pager.offset(), pager.per_page).await?;
+    let rows = cases::Entity::find()
+        .filter(cases::Column::Id.is_in(ids))
+        .filter(viewer.condition())
+        .order_by_asc(cases::Column::Id)
+        .all(&state.db)
+        .await?;
+    audit(
+        &state,
+        &viewer,
+        &origin,
+        "reports.drilled",
+        &format!("Cases behind {measure} for {group}"),
+        &r.criteria,
+    )
+    .await?;
+    Ok(view::drill(&ctx, &r.criteria, &group, &measure, &rows, &pager).into_response())
+}
+
+/// People alleged on two or more cases, with the cases (managers).
+async fn repeat_perpetrators(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    viewer: Viewer,
+    origin: Origin,
+    RawQuery(raw): RawQuery,
+) -> AppResult<Response> {
+    let r = read(&state, &viewer, raw).await?;
+    if !r.errors.is_empty() {
+        return Ok(refused(&ctx, &r, &viewer));
+    }
+    let repeat = query::repeat_perpetrators(&state.db, &r.criteria, &viewer).await?;
+    let people = view::repeat_people(&state.db, &viewer, &repeat).await?;
+    audit(
+        &state,
+        &viewer,
+        &origin,
+        "reports.repeat_perpetrators_viewed",
+        "Repeat alleged perpetrators viewed",
+        &r.criteria,
+    )
+    .await?;
+    Ok(view::repeat_page(&ctx, &r.criteria, &people).into_response())
+}

@@ -1,0 +1,652 @@
+//! The report aggregates, each one SQL statement grouped in the database. Definitions (also
+//! printed on the page):
+//! - a case is **opened** in the period it was received, and **closed** in the period of its
+//!   latest closure if it is still closed (a case closed, reopened and closed again counts
+//!   once, with its latest outcome; a case reopened and still open is not closed);
+//! - a case counts once in each ethnic category and group of its victims, and once in "All"
+//!   (a case with no victim recorded counts as "Not known");
+//! - first contact is the earliest visit, phone call, letter, e-mail or meeting with one of
+//!   the case's victims (failed attempts and notes do not count), over cases opened;
+//! - initial contact on time: initial-contact deadlines met ÷ (met + late + still overdue);
+//! - closed within target: among cases opened at least the target days before the period's
+//!   end, those closed within the target days of being received.
+
+use super::{
+    groups::{self, ALL},
+    params::Criteria,
+    sql::{self, Sql, count_if, filters, int, list, lit, minutes_between, text},
+};
+use crate::{
+    cases::{codes, visibility::Viewer},
+    deadlines::state::{DONE, OPEN},
+    enforcement::{self, LADDER},
+    procedure::Stage,
+    risk, support,
+};
+use sea_orm::{ConnectionTrait, DbBackend, DbErr};
+use std::collections::BTreeMap;
+use time::{Duration, OffsetDateTime};
+
+/// Contacts with a victim that count as first contact.
+pub const CONTACTS: [&str; 5] = ["visit", "phone-call", "letter", "email", "meeting"];
+
+/// One ethnicity row's raw counts.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct VictimCounts {
+    pub opened: u64,
+    pub still_open: u64,
+    pub closed: u64,
+    /// By outcome code, in `codes::OUTCOMES` order.
+    pub outcomes: Vec<u64>,
+    pub ic_met: u64,
+    pub ic_decided: u64,
+    /// Standard, medium, high, not assessed.
+    pub risk: [u64; 4],
+    pub support_provided: u64,
+    pub referrals: u64,
+    pub target_cohort: u64,
+    pub target_met: u64,
+    /// Latest check of cases closed in the period, by `codes::SATISFACTION` code.
+    pub handling: Vec<u64>,
+    pub outcome_satisfaction: Vec<u64>,
+}
+
+/// The victim-ethnicity aggregates: counts by row code, and histograms (value, cases)
+/// of first contact in tenths of an hour and of days to close.
+#[derive(Clone, Debug, Default)]
+pub struct Victims {
+    pub counts: BTreeMap<String, VictimCounts>,
+    pub first_contact: BTreeMap<String, Vec<(i64, u64)>>,
+    pub days_to_close: BTreeMap<String, Vec<(i64, u64)>>,
+}
+
+/// What the case-level CTEs need besides the criteria.
+pub struct Context<'a> {
+    pub criteria: &'a Criteria,
+    pub viewer: &'a Viewer,
+    pub now: OffsetDateTime,
+    pub close_target_days: u32,
+}
+
+/// `WITH scope … , f …, m …`: the cases in the period with their facts (`f`) and their
+/// memberships of ethnicity rows (`m`).
+fn facts(cx: &Context, backend: DbBackend) -> Sql {
+    let (from, before) = sql::bounds(cx.criteria.period.from, cx.criteria.period.to);
+    let cohort_before = before - Duration::days(i64::from(cx.close_target_days));
+    let opened = "c.received_at >= ? AND c.received_at < ?";
+    let closed = "c.status = 'closed' AND c.closed_at >= ? AND c.closed_at < ?";
+    let mut s = Sql::default();
+    s.push(
+        &format!(
+            "WITH scope AS (SELECT c.id, c.received_at, c.status, c.closed_at, c.outcome, \
+             CASE WHEN {opened} THEN 1 ELSE 0 END AS opened_in, \
+             CASE WHEN {closed} THEN 1 ELSE 0 END AS closed_in \
+             FROM cases c WHERE (({opened}) OR ({closed}))"
+        ),
+        [from, before, from, before, from, before, from, before].map(Into::into),
+    );
+    s.append(filters(cx.criteria, cx.viewer, backend));
+    let victim = lit(codes::VICTIM);
+    let first = minutes_between(backend, "fc.first_at", "s.received_at");
+    let to_close = minutes_between(backend, "s.closed_at", "s.received_at");
+    s.push(
+        &format!(
+            "), v AS (SELECT DISTINCT cp.case_id, p.ethnicity AS code FROM case_parties cp \
+             JOIN scope vs ON vs.id = cp.case_id JOIN people p ON p.id = cp.person_id WHERE cp.role = {victim}), \
+             m AS (SELECT case_id, code AS g FROM v UNION SELECT case_id, {group} FROM v \
+             UNION SELECT id, '{ALL}' FROM scope \
+             UNION SELECT ms.id, {not_known} FROM scope ms WHERE NOT EXISTS (SELECT 1 FROM v WHERE v.case_id = ms.id)), \
+             fc AS (SELECT t.case_id, MIN(t.occurred_at) AS first_at FROM timeline_entries t JOIN scope ts ON ts.id = t.case_id \
+             WHERE t.kind IN {contacts} AND EXISTS (SELECT 1 FROM case_parties tp WHERE tp.case_id = t.case_id \
+             AND tp.person_id = t.person_id AND tp.role = {victim}) GROUP BY t.case_id), \
+             ic AS (SELECT d.case_id, \
+             MAX(CASE WHEN d.status = {done} AND d.done_at <= d.original_due_at THEN 1 ELSE 0 END) AS met, \
+             MAX(CASE WHEN d.status = {done} OR (d.status = {open} AND d.original_due_at < ?) THEN 1 ELSE 0 END) AS decided \
+             FROM deadlines d JOIN scope ds ON ds.id = d.case_id WHERE d.stage = {initial} GROUP BY d.case_id), \
+             fr AS (SELECT ra.case_id, ra.level FROM risk_assessments ra JOIN scope rs ON rs.id = ra.case_id \
+             WHERE NOT EXISTS (SELECT 1 FROM risk_assessments r2 WHERE r2.case_id = ra.case_id \
+             AND (r2.assessed_at < ra.assessed_at OR (r2.assessed_at = ra.assessed_at AND r2.id < ra.id)))), \
+             sm AS (SELECT x.case_id, COUNT(*) AS n FROM support_measures x JOIN scope xs ON xs.id = x.case_id \
+             WHERE x.status = {provided} GROUP BY x.case_id), \
+             rf AS (SELECT x.case_id, COUNT(*) AS n FROM referrals x JOIN scope xs ON xs.id = x.case_id \
+             WHERE x.status IN {made} GROUP BY x.case_id), \
+             sat AS (SELECT x.case_id, x.handling, x.outcome FROM satisfaction_checks x JOIN scope xs ON xs.id = x.case_id \
+             WHERE NOT EXISTS (SELECT 1 FROM satisfaction_checks y WHERE y.case_id = x.case_id AND y.id > x.id)), \
+             f AS (SELECT s.id, s.opened_in, s.closed_in, s.status, s.outcome, \
+             {first} AS first_minutes, \
+             CASE WHEN s.status = 'closed' THEN {to_close} END AS close_minutes, \
+             CASE WHEN s.opened_in = 1 AND s.received_at < ? THEN 1 ELSE 0 END AS cohort, \
+             COALESCE(ic.met, 0) AS ic_met, COALESCE(ic.decided, 0) AS ic_decided, fr.level AS first_risk, \
+             COALESCE(sm.n, 0) AS provided, COALESCE(rf.n, 0) AS referred, \
+             sat.handling AS sat_handling, sat.outcome AS sat_outcome \
+             FROM scope s LEFT JOIN fc ON fc.case_id = s.id LEFT JOIN ic ON ic.case_id = s.id \
+             LEFT JOIN fr ON fr.case_id = s.id LEFT JOIN sm ON sm.case_id = s.id LEFT JOIN rf ON rf.case_id = s.id \
+             LEFT JOIN sat ON sat.case_id = s.id) ",
+            group = groups::group_sql("code"),
+            not_known = lit(codes::NOT_KNOWN),
+            contacts = list(&CONTACTS),
+            done = lit(DONE),
+            open = lit(OPEN),
+            initial = lit(Stage::InitialContact.code()),
+            provided = lit(support::PROVIDED),
+            made = list(&[support::SENT, support::RESPONDED]),
+        ),
+        [cx.now.into(), cohort_before.into()],
+    );
+    s
+}
+
+pub async fn victims(db: &impl ConnectionTrait, cx: &Context<'_>) -> Result<Victims, DbErr> {
+    let backend = db.get_database_backend();
+    let target_minutes = i64::from(cx.close_target_days) * 1440;
+    let mut columns = vec![
+        count_if("f.opened_in = 1"),
+        count_if("f.opened_in = 1 AND f.status = 'open'"),
+        count_if("f.closed_in = 1"),
+    ];
+    for (code, _) in codes::OUTCOMES {
+        columns.push(count_if(&format!(
+            "f.closed_in = 1 AND f.outcome = {}",
+            lit(code)
+        )));
+    }
+    columns.push(count_if("f.opened_in = 1 AND f.ic_met = 1"));
+    columns.push(count_if("f.opened_in = 1 AND f.ic_decided = 1"));
+    for (level, _) in risk::LEVELS {
+        columns.push(count_if(&format!(
+            "f.opened_in = 1 AND f.first_risk = {}",
+            lit(level)
+        )));
+    }
+    columns.push(count_if("f.opened_in = 1 AND f.first_risk IS NULL"));
+    columns.push(sql::sum("CASE WHEN f.opened_in = 1 THEN f.provided ELSE 0 END"));
+    columns.push(sql::sum("CASE WHEN f.opened_in = 1 THEN f.referred ELSE 0 END"));
+    columns.push(count_if("f.cohort = 1"));
+    columns.push(count_if(&format!(
+        "f.cohort = 1 AND f.close_minutes IS NOT NULL AND f.close_minutes <= {target_minutes}"
+    )));
+    for which in ["sat_handling", "sat_outcome"] {
+        for (code, _) in codes::SATISFACTION {
+            columns.push(count_if(&format!(
+                "f.closed_in = 1 AND f.{which} = {}",
+                lit(code)
+            )));
+        }
+    }
+    let mut s = facts(cx, backend);
+    s.push(
+        &format!(
+            "SELECT m.g, {} FROM m JOIN f ON f.id = m.case_id GROUP BY m.g",
+            columns.join(", ")
+        ),
+        [],
+    );
+    let mut out = Victims::default();
+    for row in s.all(db).await? {
+        let mut i = 0;
+        let mut next = || {
+            i += 1;
+            int(&row, i)
+        };
+        let outcomes_n = codes::OUTCOMES.len();
+        let sat_n = codes::SATISFACTION.len();
+        let mut c = VictimCounts {
+            opened: next()?,
+            still_open: next()?,
+            closed: next()?,
+            ..Default::default()
+        };
+        c.outcomes = (0..outcomes_n).map(|_| next()).collect::<Result<_, _>>()?;
+        c.ic_met = next()?;
+        c.ic_decided = next()?;
+        for slot in c.risk.iter_mut() {
+            *slot = next()?;
+        }
+        c.support_provided = next()?;
+        c.referrals = next()?;
+        c.target_cohort = next()?;
+        c.target_met = next()?;
+        c.handling = (0..sat_n).map(|_| next()).collect::<Result<_, _>>()?;
+        c.outcome_satisfaction = (0..sat_n).map(|_| next()).collect::<Result<_, _>>()?;
+        out.counts.insert(text(&row, 0)?, c);
+    }
+    out.first_contact = histogram(
+        db,
+        facts(cx, backend),
+        "f.first_minutes / 6",
+        "f.opened_in = 1 AND f.first_minutes IS NOT NULL",
+    )
+    .await?;
+    out.days_to_close = histogram(
+        db,
+        facts(cx, backend),
+        "f.close_minutes / 1440",
+        "f.closed_in = 1",
+    )
+    .await?;
+    Ok(out)
+}
+
+/// (row code → (value, cases)) of `value` over the cases matching `condition`.
+async fn histogram(
+    db: &impl ConnectionTrait,
+    mut s: Sql,
+    value: &str,
+    condition: &str,
+) -> Result<BTreeMap<String, Vec<(i64, u64)>>, DbErr> {
+    s.push(
+        &format!(
+            "SELECT m.g, {value} AS b, COUNT(*) FROM m JOIN f ON f.id = m.case_id WHERE {condition} GROUP BY m.g, {value}"
+        ),
+        [],
+    );
+    let mut out: BTreeMap<String, Vec<(i64, u64)>> = BTreeMap::new();
+    for row in s.all(db).await? {
+        let b: Option<i64> = row.try_get_by_index(1)?;
+        out.entry(text(&row, 0)?)
+            .or_default()
+            .push((b.unwrap_or(0).max(0), int(&row, 2)?));
+    }
+    Ok(out)
+}
+
+/// How many cases are behind one victim-ethnicity count (drill-down); `None` for a
+/// measure that cannot be drilled into.
+pub async fn victim_case_count(
+    db: &impl ConnectionTrait,
+    cx: &Context<'_>,
+    group: &str,
+    measure: &str,
+) -> Result<Option<u64>, DbErr> {
+    let Some(condition) = drill_condition(measure) else {
+        return Ok(None);
+    };
+    let mut s = facts(cx, db.get_database_backend());
+    s.push(
+        &format!("SELECT COUNT(*) FROM m JOIN f ON f.id = m.case_id WHERE m.g = ? AND {condition}"),
+        [group.into()],
+    );
+    Ok(Some(match s.all(db).await?.first() {
+        Some(row) => int(row, 0)?,
+        None => 0,
+    }))
+}
+
+/// A page of the case ids behind one victim-ethnicity count, by id.
+pub async fn victim_case_ids(
+    db: &impl ConnectionTrait,
+    cx: &Context<'_>,
+    group: &str,
+    measure: &str,
+    offset: u64,
+    limit: u64,
+) -> Result<Vec<i32>, DbErr> {
+    let Some(condition) = drill_condition(measure) else {
+        return Ok(vec![]);
+    };
+    let mut s = facts(cx, db.get_database_backend());
+    s.push(
+        &format!(
+            "SELECT f.id FROM m JOIN f ON f.id = m.case_id WHERE m.g = ? AND {condition} ORDER BY f.id LIMIT ? OFFSET ?"
+        ),
+        [group.into(), (limit as i64).into(), (offset as i64).into()],
+    );
+    s.all(db)
+        .await?
+        .iter()
+        .map(|r| r.try_get_by_index::<i32>(0))
+        .collect()
+}
+
+/// The cases a drillable measure counts.
+pub fn drill_condition(measure: &str) -> Option<String> {
+    Some(match measure {
+        "cases_opened" => "f.opened_in = 1".to_owned(),
+        "cases_still_open" => "f.opened_in = 1 AND f.status = 'open'".to_owned(),
+        "cases_closed" => "f.closed_in = 1".to_owned(),
+        _ => {
+            let outcome = measure.strip_prefix("closed_")?;
+            let code = codes::find(&codes::OUTCOMES, outcome)?;
+            format!("f.closed_in = 1 AND f.outcome = {}", lit(code))
+        }
+    })
+}
+
+/// A breakdown of volume.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Dimension {
+    Strand,
+    IncidentType,
+    Area,
+    Priority,
+    Month,
+}
+
+/// Cases opened and reports received (every report, further reports included) by the
+/// key of `dim`: key → (cases opened, reports received).
+pub async fn volume(
+    db: &impl ConnectionTrait,
+    criteria: &Criteria,
+    viewer: &Viewer,
+    dim: Dimension,
+) -> Result<BTreeMap<String, (u64, u64)>, DbErr> {
+    let backend = db.get_database_backend();
+    let (from, before) = sql::bounds(criteria.period.from, criteria.period.to);
+    let mut out: BTreeMap<String, (u64, u64)> = BTreeMap::new();
+    for reports in [false, true] {
+        let at = if reports { "i.received_at" } else { "c.received_at" };
+        let (key, joins, values) = match dim {
+            Dimension::Strand => (
+                "st.code".to_owned(),
+                "JOIN case_strands cs ON cs.case_id = c.id JOIN strands st ON st.id = cs.strand_id"
+                    .to_owned(),
+                vec![],
+            ),
+            Dimension::IncidentType => (
+                "it.type_code".to_owned(),
+                if reports {
+                    "JOIN incident_types it ON it.incident_id = i.id".to_owned()
+                } else {
+                    "JOIN incidents ti ON ti.case_id = c.id JOIN incident_types it ON it.incident_id = ti.id"
+                        .to_owned()
+                },
+                vec![],
+            ),
+            Dimension::Area => ("CAST(c.area_id AS VARCHAR(12))".to_owned(), String::new(), vec![]),
+            Dimension::Priority => ("c.priority".to_owned(), String::new(), vec![]),
+            Dimension::Month => {
+                let (case, values) = month_case(criteria, at);
+                (case, String::new(), values)
+            }
+        };
+        let (counted, base) = if reports {
+            ("i.id", "incidents i JOIN cases c ON c.id = i.case_id")
+        } else {
+            ("c.id", "cases c")
+        };
+        let mut s = Sql::default();
+        s.push(
+            &format!("SELECT {key} AS k, COUNT(DISTINCT {counted}) FROM {base} {joins} WHERE {at} >= ? AND {at} < ?"),
+            values.into_iter().chain([from.into(), before.into()]),
+        );
+        s.append(filters(criteria, viewer, backend));
+        s.push(" GROUP BY k", []);
+        for row in s.all(db).await? {
+            let k = text(&row, 0)?;
+            let n = int(&row, 1)?;
+            let slot = out.entry(k).or_default();
+            if reports {
+                slot.1 = n;
+            } else {
+                slot.0 = n;
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// `CASE WHEN at >= ? AND at < ? THEN 'YYYY-MM' …`: the London month of `at`.
+fn month_case(criteria: &Criteria, at: &str) -> (String, Vec<sea_orm::Value>) {
+    let mut case = String::from("CASE");
+    let mut values = vec![];
+    for (y, m) in criteria.period.months() {
+        let first = time::Date::from_calendar_date(y, m, 1).expect("first of month");
+        let last = time::Date::from_calendar_date(y, m, m.length(y)).expect("last of month");
+        let (from, before) = sql::bounds(first, last);
+        case.push_str(&format!(
+            " WHEN {at} >= ? AND {at} < ? THEN '{y:04}-{:02}'",
+            m as u8
+        ));
+        values.push(from.into());
+        values.push(before.into());
+    }
+    case.push_str(" ELSE 'other' END");
+    (case, values)
+}
+
+/// One alleged-perpetrator row's counts.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct PerpetratorCounts {
+    pub people: u64,
+    pub with_action: u64,
+    /// Actions taken (beyond planned), by rung in `LADDER` order.
+    pub rungs: Vec<u64>,
+    /// Actions now granted, refused, breached, withdrawn.
+    pub outcomes: [u64; 4],
+}
+
+pub const PERPETRATOR_OUTCOMES: [&str; 4] = [
+    enforcement::GRANTED,
+    enforcement::REFUSED,
+    enforcement::BREACHED,
+    enforcement::WITHDRAWN,
+];
+pub const UNKNOWN_PERSON: &str = "unknown-person";
+pub const GROUP_OF_PEOPLE: &str = "group-of-people";
+
+/// `WITH pc …, pp …`: cases opened in the period and their alleged perpetrators.
+fn perpetrators_cte(criteria: &Criteria, viewer: &Viewer, backend: DbBackend) -> Sql {
+    let (from, before) = sql::bounds(criteria.period.from, criteria.period.to);
+    let mut s = Sql::default();
+    s.push(
+        "WITH pc AS (SELECT c.id FROM cases c WHERE c.received_at >= ? AND c.received_at < ?",
+        [from.into(), before.into()],
+    );
+    s.append(filters(criteria, viewer, backend));
+    s.push(
+        &format!(
+            "), pp AS (SELECT DISTINCT cp.person_id, p.kind, p.ethnicity FROM case_parties cp \
+             JOIN pc ON pc.id = cp.case_id JOIN people p ON p.id = cp.person_id WHERE cp.role = {}) ",
+            lit(codes::PERPETRATOR)
+        ),
+        [],
+    );
+    s
+}
+
+pub async fn perpetrators(
+    db: &impl ConnectionTrait,
+    criteria: &Criteria,
+    viewer: &Viewer,
+) -> Result<BTreeMap<String, PerpetratorCounts>, DbErr> {
+    let backend = db.get_database_backend();
+    let kind = |then: &str| {
+        format!(
+            "CASE WHEN kind = 'unknown' THEN '{UNKNOWN_PERSON}' WHEN kind = 'group' THEN '{GROUP_OF_PEOPLE}' ELSE {then} END"
+        )
+    };
+    let mut columns = vec![
+        "COUNT(DISTINCT pm.person_id)".to_owned(),
+        "COUNT(DISTINCT acts.person_id)".to_owned(),
+    ];
+    for (rung, _) in LADDER {
+        columns.push(count_if(&format!(
+            "acts.kind = {} AND acts.status <> {}",
+            lit(rung),
+            lit(enforcement::PLANNED)
+        )));
+    }
+    for status in PERPETRATOR_OUTCOMES {
+        columns.push(count_if(&format!("acts.status = {}", lit(status))));
+    }
+    let mut s = perpetrators_cte(criteria, viewer, backend);
+    s.push(
+        &format!(
+            ", pm AS (SELECT person_id, {by_category} AS g FROM pp UNION SELECT person_id, {by_group} FROM pp \
+             UNION SELECT person_id, '{ALL}' FROM pp), \
+             acts AS (SELECT cp.person_id, a.kind, a.status FROM perpetrator_actions a \
+             JOIN case_parties cp ON cp.id = a.party_id JOIN pc ON pc.id = a.case_id) \
+             SELECT pm.g, {columns} FROM pm LEFT JOIN acts ON acts.person_id = pm.person_id GROUP BY pm.g",
+            by_category = kind("ethnicity"),
+            by_group = kind(&groups::group_sql("ethnicity")),
+            columns = columns.join(", ")
+        ),
+        [],
+    );
+    let mut out = BTreeMap::new();
+    for row in s.all(db).await? {
+        let mut c = PerpetratorCounts {
+            people: int(&row, 1)?,
+            with_action: int(&row, 2)?,
+            ..Default::default()
+        };
+        c.rungs = (0..LADDER.len())
+            .map(|i| int(&row, 3 + i))
+            .collect::<Result<_, _>>()?;
+        for (j, slot) in c.outcomes.iter_mut().enumerate() {
+            *slot = int(&row, 3 + LADDER.len() + j)?;
+        }
+        out.insert(text(&row, 0)?, c);
+    }
+    Ok(out)
+}
+
+/// Named people alleged on two or more cases (any time), at least one of them opened in
+/// the period: (person id, number of cases).
+pub async fn repeat_perpetrators(
+    db: &impl ConnectionTrait,
+    criteria: &Criteria,
+    viewer: &Viewer,
+) -> Result<Vec<(i32, u64)>, DbErr> {
+    let backend = db.get_database_backend();
+    let mut s = perpetrators_cte(criteria, viewer, backend);
+    s.push(
+        &format!(
+            "SELECT cp.person_id, COUNT(DISTINCT cp.case_id) FROM case_parties cp JOIN cases c ON c.id = cp.case_id \
+             WHERE cp.role = {} AND cp.person_id IN (SELECT person_id FROM pp WHERE kind = {})",
+            lit(codes::PERPETRATOR),
+            lit(codes::NAMED)
+        ),
+        [],
+    );
+    // Every earlier case counts, whatever the filters, but only those the viewer may count.
+    s.append(sql::visible(viewer, backend));
+    s.push(
+        " GROUP BY cp.person_id HAVING COUNT(DISTINCT cp.case_id) >= 2 ORDER BY COUNT(DISTINCT cp.case_id) DESC, cp.person_id",
+        [],
+    );
+    s.all(db)
+        .await?
+        .iter()
+        .map(|r| Ok((r.try_get_by_index::<i32>(0)?, int(r, 1)?)))
+        .collect()
+}
+
+/// Recording completeness for one row: victims (or alleged perpetrators) on cases opened
+/// in the period, counted once per case they are on.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Recording {
+    pub people: u64,
+    pub not_known: u64,
+    pub prefer_not: u64,
+}
+
+/// By (key, role): key `all`, `area-N` or `officer-N` (the officer who logged the case).
+pub async fn recording(
+    db: &impl ConnectionTrait,
+    criteria: &Criteria,
+    viewer: &Viewer,
+) -> Result<BTreeMap<(String, String), Recording>, DbErr> {
+    let backend = db.get_database_backend();
+    let (from, before) = sql::bounds(criteria.period.from, criteria.period.to);
+    let mut out = BTreeMap::new();
+    for key in [
+        format!("'{ALL}'"),
+        "'area-' || CAST(c.area_id AS VARCHAR(12))".to_owned(),
+        "'officer-' || CAST(c.logged_by AS VARCHAR(12))".to_owned(),
+    ] {
+        let mut s = Sql::default();
+        s.push(
+            &format!(
+                "SELECT {key} AS k, cp.role, COUNT(*), {nk}, {pn} FROM case_parties cp JOIN cases c ON c.id = cp.case_id \
+                 JOIN people p ON p.id = cp.person_id WHERE p.kind = {named} AND cp.role IN {roles} \
+                 AND c.received_at >= ? AND c.received_at < ?",
+                nk = count_if(&format!("p.ethnicity = {}", lit(codes::NOT_KNOWN))),
+                pn = count_if(&format!("p.ethnicity = {}", lit(codes::PREFER_NOT))),
+                named = lit(codes::NAMED),
+                roles = list(&[codes::VICTIM, codes::PERPETRATOR]),
+            ),
+            [from.into(), before.into()],
+        );
+        s.append(filters(criteria, viewer, backend));
+        s.push(" GROUP BY k, cp.role", []);
+        for row in s.all(db).await? {
+            out.insert(
+                (text(&row, 0)?, text(&row, 1)?),
+                Recording {
+                    people: int(&row, 2)?,
+                    not_known: int(&row, 3)?,
+                    prefer_not: int(&row, 4)?,
+                },
+            );
+        }
+    }
+    Ok(out)
+}
+
+/// The other protected characteristics of victims on cases opened in the period, each as
+/// (answered, prefer not to say, not asked), in `codes::CHARACTERISTICS` order.
+pub async fn characteristics(
+    db: &impl ConnectionTrait,
+    criteria: &Criteria,
+    viewer: &Viewer,
+) -> Result<Vec<(u64, u64, u64)>, DbErr> {
+    let backend = db.get_database_backend();
+    let (from, before) = sql::bounds(criteria.period.from, criteria.period.to);
+    let prefer = lit(codes::PREFER_NOT);
+    let columns: Vec<String> = codes::CHARACTERISTICS
+        .iter()
+        .flat_map(|ch| {
+            let f = format!("p.{}", ch.field);
+            [
+                count_if(&format!("{f} IS NOT NULL AND {f} <> {prefer}")),
+                count_if(&format!("{f} = {prefer}")),
+                count_if(&format!("{f} IS NULL")),
+            ]
+        })
+        .collect();
+    let mut s = Sql::default();
+    s.push(
+        &format!(
+            "SELECT {} FROM case_parties cp JOIN cases c ON c.id = cp.case_id JOIN people p ON p.id = cp.person_id \
+             WHERE p.kind = {} AND cp.role = {} AND c.received_at >= ? AND c.received_at < ?",
+            columns.join(", "),
+            lit(codes::NAMED),
+            lit(codes::VICTIM)
+        ),
+        [from.into(), before.into()],
+    );
+    s.append(filters(criteria, viewer, backend));
+    let rows = s.all(db).await?;
+    let Some(row) = rows.first() else {
+        return Ok(vec![(0, 0, 0); codes::CHARACTERISTICS.len()]);
+    };
+    (0..codes::CHARACTERISTICS.len())
+        .map(|i| Ok((int(row, 3 * i)?, int(row, 3 * i + 1)?, int(row, 3 * i + 2)?)))
+        .collect()
+}
+
+/// NM01's numerators: every case opened from `from` up to `before` (no filters: the
+/// regulator's figure is landlord-wide), and those perceived as hate incidents.
+pub async fn nm01(
+    db: &impl ConnectionTrait,
+    viewer: &Viewer,
+    from: OffsetDateTime,
+    before: OffsetDateTime,
+) -> Result<(u64, u64), DbErr> {
+    let backend = db.get_database_backend();
+    let mut s = Sql::default();
+    s.push(
+        &format!(
+            "SELECT COUNT(*), {} FROM cases c WHERE c.received_at >= ? AND c.received_at < ?",
+            count_if("c.hate_perceived")
+        ),
+        [from.into(), before.into()],
+    );
+    s.append(sql::visible(viewer, backend));
+    let rows = s.all(db).await?;
+    Ok(match rows.first() {
+        Some(row) => (int(row, 0)?, int(row, 1)?),
+        None => (0, 0),
+    })
+}
