@@ -284,7 +284,7 @@ pub const CONTACT_KINDS: [Code; 7] = [
 ];
 
 /// Timeline entries the system records as things happen.
-pub const EVENT_KINDS: [Code; 26] = [
+pub const EVENT_KINDS: [Code; 27] = [
     ("opened", "Case opened"),
     ("further-report", "Further report added"),
     ("assigned", "Assigned"),
@@ -311,6 +311,7 @@ pub const EVENT_KINDS: [Code; 26] = [
     ("enforcement-recorded", "Perpetrator action recorded"),
     ("enforcement-updated", "Perpetrator action updated"),
     ("legal-date-added", "Court or notice date added"),
+    ("satisfaction-recorded", "Post-closure check recorded"),
 ];
 
 pub fn timeline_label(kind: &str) -> &str {

@@ -14,6 +14,7 @@ pub mod priority;
 pub mod reference;
 pub mod repeat;
 pub mod restriction;
+pub mod satisfaction;
 pub mod settings;
 pub mod timeline;
 pub mod visibility;
@@ -45,6 +46,8 @@ pub fn routes() -> Vec<Route> {
         Route::post("/cases/{reference}/close", CloseCases, closure::close),
         Route::get("/cases/{reference}/reopen", ReopenCases, closure::reopen_form),
         Route::post("/cases/{reference}/reopen", ReopenCases, closure::reopen),
+        Route::get("/cases/{reference}/satisfaction", CloseCases, satisfaction::form),
+        Route::post("/cases/{reference}/satisfaction", CloseCases, satisfaction::save),
     ]
 }
 

@@ -332,6 +332,19 @@ impl Client {
         res
     }
 
+    /// A download: status, headers and the raw bytes.
+    pub async fn get_bytes(&mut self, path: &str) -> (StatusCode, HeaderMap, Vec<u8>) {
+        let res = self
+            .http
+            .get(format!("{}{path}", self.base))
+            .header("sec-fetch-site", "same-origin")
+            .send()
+            .await
+            .unwrap();
+        let (status, headers) = (res.status(), res.headers().clone());
+        (status, headers, res.bytes().await.unwrap_or_default().to_vec())
+    }
+
     /// Posts a form as the page would, with the session's form token (fetched from the
     /// home or sign-in page if no page was loaded yet).
     pub async fn post(&mut self, path: &str, fields: &[(&str, &str)]) -> Res {

@@ -26,6 +26,7 @@ mod deadlines_lists;
 mod deadlines_reminders;
 mod login;
 mod migrations;
+mod reports_equality;
 mod security;
 mod session_store;
 mod setup;

@@ -44,6 +44,8 @@ pub struct CaseView {
     pub incidents: Vec<(incidents::Model, Vec<String>)>,
     pub timeline: Vec<timeline_entries::Model>,
     pub closures: Vec<(case_closures::Model, String, Option<String>)>,
+    /// Post-closure checks, oldest first.
+    pub satisfaction: Vec<entity::satisfaction_checks::Model>,
     /// Other visible cases sharing a person with this one: (case, person name, role there).
     pub related: Vec<(cases::Model, String, String)>,
     /// Per victim: their reports in the last six months and what that means.
@@ -119,6 +121,11 @@ pub async fn load(state: &AppState, viewer: &Viewer, case: cases::Model) -> Resu
         .await?;
     let review_explained = timeline.iter().any(|t| t.kind == "case-review-explained");
     let closures = closures_of(db, case.id).await?;
+    let satisfaction = entity::satisfaction_checks::Entity::find()
+        .filter(entity::satisfaction_checks::Column::CaseId.eq(case.id))
+        .order_by_asc(entity::satisfaction_checks::Column::Id)
+        .all(db)
+        .await?;
     let related = related_cases(db, viewer, &case, &persons).await?;
     let settings = CaseSettings::load(db).await?;
     let mut repeat = vec![];
@@ -157,6 +164,7 @@ pub async fn load(state: &AppState, viewer: &Viewer, case: cases::Model) -> Resu
         incidents,
         timeline,
         closures,
+        satisfaction,
         related,
         repeat,
         review_explained,

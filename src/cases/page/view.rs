@@ -159,6 +159,9 @@ fn actions(ctx: &Ctx, viewer: &Viewer, view: &CaseView) -> Markup {
             @if !open && may(Permission::ReopenCases) {
                 a.button.button--secondary href={ (base) "/reopen" } { "Reopen case" }
             }
+            @if !open && may(Permission::CloseCases) {
+                a.button.button--secondary href={ (base) "/satisfaction" } { "Record post-closure check" }
+            }
             a.button.button--secondary href={ (base) "/chronology" } { "Chronology" }
         }
         @if open && view.can_take {
@@ -333,6 +336,12 @@ fn closures_section(view: &CaseView) -> Markup {
                     (row("Outcome", html! { (label(&codes::OUTCOMES, &c.outcome)) }))
                     (row("Reason", html! { p.body.preserve-lines { (c.reason) } }))
                     (row("Victim told", time_fmt::date(c.victim_told_on)))
+                    @for check in view.satisfaction.iter().filter(|s| s.closure_id == Some(c.id)) {
+                        (row("Post-closure check", html! {
+                            (time_fmt::date(check.checked_on)) ": handling " (label(&codes::SATISFACTION, &check.handling).to_lowercase())
+                            ", outcome " (label(&codes::SATISFACTION, &check.outcome).to_lowercase())
+                        }))
+                    }
                     @if let Some(at) = c.reopened_at {
                         (row("Reopened", html! { (time_fmt::datetime(at)) @if let Some(r) = reopener { " by " (r) } }))
                         (row("Why reopened", html! { (c.reopen_reason.clone().unwrap_or_default()) }))

@@ -296,8 +296,14 @@ fn volume_table(
         let sums: Vec<u64> = (0..3)
             .map(|c| t.rows.iter().filter_map(|r| r.cells[c].as_count()).sum())
             .collect();
+        // One "all" row in the section (the month table's); the others name their own.
+        let code = match dim {
+            Dimension::Month => ALL,
+            Dimension::Area => "area-all",
+            _ => "priority-all",
+        };
         t.push(
-            ALL,
+            code,
             "All",
             Level::Total,
             sums.into_iter().map(Cell::count).collect(),
