@@ -316,6 +316,10 @@ async fn page(
                 li { a href="/admin/support" { "Support measures" } ": the support the landlord offers victims" }
                 li { a href="/admin/agencies" { "Referral agencies" } ": where victims are referred, and which is the multi-agency risk panel" }
             }
+            h2.heading-m { "Reporting" }
+            ul.list {
+                li { a href="/admin/reporting" { "Reporting settings" } ": homes owned for NM01, the recording target, the target days to close and the disparity reference groups" }
+            }
             form method="post" action="/admin/settings" novalidate {
                 (csrf_field(&ctx.csrf))
                 (radios("hate_is_priority_1", "Are hate incidents Priority 1?", Some("Violence, threats and serious harm are always Priority 1."), &code_choices(&yes_no, &[f.hate_is_priority_1.as_str()]), errors))

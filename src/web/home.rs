@@ -13,7 +13,7 @@ pub fn routes() -> Vec<Route> {
 
 async fn home(ctx: Ctx) -> AppResult<Markup> {
     let user = ctx.user()?;
-    let links: [(&str, &str, &str, Permission); 10] = [
+    let links: [(&str, &str, &str, Permission); 12] = [
         (
             "/cases/new",
             "Log a report",
@@ -37,6 +37,12 @@ async fn home(ctx: Ctx) -> AppResult<Markup> {
             "Deadline compliance",
             "How many procedural deadlines were met on time, by stage, officer, area and priority, for any period.",
             Permission::ViewCompliance,
+        ),
+        (
+            "/reports",
+            "Equality and regulator reports",
+            "Outcomes, response times, enforcement and satisfaction by ethnicity, recording completeness, NM01 and disparity flags; the quarterly board report; CSV and Excel exports.",
+            Permission::ViewReports,
         ),
         (
             "/admin/users",
@@ -66,6 +72,12 @@ async fn home(ctx: Ctx) -> AppResult<Markup> {
             "/admin/calendar",
             "Working-day calendar",
             "The bank-holiday division, the landlord's closure days and which years' holidays are provisional.",
+            Permission::ManageSettings,
+        ),
+        (
+            "/admin/reporting",
+            "Reporting settings",
+            "Homes owned for NM01, the recording target, the target days to close a case and the disparity reference groups.",
             Permission::ManageSettings,
         ),
         (

@@ -477,6 +477,90 @@ async fn casework_admin_pages_pass_axe_on_a_phone() {
     browser.close().await;
 }
 
+/// Equality reports: a manager filters the dashboard and prints the board report (PDF); the
+/// equality lead reads the dashboard on a phone in publication mode; an administrator sets
+/// NM01's homes. Every page passes axe and fits the screen.
+#[tokio::test]
+async fn equality_reports_dashboard_board_report_and_settings() {
+    let Some(tools) = Tools::find() else { return };
+    let app = TestApp::spawn().await;
+    let area = crate::fixtures::area(&app, "North").await;
+    let tina = app.create_user("tina", Role::TenancyOfficer).await;
+    app.create_user("maria", Role::Manager).await;
+    app.create_user("elle", Role::EqualityLead).await;
+    app.create_user("ade", Role::Admin).await;
+    for (days, ethnicity) in [
+        (40, "black-african"),
+        (35, "white-british"),
+        (30, "asian-pakistani"),
+        (20, "white-british"),
+        (10, "mixed-white-asian"),
+        (5, "not-known"),
+    ] {
+        let victim = crate::fixtures::PersonSpec {
+            ethnicity: ethnicity.to_owned(),
+            ..crate::fixtures::PersonSpec::named("Victim")
+        };
+        crate::fixtures::case(
+            &app,
+            crate::fixtures::CaseSpec {
+                received_at: Some(app.now() - time::Duration::days(days)),
+                victims: vec![victim],
+                ..crate::fixtures::CaseSpec::new(tina, area)
+            },
+        )
+        .await;
+    }
+
+    let browser = Browser::start(&tools, (1280, 900)).await;
+    let c = browser.client();
+    let mut axe = Axe::new(&tools.axe_source);
+    sign_in(c, &app.base, "ade").await;
+    c.goto(&format!("{}/admin/reporting", app.base)).await.expect("reporting settings");
+    set_value(c, "homes_rental", "4600").await;
+    set_value(c, "homes_ownership", "400").await;
+    c.find(Locator::Css("form[action='/admin/reporting/nm01'] button")).await.unwrap().click().await.unwrap();
+    c.wait().for_element(Locator::Css(".banner--success")).await.expect("saved");
+    axe.check(c, "admin-reporting").await;
+    browser.close().await;
+
+    let browser = Browser::start(&tools, (1280, 900)).await;
+    let c = browser.client();
+    sign_in(c, &app.base, "maria").await;
+    click_link(c, "Reports").await;
+    c.wait().for_element(Locator::Css("main h1")).await.expect("the dashboard");
+    select_value(c, "priority", "p1").await;
+    submit(c).await;
+    c.wait().for_element(Locator::Css(".headline-figures")).await.expect("figures");
+    assert!(c.current_url().await.unwrap().as_str().contains("priority=p1"));
+    let main = text_of(c, "main").await;
+    for text in ["By victim ethnicity", "Disparity flags", "NM01(1) ASB cases per 1,000 homes", "Recording completeness"] {
+        assert!(main.contains(text), "the dashboard shows {text:?}");
+    }
+    axe.check(c, "reports-dashboard").await;
+    click_link(c, "Quarterly board report (printable)").await;
+    c.wait().for_element(Locator::Css(".board-report")).await.expect("the board report");
+    axe.check(c, "reports-board").await;
+    let pdf = c
+        .print(fantoccini::wd::PrintConfiguration::default())
+        .await
+        .expect("print the board report");
+    assert!(pdf.starts_with(b"%PDF"), "printing gives a PDF");
+    save_artifact("board-report.pdf", &pdf);
+    browser.close().await;
+
+    let browser = Browser::start(&tools, (360, 740)).await;
+    let c = browser.client();
+    sign_in(c, &app.base, "elle").await;
+    c.goto(&format!("{}/reports", app.base)).await.expect("reports");
+    c.wait().for_element(Locator::Css(".headline-figures")).await.expect("figures");
+    assert!(text_of(c, "main").await.contains("Publication mode"));
+    assert_no_horizontal_overflow(c, "phone-reports").await;
+    axe.check(c, "phone-reports-equality-lead").await;
+    axe.finish();
+    browser.close().await;
+}
+
 async fn click_link(c: &Client, text: &str) {
     c.find(Locator::LinkText(text))
         .await
