@@ -516,11 +516,21 @@ async fn equality_reports_dashboard_board_report_and_settings() {
     let c = browser.client();
     let mut axe = Axe::new(&tools.axe_source);
     sign_in(c, &app.base, "ade").await;
-    c.goto(&format!("{}/admin/reporting", app.base)).await.expect("reporting settings");
+    c.goto(&format!("{}/admin/reporting", app.base))
+        .await
+        .expect("reporting settings");
     set_value(c, "homes_rental", "4600").await;
     set_value(c, "homes_ownership", "400").await;
-    c.find(Locator::Css("form[action='/admin/reporting/nm01'] button")).await.unwrap().click().await.unwrap();
-    c.wait().for_element(Locator::Css(".banner--success")).await.expect("saved");
+    c.find(Locator::Css("form[action='/admin/reporting/nm01'] button"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    c.wait()
+        .for_element(Locator::Css(".banner--success"))
+        .await
+        .expect("saved");
     axe.check(c, "admin-reporting").await;
     browser.close().await;
 
@@ -528,18 +538,32 @@ async fn equality_reports_dashboard_board_report_and_settings() {
     let c = browser.client();
     sign_in(c, &app.base, "maria").await;
     click_link(c, "Reports").await;
-    c.wait().for_element(Locator::Css("main h1")).await.expect("the dashboard");
+    c.wait()
+        .for_element(Locator::Css("main h1"))
+        .await
+        .expect("the dashboard");
     select_value(c, "priority", "p1").await;
     submit(c).await;
-    c.wait().for_element(Locator::Css(".headline-figures")).await.expect("figures");
+    c.wait()
+        .for_element(Locator::Css(".headline-figures"))
+        .await
+        .expect("figures");
     assert!(c.current_url().await.unwrap().as_str().contains("priority=p1"));
     let main = text_of(c, "main").await;
-    for text in ["By victim ethnicity", "Disparity flags", "NM01(1) ASB cases per 1,000 homes", "Recording completeness"] {
+    for text in [
+        "By victim ethnicity",
+        "Disparity flags",
+        "NM01(1) ASB cases per 1,000 homes",
+        "Recording completeness",
+    ] {
         assert!(main.contains(text), "the dashboard shows {text:?}");
     }
     axe.check(c, "reports-dashboard").await;
     click_link(c, "Quarterly board report (printable)").await;
-    c.wait().for_element(Locator::Css(".board-report")).await.expect("the board report");
+    c.wait()
+        .for_element(Locator::Css(".board-report"))
+        .await
+        .expect("the board report");
     axe.check(c, "reports-board").await;
     let pdf = c
         .print(fantoccini::wd::PrintConfiguration::default())
@@ -553,7 +577,10 @@ async fn equality_reports_dashboard_board_report_and_settings() {
     let c = browser.client();
     sign_in(c, &app.base, "elle").await;
     c.goto(&format!("{}/reports", app.base)).await.expect("reports");
-    c.wait().for_element(Locator::Css(".headline-figures")).await.expect("figures");
+    c.wait()
+        .for_element(Locator::Css(".headline-figures"))
+        .await
+        .expect("figures");
     assert!(text_of(c, "main").await.contains("Publication mode"));
     assert_no_horizontal_overflow(c, "phone-reports").await;
     axe.check(c, "phone-reports-equality-lead").await;

@@ -87,41 +87,38 @@ fn facts(cx: &Context, backend: DbBackend) -> Sql {
     );
     s.append(filters(cx.criteria, cx.viewer, backend));
     let victim = lit(codes::VICTIM);
-    let first = minutes_between(backend, "fc.first_at", "s.received_at");
+    let first = minutes_between(backend, "s.first_at", "s.received_at");
     let to_close = minutes_between(backend, "s.closed_at", "s.received_at");
+    // Each case's facts come from index lookups on its own rows (correlated subqueries),
+    // so the cost follows the cases in the period, not the size of the tables.
     s.push(
         &format!(
-            "), v AS (SELECT DISTINCT cp.case_id, p.ethnicity AS code FROM case_parties cp \
-             JOIN scope vs ON vs.id = cp.case_id JOIN people p ON p.id = cp.person_id WHERE cp.role = {victim}), \
+            "), v AS (SELECT DISTINCT cp.case_id, p.ethnicity AS code FROM scope vs \
+             JOIN case_parties cp ON cp.case_id = vs.id JOIN people p ON p.id = cp.person_id WHERE cp.role = {victim}), \
              m AS (SELECT case_id, code AS g FROM v UNION SELECT case_id, {group} FROM v \
              UNION SELECT id, '{ALL}' FROM scope \
              UNION SELECT ms.id, {not_known} FROM scope ms WHERE NOT EXISTS (SELECT 1 FROM v WHERE v.case_id = ms.id)), \
-             fc AS (SELECT t.case_id, MIN(t.occurred_at) AS first_at FROM timeline_entries t JOIN scope ts ON ts.id = t.case_id \
-             WHERE t.kind IN {contacts} AND EXISTS (SELECT 1 FROM case_parties tp WHERE tp.case_id = t.case_id \
-             AND tp.person_id = t.person_id AND tp.role = {victim}) GROUP BY t.case_id), \
-             ic AS (SELECT d.case_id, \
-             MAX(CASE WHEN d.status = {done} AND d.done_at <= d.original_due_at THEN 1 ELSE 0 END) AS met, \
-             MAX(CASE WHEN d.status = {done} OR (d.status = {open} AND d.original_due_at < ?) THEN 1 ELSE 0 END) AS decided \
-             FROM deadlines d JOIN scope ds ON ds.id = d.case_id WHERE d.stage = {initial} GROUP BY d.case_id), \
-             fr AS (SELECT ra.case_id, ra.level FROM risk_assessments ra JOIN scope rs ON rs.id = ra.case_id \
-             WHERE NOT EXISTS (SELECT 1 FROM risk_assessments r2 WHERE r2.case_id = ra.case_id \
-             AND (r2.assessed_at < ra.assessed_at OR (r2.assessed_at = ra.assessed_at AND r2.id < ra.id)))), \
-             sm AS (SELECT x.case_id, COUNT(*) AS n FROM support_measures x JOIN scope xs ON xs.id = x.case_id \
-             WHERE x.status = {provided} GROUP BY x.case_id), \
-             rf AS (SELECT x.case_id, COUNT(*) AS n FROM referrals x JOIN scope xs ON xs.id = x.case_id \
-             WHERE x.status IN {made} GROUP BY x.case_id), \
-             sat AS (SELECT x.case_id, x.handling, x.outcome FROM satisfaction_checks x JOIN scope xs ON xs.id = x.case_id \
-             WHERE NOT EXISTS (SELECT 1 FROM satisfaction_checks y WHERE y.case_id = x.case_id AND y.id > x.id)), \
+             s AS (SELECT sc.*, \
+             (SELECT MIN(t.occurred_at) FROM timeline_entries t WHERE t.case_id = sc.id AND t.kind IN {contacts} \
+             AND EXISTS (SELECT 1 FROM case_parties tp WHERE tp.case_id = t.case_id AND tp.person_id = t.person_id \
+             AND tp.role = {victim})) AS first_at, \
+             (SELECT MAX(CASE WHEN d.status = {done} AND d.done_at <= d.original_due_at THEN 1 ELSE 0 END) \
+             FROM deadlines d WHERE d.case_id = sc.id AND d.stage = {initial}) AS ic_met, \
+             (SELECT MAX(CASE WHEN d.status = {done} OR (d.status = {open} AND d.original_due_at < ?) THEN 1 ELSE 0 END) \
+             FROM deadlines d WHERE d.case_id = sc.id AND d.stage = {initial}) AS ic_decided, \
+             (SELECT ra.level FROM risk_assessments ra WHERE ra.case_id = sc.id \
+             ORDER BY ra.assessed_at, ra.id LIMIT 1) AS first_risk, \
+             (SELECT COUNT(*) FROM support_measures x WHERE x.case_id = sc.id AND x.status = {provided}) AS provided, \
+             (SELECT COUNT(*) FROM referrals x WHERE x.case_id = sc.id AND x.status IN {made}) AS referred, \
+             (SELECT x.handling FROM satisfaction_checks x WHERE x.case_id = sc.id ORDER BY x.id DESC LIMIT 1) AS sat_handling, \
+             (SELECT x.outcome FROM satisfaction_checks x WHERE x.case_id = sc.id ORDER BY x.id DESC LIMIT 1) AS sat_outcome \
+             FROM scope sc), \
              f AS (SELECT s.id, s.opened_in, s.closed_in, s.status, s.outcome, \
              {first} AS first_minutes, \
              CASE WHEN s.status = 'closed' THEN {to_close} END AS close_minutes, \
              CASE WHEN s.opened_in = 1 AND s.received_at < ? THEN 1 ELSE 0 END AS cohort, \
-             COALESCE(ic.met, 0) AS ic_met, COALESCE(ic.decided, 0) AS ic_decided, fr.level AS first_risk, \
-             COALESCE(sm.n, 0) AS provided, COALESCE(rf.n, 0) AS referred, \
-             sat.handling AS sat_handling, sat.outcome AS sat_outcome \
-             FROM scope s LEFT JOIN fc ON fc.case_id = s.id LEFT JOIN ic ON ic.case_id = s.id \
-             LEFT JOIN fr ON fr.case_id = s.id LEFT JOIN sm ON sm.case_id = s.id LEFT JOIN rf ON rf.case_id = s.id \
-             LEFT JOIN sat ON sat.case_id = s.id) ",
+             COALESCE(s.ic_met, 0) AS ic_met, COALESCE(s.ic_decided, 0) AS ic_decided, s.first_risk, \
+             s.provided, s.referred, s.sat_handling, s.sat_outcome FROM s) ",
             group = groups::group_sql("code"),
             not_known = lit(codes::NOT_KNOWN),
             contacts = list(&CONTACTS),
@@ -173,17 +170,46 @@ pub async fn victims(db: &impl ConnectionTrait, cx: &Context<'_>) -> Result<Vict
             )));
         }
     }
+    // One statement: the counts by row, then the two histograms (value, cases) padded to
+    // the same columns, so the case facts are worked out once.
+    let pad = vec!["NULL"; columns.len() - 1].join(", ");
+    let histogram = |part: u8, value: &str, condition: &str| {
+        format!(
+            " UNION ALL SELECT {part}, m.g, {value}, COUNT(*), {pad} FROM m JOIN f ON f.id = m.case_id \
+             WHERE {condition} GROUP BY m.g, {value}"
+        )
+    };
     let mut s = facts(cx, backend);
     s.push(
         &format!(
-            "SELECT m.g, {} FROM m JOIN f ON f.id = m.case_id GROUP BY m.g",
-            columns.join(", ")
+            "SELECT 0, m.g, CAST(NULL AS BIGINT), {} FROM m JOIN f ON f.id = m.case_id GROUP BY m.g{}{}",
+            columns.join(", "),
+            histogram(
+                1,
+                "f.first_minutes / 6",
+                "f.opened_in = 1 AND f.first_minutes IS NOT NULL"
+            ),
+            histogram(2, "f.close_minutes / 1440", "f.closed_in = 1"),
         ),
         [],
     );
     let mut out = Victims::default();
     for row in s.all(db).await? {
-        let mut i = 0;
+        let part: i32 = row.try_get_by_index(0)?;
+        let g = text(&row, 1)?;
+        if part > 0 {
+            let b: Option<i64> = row.try_get_by_index(2)?;
+            let slot = if part == 1 {
+                &mut out.first_contact
+            } else {
+                &mut out.days_to_close
+            };
+            slot.entry(g)
+                .or_default()
+                .push((b.unwrap_or(0).max(0), int(&row, 3)?));
+            continue;
+        }
+        let mut i = 2;
         let mut next = || {
             i += 1;
             int(&row, i)
@@ -208,44 +234,7 @@ pub async fn victims(db: &impl ConnectionTrait, cx: &Context<'_>) -> Result<Vict
         c.target_met = next()?;
         c.handling = (0..sat_n).map(|_| next()).collect::<Result<_, _>>()?;
         c.outcome_satisfaction = (0..sat_n).map(|_| next()).collect::<Result<_, _>>()?;
-        out.counts.insert(text(&row, 0)?, c);
-    }
-    out.first_contact = histogram(
-        db,
-        facts(cx, backend),
-        "f.first_minutes / 6",
-        "f.opened_in = 1 AND f.first_minutes IS NOT NULL",
-    )
-    .await?;
-    out.days_to_close = histogram(
-        db,
-        facts(cx, backend),
-        "f.close_minutes / 1440",
-        "f.closed_in = 1",
-    )
-    .await?;
-    Ok(out)
-}
-
-/// (row code → (value, cases)) of `value` over the cases matching `condition`.
-async fn histogram(
-    db: &impl ConnectionTrait,
-    mut s: Sql,
-    value: &str,
-    condition: &str,
-) -> Result<BTreeMap<String, Vec<(i64, u64)>>, DbErr> {
-    s.push(
-        &format!(
-            "SELECT m.g, {value} AS b, COUNT(*) FROM m JOIN f ON f.id = m.case_id WHERE {condition} GROUP BY m.g, {value}"
-        ),
-        [],
-    );
-    let mut out: BTreeMap<String, Vec<(i64, u64)>> = BTreeMap::new();
-    for row in s.all(db).await? {
-        let b: Option<i64> = row.try_get_by_index(1)?;
-        out.entry(text(&row, 0)?)
-            .or_default()
-            .push((b.unwrap_or(0).max(0), int(&row, 2)?));
+        out.counts.insert(g, c);
     }
     Ok(out)
 }
@@ -322,18 +311,27 @@ pub enum Dimension {
     Month,
 }
 
-/// Cases opened and reports received (every report, further reports included) by the
-/// key of `dim`: key → (cases opened, reports received).
+/// Volume by the key of `dim`, in one statement: key → (cases opened, reports received —
+/// every report, further reports included — and cases opened in the same period a year
+/// earlier; by month, a year-earlier month counts under this period's month).
 pub async fn volume(
     db: &impl ConnectionTrait,
     criteria: &Criteria,
     viewer: &Viewer,
     dim: Dimension,
-) -> Result<BTreeMap<String, (u64, u64)>, DbErr> {
+) -> Result<BTreeMap<String, (u64, u64, u64)>, DbErr> {
     let backend = db.get_database_backend();
-    let (from, before) = sql::bounds(criteria.period.from, criteria.period.to);
-    let mut out: BTreeMap<String, (u64, u64)> = BTreeMap::new();
-    for reports in [false, true] {
+    let earlier = criteria.a_year_earlier();
+    let mut s = Sql::new("SELECT k, ");
+    s.push(
+        &format!("{}, {}, {} FROM (", sql::sum("o"), sql::sum("r"), sql::sum("p")),
+        [],
+    );
+    // (which column counts, whose period, counting reports rather than cases)
+    for (i, (column, period, reports)) in [(0, criteria, false), (1, criteria, true), (2, &earlier, false)]
+        .into_iter()
+        .enumerate()
+    {
         let at = if reports { "i.received_at" } else { "c.received_at" };
         let (key, joins, values) = match dim {
             Dimension::Strand => (
@@ -342,60 +340,70 @@ pub async fn volume(
                     .to_owned(),
                 vec![],
             ),
+            // A case counts once per type, however many of its reports name it.
+            Dimension::IncidentType if !reports => (
+                "it.type_code".to_owned(),
+                "JOIN (SELECT DISTINCT ti.case_id, tt.type_code FROM incidents ti \
+                 JOIN incident_types tt ON tt.incident_id = ti.id) it ON it.case_id = c.id"
+                    .to_owned(),
+                vec![],
+            ),
             Dimension::IncidentType => (
                 "it.type_code".to_owned(),
-                if reports {
-                    "JOIN incident_types it ON it.incident_id = i.id".to_owned()
-                } else {
-                    "JOIN incidents ti ON ti.case_id = c.id JOIN incident_types it ON it.incident_id = ti.id"
-                        .to_owned()
-                },
+                "JOIN incident_types it ON it.incident_id = i.id".to_owned(),
                 vec![],
             ),
             Dimension::Area => ("CAST(c.area_id AS VARCHAR(12))".to_owned(), String::new(), vec![]),
             Dimension::Priority => ("c.priority".to_owned(), String::new(), vec![]),
             Dimension::Month => {
-                let (case, values) = month_case(criteria, at);
+                let (case, values) = month_case(period, criteria, at);
                 (case, String::new(), values)
             }
         };
-        let (counted, base) = if reports {
-            ("i.id", "incidents i JOIN cases c ON c.id = i.case_id")
+        let base = if reports {
+            "incidents i JOIN cases c ON c.id = i.case_id"
         } else {
-            ("c.id", "cases c")
+            "cases c"
         };
-        let mut s = Sql::default();
+        let flags = ["0", "0", "0"]
+            .iter()
+            .enumerate()
+            .map(|(j, zero)| if j == column { "1" } else { zero })
+            .collect::<Vec<_>>();
+        let (from, before) = sql::bounds(period.period.from, period.period.to);
+        if i > 0 {
+            s.push(" UNION ALL ", []);
+        }
         s.push(
-            &format!("SELECT {key} AS k, COUNT(DISTINCT {counted}) FROM {base} {joins} WHERE {at} >= ? AND {at} < ?"),
+            &format!(
+                "SELECT {key} AS k, {} AS o, {} AS r, {} AS p FROM {base} {joins} WHERE {at} >= ? AND {at} < ?",
+                flags[0], flags[1], flags[2]
+            ),
             values.into_iter().chain([from.into(), before.into()]),
         );
         s.append(filters(criteria, viewer, backend));
-        s.push(" GROUP BY k", []);
-        for row in s.all(db).await? {
-            let k = text(&row, 0)?;
-            let n = int(&row, 1)?;
-            let slot = out.entry(k).or_default();
-            if reports {
-                slot.1 = n;
-            } else {
-                slot.0 = n;
-            }
-        }
+    }
+    s.push(") x GROUP BY k", []);
+
+    let mut out = BTreeMap::new();
+    for row in s.all(db).await? {
+        out.insert(text(&row, 0)?, (int(&row, 1)?, int(&row, 2)?, int(&row, 3)?));
     }
     Ok(out)
 }
 
-/// `CASE WHEN at >= ? AND at < ? THEN 'YYYY-MM' …`: the London month of `at`.
-fn month_case(criteria: &Criteria, at: &str) -> (String, Vec<sea_orm::Value>) {
+/// `CASE WHEN at >= ? AND at < ? THEN 'YYYY-MM' …`: the London month of `at` within
+/// `period`, named as the same month of `named` (this period's, for a year earlier).
+fn month_case(period: &Criteria, named: &Criteria, at: &str) -> (String, Vec<sea_orm::Value>) {
     let mut case = String::from("CASE");
     let mut values = vec![];
-    for (y, m) in criteria.period.months() {
+    for ((y, m), (ny, nm)) in period.period.months().into_iter().zip(named.period.months()) {
         let first = time::Date::from_calendar_date(y, m, 1).expect("first of month");
         let last = time::Date::from_calendar_date(y, m, m.length(y)).expect("last of month");
         let (from, before) = sql::bounds(first, last);
         case.push_str(&format!(
-            " WHEN {at} >= ? AND {at} < ? THEN '{y:04}-{:02}'",
-            m as u8
+            " WHEN {at} >= ? AND {at} < ? THEN '{ny:04}-{:02}'",
+            nm as u8
         ));
         values.push(from.into());
         values.push(before.into());

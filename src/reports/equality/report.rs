@@ -134,7 +134,6 @@ pub async fn build(
         close_target_days: settings.close_target_days,
     };
     let victims = query::victims(db, &cx).await?;
-    let earlier = criteria.a_year_earlier();
     let mut tables = vec![];
     for (dim, id, title) in [
         (Dimension::Month, "volume-month", "Cases opened by month"),
@@ -143,17 +142,8 @@ pub async fn build(
         (Dimension::Area, "volume-area", "By area"),
         (Dimension::Priority, "volume-priority", "By priority"),
     ] {
-        let now_counts = query::volume(db, criteria, viewer, dim).await?;
-        let before = query::volume(db, &earlier, viewer, dim).await?;
-        tables.push(volume_table(
-            dim,
-            id,
-            title,
-            &now_counts,
-            &before,
-            criteria,
-            names,
-        ));
+        let counts = query::volume(db, criteria, viewer, dim).await?;
+        tables.push(volume_table(dim, id, title, &counts, criteria, names));
     }
     tables.push(victim_table(&victims, settings));
     tables.push(satisfaction_table(&victims));
@@ -218,8 +208,7 @@ fn volume_table(
     dim: Dimension,
     id: &str,
     title: &str,
-    now: &BTreeMap<String, (u64, u64)>,
-    before: &BTreeMap<String, (u64, u64)>,
+    counts: &BTreeMap<String, (u64, u64, u64)>,
     criteria: &Criteria,
     names: &Names,
 ) -> Table {
@@ -235,24 +224,15 @@ fn volume_table(
     );
     // (code in the query, export code, label)
     let keys: Vec<(String, String, String)> = match dim {
-        Dimension::Month => {
-            let earlier = criteria.a_year_earlier().period;
-            criteria
-                .period
-                .months()
-                .into_iter()
-                .zip(earlier.months())
-                .map(|((y, m), (py, pm))| {
-                    let code = format!("{y:04}-{:02}", m as u8);
-                    let prev = format!("{py:04}-{:02}", pm as u8);
-                    (
-                        format!("{code}|{prev}"),
-                        format!("month-{code}"),
-                        format!("{m} {y}"),
-                    )
-                })
-                .collect()
-        }
+        Dimension::Month => criteria
+            .period
+            .months()
+            .into_iter()
+            .map(|(y, m)| {
+                let code = format!("{y:04}-{:02}", m as u8);
+                (code.clone(), format!("month-{code}"), format!("{m} {y}"))
+            })
+            .collect(),
         Dimension::Strand => names
             .strands
             .iter()
@@ -276,9 +256,7 @@ fn volume_table(
             .collect(),
     };
     for (key, code, label) in keys {
-        let (key_now, key_before) = key.split_once('|').unwrap_or((&key, &key));
-        let (opened, reports) = now.get(key_now).copied().unwrap_or_default();
-        let previous = before.get(key_before).map_or(0, |v| v.0);
+        let (opened, reports, previous) = counts.get(&key).copied().unwrap_or_default();
         // Areas and strands nobody used in either year are left out.
         if opened + reports + previous == 0 && matches!(dim, Dimension::Area | Dimension::Strand) {
             continue;
