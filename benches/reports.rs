@@ -149,13 +149,20 @@ async fn main() {
     let criteria = Criteria::new(Period::of(fy));
     let names = report::Names::default();
     let now = datetime!(2026-12-06 09:00 UTC);
+    let inputs = || report::Inputs {
+        viewer: &manager,
+        criteria: &criteria,
+        settings: &settings,
+        names: &names,
+        nm01: None,
+        now,
+        full: true,
+    };
     let built = time_it(runs, || async {
-        report::build(&db, &manager, &criteria, &settings, &names, None, now)
-            .await
-            .unwrap();
+        report::build(&db, inputs()).await.unwrap();
     })
     .await;
-    let opened = report::build(&db, &manager, &criteria, &settings, &names, None, now)
+    let opened = report::build(&db, inputs())
         .await
         .unwrap()
         .table("victims")

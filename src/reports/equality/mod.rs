@@ -142,20 +142,27 @@ async fn names(db: &impl ConnectionTrait) -> AppResult<Names> {
     })
 }
 
-async fn build(state: &AppState, viewer: &Viewer, r: &Request) -> AppResult<Report> {
+/// The report for `criteria`: every section, or (`full` false) the headline figures only.
+async fn build(
+    state: &AppState,
+    viewer: &Viewer,
+    criteria: &Criteria,
+    names: &Names,
+    full: bool,
+) -> AppResult<Report> {
     let settings = settings::ReportSettings::load(&state.db).await?;
-    let year = crate::reports::compliance::period::financial_year_of(r.criteria.period.to);
+    let year = crate::reports::compliance::period::financial_year_of(criteria.period.to);
     let nm01 = settings::nm01_year(&state.db, year).await?;
-    Ok(report::build(
-        &state.db,
+    let inputs = report::Inputs {
         viewer,
-        &r.criteria,
-        &settings,
-        &r.names,
+        criteria,
+        settings: &settings,
+        names,
         nm01,
-        state.now(),
-    )
-    .await?)
+        now: state.now(),
+        full,
+    };
+    Ok(report::build(&state.db, inputs).await?)
 }
 
 /// One audit row per view or export: what was asked for, never what it showed.
@@ -204,7 +211,7 @@ async fn dashboard(
     if !r.errors.is_empty() {
         return Ok(refused(&ctx, &r, &viewer));
     }
-    let report = build(&state, &viewer, &r).await?;
+    let report = build(&state, &viewer, &r.criteria, &r.names, true).await?;
     audit(
         &state,
         &viewer,
@@ -238,17 +245,11 @@ async fn board_report(
     if !r.errors.is_empty() {
         return Ok(refused(&ctx, &r, &viewer));
     }
-    let report = build(&state, &viewer, &r).await?;
-    // This quarter against the four before it (headline figures).
+    let report = build(&state, &viewer, &r.criteria, &r.names, true).await?;
+    // This period against the four quarters before it (headline figures).
     let mut quarters = vec![];
     for q in board::previous_quarters(&r.criteria, 4) {
-        let earlier = Request {
-            params: r.params.clone(),
-            criteria: q,
-            names: r.names.clone(),
-            errors: FormErrors::default(),
-        };
-        quarters.push(build(&state, &viewer, &earlier).await?);
+        quarters.push(build(&state, &viewer, &q, &r.names, false).await?);
     }
     audit(
         &state,
@@ -272,7 +273,7 @@ async fn csv(
     if !r.errors.is_empty() {
         return Err(AppError::BadRequest(export::problems(&r.errors)));
     }
-    let report = build(&state, &viewer, &r).await?;
+    let report = build(&state, &viewer, &r.criteria, &r.names, true).await?;
     let body = export::csv(&report).map_err(AppError::internal)?;
     audit(
         &state,
@@ -300,7 +301,7 @@ async fn xlsx(
     if !r.errors.is_empty() {
         return Err(AppError::BadRequest(export::problems(&r.errors)));
     }
-    let report = build(&state, &viewer, &r).await?;
+    let report = build(&state, &viewer, &r.criteria, &r.names, true).await?;
     let body = export::xlsx(&report).map_err(AppError::internal)?;
     audit(
         &state,

@@ -51,6 +51,29 @@ pub struct VictimCounts {
     pub outcome_satisfaction: Vec<u64>,
 }
 
+impl VictimCounts {
+    /// Adds `other`'s counts to these.
+    fn add(&mut self, other: &VictimCounts) {
+        let sum = |a: &mut Vec<u64>, b: &[u64]| {
+            a.resize(a.len().max(b.len()), 0);
+            a.iter_mut().zip(b).for_each(|(x, y)| *x += y);
+        };
+        self.opened += other.opened;
+        self.still_open += other.still_open;
+        self.closed += other.closed;
+        sum(&mut self.outcomes, &other.outcomes);
+        self.ic_met += other.ic_met;
+        self.ic_decided += other.ic_decided;
+        self.risk.iter_mut().zip(other.risk).for_each(|(x, y)| *x += y);
+        self.support_provided += other.support_provided;
+        self.referrals += other.referrals;
+        self.target_cohort += other.target_cohort;
+        self.target_met += other.target_met;
+        sum(&mut self.handling, &other.handling);
+        sum(&mut self.outcome_satisfaction, &other.outcome_satisfaction);
+    }
+}
+
 /// The victim-ethnicity aggregates: counts by row code, and histograms (value, cases)
 /// of first contact in tenths of an hour and of days to close.
 #[derive(Clone, Debug, Default)]
@@ -95,32 +118,35 @@ fn facts(cx: &Context, backend: DbBackend) -> Sql {
         &format!(
             "), v AS (SELECT DISTINCT cp.case_id, p.ethnicity AS code FROM scope vs \
              JOIN case_parties cp ON cp.case_id = vs.id JOIN people p ON p.id = cp.person_id WHERE cp.role = {victim}), \
-             m AS (SELECT case_id, code AS g FROM v UNION SELECT case_id, {group} FROM v \
-             UNION SELECT id, '{ALL}' FROM scope \
-             UNION SELECT ms.id, {not_known} FROM scope ms WHERE NOT EXISTS (SELECT 1 FROM v WHERE v.case_id = ms.id)), \
-             s AS (SELECT sc.*, \
-             (SELECT MIN(t.occurred_at) FROM timeline_entries t WHERE t.case_id = sc.id AND t.kind IN {contacts} \
-             AND EXISTS (SELECT 1 FROM case_parties tp WHERE tp.case_id = t.case_id AND tp.person_id = t.person_id \
-             AND tp.role = {victim})) AS first_at, \
-             (SELECT MAX(CASE WHEN d.status = {done} AND d.done_at <= d.original_due_at THEN 1 ELSE 0 END) \
-             FROM deadlines d WHERE d.case_id = sc.id AND d.stage = {initial}) AS ic_met, \
-             (SELECT MAX(CASE WHEN d.status = {done} OR (d.status = {open} AND d.original_due_at < ?) THEN 1 ELSE 0 END) \
-             FROM deadlines d WHERE d.case_id = sc.id AND d.stage = {initial}) AS ic_decided, \
-             (SELECT ra.level FROM risk_assessments ra WHERE ra.case_id = sc.id \
-             ORDER BY ra.assessed_at, ra.id LIMIT 1) AS first_risk, \
-             (SELECT COUNT(*) FROM support_measures x WHERE x.case_id = sc.id AND x.status = {provided}) AS provided, \
-             (SELECT COUNT(*) FROM referrals x WHERE x.case_id = sc.id AND x.status IN {made}) AS referred, \
-             (SELECT x.handling FROM satisfaction_checks x WHERE x.case_id = sc.id ORDER BY x.id DESC LIMIT 1) AS sat_handling, \
-             (SELECT x.outcome FROM satisfaction_checks x WHERE x.case_id = sc.id ORDER BY x.id DESC LIMIT 1) AS sat_outcome \
-             FROM scope sc), \
+             m AS (SELECT case_id, code AS g FROM v \
+             UNION ALL SELECT DISTINCT case_id, {group} FROM v WHERE code NOT IN {not_given} \
+             UNION ALL SELECT id, '{ALL}' FROM scope \
+             UNION ALL SELECT ms.id, {not_known} FROM scope ms WHERE NOT EXISTS (SELECT 1 FROM v WHERE v.case_id = ms.id)), \
+             s AS (SELECT sc.*, d.status AS ic_status, d.done_at AS ic_done_at, d.original_due_at AS ic_due_at, \
+             x.handling AS sat_handling, x.outcome AS sat_outcome, \
+             CASE WHEN sc.opened_in = 1 THEN (SELECT MIN(t.occurred_at) FROM timeline_entries t \
+             WHERE t.case_id = sc.id AND t.kind IN {contacts} AND EXISTS (SELECT 1 FROM case_parties tp \
+             WHERE tp.case_id = t.case_id AND tp.person_id = t.person_id AND tp.role = {victim})) END AS first_at, \
+             CASE WHEN sc.opened_in = 1 THEN (SELECT ra.level FROM risk_assessments ra WHERE ra.case_id = sc.id \
+             ORDER BY ra.assessed_at, ra.id LIMIT 1) END AS first_risk, \
+             CASE WHEN sc.opened_in = 1 THEN (SELECT COUNT(*) FROM support_measures y WHERE y.case_id = sc.id \
+             AND y.status = {provided}) ELSE 0 END AS provided, \
+             CASE WHEN sc.opened_in = 1 THEN (SELECT COUNT(*) FROM referrals y WHERE y.case_id = sc.id \
+             AND y.status IN {made}) ELSE 0 END AS referred \
+             FROM scope sc \
+             LEFT JOIN deadlines d ON d.case_id = sc.id AND d.stage = {initial} AND d.occurrence = 1 \
+             LEFT JOIN satisfaction_checks x ON x.id = (SELECT MAX(y.id) FROM satisfaction_checks y WHERE y.case_id = sc.id)), \
              f AS (SELECT s.id, s.opened_in, s.closed_in, s.status, s.outcome, \
              {first} AS first_minutes, \
              CASE WHEN s.status = 'closed' THEN {to_close} END AS close_minutes, \
              CASE WHEN s.opened_in = 1 AND s.received_at < ? THEN 1 ELSE 0 END AS cohort, \
-             COALESCE(s.ic_met, 0) AS ic_met, COALESCE(s.ic_decided, 0) AS ic_decided, s.first_risk, \
+             CASE WHEN s.ic_status = {done} AND s.ic_done_at <= s.ic_due_at THEN 1 ELSE 0 END AS ic_met, \
+             CASE WHEN s.ic_status = {done} OR (s.ic_status = {open} AND s.ic_due_at < ?) THEN 1 ELSE 0 END AS ic_decided, \
+             s.first_risk, \
              s.provided, s.referred, s.sat_handling, s.sat_outcome FROM s) ",
             group = groups::group_sql("code"),
             not_known = lit(codes::NOT_KNOWN),
+            not_given = list(&[codes::NOT_KNOWN, codes::PREFER_NOT]),
             contacts = list(&CONTACTS),
             done = lit(DONE),
             open = lit(OPEN),
@@ -128,13 +154,18 @@ fn facts(cx: &Context, backend: DbBackend) -> Sql {
             provided = lit(support::PROVIDED),
             made = list(&[support::SENT, support::RESPONDED]),
         ),
-        [cx.now.into(), cohort_before.into()],
+        [cohort_before.into(), cx.now.into()],
     );
     s
 }
 
 pub async fn victims(db: &impl ConnectionTrait, cx: &Context<'_>) -> Result<Victims, DbErr> {
-    let backend = db.get_database_backend();
+    let s = victims_sql(cx, db.get_database_backend());
+    read_victims(s.all(db).await?)
+}
+
+/// The one statement behind [`victims`] (for reading its plan).
+pub fn victims_sql(cx: &Context<'_>, backend: DbBackend) -> Sql {
     let target_minutes = i64::from(cx.close_target_days) * 1440;
     let mut columns = vec![
         count_if("f.opened_in = 1"),
@@ -170,33 +201,59 @@ pub async fn victims(db: &impl ConnectionTrait, cx: &Context<'_>) -> Result<Vict
             )));
         }
     }
-    // One statement: the counts by row, then the two histograms (value, cases) padded to
-    // the same columns, so the case facts are worked out once.
+    // One statement, grouped by each case's set of victim categories (`k.key`, "a|b"):
+    // the counts, then the two histograms (value, cases) padded to the same columns. Each
+    // case is counted once, and Rust adds each key's figures to the rows the key belongs to
+    // (its categories, their groups, All), so a case with two victims in one group still
+    // counts once in it.
+    let concat = match backend {
+        DbBackend::Postgres => "STRING_AGG(code, '|')",
+        _ => "GROUP_CONCAT(code, '|')",
+    };
+    let key = format!("COALESCE(k.key, {})", lit(codes::NOT_KNOWN));
     let pad = vec!["NULL"; columns.len() - 1].join(", ");
     let histogram = |part: u8, value: &str, condition: &str| {
         format!(
-            " UNION ALL SELECT {part}, m.g, {value}, COUNT(*), {pad} FROM m JOIN f ON f.id = m.case_id \
-             WHERE {condition} GROUP BY m.g, {value}"
+            " UNION ALL SELECT {part}, {key}, {value}, COUNT(*), {pad} FROM f LEFT JOIN k ON k.case_id = f.id \
+             WHERE {condition} GROUP BY {key}, {value}"
         )
     };
     let mut s = facts(cx, backend);
     s.push(
         &format!(
-            "SELECT 0, m.g, CAST(NULL AS BIGINT), {} FROM m JOIN f ON f.id = m.case_id GROUP BY m.g{}{}",
+            ", k AS (SELECT case_id, {concat} AS key FROM v GROUP BY case_id) \
+             SELECT 0, {key}, CAST(NULL AS BIGINT), {} FROM f LEFT JOIN k ON k.case_id = f.id GROUP BY {key}{}{}",
             columns.join(", "),
-            histogram(
-                1,
-                "f.first_minutes / 6",
-                "f.opened_in = 1 AND f.first_minutes IS NOT NULL"
-            ),
+            histogram(1, "f.first_minutes / 6", "f.opened_in = 1 AND f.first_minutes IS NOT NULL"),
             histogram(2, "f.close_minutes / 1440", "f.closed_in = 1"),
         ),
         [],
     );
+    s
+}
+
+/// The rows a set of victim categories ("a|b") counts in: each category, its group, All.
+fn rows_of(key: &str) -> Vec<String> {
+    let mut rows: Vec<String> = vec![ALL.to_owned()];
+    for code in key.split('|') {
+        rows.push(code.to_owned());
+        if let Some((group, ..)) = groups::GROUPS
+            .iter()
+            .find(|(_, _, prefix)| code.starts_with(prefix))
+        {
+            rows.push((*group).to_owned());
+        }
+    }
+    rows.sort();
+    rows.dedup();
+    rows
+}
+
+fn read_victims(rows: Vec<sea_orm::QueryResult>) -> Result<Victims, DbErr> {
     let mut out = Victims::default();
-    for row in s.all(db).await? {
+    for row in rows {
         let part: i32 = row.try_get_by_index(0)?;
-        let g = text(&row, 1)?;
+        let key = text(&row, 1)?;
         if part > 0 {
             let b: Option<i64> = row.try_get_by_index(2)?;
             let slot = if part == 1 {
@@ -204,9 +261,10 @@ pub async fn victims(db: &impl ConnectionTrait, cx: &Context<'_>) -> Result<Vict
             } else {
                 &mut out.days_to_close
             };
-            slot.entry(g)
-                .or_default()
-                .push((b.unwrap_or(0).max(0), int(&row, 3)?));
+            let bin = (b.unwrap_or(0).max(0), int(&row, 3)?);
+            for g in rows_of(&key) {
+                slot.entry(g).or_default().push(bin);
+            }
             continue;
         }
         let mut i = 2;
@@ -234,7 +292,9 @@ pub async fn victims(db: &impl ConnectionTrait, cx: &Context<'_>) -> Result<Vict
         c.target_met = next()?;
         c.handling = (0..sat_n).map(|_| next()).collect::<Result<_, _>>()?;
         c.outcome_satisfaction = (0..sat_n).map(|_| next()).collect::<Result<_, _>>()?;
-        out.counts.insert(g, c);
+        for g in rows_of(&key) {
+            out.counts.entry(g).or_default().add(&c);
+        }
     }
     Ok(out)
 }

@@ -118,15 +118,30 @@ fn satisfied(counts: &[u64]) -> (u64, u64) {
     (yes, answered)
 }
 
-pub async fn build(
-    db: &impl ConnectionTrait,
-    viewer: &Viewer,
-    criteria: &Criteria,
-    settings: &ReportSettings,
-    names: &Names,
-    nm01: Option<Nm01Year>,
-    now: OffsetDateTime,
-) -> Result<Report, DbErr> {
+/// What a report is built from.
+pub struct Inputs<'a> {
+    pub viewer: &'a Viewer,
+    pub criteria: &'a Criteria,
+    pub settings: &'a ReportSettings,
+    pub names: &'a Names,
+    /// NM01's homes for the reporting year the period ends in.
+    pub nm01: Option<Nm01Year>,
+    pub now: OffsetDateTime,
+    /// Every section; otherwise only what the board report's headline figures need (the
+    /// victim tables, recording, NM01 and the flags), for the quarters it compares.
+    pub full: bool,
+}
+
+pub async fn build(db: &impl ConnectionTrait, inputs: Inputs<'_>) -> Result<Report, DbErr> {
+    let Inputs {
+        viewer,
+        criteria,
+        settings,
+        names,
+        nm01,
+        now,
+        full,
+    } = inputs;
     let cx = Context {
         criteria,
         viewer,
@@ -135,25 +150,36 @@ pub async fn build(
     };
     let victims = query::victims(db, &cx).await?;
     let mut tables = vec![];
-    for (dim, id, title) in [
-        (Dimension::Month, "volume-month", "Cases opened by month"),
-        (Dimension::Strand, "volume-strand", "By motivation strand"),
-        (Dimension::IncidentType, "volume-type", "By incident type"),
-        (Dimension::Area, "volume-area", "By area"),
-        (Dimension::Priority, "volume-priority", "By priority"),
-    ] {
+    let volumes = if full {
+        [
+            (Dimension::Month, "volume-month", "Cases opened by month"),
+            (Dimension::Strand, "volume-strand", "By motivation strand"),
+            (Dimension::IncidentType, "volume-type", "By incident type"),
+            (Dimension::Area, "volume-area", "By area"),
+            (Dimension::Priority, "volume-priority", "By priority"),
+        ]
+        .as_slice()
+    } else {
+        &[]
+    };
+    for &(dim, id, title) in volumes {
         let counts = query::volume(db, criteria, viewer, dim).await?;
         tables.push(volume_table(dim, id, title, &counts, criteria, names));
     }
     tables.push(victim_table(&victims, settings));
     tables.push(satisfaction_table(&victims));
-    let perpetrators = query::perpetrators(db, criteria, viewer).await?;
-    let repeat = query::repeat_perpetrators(db, criteria, viewer).await?;
-    tables.push(perpetrator_table(&perpetrators, repeat.len() as u64));
+    let mut repeat = vec![];
+    if full {
+        let perpetrators = query::perpetrators(db, criteria, viewer).await?;
+        repeat = query::repeat_perpetrators(db, criteria, viewer).await?;
+        tables.push(perpetrator_table(&perpetrators, repeat.len() as u64));
+    }
     let recording = query::recording(db, criteria, viewer).await?;
     tables.push(recording_table(&recording, names, settings, criteria.publication));
-    let characteristics = query::characteristics(db, criteria, viewer).await?;
-    tables.push(characteristics_table(&characteristics));
+    if full {
+        let characteristics = query::characteristics(db, criteria, viewer).await?;
+        tables.push(characteristics_table(&characteristics));
+    }
 
     let nm01_year = financial_year_of(criteria.period.to);
     let (fy_from, fy_to) = crate::reports::compliance::period::Preset::Year(nm01_year).dates();
