@@ -491,7 +491,9 @@ async fn world(app: &TestApp) -> World {
 }
 
 /// The CSV as (section, group_code, measure) → value.
-fn parse_csv(body: &[u8]) -> (Vec<String>, HashMap<(String, String, String), String>) {
+type Csv = HashMap<(String, String, String), String>;
+
+fn parse_csv(body: &[u8]) -> (Vec<String>, Csv) {
     let text = String::from_utf8(body.to_vec()).unwrap();
     let mut reader = csv::Reader::from_reader(text.as_bytes());
     let header: Vec<String> = reader.headers().unwrap().iter().map(str::to_owned).collect();
@@ -509,7 +511,7 @@ fn parse_csv(body: &[u8]) -> (Vec<String>, HashMap<(String, String, String), Str
     (header, out)
 }
 
-async fn manager_csv(app: &TestApp, query: &str) -> HashMap<(String, String, String), String> {
+async fn manager_csv(app: &TestApp, query: &str) -> Csv {
     let mut m = app.signed_in(Role::Manager).await;
     let (status, headers, body) = m.get_bytes(&format!("/reports/equality.csv?{query}")).await;
     assert_eq!(status, StatusCode::OK);

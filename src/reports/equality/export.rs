@@ -98,8 +98,7 @@ pub fn xlsx(report: &Report) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
         for (c, width) in [12, 12, 22, 28, 40, 36, 12].iter().enumerate() {
             sheet.set_column_width(c as u16, *width)?;
         }
-        let mut r = 1;
-        for l in all.iter().filter(|l| l.table.section == section) {
+        for (r, l) in (1..).zip(all.iter().filter(|l| l.table.section == section)) {
             sheet.write_string(r, 0, &from)?;
             sheet.write_string(r, 1, &to)?;
             sheet.write_string(r, 2, section)?;
@@ -111,7 +110,6 @@ pub fn xlsx(report: &Report) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
                 Some(n) => sheet.write_number(r, 6, n)?,
                 None => sheet.write_string(r, 6, l.cell.export())?,
             };
-            r += 1;
         }
     }
     book.save_to_buffer()

@@ -83,6 +83,11 @@ pub fn categories() -> impl Iterator<Item = (&'static str, &'static str)> {
         .flat_map(|(_, list)| list.iter().copied())
 }
 
+/// "Black" for "Black, Black British, Caribbean or African" (charts and sentences).
+pub fn short_name(label: &str) -> &str {
+    label.split([',', ' ']).next().unwrap_or(label)
+}
+
 pub fn group_label(code: &str) -> Option<&'static str> {
     GROUPS.iter().find(|(c, ..)| *c == code).map(|(_, l, _)| *l)
 }

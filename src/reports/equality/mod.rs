@@ -69,6 +69,8 @@ pub fn routes() -> Vec<Route> {
 /// A request read and checked: the criteria, or the dashboard's form with what to fix.
 struct Request {
     params: Params,
+    /// The periods the form offers.
+    choices: Vec<crate::reports::compliance::period::Preset>,
     criteria: Criteria,
     names: Names,
     errors: FormErrors,
@@ -97,6 +99,7 @@ async fn read(state: &AppState, viewer: &Viewer, raw: Option<String>) -> AppResu
     }
     Ok(Request {
         params,
+        choices: crate::reports::compliance::period::choices(today),
         criteria,
         names,
         errors,
@@ -190,12 +193,15 @@ async fn audit(
 fn refused(ctx: &Ctx, r: &Request, viewer: &Viewer) -> Response {
     let page = view::dashboard(
         ctx,
-        &r.params,
-        &r.criteria,
-        &r.names,
-        None,
-        &r.errors,
-        may_see_internal(viewer),
+        &view::Dashboard {
+            params: &r.params,
+            criteria: &r.criteria,
+            names: &r.names,
+            report: None,
+            errors: &r.errors,
+            internal_allowed: may_see_internal(viewer),
+            choices: &r.choices,
+        },
     );
     (StatusCode::UNPROCESSABLE_ENTITY, page).into_response()
 }
@@ -221,17 +227,19 @@ async fn dashboard(
         &r.criteria,
     )
     .await?;
-    let internal = may_see_internal(&viewer);
-    Ok(view::dashboard(
+    let page = view::dashboard(
         &ctx,
-        &r.params,
-        &r.criteria,
-        &r.names,
-        Some(&report),
-        &r.errors,
-        internal,
-    )
-    .into_response())
+        &view::Dashboard {
+            params: &r.params,
+            criteria: &r.criteria,
+            names: &r.names,
+            report: Some(&report),
+            errors: &r.errors,
+            internal_allowed: may_see_internal(&viewer),
+            choices: &r.choices,
+        },
+    );
+    Ok(page.into_response())
 }
 
 async fn board_report(

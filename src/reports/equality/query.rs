@@ -718,3 +718,43 @@ pub async fn nm01(
         None => (0, 0),
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_case_counts_once_in_each_row_of_its_victims() {
+        // Two Black victims of different categories: both categories, Black once, All.
+        assert_eq!(
+            rows_of("black-african|black-caribbean"),
+            ["all", "black-african", "black-caribbean", "group-black"]
+        );
+        // Victims of two groups count in both.
+        assert_eq!(
+            rows_of("white-british|asian-indian"),
+            [
+                "all",
+                "asian-indian",
+                "group-asian",
+                "group-white",
+                "white-british"
+            ]
+        );
+        // The answers that are not an ethnicity have no group.
+        assert_eq!(rows_of("not-known"), ["all", "not-known"]);
+        assert_eq!(
+            rows_of("prefer-not-to-say|white-irish"),
+            ["all", "group-white", "prefer-not-to-say", "white-irish"]
+        );
+    }
+
+    #[test]
+    fn only_the_listed_measures_can_be_drilled_into() {
+        assert!(drill_condition("cases_opened").is_some());
+        assert!(drill_condition("closed_unresolved-nfa").is_some());
+        assert!(drill_condition("closed_nonsense").is_none());
+        assert!(drill_condition("resolved_rate").is_none());
+        assert!(drill_condition("1=1; DROP TABLE cases").is_none());
+    }
+}

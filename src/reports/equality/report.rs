@@ -204,9 +204,22 @@ pub async fn build(db: &impl ConnectionTrait, inputs: Inputs<'_>) -> Result<Repo
 
     if criteria.publication {
         for t in &mut tables {
-            if t.section != "nm01" && t.section != "disparity" {
-                let derived = derived_rates(t);
-                disclosure::suppress(t, &derived);
+            match t.section {
+                // The regulator's figure is never suppressed.
+                "nm01" => {}
+                // Rates follow the primary rule; p-values and flags are only there for
+                // groups that were tested (none with a suppressed rate).
+                "disparity" => {
+                    for cell in t.rows.iter_mut().flat_map(|r| r.cells.iter_mut()) {
+                        if matches!(cell.value, Value::Rate { .. }) && !cell.is_hidden() {
+                            cell.mark = disclosure::primary(cell);
+                        }
+                    }
+                }
+                _ => {
+                    let derived = derived_rates(t);
+                    disclosure::suppress(t, &derived);
+                }
             }
         }
     }
@@ -783,7 +796,7 @@ fn compare(v: &query::Victims, settings: &ReportSettings, publication: bool) -> 
     let side = |r: &EthnicRow, measure: &str| {
         let (x, n) = fraction(measure, v.counts.get(r.code).unwrap_or(&empty));
         let name = match r.kind {
-            Kind::Group => r.label.split([',', ' ']).next().unwrap_or(r.label).to_owned(),
+            Kind::Group => groups::short_name(r.label).to_owned(),
             _ => r.label.to_owned(),
         };
         Side {

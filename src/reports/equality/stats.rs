@@ -143,7 +143,8 @@ mod tests {
 
     /// REPORTING.md's worked values: (x1, n1, x2, n2, Fisher p, Wilson lo, hi for x1/n1,
     /// difference, Newcombe lo, hi).
-    const WORKED: [(u64, u64, u64, u64, f64, f64, f64, f64, f64, f64); 8] = [
+    type Worked = (u64, u64, u64, u64, f64, f64, f64, f64, f64, f64);
+    const WORKED: [Worked; 8] = [
         (
             3,
             8,

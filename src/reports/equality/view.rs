@@ -5,6 +5,7 @@
 
 use super::{
     charts::{self, Bar},
+    disclosure,
     disparity::{self, Finding, Verdict},
     groups::{ALL, GROUPS},
     params::{Criteria, INTERNAL, PUBLICATION, Params},
@@ -67,40 +68,39 @@ pub const DEFINITIONS: [(&str, &str); 9] = [
     ),
 ];
 
-pub fn dashboard(
-    ctx: &Ctx,
-    params: &Params,
-    criteria: &Criteria,
-    names: &Names,
-    report: Option<&Report>,
-    errors: &FormErrors,
-    internal_allowed: bool,
-) -> Markup {
+/// What the dashboard shows: the request as typed and checked, the report (None when the
+/// request could not be used), and who is looking.
+pub struct Dashboard<'a> {
+    pub params: &'a Params,
+    pub criteria: &'a Criteria,
+    pub names: &'a Names,
+    pub report: Option<&'a Report>,
+    pub errors: &'a FormErrors,
+    /// Managers may choose internal mode and follow counts to cases.
+    pub internal_allowed: bool,
+    /// The periods offered (this financial year and last, with their quarters).
+    pub choices: &'a [period::Preset],
+}
+
+pub fn dashboard(ctx: &Ctx, d: &Dashboard) -> Markup {
     layout::page(
         ctx,
         TITLE,
-        !errors.is_empty(),
+        !d.errors.is_empty(),
         html! {
-            (error_summary(errors))
+            (error_summary(d.errors))
             h1.heading-xl { (TITLE) }
-            (filter_form(params, criteria, names, errors, internal_allowed))
-            @if let Some(r) = report {
-                (summary(r, internal_allowed))
-                (sections(r, internal_allowed && !r.criteria.publication))
+            (filter_form(d))
+            @if let Some(r) = d.report {
+                (summary(r, d.internal_allowed))
+                (sections(r, d.internal_allowed && !r.criteria.publication))
             }
         },
     )
 }
 
-fn filter_form(
-    p: &Params,
-    c: &Criteria,
-    names: &Names,
-    errors: &FormErrors,
-    internal_allowed: bool,
-) -> Markup {
-    let today = time::OffsetDateTime::now_utc().date();
-    let choices = period::choices(c.period.to.max(today));
+fn filter_form(d: &Dashboard) -> Markup {
+    let (p, c, names, errors) = (d.params, d.criteria, d.names, d.errors);
     let mut areas = vec![Choice {
         value: String::new(),
         label: "Every area",
@@ -159,12 +159,12 @@ fn filter_form(
     html! {
         form.filters.no-print method="get" action="/reports" novalidate {
             div.caseload-filters__grid {
-                (period_fields(&p.period, &p.from, &p.to, &c.period, &choices, "Received or closed from", errors))
+                (period_fields(&p.period, &p.from, &p.to, &c.period, d.choices, "Received or closed from", errors))
                 (select("area", "Area", &areas, errors))
                 (select("priority", "Priority", &priorities, errors))
                 (select("strand", "Motivation strand", &strands, errors))
                 (select("hate", "Hate incidents", &hate_choices, errors))
-                @if internal_allowed {
+                @if d.internal_allowed {
                     (select("mode", "Mode", &modes, errors))
                 }
             }
@@ -310,7 +310,7 @@ pub fn sections(r: &Report, drill: bool) -> Markup {
                 "Reference groups: " strong { (reference_label(&r.settings.group_reference)) } " for the five groups, "
                 strong { (reference_label(&r.settings.category_reference)) } " for the nineteen categories (set by an administrator)."
             }
-            @for c in &r.comparisons { (comparison(c)) }
+            @for c in &r.comparisons { (comparison(c, r.criteria.publication)) }
         }
     }
 }
@@ -419,7 +419,11 @@ fn shown(cell: &Cell) -> Markup {
         @match cell.mark {
             Mark::Confidential => abbr title="Suppressed: a small number" { "[c]" },
             Mark::Unreliable => abbr title="Low reliability: fewer than 10 cases" { "[u]" },
-            Mark::Shown => (cell.display()),
+            Mark::Shown => @if cell.value == super::table::Value::Missing {
+                abbr title="Nothing to measure" { "[x]" }
+            } @else {
+                (cell.display())
+            },
         }
     }
 }
@@ -459,7 +463,7 @@ fn rate_chart(r: &Report, measure: &str, title: &str) -> Markup {
     };
     let bars: Vec<Bar> = GROUPS
         .iter()
-        .map(|(code, label, _)| (*code, *label))
+        .map(|(code, label, _)| (*code, super::groups::short_name(label)))
         .chain([(ALL, "All")])
         .filter_map(|(code, label)| {
             let cell = t.cell(code, measure)?;
@@ -538,7 +542,7 @@ fn nm01(r: &Report) -> Markup {
     }
 }
 
-fn comparison(c: &Comparison) -> Markup {
+fn comparison(c: &Comparison, publication: bool) -> Markup {
     html! {
         h3.heading-m { (c.title) }
         @for (title, findings) in [("Ethnic groups", &c.by_group), ("Ethnic categories", &c.by_category)] {
@@ -581,7 +585,12 @@ fn comparison(c: &Comparison) -> Markup {
             }))
         }
         @if let Some(f) = c.by_group.first() {
-            p.body-s { "Reference: " (f.reference.name) ", " (rate_text_side(&f.reference, f.reference_wilson)) "." }
+            @let hidden = publication && disclosure::primary(&Cell::rate(f.reference.x, f.reference.n)) != Mark::Shown;
+            p.body-s {
+                "Reference: " (f.reference.name) ", "
+                @if hidden { "[c]" } @else { (rate_text_side(&f.reference, f.reference_wilson)) }
+                "."
+            }
         }
     }
 }
