@@ -119,7 +119,7 @@ async fn main() {
 
     let fy = Preset::Year(2025);
     let (from, to) = fy.dates();
-    let (from_at, before_at) = harbour::reports::equality::sql::bounds(from, to);
+    let (from_at, before_at) = harbour::reports::sql::bounds(from, to);
     // The anchor: one hand-written query computing the core of the victim table.
     let anchor_sql = "SELECT p.ethnicity, \
         SUM(CASE WHEN c.received_at >= $1 AND c.received_at < $2 THEN 1 ELSE 0 END), \

@@ -3,6 +3,7 @@
 
 pub mod compliance;
 pub mod equality;
+pub mod sql;
 
 use crate::web::routes::Route;
 

@@ -565,3 +565,129 @@ async fn only_managers_see_compliance() {
     let res = app.client().get("/compliance").await;
     assert_eq!(res.status, StatusCode::SEE_OTHER);
 }
+
+/// The measures as the page shows them (lateness order aside).
+fn shown(
+    m: &harbour::reports::compliance::stats::Measures,
+) -> (u64, u64, u64, u64, u64, u64, u64, Option<u32>, Option<u32>) {
+    (
+        m.due,
+        m.met,
+        m.late,
+        m.overdue,
+        m.waived,
+        m.not_applicable,
+        m.not_yet_due,
+        m.median_late_halves(),
+        m.p90_late(),
+    )
+}
+
+#[tokio::test]
+async fn the_database_counts_the_same_figures_as_the_deadlines_listed_one_by_one() {
+    use harbour::reports::compliance::{params::Officer, stats::Dashboard};
+    let app = TestApp::spawn().await;
+    let data = build(&app).await;
+    let manager = app.create_user("boss", Role::Manager).await;
+    let officer = app.create_user("carol", Role::HarassmentOfficer).await;
+    let viewers = [(manager, Role::Manager), (officer, Role::HarassmentOfficer)];
+    let mut cases = vec![
+        Criteria::new(Period::of(Preset::Quarter(3, 2026))),
+        Criteria::new(Period::of(Preset::Year(2026))),
+        Criteria::new(Period::of(Preset::Year(2025))),
+    ];
+    let mut narrowed = Criteria::new(Period::of(Preset::Year(2026)));
+    narrowed.stage = Some(harbour::procedure::Stage::InitialContact);
+    narrowed.priority = Some("p2");
+    cases.push(narrowed);
+    let mut by_officer = Criteria::new(Period::of(Preset::Year(2026)));
+    by_officer.officer = Some(Officer::User(data.alice));
+    by_officer.area_id = Some(data.north);
+    cases.push(by_officer);
+    let mut unassigned = Criteria::new(Period::of(Preset::Quarter(3, 2026)));
+    unassigned.officer = Some(Officer::Unassigned);
+    cases.push(unassigned);
+    let now = app.now();
+    for (id, role) in viewers {
+        let v = Viewer {
+            id,
+            username: "v".into(),
+            display_name: "V".into(),
+            role,
+            area_ids: vec![],
+        };
+        for c in &cases {
+            let months = c.period.months();
+            let items = query::items(&app.db, &v, c).await.unwrap();
+            let one_by_one = Dashboard::build(&items, &months, now);
+            let groups = query::groups(&app.db, &v, c, now).await.unwrap();
+            let counted = Dashboard::from_groups(&groups, &months);
+            assert_eq!(shown(&counted.total), shown(&one_by_one.total), "{role:?} {c:?}");
+            let pairs = [
+                (
+                    counted
+                        .by_stage
+                        .iter()
+                        .map(|(k, m)| (k.clone(), shown(m)))
+                        .collect::<Vec<_>>(),
+                    one_by_one
+                        .by_stage
+                        .iter()
+                        .map(|(k, m)| (k.clone(), shown(m)))
+                        .collect::<Vec<_>>(),
+                ),
+                (
+                    counted
+                        .by_officer
+                        .iter()
+                        .map(|(k, m)| (format!("{k:?}"), shown(m)))
+                        .collect(),
+                    one_by_one
+                        .by_officer
+                        .iter()
+                        .map(|(k, m)| (format!("{k:?}"), shown(m)))
+                        .collect(),
+                ),
+                (
+                    counted
+                        .by_area
+                        .iter()
+                        .map(|(k, m)| (k.to_string(), shown(m)))
+                        .collect(),
+                    one_by_one
+                        .by_area
+                        .iter()
+                        .map(|(k, m)| (k.to_string(), shown(m)))
+                        .collect(),
+                ),
+                (
+                    counted
+                        .by_priority
+                        .iter()
+                        .map(|(k, m)| (k.to_string(), shown(m)))
+                        .collect(),
+                    one_by_one
+                        .by_priority
+                        .iter()
+                        .map(|(k, m)| (k.to_string(), shown(m)))
+                        .collect(),
+                ),
+                (
+                    counted
+                        .by_month
+                        .iter()
+                        .map(|(k, m)| (format!("{k:?}"), shown(m)))
+                        .collect(),
+                    one_by_one
+                        .by_month
+                        .iter()
+                        .map(|(k, m)| (format!("{k:?}"), shown(m)))
+                        .collect(),
+                ),
+            ];
+            for (a, b) in pairs {
+                assert_eq!(a, b, "{role:?} {c:?}");
+            }
+        }
+    }
+}

@@ -7,8 +7,9 @@
 //! - [`params`] reads and checks the query string (pure);
 //! - [`period`] financial years, quarters and custom periods (pure);
 //! - [`stats`] buckets and measures (pure);
-//! - [`query`] loads the period's deadlines in one query through the viewer's visibility
-//!   filter (restricted cases count only for those who may see them);
+//! - [`query`] counts the period's deadlines in the database, in groups, through the
+//!   viewer's visibility filter (restricted cases count only for those who may see them),
+//!   and lists them for the drill-down;
 //! - [`view`] renders both pages.
 //!
 //! Neither page writes an audit row: the figures are not case content, and the drill-down
@@ -58,9 +59,9 @@ async fn dashboard(
     if !errors.is_empty() {
         return refused(&state, &ctx, &params, &criteria, &choices, &errors).await;
     }
-    let items = query::items(&state.db, &viewer, &criteria).await?;
-    let names = query::names(&state.db, &query::owner_ids(&items)).await?;
-    let dashboard = Dashboard::build(&items, &criteria.period.months(), now);
+    let groups = query::groups(&state.db, &viewer, &criteria, now).await?;
+    let names = query::names(&state.db, &query::group_owner_ids(&groups)).await?;
+    let dashboard = Dashboard::from_groups(&groups, &criteria.period.months());
     let page = view::render(
         &ctx,
         &view::Page {

@@ -1,14 +1,18 @@
 //! The compliance queries: a period's deadlines with their case's officer and area in ONE
 //! query (always through the viewer's visibility filter), then names of officers and areas
-//! in one query each. The statistics are worked out in Rust ([`super::stats`]).
+//! in one query each. The dashboard counts them in the database ([`groups`]); the
+//! drill-down lists them ([`items`]). The statistics are worked out in Rust ([`super::stats`]).
 
 use super::{
     params::{Criteria, Officer},
-    stats::Item,
+    period::{month_code, parse_month},
+    stats::{Bucket, Group, Item},
 };
 use crate::{
     cases::{caseload::filters::london_midnight, visibility::Viewer},
+    deadlines::state::{DONE, NOT_APPLICABLE, WAIVED},
     procedure::Stage,
+    reports::sql::{self, Sql},
 };
 use entity::{Role, areas, cases, deadlines, users};
 use sea_orm::{
@@ -167,9 +171,104 @@ pub async fn names(db: &impl ConnectionTrait, owner_ids: &[i32]) -> Result<Names
     Ok(Names { areas, officers })
 }
 
-/// The distinct owners among `items`.
-pub fn owner_ids(items: &[Item]) -> Vec<i32> {
-    let mut ids: Vec<i32> = items.iter().filter_map(|i| i.owner_id).collect();
+/// The period's deadlines counted in the database, grouped by everything the dashboard
+/// breaks them down by (stage, priority, officer, area, month, bucket, working days late):
+/// one row per group, never one per deadline. Same selection as [`items`].
+pub async fn groups(
+    db: &impl ConnectionTrait,
+    viewer: &Viewer,
+    c: &Criteria,
+    now: OffsetDateTime,
+) -> Result<Vec<Group>, DbErr> {
+    let backend = db.get_database_backend();
+    let (from, before) = sql::bounds(c.period.from, c.period.to);
+    // The London month of the original due time.
+    let mut month = String::from("CASE");
+    let mut values: Vec<sea_orm::Value> = vec![];
+    for (y, m) in c.period.months() {
+        let first = time::Date::from_calendar_date(y, m, 1).expect("first of month");
+        let last = time::Date::from_calendar_date(y, m, m.length(y)).expect("last of month");
+        let (start, end) = sql::bounds(first, last);
+        month.push_str(&format!(
+            " WHEN d.original_due_at >= ? AND d.original_due_at < ? THEN '{}'",
+            month_code(y, m)
+        ));
+        values.extend([start.into(), end.into()]);
+    }
+    month.push_str(" ELSE '' END");
+    // As `stats::bucket`: against the original due time; done without a time is late.
+    let bucket = format!(
+        "CASE WHEN d.status = {done} AND d.done_at IS NOT NULL AND {met} THEN 'met' \
+         WHEN d.status = {done} THEN 'late' WHEN d.status = {waived} THEN 'waived' \
+         WHEN d.status = {na} THEN 'not-applicable' WHEN {past} THEN 'overdue' ELSE 'not-yet-due' END",
+        done = sql::lit(DONE),
+        waived = sql::lit(WAIVED),
+        na = sql::lit(NOT_APPLICABLE),
+        met = sql::instants(backend, "d.done_at", "<=", "d.original_due_at"),
+        past = sql::instants(backend, "d.original_due_at", "<", "?"),
+    );
+    let late = format!(
+        "CASE WHEN d.status = {done} AND NOT (d.done_at IS NOT NULL AND {met}) THEN d.late_working_days END",
+        done = sql::lit(DONE),
+        met = sql::instants(backend, "d.done_at", "<=", "d.original_due_at"),
+    );
+    let mut s = Sql::default();
+    s.push(
+        &format!(
+            "SELECT d.stage, d.priority, c.owner_id, c.area_id, {month} AS m, {bucket} AS b, {late} AS l, COUNT(*) \
+             FROM deadlines d JOIN cases c ON c.id = d.case_id \
+             WHERE d.original_due_at >= ? AND d.original_due_at < ? AND d.stage NOT IN {excluded}",
+            excluded = sql::list(&[Stage::CourtHearing.code(), Stage::NoticeExpiry.code()]),
+        ),
+        values.into_iter().chain([now.into(), from.into(), before.into()]),
+    );
+    if let Some(stage) = c.stage {
+        s.push(" AND d.stage = ?", [stage.code().into()]);
+    }
+    if let Some(priority) = c.priority {
+        s.push(" AND d.priority = ?", [priority.into()]);
+    }
+    if let Some(area) = c.area_id {
+        s.push(" AND c.area_id = ?", [area.into()]);
+    }
+    match c.officer {
+        Some(Officer::Unassigned) => {
+            s.push(" AND c.owner_id IS NULL", []);
+        }
+        Some(Officer::User(id)) => {
+            s.push(" AND c.owner_id = ?", [id.into()]);
+        }
+        None => {}
+    }
+    s.append(sql::visible(viewer, backend));
+    s.push(
+        " GROUP BY d.stage, d.priority, c.owner_id, c.area_id, m, b, l",
+        [],
+    );
+    let mut out = vec![];
+    for row in s.all(db).await? {
+        let month: String = sql::text(&row, 4)?;
+        let (Some(month), Some(bucket)) = (parse_month(&month), Bucket::from_code(&sql::text(&row, 5)?))
+        else {
+            continue;
+        };
+        out.push(Group {
+            stage: sql::text(&row, 0)?,
+            priority: sql::text(&row, 1)?,
+            owner_id: row.try_get_by_index(2)?,
+            area_id: row.try_get_by_index(3)?,
+            month,
+            bucket,
+            late_working_days: row.try_get_by_index(6)?,
+            count: sql::int(&row, 7)?,
+        });
+    }
+    Ok(out)
+}
+
+/// The distinct officers among `groups`.
+pub fn group_owner_ids(groups: &[Group]) -> Vec<i32> {
+    let mut ids: Vec<i32> = groups.iter().filter_map(|g| g.owner_id).collect();
     ids.sort_unstable();
     ids.dedup();
     ids

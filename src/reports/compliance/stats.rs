@@ -108,6 +108,25 @@ pub struct Measures {
 }
 
 impl Measures {
+    /// Adds `n` deadlines that fell in `bucket` (with their working days late, if late).
+    pub fn add_n(&mut self, bucket: Bucket, late_working_days: Option<i32>, n: u64) {
+        self.due += n;
+        match bucket {
+            Bucket::Met => self.met += n,
+            Bucket::Late => {
+                self.late += n;
+                if let Some(days) = late_working_days {
+                    self.lateness
+                        .extend(std::iter::repeat_n(days.max(0) as u32, n as usize));
+                }
+            }
+            Bucket::Overdue => self.overdue += n,
+            Bucket::Waived => self.waived += n,
+            Bucket::NotApplicable => self.not_applicable += n,
+            Bucket::NotYetDue => self.not_yet_due += n,
+        }
+    }
+
     pub fn add(&mut self, o: &Outcome, now: OffsetDateTime) {
         self.due += 1;
         match bucket(o, now) {
@@ -236,6 +255,22 @@ impl Item {
     }
 }
 
+/// Deadlines counted together by the database: alike in everything the dashboard breaks
+/// them down by.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Group {
+    pub stage: String,
+    pub priority: String,
+    pub owner_id: Option<i32>,
+    pub area_id: i32,
+    /// The London month of the original due time.
+    pub month: (i32, Month),
+    pub bucket: Bucket,
+    /// Working days late, for late deadlines that have it.
+    pub late_working_days: Option<i32>,
+    pub count: u64,
+}
+
 /// The measures of a period's deadlines, whole and broken down.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Dashboard {
@@ -252,41 +287,87 @@ pub struct Dashboard {
 }
 
 impl Dashboard {
+    /// From deadlines counted in groups by the database (what the page uses).
+    pub fn from_groups(groups: &[Group], months: &[(i32, Month)]) -> Self {
+        let mut b = Breakdown::default();
+        for g in groups {
+            let add = |m: &mut Measures| m.add_n(g.bucket, g.late_working_days, g.count);
+            b.add(&g.stage, &g.priority, g.owner_id, g.area_id, g.month, add);
+        }
+        b.finish(months)
+    }
+
     pub fn build(items: &[Item], months: &[(i32, Month)], now: OffsetDateTime) -> Self {
-        let mut stages: BTreeMap<String, Measures> = BTreeMap::new();
-        let mut officers: BTreeMap<Option<i32>, Measures> = BTreeMap::new();
-        let mut areas: BTreeMap<i32, Measures> = BTreeMap::new();
-        let mut priorities: BTreeMap<&str, Measures> = BTreeMap::new();
-        let mut by_month: BTreeMap<(i32, u8), Measures> = BTreeMap::new();
-        let mut total = Measures::default();
+        let mut b = Breakdown::default();
         for item in items {
             let o = item.outcome();
-            total.add(&o, now);
-            stages.entry(item.stage.clone()).or_default().add(&o, now);
-            officers.entry(item.owner_id).or_default().add(&o, now);
-            areas.entry(item.area_id).or_default().add(&o, now);
-            priorities.entry(item.priority.as_str()).or_default().add(&o, now);
-            let (y, m) = item.due_month();
-            by_month.entry((y, m as u8)).or_default().add(&o, now);
+            b.add(
+                &item.stage,
+                &item.priority,
+                item.owner_id,
+                item.area_id,
+                item.due_month(),
+                |m| m.add(&o, now),
+            );
         }
+        b.finish(months)
+    }
+}
+
+/// The dashboard's breakdowns while they are being added up.
+#[derive(Default)]
+struct Breakdown {
+    stages: BTreeMap<String, Measures>,
+    officers: BTreeMap<Option<i32>, Measures>,
+    areas: BTreeMap<i32, Measures>,
+    priorities: BTreeMap<String, Measures>,
+    months: BTreeMap<(i32, u8), Measures>,
+    total: Measures,
+}
+
+impl Breakdown {
+    /// Applies `add` to the total and to each breakdown the deadlines fall in.
+    fn add(
+        &mut self,
+        stage: &str,
+        priority: &str,
+        owner_id: Option<i32>,
+        area_id: i32,
+        (y, m): (i32, Month),
+        add: impl Fn(&mut Measures),
+    ) {
+        add(&mut self.total);
+        add(self.stages.entry(stage.to_owned()).or_default());
+        add(self.officers.entry(owner_id).or_default());
+        add(self.areas.entry(area_id).or_default());
+        add(self.priorities.entry(priority.to_owned()).or_default());
+        add(self.months.entry((y, m as u8)).or_default());
+    }
+
+    fn finish(mut self, months: &[(i32, Month)]) -> Dashboard {
         let mut by_stage: Vec<(String, Measures)> = Stage::ALL
             .into_iter()
-            .map(|s| (s.code().to_owned(), stages.remove(s.code()).unwrap_or_default()))
+            .map(|s| {
+                (
+                    s.code().to_owned(),
+                    self.stages.remove(s.code()).unwrap_or_default(),
+                )
+            })
             .collect();
-        by_stage.extend(stages);
+        by_stage.extend(self.stages);
         let by_priority = Priority::ALL
             .into_iter()
-            .map(|p| (p.code(), priorities.remove(p.code()).unwrap_or_default()))
+            .map(|p| (p.code(), self.priorities.remove(p.code()).unwrap_or_default()))
             .collect();
         Dashboard {
             by_stage,
-            total,
-            by_officer: officers.into_iter().collect(),
-            by_area: areas.into_iter().collect(),
+            total: self.total,
+            by_officer: self.officers.into_iter().collect(),
+            by_area: self.areas.into_iter().collect(),
             by_priority,
             by_month: months
                 .iter()
-                .map(|&(y, m)| ((y, m), by_month.remove(&(y, m as u8)).unwrap_or_default()))
+                .map(|&(y, m)| ((y, m), self.months.remove(&(y, m as u8)).unwrap_or_default()))
                 .collect(),
         }
     }

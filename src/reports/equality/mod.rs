@@ -23,7 +23,6 @@ pub mod params;
 pub mod query;
 pub mod report;
 pub mod settings;
-pub mod sql;
 pub mod stats;
 pub mod table;
 pub mod view;

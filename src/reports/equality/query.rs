@@ -14,8 +14,8 @@
 use super::{
     groups::{self, ALL},
     params::Criteria,
-    sql::{self, Sql, count_if, filters, int, list, lit, minutes_between, text},
 };
+use crate::reports::sql::{self, Sql, count_if, int, list, lit, minutes_between, text, visible};
 use crate::{
     cases::{codes, visibility::Viewer},
     deadlines::state::{DONE, OPEN},
@@ -81,6 +81,30 @@ pub struct Victims {
     pub counts: BTreeMap<String, VictimCounts>,
     pub first_contact: BTreeMap<String, Vec<(i64, u64)>>,
     pub days_to_close: BTreeMap<String, Vec<(i64, u64)>>,
+}
+
+/// ` AND …` restricting the cases aliased `c` to the criteria's filters and to the cases
+/// the report may count for `viewer`.
+pub fn filters(c: &Criteria, viewer: &Viewer, backend: DbBackend) -> Sql {
+    let mut sql = Sql::default();
+    if let Some(area) = c.area_id {
+        sql.push(" AND c.area_id = ?", [area.into()]);
+    }
+    if let Some(priority) = c.priority {
+        sql.push(" AND c.priority = ?", [priority.into()]);
+    }
+    if let Some(hate) = c.hate {
+        sql.push(" AND c.hate_perceived = ?", [hate.into()]);
+    }
+    if let Some(strand) = &c.strand {
+        sql.push(
+            " AND EXISTS (SELECT 1 FROM case_strands fs JOIN strands fst ON fst.id = fs.strand_id \
+             WHERE fs.case_id = c.id AND fst.code = ?)",
+            [strand.clone().into()],
+        );
+    }
+    sql.append(visible(viewer, backend));
+    sql
 }
 
 /// What the case-level CTEs need besides the criteria.

@@ -9,7 +9,6 @@ use super::{
     params::Criteria,
     query::{self, Context, Dimension, GROUP_OF_PEOPLE, PERPETRATOR_OUTCOMES, UNKNOWN_PERSON},
     settings::{Nm01Year, ReportSettings},
-    sql,
     stats::Histogram,
     table::{Cell, Column, Level, Line, Table, Value},
 };
@@ -183,8 +182,8 @@ pub async fn build(db: &impl ConnectionTrait, inputs: Inputs<'_>) -> Result<Repo
 
     let nm01_year = financial_year_of(criteria.period.to);
     let (fy_from, fy_to) = crate::reports::compliance::period::Preset::Year(nm01_year).dates();
-    let (from, _) = sql::bounds(fy_from, fy_to);
-    let (_, before) = sql::bounds(fy_from, criteria.period.to.min(fy_to));
+    let (from, _) = crate::reports::sql::bounds(fy_from, fy_to);
+    let (_, before) = crate::reports::sql::bounds(fy_from, criteria.period.to.min(fy_to));
     let (opened, hate) = query::nm01(db, viewer, from, before).await?;
     tables.push(nm01_table(opened, hate, nm01.as_ref()));
 

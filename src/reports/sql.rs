@@ -1,9 +1,8 @@
 //! Hand-written report SQL that runs on both databases: `?` placeholders (numbered `$n` for
-//! PostgreSQL), the few expressions the two dialects spell differently, and the filters every
-//! report query shares. Reports aggregate in the database (GROUP BY and conditional sums);
-//! Rust receives one row per group, or per (group, value) for medians.
+//! PostgreSQL), the few expressions the two dialects spell differently, and the cases a
+//! report may count. Reports aggregate in the database (GROUP BY and conditional sums); Rust
+//! receives one row per group, or per (group, value) for medians.
 
-use super::params::Criteria;
 use crate::cases::{caseload::filters::london_midnight, visibility::Viewer};
 use entity::{Role, cases};
 use sea_orm::{
@@ -77,6 +76,16 @@ pub fn minutes_between(backend: DbBackend, later: &str, earlier: &str) -> String
     }
 }
 
+/// `a op b` for two instants (`op` one of `<`, `<=`), exact to the millisecond on SQLite
+/// too (where instants are text and fractions of a second would otherwise compare as
+/// characters).
+pub fn instants(backend: DbBackend, a: &str, op: &str, b: &str) -> String {
+    match backend {
+        DbBackend::Postgres => format!("{a} {op} {b}"),
+        _ => format!("julianday({a}) {op} julianday({b})"),
+    }
+}
+
 /// A conditional count as a BIGINT on both databases (PostgreSQL sums to NUMERIC otherwise).
 pub fn sum(expr: &str) -> String {
     format!("CAST(COALESCE(SUM({expr}), 0) AS BIGINT)")
@@ -111,30 +120,6 @@ pub fn bounds(from: Date, to: Date) -> (OffsetDateTime, OffsetDateTime) {
         .map(london_midnight)
         .unwrap_or(OffsetDateTime::new_utc(Date::MAX, time::Time::MIDNIGHT));
     (london_midnight(from), before)
-}
-
-/// ` AND …` restricting the cases aliased `c` to the criteria's filters and to the cases
-/// the report may count for `viewer`.
-pub fn filters(c: &Criteria, viewer: &Viewer, backend: DbBackend) -> Sql {
-    let mut sql = Sql::default();
-    if let Some(area) = c.area_id {
-        sql.push(" AND c.area_id = ?", [area.into()]);
-    }
-    if let Some(priority) = c.priority {
-        sql.push(" AND c.priority = ?", [priority.into()]);
-    }
-    if let Some(hate) = c.hate {
-        sql.push(" AND c.hate_perceived = ?", [hate.into()]);
-    }
-    if let Some(strand) = &c.strand {
-        sql.push(
-            " AND EXISTS (SELECT 1 FROM case_strands fs JOIN strands fst ON fst.id = fs.strand_id \
-             WHERE fs.case_id = c.id AND fst.code = ?)",
-            [strand.clone().into()],
-        );
-    }
-    sql.append(visible(viewer, backend));
-    sql
 }
 
 /// ` AND …` restricting the cases aliased `c` to those the report may count for `viewer`.
