@@ -125,7 +125,7 @@ fn facts(cx: &Context, backend: DbBackend) -> Sql {
     let mut s = Sql::default();
     s.push(
         &format!(
-            "WITH scope AS (SELECT c.id, c.received_at, c.status, c.closed_at, c.outcome, \
+            "WITH scope AS MATERIALIZED (SELECT c.id, c.received_at, c.status, c.closed_at, c.outcome, \
              CASE WHEN {opened} THEN 1 ELSE 0 END AS opened_in, \
              CASE WHEN {closed} THEN 1 ELSE 0 END AS closed_in \
              FROM cases c WHERE (({opened}) OR ({closed}))"
@@ -140,7 +140,7 @@ fn facts(cx: &Context, backend: DbBackend) -> Sql {
     // so the cost follows the cases in the period, not the size of the tables.
     s.push(
         &format!(
-            "), v AS (SELECT DISTINCT cp.case_id, p.ethnicity AS code FROM scope vs \
+            "), v AS MATERIALIZED (SELECT DISTINCT cp.case_id, p.ethnicity AS code FROM scope vs \
              JOIN case_parties cp ON cp.case_id = vs.id JOIN people p ON p.id = cp.person_id WHERE cp.role = {victim}), \
              m AS (SELECT case_id, code AS g FROM v \
              UNION ALL SELECT DISTINCT case_id, {group} FROM v WHERE code NOT IN {not_given} \
@@ -160,7 +160,7 @@ fn facts(cx: &Context, backend: DbBackend) -> Sql {
              FROM scope sc \
              LEFT JOIN deadlines d ON d.case_id = sc.id AND d.stage = {initial} AND d.occurrence = 1 \
              LEFT JOIN satisfaction_checks x ON x.id = (SELECT MAX(y.id) FROM satisfaction_checks y WHERE y.case_id = sc.id)), \
-             f AS (SELECT s.id, s.opened_in, s.closed_in, s.status, s.outcome, \
+             f AS MATERIALIZED (SELECT s.id, s.opened_in, s.closed_in, s.status, s.outcome, \
              {first} AS first_minutes, \
              CASE WHEN s.status = 'closed' THEN {to_close} END AS close_minutes, \
              CASE WHEN s.opened_in = 1 AND s.received_at < ? THEN 1 ELSE 0 END AS cohort, \
@@ -424,11 +424,11 @@ pub async fn volume(
                     .to_owned(),
                 vec![],
             ),
-            // A case counts once per type, however many of its reports name it.
+            // A case counts once per type, however many of its reports name it (the
+            // branch is DISTINCT on the case and the type).
             Dimension::IncidentType if !reports => (
                 "it.type_code".to_owned(),
-                "JOIN (SELECT DISTINCT ti.case_id, tt.type_code FROM incidents ti \
-                 JOIN incident_types tt ON tt.incident_id = ti.id) it ON it.case_id = c.id"
+                "JOIN incidents ti ON ti.case_id = c.id JOIN incident_types it ON it.incident_id = ti.id"
                     .to_owned(),
                 vec![],
             ),
@@ -460,8 +460,17 @@ pub async fn volume(
         }
         s.push(
             &format!(
-                "SELECT {key} AS k, {} AS o, {} AS r, {} AS p FROM {base} {joins} WHERE {at} >= ? AND {at} < ?",
-                flags[0], flags[1], flags[2]
+                "SELECT {distinct} {counted} AS id, {key} AS k, {} AS o, {} AS r, {} AS p \
+                 FROM {base} {joins} WHERE {at} >= ? AND {at} < ?",
+                flags[0],
+                flags[1],
+                flags[2],
+                distinct = if dim == Dimension::IncidentType && !reports {
+                    "DISTINCT"
+                } else {
+                    ""
+                },
+                counted = if reports { "i.id" } else { "c.id" },
             ),
             values.into_iter().chain([from.into(), before.into()]),
         );
@@ -641,36 +650,38 @@ pub async fn recording(
 ) -> Result<BTreeMap<(String, String), Recording>, DbErr> {
     let backend = db.get_database_backend();
     let (from, before) = sql::bounds(criteria.period.from, criteria.period.to);
-    let mut out = BTreeMap::new();
-    for key in [
-        format!("'{ALL}'"),
-        "'area-' || CAST(c.area_id AS VARCHAR(12))".to_owned(),
-        "'officer-' || CAST(c.logged_by AS VARCHAR(12))".to_owned(),
-    ] {
-        let mut s = Sql::default();
-        s.push(
-            &format!(
-                "SELECT {key} AS k, cp.role, COUNT(*), {nk}, {pn} FROM case_parties cp JOIN cases c ON c.id = cp.case_id \
-                 JOIN people p ON p.id = cp.person_id WHERE p.kind = {named} AND cp.role IN {roles} \
-                 AND c.received_at >= ? AND c.received_at < ?",
-                nk = count_if(&format!("p.ethnicity = {}", lit(codes::NOT_KNOWN))),
-                pn = count_if(&format!("p.ethnicity = {}", lit(codes::PREFER_NOT))),
-                named = lit(codes::NAMED),
-                roles = list(&[codes::VICTIM, codes::PERPETRATOR]),
-            ),
-            [from.into(), before.into()],
-        );
-        s.append(filters(criteria, viewer, backend));
-        s.push(" GROUP BY k, cp.role", []);
-        for row in s.all(db).await? {
-            out.insert(
-                (text(&row, 0)?, text(&row, 1)?),
-                Recording {
-                    people: int(&row, 2)?,
-                    not_known: int(&row, 3)?,
-                    prefer_not: int(&row, 4)?,
-                },
-            );
+    // One statement by (area, logging officer, role); All, each area and each officer are
+    // added up from it.
+    let mut s = Sql::default();
+    s.push(
+        &format!(
+            "SELECT c.area_id, c.logged_by, cp.role, COUNT(*), {nk}, {pn} FROM case_parties cp \
+             JOIN cases c ON c.id = cp.case_id JOIN people p ON p.id = cp.person_id \
+             WHERE p.kind = {named} AND cp.role IN {roles} AND c.received_at >= ? AND c.received_at < ?",
+            nk = count_if(&format!("p.ethnicity = {}", lit(codes::NOT_KNOWN))),
+            pn = count_if(&format!("p.ethnicity = {}", lit(codes::PREFER_NOT))),
+            named = lit(codes::NAMED),
+            roles = list(&[codes::VICTIM, codes::PERPETRATOR]),
+        ),
+        [from.into(), before.into()],
+    );
+    s.append(filters(criteria, viewer, backend));
+    s.push(" GROUP BY c.area_id, c.logged_by, cp.role", []);
+    let mut out: BTreeMap<(String, String), Recording> = BTreeMap::new();
+    for row in s.all(db).await? {
+        let area: i32 = row.try_get_by_index(0)?;
+        let officer: i32 = row.try_get_by_index(1)?;
+        let role = text(&row, 2)?;
+        let (people, not_known, prefer_not) = (int(&row, 3)?, int(&row, 4)?, int(&row, 5)?);
+        for key in [
+            ALL.to_owned(),
+            format!("area-{area}"),
+            format!("officer-{officer}"),
+        ] {
+            let r = out.entry((key, role.clone())).or_default();
+            r.people += people;
+            r.not_known += not_known;
+            r.prefer_not += prefer_not;
         }
     }
     Ok(out)
