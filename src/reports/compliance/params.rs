@@ -93,15 +93,7 @@ impl Criteria {
     /// The criteria as query parameters in canonical form (a preset by its code, any other
     /// period by its dates), for links that must select exactly these deadlines.
     pub fn params(&self) -> Vec<(&'static str, String)> {
-        let mut out = vec![];
-        match self.period.preset {
-            Some(preset) => out.push(("period", preset.code())),
-            None => {
-                out.push(("period", CUSTOM.to_owned()));
-                out.push(("from", iso(self.period.from)));
-                out.push(("to", iso(self.period.to)));
-            }
-        }
+        let mut out = period_params(&self.period);
         if let Some(stage) = self.stage {
             out.push(("stage", stage.code().to_owned()));
         }
@@ -117,6 +109,18 @@ impl Criteria {
             out.push(("priority", priority.to_owned()));
         }
         out
+    }
+}
+
+/// A period as query parameters: a preset by its code, any other period by its dates.
+pub fn period_params(period: &Period) -> Vec<(&'static str, String)> {
+    match period.preset {
+        Some(preset) => vec![("period", preset.code())],
+        None => vec![
+            ("period", CUSTOM.to_owned()),
+            ("from", iso(period.from)),
+            ("to", iso(period.to)),
+        ],
     }
 }
 

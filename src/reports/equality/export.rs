@@ -5,7 +5,7 @@
 
 use super::{report::Report, table::Table};
 use crate::{reports::compliance::params::iso, web::forms::FormErrors};
-use rust_xlsxwriter::{Format, Workbook};
+use rust_xlsxwriter::Workbook;
 
 pub const HEADER: [&str; 7] = [
     "period_from",
@@ -85,7 +85,7 @@ pub fn csv(report: &Report) -> Result<Vec<u8>, csv::Error> {
 
 pub fn xlsx(report: &Report) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
     let mut book = Workbook::new();
-    let bold = Format::new().set_bold();
+    let bold = rust_xlsxwriter::Format::new().set_bold();
     let (from, to) = (iso(report.criteria.period.from), iso(report.criteria.period.to));
     let all = lines(report);
     for section in SECTIONS {
@@ -113,6 +113,43 @@ pub fn xlsx(report: &Report) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
         }
     }
     book.save_to_buffer()
+}
+
+/// The file formats.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    Csv,
+    Xlsx,
+}
+
+impl Format {
+    pub fn write(self, report: &Report) -> anyhow::Result<Vec<u8>> {
+        Ok(match self {
+            Format::Csv => csv(report)?,
+            Format::Xlsx => xlsx(report)?,
+        })
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Format::Csv => "CSV",
+            Format::Xlsx => "Excel",
+        }
+    }
+
+    pub fn extension(self) -> &'static str {
+        match self {
+            Format::Csv => "csv",
+            Format::Xlsx => "xlsx",
+        }
+    }
+
+    pub fn content_type(self) -> &'static str {
+        match self {
+            Format::Csv => "text/csv; charset=utf-8",
+            Format::Xlsx => "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        }
+    }
 }
 
 /// `harbour-equality-2026-04-01-to-2026-12-06-publication.csv`.

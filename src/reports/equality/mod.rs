@@ -276,26 +276,7 @@ async fn csv(
     origin: Origin,
     RawQuery(raw): RawQuery,
 ) -> AppResult<Response> {
-    let r = read(&state, &viewer, raw).await?;
-    if !r.errors.is_empty() {
-        return Err(AppError::BadRequest(export::problems(&r.errors)));
-    }
-    let report = build(&state, &viewer, &r.criteria, &r.names, true).await?;
-    let body = export::csv(&report).map_err(AppError::internal)?;
-    audit(
-        &state,
-        &viewer,
-        &origin,
-        "reports.exported",
-        "Equality report exported as CSV",
-        &r.criteria,
-    )
-    .await?;
-    Ok(download(
-        "text/csv; charset=utf-8",
-        &export::file_name(&report, "csv"),
-        body,
-    ))
+    download(&state, &viewer, &origin, raw, export::Format::Csv).await
 }
 
 async fn xlsx(
@@ -304,41 +285,41 @@ async fn xlsx(
     origin: Origin,
     RawQuery(raw): RawQuery,
 ) -> AppResult<Response> {
-    let r = read(&state, &viewer, raw).await?;
+    download(&state, &viewer, &origin, raw, export::Format::Xlsx).await
+}
+
+/// An export of the report the query string asks for (a 400 naming the problems when it
+/// cannot be made: an export has no form to come back to).
+async fn download(
+    state: &AppState,
+    viewer: &Viewer,
+    origin: &Origin,
+    raw: Option<String>,
+    format: export::Format,
+) -> AppResult<Response> {
+    let r = read(state, viewer, raw).await?;
     if !r.errors.is_empty() {
         return Err(AppError::BadRequest(export::problems(&r.errors)));
     }
-    let report = build(&state, &viewer, &r.criteria, &r.names, true).await?;
-    let body = export::xlsx(&report).map_err(AppError::internal)?;
-    audit(
-        &state,
-        &viewer,
-        &origin,
-        "reports.exported",
-        "Equality report exported as Excel",
-        &r.criteria,
-    )
-    .await?;
-    Ok(download(
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        &export::file_name(&report, "xlsx"),
-        body,
-    ))
-}
-
-fn download(content_type: &str, name: &str, body: Vec<u8>) -> Response {
-    (
+    let report = build(state, viewer, &r.criteria, &r.names, true).await?;
+    let body = format.write(&report).map_err(AppError::internal)?;
+    let what = format!("Equality report exported as {}", format.label());
+    audit(state, viewer, origin, "reports.exported", &what, &r.criteria).await?;
+    Ok((
         [
-            (header::CONTENT_TYPE, content_type.to_owned()),
+            (header::CONTENT_TYPE, format.content_type().to_owned()),
             (
                 header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"{name}\""),
+                format!(
+                    "attachment; filename=\"{}\"",
+                    export::file_name(&report, format.extension())
+                ),
             ),
             (header::CACHE_CONTROL, "no-store".to_owned()),
         ],
         body,
     )
-        .into_response()
+        .into_response())
 }
 
 /// The cases behind one count of the victim-ethnicity table (managers; through the

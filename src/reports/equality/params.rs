@@ -5,7 +5,7 @@
 
 use crate::{
     reports::compliance::{
-        params::{self as compliance, CUSTOM, iso},
+        params::{self as compliance},
         period::Period,
     },
     web::forms::FormErrors,
@@ -86,15 +86,7 @@ impl Criteria {
 
     /// As query parameters in canonical form (links, exports, the audit record).
     pub fn params(&self) -> Vec<(&'static str, String)> {
-        let mut out = vec![];
-        match self.period.preset {
-            Some(preset) => out.push(("period", preset.code())),
-            None => {
-                out.push(("period", CUSTOM.to_owned()));
-                out.push(("from", iso(self.period.from)));
-                out.push(("to", iso(self.period.to)));
-            }
-        }
+        let mut out = compliance::period_params(&self.period);
         if let Some(area) = self.area_id {
             out.push(("area", area.to_string()));
         }
