@@ -367,13 +367,13 @@ async fn generate(db: &DatabaseConnection, n: i64) {
             "INSERT INTO people (id, kind, name, ethnicity, ethnicity_list, interpreter, sex, created_by, created_at, updated_at, version) \
              SELECT n.i, 'person', 'Victim', {eth}, 'ew-2021', (n.i % 50 = 0), CASE WHEN n.i % 3 = 0 THEN 'female' END, \
              2, {r}, {r}, 1 FROM {series}",
-            eth = ethnicity("((n.i * 7919) % 1000)"),
+            eth = ethnicity("(((n.i % 1000) * 7919) % 1000)"),
             r = d.ts(&received)
         ),
         format!(
             "INSERT INTO people (id, kind, name, ethnicity, ethnicity_list, interpreter, created_by, created_at, updated_at, version) \
              SELECT {n} + n.i, 'person', 'Alleged', {eth}, 'ew-2021', (1 = 0), 2, {r}, {r}, 1 FROM {series} WHERE n.i % 5 = 0",
-            eth = ethnicity("((n.i * 104729) % 1000)"),
+            eth = ethnicity("(((n.i % 1000) * 104729) % 1000)"),
             r = d.ts(&received)
         ),
         format!(
