@@ -633,7 +633,7 @@ pub fn drill(
         (layout::page(ctx, title, false, html! {
             h1.heading-xl { (title) }
             p.body {
-                (thousands(pager.total)) " cases: " strong { (measure.replace('_', " ")) } " for victims in " strong { (group_label) }
+                (thousands(pager.total)) " cases: " strong { (measure_label(measure)) } " for victims in " strong { (group_label) }
                 ", " (period_label(&c.period)) "."
             }
             p.body { a href={ "/reports?" (c.query()) } { "Back to the report" } }
@@ -649,6 +649,22 @@ pub fn drill(
             }))
             (pager.render("/reports/cases", &query))
         }))
+    }
+}
+
+/// What a drillable measure counts, in words.
+fn measure_label(measure: &str) -> String {
+    match measure {
+        "cases_opened" => "opened".to_owned(),
+        "cases_still_open" => "opened and still open".to_owned(),
+        "cases_closed" => "closed".to_owned(),
+        _ => match measure.strip_prefix("closed_") {
+            Some(outcome) => format!(
+                "closed: {}",
+                codes::label(&codes::OUTCOMES, outcome).to_lowercase()
+            ),
+            None => measure.to_owned(),
+        },
     }
 }
 
