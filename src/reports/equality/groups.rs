@@ -83,6 +83,14 @@ pub fn categories() -> impl Iterator<Item = (&'static str, &'static str)> {
         .flat_map(|(_, list)| list.iter().copied())
 }
 
+/// The label of a row code (`black-african` → "African", `group-black` → the group's name).
+pub fn label(code: &str) -> String {
+    rows()
+        .iter()
+        .find(|r| r.code == code)
+        .map_or(code.to_owned(), |r| r.label.to_owned())
+}
+
 /// "Black" for "Black, Black British, Caribbean or African" (charts and sentences).
 pub fn short_name(label: &str) -> &str {
     label.split([',', ' ']).next().unwrap_or(label)

@@ -5,9 +5,11 @@
 //! numbers suppressed) — always on for the equality lead, who sees figures and never a case.
 //!
 //! - [`params`] the query string (pure); [`groups`] the ethnicity rows (pure);
-//! - [`query`] the SQL aggregates (through [`sql`]); [`report`] builds the tables;
+//! - [`query`] the SQL aggregates (through `reports::sql`); [`report`] builds the report
+//!   from them, [`sections`] its tables;
 //! - [`stats`], [`disparity`], [`disclosure`] the statistics and suppression (pure);
-//! - [`view`], [`charts`], [`board`] the pages; [`export`] CSV and workbook;
+//! - [`view`], [`charts`], [`board`] the pages, [`drill`] the cases behind a figure;
+//!   [`export`] CSV and workbook;
 //! - [`settings`] and [`admin`] the landlord's report settings and NM01 homes.
 //!
 //! Every view and export writes an audit row naming its parameters, never a figure.
@@ -17,11 +19,13 @@ pub mod board;
 pub mod charts;
 pub mod disclosure;
 pub mod disparity;
+pub mod drill;
 pub mod export;
 pub mod groups;
 pub mod params;
 pub mod query;
 pub mod report;
+pub mod sections;
 pub mod settings;
 pub mod stats;
 pub mod table;
@@ -368,7 +372,7 @@ async fn drill_down(
         &r.criteria,
     )
     .await?;
-    Ok(view::drill(&ctx, &r.criteria, &group, &measure, &rows, &pager).into_response())
+    Ok(drill::page(&ctx, &r.criteria, &group, &measure, &rows, &pager).into_response())
 }
 
 /// People alleged on two or more cases, with the cases (managers).
@@ -384,7 +388,7 @@ async fn repeat_perpetrators(
         return Ok(refused(&ctx, &r, &viewer));
     }
     let repeat = query::repeat_perpetrators(&state.db, &r.criteria, &viewer).await?;
-    let people = view::repeat_people(&state.db, &viewer, &repeat).await?;
+    let people = drill::repeat_people(&state.db, &viewer, &repeat).await?;
     audit(
         &state,
         &viewer,
@@ -394,5 +398,5 @@ async fn repeat_perpetrators(
         &r.criteria,
     )
     .await?;
-    Ok(view::repeat_page(&ctx, &r.criteria, &people).into_response())
+    Ok(drill::repeat_page(&ctx, &r.criteria, &people).into_response())
 }

@@ -13,21 +13,17 @@ use super::{
     table::{Cell, Level, Mark, Table, thousands},
 };
 use crate::{
-    cases::{codes, visibility::Viewer},
-    error::AppResult,
+    cases::codes,
     reports::compliance::{period, view::period_fields},
     web::{
         Ctx,
         forms::{Choice, FormErrors, error_summary, select},
         layout,
-        pagination::Pager,
         table::{self as table_ui, Col},
         time_fmt,
     },
 };
-use entity::{case_parties, cases, people};
 use maud::{Markup, html};
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 
 pub const TITLE: &str = "Equality and regulator reports";
 
@@ -307,8 +303,8 @@ pub fn sections(r: &Report, drill: bool) -> Markup {
         section id="disparity" {
             h2.heading-l { "Disparity flags" }
             p.body {
-                "Reference groups: " strong { (reference_label(&r.settings.group_reference)) } " for the five groups, "
-                strong { (reference_label(&r.settings.category_reference)) } " for the nineteen categories (set by an administrator)."
+                "Reference groups: " strong { (super::groups::label(&r.settings.group_reference)) } " for the five groups, "
+                strong { (super::groups::label(&r.settings.category_reference)) } " for the nineteen categories (set by an administrator)."
             }
             @for c in &r.comparisons { (comparison(c, r.criteria.publication)) }
         }
@@ -366,13 +362,6 @@ const PERPETRATOR_LADDER: [&str; 14] = [
     "action_prosecution",
     "action_perpetrator-support",
 ];
-
-fn reference_label(code: &str) -> String {
-    super::groups::rows()
-        .iter()
-        .find(|r| r.code == code)
-        .map_or(code.to_owned(), |r| r.label.to_owned())
-}
 
 /// A table, or the `part` of it named (a caption and its columns). `drill`: counts marked
 /// drillable link to the cases behind them.
@@ -613,148 +602,4 @@ fn rate_text_side(s: &disparity::Side, w: Option<super::stats::Interval>) -> Str
         ),
         _ => "no cases".to_owned(),
     }
-}
-
-/// The drill-down: cases behind a count, by reference (no names).
-pub fn drill(
-    ctx: &Ctx,
-    c: &Criteria,
-    group: &str,
-    measure: &str,
-    rows: &[cases::Model],
-    pager: &Pager,
-) -> Markup {
-    let title = "Cases behind a report figure";
-    let group_label = reference_label(group);
-    let mut query = c.params();
-    query.push(("group", group.to_owned()));
-    query.push(("measure", measure.to_owned()));
-    html! {
-        (layout::page(ctx, title, false, html! {
-            h1.heading-xl { (title) }
-            p.body {
-                (thousands(pager.total)) " cases: " strong { (measure_label(measure)) } " for victims in " strong { (group_label) }
-                ", " (period_label(&c.period)) "."
-            }
-            p.body { a href={ "/reports?" (c.query()) } { "Back to the report" } }
-            (table_ui::table("Cases", &[Col::Text("Reference"), Col::Text("Received"), Col::Text("Status"), Col::Text("Outcome")], html! {
-                @for case in rows {
-                    tr {
-                        td.table__cell { a href={ "/cases/" (case.reference) } { (case.reference) } }
-                        td.table__cell { (time_fmt::datetime(case.received_at)) }
-                        td.table__cell { (codes::label(&codes::STATUSES, &case.status)) }
-                        td.table__cell { (case.outcome.as_deref().map_or("–", |o| codes::label(&codes::OUTCOMES, o))) }
-                    }
-                }
-            }))
-            (pager.render("/reports/cases", &query))
-        }))
-    }
-}
-
-/// What a drillable measure counts, in words.
-fn measure_label(measure: &str) -> String {
-    match measure {
-        "cases_opened" => "opened".to_owned(),
-        "cases_still_open" => "opened and still open".to_owned(),
-        "cases_closed" => "closed".to_owned(),
-        _ => match measure.strip_prefix("closed_") {
-            Some(outcome) => format!(
-                "closed: {}",
-                codes::label(&codes::OUTCOMES, outcome).to_lowercase()
-            ),
-            None => measure.to_owned(),
-        },
-    }
-}
-
-/// A repeat alleged perpetrator: name and the references of the cases (visible to the
-/// viewer) they are alleged on.
-pub struct RepeatPerson {
-    pub name: String,
-    pub references: Vec<String>,
-}
-
-pub async fn repeat_people(
-    db: &impl ConnectionTrait,
-    viewer: &Viewer,
-    repeat: &[(i32, u64)],
-) -> AppResult<Vec<RepeatPerson>> {
-    let ids: Vec<i32> = repeat.iter().map(|(id, _)| *id).collect();
-    let persons = people::Entity::find()
-        .filter(people::Column::Id.is_in(ids.clone()))
-        .all(db)
-        .await?;
-    let parties: Vec<(i32, i32)> = case_parties::Entity::find()
-        .select_only()
-        .column(case_parties::Column::PersonId)
-        .column(case_parties::Column::CaseId)
-        .filter(case_parties::Column::PersonId.is_in(ids))
-        .filter(case_parties::Column::Role.eq(codes::PERPETRATOR))
-        .into_tuple()
-        .all(db)
-        .await?;
-    let visible: Vec<(i32, String)> = cases::Entity::find()
-        .select_only()
-        .column(cases::Column::Id)
-        .column(cases::Column::Reference)
-        .filter(cases::Column::Id.is_in(parties.iter().map(|(_, c)| *c).collect::<Vec<_>>()))
-        .filter(viewer.condition())
-        .order_by_asc(cases::Column::ReceivedAt)
-        .into_tuple()
-        .all(db)
-        .await?;
-    Ok(repeat
-        .iter()
-        .filter_map(|(id, _)| {
-            let person = persons.iter().find(|p| p.id == *id)?;
-            let references: Vec<String> = visible
-                .iter()
-                .filter(|(case, _)| parties.contains(&(*id, *case)))
-                .map(|(_, reference)| reference.clone())
-                .collect();
-            Some(RepeatPerson {
-                name: person
-                    .name
-                    .clone()
-                    .unwrap_or_else(|| "Name not recorded".to_owned()),
-                references,
-            })
-        })
-        .collect())
-}
-
-pub fn repeat_page(ctx: &Ctx, c: &Criteria, people: &[RepeatPerson]) -> Markup {
-    let title = "Repeat alleged perpetrators";
-    layout::page(
-        ctx,
-        title,
-        false,
-        html! {
-            h1.heading-xl { (title) }
-            p.body {
-                "People alleged to be perpetrators on two or more cases, at least one of them opened in "
-                (period_label(&c.period)) ". The Housing Ombudsman asks landlords to identify them."
-            }
-            p.body { a href={ "/reports?" (c.query()) } { "Back to the report" } }
-            @if people.is_empty() {
-                p.body { "Nobody is alleged on two or more cases." }
-            } @else {
-                (table_ui::table(title, &[Col::Text("Person"), Col::Numeric("Cases"), Col::Text("Case references")], html! {
-                    @for p in people {
-                        tr {
-                            th.table__header scope="row" { (p.name) }
-                            td.table__cell.table__cell--numeric { (p.references.len()) }
-                            td.table__cell {
-                                @for (i, r) in p.references.iter().enumerate() {
-                                    @if i > 0 { ", " }
-                                    a href={ "/cases/" (r) } { (r) }
-                                }
-                            }
-                        }
-                    }
-                }))
-            }
-        },
-    )
 }
