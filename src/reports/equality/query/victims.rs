@@ -1,0 +1,392 @@
+//! By victim ethnicity: each case's facts, counted by its set of victim categories, and the
+//! cases behind a count (drill-down).
+
+use super::filters;
+use crate::reports::equality::{
+    groups::{self, ALL},
+    params::Criteria,
+};
+use crate::reports::sql::{self, Sql, count_if, int, list, lit, minutes_between, text};
+use crate::{
+    cases::{codes, visibility::Viewer},
+    deadlines::state::{DONE, OPEN},
+    procedure::Stage,
+    risk, support,
+};
+use sea_orm::{ConnectionTrait, DbBackend, DbErr};
+use std::collections::BTreeMap;
+use time::{Duration, OffsetDateTime};
+
+/// Contacts with a victim that count as first contact.
+pub const CONTACTS: [&str; 5] = ["visit", "phone-call", "letter", "email", "meeting"];
+
+/// One ethnicity row's raw counts.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct VictimCounts {
+    pub opened: u64,
+    pub still_open: u64,
+    pub closed: u64,
+    /// By outcome code, in `codes::OUTCOMES` order.
+    pub outcomes: Vec<u64>,
+    pub ic_met: u64,
+    pub ic_decided: u64,
+    /// Standard, medium, high, not assessed.
+    pub risk: [u64; 4],
+    pub support_provided: u64,
+    pub referrals: u64,
+    pub target_cohort: u64,
+    pub target_met: u64,
+    /// Latest check of cases closed in the period, by `codes::SATISFACTION` code.
+    pub handling: Vec<u64>,
+    pub outcome_satisfaction: Vec<u64>,
+}
+
+impl VictimCounts {
+    /// Adds `other`'s counts to these.
+    fn add(&mut self, other: &VictimCounts) {
+        let sum = |a: &mut Vec<u64>, b: &[u64]| {
+            a.resize(a.len().max(b.len()), 0);
+            a.iter_mut().zip(b).for_each(|(x, y)| *x += y);
+        };
+        self.opened += other.opened;
+        self.still_open += other.still_open;
+        self.closed += other.closed;
+        sum(&mut self.outcomes, &other.outcomes);
+        self.ic_met += other.ic_met;
+        self.ic_decided += other.ic_decided;
+        self.risk.iter_mut().zip(other.risk).for_each(|(x, y)| *x += y);
+        self.support_provided += other.support_provided;
+        self.referrals += other.referrals;
+        self.target_cohort += other.target_cohort;
+        self.target_met += other.target_met;
+        sum(&mut self.handling, &other.handling);
+        sum(&mut self.outcome_satisfaction, &other.outcome_satisfaction);
+    }
+}
+
+/// The victim-ethnicity aggregates: counts by row code, and histograms (value, cases)
+/// of first contact in tenths of an hour and of days to close.
+#[derive(Clone, Debug, Default)]
+pub struct Victims {
+    pub counts: BTreeMap<String, VictimCounts>,
+    pub first_contact: BTreeMap<String, Vec<(i64, u64)>>,
+    pub days_to_close: BTreeMap<String, Vec<(i64, u64)>>,
+}
+
+/// What the case-level CTEs need besides the criteria.
+pub struct Context<'a> {
+    pub criteria: &'a Criteria,
+    pub viewer: &'a Viewer,
+    pub now: OffsetDateTime,
+    pub close_target_days: u32,
+}
+
+/// `WITH scope … , f …, m …`: the cases in the period with their facts (`f`) and their
+/// memberships of ethnicity rows (`m`).
+fn facts(cx: &Context, backend: DbBackend) -> Sql {
+    let (from, before) = sql::bounds(cx.criteria.period.from, cx.criteria.period.to);
+    let cohort_before = before - Duration::days(i64::from(cx.close_target_days));
+    let opened = "c.received_at >= ? AND c.received_at < ?";
+    let closed = "c.status = 'closed' AND c.closed_at >= ? AND c.closed_at < ?";
+    let mut s = Sql::default();
+    s.push(
+        &format!(
+            "WITH scope AS MATERIALIZED (SELECT c.id, c.received_at, c.status, c.closed_at, c.outcome, \
+             CASE WHEN {opened} THEN 1 ELSE 0 END AS opened_in, \
+             CASE WHEN {closed} THEN 1 ELSE 0 END AS closed_in \
+             FROM cases c WHERE (({opened}) OR ({closed}))"
+        ),
+        [from, before, from, before, from, before, from, before].map(Into::into),
+    );
+    s.append(filters(cx.criteria, cx.viewer, backend));
+    let victim = lit(codes::VICTIM);
+    let first = minutes_between(backend, "s.first_at", "s.received_at");
+    let to_close = minutes_between(backend, "s.closed_at", "s.received_at");
+    // Each case's facts come from index lookups on its own rows (correlated subqueries),
+    // so the cost follows the cases in the period, not the size of the tables.
+    s.push(
+        &format!(
+            "), v AS MATERIALIZED (SELECT DISTINCT cp.case_id, p.ethnicity AS code FROM scope vs \
+             JOIN case_parties cp ON cp.case_id = vs.id JOIN people p ON p.id = cp.person_id WHERE cp.role = {victim}), \
+             m AS (SELECT case_id, code AS g FROM v \
+             UNION ALL SELECT DISTINCT case_id, {group} FROM v WHERE code NOT IN {not_given} \
+             UNION ALL SELECT id, '{ALL}' FROM scope \
+             UNION ALL SELECT ms.id, {not_known} FROM scope ms WHERE NOT EXISTS (SELECT 1 FROM v WHERE v.case_id = ms.id)), \
+             s AS (SELECT sc.*, d.status AS ic_status, d.done_at AS ic_done_at, d.original_due_at AS ic_due_at, \
+             x.handling AS sat_handling, x.outcome AS sat_outcome, \
+             CASE WHEN sc.opened_in = 1 THEN (SELECT MIN(t.occurred_at) FROM timeline_entries t \
+             WHERE t.case_id = sc.id AND t.kind IN {contacts} AND EXISTS (SELECT 1 FROM case_parties tp \
+             WHERE tp.case_id = t.case_id AND tp.person_id = t.person_id AND tp.role = {victim})) END AS first_at, \
+             CASE WHEN sc.opened_in = 1 THEN (SELECT ra.level FROM risk_assessments ra WHERE ra.case_id = sc.id \
+             ORDER BY ra.assessed_at, ra.id LIMIT 1) END AS first_risk, \
+             CASE WHEN sc.opened_in = 1 THEN (SELECT COUNT(*) FROM support_measures y WHERE y.case_id = sc.id \
+             AND y.status = {provided}) ELSE 0 END AS provided, \
+             CASE WHEN sc.opened_in = 1 THEN (SELECT COUNT(*) FROM referrals y WHERE y.case_id = sc.id \
+             AND y.status IN {made}) ELSE 0 END AS referred \
+             FROM scope sc \
+             LEFT JOIN deadlines d ON d.case_id = sc.id AND d.stage = {initial} AND d.occurrence = 1 \
+             LEFT JOIN satisfaction_checks x ON x.id = (SELECT MAX(y.id) FROM satisfaction_checks y WHERE y.case_id = sc.id)), \
+             f AS MATERIALIZED (SELECT s.id, s.opened_in, s.closed_in, s.status, s.outcome, \
+             {first} AS first_minutes, \
+             CASE WHEN s.status = 'closed' THEN {to_close} END AS close_minutes, \
+             CASE WHEN s.opened_in = 1 AND s.received_at < ? THEN 1 ELSE 0 END AS cohort, \
+             CASE WHEN s.ic_status = {done} AND s.ic_done_at <= s.ic_due_at THEN 1 ELSE 0 END AS ic_met, \
+             CASE WHEN s.ic_status = {done} OR (s.ic_status = {open} AND s.ic_due_at < ?) THEN 1 ELSE 0 END AS ic_decided, \
+             s.first_risk, \
+             s.provided, s.referred, s.sat_handling, s.sat_outcome FROM s) ",
+            group = groups::group_sql("code"),
+            not_known = lit(codes::NOT_KNOWN),
+            not_given = list(&[codes::NOT_KNOWN, codes::PREFER_NOT]),
+            contacts = list(&CONTACTS),
+            done = lit(DONE),
+            open = lit(OPEN),
+            initial = lit(Stage::InitialContact.code()),
+            provided = lit(support::PROVIDED),
+            made = list(&[support::SENT, support::RESPONDED]),
+        ),
+        [cohort_before.into(), cx.now.into()],
+    );
+    s
+}
+
+pub async fn victims(db: &impl ConnectionTrait, cx: &Context<'_>) -> Result<Victims, DbErr> {
+    let s = victims_sql(cx, db.get_database_backend());
+    read_victims(s.all(db).await?)
+}
+
+/// The one statement behind [`victims`] (for reading its plan).
+pub fn victims_sql(cx: &Context<'_>, backend: DbBackend) -> Sql {
+    let target_minutes = i64::from(cx.close_target_days) * 1440;
+    let mut columns = vec![
+        count_if("f.opened_in = 1"),
+        count_if("f.opened_in = 1 AND f.status = 'open'"),
+        count_if("f.closed_in = 1"),
+    ];
+    for (code, _) in codes::OUTCOMES {
+        columns.push(count_if(&format!(
+            "f.closed_in = 1 AND f.outcome = {}",
+            lit(code)
+        )));
+    }
+    columns.push(count_if("f.opened_in = 1 AND f.ic_met = 1"));
+    columns.push(count_if("f.opened_in = 1 AND f.ic_decided = 1"));
+    for (level, _) in risk::LEVELS {
+        columns.push(count_if(&format!(
+            "f.opened_in = 1 AND f.first_risk = {}",
+            lit(level)
+        )));
+    }
+    columns.push(count_if("f.opened_in = 1 AND f.first_risk IS NULL"));
+    columns.push(sql::sum("CASE WHEN f.opened_in = 1 THEN f.provided ELSE 0 END"));
+    columns.push(sql::sum("CASE WHEN f.opened_in = 1 THEN f.referred ELSE 0 END"));
+    columns.push(count_if("f.cohort = 1"));
+    columns.push(count_if(&format!(
+        "f.cohort = 1 AND f.close_minutes IS NOT NULL AND f.close_minutes <= {target_minutes}"
+    )));
+    for which in ["sat_handling", "sat_outcome"] {
+        for (code, _) in codes::SATISFACTION {
+            columns.push(count_if(&format!(
+                "f.closed_in = 1 AND f.{which} = {}",
+                lit(code)
+            )));
+        }
+    }
+    // One statement, grouped by each case's set of victim categories (`k.key`, "a|b"):
+    // the counts, then the two histograms (value, cases) padded to the same columns. Each
+    // case is counted once, and Rust adds each key's figures to the rows the key belongs to
+    // (its categories, their groups, All), so a case with two victims in one group still
+    // counts once in it.
+    let concat = match backend {
+        DbBackend::Postgres => "STRING_AGG(code, '|')",
+        _ => "GROUP_CONCAT(code, '|')",
+    };
+    let key = format!("COALESCE(k.key, {})", lit(codes::NOT_KNOWN));
+    let pad = vec!["NULL"; columns.len() - 1].join(", ");
+    let histogram = |part: u8, value: &str, condition: &str| {
+        format!(
+            " UNION ALL SELECT {part}, {key}, {value}, COUNT(*), {pad} FROM f LEFT JOIN k ON k.case_id = f.id \
+             WHERE {condition} GROUP BY {key}, {value}"
+        )
+    };
+    let mut s = facts(cx, backend);
+    s.push(
+        &format!(
+            ", k AS (SELECT case_id, {concat} AS key FROM v GROUP BY case_id) \
+             SELECT 0, {key}, CAST(NULL AS BIGINT), {} FROM f LEFT JOIN k ON k.case_id = f.id GROUP BY {key}{}{}",
+            columns.join(", "),
+            histogram(1, "f.first_minutes / 6", "f.opened_in = 1 AND f.first_minutes IS NOT NULL"),
+            histogram(2, "f.close_minutes / 1440", "f.closed_in = 1"),
+        ),
+        [],
+    );
+    s
+}
+
+/// The rows a set of victim categories ("a|b") counts in: each category, its group, All.
+fn rows_of(key: &str) -> Vec<String> {
+    let mut rows: Vec<String> = vec![ALL.to_owned()];
+    for code in key.split('|') {
+        rows.push(code.to_owned());
+        if let Some((group, ..)) = groups::GROUPS
+            .iter()
+            .find(|(_, _, prefix)| code.starts_with(prefix))
+        {
+            rows.push((*group).to_owned());
+        }
+    }
+    rows.sort();
+    rows.dedup();
+    rows
+}
+
+fn read_victims(rows: Vec<sea_orm::QueryResult>) -> Result<Victims, DbErr> {
+    let mut out = Victims::default();
+    for row in rows {
+        let part: i32 = row.try_get_by_index(0)?;
+        let key = text(&row, 1)?;
+        if part > 0 {
+            let b: Option<i64> = row.try_get_by_index(2)?;
+            let slot = if part == 1 {
+                &mut out.first_contact
+            } else {
+                &mut out.days_to_close
+            };
+            let bin = (b.unwrap_or(0).max(0), int(&row, 3)?);
+            for g in rows_of(&key) {
+                slot.entry(g).or_default().push(bin);
+            }
+            continue;
+        }
+        let mut i = 2;
+        let mut next = || {
+            i += 1;
+            int(&row, i)
+        };
+        let outcomes_n = codes::OUTCOMES.len();
+        let sat_n = codes::SATISFACTION.len();
+        let mut c = VictimCounts {
+            opened: next()?,
+            still_open: next()?,
+            closed: next()?,
+            ..Default::default()
+        };
+        c.outcomes = (0..outcomes_n).map(|_| next()).collect::<Result<_, _>>()?;
+        c.ic_met = next()?;
+        c.ic_decided = next()?;
+        for slot in c.risk.iter_mut() {
+            *slot = next()?;
+        }
+        c.support_provided = next()?;
+        c.referrals = next()?;
+        c.target_cohort = next()?;
+        c.target_met = next()?;
+        c.handling = (0..sat_n).map(|_| next()).collect::<Result<_, _>>()?;
+        c.outcome_satisfaction = (0..sat_n).map(|_| next()).collect::<Result<_, _>>()?;
+        for g in rows_of(&key) {
+            out.counts.entry(g).or_default().add(&c);
+        }
+    }
+    Ok(out)
+}
+
+/// How many cases are behind one victim-ethnicity count (drill-down); `None` for a
+/// measure that cannot be drilled into.
+pub async fn victim_case_count(
+    db: &impl ConnectionTrait,
+    cx: &Context<'_>,
+    group: &str,
+    measure: &str,
+) -> Result<Option<u64>, DbErr> {
+    let Some(condition) = drill_condition(measure) else {
+        return Ok(None);
+    };
+    let mut s = facts(cx, db.get_database_backend());
+    s.push(
+        &format!("SELECT COUNT(*) FROM m JOIN f ON f.id = m.case_id WHERE m.g = ? AND {condition}"),
+        [group.into()],
+    );
+    Ok(Some(match s.all(db).await?.first() {
+        Some(row) => int(row, 0)?,
+        None => 0,
+    }))
+}
+
+/// A page of the case ids behind one victim-ethnicity count, by id.
+pub async fn victim_case_ids(
+    db: &impl ConnectionTrait,
+    cx: &Context<'_>,
+    group: &str,
+    measure: &str,
+    offset: u64,
+    limit: u64,
+) -> Result<Vec<i32>, DbErr> {
+    let Some(condition) = drill_condition(measure) else {
+        return Ok(vec![]);
+    };
+    let mut s = facts(cx, db.get_database_backend());
+    s.push(
+        &format!(
+            "SELECT f.id FROM m JOIN f ON f.id = m.case_id WHERE m.g = ? AND {condition} ORDER BY f.id LIMIT ? OFFSET ?"
+        ),
+        [group.into(), (limit as i64).into(), (offset as i64).into()],
+    );
+    s.all(db)
+        .await?
+        .iter()
+        .map(|r| r.try_get_by_index::<i32>(0))
+        .collect()
+}
+
+/// The cases a drillable measure counts.
+pub fn drill_condition(measure: &str) -> Option<String> {
+    Some(match measure {
+        "cases_opened" => "f.opened_in = 1".to_owned(),
+        "cases_still_open" => "f.opened_in = 1 AND f.status = 'open'".to_owned(),
+        "cases_closed" => "f.closed_in = 1".to_owned(),
+        _ => {
+            let outcome = measure.strip_prefix("closed_")?;
+            let code = codes::find(&codes::OUTCOMES, outcome)?;
+            format!("f.closed_in = 1 AND f.outcome = {}", lit(code))
+        }
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_case_counts_once_in_each_row_of_its_victims() {
+        // Two Black victims of different categories: both categories, Black once, All.
+        assert_eq!(
+            rows_of("black-african|black-caribbean"),
+            ["all", "black-african", "black-caribbean", "group-black"]
+        );
+        // Victims of two groups count in both.
+        assert_eq!(
+            rows_of("white-british|asian-indian"),
+            [
+                "all",
+                "asian-indian",
+                "group-asian",
+                "group-white",
+                "white-british"
+            ]
+        );
+        // The answers that are not an ethnicity have no group.
+        assert_eq!(rows_of("not-known"), ["all", "not-known"]);
+        assert_eq!(
+            rows_of("prefer-not-to-say|white-irish"),
+            ["all", "group-white", "prefer-not-to-say", "white-irish"]
+        );
+    }
+
+    #[test]
+    fn only_the_listed_measures_can_be_drilled_into() {
+        assert!(drill_condition("cases_opened").is_some());
+        assert!(drill_condition("closed_unresolved-nfa").is_some());
+        assert!(drill_condition("closed_nonsense").is_none());
+        assert!(drill_condition("resolved_rate").is_none());
+        assert!(drill_condition("1=1; DROP TABLE cases").is_none());
+    }
+}
