@@ -62,6 +62,9 @@ pub enum Permission {
     /// Internal (unsuppressed) reports and the cases behind a number: drill-downs and the
     /// list of repeat alleged perpetrators.
     ViewReportCases,
+    /// Report figures count every case, restricted ones too (aggregates only: the cases
+    /// behind a figure are still listed through the visibility filter).
+    CountEveryCaseInReports,
 }
 
 /// May a user with `role` do what `permission` guards?
@@ -88,7 +91,7 @@ pub fn allows(role: Role, permission: Permission) -> bool {
             matches!(role, HarassmentOfficer | Manager)
         }
         // The equality lead sees figures, never a case or a name; administrators neither.
-        ViewReports => matches!(role, Manager | EqualityLead),
+        ViewReports | CountEveryCaseInReports => matches!(role, Manager | EqualityLead),
         ViewReportCases => role == Manager,
     }
 }

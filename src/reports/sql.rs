@@ -3,8 +3,9 @@
 //! report may count. Reports aggregate in the database (GROUP BY and conditional sums); Rust
 //! receives one row per group, or per (group, value) for medians.
 
+use crate::auth::policy::{Permission, allows};
 use crate::cases::{caseload::filters::london_midnight, visibility::Viewer};
-use entity::{Role, cases};
+use entity::cases;
 use sea_orm::{
     ConnectionTrait, DbBackend, DbErr, EntityTrait, QueryFilter, QueryResult, QuerySelect, QueryTrait,
     Statement, Value,
@@ -135,7 +136,7 @@ pub fn visible(viewer: &Viewer, backend: DbBackend) -> Sql {
 /// equality lead, who sees figures only, always in publication mode. Anyone else is held
 /// to the visibility filter, so a future role with reports cannot count what it cannot see.
 fn visibility(viewer: &Viewer, backend: DbBackend) -> Option<String> {
-    if viewer.sees_every_case() || viewer.role == Role::EqualityLead {
+    if allows(viewer.role, Permission::CountEveryCaseInReports) {
         return None;
     }
     let query = cases::Entity::find()

@@ -5,7 +5,8 @@
 //! 3. secondary: wherever a shown total is the sum of members, one hidden member could be
 //!    recovered by subtraction, so the smallest other non-zero member is hidden too (or the
 //!    total, when no other member can be); repeated over every line until nothing changes;
-//! 4. a rate whose numerator is a hidden count in the same row is hidden with it.
+//! 4. in a row with any hidden count, every rate and average is hidden too: a rate beside a
+//!    hidden count (its numerator, its denominator or a part of either) could give it back.
 //!
 //! NM01 and the landlord-wide totals the regulator requires are never passed through here.
 
@@ -28,9 +29,8 @@ pub fn primary(cell: &Cell) -> Mark {
     }
 }
 
-/// Applies publication mode to `table` in place. `derived` pairs (rate column, count
-/// column) where the rate's numerator is that count.
-pub fn suppress(table: &mut Table, derived: &[(usize, usize)]) {
+/// Applies publication mode to `table` in place.
+pub fn suppress(table: &mut Table) {
     for row in &mut table.rows {
         for cell in &mut row.cells {
             if cell.mark == Mark::Shown {
@@ -69,9 +69,11 @@ pub fn suppress(table: &mut Table, derived: &[(usize, usize)]) {
         }
     }
     for row in &mut table.rows {
-        for &(rate, count) in derived {
-            if row.cells[count].is_hidden() && !row.cells[rate].is_hidden() {
-                row.cells[rate].mark = Mark::Confidential;
+        if row.cells.iter().any(|c| c.is_hidden() && c.as_count().is_some()) {
+            for cell in &mut row.cells {
+                if matches!(cell.value, Value::Rate { .. } | Value::PerCase { .. }) {
+                    cell.mark = Mark::Confidential;
+                }
             }
         }
     }
@@ -164,7 +166,7 @@ mod tests {
     #[test]
     fn one_small_cell_takes_the_smallest_other_with_it() {
         let mut t = table(&[[3, 20], [15, 30], [9, 40]]);
-        suppress(&mut t, &[]);
+        suppress(&mut t);
         // r0.a (3) is primary; in column a the smallest other non-zero, r2.a (9), goes too;
         // rows r0 and r2 then each have one hidden member, so their b cells go; column b
         // then has two hidden and nothing more is needed.
@@ -179,7 +181,7 @@ mod tests {
     #[test]
     fn zeros_are_not_used_and_a_lone_member_hides_the_total() {
         let mut t = table(&[[2, 0]]);
-        suppress(&mut t, &[]);
+        suppress(&mut t);
         // Row r0: a = 2 hidden, b = 0 cannot protect it, so the total (2) is hidden (it is
         // small anyway); the grand total equals it and goes too.
         assert!(!t.cell("r0", "b").unwrap().is_hidden());
@@ -188,7 +190,7 @@ mod tests {
     }
 
     #[test]
-    fn derived_rates_follow_their_numerator() {
+    fn a_rate_beside_a_hidden_count_is_hidden() {
         let mut t = Table::new(
             "test",
             "t",
@@ -206,8 +208,38 @@ mod tests {
             vec![Cell::count(40), Cell::count(20), Cell::rate(20, 40)],
         );
         t.rows[0].cells[1].mark = Mark::Confidential;
-        suppress(&mut t, &[(2, 1)]);
+        suppress(&mut t);
         assert!(t.cell("r", "rate").unwrap().is_hidden());
+    }
+
+    #[test]
+    fn a_small_part_of_a_rate_is_not_given_back_by_it() {
+        // 40 victims, 12 not known, 3 prefer not to say ([c]): "not given" (37.5 %) would
+        // give the 3 back; a row with nothing hidden keeps its rate.
+        let mut t = Table::new(
+            "test",
+            "t",
+            "T",
+            vec![
+                Column::new("victims", "Victims"),
+                Column::new("not_known", "Not known"),
+                Column::new("prefer", "Prefer not"),
+                Column::new("rate", "Not given"),
+            ],
+        );
+        for (code, prefer) in [("r", 3), ("s", 8)] {
+            let cells = vec![
+                Cell::count(40),
+                Cell::count(12),
+                Cell::count(prefer),
+                Cell::rate(12 + prefer, 40),
+            ];
+            t.push(code, code, Level::Item, cells);
+        }
+        suppress(&mut t);
+        assert!(t.cell("r", "prefer").unwrap().is_hidden());
+        assert!(t.cell("r", "rate").unwrap().is_hidden());
+        assert!(!t.cell("s", "rate").unwrap().is_hidden());
     }
 
     #[test]
@@ -226,7 +258,7 @@ mod tests {
                 .map(|_| [next(4) * next(12), next(3) * next(15)])
                 .collect();
             let mut t = table(&values);
-            suppress(&mut t, &[]);
+            suppress(&mut t);
             assert!(nothing_recoverable(&t), "{values:?}");
             for row in &t.rows {
                 for cell in &row.cells {

@@ -41,6 +41,8 @@ pub enum Verdict {
 pub struct Finding {
     pub group: Side,
     pub reference: Side,
+    /// The reference group's rate is not shown (publication mode).
+    pub reference_withheld: bool,
     pub wilson: Option<Interval>,
     pub reference_wilson: Option<Interval>,
     /// p1 − p2 and its Newcombe interval, when both rates exist.
@@ -75,6 +77,7 @@ pub fn compare(groups: &[Side], reference: &Side, withheld: impl Fn(&Side) -> bo
             Finding {
                 group: g.clone(),
                 reference: reference.clone(),
+                reference_withheld: withheld(reference),
                 wilson: wilson(g.x, g.n),
                 reference_wilson: wilson(reference.x, reference.n),
                 difference,

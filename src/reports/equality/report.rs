@@ -172,40 +172,42 @@ pub async fn build(db: &impl ConnectionTrait, inputs: Inputs<'_>) -> Result<Repo
     let (opened, hate) = query::nm01(db, viewer, from, before).await?;
     tables.push(nm01_table(opened, hate, nm01.as_ref()));
 
-    let comparisons = compare(&victims, settings, criteria.publication);
-    tables.push(disparity_table(
-        "disparity-groups",
-        "Disparity: ethnic groups",
-        &comparisons,
-        true,
-    ));
-    tables.push(disparity_table(
-        "disparity-categories",
-        "Disparity: ethnic categories",
-        &comparisons,
-        false,
-    ));
-
     if criteria.publication {
-        for t in &mut tables {
-            match t.section {
-                // The regulator's figure is never suppressed.
-                "nm01" => {}
-                // Rates follow the primary rule; p-values and flags are only there for
-                // groups that were tested (none with a suppressed rate).
-                "disparity" => {
-                    for cell in t.rows.iter_mut().flat_map(|r| r.cells.iter_mut()) {
-                        if matches!(cell.value, Value::Rate { .. }) && !cell.is_hidden() {
-                            cell.mark = disclosure::primary(cell);
-                        }
-                    }
-                }
-                _ => {
-                    let derived = derived_rates(t);
-                    disclosure::suppress(t, &derived);
+        // The regulator's figure is never suppressed.
+        for t in tables.iter_mut().filter(|t| t.section != "nm01") {
+            disclosure::suppress(t);
+        }
+    }
+    // Disparities are tested on the tables as shown: in publication mode a group whose rate
+    // is hidden there (by any rule) is neither tested nor shown.
+    let hidden = |measure: &str, code: &str| {
+        let (table, column) = match measure {
+            "satisfied_rate" => ("satisfaction", "handling_satisfied_rate"),
+            _ => ("victims", measure),
+        };
+        criteria.publication
+            && tables
+                .iter()
+                .find(|t| t.id == table)
+                .and_then(|t| t.cell(code, column))
+                .is_none_or(Cell::is_hidden)
+    };
+    let comparisons = compare(&victims, settings, hidden);
+    for (id, title, by_group) in [
+        ("disparity-groups", "Disparity: ethnic groups", true),
+        ("disparity-categories", "Disparity: ethnic categories", false),
+    ] {
+        let mut t = disparity_table(id, title, &comparisons, by_group);
+        if criteria.publication {
+            // Rates follow the primary rule too; p-values and flags exist only for groups
+            // that were tested.
+            for cell in t.rows.iter_mut().flat_map(|r| r.cells.iter_mut()) {
+                if matches!(cell.value, Value::Rate { .. }) && !cell.is_hidden() {
+                    cell.mark = disclosure::primary(cell);
                 }
             }
         }
+        tables.push(t);
     }
     Ok(Report {
         criteria: criteria.clone(),
@@ -219,15 +221,13 @@ pub async fn build(db: &impl ConnectionTrait, inputs: Inputs<'_>) -> Result<Repo
     })
 }
 
-/// Rate columns whose numerator is a count column in the same table.
-fn derived_rates(t: &Table) -> Vec<(usize, usize)> {
-    [("resolved_rate", "closed_resolved")]
-        .iter()
-        .filter_map(|(rate, count)| Some((t.column(rate)?, t.column(count)?)))
-        .collect()
-}
-
-fn compare(v: &query::Victims, settings: &ReportSettings, publication: bool) -> Vec<Comparison> {
+/// Every compared measure, by group and by category. `hidden(measure, row code)`: whether
+/// that row's rate is hidden on the page (publication mode).
+fn compare(
+    v: &query::Victims,
+    settings: &ReportSettings,
+    hidden: impl Fn(&str, &str) -> bool,
+) -> Vec<Comparison> {
     let rows = groups::rows();
     let empty = query::VictimCounts::default();
     let side = |r: &EthnicRow, measure: &str| {
@@ -243,8 +243,6 @@ fn compare(v: &query::Victims, settings: &ReportSettings, publication: bool) -> 
             n,
         }
     };
-    let withheld =
-        |s: &Side| publication && disclosure::primary(&Cell::rate(s.x, s.n)) != super::table::Mark::Shown;
     COMPARED
         .iter()
         .map(|(measure, title, noun, verb)| {
@@ -276,7 +274,7 @@ fn compare(v: &query::Victims, settings: &ReportSettings, publication: bool) -> 
                         x: 0,
                         n: 0,
                     });
-                disparity::compare(&compared, &reference, withheld)
+                disparity::compare(&compared, &reference, |s: &Side| hidden(measure, &s.code))
             });
             let days = settings.close_target_days;
             Comparison {

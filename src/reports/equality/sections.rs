@@ -9,7 +9,7 @@ use super::{
     report::{Comparison, Names},
     settings::{Nm01Year, ReportSettings},
     stats::Histogram,
-    table::{Cell, Column, Level, Line, Table, Value},
+    table::{Cell, Column, Level, Line, Mark, Table, Value},
 };
 use crate::{
     cases::codes,
@@ -418,13 +418,12 @@ pub fn recording_table(
          of victims with ethnicity not given (\"Not known\" or \"Prefer not to say\"). By the officer who logged the case.",
         settings.not_given_target_percent
     ));
-    let mut keys: Vec<(String, String)> = vec![(ALL.to_owned(), "All".to_owned())];
-    keys.extend(
-        names
-            .areas
-            .iter()
-            .map(|(id, name)| (format!("area-{id}"), name.clone())),
-    );
+    // (key in `rec`, code in exports, label)
+    let mut keys: Vec<(String, String, String)> = vec![(ALL.to_owned(), ALL.to_owned(), "All".to_owned())];
+    keys.extend(names.areas.iter().map(|(id, name)| {
+        let code = format!("area-{id}");
+        (code.clone(), code, name.clone())
+    }));
     let first_officer = keys.len();
     // Staff are not named in published figures.
     let mut officers: Vec<(String, String)> = names
@@ -433,17 +432,17 @@ pub fn recording_table(
         .map(|(id, name)| (format!("officer-{id}"), name.clone()))
         .collect();
     officers.retain(|(code, _)| rec.keys().any(|(k, _)| k == code));
-    for (i, (code, name)) in officers.into_iter().enumerate() {
-        let label = if publication {
-            format!("Officer {}", i + 1)
+    // Staff are neither named nor identified in published figures.
+    for (i, (key, name)) in officers.into_iter().enumerate() {
+        keys.push(if publication {
+            (key, format!("officer-{}", i + 1), format!("Officer {}", i + 1))
         } else {
-            format!("Logged by {name}")
-        };
-        keys.push((code, label));
+            (key.clone(), key, format!("Logged by {name}"))
+        });
     }
-    for (i, (code, label)) in keys.iter().enumerate() {
+    for (i, (key, code, label)) in keys.iter().enumerate() {
         let get = |role: &str| {
-            rec.get(&(code.clone(), role.to_owned()))
+            rec.get(&(key.clone(), role.to_owned()))
                 .cloned()
                 .unwrap_or_default()
         };
@@ -599,12 +598,18 @@ pub fn disparity_table(id: &str, title: &str, comparisons: &[Comparison], by_gro
             let hidden = f.verdict == disparity::Verdict::Withheld;
             let mut rate = Cell::rate(f.group.x, f.group.n);
             if hidden {
-                rate.mark = super::table::Mark::Confidential;
+                rate.mark = Mark::Confidential;
             }
             let p = |v: Option<f64>| v.map_or(Cell::new(Value::Missing), |p| Cell::new(Value::P(p)));
             cells.extend([
                 rate,
-                Cell::rate(f.reference.x, f.reference.n),
+                {
+                    let mut reference = Cell::rate(f.reference.x, f.reference.n);
+                    if f.reference_withheld {
+                        reference.mark = Mark::Confidential;
+                    }
+                    reference
+                },
                 p(f.p),
                 p(f.p_adjusted),
                 Cell::new(Value::Flag(f.verdict == disparity::Verdict::Flagged)),

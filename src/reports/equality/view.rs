@@ -5,7 +5,6 @@
 
 use super::{
     charts::{self, Bar},
-    disclosure,
     disparity::{self, Finding, Verdict},
     groups::{ALL, GROUPS},
     params::{Criteria, INTERNAL, PUBLICATION, Params},
@@ -533,55 +532,55 @@ fn nm01(r: &Report) -> Markup {
 
 fn comparison(c: &Comparison, publication: bool) -> Markup {
     html! {
-        h3.heading-m { (c.title) }
-        @for (title, findings) in [("Ethnic groups", &c.by_group), ("Ethnic categories", &c.by_category)] {
-            @let flagged: Vec<&Finding> = findings.iter().filter(|f| f.verdict == Verdict::Flagged).collect();
-            h4.heading-s { (title) }
-            @if flagged.is_empty() {
-                p.body { "No statistically significant disparity." }
-            } @else {
-                ul.list {
-                    @for f in &flagged {
-                        li { strong.tag.tag--red { "Disparity" } " " (disparity::sentence(f, &c.noun, &c.verb)) }
-                    }
-                }
-            }
-            (table_ui::table(&format!("{}: {title}", c.title), &[
-                Col::Text("Group"), Col::Numeric("Rate (95% interval)"), Col::Numeric("Difference from reference (95% interval)"),
-                Col::Numeric("p (Holm)"), Col::Text("Result"),
-            ], html! {
-                @for f in findings {
-                    tr {
-                        th.table__header scope="row" { (f.group.name) }
-                        td.table__cell.table__cell--numeric { (rate_text(f)) }
-                        td.table__cell.table__cell--numeric {
-                            @match (f.verdict, f.difference) {
-                                (Verdict::Withheld, _) | (_, None) => "–",
-                                (_, Some((d, i))) => (format!("{:+.1} pp ({:+.1} to {:+.1})", 100.0 * d, 100.0 * i.lo, 100.0 * i.hi)),
-                            }
-                        }
-                        td.table__cell.table__cell--numeric { (f.p_adjusted.map_or("–".to_owned(), super::table::show_p)) }
-                        td.table__cell {
-                            @match f.verdict {
-                                Verdict::Flagged => strong.tag.tag--red { "Disparity" },
-                                Verdict::NotSignificant => "No statistically significant difference",
-                                Verdict::TooFew => "Too few cases to test",
-                                Verdict::Withheld => "[c] Not shown",
-                            }
+            h3.heading-m { (c.title) }
+            @for (title, findings) in [("Ethnic groups", &c.by_group), ("Ethnic categories", &c.by_category)] {
+                @let flagged: Vec<&Finding> = findings.iter().filter(|f| f.verdict == Verdict::Flagged).collect();
+                h4.heading-s { (title) }
+                @if flagged.is_empty() {
+                    p.body { "No statistically significant disparity." }
+                } @else {
+                    ul.list {
+                        @for f in &flagged {
+                            li { strong.tag.tag--red { "Disparity" } " " (disparity::sentence(f, &c.noun, &c.verb)) }
                         }
                     }
                 }
-            }))
-        }
-        @if let Some(f) = c.by_group.first() {
-            @let hidden = publication && disclosure::primary(&Cell::rate(f.reference.x, f.reference.n)) != Mark::Shown;
-            p.body-s {
-                "Reference: " (f.reference.name) ", "
-                @if hidden { "[c]" } @else { (rate_text_side(&f.reference, f.reference_wilson)) }
-                "."
+                (table_ui::table(&format!("{}: {title}", c.title), &[
+                    Col::Text("Group"), Col::Numeric("Rate (95% interval)"), Col::Numeric("Difference from reference (95% interval)"),
+                    Col::Numeric("p (Holm)"), Col::Text("Result"),
+                ], html! {
+                    @for f in findings {
+                        tr {
+                            th.table__header scope="row" { (f.group.name) }
+                            td.table__cell.table__cell--numeric { (rate_text(f)) }
+                            td.table__cell.table__cell--numeric {
+                                @match (f.verdict, f.difference) {
+                                    (Verdict::Withheld, _) | (_, None) => "–",
+                                    (_, Some((d, i))) => (format!("{:+.1} pp ({:+.1} to {:+.1})", 100.0 * d, 100.0 * i.lo, 100.0 * i.hi)),
+                                }
+                            }
+                            td.table__cell.table__cell--numeric { (f.p_adjusted.map_or("–".to_owned(), super::table::show_p)) }
+                            td.table__cell {
+                                @match f.verdict {
+                                    Verdict::Flagged => strong.tag.tag--red { "Disparity" },
+                                    Verdict::NotSignificant => "No statistically significant difference",
+                                    Verdict::TooFew => "Too few cases to test",
+                                    Verdict::Withheld => "[c] Not shown",
+                                }
+                            }
+                        }
+                    }
+                }))
+            }
+            @if let Some(f) = c.by_group.first() {
+    @let hidden = publication && f.reference_withheld;
+                p.body-s {
+                    "Reference: " (f.reference.name) ", "
+                    @if hidden { "[c]" } @else { (rate_text_side(&f.reference, f.reference_wilson)) }
+                    "."
+                }
             }
         }
-    }
 }
 
 fn rate_text(f: &Finding) -> String {

@@ -85,7 +85,9 @@ pub struct Context<'a> {
 /// memberships of ethnicity rows (`m`).
 fn facts(cx: &Context, backend: DbBackend) -> Sql {
     let (from, before) = sql::bounds(cx.criteria.period.from, cx.criteria.period.to);
-    let cohort_before = before - Duration::days(i64::from(cx.close_target_days));
+    // Cases received at least the target days before the period's end, or before today for
+    // a period still running, so cases too young to have been closed are not counted.
+    let cohort_before = before.min(cx.now) - Duration::days(i64::from(cx.close_target_days));
     let opened = "c.received_at >= ? AND c.received_at < ?";
     let closed = "c.status = 'closed' AND c.closed_at >= ? AND c.closed_at < ?";
     let mut s = Sql::default();
@@ -125,13 +127,14 @@ fn facts(cx: &Context, backend: DbBackend) -> Sql {
              AND y.status IN {made}) ELSE 0 END AS referred \
              FROM scope sc \
              LEFT JOIN deadlines d ON d.case_id = sc.id AND d.stage = {initial} AND d.occurrence = 1 \
-             LEFT JOIN satisfaction_checks x ON x.id = (SELECT MAX(y.id) FROM satisfaction_checks y WHERE y.case_id = sc.id)), \
+             LEFT JOIN satisfaction_checks x ON x.id = (SELECT MAX(y.id) FROM satisfaction_checks y WHERE y.case_id = sc.id \
+             AND (y.closure_id IS NULL OR y.closure_id = (SELECT MAX(cc.id) FROM case_closures cc WHERE cc.case_id = sc.id)))), \
              f AS MATERIALIZED (SELECT s.id, s.opened_in, s.closed_in, s.status, s.outcome, \
              {first} AS first_minutes, \
              CASE WHEN s.status = 'closed' THEN {to_close} END AS close_minutes, \
              CASE WHEN s.opened_in = 1 AND s.received_at < ? THEN 1 ELSE 0 END AS cohort, \
-             CASE WHEN s.ic_status = {done} AND s.ic_done_at <= s.ic_due_at THEN 1 ELSE 0 END AS ic_met, \
-             CASE WHEN s.ic_status = {done} OR (s.ic_status = {open} AND s.ic_due_at < ?) THEN 1 ELSE 0 END AS ic_decided, \
+             CASE WHEN s.ic_status = {done} AND {met} THEN 1 ELSE 0 END AS ic_met, \
+             CASE WHEN s.ic_status = {done} OR (s.ic_status = {open} AND {past}) THEN 1 ELSE 0 END AS ic_decided, \
              s.first_risk, \
              s.provided, s.referred, s.sat_handling, s.sat_outcome FROM s) ",
             group = groups::group_sql("code"),
@@ -141,6 +144,8 @@ fn facts(cx: &Context, backend: DbBackend) -> Sql {
             done = lit(DONE),
             open = lit(OPEN),
             initial = lit(Stage::InitialContact.code()),
+            met = sql::instants(backend, "s.ic_done_at", "<=", "s.ic_due_at"),
+            past = sql::instants(backend, "s.ic_due_at", "<", "?"),
             provided = lit(support::PROVIDED),
             made = list(&[support::SENT, support::RESPONDED]),
         ),
