@@ -51,7 +51,7 @@ pub const DEFINITIONS: [(&str, &str); 9] = [
     ),
     (
         "Closed within the target",
-        "Of the cases opened in the period at least the target number of days before its end (so cases still open do not bias it), those closed within that many days.",
+        "Of the cases opened in the period at least the target number of days before its end (or before today, for a period still running), so that cases too young to have closed do not bias it, those closed within that many days.",
     ),
     (
         "Disparity",

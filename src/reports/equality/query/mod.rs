@@ -9,7 +9,7 @@
 //!   the case's victims (failed attempts and notes do not count), over cases opened;
 //! - initial contact on time: initial-contact deadlines met ÷ (met + late + still overdue);
 //! - closed within target: among cases opened at least the target days before the period's
-//!   end, those closed within the target days of being received.
+//!   end (or today, if sooner), those closed within the target days of being received.
 //!
 //! [`victims`], [`volume`] and [`people`] hold the statements; this module the filters they
 //! share and NM01's count.
