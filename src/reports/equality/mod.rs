@@ -8,7 +8,8 @@
 //! - [`query`] the SQL aggregates (through `reports::sql`); [`report`] builds the report
 //!   from them, [`sections`] its tables;
 //! - [`stats`], [`disparity`], [`disclosure`] the statistics and suppression (pure);
-//! - [`view`], [`charts`], [`board`] the pages, [`drill`] the cases behind a figure;
+//! - [`view`], [`findings`], [`charts`], [`board`] the pages, [`drill`] the cases behind a
+//!   figure;
 //!   [`export`] CSV and workbook;
 //! - [`settings`] and [`admin`] the landlord's report settings and NM01 homes.
 //!
@@ -21,6 +22,7 @@ pub mod disclosure;
 pub mod disparity;
 pub mod drill;
 pub mod export;
+pub mod findings;
 pub mod groups;
 pub mod params;
 pub mod query;
