@@ -75,10 +75,22 @@ pub struct YearForm {
 
 async fn show(State(state): State<AppState>, ctx: Ctx) -> AppResult<Markup> {
     let s = ReportSettings::load(&state.db).await?;
+    let form = current_year_form(&state).await?;
+    page(
+        &state,
+        &ctx,
+        &SettingsForm::from(&s),
+        &form,
+        &FormErrors::default(),
+    )
+    .await
+}
+
+/// The NM01 form for this reporting year, as saved (or ready to fill in).
+async fn current_year_form(state: &AppState) -> AppResult<YearForm> {
     let year =
         crate::reports::compliance::period::financial_year_of(crate::calendar::london_date(state.now()));
-    let current = settings::nm01_year(&state.db, year).await?;
-    let form = match current {
+    Ok(match settings::nm01_year(&state.db, year).await? {
         Some(y) => YearForm {
             year: y.year.to_string(),
             homes_rental: y.homes_rental.to_string(),
@@ -91,15 +103,7 @@ async fn show(State(state): State<AppState>, ctx: Ctx) -> AppResult<Markup> {
             other_asb_cases: "0".to_owned(),
             ..Default::default()
         },
-    };
-    page(
-        &state,
-        &ctx,
-        &SettingsForm::from(&s),
-        &form,
-        &FormErrors::default(),
-    )
-    .await
+    })
 }
 
 fn number(text: &str, range: std::ops::RangeInclusive<u32>) -> Option<u32> {
@@ -140,7 +144,7 @@ async fn save(
         );
     }
     let (Some(target), Some(days), true, true) = (target, days, group_ok, category_ok) else {
-        let year = YearForm::default();
+        let year = current_year_form(&state).await?;
         let markup = page(&state, &ctx, &f, &year, &errors).await?;
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, markup).into_response());
     };

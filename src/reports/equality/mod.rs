@@ -195,20 +195,28 @@ async fn audit(
     Ok(())
 }
 
-fn refused(ctx: &Ctx, r: &Request, viewer: &Viewer) -> Response {
-    let page = view::dashboard(
+/// The dashboard for a request, with its report (None: only the form and what to fix).
+fn dashboard_page(ctx: &Ctx, r: &Request, viewer: &Viewer, report: Option<&Report>) -> maud::Markup {
+    view::dashboard(
         ctx,
         &view::Dashboard {
             params: &r.params,
             criteria: &r.criteria,
             names: &r.names,
-            report: None,
+            report,
             errors: &r.errors,
             internal_allowed: may_see_internal(viewer),
             choices: &r.choices,
         },
-    );
-    (StatusCode::UNPROCESSABLE_ENTITY, page).into_response()
+    )
+}
+
+fn refused(ctx: &Ctx, r: &Request, viewer: &Viewer) -> Response {
+    (
+        StatusCode::UNPROCESSABLE_ENTITY,
+        dashboard_page(ctx, r, viewer, None),
+    )
+        .into_response()
 }
 
 async fn dashboard(
@@ -232,19 +240,7 @@ async fn dashboard(
         &r.criteria,
     )
     .await?;
-    let page = view::dashboard(
-        &ctx,
-        &view::Dashboard {
-            params: &r.params,
-            criteria: &r.criteria,
-            names: &r.names,
-            report: Some(&report),
-            errors: &r.errors,
-            internal_allowed: may_see_internal(&viewer),
-            choices: &r.choices,
-        },
-    );
-    Ok(page.into_response())
+    Ok(dashboard_page(&ctx, &r, &viewer, Some(&report)).into_response())
 }
 
 async fn board_report(

@@ -57,9 +57,6 @@ pub struct Report {
     /// NM01's year and whether homes are set.
     pub nm01_year: i32,
     pub nm01: Option<Nm01Year>,
-    /// People alleged on two or more cases: (person id, cases). Managers in internal mode
-    /// get the list; everyone else the count only.
-    pub repeat_perpetrators: Vec<(i32, u64)>,
 }
 
 impl Report {
@@ -152,10 +149,9 @@ pub async fn build(db: &impl ConnectionTrait, inputs: Inputs<'_>) -> Result<Repo
     }
     tables.push(victim_table(&victims, settings));
     tables.push(satisfaction_table(&victims));
-    let mut repeat = vec![];
     if full {
         let perpetrators = query::perpetrators(db, criteria, viewer).await?;
-        repeat = query::repeat_perpetrators(db, criteria, viewer).await?;
+        let repeat = query::repeat_perpetrators(db, criteria, viewer).await?;
         tables.push(perpetrator_table(&perpetrators, repeat.len() as u64));
     }
     let recording = query::recording(db, criteria, viewer).await?;
@@ -217,7 +213,6 @@ pub async fn build(db: &impl ConnectionTrait, inputs: Inputs<'_>) -> Result<Repo
         comparisons,
         nm01_year,
         nm01,
-        repeat_perpetrators: repeat,
     })
 }
 
