@@ -26,6 +26,11 @@ pub enum Command {
     Migrate(DbArgs),
     /// Create a staff account; the password is read from standard input.
     CreateUser(CreateUserArgs),
+    /// Import cases from a spreadsheet (CSV or .xlsx): every row is checked first, then
+    /// all are written or none.
+    Import(ImportArgs),
+    /// Fill a separate demo database with two years of a realistic landlord, then serve it.
+    Demo(DemoArgs),
     /// Audit-trail tools.
     Audit {
         #[command(subcommand)]
@@ -101,6 +106,9 @@ pub struct Settings {
     /// hostname-pid-random). Only the lease holder sends reminders.
     #[arg(long, env = "HARBOUR_JOB_INSTANCE")]
     pub job_instance: Option<String>,
+    /// Set when serving a demo database: every page says so.
+    #[arg(skip)]
+    pub demo: bool,
 }
 
 const DEFAULT_SMTP_FROM: &str = "Harbour <harbour@localhost>";
@@ -138,8 +146,51 @@ impl Default for Settings {
             smtp_from: DEFAULT_SMTP_FROM.into(),
             reminder_hour: 7,
             job_instance: None,
+            demo: false,
         }
     }
+}
+
+#[derive(Args, Debug)]
+pub struct ImportArgs {
+    #[command(flatten)]
+    pub db: DbArgs,
+    /// The spreadsheet: CSV or an Excel workbook (.xlsx).
+    pub file: std::path::PathBuf,
+    /// Check the file and print what would be created; write nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// For a workbook: the sheet to read (default: the first).
+    #[arg(long)]
+    pub sheet: Option<String>,
+    /// The manager the import is recorded as.
+    #[arg(long = "as", value_name = "USERNAME")]
+    pub as_user: String,
+    /// Map ethnicity wording the file uses to a category code (repeatable; remembered):
+    /// --map "Brit Asian=asian-other".
+    #[arg(long, value_name = "WORDING=CODE")]
+    pub map: Vec<String>,
+}
+
+#[derive(Args, Debug)]
+pub struct DemoArgs {
+    /// The demo database (never a real one: Harbour refuses a database holding real data).
+    #[arg(long, default_value = "sqlite://harbour-demo.db?mode=rwc")]
+    pub database_url: String,
+    /// Address and port to listen on.
+    #[arg(long, default_value = "127.0.0.1:8080")]
+    pub bind: SocketAddr,
+    /// Seed of the generated landlord: the same seed makes the same cases.
+    #[arg(long, default_value_t = 2026)]
+    pub seed: u64,
+    /// About how many cases to make.
+    #[arg(long, default_value_t = 2000)]
+    pub cases: usize,
+    /// Fill the database and exit without serving.
+    #[arg(long)]
+    pub no_serve: bool,
+    #[command(flatten)]
+    pub settings: Settings,
 }
 
 #[derive(Args, Debug)]

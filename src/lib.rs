@@ -13,9 +13,11 @@ pub mod clock;
 pub mod config;
 pub mod db;
 pub mod deadlines;
+pub mod demo;
 pub mod enforcement;
 pub mod error;
 pub mod housekeeping;
+pub mod import;
 pub mod plans;
 pub mod procedure;
 pub mod reports;
@@ -73,7 +75,8 @@ pub fn app(state: AppState) -> Router {
         // request sits inside the error-page renderer, so every refusal is a proper page.
         .layer(middleware::from_fn(auth::csrf::check))
         .layer(csrf)
-        .layer(RequestBodyLimitLayer::new(auth::csrf::MAX_FORM_BYTES))
+        // The largest body of all (an upload); the form check holds forms to their own limit.
+        .layer(RequestBodyLimitLayer::new(web::upload::MAX_UPLOAD_BYTES))
         .layer(TimeoutLayer::with_status_code(
             StatusCode::REQUEST_TIMEOUT,
             Duration::from_secs(settings.request_timeout_seconds),

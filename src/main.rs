@@ -31,6 +31,18 @@ async fn main() -> ExitCode {
                 Err(e) => Err(e),
             }
         }
+        Some(Command::Import(args)) => match harbour::import::cli::run(&args).await {
+            Ok(Ok(report)) => {
+                println!("{report}");
+                Ok(())
+            }
+            Ok(Err(report)) => {
+                eprintln!("{report}\nNothing was written: fix the file and run the import again.");
+                return ExitCode::from(2);
+            }
+            Err(e) => Err(e),
+        },
+        Some(Command::Demo(args)) => harbour::demo::run(args).await,
         Some(Command::Audit {
             command: AuditCommand::Verify(args),
         }) => {

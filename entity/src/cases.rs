@@ -44,6 +44,10 @@ pub struct Model {
     /// made; none before the first.
     pub risk_level: Option<String>,
     pub risk_assessed_at: Option<TimeDateTimeWithTimeZone>,
+    /// The landlord's own reference, for a case brought in from their earlier records.
+    pub external_ref: Option<String>,
+    /// The import that brought the case in (`imports`), if it was imported.
+    pub import_id: Option<i32>,
 }
 
 impl ActiveModelBehavior for ActiveModel {}

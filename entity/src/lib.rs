@@ -14,6 +14,7 @@ pub mod case_strands;
 pub mod cases;
 pub mod closure_days;
 pub mod deadlines;
+pub mod imports;
 pub mod incident_types;
 pub mod incidents;
 pub mod job_leases;

@@ -9,6 +9,7 @@ mod m20261122_000002_cases;
 mod m20261123_000003_deadlines;
 mod m20261123_000004_casework;
 mod m20261206_000005_reporting;
+mod m20261206_000006_import;
 
 pub struct Migrator;
 
@@ -21,6 +22,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000003_deadlines::Migration),
             Box::new(m20261123_000004_casework::Migration),
             Box::new(m20261206_000005_reporting::Migration),
+            Box::new(m20261206_000006_import::Migration),
         ]
     }
 }

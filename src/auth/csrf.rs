@@ -5,6 +5,7 @@
 use crate::{
     auth::tokens,
     error::{AppError, ErrorPage},
+    web::upload,
 };
 use axum::{
     body::Body,
@@ -17,7 +18,8 @@ use tower_sessions::Session;
 
 const TOKEN_KEY: &str = "csrf";
 pub const FIELD: &str = "csrf_token";
-/// Forms are small; anything larger is refused before we read it.
+/// Forms are small; anything larger is refused before we read it (uploads have their own
+/// limit, `upload::MAX_UPLOAD_BYTES`).
 pub const MAX_FORM_BYTES: usize = 256 * 1024;
 
 /// The session's form token, created on first use.
@@ -40,21 +42,36 @@ pub async fn check(session: Session, req: Request, next: Next) -> Response {
     if matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS) {
         return next.run(req).await;
     }
-    let is_form = req
+    let content_type = req
         .headers()
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
-    if !is_form {
+        .unwrap_or_default()
+        .to_owned();
+    let is_form = content_type.starts_with("application/x-www-form-urlencoded");
+    let is_upload = upload::is_upload(&content_type);
+    if !is_form && !is_upload {
         return StatusCode::UNSUPPORTED_MEDIA_TYPE.into_response();
     }
-    let (parts, body) = req.into_parts();
-    let Ok(bytes) = axum::body::to_bytes(body, MAX_FORM_BYTES).await else {
-        return StatusCode::PAYLOAD_TOO_LARGE.into_response();
+    let limit = if is_upload {
+        upload::MAX_UPLOAD_BYTES
+    } else {
+        MAX_FORM_BYTES
     };
-    let sent = url::form_urlencoded::parse(&bytes)
-        .find(|(k, _)| k == FIELD)
-        .map(|(_, v)| v.into_owned());
+    let (parts, body) = req.into_parts();
+    let Ok(bytes) = axum::body::to_bytes(body, limit).await else {
+        return too_large(limit);
+    };
+    let sent = if is_upload {
+        match upload::parts(&content_type, &bytes).await {
+            Some(fields) => Some(upload::field(&fields, FIELD)).filter(|t| !t.is_empty()),
+            None => return StatusCode::BAD_REQUEST.into_response(),
+        }
+    } else {
+        url::form_urlencoded::parse(&bytes)
+            .find(|(k, _)| k == FIELD)
+            .map(|(_, v)| v.into_owned())
+    };
     let expected = match session.get::<String>(TOKEN_KEY).await {
         Ok(t) => t,
         Err(e) => return AppError::from(e).into_response(),
@@ -65,6 +82,18 @@ pub async fn check(session: Session, req: Request, next: Next) -> Response {
         }
         _ => expired_form(),
     }
+}
+
+fn too_large(limit: usize) -> Response {
+    let mut res = StatusCode::PAYLOAD_TOO_LARGE.into_response();
+    res.extensions_mut().insert(ErrorPage {
+        title: "That is too large",
+        message: format!(
+            "Harbour takes at most {} MB in one upload. Nothing was saved. Split the file and send each part.",
+            limit / 1024 / 1024
+        ),
+    });
+    res
 }
 
 fn expired_form() -> Response {

@@ -65,6 +65,9 @@ pub enum Permission {
     /// Report figures count every case, restricted ones too (aggregates only: the cases
     /// behind a figure are still listed through the visibility filter).
     CountEveryCaseInReports,
+    /// Bring cases in from the landlord's spreadsheets (never administrators: the preview
+    /// shows case content).
+    ImportCases,
 }
 
 /// May a user with `role` do what `permission` guards?
@@ -92,7 +95,7 @@ pub fn allows(role: Role, permission: Permission) -> bool {
         }
         // The equality lead sees figures, never a case or a name; administrators neither.
         ViewReports | CountEveryCaseInReports => matches!(role, Manager | EqualityLead),
-        ViewReportCases => role == Manager,
+        ViewReportCases | ImportCases => role == Manager,
     }
 }
 
@@ -212,6 +215,17 @@ mod tests {
             ViewReportCases,
         ] {
             assert!(!allows(Role::EqualityLead, p), "{p:?}");
+        }
+    }
+
+    #[test]
+    fn only_managers_import() {
+        for role in Role::iter() {
+            assert_eq!(
+                allows(role, Permission::ImportCases),
+                role == Role::Manager,
+                "{role:?}"
+            );
         }
     }
 

@@ -29,7 +29,7 @@ use entity::{case_closures, cases, deadlines as deadlines_entity};
 use maud::{Markup, html};
 use sea_orm::{
     ActiveValue::Set,
-    ColumnTrait, EntityTrait, QueryFilter, QueryOrder, TransactionTrait,
+    ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder, TransactionTrait,
     sea_query::{Expr, ExprTrait},
 };
 use serde::Deserialize;
@@ -140,17 +140,7 @@ pub async fn close(
     // Only an open case closes: two people closing at once cannot both succeed. Closing the
     // row first also locks it (PostgreSQL), so no contact can plan a deadline meanwhile;
     // a refused form rolls it back.
-    let updated = cases::Entity::update_many()
-        .col_expr(cases::Column::Status, Expr::value(codes::CLOSED))
-        .col_expr(cases::Column::ClosedAt, Expr::value(Some(now)))
-        .col_expr(cases::Column::Outcome, Expr::value(outcome.map(str::to_owned)))
-        .col_expr(cases::Column::UpdatedAt, Expr::value(now))
-        .col_expr(cases::Column::Version, Expr::col(cases::Column::Version).add(1))
-        .filter(cases::Column::Id.eq(case.id))
-        .filter(cases::Column::Status.eq(codes::OPEN))
-        .exec(&txn)
-        .await?;
-    if updated.rows_affected == 0 {
+    if !mark_closed(&txn, case.id, now, outcome).await? {
         return Err(AppError::Conflict("This case is already closed."));
     }
     let open = closing::open_deadlines(&txn, case.id).await?;
@@ -163,18 +153,15 @@ pub async fn close(
         )
             .into_response());
     };
-    case_closures::Entity::insert(case_closures::ActiveModel {
-        case_id: Set(case.id),
-        closed_at: Set(now),
-        closed_by: Set(viewer.id),
-        outcome: Set(outcome.to_owned()),
-        reason: Set(reason.to_owned()),
-        victim_told_on: Set(told),
-        ..Default::default()
-    })
-    .exec_without_returning(&txn)
-    .await?;
-    let body = format!("Closed: {}. {reason}", label(&codes::OUTCOMES, outcome));
+    let closing = Closing {
+        at: now,
+        by: viewer.id,
+        outcome,
+        reason,
+        victim_told_on: told,
+    };
+    insert_closure(&txn, case.id, &closing).await?;
+    let body = closing.summary();
     timeline::record(
         &txn,
         now,
@@ -198,6 +185,63 @@ pub async fn close(
     txn.commit().await?;
     set_flash(&ctx.session, format!("{} closed.", case.reference)).await?;
     Ok(Redirect::to(&format!("/cases/{}", case.reference)).into_response())
+}
+
+/// A closure: when, by whom, with what outcome and reason, and when the victim was told.
+pub struct Closing<'a> {
+    pub at: time::OffsetDateTime,
+    pub by: i32,
+    pub outcome: &'static str,
+    pub reason: &'a str,
+    pub victim_told_on: time::Date,
+}
+
+impl Closing<'_> {
+    /// The timeline's line about it.
+    pub fn summary(&self) -> String {
+        format!(
+            "Closed: {}. {}",
+            label(&codes::OUTCOMES, self.outcome),
+            self.reason
+        )
+    }
+}
+
+/// Closes the case row if it is open (`false` if it was not): only one closer wins, and
+/// on PostgreSQL the row is locked until the transaction ends.
+pub async fn mark_closed(
+    db: &impl ConnectionTrait,
+    case_id: i32,
+    at: time::OffsetDateTime,
+    outcome: Option<&str>,
+) -> Result<bool, DbErr> {
+    let updated = cases::Entity::update_many()
+        .col_expr(cases::Column::Status, Expr::value(codes::CLOSED))
+        .col_expr(cases::Column::ClosedAt, Expr::value(Some(at)))
+        .col_expr(cases::Column::Outcome, Expr::value(outcome.map(str::to_owned)))
+        .col_expr(cases::Column::UpdatedAt, Expr::value(at))
+        .col_expr(cases::Column::Version, Expr::col(cases::Column::Version).add(1))
+        .filter(cases::Column::Id.eq(case_id))
+        .filter(cases::Column::Status.eq(codes::OPEN))
+        .exec(db)
+        .await?;
+    Ok(updated.rows_affected == 1)
+}
+
+/// The closure's own row (a case closed twice has two).
+pub async fn insert_closure(db: &impl ConnectionTrait, case_id: i32, c: &Closing<'_>) -> Result<(), DbErr> {
+    case_closures::Entity::insert(case_closures::ActiveModel {
+        case_id: Set(case_id),
+        closed_at: Set(c.at),
+        closed_by: Set(c.by),
+        outcome: Set(c.outcome.to_owned()),
+        reason: Set(c.reason.to_owned()),
+        victim_told_on: Set(c.victim_told_on),
+        ..Default::default()
+    })
+    .exec_without_returning(db)
+    .await?;
+    Ok(())
 }
 
 pub async fn reopen_form(

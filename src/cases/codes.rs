@@ -10,8 +10,16 @@ pub fn label<'a>(list: &[Code], code: &'a str) -> &'a str
 where
     'static: 'a,
 {
+    if code == NOT_RECORDED {
+        return NOT_RECORDED_LABEL;
+    }
     list.iter().find(|(c, _)| *c == code).map_or(code, |(_, l)| l)
 }
+
+/// An answer an imported case's spreadsheet did not give (how a report was received,
+/// who made it, where it happened). Never offered on a form.
+pub const NOT_RECORDED: &str = "not-recorded";
+const NOT_RECORDED_LABEL: &str = "Not recorded before import";
 
 /// The code in `list` equal to `value` (trimmed), as the list's own `'static` string.
 pub fn find(list: &[Code], value: &str) -> Option<&'static str> {
@@ -284,8 +292,9 @@ pub const CONTACT_KINDS: [Code; 7] = [
 ];
 
 /// Timeline entries the system records as things happen.
-pub const EVENT_KINDS: [Code; 27] = [
+pub const EVENT_KINDS: [Code; 28] = [
     ("opened", "Case opened"),
+    ("imported", "Imported"),
     ("further-report", "Further report added"),
     ("assigned", "Assigned"),
     ("details-edited", "Details changed"),

@@ -35,9 +35,11 @@ use axum_extra::extract::Form;
 use entity::{case_closures, cases, deadlines, satisfaction_checks};
 use maud::{Markup, html};
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, TransactionTrait,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter,
+    QueryOrder, TransactionTrait,
 };
 use serde::Deserialize;
+use time::OffsetDateTime;
 
 /// The longest note kept.
 const MAX_NOTE_CHARS: usize = 4_000;
@@ -130,24 +132,70 @@ pub async fn save(
     let txn = state.db.begin().await?;
     let case = plan::hold_case(&txn, &case).await?;
     require_closed(&case)?;
+    let notes = f.notes.trim();
+    let check = Check {
+        checked_on,
+        handling,
+        outcome,
+        notes: (!notes.is_empty()).then(|| notes.to_owned()),
+        by: viewer.id,
+    };
+    let (at, body) = store(&txn, &case, &check, now).await?;
+    timeline::record(
+        &txn,
+        now,
+        &viewer,
+        &origin,
+        "case.satisfaction_recorded",
+        Entry::event(&case, "satisfaction-recorded", at, body),
+    )
+    .await?;
+    txn.commit().await?;
+    set_flash(&ctx.session, "Post-closure check recorded.").await?;
+    Ok(Redirect::to(&format!("/cases/{}", case.reference)).into_response())
+}
+
+/// A post-closure check, checked.
+pub struct Check {
+    pub checked_on: time::Date,
+    pub handling: &'static str,
+    pub outcome: &'static str,
+    pub notes: Option<String>,
+    pub by: i32,
+}
+
+/// Stores the check against the case's latest closure and completes its post-closure
+/// check deadline. Returns when it counts as done and the timeline's line about it.
+pub async fn store(
+    txn: &impl ConnectionTrait,
+    case: &cases::Model,
+    check: &Check,
+    now: OffsetDateTime,
+) -> Result<(OffsetDateTime, String), DbErr> {
+    let Check {
+        checked_on,
+        handling,
+        outcome,
+        ..
+    } = *check;
+    let today = london_date(now);
     let closure = case_closures::Entity::find()
         .filter(case_closures::Column::CaseId.eq(case.id))
         .order_by_desc(case_closures::Column::Id)
-        .one(&txn)
+        .one(txn)
         .await?;
-    let notes = f.notes.trim();
     satisfaction_checks::ActiveModel {
         case_id: Set(case.id),
         closure_id: Set(closure.map(|c| c.id)),
         checked_on: Set(checked_on),
         handling: Set(handling.to_owned()),
         outcome: Set(outcome.to_owned()),
-        notes: Set((!notes.is_empty()).then(|| notes.to_owned())),
-        created_by: Set(viewer.id),
+        notes: Set(check.notes.clone()),
+        created_by: Set(check.by),
         created_at: Set(now),
         ..Default::default()
     }
-    .insert(&txn)
+    .insert(txn)
     .await?;
     // Done at the end of the day of the check (or now, for a check today).
     let at = if checked_on == today {
@@ -163,35 +211,24 @@ pub async fn save(
         .filter(deadlines::Column::Stage.eq(Stage::PostClosureCheck.code()))
         .filter(deadlines::Column::Status.eq(state::OPEN))
         .order_by_asc(deadlines::Column::Id)
-        .one(&txn)
+        .one(txn)
         .await?;
     if let Some(d) = due {
-        let rules = Rules::for_case(&txn, &case).await?;
+        let rules = Rules::for_case(txn, case).await?;
         let done = Done {
             at: at.max(d.anchored_at),
-            by: viewer.id,
+            by: check.by,
             note: None,
             now,
         };
-        plan::complete(&txn, &rules, &case, d, done).await?;
+        plan::complete(txn, &rules, case, d, done).await?;
     }
     let body = format!(
         "Post-closure check: handling {}; outcome {}.",
         label(&SATISFACTION, handling).to_lowercase(),
         label(&SATISFACTION, outcome).to_lowercase()
     );
-    timeline::record(
-        &txn,
-        now,
-        &viewer,
-        &origin,
-        "case.satisfaction_recorded",
-        Entry::event(&case, "satisfaction-recorded", at, body),
-    )
-    .await?;
-    txn.commit().await?;
-    set_flash(&ctx.session, "Post-closure check recorded.").await?;
-    Ok(Redirect::to(&format!("/cases/{}", case.reference)).into_response())
+    Ok((at, body))
 }
 
 fn page(ctx: &Ctx, case: &cases::Model, f: &SatisfactionForm, errors: &FormErrors) -> Markup {

@@ -49,6 +49,29 @@ pub async fn record(
     action: &'static str,
     entry: Entry<'_>,
 ) -> Result<(), DbErr> {
+    write(txn, now, viewer, &entry).await?;
+    // The audit trail names what was done, never the free text: administrators read it
+    // and must see no case content.
+    audit_case(
+        txn,
+        now,
+        viewer,
+        origin,
+        action,
+        entry.case,
+        super::codes::timeline_label(entry.kind),
+    )
+    .await
+}
+
+/// Adds `entry` to the timeline only: for work audited as a whole elsewhere (an import
+/// writes one audit row for every case it brings in).
+pub async fn write(
+    txn: &DatabaseTransaction,
+    now: OffsetDateTime,
+    viewer: &Viewer,
+    entry: &Entry<'_>,
+) -> Result<(), DbErr> {
     timeline_entries::Entity::insert(timeline_entries::ActiveModel {
         case_id: Set(entry.case.id),
         kind: Set(entry.kind.to_owned()),
@@ -62,18 +85,7 @@ pub async fn record(
     })
     .exec_without_returning(txn)
     .await?;
-    // The audit trail names what was done, never the free text: administrators read it
-    // and must see no case content.
-    audit_case(
-        txn,
-        now,
-        viewer,
-        origin,
-        action,
-        entry.case,
-        super::codes::timeline_label(entry.kind),
-    )
-    .await
+    Ok(())
 }
 
 /// An audit row about `case` (no timeline entry). `summary` must hold no case content.

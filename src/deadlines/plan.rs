@@ -221,6 +221,36 @@ pub async fn after_reopen(
     after_report(db, case, at, at).await
 }
 
+/// Why an imported case's deadline was closed off: its spreadsheet could not say.
+pub const NOT_RECORDED_NOTE: &str = "Not recorded before the case was imported";
+
+/// Imported history: the open deadlines due before `before` are closed off as not
+/// recorded, so they are left out of compliance as no longer applicable ones are.
+pub async fn close_off_unrecorded(
+    db: &impl ConnectionTrait,
+    case_id: i32,
+    before: OffsetDateTime,
+    at: OffsetDateTime,
+) -> Result<u64, DbErr> {
+    let closed = deadlines::Entity::update_many()
+        .col_expr(deadlines::Column::Status, Expr::value(state::NOT_APPLICABLE))
+        .col_expr(deadlines::Column::ResolvedAt, Expr::value(Some(at)))
+        .col_expr(
+            deadlines::Column::ResolutionNote,
+            Expr::value(Some(NOT_RECORDED_NOTE.to_owned())),
+        )
+        .col_expr(
+            deadlines::Column::Version,
+            Expr::col(deadlines::Column::Version).add(1),
+        )
+        .filter(deadlines::Column::CaseId.eq(case_id))
+        .filter(deadlines::Column::Status.eq(state::OPEN))
+        .filter(deadlines::Column::DueAt.lt(before))
+        .exec(db)
+        .await?;
+    Ok(closed.rows_affected)
+}
+
 /// Cases open before deadlines existed get the plan intake would have made. Runs once
 /// (a settings row records it), inside the migration's transaction and lock.
 pub async fn plan_cases_opened_before_deadlines(

@@ -4,7 +4,7 @@
 
 use super::{
     GENERAL_MEASURES, ISSUED, LADDER, LEGAL_DATES, MAX_DATE_NOTE_CHARS, MAX_TEXT_CHARS, PLANNED,
-    STARTING_STATUSES, find_kind, headline, is_ladder, legal_date_label, status_label,
+    STARTING_STATUSES, find_kind, is_ladder, legal_date_label, status_label,
     store::{self, Perpetrator},
 };
 use crate::{
@@ -32,9 +32,9 @@ use axum::{
     response::{IntoResponse, Redirect, Response},
 };
 use axum_extra::extract::Form;
-use entity::{cases, perpetrator_actions};
+use entity::cases;
 use maud::{Markup, html};
-use sea_orm::{ActiveValue::Set, EntityTrait, TransactionTrait};
+use sea_orm::TransactionTrait;
 use serde::Deserialize;
 use time::Date;
 
@@ -259,36 +259,19 @@ pub async fn save(
     // case closed meanwhile.
     let case = plan::hold_case(&txn, &case).await?;
     crate::cases::require_open(&case, CLOSED)?;
-    let action = perpetrator_actions::Entity::insert(perpetrator_actions::ActiveModel {
-        case_id: Set(case.id),
-        party_id: Set(v.party_id),
-        kind: Set(v.kind.to_owned()),
-        status: Set(v.status.to_owned()),
-        status_on: Set(v.status_on),
-        planned_on: Set(v.planned_on),
-        outcome: Set(None),
-        documents: Set(v.documents.clone()),
-        notes: Set(v.notes.clone()),
-        created_by: Set(viewer.id),
-        created_at: Set(now),
-        updated_by: Set(None),
-        updated_at: Set(None),
-        version: Set(1),
-        ..Default::default()
-    })
-    .exec_with_returning(&txn)
-    .await?;
-    store::add_event(&txn, action.id, v.status, v.status_on, None, viewer.id, now).await?;
+    let new = store::NewAction {
+        case_id: case.id,
+        party_id: v.party_id,
+        kind: v.kind,
+        status: v.status,
+        planned_on: v.planned_on,
+        status_on: v.status_on,
+        documents: v.documents.clone(),
+        notes: v.notes.clone(),
+    };
+    let action = store::insert_action(&txn, &new, viewer.id, now).await?;
     let who = v.party_id.map(|_| store::against(&perpetrators, v.party_id));
-    let mut body = format!(
-        "{}: {} on {}.",
-        headline(v.kind, who.as_deref()),
-        status_label(v.status).to_lowercase(),
-        time_fmt::plain_date(v.status_on)
-    );
-    if v.status != PLANNED {
-        body.push_str(&format!(" Planned on {}.", time_fmt::plain_date(v.planned_on)));
-    }
+    let mut body = new.summary(who.as_deref());
     if let Some((kind, due_on, note)) = v.legal.clone() {
         store::add_legal_date(&txn, &case, &action, kind, due_on, note.clone(), viewer.id, now).await?;
         body.push_str(&format!(

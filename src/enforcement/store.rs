@@ -211,6 +211,69 @@ pub async fn close_off_dates(
     Ok((closed, left))
 }
 
+/// A new action against an alleged perpetrator (or a general measure).
+pub struct NewAction {
+    pub case_id: i32,
+    /// The perpetrator party it is against; `None` for a measure aimed at no one.
+    pub party_id: Option<i32>,
+    pub kind: &'static str,
+    /// `PLANNED` or `ISSUED`.
+    pub status: &'static str,
+    pub planned_on: Date,
+    pub status_on: Date,
+    pub documents: Option<String>,
+    pub notes: Option<String>,
+}
+
+impl NewAction {
+    /// The timeline's line about it; `who` is the name of whom it is against.
+    pub fn summary(&self, who: Option<&str>) -> String {
+        let mut body = format!(
+            "{}: {} on {}.",
+            super::headline(self.kind, who),
+            super::status_label(self.status).to_lowercase(),
+            crate::web::time_fmt::plain_date(self.status_on)
+        );
+        if self.status != super::PLANNED {
+            body.push_str(&format!(
+                " Planned on {}.",
+                crate::web::time_fmt::plain_date(self.planned_on)
+            ));
+        }
+        body
+    }
+}
+
+/// Stores the action with its first status event.
+pub async fn insert_action(
+    db: &impl ConnectionTrait,
+    a: &NewAction,
+    by: i32,
+    now: OffsetDateTime,
+) -> Result<perpetrator_actions::Model, DbErr> {
+    let action = perpetrator_actions::Entity::insert(perpetrator_actions::ActiveModel {
+        case_id: Set(a.case_id),
+        party_id: Set(a.party_id),
+        kind: Set(a.kind.to_owned()),
+        status: Set(a.status.to_owned()),
+        status_on: Set(a.status_on),
+        planned_on: Set(a.planned_on),
+        outcome: Set(None),
+        documents: Set(a.documents.clone()),
+        notes: Set(a.notes.clone()),
+        created_by: Set(by),
+        created_at: Set(now),
+        updated_by: Set(None),
+        updated_at: Set(None),
+        version: Set(1),
+        ..Default::default()
+    })
+    .exec_with_returning(db)
+    .await?;
+    add_event(db, action.id, a.status, a.status_on, None, by, now).await?;
+    Ok(action)
+}
+
 /// The event row for `status` reached on `on`.
 pub async fn add_event(
     db: &impl ConnectionTrait,

@@ -9,13 +9,14 @@ use crate::{
 use maud::{DOCTYPE, Markup, html};
 
 /// Navigation entries; each is shown only to roles the policy allows.
-const NAV: [(&str, &str, Permission); 11] = [
+const NAV: [(&str, &str, Permission); 12] = [
     ("Home", "/", Permission::SignedIn),
     ("Cases", "/cases", Permission::ViewCases),
     ("Log a report", "/cases/new", Permission::LogCases),
     ("Deadlines", "/deadlines", Permission::ViewDeadlines),
     ("Compliance", "/compliance", Permission::ViewCompliance),
     ("Reports", "/reports", Permission::ViewReports),
+    ("Import", "/import", Permission::ImportCases),
     ("Users", "/admin/users", Permission::ManageUsers),
     ("Areas", "/admin/areas", Permission::ManageAreas),
     ("Settings", "/admin/settings", Permission::ManageSettings),
@@ -42,6 +43,11 @@ pub fn page(ctx: &Ctx, title: &str, has_errors: bool, content: Markup) -> Markup
                 a.skip-link href="#main" { "Skip to main content" }
                 (header(ctx))
                 div.container {
+                    @if ctx.settings.demo {
+                        div.banner.banner--warning role="note" {
+                            p.body { strong { "Demo data. " } "Every case, person and account here is made up. Do not enter real information." }
+                        }
+                    }
                     main.main id="main" tabindex="-1" {
                         @if let Some(message) = &ctx.flash {
                             div.banner.banner--success role="status" {

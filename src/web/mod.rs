@@ -12,5 +12,6 @@ pub mod pagination;
 pub mod routes;
 pub mod table;
 pub mod time_fmt;
+pub mod upload;
 
 pub use extract::Ctx;

@@ -71,6 +71,7 @@ pub fn all() -> Vec<Route> {
         crate::support::routes(),
         crate::enforcement::routes(),
         crate::chronology::routes(),
+        crate::import::routes(),
     ]
     .into_iter()
     .flatten()

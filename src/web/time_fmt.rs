@@ -49,9 +49,15 @@ pub fn parse_date(text: &str) -> Option<time::Date> {
 /// the clocks go back the earlier (BST) reading is taken; a time skipped when they go
 /// forward is refused.
 pub fn parse_london(date: &str, time_of_day: &str) -> Option<OffsetDateTime> {
-    use time_tz::{OffsetResult, PrimitiveDateTimeExt};
     let d = parse_date(date)?;
     let t = time::Time::parse(time_of_day.trim(), format_description!("[hour]:[minute]")).ok()?;
+    london_at(d, t)
+}
+
+/// A London date and time of day as a UTC instant (`None` for a time skipped when the
+/// clocks go forward; the earlier reading in the hour they go back).
+pub fn london_at(d: time::Date, t: time::Time) -> Option<OffsetDateTime> {
+    use time_tz::{OffsetResult, PrimitiveDateTimeExt};
     let local = time::PrimitiveDateTime::new(d, t);
     let at = match local.assume_timezone(LONDON) {
         OffsetResult::Some(at) => at,

@@ -43,7 +43,13 @@ pub async fn list(
     let filters = Filters::from_query(raw.as_deref().unwrap_or(""));
     let options = query::load_options(&state.db).await?;
     let mut errors = FormErrors::default();
-    let criteria = filters::parse(&filters, viewer.role, &options, &mut errors);
+    let mut criteria = filters::parse(&filters, viewer.role, &options, &mut errors);
+    // The landlord's own reference of an imported case finds it as exactly as ours does.
+    if let Some(Search::Words(_)) = &criteria.search
+        && let Some(reference) = query::by_landlord_reference(&state.db, &viewer, filters.q.trim()).await?
+    {
+        criteria.search = Some(Search::Reference(reference));
+    }
     let result = if errors.is_empty() {
         Some(query::fetch(&state.db, &viewer, &criteria).await?)
     } else {

@@ -446,3 +446,19 @@ async fn describe(db: &impl ConnectionTrait, page: Vec<cases::Model>) -> Result<
         })
         .collect())
 }
+
+/// The reference of the case `viewer` may see whose landlord's reference is `text`.
+pub async fn by_landlord_reference(
+    db: &impl ConnectionTrait,
+    viewer: &Viewer,
+    text: &str,
+) -> Result<Option<String>, DbErr> {
+    cases::Entity::find()
+        .select_only()
+        .column(cases::Column::Reference)
+        .filter(viewer.condition())
+        .filter(cases::Column::ExternalRef.eq(text))
+        .into_tuple()
+        .one(db)
+        .await
+}

@@ -72,6 +72,9 @@ pub struct ValidCase {
 /// `codes::LOCATIONS`: somewhere else, which needs saying where.
 const OTHER_PLACE: &str = "other";
 
+/// The description of an imported report whose spreadsheet had none.
+pub const NOT_DESCRIBED: &str = "No description was recorded before the case was imported.";
+
 const SHORT: usize = 200;
 const LONG: usize = 2_000;
 const DESCRIPTION: usize = 20_000;
@@ -134,6 +137,21 @@ impl<'a> Checker<'a> {
             self.fail(field, missing);
         }
         found.unwrap_or_default()
+    }
+
+    /// As [`Self::code`]; an imported report may also say the answer was not recorded.
+    fn code_or_unrecorded(
+        &mut self,
+        imported: bool,
+        list: &[Code],
+        value: &str,
+        field: &'static str,
+        missing: &str,
+    ) -> &'static str {
+        if imported && value.trim() == codes::NOT_RECORDED {
+            return codes::NOT_RECORDED;
+        }
+        self.code(list, value, field, missing)
     }
 
     /// An optional pick: `None` when left blank.
@@ -208,13 +226,15 @@ pub fn incident(f: &IncidentForm, now: OffsetDateTime, errors: &mut FormErrors) 
         "the report was received",
         now,
     );
-    let received_how = c.code(
+    let received_how = c.code_or_unrecorded(
+        f.imported,
         &codes::RECEIVED_HOW,
         &f.received_how,
         "received_how",
         "Select how the report was received",
     );
-    let reporter_type = c.code(
+    let reporter_type = c.code_or_unrecorded(
+        f.imported,
         &codes::REPORTER_TYPES,
         &f.reporter_type,
         "reporter_type",
@@ -247,7 +267,8 @@ pub fn incident(f: &IncidentForm, now: OffsetDateTime, errors: &mut FormErrors) 
     } else {
         None
     };
-    let location_kind = c.code(
+    let location_kind = c.code_or_unrecorded(
+        f.imported,
         &codes::LOCATIONS,
         &f.location_kind,
         "location_kind",
@@ -263,18 +284,27 @@ pub fn incident(f: &IncidentForm, now: OffsetDateTime, errors: &mut FormErrors) 
         c.fail("location_address", "Enter where it happened");
     }
     let (types, other_type) = incident_types(&mut c, f);
-    let description = c.required(
-        &f.description,
-        DESCRIPTION,
-        "description",
-        "The description",
-        "Enter what happened",
-    );
-    let police_involved = c.yes_no(
-        &f.police_involved,
-        "police_involved",
-        "Select whether the police are involved",
-    );
+    let description = if f.imported && f.description.trim().is_empty() {
+        NOT_DESCRIBED.to_owned()
+    } else {
+        c.required(
+            &f.description,
+            DESCRIPTION,
+            "description",
+            "The description",
+            "Enter what happened",
+        )
+    };
+    // A spreadsheet seldom says; the incident records no police involvement then.
+    let police_involved = if f.imported && f.police_involved.trim().is_empty() {
+        false
+    } else {
+        c.yes_no(
+            &f.police_involved,
+            "police_involved",
+            "Select whether the police are involved",
+        )
+    };
     let crime_reference = c.text(&f.crime_reference, 64, "crime_reference", "The crime reference");
     c.done(ValidIncident {
         received_at: received_at.unwrap_or(now),
@@ -497,7 +527,8 @@ pub fn case(
         "Select whether anyone perceives it as hate",
     );
     let perceived_by = hate_perceived.then(|| {
-        c.code(
+        c.code_or_unrecorded(
+            f.imported,
             &codes::PERCEIVED_BY,
             &f.perceived_by,
             "perceived_by",
@@ -645,6 +676,7 @@ mod tests {
             area: "1".into(),
             priority: codes::P2.into(),
             priority_reason: String::new(),
+            imported: false,
         };
         let strands = vec![strands::Model {
             id: 7,

@@ -220,6 +220,9 @@ pub struct IncidentForm {
     /// "yes" or "no".
     pub police_involved: String,
     pub crime_reference: String,
+    /// From an import, not the form: answers the spreadsheet cannot give may be
+    /// "not recorded" (`codes::NOT_RECORDED`) and the description may be blank.
+    pub imported: bool,
 }
 
 impl IncidentForm {
@@ -252,6 +255,7 @@ impl IncidentForm {
             description: body.owned("description"),
             police_involved: body.owned("police_involved"),
             crime_reference: body.owned("crime_reference"),
+            imported: false,
         }
     }
 }
@@ -270,6 +274,8 @@ pub struct CaseForm {
     /// [`SUGGESTED`], `codes::P1` or `codes::P2`.
     pub priority: String,
     pub priority_reason: String,
+    /// From an import: who perceived it as hate may be "not recorded".
+    pub imported: bool,
 }
 
 impl CaseForm {
@@ -281,6 +287,7 @@ impl CaseForm {
             area: body.owned("area"),
             priority: body.owned("priority"),
             priority_reason: body.owned("priority_reason"),
+            imported: false,
         }
     }
 }
@@ -334,6 +341,23 @@ impl ReportForm {
         }
     }
 
+    /// A report read from an import: nothing filled in, nobody named yet.
+    pub fn imported() -> Self {
+        ReportForm {
+            incident: IncidentForm {
+                imported: true,
+                ..Default::default()
+            },
+            case: CaseForm {
+                imported: true,
+                ..Default::default()
+            },
+            people: vec![],
+            case_reference: String::new(),
+            attach_to: String::new(),
+        }
+    }
+
     pub fn parse(body: &Body) -> Self {
         let count = body
             .get("people")
@@ -360,10 +384,11 @@ impl ReportForm {
         self.add_person_as(if has_victim { codes::WITNESS } else { codes::VICTIM });
     }
 
-    fn add_person_as(&mut self, role: &str) {
-        if let Some(names) = SLOTS.get(self.people.len()) {
-            self.people.push(PersonForm::blank(names, role));
-        }
+    /// A blank slot for someone in `role`; `None` when every slot is taken.
+    pub fn add_person_as(&mut self, role: &str) -> Option<&mut PersonForm> {
+        let names = SLOTS.get(self.people.len())?;
+        self.people.push(PersonForm::blank(names, role));
+        self.people.last_mut()
     }
 
     pub fn can_add_person(&self) -> bool {

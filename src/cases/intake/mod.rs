@@ -8,6 +8,7 @@
 mod check;
 mod form;
 mod matching;
+pub mod service;
 mod store;
 mod view;
 
@@ -117,7 +118,8 @@ pub async fn submit(
         }
         (None, Some(case)) => {
             let txn = state.db.begin().await?;
-            let saved = store::create_case(&txn, &by, &case, &report).await?;
+            let new = service::NewCase { case, report };
+            let saved = service::open(&txn, &by, &new, &service::Opening::Logged).await?;
             txn.commit().await?;
             let reference = &saved.reference;
             redirect_to_case(&ctx, reference, format!("Case {reference} logged")).await

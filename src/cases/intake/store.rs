@@ -70,6 +70,15 @@ pub struct Actor<'a> {
     pub now: OffsetDateTime,
 }
 
+/// How a case comes to be opened.
+pub enum Opening<'a> {
+    /// Logged now, on the form.
+    Logged,
+    /// Brought in from the landlord's earlier records: numbered in the year it was
+    /// received, with the landlord's reference; audited once for the whole import.
+    Imported { import_id: i32, external_ref: &'a str },
+}
+
 /// Opens a case for `report`. The reference is taken inside the transaction, so it is
 /// numbered only if the case is saved.
 pub async fn create_case(
@@ -77,8 +86,19 @@ pub async fn create_case(
     by: &Actor<'_>,
     case: &ValidCase,
     report: &Report,
+    opening: &Opening<'_>,
 ) -> Result<cases::Model, DbErr> {
-    let year = time_fmt::london(by.now).year();
+    let (year, external_ref, import_id) = match opening {
+        Opening::Logged => (time_fmt::london(by.now).year(), None, None),
+        Opening::Imported {
+            import_id,
+            external_ref,
+        } => (
+            time_fmt::london(report.incident.received_at).year(),
+            Some((*external_ref).to_owned()),
+            Some(*import_id),
+        ),
+    };
     let saved = cases::ActiveModel {
         reference: Set(reference::next(txn, year).await?),
         status: Set(codes::OPEN.to_owned()),
@@ -96,6 +116,8 @@ pub async fn create_case(
         restricted: Set(false),
         version: Set(1),
         procedure_version_id: Set(crate::procedure::store::current(txn).await?.version_id),
+        external_ref: Set(external_ref),
+        import_id: Set(import_id),
         ..Default::default()
     }
     .insert(txn)
@@ -117,7 +139,24 @@ pub async fn create_case(
         report.incident.received_at,
         summary(&report.incident),
     );
-    timeline::record(txn, by.now, by.viewer, by.origin, "case.created", entry).await?;
+    match opening {
+        Opening::Logged => timeline::record(txn, by.now, by.viewer, by.origin, "case.created", entry).await?,
+        Opening::Imported { external_ref, .. } => {
+            timeline::write(txn, by.now, by.viewer, &entry).await?;
+            let imported = format!(
+                "Imported from the landlord's earlier records (their reference {external_ref}) by {} on {}",
+                by.viewer.display_name,
+                time_fmt::plain_date(time_fmt::london(by.now).date())
+            );
+            timeline::write(
+                txn,
+                by.now,
+                by.viewer,
+                &Entry::event(&saved, "imported", by.now, imported),
+            )
+            .await?;
+        }
+    }
     deadlines::plan::after_report(txn, &saved, report.incident.received_at, by.now).await?;
     Ok(saved)
 }

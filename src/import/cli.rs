@@ -1,0 +1,143 @@
+//! `harbour import FILE`: the same check and the same all-or-nothing write as the web,
+//! for operators bringing in a large history. Problems are printed one per line.
+
+use super::{commit, ethnicity::Mappings, plan::Plan};
+use crate::{
+    audit::Origin,
+    auth::{
+        CurrentUser,
+        policy::{Permission, allows},
+    },
+    cases::{intake::service::Actor, visibility::Viewer},
+    clock::{Clock, SystemClock},
+    config::ImportArgs,
+};
+use entity::users;
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, TransactionTrait};
+use std::io::Write;
+
+/// Runs the import; `Ok(report)` on success (or a clean dry run), `Err(report)` when the
+/// file has problems (nothing written).
+pub async fn run(args: &ImportArgs) -> anyhow::Result<Result<String, String>> {
+    let bytes = std::fs::read(&args.file)
+        .map_err(|e| anyhow::anyhow!("could not read {}: {e}", args.file.display()))?;
+    let db = crate::db::connect(&args.db.database_url).await?;
+    crate::db::migrate(&db).await?;
+    let user = users::Entity::find()
+        .filter(users::Column::Username.eq(args.as_user.trim().to_lowercase()))
+        .one(&db)
+        .await?
+        .filter(|u| u.active)
+        .ok_or_else(|| anyhow::anyhow!("no active user is called {:?}", args.as_user))?;
+    if !allows(user.role, Permission::ImportCases) {
+        anyhow::bail!(
+            "{} is not a manager: only managers may import cases",
+            user.username
+        );
+    }
+    let viewer = Viewer::load(&db, &CurrentUser::from(&user)).await?;
+    let now = SystemClock.now();
+    if !args.map.is_empty() {
+        let mut mappings = Mappings::load(&db).await?;
+        for pair in &args.map {
+            let Some((wording, code)) = pair.split_once('=') else {
+                anyhow::bail!("--map takes WORDING=CODE, like --map \"Brit Asian=asian-other\"");
+            };
+            if !mappings.add(wording, code.trim()) {
+                anyhow::bail!(
+                    "{:?} is not an ethnicity category code (see the README)",
+                    code.trim()
+                );
+            }
+        }
+        let txn = db.begin().await?;
+        mappings.save(&txn, now, viewer.id).await?;
+        txn.commit().await?;
+    }
+    let (mut plan, _) = super::check(&db, &viewer, &bytes, args.sheet.as_deref(), now).await?;
+    let report = report(&plan);
+    if !plan.problems.is_empty() || !plan.unmapped.is_empty() {
+        return Ok(Err(report));
+    }
+    if args.dry_run || plan.cases.is_empty() {
+        return Ok(Ok(format!(
+            "{report}\nNothing was written{}.",
+            if args.dry_run { " (dry run)" } else { "" }
+        )));
+    }
+    let name = args
+        .file
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let txn = db.begin().await?;
+    let import = commit::record_upload(&txn, &viewer, &name, args.sheet.as_deref(), vec![], now).await?;
+    txn.commit().await?;
+    let origin = Origin::default();
+    let by = Actor {
+        viewer: &viewer,
+        origin: &origin,
+        now,
+    };
+    let total = plan.cases.len();
+    let mut progress = |done: usize| {
+        if done % 100 == 0 || done == total {
+            eprint!("\r{}", bar(done, total));
+            let _ = std::io::stderr().flush();
+        }
+    };
+    let counts = commit::commit(&db, &mut plan, import.id, &by, &mut progress).await?;
+    eprintln!();
+    Ok(Ok(format!(
+        "{report}\nImported {} cases (import {}).",
+        counts.cases, import.id
+    )))
+}
+
+fn bar(done: usize, total: usize) -> String {
+    const WIDTH: usize = 30;
+    let filled = (done * WIDTH).checked_div(total).unwrap_or(WIDTH);
+    format!(
+        "[{}{}] {done}/{total} cases",
+        "#".repeat(filled),
+        " ".repeat(WIDTH - filled)
+    )
+}
+
+/// The preview as text: what would be created, then every problem.
+pub fn report(plan: &Plan) -> String {
+    let c = plan.counts();
+    let mut out = format!(
+        "{} rows: {} new cases, {} people named, {} first contacts, {} closures, {} perpetrator actions, {} satisfaction checks; {} already imported.",
+        plan.rows,
+        c.cases,
+        c.people,
+        c.contacts,
+        c.closures,
+        c.actions,
+        c.satisfaction,
+        plan.already_imported
+    );
+    if !plan.unknown_columns.is_empty() {
+        out.push_str(&format!("\nIgnored columns: {}", plan.unknown_columns.join(", ")));
+    }
+    for p in &plan.problems {
+        let at = match (p.row, p.column) {
+            (0, _) => "file".to_owned(),
+            (row, "") => format!("row {row}"),
+            (row, column) => format!("row {row}, {column}"),
+        };
+        let value = if p.value.is_empty() {
+            String::new()
+        } else {
+            format!(" “{}”", p.value)
+        };
+        out.push_str(&format!("\n{at}{value}: {}", p.message));
+    }
+    for (wording, rows) in &plan.unmapped {
+        out.push_str(&format!(
+            "\nvictim or perpetrator ethnicity “{wording}” ({rows} rows): not a category Harbour knows; map it with --map \"{wording}=CODE\""
+        ));
+    }
+    out
+}

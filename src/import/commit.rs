@@ -1,0 +1,287 @@
+//! Writing a checked plan: every case through the intake service, its history (first
+//! contact, perpetrator action, closure, satisfaction) through the same stores the case
+//! page uses, all in one transaction with one audit row. A failure anywhere writes nothing.
+
+use super::plan::{Counts, Plan, Planned};
+use crate::{
+    audit::{self, Event, Origin},
+    cases::{
+        closure::{self, Closing},
+        codes,
+        intake::service::{self, Actor, Opening},
+        satisfaction,
+        timeline::{self, Entry},
+        visibility::Viewer,
+    },
+    deadlines::plan as deadlines,
+    enforcement::{self, store as actions},
+    web::time_fmt,
+};
+use entity::{case_parties, cases, imports, people};
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, DatabaseConnection, DatabaseTransaction, DbErr, EntityTrait, QueryFilter,
+    QueryOrder, TransactionTrait, sea_query::Expr,
+};
+use time::{Date, OffsetDateTime, macros::time};
+
+/// Called after each case is written, with how many are done (for a progress bar).
+pub type Progress<'a> = &'a mut (dyn FnMut(usize) + Send);
+
+/// Writes every planned case of `plan` (which must have no problems) as import
+/// `import_id`. Returns what was created.
+pub async fn commit(
+    db: &DatabaseConnection,
+    plan: &mut Plan,
+    import_id: i32,
+    by: &Actor<'_>,
+    progress: Progress<'_>,
+) -> Result<Counts, DbErr> {
+    let counts = plan.counts();
+    // Numbered in the order they were received, as if logged at the time.
+    plan.cases.sort_by_key(|c| c.new.report.incident.received_at);
+    let txn = db.begin().await?;
+    for (done, planned) in plan.cases.iter_mut().enumerate() {
+        write_case(&txn, planned, import_id, by).await?;
+        progress(done + 1);
+    }
+    imports::Entity::update_many()
+        .col_expr(imports::Column::CommittedAt, Expr::value(Some(by.now)))
+        .col_expr(
+            imports::Column::CasesCreated,
+            Expr::value(Some(counts.cases as i32)),
+        )
+        // The cases now hold what the file said.
+        .col_expr(imports::Column::Content, Expr::value(Vec::<u8>::new()))
+        .filter(imports::Column::Id.eq(import_id))
+        .exec(&txn)
+        .await?;
+    let summary = format!(
+        "Import {import_id}: {} cases, {} people named, {} first contacts, {} closures, {} perpetrator actions, {} satisfaction checks; {} already imported",
+        counts.cases,
+        counts.people,
+        counts.contacts,
+        counts.closures,
+        counts.actions,
+        counts.satisfaction,
+        plan.already_imported
+    );
+    audit::record(
+        &txn,
+        by.now,
+        &by.viewer.audit_actor(),
+        by.origin,
+        Event::new("import.committed", summary).on("import", import_id),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(counts)
+}
+
+async fn write_case(
+    txn: &DatabaseTransaction,
+    planned: &mut Planned,
+    import_id: i32,
+    by: &Actor<'_>,
+) -> Result<(), DbErr> {
+    service::link_known(txn, &mut planned.new.report.people).await?;
+    let opening = Opening::Imported {
+        import_id,
+        external_ref: &planned.external_ref,
+    };
+    let mut case = service::open(txn, by, &planned.new, &opening).await?;
+    if let Some(officer) = planned.officer {
+        cases::Entity::update_many()
+            .col_expr(cases::Column::OwnerId, Expr::value(Some(officer)))
+            .filter(cases::Column::Id.eq(case.id))
+            .exec(txn)
+            .await?;
+        case.owner_id = Some(officer);
+    }
+    if let Some((at, kind)) = planned.first_contact {
+        first_contact(txn, &case, at, kind, by).await?;
+    }
+    for &(kind, on, dated) in &planned.actions {
+        action(txn, &case, kind, on, dated, by).await?;
+    }
+    match planned.closed {
+        Some((on, outcome)) => close(txn, &case, on, outcome, planned.satisfaction, by).await,
+        None if planned.live => Ok(()),
+        None => {
+            // What fell due before the import is history the file could not tell; what
+            // recurs starts again from today, so the case is live in the due lists.
+            deadlines::close_off_unrecorded(txn, case.id, by.now, by.now).await?;
+            deadlines::after_report(txn, &case, by.now, by.now).await?;
+            Ok(())
+        }
+    }
+}
+
+/// The first victim named on the case.
+async fn victim(txn: &DatabaseTransaction, case_id: i32) -> Result<Option<(i32, i32)>, DbErr> {
+    case_parties::Entity::find()
+        .filter(case_parties::Column::CaseId.eq(case_id))
+        .filter(case_parties::Column::Role.eq(codes::VICTIM))
+        .order_by_asc(case_parties::Column::Id)
+        .one(txn)
+        .await
+        .map(|p| p.map(|p| (p.id, p.person_id)))
+}
+
+async fn first_contact(
+    txn: &DatabaseTransaction,
+    case: &cases::Model,
+    at: OffsetDateTime,
+    kind: &'static str,
+    by: &Actor<'_>,
+) -> Result<(), DbErr> {
+    let person_id = victim(txn, case.id).await?.map(|(_, person)| person);
+    let entry = Entry {
+        person_id,
+        ..Entry::event(case, kind, at, "First contact with the victim (imported)")
+    };
+    timeline::write(txn, by.now, by.viewer, &entry).await?;
+    deadlines::after_contact(txn, case, kind, person_id, at, by.viewer.id, by.now).await?;
+    Ok(())
+}
+
+async fn action(
+    txn: &DatabaseTransaction,
+    case: &cases::Model,
+    kind: &'static str,
+    on: Date,
+    dated: bool,
+    by: &Actor<'_>,
+) -> Result<(), DbErr> {
+    let perpetrator = case_parties::Entity::find()
+        .filter(case_parties::Column::CaseId.eq(case.id))
+        .filter(case_parties::Column::Role.eq(codes::PERPETRATOR))
+        .order_by_asc(case_parties::Column::Id)
+        .one(txn)
+        .await?;
+    // Ladder steps are against the (first) alleged perpetrator; measures against no one.
+    let party = perpetrator.filter(|_| enforcement::is_ladder(kind));
+    let name = match &party {
+        Some(p) => people::Entity::find_by_id(p.person_id)
+            .one(txn)
+            .await?
+            .map(|person| person.name.unwrap_or_else(|| "someone not known".to_owned())),
+        None => None,
+    };
+    let new = actions::NewAction {
+        case_id: case.id,
+        party_id: party.map(|p| p.id),
+        kind,
+        status: enforcement::ISSUED,
+        planned_on: on,
+        status_on: on,
+        documents: None,
+        notes: (!dated).then(|| "Imported without a date: dated the day the report was received".to_owned()),
+    };
+    actions::insert_action(txn, &new, by.viewer.id, by.now).await?;
+    let at = at_noon(on);
+    let entry = Entry::event(
+        case,
+        "enforcement-recorded",
+        at,
+        format!("{} (imported)", new.summary(name.as_deref())),
+    );
+    timeline::write(txn, by.now, by.viewer, &entry).await
+}
+
+async fn close(
+    txn: &DatabaseTransaction,
+    case: &cases::Model,
+    on: Date,
+    outcome: &'static str,
+    satisfied: Option<&'static str>,
+    by: &Actor<'_>,
+) -> Result<(), DbErr> {
+    // A closing date without a time: the end of the working day, not before the report.
+    let at = london_at(on, time!(17:00)).max(case.received_at);
+    // What was due while the case was open: the file could not say.
+    deadlines::close_off_unrecorded(txn, case.id, far_future(), by.now).await?;
+    closure::mark_closed(txn, case.id, at, Some(outcome)).await?;
+    let closing = Closing {
+        at,
+        by: by.viewer.id,
+        outcome,
+        reason: "Closed before the case was imported",
+        victim_told_on: on,
+    };
+    closure::insert_closure(txn, case.id, &closing).await?;
+    timeline::write(
+        txn,
+        by.now,
+        by.viewer,
+        &Entry::event(case, "closed", at, closing.summary()),
+    )
+    .await?;
+    let closed = cases::Model {
+        status: codes::CLOSED.to_owned(),
+        closed_at: Some(at),
+        outcome: Some(outcome.to_owned()),
+        ..case.clone()
+    };
+    deadlines::after_closure(txn, &closed, at, by.now).await?;
+    if let Some(answer) = satisfied {
+        let check = satisfaction::Check {
+            checked_on: on,
+            handling: answer,
+            outcome: answer,
+            notes: Some("Imported: one answer for handling and outcome".to_owned()),
+            by: by.viewer.id,
+        };
+        let (at, body) = satisfaction::store(txn, &closed, &check, by.now).await?;
+        timeline::write(
+            txn,
+            by.now,
+            by.viewer,
+            &Entry::event(&closed, "satisfaction-recorded", at, body),
+        )
+        .await?;
+    }
+    // The closure letter and any check not given: the file could not say.
+    deadlines::close_off_unrecorded(txn, case.id, far_future(), by.now).await?;
+    Ok(())
+}
+
+fn at_noon(on: Date) -> OffsetDateTime {
+    london_at(on, time!(12:00))
+}
+
+fn london_at(on: Date, at: time::Time) -> OffsetDateTime {
+    time_fmt::london_at(on, at).unwrap_or_else(|| on.with_time(at).assume_utc())
+}
+
+/// Later than any deadline: every open one.
+fn far_future() -> OffsetDateTime {
+    OffsetDateTime::new_utc(Date::MAX, time::Time::MIDNIGHT)
+}
+
+/// Who an import is by, when it has no web request (the command line).
+pub fn command_line_origin() -> Origin {
+    Origin::default()
+}
+
+/// The import row for a file about to be previewed.
+pub async fn record_upload(
+    db: &impl sea_orm::ConnectionTrait,
+    viewer: &Viewer,
+    file_name: &str,
+    sheet: Option<&str>,
+    content: Vec<u8>,
+    now: OffsetDateTime,
+) -> Result<imports::Model, DbErr> {
+    imports::Entity::insert(imports::ActiveModel {
+        file_name: Set(file_name.chars().take(255).collect()),
+        sheet: Set(sheet.map(|s| s.chars().take(100).collect())),
+        content: Set(content),
+        uploaded_by: Set(viewer.id),
+        uploaded_at: Set(now),
+        committed_at: Set(None),
+        cases_created: Set(None),
+        ..Default::default()
+    })
+    .exec_with_returning(db)
+    .await
+}

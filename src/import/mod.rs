@@ -1,0 +1,288 @@
+//! Importing the landlord's history from a spreadsheet (CSV or `.xlsx`), on the web
+//! (`/import`, managers) and on the command line (`harbour import`).
+//!
+//! - [`read`]: bytes to a grid of cells; [`columns`]: the template and its headings;
+//!   [`values`] and [`ethnicity`]: cells as landlords type them.
+//! - [`plan`]: the cases a file would create and every problem, writing nothing.
+//! - [`commit`]: writing a plan in one transaction through the intake service.
+//! - `template`, `view`: the downloadable template and the pages.
+//!
+//! A file is kept (`imports`) from upload until it is committed, so the preview and the
+//! commit read the same bytes; a committed import keeps only its counts.
+
+pub mod cli;
+pub mod columns;
+pub mod commit;
+pub mod ethnicity;
+pub mod plan;
+pub mod read;
+mod template;
+pub mod values;
+mod view;
+
+use crate::{
+    audit::{self, Event, Origin},
+    auth::policy::Permission,
+    cases::{intake::service::Actor, visibility::Viewer},
+    error::{AppError, AppResult},
+    state::AppState,
+    web::{Ctx, forms::FormErrors, routes::Route, upload},
+};
+use axum::{
+    body::Bytes,
+    extract::{Path, RawForm, State},
+    http::{HeaderMap, StatusCode, header},
+    response::{IntoResponse, Redirect, Response},
+};
+use entity::imports;
+use plan::{Context, Plan};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect, TransactionTrait,
+};
+use time::OffsetDateTime;
+
+pub fn routes() -> Vec<Route> {
+    vec![
+        Route::get("/import", Permission::ImportCases, upload_form),
+        Route::post("/import", Permission::ImportCases, upload_file),
+        Route::get("/import/template.csv", Permission::ImportCases, template_csv),
+        Route::get("/import/template.xlsx", Permission::ImportCases, template_xlsx),
+        Route::get("/import/{id}", Permission::ImportCases, preview),
+        Route::post("/import/{id}/mappings", Permission::ImportCases, save_mappings),
+        Route::post("/import/{id}/commit", Permission::ImportCases, commit_import),
+    ]
+}
+
+/// Reads `bytes` and plans their import: what the web preview and `harbour import` show.
+pub async fn check(
+    db: &impl ConnectionTrait,
+    viewer: &Viewer,
+    bytes: &[u8],
+    sheet: Option<&str>,
+    now: OffsetDateTime,
+) -> Result<(Plan, Context), DbErr> {
+    let cx = Context::load(db, viewer, now).await?;
+    let plan = match read::grid(bytes, sheet) {
+        Ok(grid) => plan::plan(db, &grid, &cx).await?,
+        Err(read::Unreadable(message)) => Plan::refused(message),
+    };
+    Ok((plan, cx))
+}
+
+async fn upload_form(State(state): State<AppState>, ctx: Ctx, viewer: Viewer) -> AppResult<Response> {
+    let recent = recent(&state, &viewer).await?;
+    Ok(view::upload_page(&ctx, &recent, &FormErrors::default()).into_response())
+}
+
+/// The viewer's own recent uploads (newest first), without their content.
+async fn recent(state: &AppState, viewer: &Viewer) -> Result<Vec<imports::Model>, DbErr> {
+    let rows: Vec<(
+        i32,
+        String,
+        Option<String>,
+        i32,
+        OffsetDateTime,
+        Option<OffsetDateTime>,
+        Option<i32>,
+    )> = imports::Entity::find()
+        .select_only()
+        .columns([
+            imports::Column::Id,
+            imports::Column::FileName,
+            imports::Column::Sheet,
+            imports::Column::UploadedBy,
+            imports::Column::UploadedAt,
+            imports::Column::CommittedAt,
+            imports::Column::CasesCreated,
+        ])
+        .filter(imports::Column::UploadedBy.eq(viewer.id))
+        .order_by_desc(imports::Column::Id)
+        .limit(10)
+        .into_tuple()
+        .all(&state.db)
+        .await?;
+    Ok(rows
+        .into_iter()
+        .map(
+            |(id, file_name, sheet, uploaded_by, uploaded_at, committed_at, cases_created)| imports::Model {
+                id,
+                file_name,
+                sheet,
+                content: vec![],
+                uploaded_by,
+                uploaded_at,
+                committed_at,
+                cases_created,
+            },
+        )
+        .collect())
+}
+
+async fn upload_file(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    viewer: Viewer,
+    origin: Origin,
+    headers: HeaderMap,
+    body: Bytes,
+) -> AppResult<Response> {
+    let content_type = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
+    let Some(parts) = upload::parts(content_type, &body).await else {
+        return Err(AppError::BadRequest(
+            "The upload could not be read. Choose the file again and send it.".into(),
+        ));
+    };
+    let sheet = Some(upload::field(&parts, "sheet").trim().to_owned()).filter(|s| !s.is_empty());
+    let file = parts
+        .into_iter()
+        .find(|p| p.name == "file" && p.file_name.is_some());
+    // A form sent without choosing a file has a file part with no name and no bytes.
+    let Some(file) =
+        file.filter(|f| !f.bytes.is_empty() || f.file_name.as_deref().is_some_and(|n| !n.is_empty()))
+    else {
+        let mut errors = FormErrors::default();
+        errors.add("file", "Choose a CSV or Excel file to import");
+        let recent = recent(&state, &viewer).await?;
+        return Ok((
+            StatusCode::UNPROCESSABLE_ENTITY,
+            view::upload_page(&ctx, &recent, &errors),
+        )
+            .into_response());
+    };
+    let now = state.now();
+    let name = file.file_name.clone().unwrap_or_default();
+    let txn = state.db.begin().await?;
+    let saved = commit::record_upload(&txn, &viewer, &name, sheet.as_deref(), file.bytes, now).await?;
+    audit::record(
+        &txn,
+        now,
+        &viewer.audit_actor(),
+        &origin,
+        Event::new(
+            "import.uploaded",
+            format!("Import {} uploaded for checking", saved.id),
+        )
+        .on("import", saved.id),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(Redirect::to(&format!("/import/{}", saved.id)).into_response())
+}
+
+/// The viewer's own upload `id` (anyone else's is not found).
+async fn own_import(state: &AppState, viewer: &Viewer, id: &str) -> AppResult<imports::Model> {
+    let id: i32 = id.parse().map_err(|_| AppError::NotFound)?;
+    imports::Entity::find_by_id(id)
+        .filter(imports::Column::UploadedBy.eq(viewer.id))
+        .one(&state.db)
+        .await?
+        .ok_or(AppError::NotFound)
+}
+
+async fn preview(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    viewer: Viewer,
+    Path(id): Path<String>,
+) -> AppResult<Response> {
+    let import = own_import(&state, &viewer, &id).await?;
+    if import.committed_at.is_some() {
+        return Ok(view::finished_page(&ctx, &import).into_response());
+    }
+    let (plan, _) = check(
+        &state.db,
+        &viewer,
+        &import.content,
+        import.sheet.as_deref(),
+        state.now(),
+    )
+    .await?;
+    Ok(view::preview_page(&ctx, &import, &plan).into_response())
+}
+
+async fn save_mappings(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<String>,
+    RawForm(bytes): RawForm,
+) -> AppResult<Response> {
+    let import = own_import(&state, &viewer, &id).await?;
+    let pairs: Vec<(String, String)> = url::form_urlencoded::parse(&bytes).into_owned().collect();
+    let get = |name: String| pairs.iter().find(|(k, _)| *k == name).map(|(_, v)| v.clone());
+    let mut mappings = ethnicity::Mappings::load(&state.db).await?;
+    for i in 0..1000 {
+        let (Some(value), Some(code)) = (get(format!("value_{i}")), get(format!("code_{i}"))) else {
+            break;
+        };
+        // A value left unchosen stays to be mapped; the preview asks again.
+        mappings.add(&value, &code);
+    }
+    let txn = state.db.begin().await?;
+    mappings.save(&txn, state.now(), viewer.id).await?;
+    txn.commit().await?;
+    Ok(Redirect::to(&format!("/import/{}#mappings", import.id)).into_response())
+}
+
+async fn commit_import(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    viewer: Viewer,
+    origin: Origin,
+    Path(id): Path<String>,
+) -> AppResult<Response> {
+    let import = own_import(&state, &viewer, &id).await?;
+    if import.committed_at.is_some() {
+        return Ok(Redirect::to(&format!("/import/{}", import.id)).into_response());
+    }
+    let now = state.now();
+    let (mut plan, _) = check(&state.db, &viewer, &import.content, import.sheet.as_deref(), now).await?;
+    if !plan.can_commit() {
+        return Ok((
+            StatusCode::UNPROCESSABLE_ENTITY,
+            view::preview_page(&ctx, &import, &plan),
+        )
+            .into_response());
+    }
+    let by = Actor {
+        viewer: &viewer,
+        origin: &origin,
+        now,
+    };
+    commit::commit(&state.db, &mut plan, import.id, &by, &mut |_| {}).await?;
+    Ok(Redirect::to(&format!("/import/{}", import.id)).into_response())
+}
+
+async fn template_csv() -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
+            (
+                header::CONTENT_DISPOSITION,
+                "attachment; filename=\"harbour-import-template.csv\"",
+            ),
+        ],
+        template::csv(),
+    )
+        .into_response()
+}
+
+async fn template_xlsx() -> AppResult<Response> {
+    let bytes = template::xlsx().map_err(|e| AppError::internal(format!("template workbook: {e}")))?;
+    Ok((
+        [
+            (
+                header::CONTENT_TYPE,
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            ),
+            (
+                header::CONTENT_DISPOSITION,
+                "attachment; filename=\"harbour-import-template.xlsx\"",
+            ),
+        ],
+        bytes,
+    )
+        .into_response())
+}

@@ -1,0 +1,893 @@
+//! From a grid of cells to the cases an import would create, and every problem at once.
+//! Each case is checked by the intake service exactly as the form checks it; what the
+//! form does not ask (first contact, closure, perpetrator action, satisfaction) is
+//! checked here. Nothing is written.
+
+use super::{
+    columns::{Column, Layout},
+    ethnicity::{Mappings, Reading},
+    read::Grid,
+    values::{self, code_in, date_time, items, key, yes_no},
+};
+use crate::{
+    auth::policy::{Permission, allows},
+    cases::{
+        codes::{self, Code},
+        intake::service::{self, Choices, NewCase, ReportForm},
+        visibility::Viewer,
+    },
+    enforcement::{GENERAL_MEASURES, LADDER},
+    web::{forms::FormErrors, time_fmt},
+};
+use entity::{cases, users};
+use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QuerySelect};
+use std::collections::{BTreeMap, HashMap, HashSet};
+use time::{Date, OffsetDateTime, Time, macros::time};
+
+/// One thing wrong with the file: where (row 0 is the file as a whole), the value, why.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Problem {
+    pub row: usize,
+    pub column: &'static str,
+    pub value: String,
+    pub message: String,
+}
+
+/// A case the import would create, checked.
+pub struct Planned {
+    pub external_ref: String,
+    pub row: usize,
+    pub new: NewCase,
+    pub officer: Option<i32>,
+    /// When and how the victim was first contacted (`codes::CONTACT_KINDS`).
+    pub first_contact: Option<(OffsetDateTime, &'static str)>,
+    pub closed: Option<(Date, &'static str)>,
+    /// Actions taken: kind, date, and whether the file gave the date.
+    pub actions: Vec<(&'static str, Date, bool)>,
+    pub satisfaction: Option<&'static str>,
+    /// Recent work rather than history (the demo landlord): deadlines that fell due stay
+    /// as they are (met, late or overdue) instead of being marked not recorded.
+    pub live: bool,
+}
+
+/// What the import would do, and what stops it.
+#[derive(Default)]
+pub struct Plan {
+    pub rows: usize,
+    pub cases: Vec<Planned>,
+    /// Cases whose reference was imported before: left as they are.
+    pub already_imported: usize,
+    pub problems: Vec<Problem>,
+    pub unknown_columns: Vec<String>,
+    /// Ethnicity wording no category is known for, with how many rows use it.
+    pub unmapped: BTreeMap<String, usize>,
+}
+
+impl Plan {
+    /// A file that cannot be read: one problem, nothing else.
+    pub fn refused(message: impl Into<String>) -> Self {
+        Plan {
+            problems: vec![Problem {
+                row: 0,
+                column: "",
+                value: String::new(),
+                message: message.into(),
+            }],
+            ..Default::default()
+        }
+    }
+
+    pub fn can_commit(&self) -> bool {
+        self.problems.is_empty() && self.unmapped.is_empty() && !self.cases.is_empty()
+    }
+
+    pub fn counts(&self) -> Counts {
+        let mut c = Counts {
+            cases: self.cases.len(),
+            ..Default::default()
+        };
+        for p in &self.cases {
+            c.people += p.new.report.people.len();
+            c.contacts += usize::from(p.first_contact.is_some());
+            c.closures += usize::from(p.closed.is_some());
+            c.actions += p.actions.len();
+            c.satisfaction += usize::from(p.satisfaction.is_some());
+        }
+        c
+    }
+}
+
+/// What an import creates (people are counted as named on cases: a repeat victim is one
+/// person named on several).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize)]
+pub struct Counts {
+    pub cases: usize,
+    pub people: usize,
+    pub contacts: usize,
+    pub closures: usize,
+    pub actions: usize,
+    pub satisfaction: usize,
+}
+
+/// What the file's values are checked against, read once.
+pub struct Context {
+    pub choices: Choices,
+    pub mappings: Mappings,
+    officers: HashMap<String, Option<i32>>,
+    pub now: OffsetDateTime,
+}
+
+impl Context {
+    pub async fn load(
+        db: &impl ConnectionTrait,
+        viewer: &Viewer,
+        now: OffsetDateTime,
+    ) -> Result<Self, DbErr> {
+        let officers = users::Entity::find()
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|u| {
+                // Only someone who may work a case can be given one.
+                let works_cases =
+                    u.active && allows(u.role, Permission::ViewCases) && allows(u.role, Permission::LogCases);
+                (u.username.to_lowercase(), works_cases.then_some(u.id))
+            })
+            .collect();
+        Ok(Context {
+            choices: Choices::load(db, viewer).await?,
+            mappings: Mappings::load(db).await?,
+            officers,
+            now,
+        })
+    }
+}
+
+/// The longest landlord's reference kept (the column's size).
+const MAX_REFERENCE: usize = 64;
+
+/// When a report or contact was received on a day whose time was not recorded: the start
+/// of the working day.
+const DAY_START: Time = time!(09:00);
+
+/// Plans the import of `grid`. `imported`: references already in Harbour.
+pub async fn plan(db: &impl ConnectionTrait, grid: &Grid, cx: &Context) -> Result<Plan, DbErr> {
+    let layout = Layout::of(&grid.headers);
+    let mut plan = Plan {
+        rows: grid.rows.len(),
+        unknown_columns: layout.unknown.clone(),
+        ..Default::default()
+    };
+    for heading in &layout.duplicated {
+        plan.problems.push(file_problem(format!(
+            "The column “{heading}” appears more than once"
+        )));
+    }
+    let missing = layout.missing();
+    if !missing.is_empty() {
+        plan.problems.push(file_problem(format!(
+            "The file has no column {}. Download the template to see the columns Harbour reads",
+            missing.join(", no column ")
+        )));
+    }
+    if !plan.problems.is_empty() {
+        return Ok(plan);
+    }
+    let groups = group(grid, &layout, &mut plan.problems);
+    let references: Vec<String> = groups.iter().map(|g| g.reference.clone()).collect();
+    let known = existing(db, &references).await?;
+    for g in groups {
+        if known.contains(&g.reference) {
+            plan.already_imported += 1;
+            continue;
+        }
+        let mut rows = CaseRows {
+            layout: &layout,
+            group: &g,
+            cx,
+            problems: &mut plan.problems,
+            unmapped: &mut plan.unmapped,
+        };
+        if let Some(planned) = rows.plan() {
+            plan.cases.push(planned);
+        }
+    }
+    Ok(plan)
+}
+
+fn file_problem(message: String) -> Problem {
+    Problem {
+        row: 0,
+        column: "",
+        value: String::new(),
+        message,
+    }
+}
+
+/// The rows of one case (sharing a reference), in file order.
+struct Group<'a> {
+    reference: String,
+    rows: Vec<(usize, &'a [String])>,
+}
+
+fn group<'a>(grid: &'a Grid, layout: &Layout, problems: &mut Vec<Problem>) -> Vec<Group<'a>> {
+    let mut groups: Vec<Group> = vec![];
+    let mut index: HashMap<String, usize> = HashMap::new();
+    for (number, cells) in &grid.rows {
+        let reference = layout.get(cells, Column::Reference);
+        if reference.is_empty() {
+            problems.push(Problem {
+                row: *number,
+                column: Column::Reference.heading(),
+                value: String::new(),
+                message: "Enter the case reference".into(),
+            });
+            continue;
+        }
+        if reference.chars().count() > MAX_REFERENCE {
+            problems.push(Problem {
+                row: *number,
+                column: Column::Reference.heading(),
+                value: reference.to_owned(),
+                message: format!("The reference must be {MAX_REFERENCE} characters or fewer"),
+            });
+            continue;
+        }
+        let at = *index.entry(reference.to_owned()).or_insert_with(|| {
+            groups.push(Group {
+                reference: reference.to_owned(),
+                rows: vec![],
+            });
+            groups.len() - 1
+        });
+        groups[at].rows.push((*number, cells.as_slice()));
+    }
+    groups
+}
+
+async fn existing(db: &impl ConnectionTrait, references: &[String]) -> Result<HashSet<String>, DbErr> {
+    let mut found = HashSet::new();
+    // In chunks: PostgreSQL and SQLite both limit the parameters of one statement.
+    for chunk in references.chunks(500) {
+        let rows: Vec<Option<String>> = cases::Entity::find()
+            .select_only()
+            .column(cases::Column::ExternalRef)
+            .filter(cases::Column::ExternalRef.is_in(chunk.iter().cloned()))
+            .into_tuple()
+            .all(db)
+            .await?;
+        found.extend(rows.into_iter().flatten());
+    }
+    Ok(found)
+}
+
+/// Where a person slot of the case's form came from: its row and role.
+struct Slot {
+    row: usize,
+    role: &'static str,
+}
+
+struct CaseRows<'a, 'g> {
+    layout: &'a Layout,
+    group: &'a Group<'g>,
+    cx: &'a Context,
+    problems: &'a mut Vec<Problem>,
+    unmapped: &'a mut BTreeMap<String, usize>,
+}
+
+impl CaseRows<'_, '_> {
+    fn first_row(&self) -> usize {
+        self.group.rows[0].0
+    }
+
+    /// A case-level value: the first row's, which later rows may repeat or leave blank.
+    fn value(&mut self, column: Column) -> String {
+        let (first, cells) = self.group.rows[0];
+        let value = self.layout.get(cells, column).to_owned();
+        for (row, cells) in &self.group.rows[1..] {
+            let other = self.layout.get(cells, column);
+            if !other.is_empty() && key(other) != key(&value) {
+                self.problems.push(Problem {
+                    row: *row,
+                    column: column.heading(),
+                    value: other.to_owned(),
+                    message: format!(
+                        "Reference {} already has {} “{value}” on row {first}: a case's rows must agree (leave it blank on later rows)",
+                        self.group.reference,
+                        column.heading()
+                    ),
+                });
+            }
+        }
+        value
+    }
+
+    fn problem(&mut self, row: usize, column: Column, value: &str, message: impl Into<String>) {
+        self.problems.push(Problem {
+            row,
+            column: column.heading(),
+            value: value.to_owned(),
+            message: message.into(),
+        });
+    }
+
+    fn plan(&mut self) -> Option<Planned> {
+        let before = self.problems.len();
+        let row = self.first_row();
+        let mut form = ReportForm::imported();
+        let received_text = self.value(Column::Received);
+        let received = match date_time(&received_text) {
+            Ok(at) => Some(at),
+            Err(_) if received_text.is_empty() => {
+                self.problem(
+                    row,
+                    Column::Received,
+                    "",
+                    "Enter the date the report was received",
+                );
+                None
+            }
+            Err(e) => {
+                self.problem(row, Column::Received, &received_text, e);
+                None
+            }
+        };
+        let first_contact = self.first_contact(received);
+        if let Some((date, at)) = received {
+            // A contact recorded before the start-of-day guess moves the guess back.
+            let at = at.unwrap_or(DAY_START);
+            let at = match first_contact {
+                Some((contact, _)) if time_fmt::london(contact).date() == date => {
+                    at.min(time_fmt::london(contact).time())
+                }
+                _ => at,
+            };
+            form.incident.received_date = date.to_string();
+            form.incident.received_time = format!("{:02}:{:02}", at.hour(), at.minute());
+        }
+        self.incident(&mut form);
+        self.case_answers(&mut form);
+        let officer = self.officer();
+        let slots = self.people(&mut form);
+        let mut errors = FormErrors::default();
+        let new = service::check(&form, &self.cx.choices, self.cx.now, &mut errors);
+        self.report_errors(&errors, &slots);
+        let received_on = new
+            .as_ref()
+            .map(|n| time_fmt::london(n.report.incident.received_at).date());
+        let closed = self.closure(received_on);
+        let has_perpetrator = slots.iter().any(|s| s.role == codes::PERPETRATOR);
+        let actions = self.actions(received_on, has_perpetrator);
+        let satisfaction = self.satisfaction(closed.is_some());
+        if let (Some(n), Some((contact, _))) = (&new, first_contact)
+            && contact < n.report.incident.received_at
+        {
+            let text = self.value(Column::FirstContact);
+            self.problem(
+                row,
+                Column::FirstContact,
+                &text,
+                "The first contact cannot be before the report was received",
+            );
+        }
+        if first_contact.is_some() && !slots.iter().any(|s| s.role == codes::VICTIM) {
+            self.problem(
+                row,
+                Column::FirstContact,
+                "",
+                "A first contact needs a victim on the case",
+            );
+        }
+        if self.problems.len() > before {
+            return None;
+        }
+        Some(Planned {
+            external_ref: self.group.reference.clone(),
+            row,
+            new: new?,
+            officer,
+            first_contact,
+            closed,
+            actions,
+            satisfaction,
+            live: false,
+        })
+    }
+
+    /// What the form asks about the report that a spreadsheet seldom says.
+    fn incident(&mut self, form: &mut ReportForm) {
+        let row = self.first_row();
+        let i = &mut form.incident;
+        i.received_how = codes::NOT_RECORDED.to_owned();
+        i.reporter_type = codes::NOT_RECORDED.to_owned();
+        i.occurred_kind = "unknown".to_owned();
+        i.location_kind = codes::NOT_RECORDED.to_owned();
+        i.description = self.value(Column::Description);
+        let types_text = self.value(Column::IncidentTypes);
+        for item in items(&types_text) {
+            match code_in(&codes::INCIDENT_TYPES, &[], item) {
+                Some(code) => form.incident.types.push(code.to_owned()),
+                None => self.problem(
+                    row,
+                    Column::IncidentTypes,
+                    item,
+                    "Not a type of incident Harbour knows. Use the labels on the template, separated by ;",
+                ),
+            }
+        }
+        if types_text.is_empty() {
+            form.incident.types.push(codes::OTHER_TYPE.to_owned());
+            form.incident.other_type = "Not recorded before import".to_owned();
+        }
+    }
+
+    fn case_answers(&mut self, form: &mut ReportForm) {
+        let row = self.first_row();
+        let strands_text = self.value(Column::Strands);
+        for item in items(&strands_text) {
+            let found = self
+                .cx
+                .choices
+                .strands
+                .iter()
+                .find(|s| key(&s.code) == key(item) || key(&s.label) == key(item));
+            match found {
+                Some(s) => form.case.strands.push(s.code.clone()),
+                None => {
+                    let known: Vec<&str> = self.cx.choices.strands.iter().map(|s| s.label.as_str()).collect();
+                    self.problem(
+                        row,
+                        Column::Strands,
+                        item,
+                        format!(
+                            "Not a motivation strand. Harbour's strands are: {}",
+                            known.join("; ")
+                        ),
+                    );
+                }
+            }
+        }
+        let hate_text = self.value(Column::Hate);
+        let hate = match (hate_text.as_str(), yes_no(&hate_text)) {
+            ("", _) => !strands_text.is_empty(),
+            (_, Some(hate)) => hate,
+            (_, None) => {
+                self.problem(row, Column::Hate, &hate_text, "Write yes or no");
+                false
+            }
+        };
+        form.case.hate_perceived = if hate { "yes" } else { "no" }.to_owned();
+        form.case.perceived_by = codes::NOT_RECORDED.to_owned();
+        let areas = self.cx.choices.areas();
+        let area_text = self.value(Column::Area);
+        let area = match area_text.as_str() {
+            "" if areas.len() == 1 => areas.first(),
+            "" => None,
+            name => areas.iter().find(|a| key(&a.name) == key(name)),
+        };
+        match area {
+            Some(a) => form.case.area = a.id.to_string(),
+            None if area_text.is_empty() => self.problem(
+                row,
+                Column::Area,
+                "",
+                "Enter the area (Harbour has more than one)",
+            ),
+            None => {
+                let known: Vec<&str> = areas.iter().map(|a| a.name.as_str()).collect();
+                self.problem(
+                    row,
+                    Column::Area,
+                    &area_text,
+                    format!("Not an area in Harbour. Its areas are: {}", known.join("; ")),
+                );
+            }
+        }
+        let priority_text = self.value(Column::Priority);
+        let priority = match key(&priority_text).as_str() {
+            "" => Some(service::SUGGESTED),
+            "1" | "p1" | "priority 1" => Some(codes::P1),
+            "2" | "p2" | "priority 2" => Some(codes::P2),
+            _ => None,
+        };
+        match priority {
+            Some(p) => form.case.priority = p.to_owned(),
+            None => self.problem(row, Column::Priority, &priority_text, "Write 1 or 2 (or P1, P2)"),
+        }
+        // A priority the landlord recorded stands even where Harbour would suggest another.
+        form.case.priority_reason = "Priority as recorded before the case was imported".to_owned();
+    }
+
+    fn officer(&mut self) -> Option<i32> {
+        let text = self.value(Column::Officer);
+        if text.is_empty() {
+            return None;
+        }
+        match self.cx.officers.get(&text.to_lowercase()) {
+            Some(Some(id)) => Some(*id),
+            Some(None) => {
+                self.problem(
+                    self.first_row(),
+                    Column::Officer,
+                    &text,
+                    "This account cannot be given cases (it is inactive, or not an officer or manager)",
+                );
+                None
+            }
+            None => {
+                self.problem(
+                    self.first_row(),
+                    Column::Officer,
+                    &text,
+                    "No user has this username",
+                );
+                None
+            }
+        }
+    }
+
+    /// The people of every row, each in its own form slot.
+    fn people(&mut self, form: &mut ReportForm) -> Vec<Slot> {
+        let mut slots = vec![];
+        let rows = self.group.rows.clone();
+        for (row, cells) in rows {
+            let get = |c| self.layout.get(cells, c).to_owned();
+            let victim = [
+                Column::VictimName,
+                Column::VictimEthnicity,
+                Column::VictimPostcode,
+                Column::VictimTenancyRef,
+            ]
+            .map(get);
+            if victim.iter().any(|v| !v.is_empty()) {
+                let ethnicity = self.ethnicity(row, Column::VictimEthnicity, &victim[1]);
+                let Some(p) = self.slot(form, row, codes::VICTIM, &mut slots) else {
+                    continue;
+                };
+                p.name = if victim[0].is_empty() {
+                    "Name not recorded".into()
+                } else {
+                    victim[0].clone()
+                };
+                p.ethnicity = ethnicity;
+                p.postcode = victim[2].clone();
+                p.tenancy_ref = victim[3].clone();
+                if victim[0].is_empty() {
+                    // Without a name only the tenancy reference can say who this is.
+                    p.matched = if victim[3].is_empty() {
+                        "new".into()
+                    } else {
+                        String::new()
+                    };
+                }
+            }
+            let perpetrator = [Column::PerpetratorName, Column::PerpetratorEthnicity].map(get);
+            if perpetrator.iter().any(|v| !v.is_empty()) {
+                let ethnicity = self.ethnicity(row, Column::PerpetratorEthnicity, &perpetrator[1]);
+                let Some(p) = self.slot(form, row, codes::PERPETRATOR, &mut slots) else {
+                    continue;
+                };
+                p.ethnicity = ethnicity;
+                match key(&perpetrator[0]).as_str() {
+                    "" | "unknown" | "not known" => {
+                        p.kind = "unknown".into();
+                        p.description = "Not known (imported)".into();
+                    }
+                    _ => p.name = perpetrator[0].clone(),
+                }
+            }
+            let witness = get(Column::WitnessName);
+            if !witness.is_empty()
+                && let Some(p) = self.slot(form, row, codes::WITNESS, &mut slots)
+            {
+                p.name = witness;
+            }
+        }
+        slots
+    }
+
+    fn slot<'f>(
+        &mut self,
+        form: &'f mut ReportForm,
+        row: usize,
+        role: &'static str,
+        slots: &mut Vec<Slot>,
+    ) -> Option<&'f mut service::PersonForm> {
+        let Some(p) = form.add_person_as(role) else {
+            self.problem(
+                row,
+                Column::Reference,
+                &self.group.reference.clone(),
+                format!("A case can name at most {} people", service::MAX_PEOPLE),
+            );
+            return None;
+        };
+        slots.push(Slot { row, role });
+        Some(p)
+    }
+
+    /// The category code, or "not-known" while the wording waits to be mapped.
+    fn ethnicity(&mut self, _row: usize, _column: Column, text: &str) -> String {
+        match self.cx.mappings.read(text) {
+            Reading::Category(code) => code.to_owned(),
+            Reading::Unmapped => {
+                *self.unmapped.entry(text.trim().to_owned()).or_default() += 1;
+                codes::NOT_KNOWN.to_owned()
+            }
+        }
+    }
+
+    /// The form's errors, put back on the rows and columns they came from.
+    fn report_errors(&mut self, errors: &FormErrors, slots: &[Slot]) {
+        let row = self.first_row();
+        for (field, message) in errors.iter() {
+            let (row, column) = match field.strip_prefix('p').and_then(|f| f.split_once('_')) {
+                Some((index, part)) if index.parse::<usize>().is_ok() => {
+                    let slot = &slots[index
+                        .parse::<usize>()
+                        .unwrap_or(0)
+                        .min(slots.len().saturating_sub(1))];
+                    (slot.row, person_column(slot.role, part))
+                }
+                _ => (row, case_column(field)),
+            };
+            let value = self.value_at(row, column);
+            self.problem(row, column, &value, message);
+        }
+    }
+
+    fn value_at(&self, row: usize, column: Column) -> String {
+        self.group
+            .rows
+            .iter()
+            .find(|(r, _)| *r == row)
+            .map(|(_, cells)| self.layout.get(cells, column).to_owned())
+            .unwrap_or_default()
+    }
+
+    fn first_contact(
+        &mut self,
+        received: Option<(Date, Option<Time>)>,
+    ) -> Option<(OffsetDateTime, &'static str)> {
+        let row = self.first_row();
+        let text = self.value(Column::FirstContact);
+        let how_text = self.value(Column::FirstContactHow);
+        if text.is_empty() {
+            if !how_text.is_empty() {
+                self.problem(
+                    row,
+                    Column::FirstContact,
+                    "",
+                    "Enter when the first contact was, or leave first_contact_how blank",
+                );
+            }
+            return None;
+        }
+        const HOW_ALIASES: [(&str, &str); 7] = [
+            ("phone", "phone-call"),
+            ("telephone", "phone-call"),
+            ("call", "phone-call"),
+            ("home visit", "visit"),
+            ("e mail", "email"),
+            ("in person", "meeting"),
+            ("face to face", "meeting"),
+        ];
+        let kind = if how_text.is_empty() {
+            Some("phone-call")
+        } else {
+            code_in(&codes::CONTACT_KINDS[..5], &HOW_ALIASES, &how_text)
+        };
+        if kind.is_none() {
+            self.problem(
+                row,
+                Column::FirstContactHow,
+                &how_text,
+                "Write visit, phone call, letter, e-mail or meeting",
+            );
+        }
+        let at = match date_time(&text) {
+            Ok((date, time)) => {
+                let time = time.unwrap_or(match received {
+                    Some((d, t)) if d == date => t.unwrap_or(DAY_START).max(DAY_START),
+                    _ => DAY_START,
+                });
+                time_fmt::parse_london(
+                    &date.to_string(),
+                    &format!("{:02}:{:02}", time.hour(), time.minute()),
+                )
+            }
+            Err(e) => {
+                self.problem(row, Column::FirstContact, &text, e);
+                None
+            }
+        };
+        if at.is_some_and(|at| at > self.cx.now) {
+            self.problem(
+                row,
+                Column::FirstContact,
+                &text,
+                "The first contact cannot be in the future",
+            );
+        }
+        Some((at?, kind?))
+    }
+
+    fn closure(&mut self, received_on: Option<Date>) -> Option<(Date, &'static str)> {
+        let row = self.first_row();
+        let text = self.value(Column::Closed);
+        let outcome_text = self.value(Column::Outcome);
+        const OUTCOME_ALIASES: [(&str, &str); 5] = [
+            ("moved", "unresolved-moved"),
+            ("victim moved", "unresolved-moved"),
+            ("no further action", "unresolved-nfa"),
+            ("nfa", "unresolved-nfa"),
+            ("not hate", "not-hate"),
+        ];
+        if text.is_empty() {
+            if !outcome_text.is_empty() {
+                self.problem(
+                    row,
+                    Column::Outcome,
+                    &outcome_text,
+                    "An outcome needs the date the case was closed",
+                );
+            }
+            return None;
+        }
+        let date = match values::date_time(&text) {
+            Ok((date, _)) => Some(date),
+            Err(e) => {
+                self.problem(row, Column::Closed, &text, e);
+                None
+            }
+        };
+        let today = time_fmt::london(self.cx.now).date();
+        match (date, received_on) {
+            (Some(d), _) if d > today => self.problem(
+                row,
+                Column::Closed,
+                &text,
+                "The closing date cannot be in the future",
+            ),
+            (Some(d), Some(r)) if d < r => self.problem(
+                row,
+                Column::Closed,
+                &text,
+                "The case cannot be closed before the report was received",
+            ),
+            _ => {}
+        }
+        let outcome = code_in(&codes::OUTCOMES, &OUTCOME_ALIASES, &outcome_text);
+        if outcome.is_none() {
+            let message = if outcome_text.is_empty() {
+                "Enter the outcome of the closed case".to_owned()
+            } else {
+                format!("Not an outcome. Outcomes are: {}", labels(&codes::OUTCOMES))
+            };
+            self.problem(row, Column::Outcome, &outcome_text, message);
+        }
+        Some((date?, outcome?))
+    }
+
+    fn actions(
+        &mut self,
+        received_on: Option<Date>,
+        has_perpetrator: bool,
+    ) -> Vec<(&'static str, Date, bool)> {
+        let row = self.first_row();
+        let text = self.value(Column::Enforcement);
+        let today = time_fmt::london(self.cx.now).date();
+        const ALIASES: [(&str, &str); 6] = [
+            ("nosp", "nsp"),
+            ("asb injunction", "injunction"),
+            ("abc", "abc"),
+            ("acceptable behaviour agreement", "abc"),
+            ("verbal warning", "advice"),
+            ("injunction", "injunction"),
+        ];
+        let kinds: Vec<Code> = LADDER.iter().chain(GENERAL_MEASURES.iter()).copied().collect();
+        let mut out = vec![];
+        for item in items(&text) {
+            let (step, date_text) = match item.split_once('@') {
+                Some((s, d)) => (s.trim(), Some(d.trim())),
+                None => (item, None),
+            };
+            let Some(kind) = code_in(&kinds, &ALIASES, step) else {
+                self.problem(
+                    row,
+                    Column::Enforcement,
+                    item,
+                    "Not a step of the enforcement ladder or a general measure Harbour knows",
+                );
+                continue;
+            };
+            if crate::enforcement::is_ladder(kind) && !has_perpetrator {
+                self.problem(row, Column::Enforcement, item, "A step of the enforcement ladder needs an alleged perpetrator (perpetrator_name) on the case");
+            }
+            let date = match date_text.map(values::date_time) {
+                None => received_on,
+                Some(Ok((d, _))) => Some(d),
+                Some(Err(e)) => {
+                    self.problem(row, Column::Enforcement, item, e);
+                    None
+                }
+            };
+            match (date, received_on) {
+                (Some(d), _) if d > today => self.problem(
+                    row,
+                    Column::Enforcement,
+                    item,
+                    "The action's date cannot be in the future",
+                ),
+                (Some(d), Some(r)) if d < r => self.problem(
+                    row,
+                    Column::Enforcement,
+                    item,
+                    "The action cannot be before the report was received",
+                ),
+                (Some(d), _) => out.push((kind, d, date_text.is_some())),
+                (None, _) => {}
+            }
+        }
+        out
+    }
+
+    fn satisfaction(&mut self, closed: bool) -> Option<&'static str> {
+        let text = self.value(Column::Satisfaction);
+        if text.is_empty() {
+            return None;
+        }
+        let row = self.first_row();
+        let found = code_in(&codes::SATISFACTION, &[("fairly satisfied", "satisfied")], &text);
+        if found.is_none() {
+            self.problem(
+                row,
+                Column::Satisfaction,
+                &text,
+                format!(
+                    "Not an answer Harbour records. Answers are: {}",
+                    labels(&codes::SATISFACTION)
+                ),
+            );
+        } else if !closed {
+            self.problem(
+                row,
+                Column::Satisfaction,
+                &text,
+                "Satisfaction is asked after closure: this case has no closed date",
+            );
+        }
+        found
+    }
+}
+
+fn labels(list: &[Code]) -> String {
+    list.iter().map(|(_, l)| *l).collect::<Vec<_>>().join("; ")
+}
+
+/// The template column a case-level form field came from.
+fn case_column(field: &str) -> Column {
+    match field {
+        "received_date" | "received_time" => Column::Received,
+        "types" | "other_type" => Column::IncidentTypes,
+        "description" => Column::Description,
+        "strands" => Column::Strands,
+        "hate_perceived" | "perceived_by" => Column::Hate,
+        "area" => Column::Area,
+        "priority" | "priority_reason" => Column::Priority,
+        _ => Column::Reference,
+    }
+}
+
+/// The template column of a person field (`name`, `ethnicity`, …) for a role.
+fn person_column(role: &str, part: &str) -> Column {
+    match (role, part) {
+        (codes::VICTIM, "ethnicity") => Column::VictimEthnicity,
+        (codes::VICTIM, "postcode") => Column::VictimPostcode,
+        (codes::VICTIM, "tenancy_ref") => Column::VictimTenancyRef,
+        (codes::VICTIM, _) => Column::VictimName,
+        (codes::PERPETRATOR, "ethnicity") => Column::PerpetratorEthnicity,
+        (codes::PERPETRATOR, _) => Column::PerpetratorName,
+        _ => Column::WitnessName,
+    }
+}
