@@ -382,6 +382,32 @@ impl Client {
         res
     }
 
+    /// Uploads a file as the page's form would (multipart, with the form token).
+    pub async fn upload(&mut self, path: &str, fields: &[(&str, &str)], file_name: &str, bytes: Vec<u8>) -> Res {
+        if self.csrf.is_none() {
+            self.get("/login").await;
+        }
+        let mut form = reqwest::multipart::Form::new().text("csrf_token", self.csrf.clone().unwrap_or_default());
+        for (k, v) in fields {
+            form = form.text(k.to_string(), v.to_string());
+        }
+        form = form.part("file", reqwest::multipart::Part::bytes(bytes).file_name(file_name.to_owned()));
+        let res = self
+            .http
+            .post(format!("{}{path}", self.base))
+            .header("sec-fetch-site", "same-origin")
+            .header("origin", self.base.clone())
+            .multipart(form)
+            .send()
+            .await
+            .unwrap();
+        let res = Self::read(res).await;
+        if let Some(t) = res.input_value("csrf_token") {
+            self.csrf = Some(t);
+        }
+        res
+    }
+
     pub async fn login(&mut self, username: &str, password: &str) -> Res {
         self.get("/login").await;
         self.post("/login", &[("username", username), ("password", password)])

@@ -1,0 +1,320 @@
+//! Importing history from spreadsheets (web and command line) and the demo landlord.
+//! The expected figures are worked out by hand from the files written here.
+
+use crate::common::{Client, TestApp, run_cli};
+use crate::fixtures;
+use entity::Role;
+use reqwest::StatusCode;
+
+/// Headings in another order and case, with a column Harbour does not know.
+const HEADER: &str = "Reference,Received,Area,Victim Name,victim_ethnicity,victim_tenancy_ref,perpetrator_name,perpetrator_ethnicity,first_contact,first-contact how,closed,outcome,enforcement,satisfaction,strands,Notes";
+
+async fn manager(app: &TestApp) -> Client {
+    app.create_user("boss", Role::Manager).await;
+    app.signed_in_as("boss").await
+}
+
+/// Uploads `csv` and returns the preview page (following the redirect).
+async fn preview(c: &mut Client, csv: &str) -> (String, crate::common::Res) {
+    let res = c.upload("/import", &[], "cases.csv", csv.as_bytes().to_vec()).await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    let location = res.location().expect("preview location").to_owned();
+    let page = c.get(&location).await;
+    (location, page)
+}
+
+#[tokio::test]
+async fn the_template_round_trips_and_imported_history_completes_the_right_deadlines() {
+    let app = TestApp::spawn().await;
+    fixtures::area(&app, "North").await;
+    let mut c = manager(&app).await;
+    let (status, _, csv) = c.get_bytes("/import/template.csv").await;
+    assert_eq!(status, StatusCode::OK);
+    let (location, page) = preview(&mut c, &String::from_utf8(csv).unwrap()).await;
+    assert_eq!(page.status, StatusCode::OK);
+    // Two cases: the first of two rows (two victims, one alleged perpetrator), the second
+    // with an unknown perpetrator and a witness.
+    assert!(page.body.contains("Import 2 cases"), "{}", page.body);
+    assert_eq!(app.count("SELECT COUNT(*) FROM cases").await, 0, "a preview writes nothing");
+
+    let res = c.post(&format!("{location}/commit"), &[]).await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    let finished = c.get(&location).await;
+    assert!(finished.body.contains("2 cases were imported"), "{}", finished.body);
+
+    // Numbered in the year received, in the order received; the landlord's reference kept.
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM cases WHERE reference = 'HC-2025-000001' AND external_ref = 'ASB/2025/0147' AND status = 'closed' AND outcome = 'resolved'").await,
+        1
+    );
+    assert_eq!(app.count("SELECT COUNT(*) FROM cases WHERE reference = 'HC-2025-000002' AND external_ref = 'ASB/2025/0212' AND status = 'open'").await, 1);
+    let first = "(SELECT id FROM cases WHERE external_ref = 'ASB/2025/0147')";
+    assert_eq!(app.count(&format!("SELECT COUNT(*) FROM case_parties WHERE case_id = {first} AND role = 'victim'")).await, 2);
+    // Received 14/03/2025 10:20, first phone call 15:00 the same day: initial contact met.
+    assert_eq!(
+        app.count(&format!("SELECT COUNT(*) FROM deadlines WHERE case_id = {first} AND stage = 'initial-contact' AND status = 'done' AND late_working_days = 0")).await,
+        1
+    );
+    // Nothing else on the closed case is open; what the file could not say is marked so.
+    assert_eq!(app.count(&format!("SELECT COUNT(*) FROM deadlines WHERE case_id = {first} AND status = 'open'")).await, 0);
+    assert!(app.count(&format!("SELECT COUNT(*) FROM deadlines WHERE case_id = {first} AND status = 'not-applicable' AND resolution_note = 'Not recorded before the case was imported'")).await > 0);
+    // The post-closure check is the satisfaction given: done, not "not recorded".
+    assert_eq!(app.count(&format!("SELECT COUNT(*) FROM deadlines WHERE case_id = {first} AND stage = 'post-closure-check' AND status = 'done'")).await, 1);
+    assert_eq!(app.count(&format!("SELECT COUNT(*) FROM satisfaction_checks WHERE case_id = {first} AND handling = 'very-satisfied'")).await, 1);
+    assert_eq!(app.count(&format!("SELECT COUNT(*) FROM perpetrator_actions WHERE case_id = {first} AND kind IN ('warning-letter', 'injunction') AND party_id IS NOT NULL")).await, 2);
+    // The open case's history is closed off, and its regular update is live from today.
+    let second = "(SELECT id FROM cases WHERE external_ref = 'ASB/2025/0212')";
+    assert_eq!(app.count(&format!("SELECT COUNT(*) FROM deadlines WHERE case_id = {second} AND status = 'open' AND stage = 'victim-update'")).await, 1);
+    // One audit row for the import, none per case.
+    assert_eq!(app.count("SELECT COUNT(*) FROM audit_events WHERE action = 'import.committed'").await, 1);
+    assert_eq!(app.count("SELECT COUNT(*) FROM audit_events WHERE action = 'case.created'").await, 0);
+    // The case page says it was imported; the landlord's reference finds it.
+    let case = c.get("/cases/HC-2025-000001").await;
+    assert!(case.body.contains("Imported from the landlord"), "{}", case.body);
+    let found = c.get("/cases?tab=all&q=ASB%2F2025%2F0147").await;
+    assert!(found.body.contains("HC-2025-000001"), "{}", found.body);
+
+    // The same file again creates nothing and says so.
+    let csv = c.get_bytes("/import/template.csv").await.2;
+    let (_, again) = preview(&mut c, &String::from_utf8(csv).unwrap()).await;
+    assert!(again.body.contains("nothing new to import"), "{}", again.body);
+    assert_eq!(app.count("SELECT COUNT(*) FROM cases").await, 2);
+}
+
+#[tokio::test]
+async fn the_workbook_template_reads_as_the_csv_does() {
+    let app = TestApp::spawn().await;
+    fixtures::area(&app, "North").await;
+    let mut c = manager(&app).await;
+    let (status, _, xlsx) = c.get_bytes("/import/template.xlsx").await;
+    assert_eq!(status, StatusCode::OK);
+    let res = c.upload("/import", &[("sheet", "cases")], "template.xlsx", xlsx).await;
+    let page = c.get(res.location().unwrap()).await;
+    assert!(page.body.contains("Import 2 cases"), "{}", page.body);
+}
+
+#[tokio::test]
+async fn every_problem_is_listed_at_once_with_row_column_and_value_and_nothing_is_written() {
+    let app = TestApp::spawn().await;
+    fixtures::area(&app, "North").await;
+    fixtures::area(&app, "South").await;
+    let mut c = manager(&app).await;
+    let csv = format!(
+        "{HEADER}\n\
+         R1,31/02/2025,North,Ann,White British,,,,,,,,,,,\n\
+         R2,01/03/2025,Nowhere,Ben,Martian,,,,,,,,,,,\n\
+         R3,01/03/2025,North,Cy,W1,,,,,,28/02/2025,Resolved,,,,\n\
+         R4,01/03/2025,North,Di,A1,,,,,,,,warning letter,,,\n\
+         R4,02/03/2025,North,Ed,A2,,,,,,,,,,,\n\
+         R5,01/03/2025,North,Flo,A3,,,,,,,,,Delighted,,\n"
+    );
+    let (_, page) = preview(&mut c, &csv).await;
+    let body = crate::common::html_unescape(&page.body);
+    for expected in [
+        "“31/02/2025” is not a real date",
+        "Not an area in Harbour",
+        "The case cannot be closed before the report was received",
+        "needs an alleged perpetrator",
+        "a case&#39;s rows must agree",
+        "Not an answer Harbour records",
+        "These columns are not part of the template and will be ignored: Notes",
+        "“Martian” (1 row)",
+    ] {
+        assert!(body.contains(&crate::common::html_unescape(expected)), "missing {expected}: {body}");
+    }
+    assert!(!body.contains("Import 1 case"), "a file with problems cannot be committed");
+    assert_eq!(app.count("SELECT COUNT(*) FROM cases").await, 0);
+    assert_eq!(app.count("SELECT COUNT(*) FROM people").await, 0);
+
+    // Mapping the unknown wording is remembered and answers it.
+    let id = app.count("SELECT CAST(MAX(id) AS BIGINT) FROM imports").await;
+    let res = c
+        .post(&format!("/import/{id}/mappings"), &[("value_0", "Martian"), ("code_0", "other-any")])
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER);
+    let page = c.get(&format!("/import/{id}")).await;
+    assert!(!page.body.contains("Match ethnicity values"), "{}", page.body);
+    // Committing a file with problems is refused, and writes nothing.
+    let res = c.post(&format!("/import/{id}/commit"), &[]).await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(app.count("SELECT COUNT(*) FROM cases").await, 0);
+}
+
+#[tokio::test]
+async fn files_that_are_not_imports_are_refused_with_a_reason() {
+    let app = TestApp::spawn().await;
+    fixtures::area(&app, "North").await;
+    let mut c = manager(&app).await;
+    let formula = {
+        let mut book = rust_xlsxwriter::Workbook::new();
+        let sheet = book.add_worksheet();
+        sheet.write_string(0, 0, "reference").unwrap();
+        sheet.write_string(0, 1, "received").unwrap();
+        sheet.write_string(0, 2, "victim_name").unwrap();
+        sheet.write_string(1, 0, "R1").unwrap();
+        sheet.write_formula(1, 1, "=TODAY()").unwrap();
+        sheet.write_string(1, 2, "Ann").unwrap();
+        book.save_to_buffer().unwrap()
+    };
+    let cases: [(&str, Vec<u8>, &str); 6] = [
+        ("empty.csv", vec![], "The file is empty"),
+        ("headers.csv", b"reference,received,victim_name\n".to_vec(), "no rows of cases"),
+        ("scan.pdf", b"%PDF-1.7\0\0\x01binary".to_vec(), "not a spreadsheet"),
+        ("dup.csv", b"reference,Reference,received,victim_name\nA,B,1/1/25,Ann\n".to_vec(), "appears more than once"),
+        ("cols.csv", b"ref,date\nA,1/1/25\n".to_vec(), "The file has no column reference"),
+        ("formula.xlsx", formula, "holds a formula"),
+    ];
+    for (name, bytes, expected) in cases {
+        let res = c.upload("/import", &[], name, bytes).await;
+        let page = c.get(res.location().unwrap()).await;
+        assert!(page.body.contains(expected), "{name}: {}", page.body);
+    }
+    // No file chosen: the form comes back with the error.
+    let res = c.upload("/import", &[], "", vec![]).await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(res.body.contains("Choose a CSV or Excel file"));
+    // Over the limit: refused before anything is read, saying what the limit is.
+    let big = vec![b'a'; harbour::import::read::MAX_BYTES + 100_000];
+    let res = c.upload("/import", &[], "big.csv", big).await;
+    assert_eq!(res.status, StatusCode::PAYLOAD_TOO_LARGE);
+    assert_eq!(app.count("SELECT COUNT(*) FROM cases").await, 0);
+}
+
+#[tokio::test]
+async fn only_managers_import_and_each_sees_only_their_own_uploads() {
+    let app = TestApp::spawn().await;
+    fixtures::area(&app, "North").await;
+    for role in [Role::Admin, Role::HarassmentOfficer, Role::TenancyOfficer, Role::EqualityLead] {
+        let mut c = app.signed_in(role).await;
+        assert_eq!(c.get("/import").await.status, StatusCode::FORBIDDEN, "{role:?}");
+        assert_eq!(c.get("/import/template.csv").await.status, StatusCode::FORBIDDEN, "{role:?}");
+    }
+    let mut c = manager(&app).await;
+    let (location, _) = preview(&mut c, &format!("{HEADER}\nR1,1/3/25,North,Ann,W1,,,,,,,,,,,\n")).await;
+    let mut other = app.signed_in(Role::Manager).await;
+    assert_eq!(other.get(&location).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(other.post(&format!("{location}/commit"), &[]).await.status, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn a_failure_while_writing_the_last_case_writes_nothing() {
+    let app = TestApp::spawn().await;
+    fixtures::area(&app, "North").await;
+    let mut c = manager(&app).await;
+    // The database refuses the last case (as a full disk or a dropped connection would).
+    if app.test_db.is_postgres() {
+        app.exec("CREATE FUNCTION refuse_last() RETURNS trigger AS $$ BEGIN IF NEW.external_ref = 'LAST' THEN RAISE EXCEPTION 'refused'; END IF; RETURN NEW; END $$ LANGUAGE plpgsql").await;
+        app.exec("CREATE TRIGGER refuse_last BEFORE INSERT ON cases FOR EACH ROW EXECUTE FUNCTION refuse_last()").await;
+    } else {
+        app.exec("CREATE TRIGGER refuse_last BEFORE INSERT ON cases WHEN NEW.external_ref = 'LAST' BEGIN SELECT RAISE(ABORT, 'refused'); END").await;
+    }
+    let csv = format!("{HEADER}\nR1,1/3/25,North,Ann,W1,,,,,,,,,,,\nR2,2/3/25,North,Bo,W2,,,,,,,,,,,\nLAST,3/3/25,North,Cy,W3,,,,,,,,,,,\n");
+    let (location, page) = preview(&mut c, &csv).await;
+    assert!(page.body.contains("Import 3 cases"));
+    let res = c.post(&format!("{location}/commit"), &[]).await;
+    assert_eq!(res.status, StatusCode::INTERNAL_SERVER_ERROR);
+    assert_eq!(app.count("SELECT COUNT(*) FROM cases").await, 0);
+    assert_eq!(app.count("SELECT COUNT(*) FROM people").await, 0);
+    assert_eq!(app.count("SELECT COUNT(*) FROM imports WHERE committed_at IS NOT NULL").await, 0);
+}
+
+#[tokio::test]
+async fn a_repeat_victim_across_rows_and_cases_is_one_person() {
+    let app = TestApp::spawn().await;
+    fixtures::area(&app, "North").await;
+    let mut c = manager(&app).await;
+    let csv = format!(
+        "{HEADER}\n\
+         R1,1/3/25,North,Ann Lee,Black African,T-1,Kyle Barton,White British,,,,,,,Race,\n\
+         R2,5/4/25,North,Ann Lee,B2,T 1,Kyle Barton,W1,,,,,,,Race,\n\
+         R2,,,Bo Lee,B2,,,,,,,,,,,\n"
+    );
+    let (location, _) = preview(&mut c, &csv).await;
+    c.post(&format!("{location}/commit"), &[]).await;
+    // Ann is one person on both cases (same tenancy reference); Bo is a second victim of R2.
+    assert_eq!(app.count("SELECT COUNT(DISTINCT person_id) FROM case_parties WHERE role = 'victim'").await, 2);
+    assert_eq!(app.count("SELECT COUNT(*) FROM case_parties WHERE role = 'victim'").await, 3);
+    assert_eq!(app.count("SELECT COUNT(*) FROM people WHERE ethnicity = 'black-african'").await, 2);
+    // Without a postcode or tenancy reference the alleged perpetrator is not matched.
+    assert_eq!(app.count("SELECT COUNT(*) FROM case_parties WHERE role = 'alleged-perpetrator'").await, 2);
+}
+
+#[tokio::test]
+async fn the_command_line_checks_dry_runs_and_imports_all_or_nothing() {
+    let app = TestApp::spawn().await;
+    fixtures::area(&app, "North").await;
+    app.create_user("boss", Role::Manager).await;
+    app.create_user("root", Role::Admin).await;
+    let dir = std::env::temp_dir().join(format!("harbour-import-{}", &harbour::auth::tokens::random_token()[..8]));
+    std::fs::create_dir_all(&dir).unwrap();
+    let good = dir.join("good.csv");
+    // Windows-1252, semicolons, a quoted description over two lines.
+    let mut bytes = b"reference;received;victim_name;victim_ethnicity;description\n".to_vec();
+    bytes.extend_from_slice(b"R1;1/3/25 14:00;Ren\xe9e;Pakistani;\"Shouting\nat the door\"\n");
+    std::fs::write(&good, bytes).unwrap();
+    let bad = dir.join("bad.csv");
+    std::fs::write(&bad, "reference,received,victim_name\nR1,tomorrow,Ann\n").unwrap();
+    let path = |p: &std::path::Path| p.display().to_string();
+
+    let out = run_cli(&["import", &path(&bad), "--as", "boss"], &app.test_db.url, "");
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("row 2, received “tomorrow”"), "{stderr}");
+    assert!(stderr.contains("Nothing was written"), "{stderr}");
+
+    let out = run_cli(&["import", &path(&good), "--as", "root"], &app.test_db.url, "");
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("only managers may import"));
+
+    let out = run_cli(&["import", &path(&good), "--as", "boss", "--dry-run"], &app.test_db.url, "");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("1 new cases"));
+    assert_eq!(app.count("SELECT COUNT(*) FROM cases").await, 0);
+
+    let out = run_cli(&["import", &path(&good), "--as", "boss"], &app.test_db.url, "");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(app.count("SELECT COUNT(*) FROM cases WHERE external_ref = 'R1'").await, 1);
+    assert_eq!(app.count("SELECT COUNT(*) FROM people WHERE name = 'Renée' AND ethnicity = 'asian-pakistani'").await, 1);
+    assert_eq!(app.count("SELECT COUNT(*) FROM incidents WHERE description LIKE 'Shouting%door'").await, 1);
+    // Again: nothing new.
+    let out = run_cli(&["import", &path(&good), "--as", "boss"], &app.test_db.url, "");
+    assert!(String::from_utf8_lossy(&out.stdout).contains("0 new cases"), "{}", String::from_utf8_lossy(&out.stdout));
+    assert_eq!(app.count("SELECT COUNT(*) FROM cases").await, 1);
+    std::fs::remove_dir_all(dir).ok();
+}
+
+#[tokio::test]
+async fn the_demo_fills_an_empty_database_reuses_its_own_and_refuses_a_real_one() {
+    let app = TestApp::spawn().await;
+    let out = run_cli(&["demo", "--no-serve", "--cases", "80", "--database-url", &app.test_db.url], "unused", "");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.contains("demo-manager") && stdout.contains("harbour-demo-2026"), "{stdout}");
+    assert_eq!(app.count("SELECT COUNT(*) FROM cases").await, 80);
+    // Live work: some deadlines are overdue today, some met, some late.
+    assert!(app.count("SELECT COUNT(*) FROM deadlines WHERE status = 'done'").await > 0);
+    // A demo account signs in, and every page says it is demo data.
+    let mut c = app.client();
+    let res = c.login("demo-manager", "harbour-demo-2026").await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER);
+    // Again: reused, not doubled.
+    let out = run_cli(&["demo", "--no-serve", "--cases", "80", "--database-url", &app.test_db.url], "unused", "");
+    assert!(out.status.success());
+    assert_eq!(app.count("SELECT COUNT(*) FROM cases").await, 80);
+
+    let real = TestApp::spawn().await;
+    real.create_user("someone", Role::Manager).await;
+    let out = run_cli(&["demo", "--no-serve", "--database-url", &real.test_db.url], "unused", "");
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("holds real data"));
+    assert_eq!(real.count("SELECT COUNT(*) FROM cases").await, 0);
+}
+
+#[tokio::test]
+async fn a_demo_server_shows_the_banner_on_every_page() {
+    let app = TestApp::spawn_with(|s| s.demo = true).await;
+    let mut c = app.client();
+    assert!(c.get("/login").await.body.contains("Demo data."));
+    let app = TestApp::spawn().await;
+    assert!(!app.client().get("/login").await.body.contains("Demo data."));
+}
