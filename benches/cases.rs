@@ -573,6 +573,8 @@ async fn generate(db: &DatabaseConnection, n: usize, staff: &Staff) -> Counts {
                 contact_every_amount: Set(None),
                 risk_level: Set(None),
                 risk_assessed_at: Set(None),
+                external_ref: Set(None),
+                import_id: Set(None),
             });
             if let (true, Some(owner)) = (restricted, owner) {
                 access_rows.push(case_access::ActiveModel {

@@ -1008,6 +1008,8 @@ impl Generator<'_> {
             contact_every_amount: Set(contact_every.map(|t| t.amount as i32)),
             risk_level: Set(level.map(|(l, _)| l.into())),
             risk_assessed_at: Set(level.map(|(_, at)| at)),
+            external_ref: Set(None),
+            import_id: Set(None),
         });
     }
 

@@ -363,6 +363,8 @@ mod tests {
             contact_every_amount: None,
             risk_level: None,
             risk_assessed_at: None,
+            external_ref: None,
+            import_id: None,
         }
     }
 

@@ -81,7 +81,7 @@ pub async fn run(args: &ImportArgs) -> anyhow::Result<Result<String, String>> {
     };
     let total = plan.cases.len();
     let mut progress = |done: usize| {
-        if done % 100 == 0 || done == total {
+        if done.is_multiple_of(100) || done == total {
             eprint!("\r{}", bar(done, total));
             let _ = std::io::stderr().flush();
         }

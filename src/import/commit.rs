@@ -24,6 +24,9 @@ use sea_orm::{
 };
 use time::{Date, OffsetDateTime, macros::time};
 
+/// The timeline's text for an imported first contact.
+const FIRST_CONTACT: &str = "First contact with the victim (imported)";
+
 /// Called after each case is written, with how many are done (for a progress bar).
 pub type Progress<'a> = &'a mut (dyn FnMut(usize) + Send);
 
@@ -135,10 +138,8 @@ async fn first_contact(
     by: &Actor<'_>,
 ) -> Result<(), DbErr> {
     let person_id = victim(txn, case.id).await?.map(|(_, person)| person);
-    let entry = Entry {
-        person_id,
-        ..Entry::event(case, kind, at, "First contact with the victim (imported)")
-    };
+    let mut entry = Entry::event(case, kind, at, FIRST_CONTACT);
+    entry.person_id = person_id;
     timeline::write(txn, by.now, by.viewer, &entry).await?;
     deadlines::after_contact(txn, case, kind, person_id, at, by.viewer.id, by.now).await?;
     Ok(())
@@ -178,11 +179,11 @@ async fn action(
         notes: (!dated).then(|| "Imported without a date: dated the day the report was received".to_owned()),
     };
     actions::insert_action(txn, &new, by.viewer.id, by.now).await?;
-    let at = at_noon(on);
+    // Recorded now, as the form records it (the action's own date is in its text).
     let entry = Entry::event(
         case,
         "enforcement-recorded",
-        at,
+        by.now,
         format!("{} (imported)", new.summary(name.as_deref())),
     );
     timeline::write(txn, by.now, by.viewer, &entry).await
@@ -243,10 +244,6 @@ async fn close(
     // The closure letter and any check not given: the file could not say.
     deadlines::close_off_unrecorded(txn, case.id, far_future(), by.now).await?;
     Ok(())
-}
-
-fn at_noon(on: Date) -> OffsetDateTime {
-    london_at(on, time!(12:00))
 }
 
 fn london_at(on: Date, at: time::Time) -> OffsetDateTime {

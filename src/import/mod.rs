@@ -74,23 +74,23 @@ async fn upload_form(State(state): State<AppState>, ctx: Ctx, viewer: Viewer) ->
     Ok(view::upload_page(&ctx, &recent, &FormErrors::default()).into_response())
 }
 
-/// The viewer's own recent uploads (newest first), without their content.
-async fn recent(state: &AppState, viewer: &Viewer) -> Result<Vec<imports::Model>, DbErr> {
-    let rows: Vec<(
-        i32,
-        String,
-        Option<String>,
-        i32,
-        OffsetDateTime,
-        Option<OffsetDateTime>,
-        Option<i32>,
-    )> = imports::Entity::find()
+/// An upload as the import page lists it (without its content).
+#[derive(Debug, sea_orm::FromQueryResult)]
+pub struct Upload {
+    pub id: i32,
+    pub file_name: String,
+    pub uploaded_at: OffsetDateTime,
+    pub committed_at: Option<OffsetDateTime>,
+    pub cases_created: Option<i32>,
+}
+
+/// The viewer's own recent uploads, newest first.
+async fn recent(state: &AppState, viewer: &Viewer) -> Result<Vec<Upload>, DbErr> {
+    imports::Entity::find()
         .select_only()
         .columns([
             imports::Column::Id,
             imports::Column::FileName,
-            imports::Column::Sheet,
-            imports::Column::UploadedBy,
             imports::Column::UploadedAt,
             imports::Column::CommittedAt,
             imports::Column::CasesCreated,
@@ -98,24 +98,9 @@ async fn recent(state: &AppState, viewer: &Viewer) -> Result<Vec<imports::Model>
         .filter(imports::Column::UploadedBy.eq(viewer.id))
         .order_by_desc(imports::Column::Id)
         .limit(10)
-        .into_tuple()
+        .into_model::<Upload>()
         .all(&state.db)
-        .await?;
-    Ok(rows
-        .into_iter()
-        .map(
-            |(id, file_name, sheet, uploaded_by, uploaded_at, committed_at, cases_created)| imports::Model {
-                id,
-                file_name,
-                sheet,
-                content: vec![],
-                uploaded_by,
-                uploaded_at,
-                committed_at,
-                cases_created,
-            },
-        )
-        .collect())
+        .await
 }
 
 async fn upload_file(

@@ -141,7 +141,10 @@ mod tests {
             "",
         ] {
             let e = date_time(text).unwrap_err();
-            assert!(e.contains(text.split(' ').next().unwrap_or("")), "{text}: {e}");
+            assert!(
+                e.contains(text.split(' ').next_back().unwrap_or("")),
+                "{text}: {e}"
+            );
         }
     }
 

@@ -22,7 +22,7 @@ use maud::{Markup, html};
 /// Problems listed on the page; the rest are counted (the file must be fixed anyway).
 const MAX_SHOWN: usize = 500;
 
-pub fn upload_page(ctx: &Ctx, recent: &[imports::Model], errors: &FormErrors) -> Markup {
+pub fn upload_page(ctx: &Ctx, recent: &[super::Upload], errors: &FormErrors) -> Markup {
     let body = html! {
         h1.heading-l { "Import cases" }
         (error_summary(errors))

@@ -383,15 +383,25 @@ impl Client {
     }
 
     /// Uploads a file as the page's form would (multipart, with the form token).
-    pub async fn upload(&mut self, path: &str, fields: &[(&str, &str)], file_name: &str, bytes: Vec<u8>) -> Res {
+    pub async fn upload(
+        &mut self,
+        path: &str,
+        fields: &[(&str, &str)],
+        file_name: &str,
+        bytes: Vec<u8>,
+    ) -> Res {
         if self.csrf.is_none() {
             self.get("/login").await;
         }
-        let mut form = reqwest::multipart::Form::new().text("csrf_token", self.csrf.clone().unwrap_or_default());
+        let mut form =
+            reqwest::multipart::Form::new().text("csrf_token", self.csrf.clone().unwrap_or_default());
         for (k, v) in fields {
             form = form.text(k.to_string(), v.to_string());
         }
-        form = form.part("file", reqwest::multipart::Part::bytes(bytes).file_name(file_name.to_owned()));
+        form = form.part(
+            "file",
+            reqwest::multipart::Part::bytes(bytes).file_name(file_name.to_owned()),
+        );
         let res = self
             .http
             .post(format!("{}{path}", self.base))

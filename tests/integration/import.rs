@@ -16,7 +16,9 @@ async fn manager(app: &TestApp) -> Client {
 
 /// Uploads `csv` and returns the preview page (following the redirect).
 async fn preview(c: &mut Client, csv: &str) -> (String, crate::common::Res) {
-    let res = c.upload("/import", &[], "cases.csv", csv.as_bytes().to_vec()).await;
+    let res = c
+        .upload("/import", &[], "cases.csv", csv.as_bytes().to_vec())
+        .await;
     assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
     let location = res.location().expect("preview location").to_owned();
     let page = c.get(&location).await;
@@ -35,12 +37,20 @@ async fn the_template_round_trips_and_imported_history_completes_the_right_deadl
     // Two cases: the first of two rows (two victims, one alleged perpetrator), the second
     // with an unknown perpetrator and a witness.
     assert!(page.body.contains("Import 2 cases"), "{}", page.body);
-    assert_eq!(app.count("SELECT COUNT(*) FROM cases").await, 0, "a preview writes nothing");
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM cases").await,
+        0,
+        "a preview writes nothing"
+    );
 
     let res = c.post(&format!("{location}/commit"), &[]).await;
     assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
     let finished = c.get(&location).await;
-    assert!(finished.body.contains("2 cases were imported"), "{}", finished.body);
+    assert!(
+        finished.body.contains("2 cases were imported"),
+        "{}",
+        finished.body
+    );
 
     // Numbered in the year received, in the order received; the landlord's reference kept.
     assert_eq!(
@@ -49,30 +59,72 @@ async fn the_template_round_trips_and_imported_history_completes_the_right_deadl
     );
     assert_eq!(app.count("SELECT COUNT(*) FROM cases WHERE reference = 'HC-2025-000002' AND external_ref = 'ASB/2025/0212' AND status = 'open'").await, 1);
     let first = "(SELECT id FROM cases WHERE external_ref = 'ASB/2025/0147')";
-    assert_eq!(app.count(&format!("SELECT COUNT(*) FROM case_parties WHERE case_id = {first} AND role = 'victim'")).await, 2);
+    assert_eq!(
+        app.count(&format!(
+            "SELECT COUNT(*) FROM case_parties WHERE case_id = {first} AND role = 'victim'"
+        ))
+        .await,
+        2
+    );
     // Received 14/03/2025 10:20, first phone call 15:00 the same day: initial contact met.
     assert_eq!(
         app.count(&format!("SELECT COUNT(*) FROM deadlines WHERE case_id = {first} AND stage = 'initial-contact' AND status = 'done' AND late_working_days = 0")).await,
         1
     );
     // Nothing else on the closed case is open; what the file could not say is marked so.
-    assert_eq!(app.count(&format!("SELECT COUNT(*) FROM deadlines WHERE case_id = {first} AND status = 'open'")).await, 0);
+    assert_eq!(
+        app.count(&format!(
+            "SELECT COUNT(*) FROM deadlines WHERE case_id = {first} AND status = 'open'"
+        ))
+        .await,
+        0
+    );
     assert!(app.count(&format!("SELECT COUNT(*) FROM deadlines WHERE case_id = {first} AND status = 'not-applicable' AND resolution_note = 'Not recorded before the case was imported'")).await > 0);
     // The post-closure check is the satisfaction given: done, not "not recorded".
     assert_eq!(app.count(&format!("SELECT COUNT(*) FROM deadlines WHERE case_id = {first} AND stage = 'post-closure-check' AND status = 'done'")).await, 1);
-    assert_eq!(app.count(&format!("SELECT COUNT(*) FROM satisfaction_checks WHERE case_id = {first} AND handling = 'very-satisfied'")).await, 1);
+    assert_eq!(
+        app.count(&format!(
+            "SELECT COUNT(*) FROM satisfaction_checks WHERE case_id = {first} AND handling = 'very-satisfied'"
+        ))
+        .await,
+        1
+    );
     assert_eq!(app.count(&format!("SELECT COUNT(*) FROM perpetrator_actions WHERE case_id = {first} AND kind IN ('warning-letter', 'injunction') AND party_id IS NOT NULL")).await, 2);
     // The open case's history is closed off, and its regular update is live from today.
     let second = "(SELECT id FROM cases WHERE external_ref = 'ASB/2025/0212')";
     assert_eq!(app.count(&format!("SELECT COUNT(*) FROM deadlines WHERE case_id = {second} AND status = 'open' AND stage = 'victim-update'")).await, 1);
     // One audit row for the import, none per case.
-    assert_eq!(app.count("SELECT COUNT(*) FROM audit_events WHERE action = 'import.committed'").await, 1);
-    assert_eq!(app.count("SELECT COUNT(*) FROM audit_events WHERE action = 'case.created'").await, 0);
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM audit_events WHERE action = 'import.committed'")
+            .await,
+        1
+    );
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM audit_events WHERE action = 'case.created'")
+            .await,
+        0
+    );
     // The case page says it was imported; the landlord's reference finds it.
     let case = c.get("/cases/HC-2025-000001").await;
     assert!(case.body.contains("Imported from the landlord"), "{}", case.body);
     let found = c.get("/cases?tab=all&q=ASB%2F2025%2F0147").await;
     assert!(found.body.contains("HC-2025-000001"), "{}", found.body);
+
+    // The chronology tells each imported step once.
+    let chronology = c.get("/cases/HC-2025-000001/chronology").await;
+    assert_eq!(chronology.status, StatusCode::OK);
+    for (text, times) in [
+        ("Case closed", 1),
+        ("Warning letter", 1),
+        ("First contact with the victim (imported)", 1),
+    ] {
+        assert_eq!(
+            chronology.body.matches(text).count(),
+            times,
+            "{text}: {}",
+            chronology.body
+        );
+    }
 
     // The same file again creates nothing and says so.
     let csv = c.get_bytes("/import/template.csv").await.2;
@@ -88,7 +140,9 @@ async fn the_workbook_template_reads_as_the_csv_does() {
     let mut c = manager(&app).await;
     let (status, _, xlsx) = c.get_bytes("/import/template.xlsx").await;
     assert_eq!(status, StatusCode::OK);
-    let res = c.upload("/import", &[("sheet", "cases")], "template.xlsx", xlsx).await;
+    let res = c
+        .upload("/import", &[("sheet", "cases")], "template.xlsx", xlsx)
+        .await;
     let page = c.get(res.location().unwrap()).await;
     assert!(page.body.contains("Import 2 cases"), "{}", page.body);
 }
@@ -120,16 +174,25 @@ async fn every_problem_is_listed_at_once_with_row_column_and_value_and_nothing_i
         "These columns are not part of the template and will be ignored: Notes",
         "“Martian” (1 row)",
     ] {
-        assert!(body.contains(&crate::common::html_unescape(expected)), "missing {expected}: {body}");
+        assert!(
+            body.contains(&crate::common::html_unescape(expected)),
+            "missing {expected}: {body}"
+        );
     }
-    assert!(!body.contains("Import 1 case"), "a file with problems cannot be committed");
+    assert!(
+        !body.contains("Import 1 case"),
+        "a file with problems cannot be committed"
+    );
     assert_eq!(app.count("SELECT COUNT(*) FROM cases").await, 0);
     assert_eq!(app.count("SELECT COUNT(*) FROM people").await, 0);
 
     // Mapping the unknown wording is remembered and answers it.
     let id = app.count("SELECT CAST(MAX(id) AS BIGINT) FROM imports").await;
     let res = c
-        .post(&format!("/import/{id}/mappings"), &[("value_0", "Martian"), ("code_0", "other-any")])
+        .post(
+            &format!("/import/{id}/mappings"),
+            &[("value_0", "Martian"), ("code_0", "other-any")],
+        )
         .await;
     assert_eq!(res.status, StatusCode::SEE_OTHER);
     let page = c.get(&format!("/import/{id}")).await;
@@ -158,10 +221,26 @@ async fn files_that_are_not_imports_are_refused_with_a_reason() {
     };
     let cases: [(&str, Vec<u8>, &str); 6] = [
         ("empty.csv", vec![], "The file is empty"),
-        ("headers.csv", b"reference,received,victim_name\n".to_vec(), "no rows of cases"),
-        ("scan.pdf", b"%PDF-1.7\0\0\x01binary".to_vec(), "not a spreadsheet"),
-        ("dup.csv", b"reference,Reference,received,victim_name\nA,B,1/1/25,Ann\n".to_vec(), "appears more than once"),
-        ("cols.csv", b"ref,date\nA,1/1/25\n".to_vec(), "The file has no column reference"),
+        (
+            "headers.csv",
+            b"reference,received,victim_name\n".to_vec(),
+            "no rows of cases",
+        ),
+        (
+            "scan.pdf",
+            b"%PDF-1.7\0\0\x01binary".to_vec(),
+            "not a spreadsheet",
+        ),
+        (
+            "dup.csv",
+            b"reference,Reference,received,victim_name\nA,B,1/1/25,Ann\n".to_vec(),
+            "appears more than once",
+        ),
+        (
+            "cols.csv",
+            b"ref,date\nA,1/1/25\n".to_vec(),
+            "The file has no column reference",
+        ),
         ("formula.xlsx", formula, "holds a formula"),
     ];
     for (name, bytes, expected) in cases {
@@ -184,16 +263,28 @@ async fn files_that_are_not_imports_are_refused_with_a_reason() {
 async fn only_managers_import_and_each_sees_only_their_own_uploads() {
     let app = TestApp::spawn().await;
     fixtures::area(&app, "North").await;
-    for role in [Role::Admin, Role::HarassmentOfficer, Role::TenancyOfficer, Role::EqualityLead] {
+    for role in [
+        Role::Admin,
+        Role::HarassmentOfficer,
+        Role::TenancyOfficer,
+        Role::EqualityLead,
+    ] {
         let mut c = app.signed_in(role).await;
         assert_eq!(c.get("/import").await.status, StatusCode::FORBIDDEN, "{role:?}");
-        assert_eq!(c.get("/import/template.csv").await.status, StatusCode::FORBIDDEN, "{role:?}");
+        assert_eq!(
+            c.get("/import/template.csv").await.status,
+            StatusCode::FORBIDDEN,
+            "{role:?}"
+        );
     }
     let mut c = manager(&app).await;
     let (location, _) = preview(&mut c, &format!("{HEADER}\nR1,1/3/25,North,Ann,W1,,,,,,,,,,,\n")).await;
     let mut other = app.signed_in(Role::Manager).await;
     assert_eq!(other.get(&location).await.status, StatusCode::NOT_FOUND);
-    assert_eq!(other.post(&format!("{location}/commit"), &[]).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(
+        other.post(&format!("{location}/commit"), &[]).await.status,
+        StatusCode::NOT_FOUND
+    );
 }
 
 #[tokio::test]
@@ -204,18 +295,27 @@ async fn a_failure_while_writing_the_last_case_writes_nothing() {
     // The database refuses the last case (as a full disk or a dropped connection would).
     if app.test_db.is_postgres() {
         app.exec("CREATE FUNCTION refuse_last() RETURNS trigger AS $$ BEGIN IF NEW.external_ref = 'LAST' THEN RAISE EXCEPTION 'refused'; END IF; RETURN NEW; END $$ LANGUAGE plpgsql").await;
-        app.exec("CREATE TRIGGER refuse_last BEFORE INSERT ON cases FOR EACH ROW EXECUTE FUNCTION refuse_last()").await;
+        app.exec(
+            "CREATE TRIGGER refuse_last BEFORE INSERT ON cases FOR EACH ROW EXECUTE FUNCTION refuse_last()",
+        )
+        .await;
     } else {
         app.exec("CREATE TRIGGER refuse_last BEFORE INSERT ON cases WHEN NEW.external_ref = 'LAST' BEGIN SELECT RAISE(ABORT, 'refused'); END").await;
     }
-    let csv = format!("{HEADER}\nR1,1/3/25,North,Ann,W1,,,,,,,,,,,\nR2,2/3/25,North,Bo,W2,,,,,,,,,,,\nLAST,3/3/25,North,Cy,W3,,,,,,,,,,,\n");
+    let csv = format!(
+        "{HEADER}\nR1,1/3/25,North,Ann,W1,,,,,,,,,,,\nR2,2/3/25,North,Bo,W2,,,,,,,,,,,\nLAST,3/3/25,North,Cy,W3,,,,,,,,,,,\n"
+    );
     let (location, page) = preview(&mut c, &csv).await;
     assert!(page.body.contains("Import 3 cases"));
     let res = c.post(&format!("{location}/commit"), &[]).await;
     assert_eq!(res.status, StatusCode::INTERNAL_SERVER_ERROR);
     assert_eq!(app.count("SELECT COUNT(*) FROM cases").await, 0);
     assert_eq!(app.count("SELECT COUNT(*) FROM people").await, 0);
-    assert_eq!(app.count("SELECT COUNT(*) FROM imports WHERE committed_at IS NOT NULL").await, 0);
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM imports WHERE committed_at IS NOT NULL")
+            .await,
+        0
+    );
 }
 
 #[tokio::test]
@@ -232,11 +332,27 @@ async fn a_repeat_victim_across_rows_and_cases_is_one_person() {
     let (location, _) = preview(&mut c, &csv).await;
     c.post(&format!("{location}/commit"), &[]).await;
     // Ann is one person on both cases (same tenancy reference); Bo is a second victim of R2.
-    assert_eq!(app.count("SELECT COUNT(DISTINCT person_id) FROM case_parties WHERE role = 'victim'").await, 2);
-    assert_eq!(app.count("SELECT COUNT(*) FROM case_parties WHERE role = 'victim'").await, 3);
-    assert_eq!(app.count("SELECT COUNT(*) FROM people WHERE ethnicity = 'black-african'").await, 2);
+    assert_eq!(
+        app.count("SELECT COUNT(DISTINCT person_id) FROM case_parties WHERE role = 'victim'")
+            .await,
+        2
+    );
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM case_parties WHERE role = 'victim'")
+            .await,
+        3
+    );
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM people WHERE ethnicity = 'black-african'")
+            .await,
+        2
+    );
     // Without a postcode or tenancy reference the alleged perpetrator is not matched.
-    assert_eq!(app.count("SELECT COUNT(*) FROM case_parties WHERE role = 'alleged-perpetrator'").await, 2);
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM case_parties WHERE role = 'alleged-perpetrator'")
+            .await,
+        2
+    );
 }
 
 #[tokio::test]
@@ -245,7 +361,10 @@ async fn the_command_line_checks_dry_runs_and_imports_all_or_nothing() {
     fixtures::area(&app, "North").await;
     app.create_user("boss", Role::Manager).await;
     app.create_user("root", Role::Admin).await;
-    let dir = std::env::temp_dir().join(format!("harbour-import-{}", &harbour::auth::tokens::random_token()[..8]));
+    let dir = std::env::temp_dir().join(format!(
+        "harbour-import-{}",
+        &harbour::auth::tokens::random_token()[..8]
+    ));
     std::fs::create_dir_all(&dir).unwrap();
     let good = dir.join("good.csv");
     // Windows-1252, semicolons, a quoted description over two lines.
@@ -266,19 +385,39 @@ async fn the_command_line_checks_dry_runs_and_imports_all_or_nothing() {
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("only managers may import"));
 
-    let out = run_cli(&["import", &path(&good), "--as", "boss", "--dry-run"], &app.test_db.url, "");
+    let out = run_cli(
+        &["import", &path(&good), "--as", "boss", "--dry-run"],
+        &app.test_db.url,
+        "",
+    );
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     assert!(String::from_utf8_lossy(&out.stdout).contains("1 new cases"));
     assert_eq!(app.count("SELECT COUNT(*) FROM cases").await, 0);
 
     let out = run_cli(&["import", &path(&good), "--as", "boss"], &app.test_db.url, "");
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    assert_eq!(app.count("SELECT COUNT(*) FROM cases WHERE external_ref = 'R1'").await, 1);
-    assert_eq!(app.count("SELECT COUNT(*) FROM people WHERE name = 'Renée' AND ethnicity = 'asian-pakistani'").await, 1);
-    assert_eq!(app.count("SELECT COUNT(*) FROM incidents WHERE description LIKE 'Shouting%door'").await, 1);
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM cases WHERE external_ref = 'R1'")
+            .await,
+        1
+    );
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM people WHERE name = 'Renée' AND ethnicity = 'asian-pakistani'")
+            .await,
+        1
+    );
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM incidents WHERE description LIKE 'Shouting%door'")
+            .await,
+        1
+    );
     // Again: nothing new.
     let out = run_cli(&["import", &path(&good), "--as", "boss"], &app.test_db.url, "");
-    assert!(String::from_utf8_lossy(&out.stdout).contains("0 new cases"), "{}", String::from_utf8_lossy(&out.stdout));
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains("0 new cases"),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
     assert_eq!(app.count("SELECT COUNT(*) FROM cases").await, 1);
     std::fs::remove_dir_all(dir).ok();
 }
@@ -286,25 +425,58 @@ async fn the_command_line_checks_dry_runs_and_imports_all_or_nothing() {
 #[tokio::test]
 async fn the_demo_fills_an_empty_database_reuses_its_own_and_refuses_a_real_one() {
     let app = TestApp::spawn().await;
-    let out = run_cli(&["demo", "--no-serve", "--cases", "80", "--database-url", &app.test_db.url], "unused", "");
+    let out = run_cli(
+        &[
+            "demo",
+            "--no-serve",
+            "--cases",
+            "80",
+            "--database-url",
+            &app.test_db.url,
+        ],
+        "unused",
+        "",
+    );
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(stdout.contains("demo-manager") && stdout.contains("harbour-demo-2026"), "{stdout}");
+    assert!(
+        stdout.contains("demo-manager") && stdout.contains("harbour-demo-2026"),
+        "{stdout}"
+    );
     assert_eq!(app.count("SELECT COUNT(*) FROM cases").await, 80);
     // Live work: some deadlines are overdue today, some met, some late.
-    assert!(app.count("SELECT COUNT(*) FROM deadlines WHERE status = 'done'").await > 0);
+    assert!(
+        app.count("SELECT COUNT(*) FROM deadlines WHERE status = 'done'")
+            .await
+            > 0
+    );
     // A demo account signs in, and every page says it is demo data.
     let mut c = app.client();
     let res = c.login("demo-manager", "harbour-demo-2026").await;
     assert_eq!(res.status, StatusCode::SEE_OTHER);
     // Again: reused, not doubled.
-    let out = run_cli(&["demo", "--no-serve", "--cases", "80", "--database-url", &app.test_db.url], "unused", "");
+    let out = run_cli(
+        &[
+            "demo",
+            "--no-serve",
+            "--cases",
+            "80",
+            "--database-url",
+            &app.test_db.url,
+        ],
+        "unused",
+        "",
+    );
     assert!(out.status.success());
     assert_eq!(app.count("SELECT COUNT(*) FROM cases").await, 80);
 
     let real = TestApp::spawn().await;
     real.create_user("someone", Role::Manager).await;
-    let out = run_cli(&["demo", "--no-serve", "--database-url", &real.test_db.url], "unused", "");
+    let out = run_cli(
+        &["demo", "--no-serve", "--database-url", &real.test_db.url],
+        "unused",
+        "",
+    );
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("holds real data"));
     assert_eq!(real.count("SELECT COUNT(*) FROM cases").await, 0);
