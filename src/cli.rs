@@ -16,6 +16,8 @@ pub async fn serve(mut args: ServeArgs) -> anyhow::Result<()> {
     }
     let db = crate::db::connect(&args.db.database_url).await?;
     crate::db::migrate(&db).await?;
+    // A demo database says so on every page, however it is served.
+    args.settings.demo = crate::demo::contents(&db).await? == crate::demo::Contents::Demo;
     let clock: Arc<dyn Clock> = Arc::new(SystemClock);
     if let Some(token) = crate::auth::setup::issue_token_if_needed(&db, clock.now()).await? {
         println!(

@@ -85,14 +85,13 @@ pub async fn run(args: DemoArgs) -> anyhow::Result<()> {
     if args.no_serve {
         return Ok(());
     }
-    let mut settings = args.settings;
-    settings.demo = true;
+    // `serve` sees the demo database and shows the banner.
     crate::cli::serve(ServeArgs {
         db: DbArgs {
             database_url: args.database_url,
         },
         bind: args.bind,
-        settings,
+        settings: args.settings,
     })
     .await
 }
@@ -153,9 +152,9 @@ pub async fn fill(
             p.message
         );
     }
-    let recent = now - Duration::days(RECENT_DAYS);
+    // A working landlord's open cases: what fell due was met, late or is overdue.
     for case in &mut plan.cases {
-        case.live = case.new.report.incident.received_at > recent;
+        case.live = true;
     }
     let origin = Origin::default();
     let by = Actor {
@@ -163,13 +162,12 @@ pub async fn fill(
         origin: &origin,
         now,
     };
-    let import = commit::record_upload(db, &viewer, "demo landlord", None, vec![], now).await?;
-    let counts = commit::commit(db, &mut plan, import.id, &by, &mut |_| {}).await?;
-    Ok(counts.cases)
+    let target = commit::Target::File {
+        name: "demo landlord",
+    };
+    let counts = commit::commit(db, &mut plan, target, &by, &mut |_| {}).await?;
+    Ok(counts.map_or(0, |c| c.cases))
 }
-
-/// Cases received in the last this many days are live work, not history.
-const RECENT_DAYS: i64 = 21;
 
 /// Weighted choice: `(value, weight)`.
 fn pick<'a, R: Rng>(rng: &mut R, items: &[(&'a str, u32)]) -> &'a str {
@@ -362,9 +360,12 @@ pub fn landlord(seed: u64, cases: usize, now: OffsetDateTime) -> Grid {
             )
             .to_owned()
         };
-        // Older cases are mostly closed, 3 to 120 days after they came in.
+        let contacted_on = contact_delay.map(|d| crate::web::time_fmt::london(received + d).date());
+        // Older cases are mostly closed, 3 to 120 days after they came in (never before the
+        // first contact).
         let closed = (days_ago > 45 && rng.random_bool(0.88))
             .then(|| local.date() + Duration::days(rng.random_range(3..120.min(days_ago - 1).max(4))))
+            .map(|d| contacted_on.map_or(d, |c| d.max(c)))
             .filter(|d| *d < today);
         let outcome = closed
             .map(|_| pick(&mut rng, &OUTCOMES).to_owned())

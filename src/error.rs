@@ -122,7 +122,7 @@ pub fn page_for(status: StatusCode) -> ErrorPage {
         ),
         413 => (
             "What you sent is too large",
-            "Nothing was saved. Shorten it and try again.",
+            "Nothing was saved. A form takes at most 256 KB and an uploaded file at most 20 MB: shorten it, or split the file, and try again.",
         ),
         415 | 422 => (
             "The form could not be read",

@@ -1,4 +1,5 @@
-//! Periodic clean-up: expired sessions and old rate-limit windows. Safe to run on every
+//! Periodic clean-up: expired sessions, old rate-limit windows, and uploads for import
+//! that were checked but never imported. Safe to run on every
 //! instance at once (deletes of expired rows only).
 
 use crate::state::AppState;
@@ -15,6 +16,9 @@ pub fn spawn(state: AppState) {
             }
             if let Err(e) = crate::auth::throttle::purge_old(&state.db, now).await {
                 tracing::warn!(error = %e, "could not purge old rate limits");
+            }
+            if let Err(e) = crate::import::purge_stale_uploads(&state.db, now).await {
+                tracing::warn!(error = %e, "could not purge stale uploads");
             }
         }
     });

@@ -8,6 +8,8 @@ pub struct AppState {
     pub db: DatabaseConnection,
     pub clock: Arc<dyn Clock>,
     pub settings: Arc<Settings>,
+    /// Imports being written in the background on this instance.
+    pub imports: Arc<crate::import::running::Running>,
 }
 
 impl AppState {
@@ -16,6 +18,7 @@ impl AppState {
             db,
             clock,
             settings: Arc::new(settings),
+            imports: crate::import::running::Running::shared(),
         }
     }
 

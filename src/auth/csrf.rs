@@ -49,7 +49,10 @@ pub async fn check(session: Session, req: Request, next: Next) -> Response {
         .unwrap_or_default()
         .to_owned();
     let is_form = content_type.starts_with("application/x-www-form-urlencoded");
-    let is_upload = upload::is_upload(&content_type);
+    // Files are taken only where a file is expected, from someone who may send it: no one
+    // else can make the server hold a large body.
+    let is_upload =
+        upload::is_upload(&content_type) && upload::accepts(req.uri().path(), req.extensions().get());
     if !is_form && !is_upload {
         return StatusCode::UNSUPPORTED_MEDIA_TYPE.into_response();
     }
@@ -60,7 +63,7 @@ pub async fn check(session: Session, req: Request, next: Next) -> Response {
     };
     let (parts, body) = req.into_parts();
     let Ok(bytes) = axum::body::to_bytes(body, limit).await else {
-        return too_large(limit);
+        return StatusCode::PAYLOAD_TOO_LARGE.into_response();
     };
     let sent = if is_upload {
         match upload::parts(&content_type, &bytes).await {
@@ -82,18 +85,6 @@ pub async fn check(session: Session, req: Request, next: Next) -> Response {
         }
         _ => expired_form(),
     }
-}
-
-fn too_large(limit: usize) -> Response {
-    let mut res = StatusCode::PAYLOAD_TOO_LARGE.into_response();
-    res.extensions_mut().insert(ErrorPage {
-        title: "That is too large",
-        message: format!(
-            "Harbour takes at most {} MB in one upload. Nothing was saved. Split the file and send each part.",
-            limit / 1024 / 1024
-        ),
-    });
-    res
 }
 
 fn expired_form() -> Response {

@@ -9,6 +9,7 @@ pub mod dated;
 pub mod lists;
 pub mod plan;
 pub mod reminders;
+pub mod rules_cache;
 pub mod state;
 
 use crate::web::routes::Route;

@@ -3,7 +3,7 @@
 //! initial contact), rescheduled when a recurring one is done, re-planned when priority or
 //! the agreed contact frequency changes. Every function works in the caller's transaction.
 
-use super::{calendar_settings, state};
+use super::state;
 use crate::{
     calendar::Calendar,
     cases::codes,
@@ -34,8 +34,8 @@ impl Rules {
             None
         };
         Ok(Rules {
-            calendar: calendar_settings::load(db).await?,
-            procedure: procedure::store::load(db, case.procedure_version_id).await?,
+            calendar: super::rules_cache::calendar(db).await?,
+            procedure: super::rules_cache::procedure(db, case.procedure_version_id).await?,
             high_risk_review,
         })
     }

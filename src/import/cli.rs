@@ -37,6 +37,7 @@ pub async fn run(args: &ImportArgs) -> anyhow::Result<Result<String, String>> {
     }
     let viewer = Viewer::load(&db, &CurrentUser::from(&user)).await?;
     let now = SystemClock.now();
+    let mut mapped = None;
     if !args.map.is_empty() {
         let mut mappings = Mappings::load(&db).await?;
         for pair in &args.map {
@@ -50,11 +51,15 @@ pub async fn run(args: &ImportArgs) -> anyhow::Result<Result<String, String>> {
                 );
             }
         }
-        let txn = db.begin().await?;
-        mappings.save(&txn, now, viewer.id).await?;
-        txn.commit().await?;
+        // A dry run writes nothing, the remembered mappings included.
+        if !args.dry_run {
+            let txn = db.begin().await?;
+            mappings.save(&txn, now, viewer.id).await?;
+            txn.commit().await?;
+        }
+        mapped = Some(mappings);
     }
-    let (mut plan, _) = super::check(&db, &viewer, &bytes, args.sheet.as_deref(), now).await?;
+    let (mut plan, _) = super::check_with(&db, &viewer, &bytes, args.sheet.as_deref(), now, mapped).await?;
     let report = report(&plan);
     if !plan.problems.is_empty() || !plan.unmapped.is_empty() {
         return Ok(Err(report));
@@ -70,9 +75,6 @@ pub async fn run(args: &ImportArgs) -> anyhow::Result<Result<String, String>> {
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    let txn = db.begin().await?;
-    let import = commit::record_upload(&txn, &viewer, &name, args.sheet.as_deref(), vec![], now).await?;
-    txn.commit().await?;
     let origin = Origin::default();
     let by = Actor {
         viewer: &viewer,
@@ -86,12 +88,12 @@ pub async fn run(args: &ImportArgs) -> anyhow::Result<Result<String, String>> {
             let _ = std::io::stderr().flush();
         }
     };
-    let counts = commit::commit(&db, &mut plan, import.id, &by, &mut progress).await?;
+    let target = commit::Target::File { name: &name };
+    let counts = commit::commit(&db, &mut plan, target, &by, &mut progress)
+        .await?
+        .unwrap_or_default();
     eprintln!();
-    Ok(Ok(format!(
-        "{report}\nImported {} cases (import {}).",
-        counts.cases, import.id
-    )))
+    Ok(Ok(format!("{report}\nImported {} cases.", counts.cases)))
 }
 
 fn bar(done: usize, total: usize) -> String {
@@ -120,6 +122,12 @@ pub fn report(plan: &Plan) -> String {
     );
     if !plan.unknown_columns.is_empty() {
         out.push_str(&format!("\nIgnored columns: {}", plan.unknown_columns.join(", ")));
+    }
+    for (wording, code) in &plan.readings {
+        out.push_str(&format!(
+            "\nethnicity “{wording}” is read as {}",
+            crate::cases::codes::ethnicity_label(code)
+        ));
     }
     for p in &plan.problems {
         let at = match (p.row, p.column) {

@@ -6,6 +6,7 @@ use super::plan::{Counts, Plan, Planned};
 use crate::{
     audit::{self, Event, Origin},
     cases::{
+        assign,
         closure::{self, Closing},
         codes,
         intake::service::{self, Actor, Opening},
@@ -13,7 +14,7 @@ use crate::{
         timeline::{self, Entry},
         visibility::Viewer,
     },
-    deadlines::plan as deadlines,
+    deadlines::{self as deadline_rules, plan as deadlines},
     enforcement::{self, store as actions},
     web::time_fmt,
 };
@@ -30,23 +31,56 @@ const FIRST_CONTACT: &str = "First contact with the victim (imported)";
 /// Called after each case is written, with how many are done (for a progress bar).
 pub type Progress<'a> = &'a mut (dyn FnMut(usize) + Send);
 
-/// Writes every planned case of `plan` (which must have no problems) as import
-/// `import_id`. Returns what was created.
+/// Where the file being committed is recorded.
+pub enum Target<'a> {
+    /// Uploaded on the web and previewed: its row is claimed, so a second commit of the
+    /// same upload (a double click, another tab) writes nothing.
+    Upload(i32),
+    /// Read from disk (the command line, the demo): its row is made with the cases.
+    File { name: &'a str },
+}
+
+/// Writes every planned case of `plan` (which must have no problems). Returns what was
+/// created, or `None` when the upload was committed already.
 pub async fn commit(
     db: &DatabaseConnection,
     plan: &mut Plan,
-    import_id: i32,
+    target: Target<'_>,
     by: &Actor<'_>,
     progress: Progress<'_>,
-) -> Result<Counts, DbErr> {
+) -> Result<Option<Counts>, DbErr> {
     let counts = plan.counts();
     // Numbered in the order they were received, as if logged at the time.
     plan.cases.sort_by_key(|c| c.new.report.incident.received_at);
     let txn = db.begin().await?;
-    for (done, planned) in plan.cases.iter_mut().enumerate() {
-        write_case(&txn, planned, import_id, by).await?;
-        progress(done + 1);
-    }
+    let import_id = match target {
+        Target::Upload(id) => {
+            let claimed = imports::Entity::update_many()
+                .col_expr(imports::Column::CommittedAt, Expr::value(Some(by.now)))
+                .filter(imports::Column::Id.eq(id))
+                .filter(imports::Column::CommittedAt.is_null())
+                .exec(&txn)
+                .await?;
+            if claimed.rows_affected == 0 {
+                return Ok(None);
+            }
+            id
+        }
+        Target::File { name } => {
+            record_upload(&txn, by.viewer, name, None, vec![], by.now)
+                .await?
+                .id
+        }
+    };
+    // One transaction throughout: the calendar and procedures cannot change under it.
+    deadline_rules::rules_cache::with_cached_rules(async {
+        for (done, planned) in plan.cases.iter_mut().enumerate() {
+            write_case(&txn, planned, import_id, by).await?;
+            progress(done + 1);
+        }
+        Ok::<_, DbErr>(())
+    })
+    .await?;
     imports::Entity::update_many()
         .col_expr(imports::Column::CommittedAt, Expr::value(Some(by.now)))
         .col_expr(
@@ -77,7 +111,7 @@ pub async fn commit(
     )
     .await?;
     txn.commit().await?;
-    Ok(counts)
+    Ok(Some(counts))
 }
 
 async fn write_case(
@@ -92,13 +126,17 @@ async fn write_case(
         external_ref: &planned.external_ref,
     };
     let mut case = service::open(txn, by, &planned.new, &opening).await?;
-    if let Some(officer) = planned.officer {
-        cases::Entity::update_many()
-            .col_expr(cases::Column::OwnerId, Expr::value(Some(officer)))
-            .filter(cases::Column::Id.eq(case.id))
-            .exec(txn)
-            .await?;
-        case.owner_id = Some(officer);
+    if let Some((officer, name)) = &planned.officer
+        && assign::give_unassigned(txn, &case, *officer, by.viewer.id, by.now).await?
+    {
+        case.owner_id = Some(*officer);
+        let entry = Entry::event(
+            &case,
+            "assigned",
+            by.now,
+            format!("Assigned to {name} (imported)"),
+        );
+        timeline::write(txn, by.now, by.viewer, &entry).await?;
     }
     if let Some((at, kind)) = planned.first_contact {
         first_contact(txn, &case, at, kind, by).await?;
@@ -241,8 +279,9 @@ async fn close(
         )
         .await?;
     }
-    // The closure letter and any check not given: the file could not say.
-    deadlines::close_off_unrecorded(txn, case.id, far_future(), by.now).await?;
+    // The closure letter and any check not given, if due already: the file could not
+    // say. A recent closure's are live.
+    deadlines::close_off_unrecorded(txn, case.id, by.now, by.now).await?;
     Ok(())
 }
 

@@ -11,7 +11,7 @@ use std::collections::BTreeMap;
 use time::OffsetDateTime;
 
 /// Wording that is not a label of the 2021 list, by its `values::key`.
-const ALIASES: [(&str, &str); 60] = [
+const ALIASES: [(&str, &str); 66] = [
     // 2011 census labels that differ from 2021.
     ("english welsh scottish northern irish british", "white-british"),
     (
@@ -40,6 +40,13 @@ const ALIASES: [(&str, &str); 60] = [
     ("o1", "asian-chinese"),
     ("o2", "other-any"),
     ("o3", "other-arab"),
+    // Police "16+1" self-defined codes (the 9s are "any other" in each group).
+    ("w9", "white-other"),
+    ("m9", "mixed-other"),
+    ("a9", "asian-other"),
+    ("b9", "black-other"),
+    ("o9", "other-any"),
+    ("ns", codes::NOT_KNOWN),
     // Common wording.
     ("white british", "white-british"),
     ("british", "white-british"),
@@ -140,12 +147,24 @@ impl Mappings {
         if k.is_empty() {
             return Reading::Category(codes::NOT_KNOWN);
         }
-        for (group, list) in &ETHNICITY_GROUPS {
-            for (code, label) in list.iter() {
-                if key(code) == k || key(label) == k || key(&format!("{group} {label}")) == k {
-                    return Reading::Category(code);
-                }
+        if let Some(code) = exact(&k) {
+            return Reading::Category(code);
+        }
+        // "Group: category", in the 2021 or 2011 wording: the category within its group.
+        if let Some((group, rest)) = text.split_once(':')
+            && let Some(list) = group_named(&key(group))
+        {
+            let rest = key(rest);
+            if let Some((code, _)) = list.iter().find(|(c, l)| key(c) == rest || key(l) == rest) {
+                return Reading::Category(code);
             }
+            if rest.split(' ').any(|w| w == "other") {
+                // The group's "any other" category is its last.
+                return list
+                    .last()
+                    .map_or(Reading::Unmapped, |(c, _)| Reading::Category(c));
+            }
+            return self.read(&rest);
         }
         if let Some((_, code)) = ALIASES.iter().find(|(alias, _)| *alias == k) {
             return category(code);
@@ -155,6 +174,34 @@ impl Mappings {
             None => Reading::Unmapped,
         }
     }
+}
+
+/// Whether `text` is a 2021 category's code or label exactly (nothing to check).
+pub fn is_exact(text: &str) -> bool {
+    let k = key(text);
+    k.is_empty() || exact(&k).is_some()
+}
+
+/// The category whose code, label or "group label" is the key `k`.
+fn exact(k: &str) -> Option<&'static str> {
+    ETHNICITY_GROUPS.iter().find_map(|(group, list)| {
+        list.iter()
+            .find(|(code, label)| key(code) == k || key(label) == k || key(&format!("{group} {label}")) == k)
+            .map(|(code, _)| *code)
+    })
+}
+
+/// The 2021 group a group heading names, in the 2021 or 2011 wording (or one word).
+fn group_named(k: &str) -> Option<&'static [crate::cases::codes::Code]> {
+    let index = match k {
+        "asian or asian british" | "asian asian british" | "asian" => 0,
+        "black black british caribbean or african" | "black african caribbean black british" | "black" => 1,
+        "mixed or multiple ethnic groups" | "mixed multiple ethnic groups" | "mixed" => 2,
+        "white" => 3,
+        "other ethnic group" | "other" => 4,
+        _ => return None,
+    };
+    Some(ETHNICITY_GROUPS[index].1)
 }
 
 /// `code` as the list's own `'static` string.
@@ -186,6 +233,16 @@ mod tests {
             ("Pakistani", "asian-pakistani"),
             ("Any other Black/African/Caribbean background", "black-other"),
             ("Prefer not to say", codes::PREFER_NOT),
+            ("Asian/Asian British: Indian", "asian-indian"),
+            ("Black/African/Caribbean/Black British: African", "black-african"),
+            ("Black: Other", "black-other"),
+            ("White: Any other White background", "white-other"),
+            (
+                "Mixed/Multiple ethnic groups: White and Asian",
+                "mixed-white-asian",
+            ),
+            ("W9", "white-other"),
+            ("NS", codes::NOT_KNOWN),
             ("", codes::NOT_KNOWN),
             ("not-known", codes::NOT_KNOWN),
         ];

@@ -16,6 +16,7 @@ pub mod commit;
 pub mod ethnicity;
 pub mod plan;
 pub mod read;
+pub mod running;
 mod template;
 pub mod values;
 mod view;
@@ -61,12 +62,41 @@ pub async fn check(
     sheet: Option<&str>,
     now: OffsetDateTime,
 ) -> Result<(Plan, Context), DbErr> {
-    let cx = Context::load(db, viewer, now).await?;
+    check_with(db, viewer, bytes, sheet, now, None).await
+}
+
+/// [`check`] with ethnicity mappings given instead of the remembered ones.
+pub async fn check_with(
+    db: &impl ConnectionTrait,
+    viewer: &Viewer,
+    bytes: &[u8],
+    sheet: Option<&str>,
+    now: OffsetDateTime,
+    mappings: Option<ethnicity::Mappings>,
+) -> Result<(Plan, Context), DbErr> {
+    let mut cx = Context::load(db, viewer, now).await?;
+    if let Some(m) = mappings {
+        cx.mappings = m;
+    }
     let plan = match read::grid(bytes, sheet) {
         Ok(grid) => plan::plan(db, &grid, &cx).await?,
         Err(read::Unreadable(message)) => Plan::refused(message),
     };
     Ok((plan, cx))
+}
+
+/// How long an upload that was never imported is kept (it holds personal data).
+pub const STALE_UPLOAD_DAYS: i64 = 7;
+
+/// Deletes uploads checked but not imported within [`STALE_UPLOAD_DAYS`]. Returns how many.
+pub async fn purge_stale_uploads(db: &impl ConnectionTrait, now: OffsetDateTime) -> Result<u64, DbErr> {
+    let cutoff = now - time::Duration::days(STALE_UPLOAD_DAYS);
+    let deleted = imports::Entity::delete_many()
+        .filter(imports::Column::CommittedAt.is_null())
+        .filter(imports::Column::UploadedAt.lt(cutoff))
+        .exec(db)
+        .await?;
+    Ok(deleted.rows_affected)
 }
 
 async fn upload_form(State(state): State<AppState>, ctx: Ctx, viewer: Viewer) -> AppResult<Response> {
@@ -177,6 +207,10 @@ async fn preview(
     if import.committed_at.is_some() {
         return Ok(view::finished_page(&ctx, &import).into_response());
     }
+    let status = state.imports.get(import.id);
+    if let Some(running::Status::Writing { done, total }) = status {
+        return Ok(view::writing_page(&ctx, &import, done, total).into_response());
+    }
     let (plan, _) = check(
         &state.db,
         &viewer,
@@ -185,12 +219,13 @@ async fn preview(
         state.now(),
     )
     .await?;
-    Ok(view::preview_page(&ctx, &import, &plan).into_response())
+    Ok(view::preview_page(&ctx, &import, &plan, status).into_response())
 }
 
 async fn save_mappings(
     State(state): State<AppState>,
     viewer: Viewer,
+    origin: Origin,
     Path(id): Path<String>,
     RawForm(bytes): RawForm,
 ) -> AppResult<Response> {
@@ -207,6 +242,19 @@ async fn save_mappings(
     }
     let txn = state.db.begin().await?;
     mappings.save(&txn, state.now(), viewer.id).await?;
+    // The wording is the landlord's, not a person's: the audit row may say how many.
+    let event = Event::new(
+        "import.mappings_saved",
+        format!("Ethnicity mappings saved while checking import {}", import.id),
+    );
+    audit::record(
+        &txn,
+        state.now(),
+        &viewer.audit_actor(),
+        &origin,
+        event.on("import", import.id),
+    )
+    .await?;
     txn.commit().await?;
     Ok(Redirect::to(&format!("/import/{}#mappings", import.id)).into_response())
 }
@@ -219,25 +267,50 @@ async fn commit_import(
     Path(id): Path<String>,
 ) -> AppResult<Response> {
     let import = own_import(&state, &viewer, &id).await?;
+    let finished = Redirect::to(&format!("/import/{}", import.id)).into_response();
     if import.committed_at.is_some() {
-        return Ok(Redirect::to(&format!("/import/{}", import.id)).into_response());
+        return Ok(finished);
     }
     let now = state.now();
     let (mut plan, _) = check(&state.db, &viewer, &import.content, import.sheet.as_deref(), now).await?;
     if !plan.can_commit() {
         return Ok((
             StatusCode::UNPROCESSABLE_ENTITY,
-            view::preview_page(&ctx, &import, &plan),
+            view::preview_page(&ctx, &import, &plan, None),
         )
             .into_response());
     }
-    let by = Actor {
-        viewer: &viewer,
-        origin: &origin,
-        now,
-    };
-    commit::commit(&state.db, &mut plan, import.id, &by, &mut |_| {}).await?;
-    Ok(Redirect::to(&format!("/import/{}", import.id)).into_response())
+    // A second press while it is being written just shows how far it has got.
+    if !state.imports.start(import.id, plan.cases.len()) {
+        return Ok(finished);
+    }
+    let id = import.id;
+    tokio::spawn(async move {
+        let by = Actor {
+            viewer: &viewer,
+            origin: &origin,
+            now,
+        };
+        let running = state.imports.clone();
+        let mut progress = |done| running.progress(id, done);
+        // `None`: committed meanwhile (another instance): its page says so.
+        match commit::commit(
+            &state.db,
+            &mut plan,
+            commit::Target::Upload(id),
+            &by,
+            &mut progress,
+        )
+        .await
+        {
+            Ok(_) => state.imports.finish(id),
+            Err(e) => {
+                tracing::error!(import = id, error = %e, "import failed; nothing was written");
+                state.imports.fail(id);
+            }
+        }
+    });
+    Ok(finished)
 }
 
 async fn template_csv() -> Response {

@@ -38,7 +38,8 @@ pub struct Planned {
     pub external_ref: String,
     pub row: usize,
     pub new: NewCase,
-    pub officer: Option<i32>,
+    /// The harassment officer it is assigned to: id and name.
+    pub officer: Option<(i32, String)>,
     /// When and how the victim was first contacted (`codes::CONTACT_KINDS`).
     pub first_contact: Option<(OffsetDateTime, &'static str)>,
     pub closed: Option<(Date, &'static str)>,
@@ -61,6 +62,9 @@ pub struct Plan {
     pub unknown_columns: Vec<String>,
     /// Ethnicity wording no category is known for, with how many rows use it.
     pub unmapped: BTreeMap<String, usize>,
+    /// Ethnicity wording that is not a 2021 label, and the category it was read as (the
+    /// preview shows it, so a code read in another scheme's sense is caught).
+    pub readings: BTreeMap<String, &'static str>,
 }
 
 impl Plan {
@@ -113,7 +117,7 @@ pub struct Counts {
 pub struct Context {
     pub choices: Choices,
     pub mappings: Mappings,
-    officers: HashMap<String, Option<i32>>,
+    officers: HashMap<String, Option<(i32, String)>>,
     pub now: OffsetDateTime,
 }
 
@@ -128,10 +132,12 @@ impl Context {
             .await?
             .into_iter()
             .map(|u| {
-                // Only someone who may work a case can be given one.
-                let works_cases =
-                    u.active && allows(u.role, Permission::ViewCases) && allows(u.role, Permission::LogCases);
-                (u.username.to_lowercase(), works_cases.then_some(u.id))
+                // Cases are given to active harassment officers, as a manager assigns them.
+                let assignable = u.active && allows(u.role, Permission::TakeCases);
+                (
+                    u.username.to_lowercase(),
+                    assignable.then_some((u.id, u.display_name)),
+                )
             })
             .collect();
         Ok(Context {
@@ -187,6 +193,7 @@ pub async fn plan(db: &impl ConnectionTrait, grid: &Grid, cx: &Context) -> Resul
             cx,
             problems: &mut plan.problems,
             unmapped: &mut plan.unmapped,
+            readings: &mut plan.readings,
         };
         if let Some(planned) = rows.plan() {
             plan.cases.push(planned);
@@ -273,6 +280,7 @@ struct CaseRows<'a, 'g> {
     cx: &'a Context,
     problems: &'a mut Vec<Problem>,
     unmapped: &'a mut BTreeMap<String, usize>,
+    readings: &'a mut BTreeMap<String, &'static str>,
 }
 
 impl CaseRows<'_, '_> {
@@ -377,6 +385,31 @@ impl CaseRows<'_, '_> {
                 "",
                 "A first contact needs a victim on the case",
             );
+        }
+        if let Some((closed_on, _)) = closed {
+            if let Some((contact, _)) = first_contact
+                && time_fmt::london(contact).date() > closed_on
+            {
+                let text = self.value(Column::FirstContact);
+                self.problem(
+                    row,
+                    Column::FirstContact,
+                    &text,
+                    "The first contact cannot be after the case was closed",
+                );
+            }
+            for &(_, on, _) in actions.iter().filter(|(_, on, _)| *on > closed_on) {
+                let text = self.value(Column::Enforcement);
+                self.problem(
+                    row,
+                    Column::Enforcement,
+                    &text,
+                    format!(
+                        "An action dated {} is after the case was closed",
+                        time_fmt::plain_date(on)
+                    ),
+                );
+            }
         }
         if self.problems.len() > before {
             return None;
@@ -498,19 +531,19 @@ impl CaseRows<'_, '_> {
         form.case.priority_reason = "Priority as recorded before the case was imported".to_owned();
     }
 
-    fn officer(&mut self) -> Option<i32> {
+    fn officer(&mut self) -> Option<(i32, String)> {
         let text = self.value(Column::Officer);
         if text.is_empty() {
             return None;
         }
         match self.cx.officers.get(&text.to_lowercase()) {
-            Some(Some(id)) => Some(*id),
+            Some(Some(officer)) => Some(officer.clone()),
             Some(None) => {
                 self.problem(
                     self.first_row(),
                     Column::Officer,
                     &text,
-                    "This account cannot be given cases (it is inactive, or not an officer or manager)",
+                    "Cases are assigned to active harassment officers: this account is not one",
                 );
                 None
             }
@@ -545,21 +578,13 @@ impl CaseRows<'_, '_> {
                     continue;
                 };
                 p.name = if victim[0].is_empty() {
-                    "Name not recorded".into()
+                    service::NAME_NOT_RECORDED.into()
                 } else {
                     victim[0].clone()
                 };
                 p.ethnicity = ethnicity;
                 p.postcode = victim[2].clone();
                 p.tenancy_ref = victim[3].clone();
-                if victim[0].is_empty() {
-                    // Without a name only the tenancy reference can say who this is.
-                    p.matched = if victim[3].is_empty() {
-                        "new".into()
-                    } else {
-                        String::new()
-                    };
-                }
             }
             let perpetrator = [Column::PerpetratorName, Column::PerpetratorEthnicity].map(get);
             if perpetrator.iter().any(|v| !v.is_empty()) {
@@ -609,7 +634,12 @@ impl CaseRows<'_, '_> {
     /// The category code, or "not-known" while the wording waits to be mapped.
     fn ethnicity(&mut self, _row: usize, _column: Column, text: &str) -> String {
         match self.cx.mappings.read(text) {
-            Reading::Category(code) => code.to_owned(),
+            Reading::Category(code) => {
+                if !super::ethnicity::is_exact(text) {
+                    self.readings.insert(text.trim().to_owned(), code);
+                }
+                code.to_owned()
+            }
             Reading::Unmapped => {
                 *self.unmapped.entry(text.trim().to_owned()).or_default() += 1;
                 codes::NOT_KNOWN.to_owned()
@@ -631,6 +661,14 @@ impl CaseRows<'_, '_> {
                 }
                 _ => (row, case_column(field)),
             };
+            // A cell already refused here (an impossible date, say) is not refused twice.
+            if self
+                .problems
+                .iter()
+                .any(|p| p.row == row && p.column == column.heading())
+            {
+                continue;
+            }
             let value = self.value_at(row, column);
             self.problem(row, column, &value, message);
         }
@@ -691,10 +729,16 @@ impl CaseRows<'_, '_> {
                     Some((d, t)) if d == date => t.unwrap_or(DAY_START).max(DAY_START),
                     _ => DAY_START,
                 });
-                time_fmt::parse_london(
-                    &date.to_string(),
-                    &format!("{:02}:{:02}", time.hour(), time.minute()),
-                )
+                let at = time_fmt::london_at(date, time);
+                if at.is_none() {
+                    self.problem(
+                        row,
+                        Column::FirstContact,
+                        &text,
+                        "That time did not happen in London (the clocks went forward): check the time",
+                    );
+                }
+                at
             }
             Err(e) => {
                 self.problem(row, Column::FirstContact, &text, e);

@@ -84,13 +84,35 @@ fn csv_text(text: &str) -> Result<Grid, Unreadable> {
         .flexible(true)
         .from_reader(text.as_bytes());
     let mut grid = Grid::default();
-    for (index, record) in reader.records().enumerate() {
-        let record = record
-            .map_err(|e| Unreadable(format!("The CSV could not be read near row {}: {e}", index + 1)))?;
-        let cells: Vec<String> = record.iter().map(str::to_owned).collect();
-        push(&mut grid, index + 1, cells);
+    // A spreadsheet's row is a line of the file, less the line breaks inside quoted
+    // cells of the rows before it (blank lines are rows too).
+    let mut breaks_before = 0;
+    // Line breaks before the record being read, counted once each.
+    let (mut lines_before, mut counted) = (0, 0);
+    for record in reader.records() {
+        let record = record.map_err(|e| {
+            let line = e.position().map_or(0, |p| p.line());
+            Unreadable(format!("The CSV could not be read near line {line}: {e}"))
+        })?;
+        // Where the record starts (the reader reports a blank line before it as its start).
+        let start = record.position().map_or(0, |p| p.byte() as usize);
+        let start = start + text[start..].len() - text[start..].trim_start_matches(['\r', '\n']).len();
+        lines_before += text[counted..start].matches('\n').count();
+        counted = start;
+        let line = 1 + lines_before;
+        let cells: Vec<String> = record.iter().map(clean).collect();
+        push(&mut grid, line - breaks_before, cells.clone());
+        breaks_before += cells.iter().map(|c| c.matches('\n').count()).sum::<usize>();
     }
     Ok(grid)
+}
+
+/// A cell without control characters other than tab and line breaks (a NUL cannot be
+/// stored by PostgreSQL; the rest are noise from other systems).
+fn clean(text: &str) -> String {
+    text.chars()
+        .filter(|c| !c.is_control() || matches!(c, '\t' | '\n'))
+        .collect()
 }
 
 /// The header is the first row; wholly blank rows are left out.
@@ -148,7 +170,7 @@ fn workbook(bytes: &[u8], sheet: Option<&str>) -> Result<Grid, Unreadable> {
         push(
             &mut grid,
             first_row + index + 1,
-            row.iter().map(cell_text).collect(),
+            row.iter().map(|c| clean(&cell_text(c))).collect(),
         );
     }
     Ok(grid)
@@ -200,7 +222,15 @@ mod tests {
         assert_eq!(grid.headers, ["reference", "description"]);
         assert_eq!(grid.rows.len(), 2, "the blank row is left out");
         assert_eq!(grid.rows[0], (2, vec!["A1".to_owned(), "two\nlines".to_owned()]));
-        assert_eq!(grid.rows[1].0, 4);
+        assert_eq!(grid.rows[1].0, 4, "the quoted line break is inside row 2");
+    }
+
+    #[test]
+    fn rows_count_blank_lines_and_not_breaks_inside_cells() {
+        let text = "reference,description\n\nA1,\"one\ntwo\nthree\"\nA2,x\u{7}y\n";
+        let grid = grid(text.as_bytes(), None).unwrap();
+        assert_eq!(grid.rows[0].0, 3);
+        assert_eq!(grid.rows[1], (4, vec!["A2".to_owned(), "xy".to_owned()]));
     }
 
     #[test]

@@ -48,7 +48,9 @@ fn date_only(text: &str) -> Result<Date, String> {
     let (year, month, day) = if parts[0].len() == 4 {
         (a, b, c)
     } else if parts[2].len() == 2 {
-        (2000 + c, b, a)
+        // Two-digit years: this century up to next year, the last one before that.
+        let next_year = (time::OffsetDateTime::now_utc().year() % 100) + 1;
+        (if c <= next_year { 2000 + c } else { 1900 + c }, b, a)
     } else if parts[2].len() == 4 {
         (c, b, a)
     } else {

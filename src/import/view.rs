@@ -5,9 +5,10 @@ use super::{
     columns::TEMPLATE,
     plan::{Counts, Plan},
     read::MAX_BYTES,
+    running::Status,
 };
 use crate::{
-    cases::codes::ETHNICITY_GROUPS,
+    cases::codes::{ETHNICITY_GROUPS, ethnicity_label},
     web::{
         Ctx,
         forms::{FormErrors, csrf_field, error_summary},
@@ -93,11 +94,16 @@ fn counts_list(c: &Counts, already: usize) -> Markup {
     }
 }
 
-pub fn preview_page(ctx: &Ctx, import: &imports::Model, plan: &Plan) -> Markup {
+pub fn preview_page(ctx: &Ctx, import: &imports::Model, plan: &Plan, status: Option<Status>) -> Markup {
     let counts = plan.counts();
     let blocked = !plan.problems.is_empty() || !plan.unmapped.is_empty();
     let body = html! {
         h1.heading-l { "Check the import" }
+        @if status == Some(Status::Failed) {
+            div.banner.banner--important role="alert" {
+                p.body { strong { "The import failed and nothing was written." } " Check the file again below and import it again; if it fails again, tell your administrator the time it failed." }
+            }
+        }
         p.body { "File " strong { (import.file_name) } @if let Some(s) = &import.sheet { ", sheet " strong { (s) } } ": " (plan.rows) " rows. Nothing has been saved yet." }
         @if blocked {
             div.error-summary role="alert" tabindex="-1" aria-labelledby="problems-title" {
@@ -116,6 +122,19 @@ pub fn preview_page(ctx: &Ctx, import: &imports::Model, plan: &Plan) -> Markup {
             p.body { "These columns are not part of the template and will be ignored: " (plan.unknown_columns.join(", ")) "." }
         }
         p.body { "Each case is numbered in the year it was received and says on its page that it was imported. A first contact completes the initial-contact deadline as met or late; deadlines the file cannot tell about are marked as not recorded before import and left out of compliance. Open cases' regular updates and reviews are due from today." }
+        @if !plan.readings.is_empty() {
+            details.details {
+                summary.details__summary { span.details__summary-text { "How " (plan.readings.len()) " ethnicity value" @if plan.readings.len() != 1 { "s" } " in the file will be read" } }
+                div.details__text {
+                    p.body { "These are not the census wording, so check each means what Harbour reads it as (codes such as B1 differ between coding schemes). If one is wrong, change it in the file to the category's name." }
+                    (table("How ethnicity values will be read", &[Col::Text("In the file"), Col::Text("Read as")], html! {
+                        @for (wording, code) in &plan.readings {
+                            tr.table__row { td.table__cell { (wording) } td.table__cell { (ethnicity_label(code)) } }
+                        }
+                    }))
+                }
+            }
+        }
         @if !plan.unmapped.is_empty() {
             h2.heading-m id="mappings" { "Match ethnicity values to categories" }
             p.body { "These values are not a census category Harbour knows. Choose the category each one means; Harbour remembers it for later imports." }
@@ -164,6 +183,17 @@ pub fn preview_page(ctx: &Ctx, import: &imports::Model, plan: &Plan) -> Markup {
         p.body { a href="/import" { "Upload another file" } }
     };
     layout::page(ctx, "Check the import", blocked, body)
+}
+
+/// While the cases are being written: how far it has got (the page reloads itself).
+pub fn writing_page(ctx: &Ctx, import: &imports::Model, done: usize, total: usize) -> Markup {
+    let body = html! {
+        meta http-equiv="refresh" content="2";
+        h1.heading-l { "Importing" }
+        p.body role="status" { "Writing the cases from " strong { (import.file_name) } ": " (done) " of " (total) " done. Nothing is saved until all are written." }
+        p.body { "This page updates itself. " a href=(format!("/import/{}", import.id)) { "Check again" } }
+    };
+    layout::page(ctx, "Importing", false, body)
 }
 
 pub fn finished_page(ctx: &Ctx, import: &imports::Model) -> Markup {

@@ -1,6 +1,10 @@
 //! File uploads (`multipart/form-data`): the only requests that are not plain forms. Read
 //! whole, up to a limit, so the form token can be checked before any handler runs.
 
+use crate::auth::{
+    CurrentUser,
+    policy::{Permission, allows},
+};
 use multer::Multipart;
 
 /// The largest upload body taken (the largest file plus the form's other fields).
@@ -21,6 +25,17 @@ impl Part {
 
 pub fn is_upload(content_type: &str) -> bool {
     content_type.starts_with("multipart/form-data")
+}
+
+/// The routes that take a file, and the permission they need.
+const UPLOAD_ROUTES: [(&str, Permission); 1] = [("/import", Permission::ImportCases)];
+
+/// Whether an upload to `path` by `user` is taken at all (it is still checked by the
+/// route's guard and the form token).
+pub fn accepts(path: &str, user: Option<&CurrentUser>) -> bool {
+    UPLOAD_ROUTES
+        .iter()
+        .any(|(p, permission)| *p == path && user.is_some_and(|u| allows(u.role, *permission)))
 }
 
 /// The parts of an upload body; `None` when it is not a well-formed one.
@@ -48,4 +63,32 @@ pub fn field(parts: &[Part], name: &str) -> String {
         .find(|p| p.name == name && p.file_name.is_none())
         .map(Part::text)
         .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use entity::Role;
+
+    #[test]
+    fn the_too_large_page_states_the_upload_limit() {
+        let page = crate::error::page_for(axum::http::StatusCode::PAYLOAD_TOO_LARGE);
+        let limit = format!("{} MB", crate::import::read::MAX_BYTES / 1024 / 1024);
+        assert!(page.message.contains(&limit), "{}", page.message);
+    }
+
+    #[test]
+    fn only_managers_may_upload_and_only_to_the_import() {
+        let user = |role| CurrentUser {
+            id: 1,
+            username: "u".into(),
+            display_name: "U".into(),
+            role,
+            must_change_password: false,
+        };
+        assert!(accepts("/import", Some(&user(Role::Manager))));
+        assert!(!accepts("/import", Some(&user(Role::Admin))));
+        assert!(!accepts("/import", None));
+        assert!(!accepts("/cases/new", Some(&user(Role::Manager))));
+    }
 }

@@ -25,6 +25,20 @@ async fn preview(c: &mut Client, csv: &str) -> (String, crate::common::Res) {
     (location, page)
 }
 
+/// Presses Import and waits for the background write to end; returns the page then.
+async fn commit_and_wait(c: &mut Client, location: &str) -> crate::common::Res {
+    let res = c.post(&format!("{location}/commit"), &[]).await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    for _ in 0..400 {
+        let page = c.get(location).await;
+        if !page.body.contains("<h1 class=\"heading-l\">Importing</h1>") {
+            return page;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(25)).await;
+    }
+    panic!("the import did not finish");
+}
+
 #[tokio::test]
 async fn the_template_round_trips_and_imported_history_completes_the_right_deadlines() {
     let app = TestApp::spawn().await;
@@ -43,9 +57,7 @@ async fn the_template_round_trips_and_imported_history_completes_the_right_deadl
         "a preview writes nothing"
     );
 
-    let res = c.post(&format!("{location}/commit"), &[]).await;
-    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
-    let finished = c.get(&location).await;
+    let finished = commit_and_wait(&mut c, &location).await;
     assert!(
         finished.body.contains("2 cases were imported"),
         "{}",
@@ -107,6 +119,8 @@ async fn the_template_round_trips_and_imported_history_completes_the_right_deadl
     // The case page says it was imported; the landlord's reference finds it.
     let case = c.get("/cases/HC-2025-000001").await;
     assert!(case.body.contains("Imported from the landlord"), "{}", case.body);
+    assert!(case.body.contains("Landlord&#39;s reference") || case.body.contains("Landlord's reference"));
+    assert!(case.body.contains("ASB/2025/0147"));
     let found = c.get("/cases?tab=all&q=ASB%2F2025%2F0147").await;
     assert!(found.body.contains("HC-2025-000001"), "{}", found.body);
 
@@ -307,8 +321,12 @@ async fn a_failure_while_writing_the_last_case_writes_nothing() {
     );
     let (location, page) = preview(&mut c, &csv).await;
     assert!(page.body.contains("Import 3 cases"));
-    let res = c.post(&format!("{location}/commit"), &[]).await;
-    assert_eq!(res.status, StatusCode::INTERNAL_SERVER_ERROR);
+    let page = commit_and_wait(&mut c, &location).await;
+    assert!(
+        page.body.contains("The import failed and nothing was written"),
+        "{}",
+        page.body
+    );
     assert_eq!(app.count("SELECT COUNT(*) FROM cases").await, 0);
     assert_eq!(app.count("SELECT COUNT(*) FROM people").await, 0);
     assert_eq!(
@@ -330,7 +348,7 @@ async fn a_repeat_victim_across_rows_and_cases_is_one_person() {
          R2,,,Bo Lee,B2,,,,,,,,,,,\n"
     );
     let (location, _) = preview(&mut c, &csv).await;
-    c.post(&format!("{location}/commit"), &[]).await;
+    commit_and_wait(&mut c, &location).await;
     // Ann is one person on both cases (same tenancy reference); Bo is a second victim of R2.
     assert_eq!(
         app.count("SELECT COUNT(DISTINCT person_id) FROM case_parties WHERE role = 'victim'")
@@ -430,7 +448,7 @@ async fn the_demo_fills_an_empty_database_reuses_its_own_and_refuses_a_real_one(
             "demo",
             "--no-serve",
             "--cases",
-            "80",
+            "400",
             "--database-url",
             &app.test_db.url,
         ],
@@ -443,8 +461,31 @@ async fn the_demo_fills_an_empty_database_reuses_its_own_and_refuses_a_real_one(
         stdout.contains("demo-manager") && stdout.contains("harbour-demo-2026"),
         "{stdout}"
     );
-    assert_eq!(app.count("SELECT COUNT(*) FROM cases").await, 80);
-    // Live work: some deadlines are overdue today, some met, some late.
+    assert_eq!(app.count("SELECT COUNT(*) FROM cases").await, 400);
+    // Live work: deadlines met, late and overdue today; closures, actions, repeat victims.
+    assert!(
+        app.count("SELECT COUNT(*) FROM deadlines WHERE status = 'open' AND due_at < '2026-01-01'")
+            .await
+            > 0
+    );
+    assert!(
+        app.count("SELECT COUNT(*) FROM deadlines WHERE status = 'done' AND late_working_days > 0")
+            .await
+            > 0
+    );
+    assert!(
+        app.count("SELECT COUNT(*) FROM cases WHERE status = 'closed'")
+            .await
+            > 100
+    );
+    assert!(app.count("SELECT COUNT(*) FROM perpetrator_actions").await > 0);
+    assert!(
+        app.count("SELECT COUNT(*) FROM case_parties WHERE role = 'victim'")
+            .await
+            > app
+                .count("SELECT COUNT(DISTINCT person_id) FROM case_parties WHERE role = 'victim'")
+                .await
+    );
     assert!(
         app.count("SELECT COUNT(*) FROM deadlines WHERE status = 'done'")
             .await
@@ -460,7 +501,7 @@ async fn the_demo_fills_an_empty_database_reuses_its_own_and_refuses_a_real_one(
             "demo",
             "--no-serve",
             "--cases",
-            "80",
+            "400",
             "--database-url",
             &app.test_db.url,
         ],
@@ -468,7 +509,7 @@ async fn the_demo_fills_an_empty_database_reuses_its_own_and_refuses_a_real_one(
         "",
     );
     assert!(out.status.success());
-    assert_eq!(app.count("SELECT COUNT(*) FROM cases").await, 80);
+    assert_eq!(app.count("SELECT COUNT(*) FROM cases").await, 400);
 
     let real = TestApp::spawn().await;
     real.create_user("someone", Role::Manager).await;

@@ -46,10 +46,14 @@ pub fn check(
     })
 }
 
+/// The name of a victim whose records gave none (kept apart from anyone else's).
+pub const NAME_NOT_RECORDED: &str = "Name not recorded";
+
 /// Links each person to someone already known, as the form would after asking: the
 /// earliest person with the same tenancy reference, or else with the same name and
-/// postcode. Anyone else is new. Reads inside the caller's transaction, so people
-/// created earlier in it (a repeat victim on a later row) are found.
+/// postcode (never for a person whose name was not recorded). Anyone else is new. Reads
+/// inside the caller's transaction, so people created earlier in it (a repeat victim on
+/// a later row) are found.
 pub async fn link_known(db: &impl ConnectionTrait, people: &mut [ValidPerson]) -> Result<(), DbErr> {
     for p in people {
         let found = people_store::find_matches(db, &p.details).await?;
@@ -61,7 +65,9 @@ pub async fn link_known(db: &impl ConnectionTrait, people: &mut [ValidPerson]) -
         let same_tenancy = found
             .iter()
             .find(|f| key.is_some() && f.tenancy_ref_key.as_deref() == key.as_deref());
-        p.decision = match same_tenancy.or(found.first()) {
+        let nameless = p.details.name.as_deref() == Some(NAME_NOT_RECORDED);
+        let same_name = found.first().filter(|_| !nameless);
+        p.decision = match same_tenancy.or(same_name) {
             Some(known) => Decision::Reuse(known.id),
             None => Decision::New,
         };

@@ -115,7 +115,7 @@ pub async fn create_case(
         updated_at: Set(by.now),
         restricted: Set(false),
         version: Set(1),
-        procedure_version_id: Set(crate::procedure::store::current(txn).await?.version_id),
+        procedure_version_id: Set(deadlines::rules_cache::current_procedure(txn).await?.version_id),
         external_ref: Set(external_ref),
         import_id: Set(import_id),
         ..Default::default()

@@ -113,9 +113,21 @@ fn summary(view: &CaseView) -> Markup {
         ),
         ("Logged by", html! { (view.logged_by) }),
         ("First report received", time_fmt::datetime(case.received_at)),
-        ("Opened", time_fmt::datetime(case.opened_at)),
+        (
+            if case.import_id.is_some() {
+                "Imported"
+            } else {
+                "Opened"
+            },
+            time_fmt::datetime(case.opened_at),
+        ),
         ("Last changed", time_fmt::datetime(case.updated_at)),
     ];
+    let mut rows = rows;
+    if let Some(theirs) = &case.external_ref {
+        // Imported from the landlord's earlier records: their reference finds it too.
+        rows.insert(0, ("Landlord's reference", html! { (theirs) }));
+    }
     html! {
         h2.heading-l { "Summary" }
         dl.summary-list {

@@ -1,0 +1,143 @@
+//! Import benchmark: a landlord's history as one CSV file (the demo landlord's generator,
+//! deterministic: victims, repeat victims, alleged perpetrators, witnesses, first contacts,
+//! closures, perpetrator action, satisfaction), read, checked and written by the same code
+//! as `harbour import`, on a fresh database per size.
+//!
+//! For each size (default 10,000 and 50,000 rows) it times:
+//! - the anchor: the same number of single-row INSERTs of a case-sized row in one
+//!   transaction, through the same driver (the floor any row-by-row import pays);
+//! - the check (read the CSV, plan every case, every problem) and the write (commit);
+//!
+//! It also reads the process's peak resident memory after each size (Linux `VmHWM`).
+//!
+//! Run: `cargo bench --bench import` (SQLite), or with
+//! HARBOUR_BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres.
+//! HARBOUR_BENCH_ROWS (comma-separated sizes, default 10000,50000).
+//! Results: docs/PERFORMANCE.md.
+
+mod support;
+
+use entity::Role;
+use harbour::{
+    audit::Origin,
+    cases::intake::service::Actor,
+    import::{self, commit},
+};
+use std::time::Instant;
+use time::macros::datetime;
+
+#[tokio::main]
+async fn main() {
+    let sizes: Vec<usize> = std::env::var("HARBOUR_BENCH_ROWS")
+        .ok()
+        .map(|v| v.split(',').filter_map(|s| s.trim().parse().ok()).collect())
+        .unwrap_or_else(|| vec![10_000, 50_000]);
+    let now = datetime!(2026-11-23 09:00 UTC);
+    println!("| rows | cases | anchor: INSERTs | check | write | write ÷ anchor | peak memory |");
+    println!("|---:|---:|---:|---:|---:|---:|---:|");
+    for rows in sizes {
+        let (url, cleanup) = support::database("harbour_bench_import", false).await;
+        let db = harbour::db::connect(&url).await.unwrap();
+        harbour::db::migrate(&db).await.unwrap();
+        for name in ["North Estate", "Riverside", "Town Centre"] {
+            harbour::admin::areas::find_or_create(&db, name, now)
+                .await
+                .unwrap();
+        }
+        let hash = harbour::auth::password::hash(support::PASSWORD.into())
+            .await
+            .unwrap();
+        support::user(&db, now, &hash, "boss".into(), Role::Manager, vec![]).await;
+        for officer in ["demo-officer", "demo-officer2"] {
+            support::user(&db, now, &hash, officer.into(), Role::HarassmentOfficer, vec![]).await;
+        }
+        let viewer = support::viewer(&db, "boss").await;
+        let csv = to_csv(&harbour::demo::landlord(7, rows, now));
+
+        let anchor = anchor(&db, rows).await;
+        let started = Instant::now();
+        let (mut plan, _) = import::check(&db, &viewer, &csv, None, now).await.unwrap();
+        let checked = started.elapsed();
+        assert!(
+            plan.can_commit(),
+            "the generated file has problems: {:?}",
+            plan.problems.first()
+        );
+        let origin = Origin::default();
+        let by = Actor {
+            viewer: &viewer,
+            origin: &origin,
+            now,
+        };
+        let started = Instant::now();
+        let target = commit::Target::File { name: "bench.csv" };
+        let counts = commit::commit(&db, &mut plan, target, &by, &mut |_| {})
+            .await
+            .unwrap()
+            .unwrap();
+        let written = started.elapsed();
+        println!(
+            "| {rows} | {} | {:.2} s | {:.2} s | {:.2} s | {:.1} | {} MB |",
+            counts.cases,
+            anchor.as_secs_f64(),
+            checked.as_secs_f64(),
+            written.as_secs_f64(),
+            written.as_secs_f64() / anchor.as_secs_f64(),
+            peak_memory_mb()
+        );
+        db.close().await.ok();
+        cleanup.await;
+    }
+}
+
+fn to_csv(grid: &harbour::import::read::Grid) -> Vec<u8> {
+    let mut w = csv::Writer::from_writer(vec![]);
+    w.write_record(&grid.headers).unwrap();
+    for (_, row) in &grid.rows {
+        w.write_record(row).unwrap();
+    }
+    w.into_inner().unwrap()
+}
+
+/// `rows` single-row INSERTs of a case-sized row in one transaction.
+async fn anchor(db: &sea_orm::DatabaseConnection, rows: usize) -> std::time::Duration {
+    use sea_orm::{ConnectionTrait, Statement, TransactionTrait};
+    support::exec(db, "CREATE TABLE bench_anchor (id INTEGER PRIMARY KEY, reference VARCHAR(32), received_at VARCHAR(40), description TEXT)").await;
+    let backend = db.get_database_backend();
+    let started = Instant::now();
+    let txn = db.begin().await.unwrap();
+    for i in 0..rows as i64 {
+        let sql = if backend == sea_orm::DbBackend::Postgres {
+            "INSERT INTO bench_anchor (id, reference, received_at, description) VALUES ($1, $2, $3, $4)"
+        } else {
+            "INSERT INTO bench_anchor (id, reference, received_at, description) VALUES (?, ?, ?, ?)"
+        };
+        txn.execute_raw(Statement::from_sql_and_values(
+            backend,
+            sql,
+            [
+                i.into(),
+                format!("HC-2025-{i:06}").into(),
+                "2025-03-14T10:20:00Z".into(),
+                "Made-up report for the demo landlord.".into(),
+            ],
+        ))
+        .await
+        .unwrap();
+    }
+    txn.commit().await.unwrap();
+    started.elapsed()
+}
+
+/// The process's peak resident memory so far, in MB (Linux; 0 elsewhere).
+fn peak_memory_mb() -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmHWM:"))
+                .and_then(|l| l.split_whitespace().nth(1))
+                .and_then(|kb| kb.parse::<u64>().ok())
+        })
+        .map_or(0, |kb| kb / 1024)
+}
