@@ -588,6 +588,100 @@ async fn equality_reports_dashboard_board_report_and_settings() {
     browser.close().await;
 }
 
+#[tokio::test]
+async fn manager_imports_a_spreadsheet_on_a_phone_fixing_what_the_preview_lists() {
+    let Some(tools) = Tools::find() else { return };
+    let app = TestApp::spawn().await;
+    crate::fixtures::area(&app, "North").await;
+    app.create_user("maria", Role::Manager).await;
+    let dir = std::env::temp_dir().join(format!("harbour-browser-import-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("cases.csv");
+    // One impossible date and one ethnicity nobody has mapped yet.
+    std::fs::write(
+        &file,
+        "reference,received,victim_name,victim_ethnicity\nR1,31/02/2025,Ann Lee,Martian\nR2,01/03/2025,Bo Khan,W1\n",
+    )
+    .unwrap();
+
+    let browser = Browser::start(&tools, (360, 800)).await;
+    let c = browser.client();
+    let mut axe = Axe::new(&tools.axe_source);
+    sign_in(c, &app.base, "maria").await;
+    c.goto(&format!("{}/import", app.base))
+        .await
+        .expect("import page");
+    c.wait()
+        .for_element(Locator::Id("file"))
+        .await
+        .expect("the file field");
+    axe.check(c, "import-upload").await;
+    assert_no_horizontal_overflow(c, "import-upload").await;
+    c.find(Locator::Id("file"))
+        .await
+        .unwrap()
+        .send_keys(&file.display().to_string())
+        .await
+        .expect("choose the file");
+    submit(c).await;
+    c.wait()
+        .for_element(Locator::Css(".error-summary"))
+        .await
+        .expect("the preview lists the problems");
+    let page = text_of(c, "main").await;
+    assert!(page.contains("is not a real date"), "{page}");
+    assert!(page.contains("“Martian” (1 row)"), "{page}");
+    axe.check(c, "import-preview-problems").await;
+    assert_no_horizontal_overflow(c, "import-preview-problems").await;
+    screenshot(c, "import-preview-problems").await;
+
+    // Map the wording; fix the date in the file and check it again; import.
+    select_value(c, "code_0", "other-any").await;
+    c.find(Locator::Css("form[action$='/mappings'] button"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    c.wait().for_element(Locator::Css("main h1")).await.unwrap();
+    assert!(!text_of(c, "main").await.contains("Match ethnicity values"));
+    std::fs::write(
+        &file,
+        "reference,received,victim_name,victim_ethnicity\nR1,28/02/2025,Ann Lee,Martian\nR2,01/03/2025,Bo Khan,W1\n",
+    )
+    .unwrap();
+    click_link(c, "Upload another file").await;
+    c.wait().for_element(Locator::Id("file")).await.unwrap();
+    c.find(Locator::Id("file"))
+        .await
+        .unwrap()
+        .send_keys(&file.display().to_string())
+        .await
+        .unwrap();
+    submit(c).await;
+    let import = c
+        .wait()
+        .for_element(Locator::Css("form[action$='/commit'] button"))
+        .await
+        .expect("the Import button");
+    assert_eq!(import.text().await.unwrap(), "Import 2 cases");
+    axe.check(c, "import-preview-ready").await;
+    import.click().await.unwrap();
+    c.wait()
+        .at_most(Duration::from_secs(30))
+        .for_element(Locator::XPath("//h1[text()='Import finished']"))
+        .await
+        .expect("the finished page");
+    axe.check(c, "import-finished").await;
+    browser.close().await;
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM people WHERE ethnicity = 'other-any'")
+            .await,
+        1
+    );
+    std::fs::remove_dir_all(dir).ok();
+}
+
 async fn click_link(c: &Client, text: &str) {
     c.find(Locator::LinkText(text))
         .await
