@@ -136,9 +136,23 @@ async fn insert(
     anchor: OffsetDateTime,
     now: OffsetDateTime,
 ) -> Result<deadlines::Model, DbErr> {
+    deadlines::Entity::insert(row(rules, case, stage, occurrence, anchor, now))
+        .exec_with_returning(db)
+        .await
+}
+
+/// A new open deadline for `stage`, due by the case's timescale from `anchor`.
+fn row(
+    rules: &Rules,
+    case: &cases::Model,
+    stage: Stage,
+    occurrence: i32,
+    anchor: OffsetDateTime,
+    now: OffsetDateTime,
+) -> deadlines::ActiveModel {
     let timescale = rules.timescale(case, stage);
     let due = timescale.due(&rules.calendar, anchor);
-    deadlines::Entity::insert(deadlines::ActiveModel {
+    deadlines::ActiveModel {
         case_id: Set(case.id),
         stage: Set(stage.code().to_owned()),
         occurrence: Set(occurrence),
@@ -153,9 +167,18 @@ async fn insert(
         created_at: Set(now),
         version: Set(1),
         ..Default::default()
-    })
-    .exec_with_returning(db)
-    .await
+    }
+}
+
+/// Inserts `rows` in one statement (a report plans several stages at once).
+async fn insert_all(db: &impl ConnectionTrait, rows: Vec<deadlines::ActiveModel>) -> Result<usize, DbErr> {
+    let planned = rows.len();
+    if planned > 0 {
+        deadlines::Entity::insert_many(rows)
+            .exec_without_returning(db)
+            .await?;
+    }
+    Ok(planned)
 }
 
 /// After a report (the first, or a further one) on an open case: plans every stage the
@@ -172,7 +195,7 @@ pub async fn after_report(
     }
     let rules = Rules::for_case(db, case).await?;
     let all = existing(db, case.id).await?;
-    let mut planned = 0;
+    let mut rows = vec![];
     for stage in facts(db, case.id).await?.report_stages() {
         let mut same = all.iter().filter(|d| d.stage == stage.code());
         let needed = if stage.recurring() {
@@ -182,11 +205,10 @@ pub async fn after_report(
         };
         if needed {
             let occurrence = next_occurrence(&all, stage);
-            insert(db, &rules, case, stage, occurrence, received_at, now).await?;
-            planned += 1;
+            rows.push(row(&rules, case, stage, occurrence, received_at, now));
         }
     }
-    Ok(planned)
+    insert_all(db, rows).await
 }
 
 /// After a reopening: the recurring stages start again from `at` (and any stage the case
@@ -225,13 +247,26 @@ pub async fn after_reopen(
 pub const NOT_RECORDED_NOTE: &str = "Not recorded before the case was imported";
 
 /// Imported history: the open deadlines due before `before` are closed off as not
-/// recorded, so they are left out of compliance as no longer applicable ones are.
+/// recorded, so they are left out of compliance as no longer applicable ones are. Only
+/// for a case being imported in the caller's transaction.
 pub async fn close_off_unrecorded(
     db: &impl ConnectionTrait,
     case_id: i32,
     before: OffsetDateTime,
     at: OffsetDateTime,
 ) -> Result<u64, DbErr> {
+    // Chosen by the case's own index first: filtering on status and due date in one
+    // statement lets SQLite walk every open deadline of every case (an import slows down
+    // as it goes).
+    let ids: Vec<i32> = existing(db, case_id)
+        .await?
+        .into_iter()
+        .filter(|d| d.status == state::OPEN && d.due_at < before)
+        .map(|d| d.id)
+        .collect();
+    if ids.is_empty() {
+        return Ok(0);
+    }
     let closed = deadlines::Entity::update_many()
         .col_expr(deadlines::Column::Status, Expr::value(state::NOT_APPLICABLE))
         .col_expr(deadlines::Column::ResolvedAt, Expr::value(Some(at)))
@@ -243,9 +278,9 @@ pub async fn close_off_unrecorded(
             deadlines::Column::Version,
             Expr::col(deadlines::Column::Version).add(1),
         )
-        .filter(deadlines::Column::CaseId.eq(case_id))
-        .filter(deadlines::Column::Status.eq(state::OPEN))
-        .filter(deadlines::Column::DueAt.lt(before))
+        // By id alone: adding the status lets SQLite pick the status index again. The
+        // ids were read in this transaction, on a case only it can see (being imported).
+        .filter(deadlines::Column::Id.is_in(ids))
         .exec(db)
         .await?;
     Ok(closed.rows_affected)
@@ -298,11 +333,9 @@ pub async fn after_closure(
 ) -> Result<(), DbErr> {
     let rules = Rules::for_case(db, case).await?;
     let all = existing(db, case.id).await?;
-    for stage in [Stage::ClosureLetter, Stage::PostClosureCheck] {
-        let occurrence = next_occurrence(&all, stage);
-        insert(db, &rules, case, stage, occurrence, closed_at, now).await?;
-    }
-    Ok(())
+    let rows = [Stage::ClosureLetter, Stage::PostClosureCheck]
+        .map(|stage| row(&rules, case, stage, next_occurrence(&all, stage), closed_at, now));
+    insert_all(db, rows.into()).await.map(drop)
 }
 
 /// Who did a deadline's activity, when, with an optional note.

@@ -6,7 +6,7 @@
 use super::values::key;
 use crate::cases::codes::{self, ETHNICITY_GROUPS};
 use entity::settings;
-use sea_orm::{ActiveValue::Set, ConnectionTrait, DbErr, EntityTrait, sea_query::OnConflict};
+use sea_orm::{ConnectionTrait, DbErr, EntityTrait};
 use std::collections::BTreeMap;
 use time::OffsetDateTime;
 
@@ -121,24 +121,7 @@ impl Mappings {
 
     pub async fn save(&self, db: &impl ConnectionTrait, now: OffsetDateTime, by: i32) -> Result<(), DbErr> {
         let value = serde_json::to_string(&self.0).unwrap_or_else(|_| "{}".into());
-        settings::Entity::insert(settings::ActiveModel {
-            key: Set(SETTING.to_owned()),
-            value: Set(value),
-            updated_at: Set(now),
-            updated_by: Set(Some(by)),
-        })
-        .on_conflict(
-            OnConflict::column(settings::Column::Key)
-                .update_columns([
-                    settings::Column::Value,
-                    settings::Column::UpdatedAt,
-                    settings::Column::UpdatedBy,
-                ])
-                .to_owned(),
-        )
-        .exec_without_returning(db)
-        .await?;
-        Ok(())
+        crate::db::put_setting(db, SETTING, value, now, by).await
     }
 
     /// The category `text` names. Blank is "Not known".

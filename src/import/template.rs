@@ -4,89 +4,72 @@
 use super::columns::TEMPLATE;
 use rust_xlsxwriter::{Format, Workbook, XlsxError};
 
-/// Example rows, in template column order.
-const EXAMPLES: [[&str; 22]; 3] = [
-    [
-        "ASB/2025/0147",
-        "14/03/2025 10:20",
-        "",
-        "1",
-        "yes",
-        "Race",
-        "Verbal abuse; Graffiti on the home",
-        "Racist graffiti sprayed on the front door; neighbour shouted abuse",
-        "",
-        "Amina Khan",
-        "Pakistani",
-        "LE1 5AB",
-        "T-10442",
-        "Mark Stone",
-        "White British",
-        "",
-        "14/03/2025 15:00",
-        "phone call",
-        "30/06/2025",
-        "Resolved",
-        "warning letter@20/03/2025; civil injunction@01/05/2025",
-        "Very satisfied",
+/// Example rows: `(column, value)` pairs, every other column blank.
+const EXAMPLES: [&[(&str, &str)]; 3] = [
+    &[
+        ("reference", "ASB/2025/0147"),
+        ("received", "14/03/2025 10:20"),
+        ("priority", "1"),
+        ("hate", "yes"),
+        ("strands", "Race"),
+        ("incident_types", "Verbal abuse; Graffiti on the home"),
+        (
+            "description",
+            "Racist graffiti sprayed on the front door; neighbour shouted abuse",
+        ),
+        ("victim_name", "Amina Khan"),
+        ("victim_ethnicity", "Pakistani"),
+        ("victim_postcode", "LE1 5AB"),
+        ("victim_tenancy_ref", "T-10442"),
+        ("perpetrator_name", "Mark Stone"),
+        ("perpetrator_ethnicity", "White British"),
+        ("first_contact", "14/03/2025 15:00"),
+        ("first_contact_how", "phone call"),
+        ("closed", "30/06/2025"),
+        ("outcome", "Resolved"),
+        (
+            "enforcement",
+            "warning letter@20/03/2025; civil injunction@01/05/2025",
+        ),
+        ("satisfaction", "Very satisfied"),
     ],
-    [
-        "ASB/2025/0147",
-        "",
-        "",
-        "",
-        "",
-        "",
-        "",
-        "",
-        "",
-        "Yusuf Khan",
-        "A2",
-        "LE1 5AB",
-        "T-10442",
-        "",
-        "",
-        "",
-        "",
-        "",
-        "",
-        "",
-        "",
-        "",
+    // A second victim of the same case (a household member: no tenancy reference, so
+    // not taken for the tenant).
+    &[
+        ("reference", "ASB/2025/0147"),
+        ("victim_name", "Yusuf Khan"),
+        ("victim_ethnicity", "A2"),
+        ("victim_postcode", "LE1 5AB"),
     ],
-    [
-        "ASB/2025/0212",
-        "2/6/25",
-        "",
-        "",
-        "yes",
-        "Religion or belief",
-        "Written abuse, hate mail or leaflets",
-        "Leaflets through the letterbox",
-        "",
-        "",
-        "Black African",
-        "",
-        "T-20981",
-        "unknown",
-        "",
-        "Joan Smith",
-        "",
-        "",
-        "",
-        "",
-        "",
-        "",
+    &[
+        ("reference", "ASB/2025/0212"),
+        ("received", "2/6/25"),
+        ("hate", "yes"),
+        ("strands", "Religion or belief"),
+        ("incident_types", "Written abuse, hate mail or leaflets"),
+        ("description", "Leaflets through the letterbox"),
+        ("victim_ethnicity", "Black African"),
+        ("victim_tenancy_ref", "T-20981"),
+        ("perpetrator_name", "unknown"),
+        ("witness_name", "Joan Smith"),
     ],
 ];
+
+/// An example as a full row, in template column order.
+fn example_row(example: &[(&'static str, &'static str)]) -> Vec<&'static str> {
+    TEMPLATE
+        .iter()
+        .map(|(_, heading, _)| example.iter().find(|(h, _)| h == heading).map_or("", |(_, v)| *v))
+        .collect()
+}
 
 pub fn csv() -> Vec<u8> {
     let mut writer = csv::Writer::from_writer(vec![]);
     let headings: Vec<&str> = TEMPLATE.iter().map(|(_, h, _)| *h).collect();
     // Writing to memory cannot fail.
     let _ = writer.write_record(&headings);
-    for row in EXAMPLES {
-        let _ = writer.write_record(row);
+    for example in EXAMPLES {
+        let _ = writer.write_record(example_row(example));
     }
     writer.into_inner().unwrap_or_default()
 }
@@ -100,7 +83,7 @@ pub fn xlsx() -> Result<Vec<u8>, XlsxError> {
         sheet.write_string_with_format(0, column, *heading, &bold)?;
         sheet.set_column_width(column, 18)?;
         for (row, example) in EXAMPLES.iter().enumerate() {
-            sheet.write_string(row as u32 + 1, column, example[column as usize])?;
+            sheet.write_string(row as u32 + 1, column, example_row(example)[column as usize])?;
         }
     }
     let help = book.add_worksheet().set_name("Columns")?;
