@@ -86,6 +86,22 @@ pub async fn create_user(args: &CreateUserArgs, password_text: &str) -> anyhow::
     let mut area_ids = vec![];
     let cli = Actor::named("cli");
     for name in &args.area {
+        if !args.create_area && crate::admin::areas::find_by_name(&txn, name).await?.is_none() {
+            let known: Vec<String> = crate::admin::areas::all(&txn)
+                .await?
+                .into_iter()
+                .map(|a| a.name)
+                .collect();
+            anyhow::bail!(
+                "there is no area called {:?} (areas: {}); check the spelling, or add --create-area to create it",
+                name.trim(),
+                if known.is_empty() {
+                    "none yet".to_owned()
+                } else {
+                    known.join(", ")
+                }
+            );
+        }
         let (id, created) = crate::admin::areas::find_or_create(&txn, name, now).await?;
         if created {
             let event = Event::new(

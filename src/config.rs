@@ -206,9 +206,12 @@ pub struct CreateUserArgs {
     pub display_name: Option<String>,
     #[arg(long)]
     pub email: Option<String>,
-    /// Area the user works in (repeat for several); created if it does not exist yet.
+    /// Area the user works in (repeat for several). It must exist, unless --create-area.
     #[arg(long)]
     pub area: Vec<String>,
+    /// Create any --area that does not exist yet (otherwise a mistyped area is refused).
+    #[arg(long)]
+    pub create_area: bool,
     /// Read the password from standard input (required: passwords never go on a command line).
     #[arg(long, required = true)]
     pub password_stdin: bool,

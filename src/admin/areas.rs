@@ -55,6 +55,14 @@ fn check_name(name: &str) -> Result<String, &'static str> {
     }
 }
 
+/// The area with this name (ignoring case), if there is one.
+pub async fn find_by_name<C: ConnectionTrait>(db: &C, name: &str) -> Result<Option<areas::Model>, DbErr> {
+    areas::Entity::find()
+        .filter(areas::Column::NameKey.eq(name.trim().to_lowercase()))
+        .one(db)
+        .await
+}
+
 /// The area with this name (ignoring case), created if missing. (id, created?)
 pub async fn find_or_create<C: ConnectionTrait>(
     db: &C,
@@ -62,11 +70,7 @@ pub async fn find_or_create<C: ConnectionTrait>(
     now: time::OffsetDateTime,
 ) -> Result<(i32, bool), anyhow::Error> {
     let name = check_name(name).map_err(anyhow::Error::msg)?;
-    if let Some(a) = areas::Entity::find()
-        .filter(areas::Column::NameKey.eq(name.to_lowercase()))
-        .one(db)
-        .await?
-    {
+    if let Some(a) = find_by_name(db, &name).await? {
         return Ok((a.id, false));
     }
     Ok((insert(db, &name, now).await?.id, true))

@@ -358,6 +358,7 @@ async fn areas_given_on_the_command_line_are_created_and_linked() {
             "North",
             "--area",
             "South",
+            "--create-area",
         ],
         GOOD_PASSWORD,
     );
@@ -417,6 +418,20 @@ async fn areas_given_on_the_command_line_are_created_and_linked() {
         2,
         "no second North"
     );
+    // A mistyped area is refused (with the areas there are), and nothing is created.
+    let out = create_user(
+        &test_db,
+        &["--username", "tom", "--role", "tenancy-officer", "--area", "Nrth"],
+        GOOD_PASSWORD,
+    );
+    assert_failure(&out, "create-user with a mistyped area");
+    assert!(
+        stderr(&out).contains("no area called \"Nrth\" (areas: North, South)"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(find_user(&db, "tom").await.is_none());
+    assert_eq!(count(&db, "SELECT COUNT(*) FROM areas").await, 2);
     let terry = find_user(&db, "terry").await.unwrap();
     let north = areas::Entity::find()
         .filter(areas::Column::NameKey.eq("north"))
@@ -452,6 +467,7 @@ async fn an_area_given_twice_is_linked_once() {
             "North",
             "--area",
             "north",
+            "--create-area",
         ],
         GOOD_PASSWORD,
     );
@@ -485,6 +501,7 @@ async fn a_bad_area_name_leaves_nothing_behind() {
             "North",
             "--area",
             &long,
+            "--create-area",
         ],
         GOOD_PASSWORD,
     );
