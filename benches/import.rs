@@ -70,7 +70,10 @@ async fn main() {
             now,
         };
         let started = Instant::now();
-        let target = commit::Target::File { name: "bench.csv" };
+        let target = commit::Target::File {
+            name: "bench.csv",
+            sheet: None,
+        };
         let counts = commit::commit(&db, &mut plan, target, &by, &mut |_| {})
             .await
             .unwrap()

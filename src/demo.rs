@@ -164,6 +164,7 @@ pub async fn fill(
     };
     let target = commit::Target::File {
         name: "demo landlord",
+        sheet: None,
     };
     let counts = commit::commit(db, &mut plan, target, &by, &mut |_| {}).await?;
     Ok(counts.map_or(0, |c| c.cases))

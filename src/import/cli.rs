@@ -88,7 +88,10 @@ pub async fn run(args: &ImportArgs) -> anyhow::Result<Result<String, String>> {
             let _ = std::io::stderr().flush();
         }
     };
-    let target = commit::Target::File { name: &name };
+    let target = commit::Target::File {
+        name: &name,
+        sheet: args.sheet.as_deref(),
+    };
     let counts = commit::commit(&db, &mut plan, target, &by, &mut progress)
         .await?
         .unwrap_or_default();

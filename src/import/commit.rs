@@ -37,7 +37,7 @@ pub enum Target<'a> {
     /// same upload (a double click, another tab) writes nothing.
     Upload(i32),
     /// Read from disk (the command line, the demo): its row is made with the cases.
-    File { name: &'a str },
+    File { name: &'a str, sheet: Option<&'a str> },
 }
 
 /// Writes every planned case of `plan` (which must have no problems). Returns what was
@@ -66,8 +66,8 @@ pub async fn commit(
             }
             id
         }
-        Target::File { name } => {
-            record_upload(&txn, by.viewer, name, None, vec![], by.now)
+        Target::File { name, sheet } => {
+            record_upload(&txn, by.viewer, name, sheet, vec![], by.now)
                 .await?
                 .id
         }
@@ -145,7 +145,13 @@ async fn write_case(
         action(txn, &case, kind, on, dated, by).await?;
     }
     match planned.closed {
-        Some((on, outcome)) => close(txn, &case, on, outcome, planned.satisfaction, by).await,
+        Some((on, outcome)) => {
+            // Closed at the end of the working day, after anything recorded that day.
+            let not_before = planned
+                .first_contact
+                .map_or(case.received_at, |(at, _)| at.max(case.received_at));
+            close(txn, &case, on, outcome, planned.satisfaction, not_before, by).await
+        }
         None if planned.live => Ok(()),
         None => {
             // What fell due before the import is history the file could not tell; what
@@ -233,10 +239,11 @@ async fn close(
     on: Date,
     outcome: &'static str,
     satisfied: Option<&'static str>,
+    not_before: OffsetDateTime,
     by: &Actor<'_>,
 ) -> Result<(), DbErr> {
     // A closing date without a time: the end of the working day, not before the report.
-    let at = london_at(on, time!(17:00)).max(case.received_at);
+    let at = london_at(on, time!(17:00)).max(not_before);
     // What was due while the case was open: the file could not say.
     deadlines::close_off_unrecorded(txn, case.id, far_future(), by.now).await?;
     closure::mark_closed(txn, case.id, at, Some(outcome)).await?;

@@ -133,6 +133,10 @@ impl Mappings {
         if let Some(code) = exact(&k) {
             return Reading::Category(code);
         }
+        // What a person importing chose for this exact wording comes before any guess.
+        if let Some(code) = self.0.get(&k) {
+            return category(code);
+        }
         // "Group: category", in the 2021 or 2011 wording: the category within its group.
         if let Some((group, rest)) = text.split_once(':')
             && let Some(list) = group_named(&key(group))
@@ -149,11 +153,8 @@ impl Mappings {
             }
             return self.read(&rest);
         }
-        if let Some((_, code)) = ALIASES.iter().find(|(alias, _)| *alias == k) {
-            return category(code);
-        }
-        match self.0.get(&k) {
-            Some(code) => category(code),
+        match ALIASES.iter().find(|(alias, _)| *alias == k) {
+            Some((_, code)) => category(code),
             None => Reading::Unmapped,
         }
     }
@@ -241,5 +242,9 @@ mod tests {
         assert!(!m.add("Brit Asian", "not-a-code"));
         assert!(m.add("Brit Asian", "asian-other"));
         assert_eq!(m.read("brit-asian"), Reading::Category("asian-other"));
+        // Wording inside a known group, not a category of it, can be mapped too.
+        assert_eq!(m.read("White: Portuguese"), Reading::Unmapped);
+        assert!(m.add("White: Portuguese", "white-other"));
+        assert_eq!(m.read("White: Portuguese"), Reading::Category("white-other"));
     }
 }

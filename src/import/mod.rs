@@ -99,6 +99,28 @@ pub async fn purge_stale_uploads(db: &impl ConnectionTrait, now: OffsetDateTime)
     Ok(deleted.rows_affected)
 }
 
+/// The most cases one web import writes on SQLite. SQLite has one connection, and
+/// everyone else waits for it while an import is written (at about 5 ms a case, 1,000
+/// cases keep them waiting a few seconds); larger files go through `harbour import`.
+pub const SQLITE_WEB_LIMIT: usize = 1_000;
+
+fn limit_on_sqlite(state: &AppState, plan: &mut Plan) {
+    let cases = plan.cases.len();
+    if state.db.get_database_backend() == sea_orm::DbBackend::Sqlite && cases > SQLITE_WEB_LIMIT {
+        plan.problems.insert(
+            0,
+            plan::Problem {
+                row: 0,
+                column: "",
+                value: String::new(),
+                message: format!(
+                    "This file has {cases} new cases. On this installation (an SQLite database) the web import takes up to {SQLITE_WEB_LIMIT} at a time, because nobody else can use Harbour while it is written. Split the file, or ask your administrator to run `harbour import` with it out of hours"
+                ),
+            },
+        );
+    }
+}
+
 async fn upload_form(State(state): State<AppState>, ctx: Ctx, viewer: Viewer) -> AppResult<Response> {
     let recent = recent(&state, &viewer).await?;
     Ok(view::upload_page(&ctx, &recent, &FormErrors::default()).into_response())
@@ -211,7 +233,7 @@ async fn preview(
     if let Some(running::Status::Writing { done, total }) = status {
         return Ok(view::writing_page(&ctx, &import, done, total).into_response());
     }
-    let (plan, _) = check(
+    let (mut plan, _) = check(
         &state.db,
         &viewer,
         &import.content,
@@ -219,6 +241,7 @@ async fn preview(
         state.now(),
     )
     .await?;
+    limit_on_sqlite(&state, &mut plan);
     Ok(view::preview_page(&ctx, &import, &plan, status).into_response())
 }
 
@@ -273,6 +296,7 @@ async fn commit_import(
     }
     let now = state.now();
     let (mut plan, _) = check(&state.db, &viewer, &import.content, import.sheet.as_deref(), now).await?;
+    limit_on_sqlite(&state, &mut plan);
     if !plan.can_commit() {
         return Ok((
             StatusCode::UNPROCESSABLE_ENTITY,
@@ -285,7 +309,8 @@ async fn commit_import(
         return Ok(finished);
     }
     let id = import.id;
-    tokio::spawn(async move {
+    let running = state.imports.clone();
+    let write = tokio::spawn(async move {
         let by = Actor {
             viewer: &viewer,
             origin: &origin,
@@ -294,7 +319,7 @@ async fn commit_import(
         let running = state.imports.clone();
         let mut progress = |done| running.progress(id, done);
         // `None`: committed meanwhile (another instance): its page says so.
-        match commit::commit(
+        commit::commit(
             &state.db,
             &mut plan,
             commit::Target::Upload(id),
@@ -302,11 +327,19 @@ async fn commit_import(
             &mut progress,
         )
         .await
-        {
-            Ok(_) => state.imports.finish(id),
-            Err(e) => {
+    });
+    // Watched from outside, so even a panic in the write ends as "failed", never as an
+    // import shown writing for ever.
+    tokio::spawn(async move {
+        match write.await {
+            Ok(Ok(_)) => running.finish(id),
+            Ok(Err(e)) => {
                 tracing::error!(import = id, error = %e, "import failed; nothing was written");
-                state.imports.fail(id);
+                running.fail(id);
+            }
+            Err(e) => {
+                tracing::error!(import = id, error = %e, "import task ended; nothing was written");
+                running.fail(id);
             }
         }
     });

@@ -69,7 +69,7 @@ fn decode(bytes: &[u8]) -> String {
 
 /// The separator the header row uses more of: Excel in much of Europe saves `;`.
 fn separator(text: &str) -> u8 {
-    let header = text.lines().next().unwrap_or("");
+    let header = text.lines().find(|l| !l.trim().is_empty()).unwrap_or("");
     if header.matches(';').count() > header.matches(',').count() {
         b';'
     } else {
@@ -97,14 +97,19 @@ fn csv_text(text: &str) -> Result<Grid, Unreadable> {
         // Where the record starts (the reader reports a blank line before it as its start).
         let start = record.position().map_or(0, |p| p.byte() as usize);
         let start = start + text[start..].len() - text[start..].trim_start_matches(['\r', '\n']).len();
-        lines_before += text[counted..start].matches('\n').count();
+        lines_before += line_breaks(&text[counted..start]);
         counted = start;
         let line = 1 + lines_before;
         let cells: Vec<String> = record.iter().map(clean).collect();
         push(&mut grid, line - breaks_before, cells.clone());
-        breaks_before += cells.iter().map(|c| c.matches('\n').count()).sum::<usize>();
+        breaks_before += cells.iter().map(|c| line_breaks(c)).sum::<usize>();
     }
     Ok(grid)
+}
+
+/// Line breaks in `text`: `\n`, `\r\n`, or a lone `\r` (old Mac Excel's "CSV (Macintosh)").
+fn line_breaks(text: &str) -> usize {
+    text.matches('\n').count() + text.matches('\r').count() - text.matches("\r\n").count()
 }
 
 /// A cell without control characters other than tab and line breaks (a NUL cannot be
@@ -115,9 +120,10 @@ fn clean(text: &str) -> String {
         .collect()
 }
 
-/// The header is the first row; wholly blank rows are left out.
+/// The header is the first row read (blank lines before it skipped); wholly blank rows
+/// are left out.
 fn push(grid: &mut Grid, number: usize, cells: Vec<String>) {
-    if number == 1 {
+    if grid.headers.is_empty() {
         grid.headers = cells;
     } else if cells.iter().any(|c| !c.trim().is_empty()) {
         grid.rows.push((number, cells));
@@ -223,6 +229,20 @@ mod tests {
         assert_eq!(grid.rows.len(), 2, "the blank row is left out");
         assert_eq!(grid.rows[0], (2, vec!["A1".to_owned(), "two\nlines".to_owned()]));
         assert_eq!(grid.rows[1].0, 4, "the quoted line break is inside row 2");
+    }
+
+    #[test]
+    fn old_mac_line_endings_and_leading_blank_lines_are_read() {
+        let grid = grid(b"reference,received\rA1,1/2/25\rA2,2/2/25\r", None).unwrap();
+        assert_eq!(grid.headers, ["reference", "received"]);
+        assert_eq!(grid.rows.iter().map(|r| r.0).collect::<Vec<_>>(), [2, 3]);
+        let grid = grid_of("\n\nreference,received\nA1,1/2/25\n");
+        assert_eq!(grid.headers, ["reference", "received"]);
+        assert_eq!(grid.rows[0].0, 4);
+    }
+
+    fn grid_of(text: &str) -> Grid {
+        grid(text.as_bytes(), None).unwrap()
     }
 
     #[test]

@@ -531,3 +531,40 @@ async fn a_demo_server_shows_the_banner_on_every_page() {
     let app = TestApp::spawn().await;
     assert!(!app.client().get("/login").await.body.contains("Demo data."));
 }
+
+#[tokio::test]
+async fn a_case_closed_the_day_of_a_late_contact_closes_after_it() {
+    let app = TestApp::spawn().await;
+    fixtures::area(&app, "North").await;
+    let mut c = manager(&app).await;
+    let csv = format!("{HEADER}\nR1,1/3/25 08:00,North,Ann,W1,,,,1/3/25 18:30,visit,1/3/25,Resolved,,,,\n");
+    let (location, _) = preview(&mut c, &csv).await;
+    commit_and_wait(&mut c, &location).await;
+    let contact = "(SELECT occurred_at FROM timeline_entries WHERE kind = 'visit')";
+    assert_eq!(
+        app.count(&format!(
+            "SELECT COUNT(*) FROM case_closures WHERE closed_at >= {contact}"
+        ))
+        .await,
+        1,
+        "the closure is not before the contact recorded that day"
+    );
+}
+
+#[tokio::test]
+async fn on_sqlite_a_web_import_is_limited_and_points_to_the_command_line() {
+    let app = TestApp::spawn().await;
+    fixtures::area(&app, "North").await;
+    let mut c = manager(&app).await;
+    let rows: String = (0..=harbour::import::SQLITE_WEB_LIMIT)
+        .map(|i| format!("R{i},1/3/25,North,Person {i},W1,,,,,,,,,,,\n"))
+        .collect();
+    let (_, page) = preview(&mut c, &format!("{HEADER}\n{rows}")).await;
+    let limited = page.body.contains("the web import takes up to 1000 at a time");
+    assert_eq!(
+        limited,
+        !app.test_db.is_postgres(),
+        "{}",
+        &page.body[..2000.min(page.body.len())]
+    );
+}
