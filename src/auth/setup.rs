@@ -212,7 +212,7 @@ fn view(ctx: &Ctx, token: &str, f: &SetupForm, errors: &FormErrors) -> Markup {
             p.body { "Administrators manage staff accounts, areas and settings. They cannot read case details." }
             form method="post" action={ "/setup/" (token) } novalidate {
                 (csrf_field(&ctx.csrf))
-                (Input::text("username", "Username", &f.username).autocomplete("username").hint("Letters, numbers, full stops, hyphens, underscores or @").render(errors))
+                (Input::text("username", "Username", &f.username).autocomplete("username").hint(crate::auth::users::USERNAME_HINT).render(errors))
                 (Input::text("display_name", "Full name", &f.display_name).autocomplete("name").render(errors))
                 (Input::text("email", "Email address (optional)", &f.email).kind("email").autocomplete("email").render(errors))
                 (Input::password("password", "Password", "new-password").hint("At least 12 characters. Three random words make a strong password.").render(errors))

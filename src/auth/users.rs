@@ -29,6 +29,10 @@ pub fn username_key(username: &str) -> String {
     username.trim().to_lowercase()
 }
 
+/// The username rules as a form states them before anyone breaks one.
+pub const USERNAME_HINT: &str =
+    "3 to 64 characters: letters, numbers, full stops, hyphens, underscores or @. Used to sign in.";
+
 /// 3–64 of letters, digits and . _ - @ (so e-mail addresses work as usernames).
 pub fn check_username(username: &str) -> Result<(), &'static str> {
     let u = username.trim();

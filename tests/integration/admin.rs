@@ -97,6 +97,8 @@ async fn an_administrator_creates_a_user_who_must_choose_a_password_at_first_sig
 
     let form = admin.get("/admin/users/new").await;
     assert_eq!(form.status, StatusCode::OK);
+    // The username rules are stated before anyone breaks one.
+    assert!(form.body.contains("3 to 64 characters"), "{}", form.body);
     let (n, s) = (north.to_string(), south.to_string());
     let res = admin
         .post(

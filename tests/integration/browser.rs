@@ -152,7 +152,9 @@ async fn tenancy_officer_logs_a_case_on_a_phone() {
     axe.check(c, "phone-intake-errors").await;
 
     type_into(c, "p0_name", "Amina Khan").await;
+    select_value(c, "p0_ethnicity", "asian-pakistani").await;
     for choice in [
+        "input[name=hate_perceived][value=yes]",
         "input[name=occurred_kind][value=ongoing]",
         "input[name=types][value=verbal-abuse]",
         "input[name=strands]",

@@ -184,13 +184,27 @@ async fn the_form_starts_with_sensible_defaults() {
     assert_eq!(res.input_value("people").as_deref(), Some("2"));
     for selected in [
         r#"<option value="phone" selected>Phone</option>"#,
-        r#"value="yes" checked>"#,
         r#"value="suggested" checked>"#,
-        r#"<option value="not-known" selected>Not known</option>"#,
         r#"<option value="alleged-perpetrator" selected>"#,
     ] {
         assert!(res.body.contains(selected), "{selected}");
     }
+    // Nothing is answered for the officer: not hate perception, not anyone's ethnicity
+    // (a pre-selected "Not known" would count as recorded in the completeness figures).
+    assert!(
+        res.body.contains(r#"name="hate_perceived" value="yes">"#),
+        "asked, unanswered"
+    );
+    assert!(!res.body.contains(r#"name="hate_perceived" value="yes" checked"#));
+    assert!(!res.body.contains(r#"name="hate_perceived" value="no" checked"#));
+    assert!(!res.body.contains(r#"<option value="not-known" selected>"#));
+    assert_eq!(
+        res.body
+            .matches(r#"<option value="">Choose an answer</option>"#)
+            .count(),
+        2,
+        "one per person"
+    );
     assert!(
         res.body
             .contains(&format!(r#"<option value="{}" selected>North</option>"#, w.area))

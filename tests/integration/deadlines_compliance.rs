@@ -435,6 +435,11 @@ async fn drill_down_lists_exactly_the_deadlines_behind_a_number() {
         .get("/compliance/cases?period=q3-2026&month=2026-11&bucket=overdue")
         .await;
     assert_eq!(listed(&res), vec![c1.clone(), c2.clone()]);
+    // Overdue by working days so far, as the due lists count it, from the original due
+    // date: item 5 (due Mon 16 Nov) by Tue 17 – Fri 20 and Mon 23 = 5; item 6 (due Fri
+    // 20 Nov, extended) by Mon 23 = 1. Never "–".
+    assert!(res.body.contains(">5 so far<"), "{}", res.body);
+    assert!(res.body.contains(">1 so far<"), "{}", res.body);
 
     let res = m
         .get("/compliance/cases?period=q3-2026&officer=unassigned&bucket=due")

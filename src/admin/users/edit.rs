@@ -414,7 +414,7 @@ fn form_page(ctx: &Ctx, view: FormView, f: &UserForm, errors: &FormErrors) -> Ma
                     (csrf_field(&ctx.csrf))
                     @if let Some(v) = f.version { input type="hidden" name="version" value=(v); }
                     @if user.is_none() {
-                        (Input::text("username", "Username", &f.username).autocomplete("off").hint("Used to sign in. Letters, numbers, full stops, hyphens, underscores or @").render(errors))
+                        (Input::text("username", "Username", &f.username).autocomplete("off").hint(crate::auth::users::USERNAME_HINT).render(errors))
                     }
                     (Input::text("display_name", "Full name", &f.display_name).autocomplete("off").render(errors))
                     (Input::text("email", "Email address (optional)", &f.email).kind("email").autocomplete("off").hint("For deadline reminders. They never contain case details.").render(errors))

@@ -149,7 +149,9 @@ impl PersonForm {
             language: String::new(),
             interpreter: false,
             vulnerabilities: String::new(),
-            ethnicity: codes::NOT_KNOWN.to_owned(),
+            // Asked, never assumed: "Not known" is an answer someone chooses, and a
+            // pre-selected one would count as recorded in the completeness figures.
+            ethnicity: String::new(),
             monitoring: vec![String::new(); codes::CHARACTERISTICS.len()],
             matched: String::new(),
             asked: false,
@@ -308,14 +310,15 @@ pub struct ReportForm {
 pub const NEW_CASE: &str = "new";
 
 impl ReportForm {
-    /// A new case: received now, from the victim by phone, hate perceived by the victim,
-    /// the suggested priority, the officer's first area; a victim and an alleged
-    /// perpetrator to fill in.
+    /// A new case: received now, from the victim by phone, the suggested priority, the
+    /// officer's first area; a victim and an alleged perpetrator to fill in. Whether it is
+    /// perceived as hate and each person's ethnicity are left for the officer to answer.
     pub fn new_case(now: OffsetDateTime, default_area: Option<i32>) -> Self {
         let mut form = ReportForm {
             incident: IncidentForm::received_now(now),
             case: CaseForm {
-                hate_perceived: "yes".to_owned(),
+                // Asked, never assumed (perception is the reporter's, not the form's).
+                hate_perceived: String::new(),
                 perceived_by: codes::VICTIM.to_owned(),
                 area: default_area.map(|a| a.to_string()).unwrap_or_default(),
                 priority: SUGGESTED.to_owned(),

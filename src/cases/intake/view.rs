@@ -350,8 +350,10 @@ fn ethnicity(p: &PersonForm, errors: &FormErrors) -> Markup {
     grouped_select(
         &p.names.ethnicity,
         "Ethnic group",
-        Some("As the person describes it. Use Not known if you did not ask."),
-        None,
+        Some(
+            "As the person describes it. Choose Not known only if you could not ask, or Prefer not to say if they declined.",
+        ),
+        Some("Choose an answer"),
         &groups,
         errors,
     )

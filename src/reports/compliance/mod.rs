@@ -140,6 +140,7 @@ async fn drill_down(
             rows: &matching[start..end],
             pager: &pager,
             now,
+            calendar: &crate::deadlines::calendar_settings::load(&state.db).await?,
         },
     );
     Ok(page.into_response())

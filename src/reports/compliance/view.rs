@@ -471,6 +471,8 @@ pub struct DrillPage<'a> {
     pub rows: &'a [&'a Item],
     pub pager: &'a Pager,
     pub now: OffsetDateTime,
+    /// For how many working days a still-overdue deadline is overdue.
+    pub calendar: &'a crate::calendar::Calendar,
 }
 
 pub fn render_drill(ctx: &Ctx, p: &DrillPage) -> Markup {
@@ -573,6 +575,9 @@ fn drill_table(p: &DrillPage, measure: &str) -> Markup {
                     td.table__cell.table__cell--numeric {
                         @match (bucket, item.late_working_days) {
                             (Bucket::Late, Some(days)) => (days),
+                            // Counted as the due lists count "overdue by": to today, from
+                            // the date it was due (compliance judges the original one).
+                            (Bucket::Overdue, _) => { (p.calendar.working_days_late(item.original_due_at, p.now)) " so far" },
                             _ => "–",
                         }
                     }
