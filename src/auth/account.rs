@@ -39,8 +39,16 @@ pub struct PasswordForm {
     confirm_password: String,
 }
 
+/// Set at a first sign-in: the temporary password came with the new account, not from a
+/// reset, and the page says so.
+pub const FIRST_SIGN_IN_KEY: &str = "first_sign_in";
+
+async fn first_sign_in(ctx: &Ctx) -> AppResult<bool> {
+    Ok(ctx.session.get::<bool>(FIRST_SIGN_IN_KEY).await?.unwrap_or(false))
+}
+
 async fn form(ctx: Ctx) -> AppResult<Markup> {
-    view(&ctx, &FormErrors::default())
+    view(&ctx, &FormErrors::default(), first_sign_in(&ctx).await?)
 }
 
 async fn submit(
@@ -87,7 +95,8 @@ async fn submit(
         errors.add("confirm_password", "The passwords do not match");
     }
     if !errors.is_empty() {
-        return Ok((StatusCode::UNPROCESSABLE_ENTITY, view(&ctx, &errors)?).into_response());
+        let first = first_sign_in(&ctx).await?;
+        return Ok((StatusCode::UNPROCESSABLE_ENTITY, view(&ctx, &errors, first)?).into_response());
     }
     let hash = password::hash(f.new_password).await?;
     let now = state.now();
@@ -118,7 +127,7 @@ async fn submit(
     Ok(Redirect::to("/").into_response())
 }
 
-fn view(ctx: &Ctx, errors: &FormErrors) -> AppResult<Markup> {
+fn view(ctx: &Ctx, errors: &FormErrors, first: bool) -> AppResult<Markup> {
     let must_change = ctx.user()?.must_change_password;
     Ok(layout::page(
         ctx,
@@ -127,7 +136,11 @@ fn view(ctx: &Ctx, errors: &FormErrors) -> AppResult<Markup> {
         html! {
             (error_summary(errors))
             h1.heading-xl { "Change your password" }
-            @if must_change {
+            @if must_change && first {
+                div.banner.banner--important role="status" {
+                    p.body { "Welcome to Harbour. Replace the temporary password you were given with one only you know to continue." }
+                }
+            } @else if must_change {
                 div.banner.banner--important role="status" {
                     p.body { "Your password was reset by an administrator. Choose a new password to continue." }
                 }

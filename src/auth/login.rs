@@ -166,6 +166,11 @@ async fn submit(
     ctx.session.insert(SIGNED_IN_AT_KEY, now.unix_timestamp()).await?;
     csrf::rotate(&ctx.session).await?;
 
+    if user.last_login_at.is_none() {
+        ctx.session
+            .insert(crate::auth::account::FIRST_SIGN_IN_KEY, true)
+            .await?;
+    }
     let to = if user.must_change_password {
         "/account/password"
     } else {

@@ -153,6 +153,10 @@ async fn an_administrator_creates_a_user_who_must_choose_a_password_at_first_sig
         Some("/account/password"),
         "and leads straight to choosing a password"
     );
+    // A first sign-in is welcomed, not told of a reset that never happened.
+    let page = amina.get("/account/password").await;
+    assert!(page.body.contains("Welcome to Harbour"), "{}", page.body);
+    assert!(!page.body.contains("reset by an administrator"));
 }
 
 #[tokio::test]
