@@ -696,3 +696,51 @@ async fn the_database_counts_the_same_figures_as_the_deadlines_listed_one_by_one
         }
     }
 }
+
+#[tokio::test]
+async fn on_day_one_work_done_ahead_of_a_later_due_date_is_mentioned() {
+    let app = TestApp::spawn().await;
+    let area = fixtures::area(&app, "North").await;
+    let tina = app.create_user("tina", Role::TenancyOfficer).await;
+    crate::fixtures::give_area(&app, tina, area).await;
+    let created = fixtures::case(
+        &app,
+        CaseSpec {
+            victims: vec![fixtures::PersonSpec::named("Amina Khan")],
+            ..CaseSpec::new(tina, area)
+        },
+    )
+    .await;
+    // A phone call with the victim now (Mon 23 Nov 09:00) meets two deadlines due after
+    // today: initial contact and the first regular victim update.
+    let mut officer = app.signed_in_as("tina").await;
+    let victim = created.people[0].to_string();
+    let res = officer
+        .post(
+            &format!("/cases/{}/timeline", created.reference),
+            &[
+                ("kind", "phone-call"),
+                ("date", "2026-11-23"),
+                ("time", "09:00"),
+                ("person_id", &victim),
+                ("body", "Called"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    let mut m = app.signed_in(Role::Manager).await;
+    let res = m
+        .get("/compliance?period=custom&from=2026-11-01&to=2026-11-23")
+        .await;
+    assert_eq!(res.status, StatusCode::OK);
+    assert!(
+        res.body.contains("No deadlines were due in this period yet, but 2 deadlines were met during it ahead of a due date after it"),
+        "{}",
+        res.body
+    );
+    // A period that holds the due date counts it as met, and mentions nothing ahead.
+    let res = m
+        .get("/compliance?period=custom&from=2026-11-01&to=2026-12-31")
+        .await;
+    assert!(!res.body.contains("ahead of a due date after it"));
+}

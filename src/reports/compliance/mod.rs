@@ -62,6 +62,7 @@ async fn dashboard(
     let groups = query::groups(&state.db, &viewer, &criteria, now).await?;
     let names = query::names(&state.db, &query::group_owner_ids(&groups)).await?;
     let dashboard = Dashboard::from_groups(&groups, &criteria.period.months());
+    let met_ahead = query::met_ahead(&state.db, &viewer, &criteria).await?;
     let page = view::render(
         &ctx,
         &view::Page {
@@ -70,6 +71,7 @@ async fn dashboard(
             names: &names,
             choices: &choices,
             dashboard: Some(&dashboard),
+            met_ahead,
             errors: &errors,
         },
     );
@@ -95,6 +97,7 @@ async fn refused(
             names: &names,
             choices,
             dashboard: None,
+            met_ahead: 0,
             errors,
         },
     );

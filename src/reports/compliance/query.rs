@@ -171,6 +171,51 @@ pub async fn names(db: &impl ConnectionTrait, owner_ids: &[i32]) -> Result<Names
     Ok(Names { areas, officers })
 }
 
+/// The filters of `c` and the viewer's visibility, on deadlines `d` joined to cases `c`.
+fn narrow(s: &mut Sql, viewer: &Viewer, c: &Criteria, backend: sea_orm::DbBackend) {
+    if let Some(stage) = c.stage {
+        s.push(" AND d.stage = ?", [stage.code().into()]);
+    }
+    if let Some(priority) = c.priority {
+        s.push(" AND d.priority = ?", [priority.into()]);
+    }
+    if let Some(area) = c.area_id {
+        s.push(" AND c.area_id = ?", [area.into()]);
+    }
+    match c.officer {
+        Some(Officer::Unassigned) => {
+            s.push(" AND c.owner_id IS NULL", []);
+        }
+        Some(Officer::User(id)) => {
+            s.push(" AND c.owner_id = ?", [id.into()]);
+        }
+        None => {}
+    }
+    s.append(sql::visible(viewer, backend));
+}
+
+/// Deadlines done during the period whose (original) due date falls after it: met early,
+/// so counted in the period they are due, which the dashboard says (on day one of a
+/// period nothing is due yet, though work has been done).
+pub async fn met_ahead(db: &impl ConnectionTrait, viewer: &Viewer, c: &Criteria) -> Result<u64, DbErr> {
+    let backend = db.get_database_backend();
+    let (from, before) = sql::bounds(c.period.from, c.period.to);
+    let mut s = Sql::default();
+    s.push(
+        &format!(
+            "SELECT COUNT(*) FROM deadlines d JOIN cases c ON c.id = d.case_id \
+             WHERE d.status = {done} AND d.done_at >= ? AND d.done_at < ? AND d.original_due_at >= ? \
+             AND d.stage NOT IN {excluded}",
+            done = sql::lit(DONE),
+            excluded = sql::list(&[Stage::CourtHearing.code(), Stage::NoticeExpiry.code()]),
+        ),
+        [from.into(), before.into(), before.into()],
+    );
+    narrow(&mut s, viewer, c, backend);
+    let row = s.all(db).await?.into_iter().next();
+    Ok(row.map_or(Ok(0), |r| r.try_get_by_index::<i64>(0))?.max(0) as u64)
+}
+
 /// The period's deadlines counted in the database, grouped by everything the dashboard
 /// breaks them down by (stage, priority, officer, area, month, bucket, working days late):
 /// one row per group, never one per deadline. Same selection as [`items`].
@@ -222,25 +267,7 @@ pub async fn groups(
         ),
         values.into_iter().chain([now.into(), from.into(), before.into()]),
     );
-    if let Some(stage) = c.stage {
-        s.push(" AND d.stage = ?", [stage.code().into()]);
-    }
-    if let Some(priority) = c.priority {
-        s.push(" AND d.priority = ?", [priority.into()]);
-    }
-    if let Some(area) = c.area_id {
-        s.push(" AND c.area_id = ?", [area.into()]);
-    }
-    match c.officer {
-        Some(Officer::Unassigned) => {
-            s.push(" AND c.owner_id IS NULL", []);
-        }
-        Some(Officer::User(id)) => {
-            s.push(" AND c.owner_id = ?", [id.into()]);
-        }
-        None => {}
-    }
-    s.append(sql::visible(viewer, backend));
+    narrow(&mut s, viewer, c, backend);
     s.push(
         " GROUP BY d.stage, d.priority, c.owner_id, c.area_id, m, b, l",
         [],

@@ -32,6 +32,8 @@ pub struct Page<'a> {
     pub choices: &'a [Preset],
     /// None when the request could not be used: only the form and the errors are shown.
     pub dashboard: Option<&'a Dashboard>,
+    /// Deadlines met during the period ahead of a due date after it.
+    pub met_ahead: u64,
     pub errors: &'a FormErrors,
 }
 
@@ -46,6 +48,15 @@ pub fn render(ctx: &Ctx, p: &Page) -> Markup {
             (filter_form(p.params, p.criteria, p.names, p.choices, p.errors))
             @if let Some(d) = p.dashboard {
                 p.body { (describe_period(&p.criteria.period)) }
+                @if p.met_ahead > 0 {
+                    div.inset-text {
+                        p.body {
+                            @if d.total.due == 0 { "No deadlines were due in this period yet, but " } @else { "Besides these, " }
+                            (p.met_ahead) " deadline" @if p.met_ahead != 1 { "s were" } @else { " was" }
+                            " met during it ahead of a due date after it. They count in the period they are due."
+                        }
+                    }
+                }
                 (explanation())
                 (tables(p.criteria, p.names, d))
             }
