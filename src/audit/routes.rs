@@ -111,6 +111,19 @@ async fn browse(State(state): State<AppState>, ctx: Ctx, Query(f): Query<Filters
         .into_tuple()
         .all(&state.db)
         .await?;
+    // Every kind of record the trail names, not a fixed list.
+    let record_types: Vec<String> = audit_events::Entity::find()
+        .select_only()
+        .column(audit_events::Column::TargetType)
+        .filter(audit_events::Column::TargetType.is_not_null())
+        .distinct()
+        .order_by_asc(audit_events::Column::TargetType)
+        .into_tuple::<Option<String>>()
+        .all(&state.db)
+        .await?
+        .into_iter()
+        .flatten()
+        .collect();
 
     let page = layout::page(
         &ctx,
@@ -129,14 +142,14 @@ async fn browse(State(state): State<AppState>, ctx: Ctx, Query(f): Query<Filters
                     label.label for="action" { "Action" }
                     select.select id="action" name="action" {
                         option value="" { "Any action" }
-                        @for a in &actions { option value=(a) selected[&f.action == a] { (a) } }
+                        @for a in &actions { option value=(a) selected[&f.action == a] { (action_label(a)) } }
                     }
                 }
                 div.form-group {
                     label.label for="target_type" { "Record type" }
                     select.select id="target_type" name="target_type" {
                         option value="" { "Any" }
-                        @for t in ["user", "area"] { option value=(t) selected[f.target_type == t] { (t) } }
+                        @for t in &record_types { option value=(t) selected[&f.target_type == t] { (sentence(t)) } }
                     }
                 }
                 div.form-group.form-group--error[errors.get("from").is_some()] {
@@ -149,7 +162,11 @@ async fn browse(State(state): State<AppState>, ctx: Ctx, Query(f): Query<Filters
                     @if let Some(e) = errors.get("to") { p.error-message { (e) } }
                     input.input.input--width-10 id="to" name="to" type="date" value=(f.to);
                 }
-                input type="hidden" name="target_id" value=(f.target_id);
+                div.form-group {
+                    label.label for="target_id" { "Record" }
+                    div.hint id="target_id-hint" { "A case reference like HC-2026-000123, or a user's or import's number" }
+                    input.input.input--width-20 id="target_id" name="target_id" type="text" value=(f.target_id) aria-describedby="target_id-hint";
+                }
                 div.form-group { button.button.button--secondary type="submit" { "Filter" } }
             }
             @if let Some(pager) = &pager {
@@ -161,9 +178,9 @@ async fn browse(State(state): State<AppState>, ctx: Ctx, Query(f): Query<Filters
                                     tr {
                                         td.table__cell { (time_fmt::datetime(e.at)) }
                                         td.table__cell { (e.actor_name) }
-                                        td.table__cell { code { (e.action) } }
+                                        td.table__cell { (action_label(&e.action)) }
                                         td.table__cell {
-                                            @if let (Some(t), Some(id)) = (&e.target_type, &e.target_id) { (t) " " (id) }
+                                            @if let (Some(t), Some(id)) = (&e.target_type, &e.target_id) { (sentence(t)) " " (id) }
                                         }
                                         td.table__cell { (e.summary) }
                                         td.table__cell { (e.client_addr.as_deref().unwrap_or("")) }
@@ -186,9 +203,39 @@ async fn browse(State(state): State<AppState>, ctx: Ctx, Query(f): Query<Filters
     Ok((status, page).into_response())
 }
 
+/// An action code as people read it: `case.chronology_exported` → "Case: chronology
+/// exported" (codes stay stable for filters and exports; labels are for reading).
+pub fn action_label(code: &str) -> String {
+    match code.split_once('.') {
+        Some((record, what)) => format!("{}: {}", sentence(record), what.replace(['_', '-'], " ")),
+        None => sentence(code),
+    }
+}
+
+/// `import` → "Import", `login_throttle` → "Login throttle".
+fn sentence(code: &str) -> String {
+    let words = code.replace(['_', '-'], " ");
+    let mut chars = words.chars();
+    chars
+        .next()
+        .map(|c| c.to_uppercase().chain(chars).collect())
+        .unwrap_or_default()
+}
+
 #[cfg(test)]
 mod tests {
-    use super::london_midnight;
+    use super::{action_label, london_midnight};
+
+    #[test]
+    fn action_codes_read_as_words() {
+        assert_eq!(
+            action_label("case.chronology_exported"),
+            "Case: chronology exported"
+        );
+        assert_eq!(action_label("login.succeeded"), "Login: succeeded");
+        assert_eq!(action_label("odd"), "Odd");
+    }
+
     use time::macros::{date, datetime};
 
     #[test]

@@ -277,7 +277,7 @@ async fn the_audit_page_lists_events_newest_first() {
     assert_eq!(res.status, StatusCode::OK);
     let at = |s: &str| res.body.find(s).unwrap_or_else(|| panic!("{s} is listed"));
     assert!(
-        at("<code>login.succeeded</code>") < at("the newest event"),
+        at("<td class=\"table__cell\">Login: succeeded</td>") < at("the newest event"),
         "the manager's own sign-in is newest"
     );
     assert!(at("the newest event") < at("the middle event"));
@@ -296,17 +296,35 @@ async fn the_audit_page_filters_by_action() {
     let res = c.get("/audit?action=login.failed").await;
     assert_eq!(res.status, StatusCode::OK);
     assert_eq!(
-        res.body.matches("<code>login.failed</code>").count(),
+        res.body
+            .matches("<td class=\"table__cell\">Login: failed</td>")
+            .count(),
         2,
         "both failures are listed"
     );
     assert!(
-        !res.body.contains("<code>login.succeeded</code>"),
+        !res.body.contains("Login: succeeded</td>"),
         "other actions are filtered out"
     );
     assert!(
         res.body.contains("<option value=\"login.failed\" selected>"),
         "the chosen filter stays selected"
+    );
+
+    // Actions read as words; every record type in the trail is offered; a record (a case
+    // reference, a user's number) can be typed.
+    assert!(
+        res.body
+            .contains("<option value=\"login.failed\" selected>Login: failed</option>")
+    );
+    assert!(
+        res.body.contains("<option value=\"user\">User</option>"),
+        "{}",
+        res.body
+    );
+    assert!(
+        res.body
+            .contains("id=\"target_id\" name=\"target_id\" type=\"text\"")
     );
 
     let res = c.get("/audit?action=no.such.action").await;
@@ -321,7 +339,7 @@ async fn the_audit_page_filters_by_date() {
     // The app clock says 2026-11-23.
     let today = c.get("/audit?from=2026-11-23&to=2026-11-23").await;
     assert_eq!(today.status, StatusCode::OK);
-    assert!(today.body.contains("<code>login.succeeded</code>"));
+    assert!(today.body.contains("Login: succeeded</td>"));
     let tomorrow = c.get("/audit?from=2026-11-24").await;
     assert!(
         tomorrow.body.contains("No events match."),
@@ -349,7 +367,7 @@ async fn an_impossible_date_is_refused_with_the_typed_value_kept() {
         "the typed value comes back"
     );
     assert!(
-        !res.body.contains("<code>login.succeeded</code>"),
+        !res.body.contains("Login: succeeded</td>"),
         "no results are shown for a bad filter"
     );
 }
@@ -382,7 +400,7 @@ async fn officers_may_not_read_the_audit_trail() {
         let res = c.get("/audit").await;
         assert_eq!(res.status, StatusCode::FORBIDDEN, "{role:?}");
         assert!(
-            !res.body.contains("<code>login.succeeded</code>"),
+            !res.body.contains("Login: succeeded</td>"),
             "{role:?} sees no events"
         );
     }
