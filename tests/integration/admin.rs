@@ -649,7 +649,27 @@ async fn deactivating_and_reactivating_controls_sign_in() {
     let id = app.create_user("amina", Role::TenancyOfficer).await;
     let path = format!("/admin/users/{id}");
 
-    admin.get(&path).await;
+    // The user page asks first: its Deactivate is a link to a page saying what happens.
+    let page = admin.get(&path).await;
+    assert!(
+        page.body
+            .contains(&format!(r#"href="{path}/deactivate">Deactivate</a>"#)),
+        "{}",
+        page.body
+    );
+    assert!(
+        !page.body.contains(&format!(r#"action="{path}/deactivate""#)),
+        "no one-click form"
+    );
+    let confirm = admin.get(&format!("{path}/deactivate")).await;
+    assert_eq!(confirm.status, StatusCode::OK);
+    assert!(
+        confirm.body.contains("Deactivate amina Test?"),
+        "{}",
+        confirm.body
+    );
+    assert!(confirm.body.contains("Their cases stay assigned to them"));
+    assert!(user(&app, id).await.active, "asking changes nothing");
     let res = admin.post(&format!("{path}/deactivate"), &[]).await;
     assert_eq!(res.status, StatusCode::SEE_OTHER);
     let page = admin.get(&path).await;

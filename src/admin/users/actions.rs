@@ -54,7 +54,8 @@ pub fn panel(ctx: &Ctx, u: &users::Model, now: time::OffsetDateTime) -> Markup {
             (button("reset-password", "Reset password", "button--secondary"))
             @if u.locked_until.is_some() { (button("unlock", "Unlock", "button--secondary")) }
             @if u.active {
-                (button("deactivate", "Deactivate", "button--warning"))
+                // One click would be too easy to regret: the button asks first.
+                a.button.button--warning href={ "/admin/users/" (u.id) "/deactivate" } { "Deactivate" }
             } @else {
                 (button("reactivate", "Reactivate", "button--secondary"))
             }
@@ -96,6 +97,36 @@ async fn apply(
 async fn done(ctx: &Ctx, id: i32, message: impl Into<String>) -> AppResult<Response> {
     set_flash(&ctx.session, message).await?;
     Ok(Redirect::to(&format!("/admin/users/{id}")).into_response())
+}
+
+/// "Deactivate this account?": what it does, and the button that does it.
+pub async fn deactivate_confirm(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i32>,
+) -> AppResult<Markup> {
+    let user = find(&state, id).await?;
+    let title = format!("Deactivate {}?", user.display_name);
+    Ok(crate::web::layout::page(
+        &ctx,
+        &title,
+        false,
+        html! {
+            h1.heading-l { (title) }
+            ul.list.list--bullet {
+                li { (user.display_name) " (" (user.username) ") is signed out everywhere and can no longer sign in." }
+                li { "Their cases stay assigned to them until a manager reassigns them; nothing they recorded is removed." }
+                li { "You can reactivate the account later." }
+            }
+            div.button-group {
+                form.inline method="post" action={ "/admin/users/" (user.id) "/deactivate" } {
+                    (csrf_field(&ctx.csrf))
+                    button.button.button--warning type="submit" { "Yes, deactivate" }
+                }
+                a.link href={ "/admin/users/" (user.id) } { "Cancel" }
+            }
+        },
+    ))
 }
 
 pub async fn deactivate(

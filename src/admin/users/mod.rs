@@ -21,6 +21,11 @@ pub fn routes() -> Vec<Route> {
         Route::post("/admin/users", Permission::ManageUsers, edit::create),
         Route::get("/admin/users/{id}", Permission::ManageUsers, edit::edit_form),
         Route::post("/admin/users/{id}", Permission::ManageUsers, edit::update),
+        Route::get(
+            "/admin/users/{id}/deactivate",
+            Permission::ManageUsers,
+            actions::deactivate_confirm,
+        ),
         Route::post(
             "/admin/users/{id}/deactivate",
             Permission::ManageUsers,
