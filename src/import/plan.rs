@@ -606,6 +606,9 @@ impl CaseRows<'_, '_> {
                 && let Some(p) = self.slot(form, row, codes::WITNESS, &mut slots)
             {
                 p.name = witness;
+                // The template has no witness ethnicity column: blank is "Not known", as
+                // for every ethnicity column of an import.
+                p.ethnicity = codes::NOT_KNOWN.to_owned();
             }
         }
         slots
