@@ -211,8 +211,9 @@ pub async fn after_report(
     insert_all(db, rows).await
 }
 
-/// After a reopening: the recurring stages start again from `at` (and any stage the case
-/// now calls for that it never had).
+/// After a reopening: the recurring stages start again from `at`, a one-off stage the
+/// closure left undone is planned again, and any stage the case now calls for that it
+/// never had is planned: the deadlines a new report would bring.
 pub async fn after_reopen(
     db: &impl ConnectionTrait,
     case: &cases::Model,
@@ -240,7 +241,22 @@ pub async fn after_reopen(
         .filter(deadlines::Column::Stage.is_in(closure_stages))
         .exec(db)
         .await?;
-    after_report(db, case, at, at).await
+    // A stage the closure left undone (no longer applicable) is needed again, as for a
+    // new report: a fresh occurrence, counted from the reopening. Stages done stay done.
+    let rules = Rules::for_case(db, case).await?;
+    let all = existing(db, case.id).await?;
+    let mut rows = vec![];
+    for stage in facts(db, case.id).await?.report_stages() {
+        let latest = all
+            .iter()
+            .filter(|d| d.stage == stage.code())
+            .max_by_key(|d| d.occurrence);
+        if !stage.recurring() && latest.is_some_and(|d| d.status == state::NOT_APPLICABLE) {
+            rows.push(row(&rules, case, stage, next_occurrence(&all, stage), at, at));
+        }
+    }
+    let replanned = insert_all(db, rows).await?;
+    Ok(replanned + after_report(db, case, at, at).await?)
 }
 
 /// Why an imported case's deadline was closed off: its spreadsheet could not say.

@@ -671,6 +671,25 @@ async fn closing_asks_what_happens_to_each_open_deadline() {
             .iter()
             .any(|d| d.stage == "victim-update" && d.status == "open" && d.occurrence == 2)
     );
+    // What the closure left undone is needed again (risk assessment, action plan …),
+    // counted from the reopening; what was done stays done and is not planned again.
+    for stage in ["risk-assessment", "action-plan"] {
+        assert!(
+            reopened
+                .iter()
+                .any(|d| d.stage == stage && d.status == "open" && d.occurrence == 2),
+            "{stage} planned again: {reopened:?}"
+        );
+    }
+    for done in after.iter().filter(|d| d.status == "done") {
+        assert!(
+            !reopened
+                .iter()
+                .any(|d| d.stage == done.stage && d.status == "open"),
+            "{} was done: not planned again",
+            done.stage
+        );
+    }
     // Managers may waive at closing.
     let form = maria.get(&close).await;
     assert!(form.body.contains("value=\"waived\""));
