@@ -15,7 +15,7 @@ use crate::{
     web::{
         Ctx,
         extract::set_flash,
-        forms::{Choice, FormErrors, Input, code_choices, csrf_field, error_summary, select, textarea},
+        forms::{Choice, FormErrors, Input, code_choices, csrf_field, select, textarea},
         time_fmt,
     },
 };
@@ -189,7 +189,6 @@ pub fn form(ctx: &Ctx, view: &CaseView, f: &NoteForm, errors: &FormErrors) -> Ma
     html! {
         section.no-print id="add-contact" {
             h2.heading-l { "Record a contact or note" }
-            (error_summary(errors))
             form method="post" action={ "/cases/" (view.case.reference) "/timeline" } novalidate {
                 (csrf_field(&ctx.csrf))
                 (select("kind", "What was it?", &code_choices(&codes::CONTACT_KINDS, &[f.kind.as_str()]), errors))

@@ -52,6 +52,9 @@ pub fn render(ctx: &Ctx, viewer: &Viewer, view: &CaseView, note: &NoteForm, erro
         html! {
             span.caption { "Case" }
             h1.heading-xl { (case.reference) " " (status_tag(case)) " " (priority_tag(&case.priority)) }
+            // A refused contact comes back with its problems first, where they are seen;
+            // each links down to its field in the form.
+            (crate::web::forms::error_summary(errors))
             @if case.restricted {
                 div.banner.banner--important {
                     p.body { strong { "Restricted case. " } "Only the staff named on it and managers can see it."
