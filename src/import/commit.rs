@@ -4,7 +4,7 @@
 
 use super::plan::{Counts, Plan, Planned};
 use crate::{
-    audit::{self, Event, Origin},
+    audit::{self, Event},
     cases::{
         assign,
         closure::{self, Closing},
@@ -299,11 +299,6 @@ fn london_at(on: Date, at: time::Time) -> OffsetDateTime {
 /// Later than any deadline: every open one.
 fn far_future() -> OffsetDateTime {
     OffsetDateTime::new_utc(Date::MAX, time::Time::MIDNIGHT)
-}
-
-/// Who an import is by, when it has no web request (the command line).
-pub fn command_line_origin() -> Origin {
-    Origin::default()
 }
 
 /// The import row for a file about to be previewed.

@@ -154,7 +154,10 @@ async fn an_invalid_contact_is_refused_with_what_was_typed_kept() {
         assert!(res.body.contains("There is a problem"));
         // The problems come first, not thousands of pixels down by the form, and once.
         let summary = res.body.find("There is a problem").unwrap();
-        assert!(summary < res.body.find(">Summary<").unwrap(), "{message}: the summary is at the top");
+        assert!(
+            summary < res.body.find(">Summary<").unwrap(),
+            "{message}: the summary is at the top"
+        );
         assert_eq!(res.body.matches("There is a problem").count(), 1);
         let typed = fields[3].1;
         assert!(
