@@ -25,6 +25,25 @@ pub fn suggest(
     (P2, "No violence, threats or serious harm was reported".to_owned())
 }
 
+/// What the suggestion depends on, for the form (which has no script to redo it as
+/// answers change): the incident types that make a report Priority 1, and hate where the
+/// landlord's procedure says so.
+pub fn rule(hate_is_priority_1: bool) -> String {
+    let serious: Vec<String> = SERIOUS_TYPES
+        .iter()
+        .map(|t| label(&INCIDENT_TYPES, t).to_lowercase())
+        .collect();
+    let hate = if hate_is_priority_1 {
+        ", or anything perceived as hate (this landlord's procedure)"
+    } else {
+        ""
+    };
+    format!(
+        "Harbour suggests Priority 1 for {}{hate}; otherwise Priority 2",
+        serious.join(", ")
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -197,6 +197,14 @@ async fn the_form_starts_with_sensible_defaults() {
     );
     assert!(!res.body.contains(r#"name="hate_perceived" value="yes" checked"#));
     assert!(!res.body.contains(r#"name="hate_perceived" value="no" checked"#));
+    // The priority hint says what the suggestion depends on (no script updates it).
+    assert!(
+        crate::common::html_unescape(&res.body).contains(
+            "Harbour suggests Priority 1 for threats or intimidation, physical assault, arson, harm to pets, damage to property or vehicle"
+        ),
+        "{}",
+        res.body
+    );
     assert!(!res.body.contains(r#"<option value="not-known" selected>"#));
     assert_eq!(
         res.body

@@ -458,7 +458,10 @@ fn case_details(f: &ReportForm, choices: &Choices, errors: &FormErrors) -> Marku
         selected: f.case.priority == SUGGESTED,
     }];
     priorities.extend(code_choices(&codes::PRIORITIES, &[f.case.priority.as_str()]));
-    let hint = format!("Suggested from your answers: {why}. It is worked out again when you submit.");
+    let hint = format!(
+        "{}. From the answers so far: {why}. It is worked out again from your answers when you submit.",
+        crate::cases::priority::rule(choices.settings.hate_is_priority_1)
+    );
     html! {
         h2.heading-m { "The case" }
         (area_select(f, choices, errors))
