@@ -56,7 +56,7 @@ async fn main() {
 
         let anchor = anchor(&db, rows).await;
         let started = Instant::now();
-        let (mut plan, _) = import::check(&db, &viewer, &csv, None, now).await.unwrap();
+        let mut plan = import::check(&db, &viewer, &csv, None, now).await.unwrap();
         let checked = started.elapsed();
         assert!(
             plan.can_commit(),

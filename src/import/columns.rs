@@ -136,21 +136,6 @@ impl Column {
             .find(|(c, _, _)| *c == self)
             .map_or("", |(_, h, _)| h)
     }
-
-    /// Columns about the whole case: later rows of a case leave them blank or repeat them.
-    pub fn is_case_level(self) -> bool {
-        !matches!(
-            self,
-            Reference
-                | VictimName
-                | VictimEthnicity
-                | VictimPostcode
-                | VictimTenancyRef
-                | PerpetratorName
-                | PerpetratorEthnicity
-                | WitnessName
-        )
-    }
 }
 
 /// A heading reduced to what is compared: lower case, without spaces, `_` and `-`.

@@ -61,7 +61,7 @@ pub async fn check(
     bytes: &[u8],
     sheet: Option<&str>,
     now: OffsetDateTime,
-) -> Result<(Plan, Context), DbErr> {
+) -> Result<Plan, DbErr> {
     check_with(db, viewer, bytes, sheet, now, None).await
 }
 
@@ -73,16 +73,15 @@ pub async fn check_with(
     sheet: Option<&str>,
     now: OffsetDateTime,
     mappings: Option<ethnicity::Mappings>,
-) -> Result<(Plan, Context), DbErr> {
+) -> Result<Plan, DbErr> {
     let mut cx = Context::load(db, viewer, now).await?;
     if let Some(m) = mappings {
         cx.mappings = m;
     }
-    let plan = match read::grid(bytes, sheet) {
+    Ok(match read::grid(bytes, sheet) {
         Ok(grid) => plan::plan(db, &grid, &cx).await?,
         Err(read::Unreadable(message)) => Plan::refused(message),
-    };
-    Ok((plan, cx))
+    })
 }
 
 /// How long an upload that was never imported is kept (it holds personal data).
@@ -233,7 +232,7 @@ async fn preview(
     if let Some(running::Status::Writing { done, total }) = status {
         return Ok(view::writing_page(&ctx, &import, done, total).into_response());
     }
-    let (mut plan, _) = check(
+    let mut plan = check(
         &state.db,
         &viewer,
         &import.content,
@@ -295,7 +294,7 @@ async fn commit_import(
         return Ok(finished);
     }
     let now = state.now();
-    let (mut plan, _) = check(&state.db, &viewer, &import.content, import.sheet.as_deref(), now).await?;
+    let mut plan = check(&state.db, &viewer, &import.content, import.sheet.as_deref(), now).await?;
     limit_on_sqlite(&state, &mut plan);
     if !plan.can_commit() {
         return Ok((

@@ -3,7 +3,7 @@
 //! of the rules. The form adds what only a person at a screen can do (questions about
 //! who is known, offers of an open case); callers with nobody to ask link people here.
 
-pub use super::check::{Decision, NOT_DESCRIBED, Report, ValidCase, ValidPerson};
+pub use super::check::{Decision, Report, ValidCase, ValidPerson};
 pub use super::form::{MAX_PEOPLE, PersonForm, ReportForm, SUGGESTED};
 pub use super::store::{Actor, Choices, Opening};
 use super::{check, store};
