@@ -598,6 +598,7 @@ async fn generate(db: &DatabaseConnection, n: usize, staff: &Staff) -> Counts {
                 other_type: Set(None),
                 description: Set("Shouted abuse at the victim outside their home".into()),
                 police_involved: Set(false),
+                police_known: Set(true),
                 crime_reference: Set(None),
                 logged_by: Set(logged_by),
                 created_at: Set(received),

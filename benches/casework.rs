@@ -870,6 +870,7 @@ impl Generator<'_> {
                         .into(),
                 ),
                 police_involved: Set(self.rng.random_bool(0.4)),
+                police_known: Set(true),
                 crime_reference: Set(None),
                 logged_by: Set(logged_by),
                 created_at: Set(*at),

@@ -18,6 +18,7 @@ pub mod enforcement;
 pub mod error;
 pub mod housekeeping;
 pub mod import;
+pub mod people;
 pub mod plans;
 pub mod procedure;
 pub mod reports;

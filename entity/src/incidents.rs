@@ -21,7 +21,9 @@ pub struct Model {
     pub other_type: Option<String>,
     #[sea_orm(column_type = "Text")]
     pub description: String,
+    /// Meaningful only when `police_known`: "not known" is an answer too.
     pub police_involved: bool,
+    pub police_known: bool,
     pub crime_reference: Option<String>,
     pub logged_by: i32,
     pub created_at: TimeDateTimeWithTimeZone,

@@ -10,6 +10,7 @@ mod m20261123_000003_deadlines;
 mod m20261123_000004_casework;
 mod m20261206_000005_reporting;
 mod m20261206_000006_import;
+mod m20261206_000007_people;
 
 pub struct Migrator;
 
@@ -23,6 +24,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000004_casework::Migration),
             Box::new(m20261206_000005_reporting::Migration),
             Box::new(m20261206_000006_import::Migration),
+            Box::new(m20261206_000007_people::Migration),
         ]
     }
 }

@@ -68,6 +68,9 @@ pub enum Permission {
     /// Bring cases in from the landlord's spreadsheets (never administrators: the preview
     /// shows case content).
     ImportCases,
+    /// Possible duplicate people, and merging two records of one person (each may be on
+    /// cases in any area).
+    MergePeople,
 }
 
 /// May a user with `role` do what `permission` guards?
@@ -95,7 +98,7 @@ pub fn allows(role: Role, permission: Permission) -> bool {
         }
         // The equality lead sees figures, never a case or a name; administrators neither.
         ViewReports | CountEveryCaseInReports => matches!(role, Manager | EqualityLead),
-        ViewReportCases | ImportCases => role == Manager,
+        ViewReportCases | ImportCases | MergePeople => role == Manager,
     }
 }
 
@@ -219,13 +222,11 @@ mod tests {
     }
 
     #[test]
-    fn only_managers_import() {
+    fn only_managers_import_and_merge_people() {
         for role in Role::iter() {
-            assert_eq!(
-                allows(role, Permission::ImportCases),
-                role == Role::Manager,
-                "{role:?}"
-            );
+            for p in [Permission::ImportCases, Permission::MergePeople] {
+                assert_eq!(allows(role, p), role == Role::Manager, "{role:?} {p:?}");
+            }
         }
     }
 

@@ -26,6 +26,19 @@ pub fn find(list: &[Code], value: &str) -> Option<&'static str> {
     list.iter().find(|(c, _)| *c == value.trim()).map(|(c, _)| *c)
 }
 
+/// "Are the police involved?": "not known" is an answer someone chose, never a default.
+pub const POLICE: [Code; 3] = [("yes", "Yes"), ("no", "No"), (NOT_KNOWN, "Not known")];
+
+/// The police answer as the case page and chronology show it.
+pub fn police_answer(involved: Option<bool>, crime_reference: Option<&str>) -> String {
+    match (involved, crime_reference.map(str::trim)) {
+        (Some(true), Some(r)) if !r.is_empty() => format!("Involved, crime reference {r}"),
+        (Some(true), _) => "Involved".to_owned(),
+        (Some(false), _) => "Not involved".to_owned(),
+        (None, _) => "Not known".to_owned(),
+    }
+}
+
 pub fn is_code(list: &[Code], code: &str) -> bool {
     list.iter().any(|(c, _)| *c == code)
 }
@@ -292,7 +305,7 @@ pub const CONTACT_KINDS: [Code; 7] = [
 ];
 
 /// Timeline entries the system records as things happen.
-pub const EVENT_KINDS: [Code; 28] = [
+pub const EVENT_KINDS: [Code; 29] = [
     ("opened", "Case opened"),
     ("imported", "Imported"),
     ("further-report", "Further report added"),
@@ -321,6 +334,7 @@ pub const EVENT_KINDS: [Code; 28] = [
     ("enforcement-updated", "Perpetrator action updated"),
     ("legal-date-added", "Court or notice date added"),
     ("satisfaction-recorded", "Post-closure check recorded"),
+    ("people-merged", "People merged"),
 ];
 
 pub fn timeline_label(kind: &str) -> &str {

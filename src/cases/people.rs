@@ -2,7 +2,7 @@
 //! or same name and postcode), and searchable by word through `person_terms`.
 
 use super::{codes, visibility::Viewer};
-use entity::{case_parties, cases, people, person_terms};
+use entity::{case_parties, cases, people, person_duplicates, person_terms};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait,
     IntoActiveModel, ModelTrait, QueryFilter, QueryOrder, QuerySelect, Value,
@@ -117,10 +117,10 @@ pub struct PersonDetails {
     pub monitoring: [Option<String>; MONITORING],
 }
 
-const MONITORING: usize = codes::CHARACTERISTICS.len();
+pub const MONITORING: usize = codes::CHARACTERISTICS.len();
 
 /// The columns holding the answers to `codes::CHARACTERISTICS`, in the same order.
-const MONITORING_COLUMNS: [people::Column; MONITORING] = [
+pub const MONITORING_COLUMNS: [people::Column; MONITORING] = [
     people::Column::AgeBand,
     people::Column::Sex,
     people::Column::Disability,
@@ -282,6 +282,36 @@ fn is_blank(value: &Value) -> bool {
         Value::String(None) => true,
         _ => false,
     }
+}
+
+/// Queues `person_id`, just recorded on `case_id`, as possibly the same as each of
+/// `others` (found by name and postcode on cases its officer could not see), for a
+/// manager to merge or set apart.
+pub async fn queue_possible_duplicates(
+    db: &impl ConnectionTrait,
+    now: OffsetDateTime,
+    person_id: i32,
+    others: &[i32],
+    case_id: i32,
+) -> Result<(), DbErr> {
+    let rows: Vec<_> = others
+        .iter()
+        .filter(|&&other| other != person_id)
+        .map(|&other_id| person_duplicates::ActiveModel {
+            person_id: Set(person_id),
+            other_id: Set(other_id),
+            case_id: Set(case_id),
+            found_at: Set(now),
+            ..Default::default()
+        })
+        .collect();
+    if rows.is_empty() {
+        return Ok(());
+    }
+    person_duplicates::Entity::insert_many(rows)
+        .exec_without_returning(db)
+        .await?;
+    Ok(())
 }
 
 /// A case a person appears in, as far as the viewer may know.

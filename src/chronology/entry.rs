@@ -2,8 +2,9 @@
 //! order they are read in. No database, no clock.
 //!
 //! An entry happens at an instant (a contact at 14:05) or on a day only (an action plan
-//! agreed on 24 November). A day-only entry sorts at the start of its London day, before
-//! anything timed on that day, and shows the date alone. Ties are broken by a fixed order
+//! agreed on 24 November). A day-only entry sorts after everything timed on its London
+//! day (the report that opened a case comes before the plan agreed that day), and shows
+//! the date alone. Ties are broken by a fixed order
 //! of sources, then by the source record's id, then by the step within that record (a
 //! support measure requested, then provided), so the order is total and the same on every
 //! run and on both databases.
@@ -30,16 +31,33 @@ impl When {
         }
     }
 
-    /// As the CSV carries it: `YYYY-MM-DD HH:MM` in London time, or `YYYY-MM-DD`.
+    /// Where it sorts: by London day, the timed entries of a day before its date-only
+    /// ones, then by instant.
+    pub fn order(self) -> (Date, bool, OffsetDateTime) {
+        (self.day(), matches!(self, When::Day(_)), self.instant())
+    }
+
+    /// The London day it falls on.
+    pub fn day(self) -> Date {
+        match self {
+            When::At(at) => crate::calendar::london_date(at),
+            When::Day(day) => day,
+        }
+    }
+
+    /// As the CSV carries it: `YYYY-MM-DD HH:MM` in London time, or `YYYY-MM-DD (date
+    /// only)`: one format, the date first, so a spreadsheet sorts the column as the page.
     pub fn text(self) -> String {
         match self {
             When::At(at) => at
                 .to_timezone(LONDON)
                 .format(format_description!("[year]-[month]-[day] [hour]:[minute]"))
                 .unwrap_or_default(),
-            When::Day(day) => day
-                .format(format_description!("[year]-[month]-[day]"))
-                .unwrap_or_default(),
+            When::Day(day) => format!(
+                "{} (date only)",
+                day.format(format_description!("[year]-[month]-[day]"))
+                    .unwrap_or_default()
+            ),
         }
     }
 
@@ -124,9 +142,9 @@ impl Entry {
         self
     }
 
-    /// The sort key: instant, source, record id, step.
-    pub fn key(&self) -> (OffsetDateTime, Source, i32, u8) {
-        (self.at.instant(), self.source, self.id, self.step)
+    /// The sort key: when (`When::order`), source, record id, step.
+    pub fn key(&self) -> ((Date, bool, OffsetDateTime), Source, i32, u8) {
+        (self.at.order(), self.source, self.id, self.step)
     }
 }
 
@@ -235,11 +253,12 @@ mod tests {
     }
 
     #[test]
-    fn a_day_sorts_at_the_start_of_its_london_day_in_winter() {
+    fn a_day_sorts_after_the_timed_entries_of_its_london_day_in_winter() {
         let d = date!(2026 - 11 - 24);
         assert_eq!(When::Day(d).instant(), datetime!(2026-11-24 00:00 UTC));
         let entries = vec![
-            at(datetime!(2026-11-24 00:00:01 UTC), Source::Report, 1),
+            at(datetime!(2026-11-25 00:00:01 UTC), Source::Report, 4),
+            at(datetime!(2026-11-24 23:59:59 UTC), Source::Report, 1),
             day(d, Source::Deadline, 2),
             at(datetime!(2026-11-23 23:59:59 UTC), Source::Deadline, 3),
         ];
@@ -247,20 +266,24 @@ mod tests {
             order(entries),
             vec![
                 (Source::Deadline, 3, 0),
-                (Source::Deadline, 2, 0),
                 (Source::Report, 1, 0),
+                (Source::Deadline, 2, 0),
+                (Source::Report, 4, 0),
             ]
         );
+        assert_eq!(When::Day(d).text(), "2026-11-24 (date only)");
     }
 
     #[test]
-    fn in_summer_a_day_starts_at_23_00_utc_the_evening_before() {
+    fn in_summer_a_day_is_its_london_day_not_its_utc_one() {
         let d = date!(2026 - 07 - 01);
         assert_eq!(When::Day(d).instant(), datetime!(2026-06-30 23:00 UTC));
         let entries = vec![
-            // 00:30 BST on 1 July: after the day-only entry.
+            // 00:30 BST on 1 July (30 June in UTC): on its day, so before the day-only entry.
             at(datetime!(2026-06-30 23:30 UTC), Source::Report, 1),
-            // 23:30 BST on 30 June: before it, although its UTC date is 30 June too.
+            // 00:30 BST on 2 July: after it.
+            at(datetime!(2026-07-01 23:30 UTC), Source::Report, 4),
+            // 23:30 BST on 30 June: the day before.
             at(datetime!(2026-06-30 22:30 UTC), Source::Report, 2),
             day(d, Source::Plan, 3),
         ];
@@ -268,8 +291,9 @@ mod tests {
             order(entries),
             vec![
                 (Source::Report, 2, 0),
+                (Source::Report, 1, 0),
                 (Source::Plan, 3, 0),
-                (Source::Report, 1, 0)
+                (Source::Report, 4, 0)
             ]
         );
     }

@@ -72,14 +72,10 @@ pub(super) fn report(i: &incidents::Model, types: &[incident_types::Model], name
         }
         _ => label(&codes::LOCATIONS, &i.location_kind),
     };
-    let police = if i.police_involved {
-        match &i.crime_reference {
-            Some(r) if !r.trim().is_empty() => format!("Involved, crime reference {}", r.trim()),
-            _ => "Involved".to_owned(),
-        }
-    } else {
-        "Not involved".to_owned()
-    };
+    let police = codes::police_answer(
+        i.police_known.then_some(i.police_involved),
+        i.crime_reference.as_deref(),
+    );
     Entry::new(Source::Report, i.id, When::At(i.received_at), "Report received")
         .by(name(i.logged_by))
         .details(

@@ -9,7 +9,7 @@ use crate::{
 use maud::{DOCTYPE, Markup, html};
 
 /// Navigation entries; each is shown only to roles the policy allows.
-const NAV: [(&str, &str, Permission); 12] = [
+const NAV: [(&str, &str, Permission); 13] = [
     ("Home", "/", Permission::SignedIn),
     ("Cases", "/cases", Permission::ViewCases),
     ("Log a report", "/cases/new", Permission::LogCases),
@@ -17,6 +17,7 @@ const NAV: [(&str, &str, Permission); 12] = [
     ("Compliance", "/compliance", Permission::ViewCompliance),
     ("Reports", "/reports", Permission::ViewReports),
     ("Import", "/import", Permission::ImportCases),
+    ("Duplicates", "/people/duplicates", Permission::MergePeople),
     ("Users", "/admin/users", Permission::ManageUsers),
     ("Areas", "/admin/areas", Permission::ManageAreas),
     ("Settings", "/admin/settings", Permission::ManageSettings),

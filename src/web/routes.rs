@@ -72,6 +72,7 @@ pub fn all() -> Vec<Route> {
         crate::enforcement::routes(),
         crate::chronology::routes(),
         crate::import::routes(),
+        crate::people::routes(),
     ]
     .into_iter()
     .flatten()

@@ -155,6 +155,7 @@ async fn tenancy_officer_logs_a_case_on_a_phone() {
     select_value(c, "p0_ethnicity", "asian-pakistani").await;
     for choice in [
         "input[name=hate_perceived][value=yes]",
+        "input[name=police_involved][value=no]",
         "input[name=occurred_kind][value=ongoing]",
         "input[name=types][value=verbal-abuse]",
         "input[name=strands]",

@@ -500,6 +500,13 @@ async fn a_known_tenant_is_offered_for_reuse_and_linked_not_copied() {
     assert_eq!(res.status, StatusCode::OK, "{}", res.body);
     assert!(res.body.contains("Is Amina Khan-Ali someone already known?"));
     assert!(res.body.contains(&format!(r#"name="p0_match" value="{known}""#)));
+    // The banner links to the question, far down the form on a phone.
+    let banner = res.body.split("banner--important").nth(1).expect("banner");
+    assert!(
+        banner.contains(r##"<a href="#p0_match">Is Amina Khan-Ali someone already known?</a>"##),
+        "{banner}"
+    );
+    assert!(res.body.contains(r#"id="p0_match""#));
     assert!(
         res.body.contains(&earlier.reference),
         "their visible case is listed"
@@ -619,12 +626,153 @@ async fn reuse_candidates_never_show_cases_the_officer_cannot_see() {
         !res.body.contains(&only_hidden.reference),
         "restricted case leaked"
     );
+    // Not known to her, but not split in two either: the same tenancy reference and name
+    // is the same person, linked without showing her the other case.
     assert_eq!(
         w.app
             .count("SELECT COUNT(*) FROM people WHERE name = 'Bilal Shah'")
             .await,
+        1
+    );
+}
+
+#[tokio::test]
+async fn a_repeat_victim_in_another_area_stays_one_person_and_namesakes_wait_for_a_manager() {
+    let mut w = world().await;
+    let south = fixtures::area(&w.app, "South").await;
+    let olly = w.app.create_user("olly", Role::TenancyOfficer).await;
+    fixtures::give_area(&w.app, olly, south).await;
+    let mut earlier = CaseSpec::new(olly, south);
+    earlier.victims = vec![PersonSpec::named("Amina Khan").tenancy("T-1001")];
+    let earlier = fixtures::case(&w.app, earlier).await;
+    let amina = earlier.people[0];
+
+    let res = report(w.area).post(&mut w.tess, "/cases/new").await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "no question: {}", res.body);
+    let new_case = res
+        .location()
+        .expect("to the case")
+        .trim_start_matches("/cases/")
+        .to_owned();
+    assert_eq!(
+        w.app
+            .count("SELECT COUNT(*) FROM people WHERE name_key = 'amina khan'")
+            .await,
+        1,
+        "one person, not two"
+    );
+    assert_eq!(
+        w.app
+            .count(&format!(
+                "SELECT COUNT(*) FROM case_parties WHERE person_id = {amina} AND role = 'victim'"
+            ))
+            .await,
         2
     );
+    // What Tess filled in that the record lacked is added; she sees nothing of South's case.
+    assert_eq!(person(&w.app, amina).await.phone.as_deref(), Some("07700 900123"));
+    let page = w.tess.get(&format!("/cases/{new_case}")).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(
+        !page.body.contains(&earlier.reference),
+        "another area's case leaked"
+    );
+    // A manager sees both cases of the one person.
+    w.app.create_user("mo", Role::Manager).await;
+    let mut mo = w.app.signed_in_as("mo").await;
+    let page = mo.get(&format!("/cases/{new_case}")).await;
+    assert!(
+        page.body.contains(&earlier.reference),
+        "other cases involving these people"
+    );
+
+    // Same name and postcode on a case Tess cannot see: a new record, queued for managers.
+    let mut namesake = CaseSpec::new(olly, south);
+    namesake.victims = vec![PersonSpec::named("Sara Begum").at("3 Elm Road", "LE2 7XY")];
+    let namesake = fixtures::case(&w.app, namesake).await;
+    let sara = report(w.area)
+        .set("p0_name", "Sara Begum")
+        .set("p0_postcode", "le2 7xy")
+        .set("p0_tenancy_ref", "");
+    let res = sara.post(&mut w.tess, "/cases/new").await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "no question: {}", res.body);
+    assert!(!res.body.contains(&namesake.reference));
+    assert_eq!(
+        w.app
+            .count("SELECT COUNT(*) FROM people WHERE name_key = 'sara begum'")
+            .await,
+        2
+    );
+    assert_eq!(
+        w.app
+            .count(&format!(
+                "SELECT COUNT(*) FROM person_duplicates WHERE other_id = {} AND person_id <> {0} AND resolved_at IS NULL",
+                namesake.people[0]
+            ))
+            .await,
+        1
+    );
+
+    // A household shares a tenancy reference: another name there is another person.
+    let mut household = CaseSpec::new(olly, south);
+    household.victims = vec![PersonSpec::named("Yusuf Khan").tenancy("T-3003")];
+    fixtures::case(&w.app, household).await;
+    let res = report(w.area)
+        .set("p0_name", "Hana Khan")
+        .set("p0_tenancy_ref", "T-3003")
+        .set("p0_postcode", "")
+        .post(&mut w.tess, "/cases/new")
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    assert_eq!(
+        w.app
+            .count("SELECT COUNT(*) FROM people WHERE tenancy_ref_key = 'T3003'")
+            .await,
+        2
+    );
+    assert_eq!(w.app.count("SELECT COUNT(*) FROM person_duplicates").await, 1);
+}
+
+#[tokio::test]
+async fn whether_the_police_are_involved_is_asked_and_not_known_is_an_answer() {
+    let mut w = world().await;
+    let page = w.tess.get("/cases/new").await;
+    assert!(page.body.contains(r#"name="police_involved" value="not-known">"#));
+    assert!(
+        !page.body.contains(r#"name="police_involved" value="no" checked"#),
+        "nothing pre-selected"
+    );
+    let res = report(w.area)
+        .set("police_involved", "not-known")
+        .set("crime_reference", "")
+        .post(&mut w.tess, "/cases/new")
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    assert_eq!(
+        w.app
+            .count("SELECT COUNT(*) FROM incidents WHERE police_known = FALSE AND police_involved = FALSE")
+            .await,
+        1
+    );
+    let page = w.tess.get(res.location().unwrap()).await;
+    assert!(
+        page.body.contains(
+            r#"<dt class="summary-list__key">Police</dt><dd class="summary-list__value">Not known</dd>"#
+        ),
+        "{}",
+        page.body
+    );
+    // Anything else is refused with the form kept.
+    let res = report(w.area)
+        .set("police_involved", "maybe")
+        .post(&mut w.tess, "/cases/new")
+        .await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        res.body
+            .contains("Select whether the police are involved, or Not known")
+    );
+    assert!(res.body.contains(DESCRIPTION));
 }
 
 #[tokio::test]
@@ -890,4 +1038,40 @@ async fn simultaneous_reports_get_distinct_consecutive_references() {
     assert_eq!(references, expected);
     assert_eq!(count(&w.app, "cases").await, N as i64);
     assert_eq!(audit_rows(&w.app, "case.created").await, N as i64);
+}
+
+#[tokio::test]
+async fn optional_person_details_are_folded_until_answered_or_refused() {
+    let mut w = world().await;
+    let page = w.tess.get("/cases/new").await.body;
+    for summary in [
+        "Address, postcode and tenancy",
+        "Phone, email and preferred contact",
+        "Description of someone not known, or a group",
+    ] {
+        assert!(
+            page.contains(&format!(
+                r#"<details class="details"><summary class="details__summary">{summary}</summary>"#
+            )),
+            "{summary} folded on a blank form"
+        );
+    }
+    // Typed details stay in sight when the form comes back, and so does a refused one.
+    let res = report(w.area)
+        .set("description", "")
+        .set("p0_email", "not-an-email")
+        .post(&mut w.tess, "/cases/new")
+        .await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+    for summary in [
+        "Address, postcode and tenancy",
+        "Phone, email and preferred contact",
+    ] {
+        assert!(
+            res.body.contains(&format!(
+                r#"<details class="details" open><summary class="details__summary">{summary}</summary>"#
+            )),
+            "{summary} open"
+        );
+    }
 }

@@ -715,3 +715,65 @@ async fn a_report_in_another_area_still_counts_towards_the_repeat_prompt() {
         "but the case itself stays out of sight"
     );
 }
+
+#[tokio::test]
+async fn the_long_case_page_opens_with_what_is_due_and_its_contents() {
+    let w = world().await;
+    let tim = w.app.create_user("tim", Role::HarassmentOfficer).await;
+    // Received a week ago: initial contact (one working day) is overdue.
+    let mut spec = CaseSpec::new(tim, w.area);
+    spec.received_at = Some(time::macros::datetime!(2026-11-16 09:00 UTC));
+    spec.victims = vec![PersonSpec::named("Bilal Shah")];
+    let late = fixtures::case(&w.app, spec).await;
+    let overdue = w
+        .app
+        .count(&format!(
+            "SELECT CAST(MIN(id) AS BIGINT) FROM deadlines WHERE case_id = {} AND stage = 'initial-contact'",
+            late.id
+        ))
+        .await;
+    let mut harry = w.app.signed_in_as("harry").await;
+    let page = html_unescape(&harry.get(&format!("/cases/{}", late.reference)).await.body);
+    let due = page
+        .split(r#"<div class="due-next">"#)
+        .nth(1)
+        .expect("what is due comes first")
+        .split("</div>")
+        .next()
+        .unwrap()
+        .to_owned();
+    assert!(due.contains("Overdue"), "{due}");
+    assert!(due.contains(&format!(r##"href="#deadline-{overdue}""##)), "{due}");
+    assert!(due.contains("working days overdue"), "{due}");
+    assert!(due.contains("Next: "), "{due}");
+    // Before the sections, a contents list of those this viewer has, each linking to it.
+    assert!(page.find("due-next") < page.find("Contents"));
+    for (id, name) in [
+        ("summary", "Summary"),
+        ("deadlines", "Deadlines"),
+        ("risk", "Risk assessment"),
+        ("people", "People"),
+        ("timeline", "Timeline"),
+        ("related", "Other cases involving these people"),
+    ] {
+        assert!(
+            page.contains(&format!(r##"<a href="#{id}">{name}</a>"##)),
+            "{name}"
+        );
+        assert!(page.contains(&format!(r#"id="{id}""#)), "{id} is on the page");
+    }
+    assert!(!page.contains(r##"href="#closures""##), "no closures, no entry");
+
+    // A case with nothing open says nothing is due.
+    let mut closed = CaseSpec::new(w.officer, w.area);
+    closed.status = "closed";
+    let closed = fixtures::case(&w.app, closed).await;
+    w.app
+        .exec(&format!(
+            "UPDATE deadlines SET status = 'not-applicable' WHERE case_id = {}",
+            closed.id
+        ))
+        .await;
+    let page = harry.get(&format!("/cases/{}", closed.reference)).await.body;
+    assert!(!page.contains("due-next"));
+}

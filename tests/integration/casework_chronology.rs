@@ -863,26 +863,22 @@ fn rows(res: &Res) -> Vec<Row> {
         .collect()
 }
 
-/// The instant a row sorts at: its time, or the start of its (London) day.
-fn instant(row: &Row) -> OffsetDateTime {
+/// When a row happened, from its `<time datetime>`.
+fn when(row: &Row) -> When {
     match OffsetDateTime::parse(&row.machine, &time::format_description::well_known::Rfc3339) {
-        Ok(at) => at,
-        Err(_) => {
-            let day = Date::parse(
+        Ok(at) => When::At(at),
+        Err(_) => When::Day(
+            Date::parse(
                 &row.machine,
                 time::macros::format_description!("[year]-[month]-[day]"),
             )
-            .unwrap();
-            When::Day(day).instant()
-        }
+            .unwrap(),
+        ),
     }
 }
 
 fn when_text(row: &Row) -> String {
-    match OffsetDateTime::parse(&row.machine, &time::format_description::well_known::Rfc3339) {
-        Ok(at) => When::At(at).text(),
-        Err(_) => row.machine.clone(),
-    }
+    when(row).text()
 }
 
 fn csv_records(res: &Res) -> Vec<Vec<String>> {
@@ -935,7 +931,7 @@ async fn the_chronology_holds_every_kind_of_entry_in_date_order_with_its_author(
     // In date order.
     for pair in all.windows(2) {
         assert!(
-            instant(&pair[0]) <= instant(&pair[1]),
+            when(&pair[0]).order() <= when(&pair[1]).order(),
             "{:?} is before {:?}",
             pair[1],
             pair[0]
@@ -966,23 +962,6 @@ async fn the_chronology_holds_every_kind_of_entry_in_date_order_with_its_author(
             &["Initial contact with victim", "Due: 17 Nov 2026, 08:00"],
             "tessa Test",
         ),
-        // Changed since: what was recorded at first, by whoever recorded it.
-        (
-            "Support measure",
-            &[
-                "Support recorded: Target hardening (locks, lighting, fire-proof letterbox, door entry): requested on 17 Nov 2026.",
-                "Front and back doors",
-            ],
-            "tessa Test",
-        ),
-        (
-            "Referral",
-            &[
-                "Referral recorded: Police: to send",
-                "Consent to share given by Amina Khan",
-            ],
-            "harriet Test",
-        ),
         (
             "Contact: visit",
             &["With: Amina Khan", "Visited Amina at home"],
@@ -1000,27 +979,20 @@ async fn the_chronology_holds_every_kind_of_entry_in_date_order_with_its_author(
             "harriet Test",
         ),
         ("Deadline met", &["Risk assessment completed"], "harriet Test"),
-        (
-            "Action plan agreed",
-            &[
-                "Copy given: By post on 19 Nov 2026",
-                "Contact: every 7 calendar days, by phone call",
-                "Interpreter: Urdu",
-                "Communication needs: Large print letters",
-            ],
-            "harriet Test",
-        ),
-        // Never changed: each step from the record, by its creator.
+        // Changed since: what was recorded at first, by whoever recorded it.
         (
             "Support measure",
-            &["Personal or lifeline alarm: requested"],
-            "harriet Test",
+            &[
+                "Support recorded: Target hardening (locks, lighting, fire-proof letterbox, door entry): requested on 17 Nov 2026.",
+                "Front and back doors",
+            ],
+            "tessa Test",
         ),
         (
-            "Perpetrator action",
+            "Referral",
             &[
-                "Acceptable Behaviour Contract against Gary Mills: planned on 18 Nov 2026.",
-                "Documents: Letter ref ABC-1",
+                "Referral recorded: Police: to send",
+                "Consent to share given by Amina Khan",
             ],
             "harriet Test",
         ),
@@ -1068,6 +1040,35 @@ async fn the_chronology_holds_every_kind_of_entry_in_date_order_with_its_author(
             "harriet Test",
         ),
         (
+            "Action plan agreed",
+            &[
+                "Copy given: By post on 19 Nov 2026",
+                "Contact: every 7 calendar days, by phone call",
+                "Interpreter: Urdu",
+                "Communication needs: Large print letters",
+            ],
+            "harriet Test",
+        ),
+        // Never changed: each step from the record, by its creator.
+        (
+            "Support measure",
+            &["Personal or lifeline alarm: requested"],
+            "harriet Test",
+        ),
+        (
+            "Perpetrator action",
+            &[
+                "Acceptable Behaviour Contract against Gary Mills: planned on 18 Nov 2026.",
+                "Documents: Letter ref ABC-1",
+            ],
+            "harriet Test",
+        ),
+        (
+            "Note",
+            &["=HYPERLINK(\"http://evil.example\",\"Click\")"],
+            "harriet Test",
+        ),
+        (
             "Support measure",
             &["Personal or lifeline alarm: provided", "Cost: £40.00"],
             "harriet Test",
@@ -1097,11 +1098,6 @@ async fn the_chronology_holds_every_kind_of_entry_in_date_order_with_its_author(
                 "Acceptable Behaviour Contract against Gary Mills: Planned → Issued or served on 19 Nov 2026.",
                 "Note: Signed at the office",
             ],
-            "harriet Test",
-        ),
-        (
-            "Note",
-            &["=HYPERLINK(\"http://evil.example\",\"Click\")"],
             "harriet Test",
         ),
         (
@@ -1135,25 +1131,6 @@ async fn the_chronology_holds_every_kind_of_entry_in_date_order_with_its_author(
             "mo Test",
         ),
         (
-            "Perpetrator action",
-            &[
-                "Acceptable Behaviour Contract against Gary Mills: Issued or served → Breached on 21 Nov 2026.",
-                "Note: Shouted abuse again",
-                "Outcome: Breached by further abuse",
-            ],
-            "mo Test",
-        ),
-        (
-            "Perpetrator action",
-            &["Civil injunction (ASB, Crime and Policing Act 2014 Part 1) against Gary Mills: Planned"],
-            "harriet Test",
-        ),
-        (
-            "Perpetrator action",
-            &["CCTV against No one in particular: Planned"],
-            "harriet Test",
-        ),
-        (
             "Case closed",
             &[
                 "Outcome: Resolved",
@@ -1180,11 +1157,24 @@ async fn the_chronology_holds_every_kind_of_entry_in_date_order_with_its_author(
             ],
             "harriet Test",
         ),
-        // Every agreement after the first revises the plan.
         (
-            "Action plan revised",
-            &["Copy given: Not given", "Contact: every 3 calendar days"],
+            "Perpetrator action",
+            &[
+                "Acceptable Behaviour Contract against Gary Mills: Issued or served → Breached on 21 Nov 2026.",
+                "Note: Shouted abuse again",
+                "Outcome: Breached by further abuse",
+            ],
             "mo Test",
+        ),
+        (
+            "Perpetrator action",
+            &["Civil injunction (ASB, Crime and Policing Act 2014 Part 1) against Gary Mills: Planned"],
+            "harriet Test",
+        ),
+        (
+            "Perpetrator action",
+            &["CCTV against No one in particular: Planned"],
+            "harriet Test",
         ),
         ("Case reopened", &["Reason: Further abuse reported"], "mo Test"),
         // Moved with no row: the deadline's own latest extension.
@@ -1197,6 +1187,12 @@ async fn the_chronology_holds_every_kind_of_entry_in_date_order_with_its_author(
                 "Reason: Court list full",
             ],
             "harriet Test",
+        ),
+        // Every agreement after the first revises the plan.
+        (
+            "Action plan revised",
+            &["Copy given: Not given", "Contact: every 3 calendar days"],
+            "mo Test",
         ),
         (
             "Deadline extended",
@@ -1351,7 +1347,7 @@ async fn the_csv_holds_the_pages_rows_defused_against_formulas() {
     );
     assert!(
         body.iter()
-            .any(|r| r[0] == "2026-11-18" && r[1] == "Action plan agreed")
+            .any(|r| r[0] == "2026-11-18 (date only)" && r[1] == "Action plan agreed")
     );
 }
 
@@ -1830,7 +1826,10 @@ async fn every_change_made_through_the_forms_appears_once_with_its_author() {
     let mut m = app.signed_in_as("maria").await;
     let page = rows(&get(&mut m, &path(&r)).await);
     for pair in page.windows(2) {
-        assert!(instant(&pair[0]) <= instant(&pair[1]), "{pair:?} in date order");
+        assert!(
+            when(&pair[0]).order() <= when(&pair[1]).order(),
+            "{pair:?} in date order"
+        );
     }
     let (harry_name, maria_name, tina_name) = ("harry Test", "maria Test", "tina Test");
     let hearing_line =
@@ -1841,18 +1840,6 @@ async fn every_change_made_through_the_forms_appears_once_with_its_author() {
             "2026-11-20T09:00:00Z",
             "Report received",
             vec!["How received"],
-            tina_name,
-        ),
-        (
-            "2026-11-23",
-            "Action plan agreed",
-            vec!["Contact: every 7 calendar days, by phone call"],
-            harry_name,
-        ),
-        (
-            "2026-11-23",
-            "Support measure",
-            vec!["Target hardening", "requested on 23 Nov 2026", "Front door"],
             tina_name,
         ),
         (
@@ -1878,21 +1865,23 @@ async fn every_change_made_through_the_forms_appears_once_with_its_author() {
             harry_name,
         ),
         (
+            "2026-11-23",
+            "Action plan agreed",
+            vec!["Contact: every 7 calendar days, by phone call"],
+            harry_name,
+        ),
+        (
+            "2026-11-23",
+            "Support measure",
+            vec!["Target hardening", "requested on 23 Nov 2026", "Front door"],
+            tina_name,
+        ),
+        (
             "2026-11-24",
             "Referral",
             vec![
                 "Referral recorded: Police: to send, referred on 24 Nov 2026",
                 "Threats of arson",
-            ],
-            harry_name,
-        ),
-        (
-            "2026-11-25",
-            "Perpetrator action",
-            vec![
-                "Civil injunction against Gary Mills: planned on 25 Nov 2026.",
-                "Notes: Evidence from three neighbours",
-                "Documents: Draft application",
             ],
             harry_name,
         ),
@@ -1913,11 +1902,12 @@ async fn every_change_made_through_the_forms_appears_once_with_its_author() {
             harry_name,
         ),
         (
-            "2026-11-26",
+            "2026-11-25",
             "Perpetrator action",
             vec![
-                "Civil injunction against Gary Mills: Planned → Issued or served on 26 Nov 2026.",
-                "Note: Signed at the office",
+                "Civil injunction against Gary Mills: planned on 25 Nov 2026.",
+                "Notes: Evidence from three neighbours",
+                "Documents: Draft application",
             ],
             harry_name,
         ),
@@ -1938,6 +1928,15 @@ async fn every_change_made_through_the_forms_appears_once_with_its_author() {
                 "Outcome: Interim order expected",
             ],
             maria_name,
+        ),
+        (
+            "2026-11-26",
+            "Perpetrator action",
+            vec![
+                "Civil injunction against Gary Mills: Planned → Issued or served on 26 Nov 2026.",
+                "Note: Signed at the office",
+            ],
+            harry_name,
         ),
         (
             "2026-11-27T09:00:00Z",

@@ -27,6 +27,7 @@ mod deadlines_reminders;
 mod import;
 mod login;
 mod migrations;
+mod people_merge;
 mod reports_equality;
 mod security;
 mod session_store;

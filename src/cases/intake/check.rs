@@ -27,7 +27,8 @@ pub struct ValidIncident {
     pub types: Vec<String>,
     pub other_type: Option<String>,
     pub description: String,
-    pub police_involved: bool,
+    /// None when not known.
+    pub police_involved: Option<bool>,
     pub crime_reference: Option<String>,
 }
 
@@ -48,6 +49,9 @@ pub struct ValidPerson {
     pub decision: Decision,
     /// The reuse question was on the page the officer submitted.
     pub asked: bool,
+    /// Known people with the same name and postcode on cases the officer may not see:
+    /// queued for a manager if this person is recorded as new.
+    pub possibly_same: Vec<i32>,
 }
 
 /// A report's incident and people, checked.
@@ -295,15 +299,19 @@ pub fn incident(f: &IncidentForm, now: OffsetDateTime, errors: &mut FormErrors) 
             "Enter what happened",
         )
     };
-    // A spreadsheet seldom says; the incident records no police involvement then.
-    let police_involved = if f.imported && f.police_involved.trim().is_empty() {
-        false
-    } else {
-        c.yes_no(
-            &f.police_involved,
-            "police_involved",
-            "Select whether the police are involved",
-        )
+    // A spreadsheet seldom says: the answer is then not known, never "no".
+    let police_involved = match f.police_involved.trim() {
+        "yes" => Some(true),
+        "no" => Some(false),
+        codes::NOT_KNOWN => None,
+        "" if f.imported => None,
+        _ => {
+            c.fail(
+                "police_involved",
+                "Select whether the police are involved, or Not known",
+            );
+            None
+        }
     };
     let crime_reference = c.text(&f.crime_reference, 64, "crime_reference", "The crime reference");
     c.done(ValidIncident {
@@ -461,6 +469,7 @@ fn person(p: &PersonForm, errors: &mut FormErrors) -> Option<ValidPerson> {
         details,
         decision: decision(&p.matched),
         asked: p.asked,
+        possibly_same: vec![],
     })
 }
 

@@ -219,7 +219,7 @@ pub struct IncidentForm {
     pub types: Vec<String>,
     pub other_type: String,
     pub description: String,
-    /// "yes" or "no".
+    /// "yes", "no" or "not-known" (`codes::POLICE`); nothing is pre-selected.
     pub police_involved: String,
     pub crime_reference: String,
     /// From an import, not the form: answers the spreadsheet cannot give may be
@@ -235,7 +235,6 @@ impl IncidentForm {
             received_time,
             received_how: "phone".to_owned(),
             reporter_type: codes::VICTIM.to_owned(),
-            police_involved: "no".to_owned(),
             ..Default::default()
         }
     }

@@ -10,7 +10,7 @@ use super::{
 use crate::{
     cases::{
         codes,
-        people::{self as people_store, CaseLink},
+        people::{self as people_store, CaseLink, PersonDetails},
         reference,
         visibility::{self, Viewer},
     },
@@ -43,6 +43,12 @@ pub struct Matches {
 /// to them, and offering them would reveal cases they may not see. An answer that no
 /// longer fits what was typed (the details changed) is asked again; a question shown and
 /// left unanswered is an error.
+///
+/// Visibility must not split one person into two, though: with nobody to offer, someone
+/// unseen with the same tenancy reference and name is linked without a word (the officer
+/// sees nothing new; repeat counts and the other cases include theirs), and someone
+/// unseen with the same name and postcode is queued for a manager as a possible
+/// duplicate of the new record.
 pub async fn match_people(
     db: &impl ConnectionTrait,
     viewer: &Viewer,
@@ -57,9 +63,29 @@ pub async fn match_people(
     let links = people_store::visible_cases(db, viewer, &ids).await?;
     let mut offers = vec![];
     for (p, found) in people.iter_mut().zip(found) {
+        let unseen: Vec<people::Model> = found
+            .iter()
+            .filter(|f| !links.iter().any(|l| l.person_id == f.id))
+            .cloned()
+            .collect();
         let candidates = known_to_viewer(found, &links);
         let ids: Vec<i32> = candidates.iter().map(|c| c.person.id).collect();
         p.decision = settle(p.decision, &ids);
+        if candidates.is_empty()
+            && let Some(same) = same_tenancy_and_name(&p.details, &unseen)
+        {
+            p.decision = Decision::Reuse(same);
+        }
+        // A household shares a tenancy reference: only the same name may be one person.
+        let typed_name = p.details.name.as_deref().map(people_store::name_key);
+        p.possibly_same = match p.decision {
+            Decision::New => unseen
+                .iter()
+                .filter(|u| u.name_key.is_some() && u.name_key == typed_name)
+                .map(|u| u.id)
+                .collect(),
+            _ => vec![],
+        };
         if candidates.is_empty() {
             continue;
         }
@@ -98,6 +124,21 @@ fn known_to_viewer(found: Vec<people::Model>, links: &[CaseLink]) -> Vec<Candida
         .filter(|c| !c.cases.is_empty())
         .take(MAX_OFFERED)
         .collect()
+}
+
+/// The earliest of `unseen` holding the typed tenancy reference and name. A tenancy
+/// reference alone is not enough: a household shares one.
+fn same_tenancy_and_name(typed: &PersonDetails, unseen: &[people::Model]) -> Option<i32> {
+    let tenancy = typed.tenancy_ref.as_deref().map(people_store::tenancy_ref_key)?;
+    let name = typed.name.as_deref().map(people_store::name_key)?;
+    unseen
+        .iter()
+        .find(|u| {
+            !tenancy.is_empty()
+                && u.tenancy_ref_key.as_deref() == Some(tenancy.as_str())
+                && u.name_key.as_deref() == Some(name.as_str())
+        })
+        .map(|u| u.id)
 }
 
 fn settle(decision: Decision, candidates: &[i32]) -> Decision {

@@ -234,7 +234,8 @@ async fn insert_incident(
         location_address: Set(i.location_address.clone()),
         other_type: Set(i.other_type.clone()),
         description: Set(i.description.clone()),
-        police_involved: Set(i.police_involved),
+        police_involved: Set(i.police_involved == Some(true)),
+        police_known: Set(i.police_involved.is_some()),
         crime_reference: Set(i.crime_reference.clone()),
         logged_by: Set(by.viewer.id),
         created_at: Set(by.now),
@@ -271,6 +272,7 @@ async fn link_people(
         .collect();
     for p in people {
         let person_id = save_person(txn, by, p).await?;
+        people_store::queue_possible_duplicates(txn, by.now, person_id, &p.possibly_same, case_id).await?;
         if !on_case.insert((person_id, p.role.to_owned())) {
             continue;
         }

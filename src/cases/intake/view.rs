@@ -93,10 +93,37 @@ fn notice(v: &FormView) -> Markup {
         ),
         _ => return html! {},
     };
+    // Each question the banner refers to, one tap away (the form is long on a phone).
+    let questions: Vec<(String, String)> = if v.attach.is_empty() {
+        v.offers
+            .iter()
+            .filter_map(|o| v.form.people.get(o.slot))
+            .map(|p| {
+                let who = match p.name.trim() {
+                    "" => format!("Person {}", p.names.index + 1),
+                    name => name.to_owned(),
+                };
+                (
+                    p.names.matched.clone(),
+                    format!("Is {who} someone already known?"),
+                )
+            })
+            .collect()
+    } else {
+        vec![(
+            "attach_to".to_owned(),
+            "Add this report to the victim's open case?".to_owned(),
+        )]
+    };
     html! {
         div.banner.banner--important role="status" {
             p.banner__title { (title) }
             p.body { (text) }
+            ul.list {
+                @for (id, question) in &questions {
+                    li { a href={ "#" (id) } { (question) } }
+                }
+            }
         }
     }
 }
@@ -228,7 +255,7 @@ fn incident(f: &IncidentForm, errors: &FormErrors) -> Markup {
         (checkboxes("types", "What happened?", Some("Select all that apply."), &code_choices(&codes::INCIDENT_TYPES, &types), errors))
         (Input::text("other_type", "If other, what was it?", &f.other_type).autocomplete("off").render(errors))
         (textarea("description", "Describe what happened", Some("Who did what, where, and what was said – in the reporter's words where you can."), &f.description, errors))
-        (radios("police_involved", "Are the police involved?", None, &yes_no(&f.police_involved), errors))
+        (radios("police_involved", "Are the police involved?", None, &code_choices(&codes::POLICE, &[&f.police_involved]), errors))
         (Input::text("crime_reference", "Police crime reference (optional)", &f.crime_reference).autocomplete("off").render(errors))
     }
 }
@@ -288,17 +315,39 @@ pub fn person_slot(p: &PersonForm, offer: Option<&SlotOffer>, errors: &FormError
             (select(&n.role, "Their part in this", &code_choices(&codes::PARTY_ROLES, &[p.role.as_str()]), errors))
             (select(&n.kind, "Who is it?", &code_choices(&codes::PERSON_KINDS, &[p.kind.as_str()]), errors))
             (Input::text(&n.name, "Full name", &p.name).autocomplete("off").render(errors))
-            (textarea(&n.description, "Description", Some("For someone not known or a group: what they look like, how many, anything known."), &p.description, errors))
-            (contact(p, errors))
-            (Input::text(&n.address, "Address (optional)", &p.address).autocomplete("off").render(errors))
-            (Input::text(&n.postcode, "Postcode (optional)", &p.postcode).autocomplete("off").narrow().render(errors))
-            (Input::text(&n.tenancy_ref, "Tenancy reference (optional)", &p.tenancy_ref).autocomplete("off").narrow().render(errors))
-            (select(&n.tenant, "Are they a tenant?", &tenant_choices(&p.tenant), errors))
-            (more_about(p, errors))
             (ethnicity(p, errors))
+            // The rest is optional: folded away (open once answered or refused), so one
+            // person is one screen on a phone.
+            (disclosure(
+                "Description of someone not known, or a group",
+                &[&p.description],
+                &[&n.description],
+                errors,
+                html! { (textarea(&n.description, "Description", Some("What they look like, how many, anything known."), &p.description, errors)) },
+            ))
+            (home(p, errors))
+            (contact(p, errors))
+            (more_about(p, errors))
             (monitoring(p, errors))
         }
     }
+}
+
+fn home(p: &PersonForm, errors: &FormErrors) -> Markup {
+    let n = p.names;
+    disclosure(
+        "Address, postcode and tenancy",
+        &[&p.address, &p.postcode, &p.tenancy_ref, &p.tenant],
+        &[&n.address, &n.postcode, &n.tenancy_ref, &n.tenant],
+        errors,
+        html! {
+            p.body.hint { "A tenancy reference, or a name and postcode, finds the person's earlier cases." }
+            (Input::text(&n.address, "Address", &p.address).autocomplete("off").render(errors))
+            (Input::text(&n.postcode, "Postcode", &p.postcode).autocomplete("off").narrow().render(errors))
+            (Input::text(&n.tenancy_ref, "Tenancy reference", &p.tenancy_ref).autocomplete("off").narrow().render(errors))
+            (select(&n.tenant, "Are they a tenant?", &tenant_choices(&p.tenant), errors))
+        },
+    )
 }
 
 fn contact(p: &PersonForm, errors: &FormErrors) -> Markup {

@@ -4,7 +4,7 @@
 
 mod view;
 
-pub use view::{case_form, case_link, person_name, priority_tag, render, status_tag};
+pub use view::{case_form, case_link, person_card, person_name, priority_tag, render, status_tag};
 
 use super::{
     codes::{self, label},

@@ -45,6 +45,7 @@ pub fn case_link(case: &cases::Model) -> Markup {
 /// The whole page; `note`/`errors` hold the contact form (kept when it was invalid).
 pub fn render(ctx: &Ctx, viewer: &Viewer, view: &CaseView, note: &NoteForm, errors: &FormErrors) -> Markup {
     let case = &view.case;
+    let sections = sections(ctx, viewer, view, note, errors);
     layout::page(
         ctx,
         &case.reference,
@@ -62,21 +63,112 @@ pub fn render(ctx: &Ctx, viewer: &Viewer, view: &CaseView, note: &NoteForm, erro
                 }
             }
             (repeat_panel(ctx, view))
+            (due_next(&view.deadlines))
             (actions(ctx, viewer, view))
-            (summary(view))
-            (crate::deadlines::case_panel::section(viewer, case, &view.deadlines))
-            (crate::risk::case_panel::section(viewer, case, &view.risk))
-            (crate::plans::case_panel::section(viewer, case, &view.plan))
-            (crate::support::case_panel::section(viewer, case, &view.support))
-            (crate::enforcement::case_panel::section(viewer, case, &view.enforcement))
-            (people_section(view))
-            (incidents_section(view))
-            (contacts::form(ctx, view, note, errors))
-            (timeline_section(view))
-            (closures_section(view))
-            (related_section(view))
+            (contents(&sections))
+            @for (_, _, section) in &sections { (section) }
         },
     )
+}
+
+/// A long page's sections (those the viewer has), each with its anchor and name.
+type Sections = Vec<(&'static str, &'static str, Markup)>;
+
+fn sections(ctx: &Ctx, viewer: &Viewer, view: &CaseView, note: &NoteForm, errors: &FormErrors) -> Sections {
+    let case = &view.case;
+    let all: Sections = vec![
+        ("summary", "Summary", summary(view)),
+        (
+            "deadlines",
+            "Deadlines",
+            crate::deadlines::case_panel::section(viewer, case, &view.deadlines),
+        ),
+        (
+            "risk",
+            "Risk assessment",
+            crate::risk::case_panel::section(viewer, case, &view.risk),
+        ),
+        (
+            "plan",
+            "Action plan",
+            crate::plans::case_panel::section(viewer, case, &view.plan),
+        ),
+        (
+            "support",
+            "Support and referrals",
+            crate::support::case_panel::section(viewer, case, &view.support),
+        ),
+        (
+            "enforcement",
+            "Action against perpetrators",
+            crate::enforcement::case_panel::section(viewer, case, &view.enforcement),
+        ),
+        ("people", "People", people_section(view)),
+        ("reports", "Reports", incidents_section(view)),
+        (
+            "add-contact",
+            "Record a contact or note",
+            contacts::form(ctx, view, note, errors),
+        ),
+        ("timeline", "Timeline", timeline_section(view)),
+        ("closures", "Closures", closures_section(view)),
+        (
+            "related",
+            "Other cases involving these people",
+            related_section(view),
+        ),
+    ];
+    all.into_iter()
+        .filter(|(_, _, m)| !m.0.trim().is_empty())
+        .collect()
+}
+
+/// The page is long (12,000 px and more on a phone): its sections, one tap away.
+fn contents(sections: &Sections) -> Markup {
+    html! {
+        nav.contents-list.no-print aria-labelledby="contents-heading" {
+            h2.heading-s id="contents-heading" { "Contents" }
+            ol.contents-list__list {
+                @for (id, name, _) in sections {
+                    li { a href={ "#" (id) } { (name) } }
+                }
+            }
+        }
+    }
+}
+
+/// What is due on the case, first: anything overdue, then the next deadline.
+fn due_next(panel: &crate::deadlines::case_panel::Panel) -> Markup {
+    use crate::deadlines::{case_panel::stage_name, state::State};
+    let open: Vec<_> = panel.rows.iter().filter(|r| r.state.is_open()).collect();
+    let overdue: Vec<_> = open.iter().filter(|r| r.state == State::Overdue).collect();
+    let next = open
+        .iter()
+        .filter(|r| r.state != State::Overdue)
+        .min_by_key(|r| (r.deadline.due_at, r.deadline.id));
+    html! {
+        @if !open.is_empty() {
+            div.due-next {
+                h2.heading-m { "What is due" }
+                ul.list {
+                    @for r in &overdue {
+                        li {
+                            strong.tag.tag--red { "Overdue" } " "
+                            a href={ "#deadline-" (r.deadline.id) } { (stage_name(&r.deadline)) }
+                            ", due " (time_fmt::datetime(r.deadline.due_at))
+                            @if r.working_days_late.is_some() { " (" (crate::deadlines::case_panel::lateness(r)) ")" }
+                        }
+                    }
+                    @if let Some(r) = next {
+                        li {
+                            "Next: " a href={ "#deadline-" (r.deadline.id) } { (stage_name(&r.deadline)) }
+                            ", due " (time_fmt::datetime(r.deadline.due_at))
+                        }
+                    }
+                }
+            }
+        }
+    }
 }
 
 fn summary(view: &CaseView) -> Markup {
@@ -132,7 +224,7 @@ fn summary(view: &CaseView) -> Markup {
         rows.insert(0, ("Landlord's reference", html! { (theirs) }));
     }
     html! {
-        h2.heading-l { "Summary" }
+        h2.heading-l id="summary" { "Summary" }
         dl.summary-list {
             @for (key, value) in rows {
                 div.summary-list__row { dt.summary-list__key { (key) } dd.summary-list__value { (value) } }
@@ -237,7 +329,7 @@ fn repeat_panel(ctx: &Ctx, view: &CaseView) -> Markup {
 
 fn people_section(view: &CaseView) -> Markup {
     html! {
-        h2.heading-l { "People" }
+        h2.heading-l id="people" { "People" }
         @for (role, _) in codes::PARTY_ROLES {
             @let list: Vec<_> = view.parties.iter().filter(|(cp, _)| cp.role == role).collect();
             @if !list.is_empty() {
@@ -250,7 +342,7 @@ fn people_section(view: &CaseView) -> Markup {
     }
 }
 
-fn person_card(p: &people::Model) -> Markup {
+pub fn person_card(p: &people::Model) -> Markup {
     let yes_no = |b: bool| if b { "Yes" } else { "No" };
     let mut rows: Vec<(&str, String)> = vec![];
     let mut push = |k: &'static str, v: Option<String>| {
@@ -297,7 +389,7 @@ fn person_card(p: &people::Model) -> Markup {
 
 fn incidents_section(view: &CaseView) -> Markup {
     html! {
-        h2.heading-l { "Reports" }
+        h2.heading-l id="reports" { "Reports" }
         @for (n, (i, types)) in view.incidents.iter().enumerate() {
             h3.heading-m { "Report " (n + 1) }
             dl.summary-list {
@@ -310,7 +402,7 @@ fn incidents_section(view: &CaseView) -> Markup {
                 (row("What happened", html! { (types.join(", ")) }))
                 (row("Description", html! { p.body.preserve-lines { (i.description) } }))
                 (row("Police", html! {
-                    @if i.police_involved { "Involved" @if let Some(r) = &i.crime_reference { ", crime reference " (r) } } @else { "Not involved" }
+                    (codes::police_answer(i.police_known.then_some(i.police_involved), i.crime_reference.as_deref()))
                 }))
             }
         }
@@ -344,7 +436,7 @@ fn timeline_section(view: &CaseView) -> Markup {
 fn closures_section(view: &CaseView) -> Markup {
     html! {
         @if !view.closures.is_empty() {
-            h2.heading-l { "Closures" }
+            h2.heading-l id="closures" { "Closures" }
             @for (c, closer, reopener) in &view.closures {
                 dl.summary-list {
                     (row("Closed", html! { (time_fmt::datetime(c.closed_at)) " by " (closer) }))
@@ -369,7 +461,7 @@ fn closures_section(view: &CaseView) -> Markup {
 
 fn related_section(view: &CaseView) -> Markup {
     html! {
-        h2.heading-l { "Other cases involving these people" }
+        h2.heading-l id="related" { "Other cases involving these people" }
         @if view.related.is_empty() {
             p.body { "None." }
         } @else {

@@ -147,7 +147,8 @@ fn timescale_of(d: &deadlines::Model) -> String {
     })
 }
 
-fn lateness(row: &Row) -> Markup {
+/// How late or overdue a deadline is in working days: the figure the due lists give.
+pub fn lateness(row: &Row) -> Markup {
     html! {
         @match (row.state, row.working_days_late) {
             (State::Late, Some(0)) => { "Less than a working day late" }

@@ -1,0 +1,316 @@
+//! People who may be recorded twice: the queue of possible duplicates found when an
+//! officer recorded someone who matches a person on a case they could not see, and the
+//! manager's merge (review both, choose the values to keep, every case part moves over,
+//! audited, nothing lost).
+
+mod fields;
+mod store;
+mod view;
+
+use crate::{
+    audit::{self, Event, Origin},
+    auth::policy::Permission,
+    cases::{
+        people::{CaseLink, visible_cases},
+        timeline::{self, Entry},
+        visibility::Viewer,
+    },
+    error::{AppError, AppResult},
+    state::AppState,
+    web::{Ctx, extract::set_flash, forms::FormErrors, routes::Route},
+};
+use axum::{
+    extract::{Path, Query, State},
+    http::StatusCode,
+    response::{IntoResponse, Redirect, Response},
+};
+use axum_extra::extract::Form;
+use entity::{cases, people, person_duplicates};
+use fields::From;
+use maud::Markup;
+use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, TransactionTrait};
+use std::collections::HashMap;
+
+pub fn routes() -> Vec<Route> {
+    vec![
+        Route::get("/people/duplicates", Permission::MergePeople, queue),
+        Route::post(
+            "/people/duplicates/{id}/different",
+            Permission::MergePeople,
+            set_apart,
+        ),
+        Route::get("/people/merge", Permission::MergePeople, review),
+        Route::post("/people/merge", Permission::MergePeople, merge),
+    ]
+}
+
+/// A person with the cases they are on.
+pub struct Known {
+    pub person: people::Model,
+    pub cases: Vec<CaseLink>,
+}
+
+async fn known(db: &impl ConnectionTrait, viewer: &Viewer, ids: &[i32]) -> Result<Vec<Known>, DbErr> {
+    let found = people::Entity::find()
+        .filter(people::Column::Id.is_in(ids.to_vec()))
+        .all(db)
+        .await?;
+    let links = visible_cases(db, viewer, ids).await?;
+    Ok(ids
+        .iter()
+        .filter_map(|id| found.iter().find(|p| p.id == *id))
+        .map(|person| Known {
+            cases: links
+                .iter()
+                .filter(|l| l.person_id == person.id)
+                .cloned()
+                .collect(),
+            person: person.clone(),
+        })
+        .collect())
+}
+
+async fn audit_view(state: &AppState, viewer: &Viewer, origin: &Origin, event: Event) -> Result<(), DbErr> {
+    let txn = state.db.begin().await?;
+    audit::record(&txn, state.now(), &viewer.audit_actor(), origin, event).await?;
+    txn.commit().await
+}
+
+async fn queue(State(state): State<AppState>, ctx: Ctx, viewer: Viewer, origin: Origin) -> AppResult<Markup> {
+    let waiting = store::waiting(&state.db).await?;
+    let mut ids: Vec<i32> = waiting.iter().flat_map(|d| [d.person_id, d.other_id]).collect();
+    ids.sort_unstable();
+    ids.dedup();
+    let people = known(&state.db, &viewer, &ids).await?;
+    audit_view(
+        &state,
+        &viewer,
+        &origin,
+        Event::new(
+            "people.duplicates_viewed",
+            format!("{} possible duplicates listed", waiting.len()),
+        ),
+    )
+    .await?;
+    Ok(view::queue(&ctx, &waiting, &people))
+}
+
+async fn set_apart(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    viewer: Viewer,
+    origin: Origin,
+    Path(id): Path<i32>,
+) -> AppResult<Response> {
+    let question = person_duplicates::Entity::find_by_id(id)
+        .one(&state.db)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let now = state.now();
+    let txn = state.db.begin().await?;
+    let settled = store::resolve_pair(
+        &txn,
+        now,
+        viewer.id,
+        (question.person_id, question.other_id),
+        "different",
+    )
+    .await?;
+    if settled > 0 {
+        audit::record(
+            &txn,
+            now,
+            &viewer.audit_actor(),
+            &origin,
+            Event::new(
+                "person.set_apart",
+                format!(
+                    "Person {} and person {} are different people",
+                    question.person_id, question.other_id
+                ),
+            )
+            .on("person", question.person_id),
+        )
+        .await?;
+    }
+    txn.commit().await?;
+    set_flash(&ctx.session, "Recorded as two different people.").await?;
+    Ok(Redirect::to("/people/duplicates").into_response())
+}
+
+#[derive(serde::Deserialize)]
+struct Pair {
+    kept: i32,
+    other: i32,
+}
+
+/// The two records, earlier first (the earlier one is kept), when both exist, differ and
+/// are named people.
+async fn pair(db: &impl ConnectionTrait, viewer: &Viewer, a: i32, b: i32) -> AppResult<(Known, Known)> {
+    let (first, second) = (a.min(b), a.max(b));
+    if first == second {
+        return Err(AppError::NotFound);
+    }
+    let mut both = known(db, viewer, &[first, second]).await?;
+    if both.len() != 2 || !both.iter().all(|k| store::mergeable(&k.person)) {
+        return Err(AppError::NotFound);
+    }
+    let second = both.pop().expect("two");
+    let first = both.pop().expect("two");
+    Ok((first, second))
+}
+
+async fn review(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    viewer: Viewer,
+    origin: Origin,
+    Query(p): Query<Pair>,
+) -> AppResult<Markup> {
+    let (kept, other) = pair(&state.db, &viewer, p.kept, p.other).await?;
+    audit_view(
+        &state,
+        &viewer,
+        &origin,
+        merge_event("person.merge_reviewed", &kept, &other),
+    )
+    .await?;
+    let choices = fields::differing(&kept.person, &other.person)
+        .into_iter()
+        .map(|(c, _)| {
+            (
+                fields::form_name(c),
+                from_code(fields::suggested(&kept.person, &other.person, c)),
+            )
+        })
+        .collect();
+    Ok(view::review(
+        &ctx,
+        &kept,
+        &other,
+        &choices,
+        &FormErrors::default(),
+    ))
+}
+
+fn merge_event(action: &'static str, kept: &Known, other: &Known) -> Event {
+    Event::new(
+        action,
+        format!("Person {} and person {}", kept.person.id, other.person.id),
+    )
+    .on("person", kept.person.id)
+}
+
+const KEPT: &str = "kept";
+const OTHER: &str = "other";
+
+fn from_code(from: From) -> String {
+    match from {
+        From::Kept => KEPT,
+        From::Other => OTHER,
+    }
+    .to_owned()
+}
+
+async fn merge(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    viewer: Viewer,
+    origin: Origin,
+    Form(form): Form<HashMap<String, String>>,
+) -> AppResult<Response> {
+    let id = |name: &str| form.get(name).and_then(|v| v.trim().parse::<i32>().ok());
+    let (Some(a), Some(b)) = (id("kept"), id("other")) else {
+        return Err(AppError::BadRequest("Choose the two records to merge".into()));
+    };
+    let (kept, other) = pair(&state.db, &viewer, a, b).await?;
+    let mut errors = FormErrors::default();
+    let stale =
+        id("kept_version") != Some(kept.person.version) || id("other_version") != Some(other.person.version);
+    let mut taken = vec![];
+    for (column, label) in fields::differing(&kept.person, &other.person) {
+        let name = fields::form_name(column);
+        match form.get(&name).map(String::as_str) {
+            Some(KEPT) => taken.push((column, From::Kept)),
+            Some(OTHER) => taken.push((column, From::Other)),
+            _ => errors.add(name, format!("Choose which {} to keep", label.to_lowercase())),
+        }
+    }
+    if stale {
+        errors.add(
+            "kept",
+            "One of these records changed since you opened this page. Both are shown as they are now; check your choices, then merge again",
+        );
+    }
+    if !errors.is_empty() {
+        let status = if stale {
+            StatusCode::CONFLICT
+        } else {
+            StatusCode::UNPROCESSABLE_ENTITY
+        };
+        let choices: HashMap<String, String> =
+            form.into_iter().filter(|(k, _)| k.starts_with("take_")).collect();
+        return Ok((status, view::review(&ctx, &kept, &other, &choices, &errors)).into_response());
+    }
+    let now = state.now();
+    let txn = state.db.begin().await?;
+    let Some((merged, moved)) =
+        store::merge(&txn, now, viewer.id, (&kept.person, &other.person), &taken).await?
+    else {
+        drop(txn);
+        errors.add(
+            "kept",
+            "One of these records changed while you were merging. Check them again, then merge",
+        );
+        let (kept, other) = pair(&state.db, &viewer, a, b).await?;
+        let choices = form.into_iter().filter(|(k, _)| k.starts_with("take_")).collect();
+        return Ok((
+            StatusCode::CONFLICT,
+            view::review(&ctx, &kept, &other, &choices, &errors),
+        )
+            .into_response());
+    };
+    audit::record(
+        &txn,
+        now,
+        &viewer.audit_actor(),
+        &origin,
+        merge_event("person.merged", &kept, &other),
+    )
+    .await?;
+    // Each case the merged record was on says so in its history.
+    let mut case_ids: Vec<i32> = moved.iter().map(|m| m.case_id).collect();
+    case_ids.sort_unstable();
+    case_ids.dedup();
+    let body = format!(
+        "Two records of {} were made one by {}: the record first made on {} joined the one first made on {}",
+        crate::cases::page::person_name(&merged),
+        viewer.display_name,
+        first_case(&other),
+        first_case(&kept),
+    );
+    for case in cases::Entity::find()
+        .filter(cases::Column::Id.is_in(case_ids))
+        .all(&txn)
+        .await?
+    {
+        let mut entry = Entry::event(&case, "people-merged", now, body.clone());
+        entry.person_id = Some(merged.id);
+        timeline::record(&txn, now, &viewer, &origin, "case.people_merged", entry).await?;
+    }
+    txn.commit().await?;
+    set_flash(
+        &ctx.session,
+        format!("{} is now one record.", crate::cases::page::person_name(&merged)),
+    )
+    .await?;
+    Ok(Redirect::to("/people/duplicates").into_response())
+}
+
+/// The reference of the earliest case a person is on, as the manager sees them.
+fn first_case(k: &Known) -> String {
+    k.cases
+        .iter()
+        .min_by_key(|c| (c.received_at, c.case_id))
+        .map_or_else(|| "no case".to_owned(), |c| c.reference.clone())
+}

@@ -1,0 +1,220 @@
+//! The possible-duplicates queue, and making two records of one person one: every case
+//! part, timeline mention and queued question moves to the kept record; what both held
+//! before is kept in `person_merges`, so nothing is lost.
+
+use super::fields::{self, From};
+use crate::cases::{
+    codes,
+    people::{index_terms, name_key, postcode_key, tenancy_ref_key},
+};
+use entity::{case_parties, people, perpetrator_actions, person_duplicates, person_merges, timeline_entries};
+use sea_orm::{
+    ActiveModelTrait,
+    ActiveValue::Set,
+    ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, IntoActiveModel, ModelTrait, QueryFilter,
+    QueryOrder, Value,
+    sea_query::{Expr, ExprTrait},
+};
+use serde_json::{Map, json};
+use time::OffsetDateTime;
+
+/// The questions still waiting, oldest first.
+pub async fn waiting(db: &impl ConnectionTrait) -> Result<Vec<person_duplicates::Model>, DbErr> {
+    person_duplicates::Entity::find()
+        .filter(person_duplicates::Column::ResolvedAt.is_null())
+        .order_by_asc(person_duplicates::Column::FoundAt)
+        .order_by_asc(person_duplicates::Column::Id)
+        .all(db)
+        .await
+}
+
+/// Settles the waiting questions between `a` and `b` (either way round).
+pub async fn resolve_pair(
+    db: &impl ConnectionTrait,
+    now: OffsetDateTime,
+    by: i32,
+    (a, b): (i32, i32),
+    resolution: &'static str,
+) -> Result<u64, DbErr> {
+    let pair = Condition::any()
+        .add(
+            Condition::all()
+                .add(person_duplicates::Column::PersonId.eq(a))
+                .add(person_duplicates::Column::OtherId.eq(b)),
+        )
+        .add(
+            Condition::all()
+                .add(person_duplicates::Column::PersonId.eq(b))
+                .add(person_duplicates::Column::OtherId.eq(a)),
+        );
+    let done = person_duplicates::Entity::update_many()
+        .col_expr(person_duplicates::Column::ResolvedAt, Expr::value(now))
+        .col_expr(person_duplicates::Column::ResolvedBy, Expr::value(by))
+        .col_expr(person_duplicates::Column::Resolution, Expr::value(resolution))
+        .filter(person_duplicates::Column::ResolvedAt.is_null())
+        .filter(pair)
+        .exec(db)
+        .await?;
+    Ok(done.rows_affected)
+}
+
+/// A case part that moved in a merge.
+pub struct Moved {
+    pub case_id: i32,
+    pub role: String,
+}
+
+/// Makes `other` part of `kept` with the chosen values; `None` (nothing written) when
+/// either record changed since the manager looked (`versions` is what they saw).
+pub async fn merge(
+    db: &impl ConnectionTrait,
+    now: OffsetDateTime,
+    by: i32,
+    (kept, other): (&people::Model, &people::Model),
+    taken: &[(people::Column, From)],
+) -> Result<Option<(people::Model, Vec<Moved>)>, DbErr> {
+    // Claim both versions first, so a concurrent edit or merge loses cleanly.
+    for p in [kept, other] {
+        let claimed = people::Entity::update_many()
+            .col_expr(people::Column::Version, Expr::col(people::Column::Version).add(1))
+            .filter(people::Column::Id.eq(p.id))
+            .filter(people::Column::Version.eq(p.version))
+            .exec(db)
+            .await?;
+        if claimed.rows_affected == 0 {
+            return Ok(None);
+        }
+    }
+    let record = json!({
+        "kept": snapshot(kept),
+        "merged": snapshot(other),
+    });
+    let moved = move_parts(db, kept.id, other.id).await?;
+    let mut update = kept.clone().into_active_model();
+    for (column, from) in taken {
+        if *from == From::Other {
+            update.set(*column, other.get(*column));
+        }
+    }
+    let name = match update.name.clone().into_value() {
+        Some(Value::String(n)) => n,
+        _ => None,
+    };
+    update.name_key = Set(name.as_deref().map(name_key));
+    update.postcode_key = Set(string(&update, people::Column::Postcode).map(|p| postcode_key(&p)));
+    update.tenancy_ref_key = Set(string(&update, people::Column::TenancyRef).map(|t| tenancy_ref_key(&t)));
+    if taken
+        .iter()
+        .any(|(c, from)| matches!(c, people::Column::Ethnicity) && *from == From::Other)
+    {
+        update.ethnicity_list = Set(other.ethnicity_list.clone());
+    }
+    update.version = Set(kept.version + 1);
+    update.updated_at = Set(now);
+    let merged = update.update(db).await?;
+    index_terms(db, &merged).await?;
+    let parts: Vec<_> = moved
+        .iter()
+        .map(|m| json!({"case_id": m.case_id, "role": m.role}))
+        .collect();
+    person_merges::Entity::insert(person_merges::ActiveModel {
+        kept_id: Set(kept.id),
+        merged_id: Set(other.id),
+        merged_by: Set(by),
+        merged_at: Set(now),
+        record: Set(json!({"before": record, "moved": parts}).to_string()),
+        ..Default::default()
+    })
+    .exec_without_returning(db)
+    .await?;
+    resolve_pair(db, now, by, (kept.id, other.id), "merged").await?;
+    // Questions about the merged record with anyone else now ask about the kept one.
+    for column in [
+        person_duplicates::Column::PersonId,
+        person_duplicates::Column::OtherId,
+    ] {
+        person_duplicates::Entity::update_many()
+            .col_expr(column, Expr::value(kept.id))
+            .filter(column.eq(other.id))
+            .exec(db)
+            .await?;
+    }
+    other.clone().delete(db).await?;
+    Ok(Some((merged, moved)))
+}
+
+fn string(update: &people::ActiveModel, column: people::Column) -> Option<String> {
+    match update.get(column).into_value() {
+        Some(Value::String(Some(s))) if !s.trim().is_empty() => Some(s),
+        _ => None,
+    }
+}
+
+/// A record as it was, for `person_merges`.
+fn snapshot(p: &people::Model) -> serde_json::Value {
+    let mut values = Map::new();
+    values.insert("id".into(), json!(p.id));
+    values.insert("kind".into(), json!(p.kind));
+    values.insert("ethnicity_list".into(), json!(p.ethnicity_list));
+    for (column, _) in fields::all() {
+        use sea_orm::IdenStatic;
+        let value = match p.get(column) {
+            Value::String(s) => json!(s),
+            Value::Bool(b) => json!(b),
+            _ => serde_json::Value::Null,
+        };
+        values.insert(column.as_str().into(), value);
+    }
+    serde_json::Value::Object(values)
+}
+
+/// Moves `other`'s case parts to `kept`. Where both are in a case in the same role, the
+/// kept part stays and any action against the other part moves to it.
+async fn move_parts(db: &impl ConnectionTrait, kept: i32, other: i32) -> Result<Vec<Moved>, DbErr> {
+    let kept_parts = case_parties::Entity::find()
+        .filter(case_parties::Column::PersonId.eq(kept))
+        .all(db)
+        .await?;
+    let other_parts = case_parties::Entity::find()
+        .filter(case_parties::Column::PersonId.eq(other))
+        .order_by_asc(case_parties::Column::Id)
+        .all(db)
+        .await?;
+    let mut moved = vec![];
+    for part in other_parts {
+        let same = kept_parts
+            .iter()
+            .find(|k| k.case_id == part.case_id && k.role == part.role);
+        moved.push(Moved {
+            case_id: part.case_id,
+            role: part.role.clone(),
+        });
+        match same {
+            Some(same) => {
+                perpetrator_actions::Entity::update_many()
+                    .col_expr(perpetrator_actions::Column::PartyId, Expr::value(same.id))
+                    .filter(perpetrator_actions::Column::PartyId.eq(part.id))
+                    .exec(db)
+                    .await?;
+                part.delete(db).await?;
+            }
+            None => {
+                let mut update = part.into_active_model();
+                update.person_id = Set(kept);
+                update.update(db).await?;
+            }
+        }
+    }
+    timeline_entries::Entity::update_many()
+        .col_expr(timeline_entries::Column::PersonId, Expr::value(kept))
+        .filter(timeline_entries::Column::PersonId.eq(other))
+        .exec(db)
+        .await?;
+    Ok(moved)
+}
+
+/// Only records of named people are merged: unknown people and groups are descriptions,
+/// not identities.
+pub fn mergeable(p: &people::Model) -> bool {
+    p.kind == codes::NAMED
+}
