@@ -1,92 +1,57 @@
-//! The signed-in home page: what each role can reach from here.
+//! The signed-in home page: a summary of the work the user's role lets them see, above
+//! the links to everything they can reach. The policy decides each section:
+//!
+//! - [`work`] (who sees cases): their open cases, and their deadlines overdue or due today;
+//!   for those who also see the team's due list (managers), only when they have some;
+//! - [`team`] (who sees the team's due list): overdue deadlines and the triage queue;
+//! - [`quarter`] (who reads reports): this quarter's headline figures, in publication mode
+//!   for whoever may not see internal reports;
+//! - [`links`] (everyone): the pages their role may use.
+//!
+//! Administrators see the links only. Every figure and row comes from the query behind the
+//! page it links to (caseload, due lists, compliance, equality reports), so through the
+//! same visibility filter. Like those lists, the page is not audited: it shows case
+//! references, priorities, stages and dates, never a name or free text.
+
+mod links;
+mod quarter;
+mod team;
+mod work;
 
 use crate::{
     auth::policy::{Permission, allows, role_label},
+    cases::visibility::Viewer,
     error::AppResult,
+    state::AppState,
     web::{Ctx, layout, routes::Route},
 };
+use axum::extract::State;
 use maud::{Markup, html};
 
 pub fn routes() -> Vec<Route> {
     vec![Route::get("/", Permission::SignedIn, home)]
 }
 
-async fn home(ctx: Ctx) -> AppResult<Markup> {
+async fn home(State(state): State<AppState>, ctx: Ctx, viewer: Viewer) -> AppResult<Markup> {
     let user = ctx.user()?;
-    let links: [(&str, &str, &str, Permission); 12] = [
-        (
-            "/cases/new",
-            "Log a report",
-            "Record a report of harassment or a hate incident: as a new case, or as a further report on an open one.",
-            Permission::LogCases,
-        ),
-        (
-            "/cases",
-            "Cases",
-            "Your cases, the triage queue of unassigned cases, and every case you can see, with search and filters.",
-            Permission::ViewCases,
-        ),
-        (
-            "/deadlines",
-            "Deadlines",
-            "What is overdue, due today and due in the next five working days on your cases, and your reminders.",
-            Permission::ViewDeadlines,
-        ),
-        (
-            "/compliance",
-            "Deadline compliance",
-            "How many procedural deadlines were met on time, by stage, officer, area and priority, for any period.",
-            Permission::ViewCompliance,
-        ),
-        (
-            "/reports",
-            "Equality and regulator reports",
-            "Outcomes, response times, enforcement and satisfaction by ethnicity, recording completeness, NM01 and disparity flags; the quarterly board report; CSV and Excel exports.",
-            Permission::ViewReports,
-        ),
-        (
-            "/admin/users",
-            "Users",
-            "Create accounts, set roles and areas, reset passwords, deactivate leavers.",
-            Permission::ManageUsers,
-        ),
-        (
-            "/admin/areas",
-            "Areas",
-            "The patches and estates cases and staff belong to.",
-            Permission::ManageAreas,
-        ),
-        (
-            "/admin/settings",
-            "Case settings",
-            "Hate-incident priority, the ASB Case Review threshold and local motivation strands.",
-            Permission::ManageSettings,
-        ),
-        (
-            "/admin/procedure",
-            "Procedure timescales",
-            "The time limit for each stage of a case at each priority; every change is a new version.",
-            Permission::ManageSettings,
-        ),
-        (
-            "/admin/calendar",
-            "Working-day calendar",
-            "The bank-holiday division, the landlord's closure days and which years' holidays are provisional.",
-            Permission::ManageSettings,
-        ),
-        (
-            "/admin/reporting",
-            "Reporting settings",
-            "Homes owned for NM01, the recording target, the target days to close a case and the disparity reference groups.",
-            Permission::ManageSettings,
-        ),
-        (
-            "/audit",
-            "Audit trail",
-            "Who signed in, viewed, changed or exported what, and when.",
-            Permission::ViewAudit,
-        ),
-    ];
+    let (db, now, role) = (&state.db, state.now(), viewer.role);
+    let team = if allows(role, Permission::ViewTeamDeadlines) {
+        Some(team::load(db, &viewer, now).await?)
+    } else {
+        None
+    };
+    let work = if allows(role, Permission::ViewCases) {
+        // Someone with the team in view sees their own work only when they have some.
+        Some(work::load(db, &viewer, now).await?).filter(|w| team.is_none() || !w.is_empty())
+    } else {
+        None
+    };
+    let quarter = if allows(role, Permission::ViewReports) {
+        Some(quarter::load(db, &viewer, now).await?)
+    } else {
+        None
+    };
+    let summary = work.is_some() || team.is_some() || quarter.is_some();
     Ok(layout::page(
         &ctx,
         "Home",
@@ -94,12 +59,13 @@ async fn home(ctx: Ctx) -> AppResult<Markup> {
         html! {
             span.caption { (role_label(user.role)) }
             h1.heading-xl { "Welcome, " (user.display_name) }
-            @for (href, title, description, permission) in links {
-                @if allows(user.role, permission) {
-                    h2.heading-m { a href=(href) { (title) } }
-                    p.body { (description) }
-                }
+            @if let Some(w) = &work { (work::render(w)) }
+            @if let Some(t) = &team { (team::render(t)) }
+            @if let Some(q) = &quarter { (quarter::render(q)) }
+            @if summary {
+                h2.heading-l { "Everything you can do" }
             }
+            (links::render(user.role, summary))
         },
     ))
 }
