@@ -24,6 +24,7 @@ mod deadlines_case;
 mod deadlines_compliance;
 mod deadlines_lists;
 mod deadlines_reminders;
+mod home;
 mod import;
 mod login;
 mod migrations;

@@ -272,13 +272,7 @@ fn rows(tab: Tab, result: &Caseload) -> Markup {
                     }
                     td.table__cell { (time_fmt::datetime(r.received_at)) }
                     td.table__cell { (r.victims.join(", ")) }
-                    td.table__cell {
-                        @if r.priority == codes::P1 {
-                            strong.tag.tag--red { (codes::label(&codes::PRIORITIES, &r.priority)) }
-                        } @else {
-                            strong.tag.tag--yellow { (codes::label(&codes::PRIORITIES, &r.priority)) }
-                        }
-                    }
+                    td.table__cell { (priority_tag(&r.priority)) }
                     td.table__cell {
                         @match &r.risk_level { Some(level) => (crate::risk::level_tag(level)), None => span.hint { "Not assessed" } }
                     }
@@ -292,4 +286,16 @@ fn rows(tab: Tab, result: &Caseload) -> Markup {
             }
         },
     )
+}
+
+/// A case's priority as a tag: priority 1 in red.
+pub fn priority_tag(code: &str) -> Markup {
+    let label = codes::label(&codes::PRIORITIES, code);
+    html! {
+        @if code == codes::P1 {
+            strong.tag.tag--red { (label) }
+        } @else {
+            strong.tag.tag--yellow { (label) }
+        }
+    }
 }

@@ -6,10 +6,11 @@
 use crate::{cases::visibility::Viewer, deadlines::state};
 use entity::{Role, cases, deadlines, users};
 use sea_orm::{
-    ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, FromQueryResult, JoinType, QueryFilter,
-    QueryOrder, QuerySelect, QueryTrait,
+    ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, FromQueryResult, JoinType, PaginatorTrait,
+    QueryFilter, QueryOrder, QuerySelect, QueryTrait, Select,
     sea_query::{Expr, ExprTrait, Func},
 };
+use std::collections::HashMap;
 use time::OffsetDateTime;
 
 /// The most rows one list shows; beyond it the page says the list is cut short.
@@ -50,6 +51,30 @@ pub async fn fetch(
     scope: Scope,
     cutoff: OffsetDateTime,
 ) -> Result<Fetched, DbErr> {
+    let mut rows = select(viewer, scope, cutoff)
+        .order_by_asc(deadlines::Column::DueAt)
+        .order_by_asc(deadlines::Column::Id)
+        .limit(MAX_ROWS + 1)
+        .into_model::<Found>()
+        .all(db)
+        .await?;
+    let truncated = rows.len() as u64 > MAX_ROWS;
+    rows.truncate(MAX_ROWS as usize);
+    Ok(Fetched { rows, truncated })
+}
+
+/// How many deadlines [`fetch`] would find, uncut (the home page's team count).
+pub async fn count(
+    db: &impl ConnectionTrait,
+    viewer: &Viewer,
+    scope: Scope,
+    cutoff: OffsetDateTime,
+) -> Result<u64, DbErr> {
+    select(viewer, scope, cutoff).count(db).await
+}
+
+/// The deadlines of [`fetch`], unsorted and uncut.
+fn select(viewer: &Viewer, scope: Scope, cutoff: OffsetDateTime) -> Select<deadlines::Entity> {
     let responsible = Func::coalesce([
         Expr::col((cases::Entity, cases::Column::OwnerId)),
         Expr::col((cases::Entity, cases::Column::LoggedBy)),
@@ -68,21 +93,36 @@ pub async fn fetch(
         users::Entity,
         Expr::col((users::Entity, users::Column::Id)).eq(responsible),
     );
-    q = match scope {
+    match scope {
         Scope::Officer(id) => q.filter(answers_for(id)),
         Scope::Team if viewer.area_ids.is_empty() => q,
         Scope::Team => q.filter(cases::Column::AreaId.is_in(viewer.area_ids.clone())),
-    };
-    let mut rows = q
-        .order_by_asc(deadlines::Column::DueAt)
-        .order_by_asc(deadlines::Column::Id)
-        .limit(MAX_ROWS + 1)
-        .into_model::<Found>()
+    }
+}
+
+/// The soonest open deadline of each of `case_ids` (a caseload's page, so few): its
+/// stage code and due time, by case id.
+pub async fn next_due(
+    db: &impl ConnectionTrait,
+    case_ids: &[i32],
+) -> Result<HashMap<i32, (String, OffsetDateTime)>, DbErr> {
+    let rows: Vec<(i32, String, OffsetDateTime)> = deadlines::Entity::find()
+        .select_only()
+        .column(deadlines::Column::CaseId)
+        .column(deadlines::Column::Stage)
+        .column(deadlines::Column::DueAt)
+        .filter(deadlines::Column::CaseId.is_in(case_ids.to_vec()))
+        .filter(deadlines::Column::Status.eq(state::OPEN))
+        .order_by_desc(deadlines::Column::DueAt)
+        .order_by_desc(deadlines::Column::Id)
+        .into_tuple()
         .all(db)
         .await?;
-    let truncated = rows.len() as u64 > MAX_ROWS;
-    rows.truncate(MAX_ROWS as usize);
-    Ok(Fetched { rows, truncated })
+    // Latest first, so each case's soonest is inserted last and stays.
+    Ok(rows
+        .into_iter()
+        .map(|(case_id, stage, due)| (case_id, (stage, due)))
+        .collect())
 }
 
 /// The cases officer `id` answers for: theirs, or unassigned and logged by them.

@@ -248,7 +248,8 @@ fn section(group: Group, rows: &[Row], team: bool) -> Markup {
     }
 }
 
-fn rows_table(group: Group, rows: &[Row], team: bool) -> Markup {
+/// A group's rows as a table (also the home page's, with the same columns and figures).
+pub fn rows_table(group: Group, rows: &[Row], team: bool) -> Markup {
     let mut head = vec![];
     if team {
         head.push(Col::Text("Officer"));

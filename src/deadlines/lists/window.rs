@@ -71,6 +71,12 @@ impl Window {
         (end_of_london_day(self.last_day) + Duration::seconds(1)).to_offset(UtcOffset::UTC)
     }
 
+    /// Every deadline due before this instant (the start of tomorrow's London day, in UTC)
+    /// is overdue or due today.
+    pub fn end_of_today(&self) -> OffsetDateTime {
+        (end_of_london_day(self.today) + Duration::seconds(1)).to_offset(UtcOffset::UTC)
+    }
+
     /// The group of an open deadline due at `due`; `None` when it is due later.
     pub fn group(&self, due: OffsetDateTime) -> Option<Group> {
         if due < self.now {
@@ -104,6 +110,7 @@ mod tests {
         assert_eq!(w.today, date!(2026 - 11 - 23));
         assert_eq!(w.last_day, date!(2026 - 11 - 30));
         assert_eq!(w.cutoff(), datetime!(2026-12-01 00:00 UTC));
+        assert_eq!(w.end_of_today(), datetime!(2026-11-24 00:00 UTC));
         let cases = [
             (datetime!(2026-11-20 23:59:59 UTC), Some(Group::Overdue)),
             (datetime!(2026-11-23 08:59:59 UTC), Some(Group::Overdue)),
@@ -150,5 +157,6 @@ mod tests {
         // Days 1–5: Thu 2 Jul to Wed 8 Jul; the cutoff is midnight BST after it.
         assert_eq!(w.last_day, date!(2026 - 07 - 08));
         assert_eq!(w.cutoff(), datetime!(2026-07-08 23:00 UTC));
+        assert_eq!(w.end_of_today(), datetime!(2026-07-01 23:00 UTC));
     }
 }

@@ -99,6 +99,17 @@ pub fn financial_year_of(d: Date) -> i32 {
     }
 }
 
+/// (quarter 1–4, financial year) of a date.
+pub fn quarter_of(d: Date) -> (u8, i32) {
+    let q = match d.month() {
+        Month::April | Month::May | Month::June => 1,
+        Month::July | Month::August | Month::September => 2,
+        Month::October | Month::November | Month::December => 3,
+        _ => 4,
+    };
+    (q, financial_year_of(d))
+}
+
 /// What the period select offers on `today`: the current financial year and its quarters,
 /// then the previous year and its quarters.
 pub fn choices(today: Date) -> Vec<Preset> {
@@ -225,6 +236,9 @@ mod tests {
         assert_eq!(financial_year_of(date!(2026 - 04 - 01)), 2026);
         assert_eq!(financial_year_of(date!(2026 - 12 - 31)), 2026);
         assert_eq!(financial_year_of(date!(2027 - 01 - 01)), 2026);
+        assert_eq!(quarter_of(date!(2026 - 11 - 23)), (3, 2026));
+        assert_eq!(quarter_of(date!(2027 - 02 - 01)), (4, 2026));
+        assert_eq!(quarter_of(date!(2026 - 04 - 01)), (1, 2026));
     }
 
     #[test]

@@ -12,11 +12,10 @@ use super::{
     view,
 };
 use crate::{
-    reports::compliance::period::{Period, Preset, financial_year_of},
+    reports::compliance::period::{Period, Preset, quarter_of},
     web::{Ctx, layout, table as table_ui, table::Col},
 };
 use maud::{Markup, html};
-use time::{Date, Month};
 
 /// The `n` financial quarters before the one the period ends in, oldest first, with the
 /// same filters and mode.
@@ -37,17 +36,6 @@ pub fn previous_quarters(c: &Criteria, n: usize) -> Vec<Criteria> {
     }
     out.reverse();
     out
-}
-
-/// (quarter 1–4, financial year) of a date.
-fn quarter_of(d: Date) -> (u8, i32) {
-    let q = match d.month() {
-        Month::April | Month::May | Month::June => 1,
-        Month::July | Month::August | Month::September => 2,
-        Month::October | Month::November | Month::December => 3,
-        _ => 4,
-    };
-    (q, financial_year_of(d))
 }
 
 /// The headline measures: (label, table, row, measure).
@@ -158,7 +146,6 @@ fn publication_query(c: &Criteria) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use time::macros::date;
 
     #[test]
     fn the_four_quarters_before_cross_a_year_end() {
@@ -168,6 +155,5 @@ mod tests {
         let codes: Vec<String> = q.iter().map(|c| c.period.preset.unwrap().code()).collect();
         assert_eq!(codes, ["q1-2025", "q2-2025", "q3-2025", "q4-2025"]);
         assert!(q.iter().all(|c| c.area_id == Some(2)));
-        assert_eq!(quarter_of(date!(2027 - 02 - 01)), (4, 2026));
     }
 }

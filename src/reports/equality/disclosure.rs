@@ -13,7 +13,7 @@
 use super::table::{Cell, Mark, Table, Value};
 
 /// Small numbers: 1–4.
-fn small(n: u64) -> bool {
+pub fn small(n: u64) -> bool {
     (1..=4).contains(&n)
 }
 

@@ -89,7 +89,7 @@ fn facts(cx: &Context, backend: DbBackend) -> Sql {
     // a period still running, so cases too young to have been closed are not counted.
     let cohort_before = before.min(cx.now) - Duration::days(i64::from(cx.close_target_days));
     let opened = "c.received_at >= ? AND c.received_at < ?";
-    let closed = "c.status = 'closed' AND c.closed_at >= ? AND c.closed_at < ?";
+    let closed = super::CLOSED_IN;
     let mut s = Sql::default();
     s.push(
         &format!(
