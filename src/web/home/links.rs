@@ -6,7 +6,7 @@ use entity::Role;
 use maud::{Markup, html};
 
 /// (address, title, what it is for, the permission it needs)
-const LINKS: [(&str, &str, &str, Permission); 12] = [
+const LINKS: [(&str, &str, &str, Permission); 14] = [
     (
         "/cases/new",
         "Log a report",
@@ -36,6 +36,18 @@ const LINKS: [(&str, &str, &str, Permission); 12] = [
         "Equality and regulator reports",
         "Outcomes, response times, enforcement and satisfaction by ethnicity, recording completeness, NM01 and disparity flags; the quarterly board report; CSV and Excel exports.",
         Permission::ViewReports,
+    ),
+    (
+        "/import",
+        "Import cases",
+        "Bring the landlord's earlier cases in from a spreadsheet (CSV or Excel), checked and previewed before anything is saved.",
+        Permission::ImportCases,
+    ),
+    (
+        "/people/duplicates",
+        "Possible duplicate people",
+        "People recorded with the same name and postcode as someone on a case their officer could not see: merge the two records or set them apart.",
+        Permission::MergePeople,
     ),
     (
         "/admin/users",
