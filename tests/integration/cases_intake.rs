@@ -644,6 +644,7 @@ async fn a_repeat_victim_in_another_area_stays_one_person_and_namesakes_wait_for
     fixtures::give_area(&w.app, olly, south).await;
     let mut earlier = CaseSpec::new(olly, south);
     earlier.victims = vec![PersonSpec::named("Amina Khan").tenancy("T-1001")];
+    earlier.received_at = Some(w.app.now() - time::Duration::days(10));
     let earlier = fixtures::case(&w.app, earlier).await;
     let amina = earlier.people[0];
 
@@ -677,6 +678,13 @@ async fn a_repeat_victim_in_another_area_stays_one_person_and_namesakes_wait_for
         !page.body.contains(&earlier.reference),
         "another area's case leaked"
     );
+    // Her earlier report counts: the repeat prompt and the ASB Case Review explanation show.
+    assert!(
+        page.body.contains("Amina Khan has made 2 reports"),
+        "{}",
+        page.body
+    );
+    assert!(page.body.contains("Explain the ASB Case Review to the victim"));
     // A manager sees both cases of the one person.
     w.app.create_user("mo", Role::Manager).await;
     let mut mo = w.app.signed_in_as("mo").await;
