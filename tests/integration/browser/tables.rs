@@ -8,6 +8,7 @@ use crate::{
 };
 use entity::Role;
 use fantoccini::{Client, Locator};
+use harbour::cases::codes;
 use reqwest::StatusCode;
 use serde_json::json;
 use time::Duration;
@@ -36,7 +37,7 @@ async fn every_tables_cells_fit_a_phone_screen() {
     fixtures::case(
         &app,
         CaseSpec {
-            priority: "p2",
+            priority: codes::P2,
             received_at: Some(app.now() - Duration::days(3)),
             ..CaseSpec::new(tina, area)
         },
@@ -89,6 +90,17 @@ async fn every_tables_cells_fit_a_phone_screen() {
                 assert!(main.contains(text), "{path} shows {text:?}: {main}");
             }
             problems.extend(cells_not_fitting(c, path, columns).await);
+            if path == case_page {
+                // Shown as cards, the deadlines are still a table to assistive technology.
+                for (css, role) in [
+                    ("#deadlines table", "table"),
+                    ("#deadlines thead th", "columnheader"),
+                    ("#deadlines tbody tr", "row"),
+                    ("#deadlines tbody td", "cell"),
+                ] {
+                    assert_eq!(computed_role(&browser, css).await, role, "{css}");
+                }
+            }
             assert_no_horizontal_overflow(c, path).await;
             axe.check(
                 c,
@@ -106,10 +118,28 @@ async fn every_tables_cells_fit_a_phone_screen() {
     }
 }
 
+/// The role Chromium exposes to assistive technology for the first element matching `css`.
+async fn computed_role(browser: &Browser, css: &str) -> String {
+    let c = browser.client();
+    let session = c.session_id().await.unwrap().expect("a session");
+    let element = c
+        .find(Locator::Css(css))
+        .await
+        .unwrap_or_else(|e| panic!("{css}: {e}"));
+    let url = format!(
+        "http://{}/session/{session}/element/{}/computedrole",
+        browser.driver_addr,
+        element.element_id()
+    );
+    let answer = reqwest::get(&url).await.unwrap().text().await.unwrap();
+    let answer: serde_json::Value = serde_json::from_str(&answer).unwrap();
+    answer["value"].as_str().unwrap_or_default().to_owned()
+}
+
 /// A page, the columns that must be there (as labels on its cells) and text its rows show.
 type Page<'a> = (&'a str, &'a [&'a str], &'a [&'a str]);
 
-/// Agrees an action plan with one action on the case, as `owner`.
+/// Agrees, as harry, an action plan on the case with one action owned by `owner`.
 async fn agree_plan(app: &TestApp, reference: &str, owner: i32) {
     let today = app.now().date().to_string();
     let target = (app.now().date() + Duration::days(7)).to_string();
