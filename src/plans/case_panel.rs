@@ -7,7 +7,10 @@ use crate::{
     cases::{codes, page::user_names, visibility::Viewer},
     deadlines::state::{self, State},
     procedure::{Stage, Timescale, Unit},
-    web::time_fmt,
+    web::{
+        table::{self, Col},
+        time_fmt,
+    },
 };
 use entity::{action_plans, cases, deadlines, plan_actions};
 use maud::{Markup, html};
@@ -163,6 +166,17 @@ pub fn section(viewer: &Viewer, case: &cases::Model, panel: &Panel) -> Markup {
     let base = format!("/cases/{}/plan", case.reference);
     let may_manage = allows(viewer.role, Permission::ManagePlans) && case.status == codes::OPEN;
     let standing = panel.agreements.first();
+    let mut action_cols = vec![
+        Col::Text("Action"),
+        Col::Text("Owner"),
+        Col::Text("Target date"),
+        Col::Text("State"),
+        Col::Text("Completed"),
+        Col::Text("Outcome"),
+    ];
+    if may_manage {
+        action_cols.push(Col::Actions);
+    }
     html! {
         section id="plan" {
             h2.heading-l { "Action plan" }
@@ -194,43 +208,30 @@ pub fn section(viewer: &Viewer, case: &cases::Model, panel: &Panel) -> Markup {
                 }
             }
             @if !panel.actions.is_empty() {
-                div.table-wrapper tabindex="0" role="region" aria-labelledby="plan-actions-caption" {
-                    table.table {
-                        caption.table__caption id="plan-actions-caption" { "Actions agreed on " (case.reference) }
-                        thead { tr {
-                            th scope="col" { "Action" }
-                            th scope="col" { "Owner" }
-                            th scope="col" { "Target date" }
-                            th scope="col" { "State" }
-                            th scope="col" { "Completed" }
-                            th scope="col" { "Outcome" }
-                            @if may_manage { th.no-print scope="col" { span.visually-hidden { "Actions" } } }
-                        } }
-                        tbody {
-                            @for row in &panel.actions {
-                                @let a = &row.action;
-                                tr id={ "plan-action-" (a.id) } {
-                                    td { (a.description) }
-                                    td { (row.owner) }
-                                    td {
-                                        (time_fmt::date(a.target_on))
-                                        @if let Some(d) = &row.deadline && d.extended_at.is_some() {
-                                            br; span.hint { "Originally " (time_fmt::date(time_fmt::london(d.original_due_at).date())) }
-                                        }
-                                    }
-                                    td { (action_tag(a, row.deadline.as_ref(), panel.now)) }
-                                    td { @if let Some(on) = a.completed_on { (time_fmt::date(on)) } }
-                                    td.preserve-lines { @if let Some(outcome) = &a.outcome { (outcome) } }
-                                    @if may_manage {
-                                        td.no-print {
-                                            a href={ (base) "/actions/" (a.id) } { "Update" span.visually-hidden { ": " (a.description) } }
-                                        }
-                                    }
+                h3.heading-s { "Actions agreed" }
+                (table::table(&format!("Actions agreed on {}", case.reference), &action_cols, html! {
+                    @for row in &panel.actions {
+                        @let a = &row.action;
+                        tr id={ "plan-action-" (a.id) } {
+                            td.table__cell { (a.description) }
+                            td.table__cell { (row.owner) }
+                            td.table__cell {
+                                (time_fmt::date(a.target_on))
+                                @if let Some(d) = &row.deadline && d.extended_at.is_some() {
+                                    br; span.hint { "Originally " (time_fmt::date(time_fmt::london(d.original_due_at).date())) }
+                                }
+                            }
+                            td.table__cell { (action_tag(a, row.deadline.as_ref(), panel.now)) }
+                            td.table__cell { @if let Some(on) = a.completed_on { (time_fmt::date(on)) } }
+                            td.table__cell.preserve-lines { @if let Some(outcome) = &a.outcome { (outcome) } }
+                            @if may_manage {
+                                td.table__cell.no-print {
+                                    a href={ (base) "/actions/" (a.id) } { "Update" span.visually-hidden { ": " (a.description) } }
                                 }
                             }
                         }
                     }
-                }
+                }))
             }
             @if may_manage {
                 div.button-group.no-print {

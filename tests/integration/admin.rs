@@ -886,7 +886,7 @@ async fn many_users(app: &TestApp, n: usize) {
 
 fn user_links(res: &Res) -> Vec<String> {
     res.body
-        .split("<td class=\"table__cell\"><a href=\"/admin/users/")
+        .split("data-label=\"Name\" role=\"cell\"><a href=\"/admin/users/")
         .skip(1)
         .map(|s| s[..s.find('"').unwrap()].to_owned())
         .collect()
@@ -960,7 +960,10 @@ async fn an_administrator_adds_an_area() {
     assert!(!area.retired);
     let page = admin.get("/admin/areas").await;
     assert!(page.body.contains("Area Riverside added."));
-    assert!(page.body.contains("<td class=\"table__cell\">Riverside</td>"));
+    assert!(
+        page.body
+            .contains(r#"<td class="table__cell" data-label="Name" role="cell">Riverside</td>"#)
+    );
     assert_eq!(audit_count(&app, "area.created").await, 1);
 }
 

@@ -7,6 +7,8 @@
 //! them the tests print "SKIPPED: ..." and pass, unless HARBOUR_REQUIRE_BROWSER=1 (as in CI),
 //! when they fail instead. Screenshots of each page land in target/screenshots/.
 
+mod tables;
+
 use crate::common::{PASSWORD, TestApp};
 use entity::Role;
 use fantoccini::{Client, ClientBuilder, Locator, wd::Capabilities};

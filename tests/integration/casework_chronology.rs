@@ -835,7 +835,7 @@ struct Row {
 fn rows(res: &Res) -> Vec<Row> {
     assert_eq!(res.status, StatusCode::OK, "{}", res.body);
     res.body
-        .split("<tr class=\"table__row\">")
+        .split(r#"<tr class="table__row" role="row">"#)
         .skip(1)
         .map(|tr| {
             let tr = &tr[..tr.find("</tr>").expect("row end")];

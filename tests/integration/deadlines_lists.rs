@@ -123,7 +123,7 @@ fn count(res: &Res, id: &str) -> usize {
 
 /// The table rows of a group's section.
 fn rows<'a>(res: &'a Res, id: &str) -> Vec<&'a str> {
-    section(res, id).split("<tr>").skip(2).collect()
+    section(res, id).split(r#"<tr role="row">"#).skip(2).collect()
 }
 
 /// The row of a group for this case and stage, if listed there.

@@ -11,7 +11,11 @@ use crate::{
     calendar::Calendar,
     cases::{codes, page::user_names, visibility::Viewer},
     procedure::{Stage, Timescale, Unit},
-    web::{routes::Route, time_fmt},
+    web::{
+        routes::Route,
+        table::{self, Col},
+        time_fmt,
+    },
 };
 use entity::{cases, deadlines};
 use maud::{Markup, html};
@@ -181,23 +185,11 @@ pub fn section(viewer: &Viewer, case: &cases::Model, panel: &Panel) -> Markup {
                 }
             }
             @if !panel.rows.is_empty() {
-                div.table-wrapper tabindex="0" role="region" aria-labelledby="deadlines-caption" {
-                    table.table {
-                        caption.table__caption id="deadlines-caption" { "Deadlines on " (case.reference) }
-                        thead { tr {
-                            th scope="col" { "Stage" }
-                            th scope="col" { "Due" }
-                            th scope="col" { "Done" }
-                            th scope="col" { "State" }
-                            th.no-print scope="col" { span.visually-hidden { "Actions" } }
-                        } }
-                        tbody {
-                            @for row in &panel.rows {
-                                (deadline_row(viewer, &base, row))
-                            }
-                        }
-                    }
-                }
+                (table::table(
+                    &format!("Deadlines on {}", case.reference),
+                    &[Col::Text("Stage"), Col::Text("Due"), Col::Text("Done"), Col::Text("State"), Col::Actions],
+                    html! { @for row in &panel.rows { (deadline_row(viewer, &base, row)) } },
+                ))
             }
         }
     }
@@ -212,11 +204,11 @@ fn deadline_row(viewer: &Viewer, base: &str, row: &Row) -> Markup {
     let link = format!("{base}/deadlines/{}", d.id);
     html! {
         tr id={ "deadline-" (d.id) } {
-            td {
+            td.table__cell {
                 (stage_name(d))
                 br; span.hint { (timescale_of(d)) ", " (crate::procedure::Priority::from_code(&d.priority).label()) }
             }
-            td {
+            td.table__cell {
                 (time_fmt::datetime(d.due_at))
                 @if d.extended_at.is_some() {
                     br; span.hint { "Extended from " (time_fmt::datetime(d.original_due_at))
@@ -224,17 +216,17 @@ fn deadline_row(viewer: &Viewer, base: &str, row: &Row) -> Markup {
                         @if let Some(reason) = &d.extension_reason { ": " (reason) } }
                 }
             }
-            td {
+            td.table__cell {
                 @if let Some(done) = d.done_at { (time_fmt::datetime(done)) }
                 @if let Some(by) = &row.resolved_by { br; span.hint { "by " (by) } }
                 @if let Some(note) = &d.resolution_note { br; span.hint { (note) } }
             }
-            td {
+            td.table__cell {
                 strong class=(row.state.tag_class()) { (row.state.label()) }
                 @let late = lateness(row);
                 @if !late.0.is_empty() { br; span.hint { (late) } }
             }
-            td.no-print {
+            td.table__cell.no-print {
                 @if row.state.is_open() && stage == Some(Stage::PlanAction) {
                     // The action itself says when it was done or moved (one record of it).
                     @if may(Permission::ManagePlans) { a href={ (base) "/plan/actions/" (d.occurrence) } { "Update the action" span.visually-hidden { ": " (stage_name(d)) } } br; }
