@@ -252,6 +252,13 @@ async fn officer_records_first_contact_and_the_deadline_turns_met() {
         .for_element(Locator::Css(".banner--success"))
         .await
         .expect("confirmation");
+    // Met, it is folded away with the other settled deadlines: open them as a user would.
+    c.find(Locator::Css("#settled-deadlines summary"))
+        .await
+        .expect("settled deadlines")
+        .click()
+        .await
+        .expect("open the settled deadlines");
     let after = c
         .find(Locator::Css(&row))
         .await

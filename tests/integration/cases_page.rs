@@ -763,6 +763,24 @@ async fn the_long_case_page_opens_with_what_is_due_and_its_contents() {
         assert!(page.contains(&format!(r#"id="{id}""#)), "{id} is on the page");
     }
     assert!(!page.contains(r##"href="#closures""##), "no closures, no entry");
+    // Open deadlines in sight; met and settled ones folded away under their count.
+    w.app
+        .exec(&format!(
+            "UPDATE deadlines SET status = 'waived' WHERE case_id = {} AND stage = 'risk-assessment'",
+            late.id
+        ))
+        .await;
+    let page = html_unescape(&harry.get(&format!("/cases/{}", late.reference)).await.body);
+    let (open, settled) = page
+        .split_once(r#"<details class="details" id="settled-deadlines">"#)
+        .expect("settled deadlines folded");
+    assert!(
+        settled.starts_with(r#"<summary class="details__summary">Met and settled deadlines (1)</summary>"#)
+    );
+    assert!(open.contains("Open deadlines on"));
+    assert!(open.contains(&format!(r#"id="deadline-{overdue}""#)));
+    let settled = settled.split("</details>").next().unwrap();
+    assert!(settled.contains("Waived") && !settled.contains(&format!(r#"id="deadline-{overdue}""#)));
 
     // A case with nothing open says nothing is due.
     let mut closed = CaseSpec::new(w.officer, w.area);

@@ -184,15 +184,35 @@ pub fn section(viewer: &Viewer, case: &cases::Model, panel: &Panel) -> Markup {
                     " " a.no-print href={ (base) "/contact-frequency" } { "Change contact frequency" }
                 }
             }
-            @if !panel.rows.is_empty() {
-                (table::table(
-                    &format!("Deadlines on {}", case.reference),
-                    &[Col::Text("Stage"), Col::Text("Due"), Col::Text("Done"), Col::Text("State"), Col::Actions],
-                    html! { @for row in &panel.rows { (deadline_row(viewer, &base, row)) } },
-                ))
+            @let (open, settled): (Vec<&Row>, Vec<&Row>) = panel.rows.iter().partition(|r| r.state.is_open());
+            @if !open.is_empty() {
+                (rows_table(&format!("Open deadlines on {}", case.reference), viewer, &base, &open))
+            }
+            // Met and settled ones are history: folded away, one tap to open.
+            @if !settled.is_empty() {
+                details.details id="settled-deadlines" {
+                    summary.details__summary { "Met and settled deadlines (" (settled.len()) ")" }
+                    div.details__text {
+                        (rows_table(&format!("Met and settled deadlines on {}", case.reference), viewer, &base, &settled))
+                    }
+                }
             }
         }
     }
+}
+
+fn rows_table(caption: &str, viewer: &Viewer, base: &str, rows: &[&Row]) -> Markup {
+    table::table(
+        caption,
+        &[
+            Col::Text("Stage"),
+            Col::Text("Due"),
+            Col::Text("Done"),
+            Col::Text("State"),
+            Col::Actions,
+        ],
+        html! { @for row in rows { (deadline_row(viewer, base, row)) } },
+    )
 }
 
 fn deadline_row(viewer: &Viewer, base: &str, row: &Row) -> Markup {
