@@ -12,7 +12,7 @@ pub struct Migration;
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        // Reports logged so far were answered yes or no: they stay known.
+        // Reports logged on the form so far were answered yes or no: they stay known.
         let mut known = ColumnDef::new("police_known")
             .boolean()
             .not_null()
@@ -24,6 +24,15 @@ impl MigrationTrait for Migration {
                     .table("incidents")
                     .add_column(&mut known)
                     .to_owned(),
+            )
+            .await?;
+        // Imports had no police column and stored "no": those reports were never asked.
+        manager
+            .get_connection()
+            .execute_unprepared(
+                "UPDATE incidents SET police_known = FALSE WHERE police_involved = FALSE \
+                 AND case_id IN (SELECT id FROM cases WHERE import_id IS NOT NULL) \
+                 AND created_at = (SELECT opened_at FROM cases WHERE cases.id = incidents.case_id)",
             )
             .await?;
         manager
@@ -67,9 +76,9 @@ impl MigrationTrait for Migration {
                     .col(timestamp_with_time_zone("merged_at"))
                     // JSON: both records as they were, and which case parts moved.
                     .col(text("record"))
-                    .foreign_key(
-                        fk("person_merges", "kept_id", "people").on_delete(ForeignKeyAction::Cascade),
-                    )
+                    // No cascade: a merge record outlives later merges of its kept record
+                    // (they move it on to the newly kept one).
+                    .foreign_key(&mut fk("person_merges", "kept_id", "people"))
                     .foreign_key(&mut fk("person_merges", "merged_by", "users"))
                     .to_owned(),
             )

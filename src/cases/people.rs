@@ -284,6 +284,30 @@ fn is_blank(value: &Value) -> bool {
     }
 }
 
+/// Which of `person_ids` appear on a restricted case.
+pub async fn on_restricted_cases(db: &impl ConnectionTrait, person_ids: &[i32]) -> Result<Vec<i32>, DbErr> {
+    if person_ids.is_empty() {
+        return Ok(vec![]);
+    }
+    case_parties::Entity::find()
+        .select_only()
+        .column(case_parties::Column::PersonId)
+        .distinct()
+        .filter(case_parties::Column::PersonId.is_in(person_ids.to_vec()))
+        .filter(
+            case_parties::Column::CaseId.in_subquery(
+                sea_orm::sea_query::Query::select()
+                    .column(cases::Column::Id)
+                    .from(cases::Entity)
+                    .and_where(cases::Column::Restricted.eq(true))
+                    .to_owned(),
+            ),
+        )
+        .into_tuple()
+        .all(db)
+        .await
+}
+
 /// Queues `person_id`, just recorded on `case_id`, as possibly the same as each of
 /// `others` (found by name and postcode on cases its officer could not see), for a
 /// manager to merge or set apart.

@@ -341,7 +341,7 @@ mod tests {
             When::At(datetime!(2026-01-15 18:05 +05:00)).text(),
             "2026-01-15 13:05"
         );
-        assert_eq!(When::Day(date!(2026 - 07 - 01)).text(), "2026-07-01");
+        assert_eq!(When::Day(date!(2026 - 07 - 01)).text(), "2026-07-01 (date only)");
         assert_eq!(
             plain_datetime(datetime!(2026-07-01 13:05 UTC)),
             "1 Jul 2026, 14:05"

@@ -173,7 +173,7 @@ mod tests {
             text,
             "When,What,Details,By\r\n\
              2026-07-01 14:05,Report received,\"Line one, with a comma\nLine \"\"two\"\"\",Tess Officer\r\n\
-             2026-07-02,Action plan agreed,'-5 pounds,'=cmd\r\n"
+             2026-07-02 (date only),Action plan agreed,'-5 pounds,'=cmd\r\n"
         );
     }
 }

@@ -279,15 +279,14 @@ async fn merge(
     )
     .await?;
     // Each case the merged record was on says so in its history.
-    let mut case_ids: Vec<i32> = moved.iter().map(|m| m.case_id).collect();
+    let mut case_ids = moved;
     case_ids.sort_unstable();
     case_ids.dedup();
+    // No other case is named: readers of this one may not see the others.
     let body = format!(
-        "Two records of {} were made one by {}: the record first made on {} joined the one first made on {}",
+        "Two records of {} were made one by {}: this case's record of them and another are now the same person",
         crate::cases::page::person_name(&merged),
         viewer.display_name,
-        first_case(&other),
-        first_case(&kept),
     );
     for case in cases::Entity::find()
         .filter(cases::Column::Id.is_in(case_ids))
@@ -305,12 +304,4 @@ async fn merge(
     )
     .await?;
     Ok(Redirect::to("/people/duplicates").into_response())
-}
-
-/// The reference of the earliest case a person is on, as the manager sees them.
-fn first_case(k: &Known) -> String {
-    k.cases
-        .iter()
-        .min_by_key(|c| (c.received_at, c.case_id))
-        .map_or_else(|| "no case".to_owned(), |c| c.reference.clone())
 }

@@ -58,21 +58,16 @@ pub async fn resolve_pair(
     Ok(done.rows_affected)
 }
 
-/// A case part that moved in a merge.
-pub struct Moved {
-    pub case_id: i32,
-    pub role: String,
-}
-
-/// Makes `other` part of `kept` with the chosen values; `None` (nothing written) when
-/// either record changed since the manager looked (`versions` is what they saw).
+/// Makes `other` part of `kept` with the chosen values, returning the kept record and the
+/// cases the other was on; `None` (nothing written) when either record changed since the
+/// manager looked (the versions of `kept` and `other` are what they saw).
 pub async fn merge(
     db: &impl ConnectionTrait,
     now: OffsetDateTime,
     by: i32,
     (kept, other): (&people::Model, &people::Model),
     taken: &[(people::Column, From)],
-) -> Result<Option<(people::Model, Vec<Moved>)>, DbErr> {
+) -> Result<Option<(people::Model, Vec<i32>)>, DbErr> {
     // Claim both versions first, so a concurrent edit or merge loses cleanly.
     for p in [kept, other] {
         let claimed = people::Entity::update_many()
@@ -89,7 +84,7 @@ pub async fn merge(
         "kept": snapshot(kept),
         "merged": snapshot(other),
     });
-    let moved = move_parts(db, kept.id, other.id).await?;
+    let (moved, parts) = move_parts(db, kept.id, other.id).await?;
     let mut update = kept.clone().into_active_model();
     for (column, from) in taken {
         if *from == From::Other {
@@ -113,10 +108,12 @@ pub async fn merge(
     update.updated_at = Set(now);
     let merged = update.update(db).await?;
     index_terms(db, &merged).await?;
-    let parts: Vec<_> = moved
-        .iter()
-        .map(|m| json!({"case_id": m.case_id, "role": m.role}))
-        .collect();
+    // Earlier merges into the record now merged in stay on record, with the kept one.
+    person_merges::Entity::update_many()
+        .col_expr(person_merges::Column::KeptId, Expr::value(kept.id))
+        .filter(person_merges::Column::KeptId.eq(other.id))
+        .exec(db)
+        .await?;
     person_merges::Entity::insert(person_merges::ActiveModel {
         kept_id: Set(kept.id),
         merged_id: Set(other.id),
@@ -128,7 +125,8 @@ pub async fn merge(
     .exec_without_returning(db)
     .await?;
     resolve_pair(db, now, by, (kept.id, other.id), "merged").await?;
-    // Questions about the merged record with anyone else now ask about the kept one.
+    // Open questions about the merged record with anyone else now ask about the kept one;
+    // settled ones go with it (they are the history of a record that is gone).
     for column in [
         person_duplicates::Column::PersonId,
         person_duplicates::Column::OtherId,
@@ -136,6 +134,7 @@ pub async fn merge(
         person_duplicates::Entity::update_many()
             .col_expr(column, Expr::value(kept.id))
             .filter(column.eq(other.id))
+            .filter(person_duplicates::Column::ResolvedAt.is_null())
             .exec(db)
             .await?;
     }
@@ -156,6 +155,9 @@ fn snapshot(p: &people::Model) -> serde_json::Value {
     values.insert("id".into(), json!(p.id));
     values.insert("kind".into(), json!(p.kind));
     values.insert("ethnicity_list".into(), json!(p.ethnicity_list));
+    values.insert("created_by".into(), json!(p.created_by));
+    values.insert("created_at".into(), json!(p.created_at.to_string()));
+    values.insert("version".into(), json!(p.version));
     for (column, _) in fields::all() {
         use sea_orm::IdenStatic;
         let value = match p.get(column) {
@@ -169,8 +171,13 @@ fn snapshot(p: &people::Model) -> serde_json::Value {
 }
 
 /// Moves `other`'s case parts to `kept`. Where both are in a case in the same role, the
-/// kept part stays and any action against the other part moves to it.
-async fn move_parts(db: &impl ConnectionTrait, kept: i32, other: i32) -> Result<Vec<Moved>, DbErr> {
+/// kept part stays and any action against the other part moves to it. Returns the cases
+/// and, for the merge record, every part of `other` as it was.
+async fn move_parts(
+    db: &impl ConnectionTrait,
+    kept: i32,
+    other: i32,
+) -> Result<(Vec<i32>, Vec<serde_json::Value>), DbErr> {
     let kept_parts = case_parties::Entity::find()
         .filter(case_parties::Column::PersonId.eq(kept))
         .all(db)
@@ -181,14 +188,21 @@ async fn move_parts(db: &impl ConnectionTrait, kept: i32, other: i32) -> Result<
         .all(db)
         .await?;
     let mut moved = vec![];
+    let mut record = vec![];
     for part in other_parts {
         let same = kept_parts
             .iter()
             .find(|k| k.case_id == part.case_id && k.role == part.role);
-        moved.push(Moved {
-            case_id: part.case_id,
-            role: part.role.clone(),
-        });
+        record.push(json!({
+            "id": part.id,
+            "case_id": part.case_id,
+            "role": part.role,
+            "incident_id": part.incident_id,
+            "added_at": part.added_at.to_string(),
+            "added_by": part.added_by,
+            "joined_part": same.map(|s| s.id),
+        }));
+        moved.push(part.case_id);
         match same {
             Some(same) => {
                 perpetrator_actions::Entity::update_many()
@@ -210,7 +224,7 @@ async fn move_parts(db: &impl ConnectionTrait, kept: i32, other: i32) -> Result<
         .filter(timeline_entries::Column::PersonId.eq(other))
         .exec(db)
         .await?;
-    Ok(moved)
+    Ok((moved, record))
 }
 
 /// Only records of named people are merged: unknown people and groups are descriptions,

@@ -626,11 +626,20 @@ async fn reuse_candidates_never_show_cases_the_officer_cannot_see() {
         !res.body.contains(&only_hidden.reference),
         "restricted case leaked"
     );
-    // Not known to her, but not split in two either: the same tenancy reference and name
-    // is the same person, linked without showing her the other case.
+    // Not known to her, and on a restricted case: never linked unasked (the record may be
+    // what the restriction protects), but queued for a manager as possibly the same.
     assert_eq!(
         w.app
             .count("SELECT COUNT(*) FROM people WHERE name = 'Bilal Shah'")
+            .await,
+        2
+    );
+    assert_eq!(
+        w.app
+            .count(&format!(
+                "SELECT COUNT(*) FROM person_duplicates WHERE other_id = {}",
+                only_hidden.people[0]
+            ))
             .await,
         1
     );

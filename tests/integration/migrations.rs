@@ -49,3 +49,43 @@ async fn instances_starting_together_do_not_race_on_postgres() {
     );
     db.close().await.ok();
 }
+
+/// Police involvement became answerable as "not known": reports imported before (the
+/// template has no police column, and "no" was stored) become not known; reports logged
+/// on the form keep their answer.
+#[tokio::test]
+async fn imported_reports_become_not_known_for_police_involvement() {
+    use crate::fixtures::{self, CaseSpec};
+    use migration::MigratorTrait;
+    use sea_orm::{ActiveModelTrait, ActiveValue::Set};
+    let app = crate::common::TestApp::spawn().await;
+    let area = fixtures::area(&app, "North").await;
+    let officer = app.create_user("tess", entity::Role::Manager).await;
+    let logged = fixtures::case(&app, CaseSpec::new(officer, area)).await;
+    let imported = fixtures::case(&app, CaseSpec::new(officer, area)).await;
+    let import = entity::imports::ActiveModel {
+        file_name: Set("history.csv".to_owned()),
+        content: Set(vec![]),
+        uploaded_by: Set(officer),
+        uploaded_at: Set(app.now()),
+        ..Default::default()
+    }
+    .insert(&app.db)
+    .await
+    .unwrap();
+    app.exec(&format!(
+        "UPDATE cases SET import_id = {} WHERE id = {}",
+        import.id, imported.id
+    ))
+    .await;
+    app.exec(
+        "UPDATE incidents SET created_at = (SELECT opened_at FROM cases WHERE cases.id = incidents.case_id)",
+    )
+    .await;
+    migration::Migrator::down(&app.db, Some(1)).await.unwrap();
+    migration::Migrator::up(&app.db, None).await.unwrap();
+    let known =
+        |case: i32| format!("SELECT COUNT(*) FROM incidents WHERE case_id = {case} AND police_known = TRUE");
+    assert_eq!(app.count(&known(logged.id)).await, 1);
+    assert_eq!(app.count(&known(imported.id)).await, 0);
+}

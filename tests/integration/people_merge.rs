@@ -170,12 +170,9 @@ async fn a_manager_merges_two_records_of_one_person_losing_nothing() {
             .await,
         1
     );
-    assert_eq!(
-        w.app
-            .count("SELECT COUNT(*) FROM person_duplicates WHERE resolution = 'merged' AND resolved_at IS NOT NULL")
-            .await,
-        1
-    );
+    // The question is answered and goes with the merged record (the merge record and the
+    // audit trail tell what was decided).
+    assert_eq!(w.app.count("SELECT COUNT(*) FROM person_duplicates").await, 0);
     assert_eq!(
         w.app
             .count("SELECT COUNT(*) FROM audit_events WHERE action = 'person.merged'")
@@ -253,4 +250,63 @@ async fn malformed_merges_are_refused_and_different_people_leave_the_queue() {
             .await,
         1
     );
+}
+
+#[tokio::test]
+async fn a_chain_of_merges_keeps_every_merge_record_and_names_no_other_case() {
+    let w = world().await;
+    w.app.create_user("mo", Role::Manager).await;
+    let mut mo = w.app.signed_in_as("mo").await;
+    let officer = w.app.count("SELECT CAST(MIN(id) AS BIGINT) FROM users").await as i32;
+    let area = w.app.count("SELECT CAST(MIN(id) AS BIGINT) FROM areas").await as i32;
+    let mut four = CaseSpec::new(officer, area);
+    four.victims = vec![PersonSpec::named("Sara Begum").at("3 Elm Road", "LE2 7XY")];
+    let four = fixtures::case(&w.app, four).await;
+    let third = four.people[0];
+    let form = |kept: i32, other: i32| {
+        vec![
+            ("kept", kept.to_string()),
+            ("other", other.to_string()),
+            ("kept_version", "1".to_owned()),
+            ("other_version", "1".to_owned()),
+            ("take_phone", "kept".to_owned()),
+        ]
+    };
+    // The second record takes in the third, then the first takes in the second.
+    let res = post(&mut mo, "/people/merge", &form(w.second, third)).await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    let res = post(
+        &mut mo,
+        "/people/merge",
+        &[
+            ("kept", w.first.to_string()),
+            ("other", w.second.to_string()),
+            ("kept_version", "1".to_owned()),
+            ("other_version", "2".to_owned()),
+            ("take_phone", "other".to_owned()),
+        ],
+    )
+    .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    assert_eq!(w.app.count("SELECT COUNT(*) FROM people").await, 1);
+    assert_eq!(
+        w.app
+            .count(&format!(
+                "SELECT COUNT(*) FROM person_merges WHERE kept_id = {}",
+                w.first
+            ))
+            .await,
+        2,
+        "the earlier merge record moved on to the kept record, not deleted"
+    );
+    // The case the third record was on says so without naming the others.
+    let page = mo.get(&format!("/cases/{}", four.reference)).await.body;
+    let entry = page
+        .split("Two records of Sara Begum")
+        .nth(1)
+        .expect("the merge is on the timeline");
+    let entry = entry.split("</li>").next().unwrap();
+    for other in &w.cases {
+        assert!(!entry.contains(other.as_str()), "{entry}");
+    }
 }

@@ -45,10 +45,10 @@ pub struct Matches {
 /// left unanswered is an error.
 ///
 /// Visibility must not split one person into two, though: with nobody to offer, someone
-/// unseen with the same tenancy reference and name is linked without a word (the officer
-/// sees nothing new; repeat counts and the other cases include theirs), and someone
-/// unseen with the same name and postcode is queued for a manager as a possible
-/// duplicate of the new record.
+/// unseen with the same tenancy reference and name, on no restricted case, is linked
+/// without a word (their other cases stay out of sight; repeat counts include them), and
+/// anyone else unseen with the same name (and postcode or tenancy reference) is queued for
+/// a manager as a possible duplicate of the new record.
 pub async fn match_people(
     db: &impl ConnectionTrait,
     viewer: &Viewer,
@@ -61,6 +61,7 @@ pub async fn match_people(
     }
     let ids: Vec<i32> = found.iter().flatten().map(|f| f.id).collect();
     let links = people_store::visible_cases(db, viewer, &ids).await?;
+    let restricted = people_store::on_restricted_cases(db, &ids).await?;
     let mut offers = vec![];
     for (p, found) in people.iter_mut().zip(found) {
         let unseen: Vec<people::Model> = found
@@ -68,11 +69,18 @@ pub async fn match_people(
             .filter(|f| !links.iter().any(|l| l.person_id == f.id))
             .cloned()
             .collect();
+        // Someone on a restricted case is never linked unasked: their record may itself be
+        // what the restriction protects. A manager decides.
+        let linkable: Vec<people::Model> = unseen
+            .iter()
+            .filter(|u| !restricted.contains(&u.id))
+            .cloned()
+            .collect();
         let candidates = known_to_viewer(found, &links);
         let ids: Vec<i32> = candidates.iter().map(|c| c.person.id).collect();
         p.decision = settle(p.decision, &ids);
         if candidates.is_empty()
-            && let Some(same) = same_tenancy_and_name(&p.details, &unseen)
+            && let Some(same) = same_tenancy_and_name(&p.details, &linkable)
         {
             p.decision = Decision::Reuse(same);
         }
