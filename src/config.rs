@@ -87,6 +87,11 @@ pub struct Settings {
     /// not behind a proxy, or clients could choose their own address.
     #[arg(long, env = "HARBOUR_CLIENT_IP_HEADER")]
     pub client_ip_header: Option<String>,
+    /// Keep the X-Request-Id a reverse proxy sets (1–64 letters, digits, `.`, `_`, `-`)
+    /// instead of making one, so the proxy's and Harbour's logs line up. Only behind a proxy
+    /// that sets it on every request: otherwise clients choose what the logs say.
+    #[arg(long, env = "HARBOUR_TRUST_REQUEST_ID", default_value_t = false)]
+    pub trust_request_id: bool,
     /// Seconds a request may take before it is abandoned with 408.
     #[arg(long, env = "HARBOUR_REQUEST_TIMEOUT_SECONDS", default_value_t = 30)]
     pub request_timeout_seconds: u64,
@@ -141,6 +146,7 @@ impl Default for Settings {
             absolute_timeout_hours: 12,
             login_rate_limit: 30,
             client_ip_header: None,
+            trust_request_id: false,
             request_timeout_seconds: 30,
             smtp_url: None,
             smtp_from: DEFAULT_SMTP_FROM.into(),

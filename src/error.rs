@@ -131,7 +131,7 @@ pub fn page_for(status: StatusCode) -> ErrorPage {
         429 => ("Too many attempts", "Wait a few minutes and try again."),
         _ if status.is_server_error() => (
             "Sorry, there is a problem with the service",
-            "Nothing you were doing has been lost unless this page says so. Try again later; if it keeps happening, give your administrator the reference below.",
+            "What you were doing was not saved. If you were filling in a form, go back in your browser: it may still hold what you typed. Try again later; if it keeps happening, give your administrator the reference below.",
         ),
         _ => ("Something went wrong", "Go back and try again."),
     };

@@ -74,7 +74,11 @@ pub fn app(state: AppState) -> Router {
         .fallback(|| async { error::AppError::NotFound })
         // Innermost first: these run closest to the handlers. Everything that can refuse a
         // request sits inside the error-page renderer, so every refusal is a proper page.
-        .layer(middleware::from_fn(auth::csrf::check))
+        .layer(middleware::from_fn_with_state(
+            settings.clone(),
+            auth::csrf::check,
+        ))
+        .layer(middleware::from_fn(web::input::clean_query))
         .layer(csrf)
         // The largest body of all (an upload); the form check holds forms to their own limit.
         .layer(RequestBodyLimitLayer::new(web::upload::MAX_UPLOAD_BYTES))
@@ -100,6 +104,10 @@ pub fn app(state: AppState) -> Router {
         .route("/assets/{file}", axum::routing::get(web::assets::stylesheet))
         .layer(
             ServiceBuilder::new()
+                .layer(middleware::from_fn_with_state(
+                    settings.clone(),
+                    web::headers::screen_request_id,
+                ))
                 .layer(SetRequestIdLayer::new(request_id.clone(), MakeRequestUuid))
                 .layer(
                     TraceLayer::new_for_http().make_span_with(|req: &axum::http::Request<_>| {

@@ -2,11 +2,13 @@
 //! Origin / Sec-Fetch-Site check): every state-changing request must carry the session's
 //! form token in a `csrf_token` field.
 
+use crate::config::Settings;
 use crate::{
     auth::tokens,
     error::{AppError, ErrorPage},
     web::upload,
 };
+use axum::extract::State;
 use axum::{
     body::Body,
     extract::Request,
@@ -14,6 +16,7 @@ use axum::{
     middleware::Next,
     response::{IntoResponse, Response},
 };
+use std::sync::Arc;
 use tower_sessions::Session;
 
 const TOKEN_KEY: &str = "csrf";
@@ -38,9 +41,19 @@ pub async fn rotate(session: &Session) -> Result<(), AppError> {
     Ok(())
 }
 
-pub async fn check(session: Session, req: Request, next: Next) -> Response {
+pub async fn check(
+    State(settings): State<Arc<Settings>>,
+    session: Session,
+    req: Request,
+    next: Next,
+) -> Response {
     if matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS) {
         return next.run(req).await;
+    }
+    let host = req.headers().get(header::HOST).and_then(|v| v.to_str().ok());
+    let origin = req.headers().get(header::ORIGIN).and_then(|v| v.to_str().ok());
+    if origin.is_some_and(|o| !same_origin(o, host, &settings)) {
+        return other_origin();
     }
     let content_type = req
         .headers()
@@ -81,10 +94,32 @@ pub async fn check(session: Session, req: Request, next: Next) -> Response {
     };
     match (sent, expected) {
         (Some(s), Some(e)) if tokens::constant_time_eq(&s, &e) => {
-            next.run(Request::from_parts(parts, Body::from(bytes))).await
+            let body = match crate::web::input::clean_form(&bytes).filter(|_| is_form) {
+                Some(cleaned) => Body::from(cleaned),
+                None => Body::from(bytes),
+            };
+            next.run(Request::from_parts(parts, body)).await
         }
         _ => expired_form(),
     }
+}
+
+/// An `Origin` is ours when it is the public address, or this scheme with the host the
+/// request was sent to: scheme, host and port all count (`https://host` is not
+/// `http://host`).
+fn same_origin(origin: &str, host: Option<&str>, settings: &Settings) -> bool {
+    let scheme = if settings.is_https() { "https" } else { "http" };
+    origin == settings.public_origin() || host.is_some_and(|h| origin == format!("{scheme}://{h}"))
+}
+
+fn other_origin() -> Response {
+    let mut res = (StatusCode::FORBIDDEN, "request from another origin").into_response();
+    res.extensions_mut().insert(ErrorPage {
+        title: "This request came from another website",
+        message: "For your security, Harbour only accepts forms sent from its own pages. Nothing was saved."
+            .into(),
+    });
+    res
 }
 
 fn expired_form() -> Response {
@@ -94,4 +129,43 @@ fn expired_form() -> Response {
         message: "For your security, forms expire when you sign in or out or stay inactive. Nothing was saved. Go back, reload the page and try again.".into(),
     });
     res
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn scheme_host_and_port_must_all_match() {
+        let http = Settings {
+            public_url: "http://harbour.example:8080".into(),
+            ..Settings::default()
+        };
+        let host = Some("harbour.example:8080");
+        assert!(same_origin("http://harbour.example:8080", host, &http));
+        assert!(same_origin("http://10.0.0.5:8080", Some("10.0.0.5:8080"), &http));
+        for other in [
+            "https://harbour.example:8080",
+            "http://harbour.example:8081",
+            "http://harbour.example",
+            "https://evil.example",
+            "null",
+        ] {
+            assert!(!same_origin(other, host, &http), "{other}");
+        }
+        let https = Settings {
+            public_url: "https://harbour.example".into(),
+            ..Settings::default()
+        };
+        assert!(same_origin(
+            "https://harbour.example",
+            Some("harbour.example"),
+            &https
+        ));
+        assert!(!same_origin(
+            "http://harbour.example",
+            Some("harbour.example"),
+            &https
+        ));
+    }
 }

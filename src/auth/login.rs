@@ -150,6 +150,7 @@ async fn submit(
     row.locked_until = Set(None);
     row.last_login_at = Set(Some(now));
     row.update(&txn).await?;
+    throttle::forgive(&txn, &bucket).await?;
     audit::record(
         &txn,
         now,

@@ -52,6 +52,22 @@ pub async fn hit<C: ConnectionTrait>(
     Ok(hits <= limit)
 }
 
+/// Takes back one hit on `bucket`: a sign-in that succeeded is not an attempt to guess
+/// (an office behind one address must not lock itself out at 9 a.m.). Counted first and
+/// taken back after, so a burst of guesses sent at once is still counted in full.
+pub async fn forgive<C: ConnectionTrait>(db: &C, bucket: &str) -> Result<(), DbErr> {
+    rate_limits::Entity::update_many()
+        .col_expr(
+            rate_limits::Column::Hits,
+            Expr::col(rate_limits::Column::Hits).sub(1),
+        )
+        .filter(rate_limits::Column::Bucket.eq(bucket))
+        .filter(rate_limits::Column::Hits.gt(0))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
 /// Deletes windows that ended long ago; run periodically.
 pub async fn purge_old<C: ConnectionTrait>(db: &C, now: OffsetDateTime) -> Result<(), DbErr> {
     rate_limits::Entity::delete_many()

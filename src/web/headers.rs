@@ -51,3 +51,44 @@ pub async fn security_headers(
     }
     res
 }
+
+/// The request id is made here (a UUID), so a client cannot choose the reference on an
+/// error page or forge log lines; a proxy's is kept only when configured and well formed.
+pub async fn screen_request_id(
+    State(settings): State<Arc<crate::config::Settings>>,
+    mut req: Request,
+    next: Next,
+) -> Response {
+    let trusted = settings.trust_request_id
+        && req
+            .headers()
+            .get(REQUEST_ID)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(well_formed_request_id);
+    if !trusted {
+        req.headers_mut().remove(REQUEST_ID);
+    }
+    next.run(req).await
+}
+
+const REQUEST_ID: &str = "x-request-id";
+
+fn well_formed_request_id(id: &str) -> bool {
+    (1..=64).contains(&id.len())
+        && id
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'))
+}
+
+#[cfg(test)]
+mod request_id_tests {
+    use super::well_formed_request_id;
+
+    #[test]
+    fn only_short_plain_ids_are_kept() {
+        assert!(well_formed_request_id("3f2b-91c0.edge_7"));
+        for forged in ["", "a b", "x\nINFO forged", "<script>", &"a".repeat(65)] {
+            assert!(!well_formed_request_id(forged), "{forged:?}");
+        }
+    }
+}

@@ -7,6 +7,7 @@ pub mod fields;
 pub mod forms;
 pub mod headers;
 pub mod home;
+pub mod input;
 pub mod layout;
 pub mod pagination;
 pub mod routes;

@@ -317,15 +317,19 @@ impl Client {
     }
 
     pub async fn get(&mut self, path: &str) -> Res {
-        let res = Self::read(
-            self.http
-                .get(format!("{}{path}", self.base))
-                .header("sec-fetch-site", "same-origin")
-                .send()
-                .await
-                .unwrap(),
-        )
-        .await;
+        self.get_with(path, &[]).await
+    }
+
+    /// A GET with these extra headers.
+    pub async fn get_with(&mut self, path: &str, headers: &[(&str, &str)]) -> Res {
+        let mut req = self
+            .http
+            .get(format!("{}{path}", self.base))
+            .header("sec-fetch-site", "same-origin");
+        for (k, v) in headers {
+            req = req.header(*k, *v);
+        }
+        let res = Self::read(req.send().await.unwrap()).await;
         if let Some(t) = res.input_value("csrf_token") {
             self.csrf = Some(t);
         }

@@ -181,6 +181,26 @@ async fn one_address_is_rate_limited_across_usernames() {
 }
 
 #[tokio::test]
+async fn successful_sign_ins_from_one_address_never_lock_it_out() {
+    // An office behind one address: everyone signs in at 9 a.m.
+    let app = TestApp::spawn_with(|s| s.login_rate_limit = 3).await;
+    app.create_user("amina", Role::Manager).await;
+    for _ in 0..10 {
+        let mut c = app.client();
+        assert_eq!(c.login("amina", PASSWORD).await.status, StatusCode::SEE_OTHER);
+    }
+    // Failures still count: three wrong, then even the right one waits.
+    let mut c = app.client();
+    for _ in 0..3 {
+        assert_eq!(c.login("nobody", "guess").await.status, StatusCode::UNAUTHORIZED);
+    }
+    assert_eq!(
+        c.login("amina", PASSWORD).await.status,
+        StatusCode::TOO_MANY_REQUESTS
+    );
+}
+
+#[tokio::test]
 async fn empty_sign_in_form_says_what_is_missing() {
     let app = TestApp::spawn().await;
     let mut c = app.client();

@@ -266,3 +266,80 @@ async fn a_server_error_shows_a_reference_and_leaks_nothing() {
         assert!(!res.body.contains(secret), "error page leaks {secret:?}");
     }
 }
+
+#[tokio::test]
+async fn the_request_id_is_the_servers_unless_a_trusted_proxy_sets_a_plain_one() {
+    let app = TestApp::spawn().await;
+    let mut admin = app.signed_in(Role::Admin).await;
+    app.exec("DROP TABLE user_areas").await;
+    let res = admin
+        .get_with("/admin/areas", &[("x-request-id", "chosen-by-the-client")])
+        .await;
+    assert_eq!(res.status, StatusCode::INTERNAL_SERVER_ERROR);
+    let id = res.header("x-request-id").unwrap();
+    assert_ne!(id, "chosen-by-the-client");
+    assert!(
+        !res.body.contains("chosen-by-the-client"),
+        "not the page's reference"
+    );
+    assert!(res.body.contains(id));
+    // What the page says is true: nothing saved, the typed form is not on this page.
+    assert!(res.body.contains("What you were doing was not saved"));
+    assert!(!res.body.contains("has been lost unless"));
+
+    let app = TestApp::spawn_with(|s| s.trust_request_id = true).await;
+    let mut c = app.client();
+    let res = c.get_with("/login", &[("x-request-id", "edge-7f3a.1")]).await;
+    assert_eq!(res.header("x-request-id"), Some("edge-7f3a.1"));
+    let res = c.get_with("/login", &[("x-request-id", "<b>forged</b>")]).await;
+    assert_ne!(res.header("x-request-id"), Some("<b>forged</b>"));
+}
+
+#[tokio::test]
+async fn a_post_from_the_same_host_on_another_scheme_is_refused() {
+    let app = TestApp::spawn().await;
+    let mut admin = app.signed_in(Role::Admin).await;
+    let page = admin.get("/admin/areas").await;
+    let token = page.input_value("csrf_token").unwrap();
+    let other_scheme = app.base.replace("http://", "https://");
+    let res = admin
+        .post_raw(
+            "/admin/areas",
+            &[("csrf_token", &token), ("name", "Forged")],
+            &[("sec-fetch-site", "same-origin"), ("origin", &other_scheme)],
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::FORBIDDEN);
+    assert!(res.body.contains("This request came from another website"));
+    assert_eq!(app.count("SELECT COUNT(*) FROM areas").await, 0);
+}
+
+#[tokio::test]
+async fn control_characters_are_removed_from_forms_and_queries_on_both_databases() {
+    let app = TestApp::spawn().await;
+    let mut admin = app.signed_in(Role::Admin).await;
+    // A NUL and an escape in a form field: stored without them, not a 500 on PostgreSQL.
+    let res = admin
+        .post("/admin/areas", &[("name", "North\0 \u{1b}Estate")])
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM areas WHERE name = 'North Estate'")
+            .await,
+        1
+    );
+    // In a query string and at sign-in.
+    let mut manager = app.signed_in(Role::Manager).await;
+    for path in ["/cases?q=%00abc", "/audit?actor=a%00b", "/cases?q=%1B%7F"] {
+        assert_eq!(manager.get(path).await.status, StatusCode::OK, "{path}");
+    }
+    let mut c = app.client();
+    c.get("/login").await;
+    let res = c
+        .post("/login", &[("username", "ab\0c"), ("password", "x")])
+        .await;
+    assert_eq!(res.status, StatusCode::UNAUTHORIZED);
+    // Line breaks and tabs are text: kept.
+    let res = admin.post("/admin/areas", &[("name", "East\tSide")]).await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+}

@@ -74,7 +74,7 @@ pub async fn list(
     let calendar = calendar_settings::load(db).await?;
     let window = Window::at(&calendar, state.now());
     let found = query::fetch(db, &viewer, scope, window.cutoff()).await?;
-    let unread = reminders::unread_count(db, viewer.id).await?;
+    let unread = reminders::unread_count(db, &viewer, state.now()).await?;
     Ok(view::render(
         &ctx,
         &view::Page {

@@ -40,11 +40,20 @@ pub fn routes() -> Vec<Route> {
 /// How far back the notices page looks.
 const SHOWN_DAYS: i64 = 14;
 
-/// The user's unread notices (for a count beside a link).
-pub async fn unread_count(db: &impl ConnectionTrait, user_id: i32) -> Result<u64, DbErr> {
+/// The viewer's unread notices (for a count beside a link): exactly those the notices
+/// page lists as new, so on cases they may still see.
+pub async fn unread_count(
+    db: &impl ConnectionTrait,
+    viewer: &Viewer,
+    now: OffsetDateTime,
+) -> Result<u64, DbErr> {
     notices::Entity::find()
-        .filter(notices::Column::UserId.eq(user_id))
+        .join(JoinType::InnerJoin, notice_deadline_relation())
+        .join(JoinType::InnerJoin, crate::deadlines::case_relation())
+        .filter(notices::Column::UserId.eq(viewer.id))
         .filter(notices::Column::ReadAt.is_null())
+        .filter(notices::Column::CreatedAt.gte(now - Duration::days(SHOWN_DAYS)))
+        .filter(viewer.condition())
         .count(db)
         .await
 }
