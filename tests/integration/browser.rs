@@ -776,7 +776,13 @@ async fn sign_in(c: &Client, base: &str, username: &str) {
     let home = url::Url::parse(&format!("{base}/")).unwrap();
     if let Err(e) = c.wait().at_most(Duration::from_secs(20)).for_url(&home).await {
         let now = c.current_url().await.map(|u| u.to_string()).unwrap_or_default();
-        panic!("sign-in as {username} did not reach the home page (now at {now}): {e}");
+        let said = match c.find(Locator::Css("main")).await {
+            Ok(main) => main.text().await.unwrap_or_default(),
+            Err(_) => c.source().await.unwrap_or_default(),
+        };
+        panic!(
+            "sign-in as {username} did not reach the home page (now at {now}): {e}; the page says:\n{said}"
+        );
     }
     c.wait()
         .for_element(Locator::Css("main h1"))
