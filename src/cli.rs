@@ -27,16 +27,19 @@ pub async fn serve(mut args: ServeArgs) -> anyhow::Result<()> {
     }
     let state = AppState::new(db, clock, args.settings.clone());
     crate::housekeeping::spawn(state.clone());
-    crate::deadlines::reminders::spawn(state.clone())?;
+    let holder = crate::deadlines::reminders::spawn(state.clone())?;
     let listener = tokio::net::TcpListener::bind(args.bind).await?;
     tracing::info!(address = %args.bind, "Harbour is listening");
     println!("Harbour is listening on http://{}", args.bind);
     axum::serve(
         listener,
-        crate::app(state).into_make_service_with_connect_info::<SocketAddr>(),
+        crate::app(state.clone()).into_make_service_with_connect_info::<SocketAddr>(),
     )
     .with_graceful_shutdown(shutdown_signal())
     .await?;
+    // In-flight requests have finished; let another instance take the reminders at once.
+    crate::deadlines::reminders::release(&state, &holder).await?;
+    tracing::info!("Harbour stopped");
     Ok(())
 }
 
@@ -159,6 +162,34 @@ pub async fn create_user(args: &CreateUserArgs, password_text: &str) -> anyhow::
         user.username
     ));
     Ok(messages.join("\n"))
+}
+
+/// Writes a consistent copy of a SQLite database to `to` while it is in use (`VACUUM
+/// INTO`: one read transaction, so writers carry on and the copy is of one moment).
+/// PostgreSQL is backed up with its own tools.
+pub async fn backup(args: &crate::config::BackupArgs) -> anyhow::Result<String> {
+    use sea_orm::{ConnectionTrait, DatabaseBackend, Statement};
+    anyhow::ensure!(
+        !args.to.exists(),
+        "{} exists already: choose a new file",
+        args.to.display()
+    );
+    let db = crate::db::connect(&args.db.database_url).await?;
+    anyhow::ensure!(
+        db.get_database_backend() == DatabaseBackend::Sqlite,
+        "this database is PostgreSQL: back it up with pg_dump (see the README, \"Backups\")"
+    );
+    let to = args
+        .to
+        .to_str()
+        .ok_or_else(|| anyhow::anyhow!("the file name is not UTF-8"))?;
+    db.execute_raw(Statement::from_sql_and_values(
+        DatabaseBackend::Sqlite,
+        "VACUUM INTO ?",
+        [to.into()],
+    ))
+    .await?;
+    Ok(format!("Backed up to {to}."))
 }
 
 /// Ok(message) when the chain holds; Err(message) at the first break.

@@ -31,6 +31,9 @@ pub enum Command {
     Import(ImportArgs),
     /// Fill a separate demo database with two years of a realistic landlord, then serve it.
     Demo(DemoArgs),
+    /// Copy a SQLite database while Harbour serves it (consistent, online); for PostgreSQL,
+    /// use pg_dump (see the README).
+    Backup(BackupArgs),
     /// Audit-trail tools.
     Audit {
         #[command(subcommand)]
@@ -155,6 +158,15 @@ impl Default for Settings {
             demo: false,
         }
     }
+}
+
+#[derive(Args, Debug)]
+pub struct BackupArgs {
+    #[command(flatten)]
+    pub db: DbArgs,
+    /// The copy to write; must not exist yet.
+    #[arg(long)]
+    pub to: std::path::PathBuf,
 }
 
 #[derive(Args, Debug)]

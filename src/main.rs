@@ -43,6 +43,7 @@ async fn main() -> ExitCode {
             Err(e) => Err(e),
         },
         Some(Command::Demo(args)) => harbour::demo::run(args).await,
+        Some(Command::Backup(args)) => harbour::cli::backup(&args).await.map(|m| println!("{m}")),
         Some(Command::Audit {
             command: AuditCommand::Verify(args),
         }) => {

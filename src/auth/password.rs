@@ -6,7 +6,14 @@ use argon2::{
     Argon2,
     password_hash::{PasswordHasher, PasswordVerifier, phc::PasswordHash},
 };
-use std::{collections::HashSet, sync::OnceLock};
+use std::{
+    collections::HashSet,
+    sync::{
+        OnceLock,
+        atomic::{AtomicUsize, Ordering},
+    },
+};
+use tokio::sync::Semaphore;
 
 pub const MIN_LENGTH: usize = 12;
 /// Long enough for any passphrase; bounded so nobody can make us hash megabytes.
@@ -15,7 +22,7 @@ pub const MAX_LENGTH: usize = 256;
 /// Hashes on a blocking thread: argon2 takes tens of milliseconds of CPU and must never
 /// stall the async runtime.
 pub async fn hash(password: String) -> Result<String, crate::error::AppError> {
-    tokio::task::spawn_blocking(move || {
+    bounded(move || {
         Argon2::default()
             .hash_password(password.as_bytes())
             .map(|h| h.to_string())
@@ -26,10 +33,34 @@ pub async fn hash(password: String) -> Result<String, crate::error::AppError> {
 
 /// Verifies on a blocking thread. A malformed stored hash counts as a mismatch.
 pub async fn verify(password: String, stored: String) -> Result<bool, crate::error::AppError> {
-    Ok(tokio::task::spawn_blocking(move || {
+    bounded(move || {
         PasswordHash::new(&stored)
             .map(|h| Argon2::default().verify_password(password.as_bytes(), &h).is_ok())
             .unwrap_or(false)
+    })
+    .await
+}
+
+/// Hashes running now, and the most ever running at once (what the bound is tested by).
+static RUNNING: AtomicUsize = AtomicUsize::new(0);
+static PEAK: AtomicUsize = AtomicUsize::new(0);
+
+/// Runs `work` (an argon2 hash of 19 MiB) on a blocking thread, at most one per core at
+/// once, the rest queued in arrival order: a storm of sign-ins waits its turn instead of
+/// taking every blocking thread and 19 MiB each while other pages starve.
+async fn bounded<T: Send + 'static>(
+    work: impl FnOnce() -> T + Send + 'static,
+) -> Result<T, crate::error::AppError> {
+    static SLOTS: OnceLock<Semaphore> = OnceLock::new();
+    let slots =
+        SLOTS.get_or_init(|| Semaphore::new(std::thread::available_parallelism().map_or(2, |n| n.get())));
+    let _slot = slots.acquire().await.map_err(crate::error::AppError::internal)?;
+    Ok(tokio::task::spawn_blocking(move || {
+        let now = RUNNING.fetch_add(1, Ordering::SeqCst) + 1;
+        PEAK.fetch_max(now, Ordering::SeqCst);
+        let out = work();
+        RUNNING.fetch_sub(1, Ordering::SeqCst);
+        out
     })
     .await?)
 }
@@ -72,6 +103,23 @@ pub fn check_policy(password: &str, username: &str) -> Result<(), &'static str> 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+    async fn no_more_hashes_run_at_once_than_there_are_cores() {
+        let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
+        let stored = hash("correct horse battery".to_owned()).await.unwrap();
+        let storm: Vec<_> = (0..3 * cores)
+            .map(|i| tokio::spawn(verify(format!("guess {i}"), stored.clone())))
+            .collect();
+        for t in storm {
+            assert!(!t.await.unwrap().unwrap());
+        }
+        assert!(
+            PEAK.load(Ordering::SeqCst) <= cores,
+            "{} > {cores}",
+            PEAK.load(Ordering::SeqCst)
+        );
+    }
 
     #[test]
     fn policy_wants_length_not_composition() {

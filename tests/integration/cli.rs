@@ -608,3 +608,95 @@ fn three_audited_users(test_db: &TestDb) {
         assert_success(&out, "create-user");
     }
 }
+
+#[tokio::test]
+async fn serve_stops_on_sigterm_giving_up_the_reminder_lease() {
+    let db = TestDb::new().await;
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_harbour"))
+        .args([
+            "serve",
+            "--bind",
+            &format!("127.0.0.1:{port}"),
+            "--job-instance",
+            "first",
+        ])
+        .env("DATABASE_URL", &db.url)
+        .env("HARBOUR_LOG", "error")
+        .stdout(std::process::Stdio::null())
+        .spawn()
+        .expect("serve");
+    let conn = connect(&db).await;
+    let held = "SELECT COUNT(*) FROM job_leases WHERE holder = 'first'";
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    while std::time::Instant::now() < deadline {
+        if conn
+            .query_one_raw(Statement::from_string(
+                conn.get_database_backend(),
+                held.to_owned(),
+            ))
+            .await
+            .ok()
+            .flatten()
+            .is_some_and(|r| r.try_get_by_index::<i64>(0).unwrap_or(0) == 1)
+        {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    }
+    assert_eq!(count(&conn, held).await, 1, "the instance took the lease");
+    let killed = std::process::Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    let status = child.wait().unwrap();
+    assert!(status.success(), "a clean stop: {status:?}");
+    assert_eq!(count(&conn, held).await, 0, "the lease was given up");
+}
+
+#[tokio::test]
+async fn backup_copies_a_sqlite_database_while_it_is_written_and_the_copy_verifies() {
+    let app = crate::common::TestApp::spawn().await;
+    if app.test_db.is_postgres() {
+        // PostgreSQL is backed up with pg_dump; the command says so.
+        let out = run_cli(&["backup", "--to", "/tmp/harbour-pg.db"], &app.test_db.url, "");
+        assert_failure(&out, "backup of PostgreSQL");
+        assert!(stderr(&out).contains("pg_dump"), "{}", stderr(&out));
+        return;
+    }
+    // Writes go on while the copy is made.
+    let mut admin = app.signed_in(entity::Role::Admin).await;
+    let writer = tokio::spawn(async move {
+        for i in 0..40 {
+            admin
+                .post("/admin/areas", &[("name", &format!("Area {i}"))])
+                .await;
+        }
+    });
+    let dir = std::env::temp_dir().join(format!("harbour-backup-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let to = dir.join(format!(
+        "copy-{port}.db",
+        port = app.base.rsplit(':').next().unwrap()
+    ));
+    let _ = std::fs::remove_file(&to);
+    let out = run_cli(&["backup", "--to", to.to_str().unwrap()], &app.test_db.url, "");
+    assert_success(&out, "backup");
+    writer.await.unwrap();
+    // The copy is a whole database: it opens, its audit chain holds, it has the accounts.
+    let url = format!("sqlite://{}?mode=rwc", to.display());
+    let out = run_cli(&["audit", "verify"], &url, "");
+    assert_success(&out, "audit verify of the copy");
+    let copy = harbour::db::connect(&url).await.unwrap();
+    assert!(count(&copy, "SELECT COUNT(*) FROM users").await >= 1);
+    // It never overwrites.
+    let out = run_cli(&["backup", "--to", to.to_str().unwrap()], &app.test_db.url, "");
+    assert_failure(&out, "backup onto an existing file");
+    assert!(stderr(&out).contains("exists already"));
+    std::fs::remove_dir_all(&dir).ok();
+}

@@ -618,6 +618,30 @@ async fn two_instances_at_once_run_the_day_once() {
 }
 
 #[tokio::test]
+async fn a_released_lease_is_taken_over_at_once_and_only_its_holder_releases_it() {
+    let app = TestApp::spawn().await;
+    let now = app.now();
+    let ttl = lease::TTL;
+    assert!(
+        lease::acquire(&app.db, "reminders", "one", now, ttl)
+            .await
+            .unwrap()
+    );
+    lease::release(&app.db, "reminders", "two").await.unwrap();
+    assert!(
+        !lease::acquire(&app.db, "reminders", "two", now, ttl)
+            .await
+            .unwrap()
+    );
+    lease::release(&app.db, "reminders", "one").await.unwrap();
+    assert!(
+        lease::acquire(&app.db, "reminders", "two", now, ttl)
+            .await
+            .unwrap()
+    );
+}
+
+#[tokio::test]
 async fn a_lease_is_held_until_it_expires_then_another_instance_takes_over() {
     let app = TestApp::spawn().await;
     let now = app.now();

@@ -60,13 +60,16 @@ impl RunOutcome {
     }
 }
 
-/// Tries the daily run every minute for as long as the process lives. Fails at once (for
-/// `serve` to report) when the e-mail settings are unusable.
-pub fn spawn(state: AppState) -> anyhow::Result<()> {
+/// Tries the daily run every minute for as long as the process lives; returns this
+/// instance's lease holder name (for [`release`] at shutdown). Fails at once (for `serve`
+/// to report) when the e-mail settings are unusable.
+pub fn spawn(state: AppState) -> anyhow::Result<String> {
     digest::Mailer::from_settings(&state.settings).map_err(anyhow::Error::msg)?;
     let holder = holder_name(state.settings.job_instance.as_deref());
     tracing::info!(holder = %holder, "reminder job started");
+    let name = holder.clone();
     tokio::spawn(async move {
+        let holder = name;
         let mut tick = tokio::time::interval(std::time::Duration::from_secs(60));
         tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         loop {
@@ -83,7 +86,12 @@ pub fn spawn(state: AppState) -> anyhow::Result<()> {
             }
         }
     });
-    Ok(())
+    Ok(holder)
+}
+
+/// Gives up this instance's lease on the reminder job, at shutdown.
+pub async fn release(state: &AppState, holder: &str) -> Result<(), DbErr> {
+    lease::release(&state.db, JOB, holder).await
 }
 
 /// The configured instance name (trimmed, at most the column's width), else a generated one.

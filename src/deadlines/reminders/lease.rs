@@ -51,6 +51,22 @@ pub async fn acquire(
     Ok(claimed.rows_affected == 1)
 }
 
+/// Gives the lease up if `holder` has it (at shutdown), so another instance takes the job
+/// over at once rather than when the lease expires.
+pub async fn release(db: &impl ConnectionTrait, name: &str, holder: &str) -> Result<(), DbErr> {
+    job_leases::Entity::update_many()
+        .col_expr(job_leases::Column::Holder, Expr::value(String::new()))
+        .col_expr(
+            job_leases::Column::ExpiresAt,
+            Expr::value(OffsetDateTime::UNIX_EPOCH),
+        )
+        .filter(job_leases::Column::Name.eq(name))
+        .filter(job_leases::Column::Holder.eq(holder))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
 /// A name for this instance: hostname, process id and a random suffix, at most
 /// [`MAX_HOLDER`] characters.
 pub fn default_holder() -> String {

@@ -9,7 +9,7 @@ pub mod job;
 pub mod lease;
 pub mod notices;
 
-pub use job::{Counts, JOB, RunOutcome, run_due, spawn};
+pub use job::{Counts, JOB, RunOutcome, release, run_due, spawn};
 pub use notices::{routes, unread_count};
 
 /// Why an officer is reminded of a deadline; stored in `notices.kind`.
