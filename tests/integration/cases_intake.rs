@@ -13,11 +13,11 @@ use time::macros::datetime;
 
 /// A form as a browser sends it.
 #[derive(Clone)]
-struct Fields(Vec<(String, String)>);
+pub struct Fields(Vec<(String, String)>);
 
 impl Fields {
     /// Replaces every value of `name` with `value`.
-    fn set(self, name: &str, value: &str) -> Self {
+    pub fn set(self, name: &str, value: &str) -> Self {
         self.without(name).add(name, value)
     }
 
@@ -32,7 +32,7 @@ impl Fields {
         self
     }
 
-    async fn post(&self, client: &mut Client, path: &str) -> Res {
+    pub async fn post(&self, client: &mut Client, path: &str) -> Res {
         let pairs: Vec<(&str, &str)> = self.0.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
         client.post(path, &pairs).await
     }
@@ -42,7 +42,7 @@ const DESCRIPTION: &str = "A neighbour shouted racist abuse at Amina on the stai
 const CRIME_REF: &str = "CR/0042/26";
 
 /// A complete new-case report: a known-nothing victim and a named alleged perpetrator.
-fn report(area: i32) -> Fields {
+pub fn report(area: i32) -> Fields {
     let area = area.to_string();
     let fields = [
         ("received_date", "2026-11-23"),

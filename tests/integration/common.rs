@@ -294,7 +294,12 @@ pub struct Client {
 
 impl Client {
     pub fn new(base: &str) -> Self {
-        let jar = Arc::new(Jar::default());
+        Self::with_jar(base, Arc::new(Jar::default()))
+    }
+
+    /// A client of `base` sharing `jar` (one browser talking to several instances: cookies
+    /// go by host, not port).
+    pub fn with_jar(base: &str, jar: Arc<Jar>) -> Self {
         let http = reqwest::Client::builder()
             .cookie_provider(jar.clone())
             .redirect(reqwest::redirect::Policy::none())

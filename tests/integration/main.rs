@@ -26,6 +26,7 @@ mod deadlines_lists;
 mod deadlines_reminders;
 mod home;
 mod import;
+mod instances;
 mod login;
 mod migrations;
 mod people_merge;
