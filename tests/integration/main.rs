@@ -25,6 +25,7 @@ mod deadlines_compliance;
 mod deadlines_lists;
 mod deadlines_reminders;
 mod home;
+mod hostile;
 mod import;
 mod instances;
 mod login;
