@@ -12,7 +12,7 @@ use harbour::{
     auth::policy::{Permission, allows},
     web::routes::table,
 };
-use reqwest::{Method, StatusCode};
+use reqwest::Method;
 
 /// Field and query names the forms and filters use (unknown ones are ignored).
 const NAMES: [&str; 40] = [
