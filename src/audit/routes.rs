@@ -100,6 +100,7 @@ fn readable_by(role: entity::Role) -> Condition {
 
 async fn browse(State(state): State<AppState>, ctx: Ctx, Query(f): Query<Filters>) -> AppResult<Response> {
     let mut errors = FormErrors::default();
+    let is_admin = ctx.user()?.role == entity::Role::Admin;
     let readable = readable_by(ctx.user()?.role);
     let from = parse_day("from", &f.from, &mut errors);
     let to = parse_day("to", &f.to, &mut errors);
@@ -172,7 +173,11 @@ async fn browse(State(state): State<AppState>, ctx: Ctx, Query(f): Query<Filters
         html! {
             (error_summary(&errors))
             h1.heading-xl { "Audit trail" }
-            p.body { "Every sign-in, change, and view or export of case data. Entries cannot be edited: " code { "harbour audit verify" } " detects any tampering." }
+            @if is_admin {
+                p.body { "Sign-ins, and changes to accounts, areas and settings. Case events (views, changes, exports, searches) are shown to managers only. Entries cannot be edited: " code { "harbour audit verify" } " detects any tampering." }
+            } @else {
+                p.body { "Every sign-in, change, and view or export of case data. Entries cannot be edited: " code { "harbour audit verify" } " detects any tampering." }
+            }
             form.filters method="get" action="/audit" novalidate {
                 div.form-group {
                     label.label for="actor" { "Username" }
@@ -204,7 +209,7 @@ async fn browse(State(state): State<AppState>, ctx: Ctx, Query(f): Query<Filters
                 }
                 div.form-group {
                     label.label for="target_id" { "Record" }
-                    div.hint id="target_id-hint" { "A case reference like HC-2026-000123, or a user's or import's number" }
+                    div.hint id="target_id-hint" { @if is_admin { "A user's or area's number" } @else { "A case reference like HC-2026-000123, or a user's or import's number" } }
                     input.input.input--width-20 id="target_id" name="target_id" type="text" value=(f.target_id) aria-describedby="target_id-hint";
                 }
                 div.form-group { button.button.button--secondary type="submit" { "Filter" } }

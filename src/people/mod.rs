@@ -279,7 +279,11 @@ async fn merge(
     )
     .await?;
     // Each case the merged record was on says so in its history.
-    let mut case_ids = moved;
+    // Every case either record was on: the kept record's cases may have changed values too.
+    let mut case_ids: Vec<i32> = moved
+        .into_iter()
+        .chain(kept.cases.iter().map(|c| c.case_id))
+        .collect();
     case_ids.sort_unstable();
     case_ids.dedup();
     // No other case is named: readers of this one may not see the others.

@@ -6,60 +6,11 @@
 use crate::{
     cases_intake::report,
     common::{Client, PASSWORD, TestDb, run_cli},
+    serving::start,
 };
 use reqwest::StatusCode;
 use sea_orm::{ConnectionTrait, DatabaseConnection, Statement};
-use std::{
-    process::{Child, Command, Stdio},
-    time::{Duration, Instant},
-};
-
-/// A `harbour serve` child, killed when dropped.
-struct Instance {
-    child: Child,
-    base: String,
-}
-
-impl Drop for Instance {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn start(db: &TestDb, name: &str) -> Instance {
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let child = Command::new(env!("CARGO_BIN_EXE_harbour"))
-        .args(["serve", "--bind", &format!("127.0.0.1:{port}")])
-        .args(["--job-instance", name, "--reminder-hour", "0"])
-        .env("DATABASE_URL", &db.url)
-        .env("HARBOUR_LOG", "error")
-        .stdout(Stdio::null())
-        .spawn()
-        .expect("serve");
-    Instance {
-        child,
-        base: format!("http://127.0.0.1:{port}"),
-    }
-}
-
-async fn wait_healthy(instance: &Instance) {
-    let until = Instant::now() + Duration::from_secs(90);
-    while Instant::now() < until {
-        if reqwest::get(format!("{}/healthz", instance.base))
-            .await
-            .is_ok_and(|r| r.status() == StatusCode::OK)
-        {
-            return;
-        }
-        tokio::time::sleep(Duration::from_millis(200)).await;
-    }
-    panic!("{} never became healthy", instance.base);
-}
+use std::time::{Duration, Instant};
 
 async fn count(db: &DatabaseConnection, sql: &str) -> i64 {
     db.query_one_raw(Statement::from_string(db.get_database_backend(), sql.to_owned()))
@@ -79,8 +30,8 @@ async fn two_instances_share_sessions_numbering_and_the_daily_reminders() {
     }
     // Both start together on a new database: migrations run once, one after the other.
     let (a, b) = (start(&db, "a"), start(&db, "b"));
-    wait_healthy(&a).await;
-    wait_healthy(&b).await;
+    a.wait_healthy().await;
+    b.wait_healthy().await;
     let out = run_cli(
         &[
             "create-user",

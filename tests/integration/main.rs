@@ -4,6 +4,7 @@
 
 mod common;
 mod fixtures;
+mod serving;
 
 mod access;
 mod admin;
@@ -20,6 +21,7 @@ mod casework_plans;
 mod casework_risk;
 mod casework_support;
 mod cli;
+mod crash;
 mod deadlines_case;
 mod deadlines_compliance;
 mod deadlines_lists;

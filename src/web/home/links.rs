@@ -88,7 +88,7 @@ const LINKS: [(&str, &str, &str, Permission); 14] = [
     (
         "/audit",
         "Audit trail",
-        "Who signed in, viewed, changed or exported what, and when.",
+        "Who signed in, changed or looked at what, and when (case events for managers only).",
         Permission::ViewAudit,
     ),
 ];
