@@ -28,6 +28,7 @@ mod deadlines_lists;
 mod deadlines_reminders;
 mod home;
 mod hostile;
+mod idor;
 mod import;
 mod instances;
 mod login;
