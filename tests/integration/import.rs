@@ -121,6 +121,9 @@ async fn the_template_round_trips_and_imported_history_completes_the_right_deadl
     assert!(case.body.contains("Imported from the landlord"), "{}", case.body);
     assert!(case.body.contains("Landlord&#39;s reference") || case.body.contains("Landlord's reference"));
     assert!(case.body.contains("ASB/2025/0147"));
+    // What the spreadsheet did not say is not written as an answer.
+    assert!(!case.body.contains("by not recorded before import"));
+    assert!(!case.body.contains("(not recorded before import, from"));
     let found = c.get("/cases?tab=all&q=ASB%2F2025%2F0147").await;
     assert!(found.body.contains("HC-2025-000001"), "{}", found.body);
 

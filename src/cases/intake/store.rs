@@ -313,10 +313,60 @@ fn summary(i: &ValidIncident) -> String {
             (code, _) => codes::label(&codes::INCIDENT_TYPES, code),
         })
         .collect();
-    format!(
-        "Report received ({}, from {}): {}",
-        codes::label(&codes::RECEIVED_HOW, i.received_how).to_lowercase(),
-        codes::label(&codes::REPORTER_TYPES, i.reporter_type).to_lowercase(),
-        types.join("; ")
-    )
+    // What an imported spreadsheet did not say is left out, not written as an answer.
+    let how = [
+        (i.received_how != codes::NOT_RECORDED)
+            .then(|| codes::label(&codes::RECEIVED_HOW, i.received_how).to_lowercase()),
+        (i.reporter_type != codes::NOT_RECORDED).then(|| {
+            format!(
+                "from {}",
+                codes::label(&codes::REPORTER_TYPES, i.reporter_type).to_lowercase()
+            )
+        }),
+    ];
+    let how: Vec<String> = how.into_iter().flatten().collect();
+    match how.is_empty() {
+        true => format!("Report received: {}", types.join("; ")),
+        false => format!("Report received ({}): {}", how.join(", "), types.join("; ")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use time::macros::datetime;
+
+    fn incident(received_how: &'static str, reporter_type: &'static str) -> ValidIncident {
+        ValidIncident {
+            received_at: datetime!(2026-11-23 09:00 UTC),
+            received_how,
+            reporter_type,
+            reporter_name: None,
+            occurred_kind: "unknown",
+            occurred_at: None,
+            location_kind: "home",
+            location_address: None,
+            types: vec!["verbal-abuse".to_owned()],
+            other_type: None,
+            description: "Shouted".to_owned(),
+            police_involved: None,
+            crime_reference: None,
+        }
+    }
+
+    #[test]
+    fn the_timeline_line_leaves_out_what_an_import_did_not_say() {
+        assert_eq!(
+            summary(&incident("phone", codes::VICTIM)),
+            "Report received (phone, from the victim): Verbal abuse"
+        );
+        assert_eq!(
+            summary(&incident(codes::NOT_RECORDED, codes::NOT_RECORDED)),
+            "Report received: Verbal abuse"
+        );
+        assert_eq!(
+            summary(&incident(codes::NOT_RECORDED, codes::VICTIM)),
+            "Report received (from the victim): Verbal abuse"
+        );
+    }
 }

@@ -192,7 +192,7 @@ fn summary(view: &CaseView) -> Markup {
             "Perceived as hate",
             html! {
                 @if case.hate_perceived {
-                    "Yes" @if let Some(by) = &case.perceived_by { ", by " (label(&codes::PERCEIVED_BY, by).to_lowercase()) }
+                    "Yes" @if let Some(by) = case.perceived_by.as_ref().filter(|b| *b != codes::NOT_RECORDED) { ", by " (label(&codes::PERCEIVED_BY, by).to_lowercase()) }
                 } @else { "No" }
             },
         ),
