@@ -1,13 +1,15 @@
 //! A tower-sessions store over sea-orm, for SQLite and PostgreSQL alike (no published store
 //! fits sea-orm 2; see STACK.md). Rows are keyed by the SHA-256 of the cookie's session id.
 //! Idle expiry is ours, measured with the app clock: every request that touches a session
-//! saves it (the session layer runs with `always_save`), pushing `expires_at` forward.
+//! saves it (the session layer runs with `always_save`), pushing `expires_at` forward — but
+//! an unchanged session is written at most once a [`REFRESH`]: reading a page should not
+//! cost a database write (and, on SQLite, a turn of the one writer).
 
 use crate::{auth::tokens::sha256_hex, clock::Clock};
 use entity::sessions;
 use sea_orm::{
     ActiveValue::Set,
-    ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter,
+    ColumnTrait, Condition, DatabaseConnection, EntityTrait, QueryFilter,
     sea_query::{Expr, OnConflict},
 };
 use std::{fmt, sync::Arc};
@@ -17,6 +19,10 @@ use tower_sessions::{
     session::{Id, Record},
     session_store::{Error, Result},
 };
+
+/// How often an unchanged session's idle deadline is pushed forward: the idle timeout is
+/// exact to within this.
+pub const REFRESH: Duration = Duration::minutes(1);
 
 /// Session data key holding the signed-in user's id; copied to `sessions.user_id`.
 pub const USER_ID_KEY: &str = "user_id";
@@ -85,14 +91,24 @@ impl SessionStore for DbSessionStore {
     /// must stay deleted even if a request that loaded it earlier finishes afterwards.
     async fn save(&self, record: &Record) -> Result<()> {
         let (id, user_id, data) = Self::fields(record)?;
+        let expires_at = self.clock.now() + self.idle;
+        // Only a changed session, or one whose deadline was last pushed a while ago: an
+        // UPDATE that matches no row writes nothing.
+        let stale_or_changed = Condition::any()
+            .add(sessions::Column::Data.ne(data.clone()))
+            .add(sessions::Column::ExpiresAt.lt(expires_at - REFRESH))
+            .add(match user_id {
+                Some(u) => Condition::any()
+                    .add(sessions::Column::UserId.is_null())
+                    .add(sessions::Column::UserId.ne(u)),
+                None => Condition::all().add(sessions::Column::UserId.is_not_null()),
+            });
         sessions::Entity::update_many()
             .col_expr(sessions::Column::UserId, Expr::value(user_id))
             .col_expr(sessions::Column::Data, Expr::value(data))
-            .col_expr(
-                sessions::Column::ExpiresAt,
-                Expr::value(self.clock.now() + self.idle),
-            )
+            .col_expr(sessions::Column::ExpiresAt, Expr::value(expires_at))
             .filter(sessions::Column::Id.eq(id))
+            .filter(stale_or_changed)
             .exec(&self.db)
             .await
             .map_err(backend)?;

@@ -187,6 +187,36 @@ async fn saving_pushes_the_idle_deadline_forward() {
     );
 }
 
+/// The session's idle deadline as stored.
+async fn deadline(f: &Fixture, rec: &Record) -> time::OffsetDateTime {
+    entity::sessions::Entity::find_by_id(harbour::auth::tokens::sha256_hex(&rec.id.to_string()))
+        .one(&f.db)
+        .await
+        .unwrap()
+        .unwrap()
+        .expires_at
+}
+
+#[tokio::test]
+async fn an_unchanged_session_is_written_at_most_once_a_minute() {
+    let f = fixture().await;
+    let mut rec = record(&[("k", serde_json::json!("v"))]);
+    f.store.create(&mut rec).await.unwrap();
+    let created = deadline(&f, &rec).await;
+    // Read after read within the minute: nothing written.
+    f.clock.advance(Duration::seconds(40));
+    f.store.save(&rec).await.unwrap();
+    assert_eq!(deadline(&f, &rec).await, created);
+    // A change is written at once.
+    rec.data.insert("k".into(), serde_json::json!("changed"));
+    f.store.save(&rec).await.unwrap();
+    assert_eq!(deadline(&f, &rec).await, f.clock.now() + IDLE);
+    // Unchanged again, past the minute: the deadline moves on.
+    f.clock.advance(Duration::seconds(70));
+    f.store.save(&rec).await.unwrap();
+    assert_eq!(deadline(&f, &rec).await, f.clock.now() + IDLE);
+}
+
 #[tokio::test]
 async fn purge_expired_deletes_only_expired_rows() {
     let f = fixture().await;
