@@ -1,7 +1,7 @@
 //! Browse and filter the audit trail (managers and administrators), newest first.
 
 use crate::{
-    auth::policy::Permission,
+    auth::policy::{Permission, allows},
     error::AppResult,
     state::AppState,
     web::{
@@ -61,9 +61,9 @@ fn parse_day(field: &'static str, s: &str, errors: &mut FormErrors) -> Option<Da
     parsed
 }
 
-/// What administrators may read of the trail: accounts, sign-ins and settings. Case
-/// events (which case was viewed or exported, by whom, how many a search found) name
-/// restricted cases and who is on them: managers only.
+/// What is left of the trail for someone without `Permission::ViewCaseEvents`
+/// (administrators): accounts, sign-ins and settings. Case events (which case was viewed or
+/// exported, by whom, how many a search found) name restricted cases and who is on them.
 const ADMIN_ACTIONS: [&str; 21] = [
     "account.",
     "login.",
@@ -88,9 +88,9 @@ const ADMIN_ACTIONS: [&str; 21] = [
     "reminders.run",
 ];
 
-/// The part of the trail `role` may read.
-fn readable_by(role: entity::Role) -> Condition {
-    if role != entity::Role::Admin {
+/// The part of the trail someone may read: all of it with case events, else `ADMIN_ACTIONS`.
+fn readable(case_events: bool) -> Condition {
+    if case_events {
         return Condition::all();
     }
     ADMIN_ACTIONS.iter().fold(Condition::any(), |c, prefix| {
@@ -100,8 +100,9 @@ fn readable_by(role: entity::Role) -> Condition {
 
 async fn browse(State(state): State<AppState>, ctx: Ctx, Query(f): Query<Filters>) -> AppResult<Response> {
     let mut errors = FormErrors::default();
-    let is_admin = ctx.user()?.role == entity::Role::Admin;
-    let readable = readable_by(ctx.user()?.role);
+    let case_events = allows(ctx.user()?.role, Permission::ViewCaseEvents);
+    let is_admin = !case_events;
+    let readable = readable(case_events);
     let from = parse_day("from", &f.from, &mut errors);
     let to = parse_day("to", &f.to, &mut errors);
     if let (Some(a), Some(b)) = (from, to)

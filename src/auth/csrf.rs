@@ -100,7 +100,13 @@ pub async fn check(
     };
     match (sent, expected) {
         (Some(s), Some(e)) if tokens::constant_time_eq(&s, &e) => {
-            let body = match crate::web::input::clean_form(&bytes).filter(|_| is_form) {
+            // Uploads are files, read by their own importer: only forms are cleaned here.
+            let cleaned = if is_form {
+                crate::web::input::clean_form(&bytes)
+            } else {
+                None
+            };
+            let body = match cleaned {
                 Some(cleaned) => Body::from(cleaned),
                 None => Body::from(bytes),
             };

@@ -68,6 +68,9 @@ pub enum Permission {
     /// Bring cases in from the landlord's spreadsheets (never administrators: the preview
     /// shows case content).
     ImportCases,
+    /// The audit trail's case events (views, changes, exports, searches of cases); without
+    /// it the trail shows accounts, sign-ins and settings only.
+    ViewCaseEvents,
     /// Possible duplicate people, and merging two records of one person (each may be on
     /// cases in any area).
     MergePeople,
@@ -98,7 +101,7 @@ pub fn allows(role: Role, permission: Permission) -> bool {
         }
         // The equality lead sees figures, never a case or a name; administrators neither.
         ViewReports | CountEveryCaseInReports => matches!(role, Manager | EqualityLead),
-        ViewReportCases | ImportCases | MergePeople => role == Manager,
+        ViewReportCases | ImportCases | MergePeople | ViewCaseEvents => role == Manager,
     }
 }
 

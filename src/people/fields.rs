@@ -54,9 +54,12 @@ pub enum From {
     Other,
 }
 
+/// What every choosing field's name starts with.
+pub const CHOICE_PREFIX: &str = "take_";
+
 /// The form field that chooses `column`.
 pub fn form_name(column: Column) -> String {
-    format!("take_{}", column.as_str())
+    format!("{CHOICE_PREFIX}{}", column.as_str())
 }
 
 /// `column`'s value as people read it; `None` when blank.

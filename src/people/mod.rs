@@ -212,6 +212,13 @@ fn from_code(from: From) -> String {
     .to_owned()
 }
 
+/// The choices as the manager made them, to show again with the form.
+fn typed(form: HashMap<String, String>) -> HashMap<String, String> {
+    form.into_iter()
+        .filter(|(k, _)| k.starts_with(fields::CHOICE_PREFIX))
+        .collect()
+}
+
 async fn merge(
     State(state): State<AppState>,
     ctx: Ctx,
@@ -248,9 +255,7 @@ async fn merge(
         } else {
             StatusCode::UNPROCESSABLE_ENTITY
         };
-        let choices: HashMap<String, String> =
-            form.into_iter().filter(|(k, _)| k.starts_with("take_")).collect();
-        return Ok((status, view::review(&ctx, &kept, &other, &choices, &errors)).into_response());
+        return Ok((status, view::review(&ctx, &kept, &other, &typed(form), &errors)).into_response());
     }
     let now = state.now();
     let txn = state.db.begin().await?;
@@ -263,10 +268,9 @@ async fn merge(
             "One of these records changed while you were merging. Check them again, then merge",
         );
         let (kept, other) = pair(&state.db, &viewer, a, b).await?;
-        let choices = form.into_iter().filter(|(k, _)| k.starts_with("take_")).collect();
         return Ok((
             StatusCode::CONFLICT,
-            view::review(&ctx, &kept, &other, &choices, &errors),
+            view::review(&ctx, &kept, &other, &typed(form), &errors),
         )
             .into_response());
     };
@@ -278,8 +282,7 @@ async fn merge(
         merge_event("person.merged", &kept, &other),
     )
     .await?;
-    // Each case the merged record was on says so in its history.
-    // Every case either record was on: the kept record's cases may have changed values too.
+    // Every case either record was on says so: the kept record's values may have changed too.
     let mut case_ids: Vec<i32> = moved
         .into_iter()
         .chain(kept.cases.iter().map(|c| c.case_id))
