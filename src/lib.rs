@@ -22,6 +22,7 @@ pub mod people;
 pub mod plans;
 pub mod procedure;
 pub mod reports;
+pub mod retention;
 pub mod risk;
 pub mod state;
 pub mod support;

@@ -74,6 +74,9 @@ pub enum Permission {
     /// Possible duplicate people, and merging two records of one person (each may be on
     /// cases in any area).
     MergePeople,
+    /// Review cases past their retention date, dispose of them, and place or lift legal
+    /// holds.
+    ManageRetention,
 }
 
 /// May a user with `role` do what `permission` guards?
@@ -101,7 +104,7 @@ pub fn allows(role: Role, permission: Permission) -> bool {
         }
         // The equality lead sees figures, never a case or a name; administrators neither.
         ViewReports | CountEveryCaseInReports => matches!(role, Manager | EqualityLead),
-        ViewReportCases | ImportCases | MergePeople | ViewCaseEvents => role == Manager,
+        ViewReportCases | ImportCases | MergePeople | ViewCaseEvents | ManageRetention => role == Manager,
     }
 }
 

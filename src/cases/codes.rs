@@ -305,7 +305,7 @@ pub const CONTACT_KINDS: [Code; 7] = [
 ];
 
 /// Timeline entries the system records as things happen.
-pub const EVENT_KINDS: [Code; 29] = [
+pub const EVENT_KINDS: [Code; 32] = [
     ("opened", "Case opened"),
     ("imported", "Imported"),
     ("further-report", "Further report added"),
@@ -335,6 +335,9 @@ pub const EVENT_KINDS: [Code; 29] = [
     ("legal-date-added", "Court or notice date added"),
     ("satisfaction-recorded", "Post-closure check recorded"),
     ("people-merged", "People merged"),
+    ("hold-placed", "Legal hold placed"),
+    ("hold-lifted", "Legal hold lifted"),
+    ("disposed", "Identifying details destroyed"),
 ];
 
 pub fn timeline_label(kind: &str) -> &str {

@@ -73,6 +73,7 @@ pub fn all() -> Vec<Route> {
         crate::chronology::routes(),
         crate::import::routes(),
         crate::people::routes(),
+        crate::retention::routes(),
     ]
     .into_iter()
     .flatten()

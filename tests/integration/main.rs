@@ -35,6 +35,7 @@ mod login;
 mod migrations;
 mod people_merge;
 mod reports_equality;
+mod retention;
 mod security;
 mod session_store;
 mod setup;

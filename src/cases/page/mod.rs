@@ -59,6 +59,7 @@ pub struct CaseView {
     pub plan: crate::plans::case_panel::Panel,
     pub support: crate::support::case_panel::Panel,
     pub enforcement: crate::enforcement::case_panel::Panel,
+    pub retention: crate::retention::case_panel::Panel,
 }
 
 pub async fn show(
@@ -150,12 +151,14 @@ pub async fn load(state: &AppState, viewer: &Viewer, case: cases::Model) -> Resu
     let plan = crate::plans::case_panel::load(db, &case, viewer, now).await?;
     let support = crate::support::case_panel::load(db, &case, viewer, now).await?;
     let enforcement = crate::enforcement::case_panel::load(db, &case, viewer, now).await?;
+    let retention = crate::retention::case_panel::load(db, &case, now).await?;
     Ok(CaseView {
         deadlines,
         risk,
         plan,
         support,
         enforcement,
+        retention,
         area,
         owner: case.owner_id.and_then(|id| names.get(&id).cloned()),
         logged_by: names.get(&case.logged_by).cloned().unwrap_or_default(),

@@ -113,6 +113,11 @@ fn sections(ctx: &Ctx, viewer: &Viewer, view: &CaseView, note: &NoteForm, errors
         ("timeline", "Timeline", timeline_section(view)),
         ("closures", "Closures", closures_section(view)),
         (
+            "retention",
+            "Retention",
+            crate::retention::case_panel::section(viewer, case, &view.retention),
+        ),
+        (
             "related",
             "Other cases involving these people",
             related_section(view),

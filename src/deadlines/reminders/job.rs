@@ -125,6 +125,10 @@ pub async fn run_due(state: &AppState, holder: &str) -> Result<RunOutcome, DbErr
     let Some(notices) = make_notices(&state.db, holder, today, now).await? else {
         return Ok(RunOutcome::AlreadyRan);
     };
+    // Once a day, on one instance: the reminder run's lease and day record cover it.
+    if let Err(e) = crate::retention::daily(&state.db, holder, today, now).await {
+        tracing::warn!(error = %e, "could not list cases past their retention date");
+    }
     let mut counts = Counts {
         notices,
         ..Counts::default()

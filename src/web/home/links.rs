@@ -6,7 +6,7 @@ use entity::Role;
 use maud::{Markup, html};
 
 /// (address, title, what it is for, the permission it needs)
-const LINKS: [(&str, &str, &str, Permission); 14] = [
+const LINKS: [(&str, &str, &str, Permission); 16] = [
     (
         "/cases/new",
         "Log a report",
@@ -50,6 +50,12 @@ const LINKS: [(&str, &str, &str, Permission); 14] = [
         Permission::MergePeople,
     ),
     (
+        "/retention",
+        "Retention review",
+        "Closed cases past their retention date: destroy their identifying details (the statistics stay), or see why they are held.",
+        Permission::ManageRetention,
+    ),
+    (
         "/admin/users",
         "Users",
         "Create accounts, set roles and areas, reset passwords, deactivate leavers.",
@@ -83,6 +89,12 @@ const LINKS: [(&str, &str, &str, Permission); 14] = [
         "/admin/reporting",
         "Reporting settings",
         "Homes owned for NM01, the recording target, the target days to close a case and the disparity reference groups.",
+        Permission::ManageSettings,
+    ),
+    (
+        "/admin/retention",
+        "Retention periods",
+        "How many years closed cases are kept, overall and for particular outcomes.",
         Permission::ManageSettings,
     ),
     (

@@ -1,0 +1,313 @@
+//! Disposing of a case at the end of its retention period: identity goes, statistics
+//! stay. Names, contact details, addresses, descriptions and every free-text note are
+//! destroyed; dates, codes, outcomes, deadline outcomes and each party's monitoring
+//! answers remain, so reports for past periods give the same figures afterwards.
+//!
+//! Each party moves to a de-identified stand-in (`person_standins`): a `people` row with
+//! the kind and monitoring answers only. One person's disposed cases share a stand-in, so
+//! "alleged on two or more cases" still counts them once; the person record itself is
+//! deleted with its last case.
+
+use crate::{
+    audit::Origin,
+    cases::{
+        timeline::{self, Entry},
+        visibility::Viewer,
+    },
+};
+use entity::{
+    action_plans, case_closures, case_disposals, case_holds, case_parties, cases, deadlines, imports,
+    incidents, legal_dates, people, perpetrator_action_events, perpetrator_actions, person_duplicates,
+    person_merges, person_standins, plan_actions, referrals, risk_assessments, satisfaction_checks,
+    support_measures, timeline_entries,
+};
+use sea_orm::{
+    ActiveValue::Set,
+    ColumnTrait, DatabaseTransaction, DbErr, EntityTrait, PaginatorTrait, QueryFilter, QuerySelect,
+    sea_query::{Expr, ExprTrait},
+};
+use time::{Date, OffsetDateTime};
+
+/// What replaces destroyed text in columns that may not be empty of meaning.
+const DESTROYED: &str = "";
+
+/// Disposes of `case` in the caller's transaction (which has checked it is closed, past
+/// retention and not held). Writes the timeline entry and the audit row.
+pub async fn dispose(
+    txn: &DatabaseTransaction,
+    case: &cases::Model,
+    viewer: &Viewer,
+    origin: &Origin,
+    now: OffsetDateTime,
+    kept_until: Date,
+) -> Result<(), DbErr> {
+    detach_people(txn, case.id, now).await?;
+    destroy_text(txn, case).await?;
+    case_disposals::Entity::insert(case_disposals::ActiveModel {
+        case_id: Set(case.id),
+        disposed_at: Set(now),
+        disposed_by: Set(viewer.id),
+        retention_ended_on: Set(kept_until),
+    })
+    .exec_without_returning(txn)
+    .await?;
+    let body = format!(
+        "Identifying details destroyed: the retention period ended on {}.",
+        crate::web::time_fmt::plain_date(kept_until)
+    );
+    timeline::record(
+        txn,
+        now,
+        viewer,
+        origin,
+        "case.disposed",
+        Entry::event(case, "disposed", now, body),
+    )
+    .await
+}
+
+/// Moves every party of the case (and timeline mentions of them) to its stand-in, and
+/// deletes each person left on no case.
+async fn detach_people(txn: &DatabaseTransaction, case_id: i32, now: OffsetDateTime) -> Result<(), DbErr> {
+    let person_ids: Vec<i32> = case_parties::Entity::find()
+        .select_only()
+        .column(case_parties::Column::PersonId)
+        .distinct()
+        .filter(case_parties::Column::CaseId.eq(case_id))
+        .into_tuple()
+        .all(txn)
+        .await?;
+    for person_id in person_ids {
+        if person_standins::Entity::find_by_id(person_id)
+            .one(txn)
+            .await?
+            .is_some()
+        {
+            continue; // already de-identified (the case was disposed of before).
+        }
+        let standin = standin_for(txn, person_id, now).await?;
+        case_parties::Entity::update_many()
+            .col_expr(case_parties::Column::PersonId, Expr::value(standin))
+            .filter(case_parties::Column::CaseId.eq(case_id))
+            .filter(case_parties::Column::PersonId.eq(person_id))
+            .exec(txn)
+            .await?;
+        timeline_entries::Entity::update_many()
+            .col_expr(timeline_entries::Column::PersonId, Expr::value(standin))
+            .filter(timeline_entries::Column::CaseId.eq(case_id))
+            .filter(timeline_entries::Column::PersonId.eq(person_id))
+            .exec(txn)
+            .await?;
+        let remaining = case_parties::Entity::find()
+            .filter(case_parties::Column::PersonId.eq(person_id))
+            .count(txn)
+            .await?;
+        if remaining == 0 {
+            delete_person(txn, person_id).await?;
+        }
+    }
+    person_duplicates::Entity::delete_many()
+        .filter(person_duplicates::Column::CaseId.eq(case_id))
+        .exec(txn)
+        .await?;
+    Ok(())
+}
+
+/// The person's stand-in, made on their first disposed case.
+async fn standin_for(txn: &DatabaseTransaction, person_id: i32, now: OffsetDateTime) -> Result<i32, DbErr> {
+    if let Some(s) = person_standins::Entity::find()
+        .filter(person_standins::Column::OriginalId.eq(person_id))
+        .one(txn)
+        .await?
+    {
+        return Ok(s.standin_id);
+    }
+    let p = people::Entity::find_by_id(person_id)
+        .one(txn)
+        .await?
+        .ok_or_else(|| DbErr::RecordNotFound(format!("person {person_id}")))?;
+    let standin = people::Entity::insert(people::ActiveModel {
+        kind: Set(p.kind),
+        interpreter: Set(false),
+        ethnicity: Set(p.ethnicity),
+        ethnicity_list: Set(p.ethnicity_list),
+        age_band: Set(p.age_band),
+        sex: Set(p.sex),
+        disability: Set(p.disability),
+        religion: Set(p.religion),
+        sexual_orientation: Set(p.sexual_orientation),
+        gender_reassignment: Set(p.gender_reassignment),
+        marriage: Set(p.marriage),
+        pregnancy: Set(p.pregnancy),
+        created_by: Set(p.created_by),
+        created_at: Set(p.created_at),
+        updated_at: Set(now),
+        version: Set(1),
+        ..Default::default()
+    })
+    .exec_with_returning(txn)
+    .await?;
+    person_standins::Entity::insert(person_standins::ActiveModel {
+        standin_id: Set(standin.id),
+        original_id: Set(Some(person_id)),
+        created_at: Set(now),
+    })
+    .exec_without_returning(txn)
+    .await?;
+    Ok(standin.id)
+}
+
+/// Deletes a person on no case, with everything kept about them (search terms and
+/// possible-duplicate questions go with the row; merge records and stray mentions here).
+async fn delete_person(txn: &DatabaseTransaction, person_id: i32) -> Result<(), DbErr> {
+    person_merges::Entity::delete_many()
+        .filter(person_merges::Column::KeptId.eq(person_id))
+        .exec(txn)
+        .await?;
+    timeline_entries::Entity::update_many()
+        .col_expr(
+            timeline_entries::Column::PersonId,
+            Expr::value(Option::<i32>::None),
+        )
+        .filter(timeline_entries::Column::PersonId.eq(person_id))
+        .exec(txn)
+        .await?;
+    people::Entity::delete_by_id(person_id).exec(txn).await?;
+    Ok(())
+}
+
+/// Blanks every free-text column of the case and its records.
+async fn destroy_text(txn: &DatabaseTransaction, case: &cases::Model) -> Result<(), DbErr> {
+    let id = case.id;
+    let none = || Expr::value(Option::<String>::None);
+    let blank = || Expr::value(DESTROYED);
+    cases::Entity::update_many()
+        .col_expr(cases::Column::PriorityReason, none())
+        .col_expr(cases::Column::RestrictedReason, none())
+        .col_expr(cases::Column::Version, Expr::col(cases::Column::Version).add(1))
+        .filter(cases::Column::Id.eq(id))
+        .exec(txn)
+        .await?;
+    incidents::Entity::update_many()
+        .col_expr(incidents::Column::ReporterName, none())
+        .col_expr(incidents::Column::LocationAddress, none())
+        .col_expr(incidents::Column::OtherType, none())
+        .col_expr(incidents::Column::Description, blank())
+        .col_expr(incidents::Column::CrimeReference, none())
+        .filter(incidents::Column::CaseId.eq(id))
+        .exec(txn)
+        .await?;
+    case_closures::Entity::update_many()
+        .col_expr(case_closures::Column::Reason, blank())
+        .col_expr(case_closures::Column::ReopenReason, none())
+        .filter(case_closures::Column::CaseId.eq(id))
+        .exec(txn)
+        .await?;
+    timeline_entries::Entity::update_many()
+        .col_expr(timeline_entries::Column::Body, blank())
+        .filter(timeline_entries::Column::CaseId.eq(id))
+        .exec(txn)
+        .await?;
+    support_measures::Entity::update_many()
+        .col_expr(support_measures::Column::Notes, none())
+        .filter(support_measures::Column::CaseId.eq(id))
+        .exec(txn)
+        .await?;
+    referrals::Entity::update_many()
+        .col_expr(referrals::Column::Reason, none())
+        .col_expr(referrals::Column::ConsentBy, none())
+        .col_expr(referrals::Column::ConsentScope, none())
+        .col_expr(referrals::Column::Response, none())
+        .filter(referrals::Column::CaseId.eq(id))
+        .exec(txn)
+        .await?;
+    action_plans::Entity::update_many()
+        .col_expr(action_plans::Column::InterpreterLanguage, none())
+        .col_expr(action_plans::Column::CommunicationNeeds, none())
+        .col_expr(action_plans::Column::Notes, none())
+        .filter(action_plans::Column::CaseId.eq(id))
+        .exec(txn)
+        .await?;
+    plan_actions::Entity::update_many()
+        .col_expr(plan_actions::Column::Description, blank())
+        .col_expr(plan_actions::Column::OwnerOther, none())
+        .col_expr(plan_actions::Column::Outcome, none())
+        .filter(plan_actions::Column::CaseId.eq(id))
+        .exec(txn)
+        .await?;
+    risk_assessments::Entity::update_many()
+        .col_expr(risk_assessments::Column::OverrideReason, none())
+        .col_expr(risk_assessments::Column::Notes, none())
+        .filter(risk_assessments::Column::CaseId.eq(id))
+        .exec(txn)
+        .await?;
+    satisfaction_checks::Entity::update_many()
+        .col_expr(satisfaction_checks::Column::Notes, none())
+        .filter(satisfaction_checks::Column::CaseId.eq(id))
+        .exec(txn)
+        .await?;
+    perpetrator_action_events::Entity::update_many()
+        .col_expr(perpetrator_action_events::Column::Note, none())
+        .filter(
+            perpetrator_action_events::Column::ActionId.in_subquery(
+                sea_orm::sea_query::Query::select()
+                    .column(perpetrator_actions::Column::Id)
+                    .from(perpetrator_actions::Entity)
+                    .and_where(Expr::col(perpetrator_actions::Column::CaseId).eq(id))
+                    .to_owned(),
+            ),
+        )
+        .exec(txn)
+        .await?;
+    perpetrator_actions::Entity::update_many()
+        .col_expr(perpetrator_actions::Column::Outcome, none())
+        .col_expr(perpetrator_actions::Column::Documents, none())
+        .col_expr(perpetrator_actions::Column::Notes, none())
+        .filter(perpetrator_actions::Column::CaseId.eq(id))
+        .exec(txn)
+        .await?;
+    legal_dates::Entity::update_many()
+        .col_expr(legal_dates::Column::Note, none())
+        .filter(legal_dates::Column::CaseId.eq(id))
+        .exec(txn)
+        .await?;
+    deadlines::Entity::update_many()
+        .col_expr(deadlines::Column::ResolutionNote, none())
+        .col_expr(deadlines::Column::ExtensionReason, none())
+        .col_expr(deadlines::Column::Title, none())
+        .filter(deadlines::Column::CaseId.eq(id))
+        .exec(txn)
+        .await?;
+    case_holds::Entity::update_many()
+        .col_expr(case_holds::Column::Reason, blank())
+        .col_expr(case_holds::Column::LiftReason, none())
+        .filter(case_holds::Column::CaseId.eq(id))
+        .exec(txn)
+        .await?;
+    // The spreadsheet a case came from holds its people too; once imported it is not read
+    // again, so it goes with the first of its cases disposed of.
+    if let Some(import_id) = case.import_id {
+        imports::Entity::update_many()
+            .col_expr(imports::Column::Content, Expr::value(Vec::<u8>::new()))
+            .filter(imports::Column::Id.eq(import_id))
+            .filter(imports::Column::CommittedAt.is_not_null())
+            .exec(txn)
+            .await?;
+    }
+    Ok(())
+}
+
+/// Locks the closed case `id` for this transaction (a no-op update takes the row lock on
+/// PostgreSQL and the write lock on SQLite) and reads it; `None` if it is not closed.
+pub async fn lock_closed(txn: &DatabaseTransaction, id: i32) -> Result<Option<cases::Model>, DbErr> {
+    let touched = cases::Entity::update_many()
+        .col_expr(cases::Column::Status, Expr::col(cases::Column::Status))
+        .filter(cases::Column::Id.eq(id))
+        .filter(cases::Column::Status.eq(crate::cases::codes::CLOSED))
+        .exec(txn)
+        .await?;
+    if touched.rows_affected == 0 {
+        return Ok(None);
+    }
+    cases::Entity::find_by_id(id).one(txn).await
+}

@@ -1,0 +1,96 @@
+//! Legal holds: a case is kept past its retention date while court action is live
+//! (automatic, worked out from its perpetrator actions and their dates each time), or
+//! while a manager's hold stands (`case_holds`, placed and lifted with a reason).
+
+use crate::enforcement;
+use entity::{case_holds, legal_dates, perpetrator_actions};
+use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder};
+use std::collections::BTreeMap;
+use time::Date;
+
+/// Orders and notices that stay in force once granted or served: while one is live
+/// (issued, granted or breached, and not yet complied with, refused or withdrawn) the case
+/// may be needed in court again.
+const IN_FORCE_KINDS: [&str; 9] = [
+    "injunction",
+    "cpn",
+    "cbo",
+    "closure",
+    "demotion",
+    "nsp",
+    "possession",
+    "absolute-ground",
+    "prosecution",
+];
+const LIVE_STATUSES: [&str; 3] = [enforcement::ISSUED, enforcement::GRANTED, enforcement::BREACHED];
+
+/// Why each of `case_ids` is held, if it is: automatic reasons first, then managers'
+/// holds (their reasons as typed). A case absent from the map is not held.
+pub async fn reasons(
+    db: &impl ConnectionTrait,
+    case_ids: &[i32],
+    today: Date,
+) -> Result<BTreeMap<i32, Vec<String>>, DbErr> {
+    let mut out: BTreeMap<i32, Vec<String>> = BTreeMap::new();
+    if case_ids.is_empty() {
+        return Ok(out);
+    }
+    for chunk in case_ids.chunks(500) {
+        let dates = legal_dates::Entity::find()
+            .filter(legal_dates::Column::CaseId.is_in(chunk.to_vec()))
+            .filter(legal_dates::Column::DueOn.gte(today))
+            .order_by_asc(legal_dates::Column::DueOn)
+            .all(db)
+            .await?;
+        for d in dates {
+            out.entry(d.case_id).or_default().push(format!(
+                "{} on {}",
+                enforcement::legal_date_label(&d.kind),
+                crate::web::time_fmt::plain_date(d.due_on)
+            ));
+        }
+        let actions = perpetrator_actions::Entity::find()
+            .filter(perpetrator_actions::Column::CaseId.is_in(chunk.to_vec()))
+            .filter(perpetrator_actions::Column::Kind.is_in(IN_FORCE_KINDS))
+            .filter(perpetrator_actions::Column::Status.is_in(LIVE_STATUSES))
+            .order_by_asc(perpetrator_actions::Column::Id)
+            .all(db)
+            .await?;
+        for a in actions {
+            out.entry(a.case_id).or_default().push(format!(
+                "{}: {}",
+                enforcement::kind_label(&a.kind),
+                enforcement::status_label(&a.status).to_lowercase()
+            ));
+        }
+        for h in manual(db, chunk).await? {
+            out.entry(h.case_id)
+                .or_default()
+                .push(format!("Held by a manager: {}", h.reason));
+        }
+    }
+    Ok(out)
+}
+
+/// Managers' holds in force on `case_ids`.
+pub async fn manual(db: &impl ConnectionTrait, case_ids: &[i32]) -> Result<Vec<case_holds::Model>, DbErr> {
+    case_holds::Entity::find()
+        .filter(case_holds::Column::CaseId.is_in(case_ids.to_vec()))
+        .filter(case_holds::Column::LiftedAt.is_null())
+        .order_by_asc(case_holds::Column::Id)
+        .all(db)
+        .await
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn every_in_force_kind_is_on_the_ladder() {
+        for kind in super::IN_FORCE_KINDS {
+            assert!(
+                crate::enforcement::LADDER.iter().any(|(c, _)| *c == kind),
+                "{kind}"
+            );
+        }
+    }
+}

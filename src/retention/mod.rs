@@ -1,0 +1,81 @@
+//! Retention that keeps the statistics (UK GDPR storage limitation): how long closed
+//! cases are kept (`rules`), legal holds (`holds`, `hold_page`), the managers' review of
+//! cases past their date (`due`, `review`), and disposal, which destroys identity and
+//! keeps every figure reports need (`disposal`).
+
+pub mod case_panel;
+mod disposal;
+mod due;
+mod hold_page;
+mod holds;
+mod review;
+pub mod rules;
+mod settings_page;
+
+pub use due::awaiting_decision;
+
+use crate::{auth::policy::Permission, web::routes::Route};
+
+pub fn routes() -> Vec<Route> {
+    vec![
+        Route::get("/retention", Permission::ManageRetention, review::list),
+        Route::post("/retention/confirm", Permission::ManageRetention, review::confirm),
+        Route::post("/retention/dispose", Permission::ManageRetention, review::dispose),
+        Route::get(
+            "/cases/{reference}/hold",
+            Permission::ManageRetention,
+            hold_page::show,
+        ),
+        Route::post(
+            "/cases/{reference}/hold",
+            Permission::ManageRetention,
+            hold_page::place,
+        ),
+        Route::post(
+            "/cases/{reference}/holds/{id}/lift",
+            Permission::ManageRetention,
+            hold_page::lift,
+        ),
+        Route::get(
+            "/admin/retention",
+            Permission::ManageSettings,
+            settings_page::show,
+        ),
+        Route::post(
+            "/admin/retention",
+            Permission::ManageSettings,
+            settings_page::save,
+        ),
+    ]
+}
+
+/// The daily run's part (called once a day by the instance holding the reminder lease):
+/// records how many cases wait for a manager's decision, for the run log and the digest.
+pub async fn daily(
+    db: &sea_orm::DatabaseConnection,
+    holder: &str,
+    today: time::Date,
+    now: time::OffsetDateTime,
+) -> Result<usize, sea_orm::DbErr> {
+    use sea_orm::{ActiveValue::Set, EntityTrait};
+    let waiting = awaiting_decision(db, today).await?;
+    entity::job_runs::Entity::insert(entity::job_runs::ActiveModel {
+        name: Set(JOB.to_owned()),
+        for_day: Set(today),
+        holder: Set(holder.to_owned()),
+        ran_at: Set(now),
+        // This job's "notices" are the cases listed for review.
+        notices: Set(i32::try_from(waiting).unwrap_or(i32::MAX)),
+        emails: Set(0),
+    })
+    .on_conflict_do_nothing()
+    .exec_without_returning(db)
+    .await?;
+    if waiting > 0 {
+        tracing::info!(cases = waiting, "cases past their retention date await review");
+    }
+    Ok(waiting)
+}
+
+/// The retention run's name in `job_runs`.
+pub const JOB: &str = "retention";
