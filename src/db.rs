@@ -51,6 +51,9 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
                 .foreign_keys(true)
                 .busy_timeout(Duration::from_secs(10))
                 .synchronous(sea_orm::sqlx::sqlite::SqliteSynchronous::Normal)
+                // Deleted and overwritten content is zeroed, not left in free pages: what
+                // disposal destroys is gone from the file, not just from the tables.
+                .pragma("secure_delete", "ON")
         });
     } else {
         opts.max_connections(10);

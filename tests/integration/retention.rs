@@ -314,6 +314,22 @@ async fn cases_past_retention_are_listed_held_or_disposed_of() {
             "{marker} survived disposal"
         );
     }
+    if !app.test_db.is_postgres() {
+        // Not even in the file's free pages (secure_delete), once the WAL is checkpointed.
+        app.exec("PRAGMA wal_checkpoint(TRUNCATE)").await;
+        let path = app
+            .test_db
+            .url
+            .trim_start_matches("sqlite://")
+            .trim_end_matches("?mode=rwc");
+        let bytes = std::fs::read(path).unwrap().to_ascii_lowercase();
+        for marker in ["quillfeather", "marigold", "marker-desc-7731", "marker-note-7731"] {
+            assert!(
+                !bytes.windows(marker.len()).any(|w| w == marker.as_bytes()),
+                "{marker} left in the database file"
+            );
+        }
+    }
     // The victim (on no other case) is deleted; the alleged perpetrator, still on an open
     // case, is kept there, and the disposed case points at a de-identified stand-in that
     // carries only the monitoring answers.
