@@ -192,10 +192,58 @@ pub async fn backup(args: &crate::config::BackupArgs) -> anyhow::Result<String> 
     Ok(format!("Backed up to {to}."))
 }
 
-/// Ok(message) when the chain holds; Err(message) at the first break.
-pub async fn audit_verify(db: &DatabaseConnection) -> anyhow::Result<Result<String, String>> {
-    Ok(match audit::verify(db).await? {
-        Ok(n) => Ok(format!("Audit trail intact: {n} events checked.")),
-        Err(b) => Err(format!("Audit trail broken at event {}: {}.", b.id, b.reason)),
-    })
+/// Ok(message) when the chain, its summarised periods, every stored daily anchor and every
+/// `anchors` given hold; Err(message) naming the first thing that does not.
+pub async fn audit_verify(
+    db: &DatabaseConnection,
+    anchors: &[audit::anchors::Anchor],
+) -> anyhow::Result<Result<String, String>> {
+    let checked = match audit::verify(db).await? {
+        Ok(n) => n,
+        Err(b) => {
+            return Ok(Err(format!(
+                "Audit trail broken at event {}: {}.",
+                b.id, b.reason
+            )));
+        }
+    };
+    let stored = audit::anchors::all_stored(db).await?;
+    for a in &stored {
+        let anchor = audit::anchors::Anchor {
+            id: Some(a.last_id),
+            hash: a.hash.clone(),
+        };
+        let finding = audit::anchors::check(db, &anchor).await?;
+        if !finding.holds() {
+            return Ok(Err(format!(
+                "Audit trail broken: the anchor recorded on {} {}.",
+                a.for_day,
+                finding.sentence()
+            )));
+        }
+    }
+    let mut message = format!("Audit trail intact: {checked} events checked");
+    let periods = audit::periods::count(db).await?;
+    if periods > 0 {
+        message.push_str(&format!(
+            " after {periods} summarised month{}",
+            if periods == 1 { "" } else { "s" }
+        ));
+    }
+    message.push_str(&format!(
+        "; {} stored daily anchor{} hold.",
+        stored.len(),
+        if stored.len() == 1 { "" } else { "s" }
+    ));
+    for anchor in anchors {
+        let finding = audit::anchors::check(db, anchor).await?;
+        if !finding.holds() {
+            return Ok(Err(format!(
+                "Audit trail broken: the anchor {anchor} {}.",
+                finding.sentence()
+            )));
+        }
+        message.push_str(&format!("\nThe anchor {}.", finding.sentence()));
+    }
+    Ok(Ok(message))
 }

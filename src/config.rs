@@ -43,8 +43,23 @@ pub enum Command {
 
 #[derive(Subcommand, Debug)]
 pub enum AuditCommand {
-    /// Check the audit trail's hash chain; exits non-zero if any row was changed or removed.
-    Verify(DbArgs),
+    /// Check the audit trail's hash chain, its summarised periods and every stored daily
+    /// anchor; exits non-zero if any row was changed or removed.
+    Verify(VerifyArgs),
+    /// Print the newest event's number and hash as one line ("12345 <hash>"), for an
+    /// external scheduler to keep and later pass to `audit verify --anchor`.
+    Head(DbArgs),
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct VerifyArgs {
+    #[command(flatten)]
+    pub db: DbArgs,
+    /// A line printed by `harbour audit head` (or ID:HASH, or the hash alone): verify also
+    /// proves the chain still reaches that event, so deleting the newest events is detected.
+    /// Repeatable.
+    #[arg(long, value_name = "HEAD_LINE")]
+    pub anchor: Vec<crate::audit::anchors::Anchor>,
 }
 
 #[derive(Args, Debug, Clone)]

@@ -43,13 +43,23 @@ async fn main() -> ExitCode {
             Err(e) => Err(e),
         },
         Some(Command::Demo(args)) => harbour::demo::run(args).await,
+        Some(Command::Audit {
+            command: AuditCommand::Head(args),
+        }) => {
+            async {
+                let db = harbour::db::connect(&args.database_url).await?;
+                println!("{}", harbour::audit::anchors::head(&db).await?);
+                Ok(())
+            }
+            .await
+        }
         Some(Command::Backup(args)) => harbour::cli::backup(&args).await.map(|m| println!("{m}")),
         Some(Command::Audit {
             command: AuditCommand::Verify(args),
         }) => {
             match async {
-                let db = harbour::db::connect(&args.database_url).await?;
-                harbour::cli::audit_verify(&db).await
+                let db = harbour::db::connect(&args.db.database_url).await?;
+                harbour::cli::audit_verify(&db, &args.anchor).await
             }
             .await
             {

@@ -5,7 +5,9 @@
 pub mod action_plans;
 pub mod agencies;
 pub mod areas;
+pub mod audit_anchors;
 pub mod audit_events;
+pub mod audit_periods;
 pub mod case_access;
 pub mod case_closures;
 pub mod case_disposals;

@@ -2,14 +2,16 @@
 //! every view or export of case data writes one row, inside the same transaction as the
 //! change itself, so a change without its audit row cannot exist.
 
+pub mod anchors;
 mod chain;
+pub mod periods;
 mod routes;
 
-pub use chain::{ChainBreak, hash_of, verify};
+pub use chain::{ChainBreak, GENESIS, hash_of, head, period_hash, verify};
 pub use routes::routes;
 
 use entity::audit_events;
-use sea_orm::{DatabaseTransaction, DbErr, EntityTrait, QueryOrder, QuerySelect, Set};
+use sea_orm::{DatabaseTransaction, DbErr, EntityTrait, Set};
 
 /// Who acted.
 #[derive(Clone, Debug)]
@@ -77,18 +79,9 @@ pub async fn record(
     event: Event,
 ) -> Result<(), DbErr> {
     crate::db::lock_for_transaction(txn, crate::db::Lock::AuditChain).await?;
-    let last: Option<(i64, String)> = audit_events::Entity::find()
-        .select_only()
-        .column(audit_events::Column::Id)
-        .column(audit_events::Column::Hash)
-        .order_by_desc(audit_events::Column::Id)
-        .into_tuple()
-        .one(txn)
-        .await?;
-    let (id, prev_hash) = match last {
-        Some((id, hash)) => (id + 1, hash),
-        None => (1, chain::GENESIS.to_owned()),
-    };
+    // After summarising, the head may be a summarised period's closing event.
+    let (last_id, prev_hash) = chain::head(txn).await?;
+    let id = last_id + 1;
     let mut row = audit_events::Model {
         id,
         at,

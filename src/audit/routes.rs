@@ -64,7 +64,7 @@ fn parse_day(field: &'static str, s: &str, errors: &mut FormErrors) -> Option<Da
 /// What is left of the trail for someone without `Permission::ViewCaseEvents`
 /// (administrators): accounts, sign-ins and settings. Case events (which case was viewed or
 /// exported, by whom, how many a search found) name restricted cases and who is on them.
-const ADMIN_ACTIONS: [&str; 21] = [
+const ADMIN_ACTIONS: [&str; 22] = [
     "account.",
     "login.",
     "logout",
@@ -86,6 +86,7 @@ const ADMIN_ACTIONS: [&str; 21] = [
     "reports.close_target_days",
     "reports.not_given_target_percent",
     "reminders.run",
+    "audit.",
 ];
 
 /// The part of the trail someone may read: all of it with case events, else `ADMIN_ACTIONS`.
@@ -166,6 +167,7 @@ async fn browse(State(state): State<AppState>, ctx: Ctx, Query(f): Query<Filters
         .into_iter()
         .flatten()
         .collect();
+    let summarised_until = super::periods::summarised_until(&state.db).await?;
 
     let page = layout::page(
         &ctx,
@@ -178,6 +180,9 @@ async fn browse(State(state): State<AppState>, ctx: Ctx, Query(f): Query<Filters
                 p.body { "Sign-ins, and changes to accounts, areas and settings. Case events (views, changes, exports, searches) are shown to managers only. Entries cannot be edited: " code { "harbour audit verify" } " detects any tampering." }
             } @else {
                 p.body { "Every sign-in, change, and view or export of case data. Entries cannot be edited: " code { "harbour audit verify" } " detects any tampering." }
+            }
+            @if let Some(until) = summarised_until {
+                p.body { "Events up to " (time_fmt::date(time_fmt::london(until).date())) " are older than the retention period: they are kept as a count per action for each month, not listed here." }
             }
             form.filters method="get" action="/audit" novalidate {
                 div.form-group {

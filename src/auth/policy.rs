@@ -108,6 +108,107 @@ pub fn allows(role: Role, permission: Permission) -> bool {
     }
 }
 
+/// Every permission, in the order the policy lists them (for the generated table).
+pub const ALL: [Permission; 31] = {
+    use Permission::*;
+    [
+        Public,
+        SignedIn,
+        ManageUsers,
+        ManageAreas,
+        ViewAudit,
+        ManageSettings,
+        ViewCases,
+        LogCases,
+        EditCases,
+        AssignCases,
+        TakeCases,
+        CloseCases,
+        ReopenCases,
+        ViewDeadlines,
+        ManageDeadlines,
+        WaiveDeadlines,
+        ViewCompliance,
+        ViewTeamDeadlines,
+        RecordManagerReview,
+        RecordSupport,
+        ManageReferrals,
+        AssessRisk,
+        ManagePlans,
+        ManageEnforcement,
+        ViewReports,
+        ViewReportCases,
+        CountEveryCaseInReports,
+        ImportCases,
+        ViewCaseEvents,
+        MergePeople,
+        ManageRetention,
+    ]
+};
+
+/// What a permission lets someone do, in a few words (the generated table's rows).
+pub fn describe(permission: Permission) -> &'static str {
+    use Permission::*;
+    match permission {
+        Public => "Sign in, first-run setup, health check",
+        SignedIn => "Home page, own password, sign out",
+        ManageUsers => "Create, edit and deactivate users; reset passwords",
+        ManageAreas => "Create, rename and retire areas",
+        ViewAudit => "Browse the audit trail (sign-ins, accounts, settings)",
+        ManageSettings => "Landlord settings and pick-lists",
+        ViewCases => "Open case pages and caseloads (visible cases only)",
+        LogCases => "Log reports, add further reports, record contacts and notes",
+        EditCases => "Change case details and people; restrict a case",
+        AssignCases => "Assign or reassign a case",
+        TakeCases => "Take an unassigned case in one's own area",
+        CloseCases => "Close a case with an outcome",
+        ReopenCases => "Reopen a closed case",
+        ViewDeadlines => "Due lists and a case's deadlines (visible cases only)",
+        ManageDeadlines => "Record deadlines done, extend them, set contact frequency",
+        WaiveDeadlines => "Waive a deadline",
+        ViewCompliance => "Deadline-compliance dashboard",
+        ViewTeamDeadlines => "Other officers' and the team's due lists",
+        RecordManagerReview => "Record a manager case review",
+        RecordSupport => "Record victim support measures",
+        ManageReferrals => "Refer a victim to an agency, with consent to share",
+        AssessRisk => "Victim risk assessments",
+        ManagePlans => "Action plans agreed with the victim",
+        ManageEnforcement => "Action against alleged perpetrators",
+        ViewReports => "Equality and regulator reports (aggregates only)",
+        ViewReportCases => "Unsuppressed reports and the cases behind a figure",
+        CountEveryCaseInReports => "Report figures count restricted cases too",
+        ImportCases => "Import cases from spreadsheets",
+        ViewCaseEvents => "Case events in the audit trail (views, changes, exports)",
+        MergePeople => "Review possible duplicate people and merge them",
+        ManageRetention => "Review cases past retention, dispose of them, legal holds",
+    }
+}
+
+/// The access policy as a markdown table, permission by role (docs/DATA-PROTECTION.md
+/// holds a copy, checked by a test so that the document cannot drift from the code).
+pub fn markdown_table() -> String {
+    let roles: Vec<Role> = Role::iter().collect();
+    let mut out = String::from("| What | ");
+    out.push_str(
+        &roles
+            .iter()
+            .map(|r| role_label(*r))
+            .collect::<Vec<_>>()
+            .join(" | "),
+    );
+    out.push_str(" |\n|---|");
+    out.push_str(&":-:|".repeat(roles.len()));
+    out.push('\n');
+    for p in ALL {
+        out.push_str(&format!("| {} |", describe(p)));
+        for role in &roles {
+            out.push_str(if allows(*role, p) { " yes |" } else { " |" });
+        }
+        out.push('\n');
+    }
+    out
+}
+
 pub fn role_label(role: Role) -> &'static str {
     match role {
         Role::TenancyOfficer => "Tenancy officer",
@@ -233,6 +334,42 @@ mod tests {
             for p in [Permission::ImportCases, Permission::MergePeople] {
                 assert_eq!(allows(role, p), role == Role::Manager, "{role:?} {p:?}");
             }
+        }
+    }
+
+    #[test]
+    fn every_permission_a_route_needs_is_in_the_generated_table() {
+        for (_, path, permission) in crate::web::routes::table() {
+            assert!(
+                ALL.contains(&permission),
+                "{path}: {permission:?} is missing from ALL"
+            );
+        }
+        let mut seen = std::collections::HashSet::new();
+        assert!(
+            ALL.iter().all(|p| seen.insert(*p)),
+            "ALL lists each permission once"
+        );
+    }
+
+    /// docs/DATA-PROTECTION.md carries the generated table between its markers.
+    /// `UPDATE_DOCS=1 cargo test --lib policy` rewrites it.
+    #[test]
+    fn the_data_protection_document_holds_the_policy_table() {
+        const START: &str = "<!-- policy:start -->\n";
+        const END: &str = "<!-- policy:end -->";
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/DATA-PROTECTION.md");
+        let doc = std::fs::read_to_string(&path).expect("docs/DATA-PROTECTION.md");
+        let (before, rest) = doc.split_once(START).expect("the start marker");
+        let (_, after) = rest.split_once(END).expect("the end marker");
+        let wanted = format!("{before}{START}{}{END}{after}", markdown_table());
+        if std::env::var_os("UPDATE_DOCS").is_some() {
+            std::fs::write(&path, &wanted).unwrap();
+        } else {
+            assert!(
+                doc == wanted,
+                "docs/DATA-PROTECTION.md's access table is out of date: run UPDATE_DOCS=1 cargo test --lib policy"
+            );
         }
     }
 

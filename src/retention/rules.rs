@@ -80,6 +80,16 @@ impl Retention {
         add_years(crate::calendar::london_date(closed_at), self.years_for(outcome))
     }
 
+    /// The longest period: how long anything about a case may be needed.
+    pub fn longest(&self) -> i32 {
+        self.by_outcome
+            .values()
+            .copied()
+            .chain([self.years])
+            .max()
+            .unwrap_or(self.years)
+    }
+
     /// The shortest period: no case closed after `today` less this many years is due.
     pub fn shortest(&self) -> i32 {
         self.by_outcome
@@ -126,6 +136,7 @@ mod tests {
         assert_eq!(r.years_for(Some("resolved")), 6);
         assert_eq!(r.years_for(None), 6);
         assert_eq!(r.shortest(), 2);
+        assert_eq!(r.longest(), 6);
     }
 
     #[test]

@@ -523,6 +523,57 @@ async fn digest_names_references_and_stages_and_no_personal_data() {
     );
 }
 
+/// Every active manager gets the day's audit anchor, deadlines or not; officers' digests do
+/// not carry it, and a deactivated manager gets nothing.
+#[tokio::test]
+async fn managers_digests_carry_the_days_audit_anchor() {
+    let smtp = Smtp::start().await;
+    let url = smtp.url();
+    let app = TestApp::spawn_with(|s| s.smtp_url = Some(url)).await;
+    let area = fixtures::area(&app, "Riverside").await;
+    let harry = officer(&app, "harry", Role::HarassmentOfficer).await;
+    let mo = officer(&app, "mo", Role::Manager).await;
+    let gone = officer(&app, "gone", Role::Manager).await;
+    app.exec(&format!("UPDATE users SET active = FALSE WHERE id = {}", gone.id))
+        .await;
+    let a = case(
+        &app,
+        CaseSpec {
+            owner_id: Some(harry.id),
+            victims: vec![PersonSpec::named("Zebedee Quillfeather")],
+            ..CaseSpec::new(harry.id, area)
+        },
+    )
+    .await;
+    deadline(&app, a.id, "initial-contact", OVERDUE).await;
+
+    let counts = ran(reminders::run_due(&app.state(), "a").await.unwrap());
+    assert_eq!((counts.emails, counts.email_failures), (2, 0));
+    let anchor = harbour::audit::anchors::stored(&app.db, date!(2026 - 11 - 23))
+        .await
+        .unwrap()
+        .expect("today's anchor");
+    let line = format!("\r\nAudit trail anchor for 2026-11-23:\r\n{anchor}\r\n");
+    let to_mo = smtp.to(&mo.email).data;
+    assert!(to_mo.contains("Subject: Harbour: no deadlines"), "{to_mo}");
+    assert!(to_mo.contains(&line), "{to_mo}");
+    assert!(!to_mo.contains("Zebedee"), "{to_mo}");
+    let to_harry = smtp.to(&harry.email).data;
+    assert!(!to_harry.contains("Audit trail anchor"), "{to_harry}");
+    assert!(
+        smtp.mails()
+            .iter()
+            .all(|m| m.rcpt.iter().all(|r| !r.contains(&gone.email)))
+    );
+    // The line is what `harbour audit head` printed then, and verify accepts it.
+    let out = crate::common::run_cli(
+        &["audit", "verify", "--anchor", &anchor.to_string()],
+        &app.test_db.url,
+        "",
+    );
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+}
+
 #[tokio::test]
 async fn a_failing_smtp_server_is_counted_and_not_retried() {
     // A port with nothing listening.

@@ -10,6 +10,7 @@ mod access;
 mod admin;
 mod admin_procedure;
 mod audit;
+mod audit_anchors;
 mod browser;
 mod cases_caseload;
 mod cases_intake;

@@ -3,15 +3,17 @@
 //! E-mail leaves the landlord's systems, so a digest carries only what cannot identify
 //! anyone: case references, procedure stages, due dates and a link. Never names,
 //! addresses, descriptions, monitoring data or any text a person typed (DOMAIN.md).
+//! Managers' digests also carry the day's audit anchor (an event number and a hash), so a
+//! copy of the chain's head is kept outside the database.
 
 use super::Kind;
-use crate::{config::Settings, procedure::Stage};
+use crate::{audit::anchors::Anchor, config::Settings, procedure::Stage};
 use lettre::{
     AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor,
     message::{Mailbox, header::ContentType},
 };
 use std::time::Duration;
-use time::{OffsetDateTime, macros::format_description};
+use time::{Date, OffsetDateTime, macros::format_description};
 use time_tz::{OffsetDateTimeExt, timezones::db::europe::LONDON};
 
 /// One line of a digest: a deadline the officer is reminded of.
@@ -26,8 +28,17 @@ pub struct Item {
 }
 
 /// Subject and plain-text body of one officer's digest. Overdue items first, each group in
-/// due order; times in Europe/London.
-pub fn compose(items: &[Item], public_url: &str) -> (String, String) {
+/// due order; times in Europe/London. A manager's digest ends with the day's audit anchor.
+/// What only a manager's digest carries.
+#[derive(Clone, Copy)]
+pub struct ForManagers<'a> {
+    pub day: Date,
+    pub anchor: &'a Anchor,
+    /// Closed cases past their retention date waiting for a manager's decision.
+    pub past_retention: usize,
+}
+
+pub fn compose(items: &[Item], public_url: &str, managers: Option<ForManagers>) -> (String, String) {
     let mut items: Vec<&Item> = items.iter().collect();
     items.sort_by(|a, b| {
         (a.kind, a.due_at, &a.reference, &a.stage).cmp(&(b.kind, b.due_at, &b.reference, &b.stage))
@@ -47,6 +58,9 @@ pub fn compose(items: &[Item], public_url: &str) -> (String, String) {
     let subject = format!("Harbour: {}", parts.join(", "));
 
     let mut body = String::from("Deadlines on your cases in Harbour.\r\n");
+    if items.is_empty() {
+        body.push_str("\r\nNone today.\r\n");
+    }
     for (kind, heading) in [
         (Kind::Overdue, "Overdue"),
         (Kind::DueSoon, "Due by the end of the next working day"),
@@ -72,6 +86,26 @@ pub fn compose(items: &[Item], public_url: &str) -> (String, String) {
          Sign in to Harbour for case details.\r\n",
         public_url.trim_end_matches('/')
     ));
+    if let Some(ForManagers {
+        day,
+        anchor,
+        past_retention,
+    }) = managers
+    {
+        if past_retention > 0 {
+            body.push_str(&format!(
+                "\r\n{past_retention} closed case{} past the retention date await{} review:\r\n{}/retention\r\n",
+                if past_retention == 1 { "" } else { "s" },
+                if past_retention == 1 { "s" } else { "" },
+                public_url.trim_end_matches('/')
+            ));
+        }
+        body.push_str(&format!(
+            "\r\nAudit trail anchor for {day}:\r\n{anchor}\r\n\
+             Keep this message. harbour audit verify --anchor with this\r\n\
+             line shows whether any audit event up to it was deleted.\r\n"
+        ));
+    }
     (subject, body)
 }
 
@@ -191,7 +225,7 @@ mod tests {
                 datetime!(2026-11-22 23:59:59 UTC),
             ),
         ];
-        let (subject, body) = compose(&items, "https://harbour.example.org/");
+        let (subject, body) = compose(&items, "https://harbour.example.org/", None);
         assert_eq!(subject, "Harbour: 3 overdue, 2 due soon");
         let expected = "Deadlines on your cases in Harbour.\r\n\
             \r\n\
@@ -215,12 +249,40 @@ mod tests {
     fn subject_counts_only_what_is_there() {
         let at = datetime!(2026-11-24 12:00 UTC);
         let one = [item(Kind::Overdue, "HC-2026-000001", "initial-contact", at)];
-        assert_eq!(compose(&one, "http://h").0, "Harbour: 1 overdue");
+        assert_eq!(compose(&one, "http://h", None).0, "Harbour: 1 overdue");
         let soon = [item(Kind::DueSoon, "HC-2026-000001", "initial-contact", at)];
-        let (subject, body) = compose(&soon, "http://h");
+        let (subject, body) = compose(&soon, "http://h", None);
         assert_eq!(subject, "Harbour: 1 due soon");
         assert!(!body.contains("Overdue"), "{body}");
-        assert_eq!(compose(&[], "http://h").0, "Harbour: no deadlines");
+        assert_eq!(compose(&[], "http://h", None).0, "Harbour: no deadlines");
+    }
+
+    #[test]
+    fn a_managers_digest_carries_the_days_anchor_even_without_deadlines() {
+        use time::macros::date;
+        let anchor = Anchor {
+            id: Some(42),
+            hash: "ab".repeat(32),
+        };
+        let managers = ForManagers {
+            day: date!(2026 - 11 - 23),
+            anchor: &anchor,
+            past_retention: 3,
+        };
+        let (subject, body) = compose(&[], "http://h", Some(managers));
+        assert!(
+            body.contains(
+                "\r\n3 closed cases past the retention date await review:\r\nhttp://h/retention\r\n"
+            )
+        );
+        assert_eq!(subject, "Harbour: no deadlines");
+        assert!(body.contains("\r\nNone today.\r\n"), "{body}");
+        let line = format!(
+            "\r\nAudit trail anchor for 2026-11-23:\r\n42 {}\r\n",
+            "ab".repeat(32)
+        );
+        assert!(body.contains(&line), "{body}");
+        assert!(body.lines().all(|l| l.len() <= 78), "short lines: {body}");
     }
 
     #[test]
@@ -228,7 +290,7 @@ mod tests {
         let at = datetime!(2026-11-24 12:00 UTC);
         let items = [item(Kind::Overdue, "HC-2026-000001", "retired-stage", at)];
         assert!(
-            compose(&items, "http://h")
+            compose(&items, "http://h", None)
                 .1
                 .contains("HC-2026-000001: retired-stage, due")
         );

@@ -1,9 +1,10 @@
-//! The daily reminder run: lease, once per London day, notices in one transaction, then
-//! the digest e-mails.
+//! The daily reminder run: lease, once per London day, notices and the audit trail's daily
+//! anchor in one transaction, then summarising audit events older than the retention
+//! period, then the digest e-mails (managers' carry the anchor).
 
 use super::{Kind, digest, lease};
 use crate::{
-    audit::{self, Actor, Event, Origin},
+    audit::{self, Actor, Event, Origin, anchors::Anchor},
     calendar::end_of_london_day,
     cases::{codes, visibility::Viewer},
     deadlines::{calendar_settings, responsible_officer, state as deadline_state},
@@ -126,13 +127,40 @@ pub async fn run_due(state: &AppState, holder: &str) -> Result<RunOutcome, DbErr
         return Ok(RunOutcome::AlreadyRan);
     };
     // Once a day, on one instance: the reminder run's lease and day record cover it.
-    if let Err(e) = crate::retention::daily(&state.db, holder, today, now).await {
-        tracing::warn!(error = %e, "could not list cases past their retention date");
-    }
+    let past_retention = match crate::retention::daily(&state.db, holder, today, now).await {
+        Ok(waiting) => waiting,
+        Err(e) => {
+            tracing::warn!(error = %e, "could not list cases past their retention date");
+            0
+        }
+    };
     let mut counts = Counts {
         notices,
         ..Counts::default()
     };
+    // Today's run is recorded: a failure here is logged, and never stops the digests.
+    // Audit events are kept as long as the longest-kept case.
+    let years = match crate::retention::rules::Retention::load(&state.db).await {
+        Ok(r) => u32::try_from(r.longest()).unwrap_or(audit::periods::DEFAULT_RETENTION_YEARS),
+        Err(_) => audit::periods::DEFAULT_RETENTION_YEARS,
+    };
+    match audit::periods::summarise_older_than(&state.db, now, years).await {
+        Ok(Ok(done)) if done.periods > 0 => {
+            tracing::info!(
+                months = done.periods,
+                events = done.events,
+                "old audit events summarised"
+            )
+        }
+        Ok(Ok(_)) => {}
+        Ok(Err(b)) => tracing::error!(
+            event = b.id,
+            reason = b.reason,
+            "the audit trail is broken: old events were not summarised"
+        ),
+        Err(e) => tracing::warn!(error = %e, "could not summarise old audit events; will retry tomorrow"),
+    }
+    let anchor = audit::anchors::stored(&state.db, today).await?;
     // Checked at start-up by `spawn`; a test may configure anything.
     let mailer = match digest::Mailer::from_settings(&state.settings) {
         Ok(mailer) => mailer,
@@ -142,8 +170,16 @@ pub async fn run_due(state: &AppState, holder: &str) -> Result<RunOutcome, DbErr
         }
     };
     if let Some(mailer) = mailer {
-        (counts.emails, counts.email_failures) =
-            send_digests(&state.db, &mailer, &state.settings.public_url, today, now).await?;
+        (counts.emails, counts.email_failures) = send_digests(
+            &state.db,
+            &mailer,
+            &state.settings.public_url,
+            today,
+            now,
+            anchor.as_ref(),
+            past_retention,
+        )
+        .await?;
         job_runs::Entity::update_many()
             .col_expr(job_runs::Column::Emails, Expr::value(clamp(counts.emails)))
             .filter(job_runs::Column::Name.eq(JOB))
@@ -229,6 +265,8 @@ async fn make_notices(
         .on("job", JOB),
     )
     .await?;
+    // The head after today's row: deleting any event up to here is now detectable.
+    audit::anchors::record_daily(&txn, today, now).await?;
     txn.commit().await?;
     Ok(Some(created))
 }
@@ -290,15 +328,19 @@ pub(super) fn notice_deadline_relation() -> sea_orm::RelationDef {
 }
 
 /// Sends each active officer with an e-mail address one digest of today's notices, listing
-/// only cases they may see. (sent, failed); failures are logged and never stop the others.
+/// only cases they may see, and every active manager one carrying today's audit anchor
+/// (with or without deadlines). (sent, failed); failures are logged and never stop the
+/// others.
 async fn send_digests(
     db: &DatabaseConnection,
     mailer: &digest::Mailer,
     public_url: &str,
     today: Date,
     now: OffsetDateTime,
+    anchor: Option<&Anchor>,
+    past_retention: usize,
 ) -> Result<(u64, u64), DbErr> {
-    let recipient_ids: Vec<i32> = notices::Entity::find()
+    let mut recipient_ids: Vec<i32> = notices::Entity::find()
         .select_only()
         .column(notices::Column::UserId)
         .distinct()
@@ -306,6 +348,20 @@ async fn send_digests(
         .into_tuple()
         .all(db)
         .await?;
+    if anchor.is_some() {
+        recipient_ids.extend(
+            users::Entity::find()
+                .select_only()
+                .column(users::Column::Id)
+                .filter(users::Column::Role.eq(entity::Role::Manager))
+                .filter(users::Column::Active.eq(true))
+                .into_tuple::<i32>()
+                .all(db)
+                .await?,
+        );
+        recipient_ids.sort_unstable();
+        recipient_ids.dedup();
+    }
     let mut recipients = vec![];
     for ids in recipient_ids.chunks(CHUNK) {
         recipients.extend(
@@ -324,10 +380,17 @@ async fn send_digests(
             continue;
         };
         let items = digest_items(db, &user, today).await?;
-        if items.is_empty() {
+        let managers = anchor
+            .filter(|_| user.role == entity::Role::Manager)
+            .map(|anchor| digest::ForManagers {
+                day: today,
+                anchor,
+                past_retention,
+            });
+        if items.is_empty() && managers.is_none() {
             continue;
         }
-        let (subject, body) = digest::compose(&items, public_url);
+        let (subject, body) = digest::compose(&items, public_url, managers);
         match mailer.send(address, &subject, body, now).await {
             Ok(()) => sent += 1,
             Err(e) => {
