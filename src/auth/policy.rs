@@ -74,6 +74,10 @@ pub enum Permission {
     /// Possible duplicate people, and merging two records of one person (each may be on
     /// cases in any area).
     MergePeople,
+    /// Read a person's equality monitoring answers (ethnicity and the other protected
+    /// characteristics: special category data). Without it a viewer sees whether each was
+    /// recorded, never the answer, unless they recorded the person (`cases::monitoring`).
+    ViewMonitoringAnswers,
 }
 
 /// May a user with `role` do what `permission` guards?
@@ -102,6 +106,9 @@ pub fn allows(role: Role, permission: Permission) -> bool {
         // The equality lead sees figures, never a case or a name; administrators neither.
         ViewReports | CountEveryCaseInReports => matches!(role, Manager | EqualityLead),
         ViewReportCases | ImportCases | MergePeople | ViewCaseEvents => role == Manager,
+        // Need-to-know: those who work the case through. Tenancy officers log reports and
+        // see only what they recorded themselves; the equality lead sees figures only.
+        ViewMonitoringAnswers => matches!(role, HarassmentOfficer | Manager),
     }
 }
 
@@ -229,6 +236,26 @@ mod tests {
         for role in Role::iter() {
             for p in [Permission::ImportCases, Permission::MergePeople] {
                 assert_eq!(allows(role, p), role == Role::Manager, "{role:?} {p:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn monitoring_answers_for_harassment_officers_and_managers_only() {
+        use Permission::*;
+        for role in Role::iter() {
+            assert_eq!(
+                allows(role, ViewMonitoringAnswers),
+                matches!(role, Role::HarassmentOfficer | Role::Manager),
+                "{role:?}"
+            );
+            // Screens behind these show monitoring answers without asking again: whoever
+            // reaches them must be allowed to read the answers.
+            for p in [MergePeople, ImportCases, ViewReportCases] {
+                assert!(
+                    !allows(role, p) || allows(role, ViewMonitoringAnswers),
+                    "{role:?} {p:?}"
+                );
             }
         }
     }
