@@ -285,6 +285,20 @@ mod tests {
         );
         assert_eq!(action_label("login.succeeded"), "Login: succeeded");
         assert_eq!(action_label("odd"), "Odd");
+        assert_eq!(
+            action_label(crate::cases::monitoring::VIEWED),
+            "Person: monitoring viewed"
+        );
+    }
+
+    #[test]
+    fn a_view_of_monitoring_answers_is_a_case_event_administrators_do_not_read() {
+        let action = crate::cases::monitoring::VIEWED;
+        assert!(
+            !super::ADMIN_ACTIONS
+                .iter()
+                .any(|prefix| action.starts_with(prefix))
+        );
     }
 
     use time::macros::{date, datetime};

@@ -77,6 +77,10 @@ pub enum Permission {
     /// Review cases past their retention date, dispose of them, and place or lift legal
     /// holds.
     ManageRetention,
+    /// Read a person's equality monitoring answers (ethnicity and the other protected
+    /// characteristics: special category data). Without it a viewer sees whether each was
+    /// recorded, never the answer, unless they recorded the person (`cases::monitoring`).
+    ViewMonitoringAnswers,
 }
 
 /// May a user with `role` do what `permission` guards?
@@ -105,11 +109,14 @@ pub fn allows(role: Role, permission: Permission) -> bool {
         // The equality lead sees figures, never a case or a name; administrators neither.
         ViewReports | CountEveryCaseInReports => matches!(role, Manager | EqualityLead),
         ViewReportCases | ImportCases | MergePeople | ViewCaseEvents | ManageRetention => role == Manager,
+        // Need-to-know: those who work the case through. Tenancy officers log reports and
+        // see only what they recorded themselves; the equality lead sees figures only.
+        ViewMonitoringAnswers => matches!(role, HarassmentOfficer | Manager),
     }
 }
 
 /// Every permission, in the order the policy lists them (for the generated table).
-pub const ALL: [Permission; 31] = {
+pub const ALL: [Permission; 32] = {
     use Permission::*;
     [
         Public,
@@ -143,6 +150,7 @@ pub const ALL: [Permission; 31] = {
         ViewCaseEvents,
         MergePeople,
         ManageRetention,
+        ViewMonitoringAnswers,
     ]
 };
 
@@ -181,6 +189,7 @@ pub fn describe(permission: Permission) -> &'static str {
         ViewCaseEvents => "Case events in the audit trail (views, changes, exports)",
         MergePeople => "Review possible duplicate people and merge them",
         ManageRetention => "Review cases past retention, dispose of them, legal holds",
+        ViewMonitoringAnswers => "Read people's monitoring answers (others see only that they were recorded)",
     }
 }
 
@@ -370,6 +379,26 @@ mod tests {
                 doc == wanted,
                 "docs/DATA-PROTECTION.md's access table is out of date: run UPDATE_DOCS=1 cargo test --lib policy"
             );
+        }
+    }
+
+    #[test]
+    fn monitoring_answers_for_harassment_officers_and_managers_only() {
+        use Permission::*;
+        for role in Role::iter() {
+            assert_eq!(
+                allows(role, ViewMonitoringAnswers),
+                matches!(role, Role::HarassmentOfficer | Role::Manager),
+                "{role:?}"
+            );
+            // Screens behind these show monitoring answers without asking again: whoever
+            // reaches them must be allowed to read the answers.
+            for p in [MergePeople, ImportCases, ViewReportCases] {
+                assert!(
+                    !allows(role, p) || allows(role, ViewMonitoringAnswers),
+                    "{role:?} {p:?}"
+                );
+            }
         }
     }
 

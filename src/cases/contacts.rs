@@ -104,7 +104,7 @@ pub async fn add(
     }
     let (Some(occurred_at), Some(kind), true) = (occurred, kind, errors.is_empty()) else {
         // The refused form comes back on the case page: that is a view of the case too.
-        timeline::record_view(&state, &viewer, &origin, &view.case, "Viewed case page").await?;
+        page::record_view(&state, &viewer, &origin, &view).await?;
         return Ok((
             StatusCode::UNPROCESSABLE_ENTITY,
             page::render(&ctx, &viewer, &view, &f, &errors),

@@ -8,6 +8,7 @@ pub mod codes;
 pub mod contacts;
 pub mod details;
 pub mod intake;
+pub mod monitoring;
 pub mod page;
 pub mod people;
 pub mod priority;

@@ -41,6 +41,8 @@ pub const MAX_TERM_CHARS: usize = 64;
 
 /// The words a caseload search can find this person by: each word of the name and
 /// address (lower case, punctuation trimmed), the postcode and the tenancy reference.
+/// Never their monitoring answers: nobody may find people by ethnicity or religion, and
+/// most who search may not read them (`cases::monitoring`).
 pub fn terms(p: &people::Model) -> Vec<String> {
     let mut terms: Vec<String> = [p.name.as_deref(), p.address.as_deref()]
         .into_iter()
@@ -429,6 +431,59 @@ mod tests {
             search_words("12, Oak Road; O'Neil"),
             vec!["12", "oak", "road", "o'neil"]
         );
+    }
+
+    #[test]
+    fn search_terms_hold_no_monitoring_answers() {
+        let at = time::macros::datetime!(2026-11-01 09:00 UTC);
+        let p = people::Model {
+            id: 1,
+            kind: codes::NAMED.to_owned(),
+            name: Some("Rosie Lee".to_owned()),
+            name_key: Some("rosie lee".to_owned()),
+            description: None,
+            phone: None,
+            email: None,
+            preferred_contact: None,
+            address: Some("3 Elm Row".to_owned()),
+            postcode: Some("LE2 1AA".to_owned()),
+            postcode_key: Some("LE21AA".to_owned()),
+            tenancy_ref: Some("T-9".to_owned()),
+            tenancy_ref_key: Some("T9".to_owned()),
+            is_tenant: Some(true),
+            household: None,
+            language: None,
+            interpreter: false,
+            vulnerabilities: None,
+            ethnicity: "white-gypsy-traveller".to_owned(),
+            ethnicity_list: codes::ETHNICITY_LIST.to_owned(),
+            age_band: Some("25-34".to_owned()),
+            sex: Some("female".to_owned()),
+            disability: Some("yes".to_owned()),
+            religion: Some("muslim".to_owned()),
+            sexual_orientation: Some("bisexual".to_owned()),
+            gender_reassignment: Some("no".to_owned()),
+            marriage: Some("yes".to_owned()),
+            pregnancy: Some("no".to_owned()),
+            created_by: 1,
+            created_at: at,
+            updated_at: at,
+            version: 1,
+        };
+        let terms = terms(&p);
+        assert_eq!(terms, ["3", "elm", "le2", "le21aa", "lee", "rosie", "row", "t9"]);
+        let answers = monitoring_answers(&p)
+            .into_iter()
+            .flatten()
+            .chain([p.ethnicity.clone()]);
+        for answer in answers {
+            for word in search_words(&answer)
+                .into_iter()
+                .chain(search_words(codes::ethnicity_label(&answer)))
+            {
+                assert!(!terms.contains(&word), "{word}");
+            }
+        }
     }
 
     #[test]

@@ -4,6 +4,9 @@
 //!
 //! Who may read it is exactly who may read the case page: `ViewCases`, and a case the
 //! viewer cannot see is the standard 404. Nothing on a visible case is hidden from it.
+//! People appear by name only: their contact details and equality monitoring answers
+//! are on the case page, where monitoring answers are need-to-know (`cases::monitoring`);
+//! a chronology handed on (to a court, an agency) carries none of them.
 
 pub mod entry;
 pub mod ledger;

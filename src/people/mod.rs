@@ -11,6 +11,7 @@ use crate::{
     audit::{self, Event, Origin},
     auth::policy::Permission,
     cases::{
+        monitoring::{self, Shown},
         people::{CaseLink, visible_cases},
         timeline::{self, Entry},
         visibility::Viewer,
@@ -48,6 +49,10 @@ pub fn routes() -> Vec<Route> {
 pub struct Known {
     pub person: people::Model,
     pub cases: Vec<CaseLink>,
+    /// How their monitoring answers are shown. Always the answers: whoever may merge may
+    /// read them (a policy test holds `MergePeople` to that), and the merge review offers
+    /// them as choices.
+    pub monitoring: Shown,
 }
 
 async fn known(db: &impl ConnectionTrait, viewer: &Viewer, ids: &[i32]) -> Result<Vec<Known>, DbErr> {
@@ -65,14 +70,26 @@ async fn known(db: &impl ConnectionTrait, viewer: &Viewer, ids: &[i32]) -> Resul
                 .filter(|l| l.person_id == person.id)
                 .cloned()
                 .collect(),
+            monitoring: monitoring::shown(viewer, person),
             person: person.clone(),
         })
         .collect())
 }
 
-async fn audit_view(state: &AppState, viewer: &Viewer, origin: &Origin, event: Event) -> Result<(), DbErr> {
+/// Audits a screen showing `shown` (their details, monitoring answers included).
+async fn audit_view(
+    state: &AppState,
+    viewer: &Viewer,
+    origin: &Origin,
+    event: Event,
+    screen: &str,
+    shown: &[&Known],
+) -> Result<(), DbErr> {
+    let now = state.now();
     let txn = state.db.begin().await?;
-    audit::record(&txn, state.now(), &viewer.audit_actor(), origin, event).await?;
+    audit::record(&txn, now, &viewer.audit_actor(), origin, event).await?;
+    let people: Vec<&people::Model> = shown.iter().map(|k| &k.person).collect();
+    monitoring::audit_shown(&txn, now, viewer, origin, screen, &people).await?;
     txn.commit().await
 }
 
@@ -90,6 +107,8 @@ async fn queue(State(state): State<AppState>, ctx: Ctx, viewer: Viewer, origin: 
             "people.duplicates_viewed",
             format!("{} possible duplicates listed", waiting.len()),
         ),
+        "Possible duplicates",
+        &people.iter().collect::<Vec<_>>(),
     )
     .await?;
     Ok(view::queue(&ctx, &waiting, &people))
@@ -168,13 +187,7 @@ async fn review(
     Query(p): Query<Pair>,
 ) -> AppResult<Markup> {
     let (kept, other) = pair(&state.db, &viewer, p.kept, p.other).await?;
-    audit_view(
-        &state,
-        &viewer,
-        &origin,
-        merge_event("person.merge_reviewed", &kept, &other),
-    )
-    .await?;
+    audit_review(&state, &viewer, &origin, &kept, &other).await?;
     let choices = fields::differing(&kept.person, &other.person)
         .into_iter()
         .map(|(c, _)| {
@@ -191,6 +204,17 @@ async fn review(
         &choices,
         &FormErrors::default(),
     ))
+}
+
+async fn audit_review(
+    state: &AppState,
+    viewer: &Viewer,
+    origin: &Origin,
+    kept: &Known,
+    other: &Known,
+) -> Result<(), DbErr> {
+    let event = merge_event("person.merge_reviewed", kept, other);
+    audit_view(state, viewer, origin, event, "Merge review", &[kept, other]).await
 }
 
 fn merge_event(action: &'static str, kept: &Known, other: &Known) -> Event {
@@ -255,6 +279,8 @@ async fn merge(
         } else {
             StatusCode::UNPROCESSABLE_ENTITY
         };
+        // Shown again, both records as they are now: a view of them too.
+        audit_review(&state, &viewer, &origin, &kept, &other).await?;
         return Ok((status, view::review(&ctx, &kept, &other, &typed(form), &errors)).into_response());
     }
     let now = state.now();
@@ -268,6 +294,7 @@ async fn merge(
             "One of these records changed while you were merging. Check them again, then merge",
         );
         let (kept, other) = pair(&state.db, &viewer, a, b).await?;
+        audit_review(&state, &viewer, &origin, &kept, &other).await?;
         return Ok((
             StatusCode::CONFLICT,
             view::review(&ctx, &kept, &other, &typed(form), &errors),

@@ -55,7 +55,7 @@ fn summary(heading: &str, k: &Known) -> Markup {
     html! {
         div {
             h3.heading-s { (heading) }
-            (person_card(&k.person))
+            (person_card(&k.person, k.monitoring))
             (case_list(k))
         }
     }

@@ -52,7 +52,8 @@ fn may(role: Role, permission: Permission) -> bool {
         AssignCases | ReopenCases => role == Manager,
         TakeCases => role == HarassmentOfficer,
         ManageDeadlines => matches!(role, HarassmentOfficer | Manager),
-        WaiveDeadlines => role == Manager,
+        // Issue 16: legal holds are a manager's decision.
+        WaiveDeadlines | ManageRetention => role == Manager,
         // Issue 5: tenancy officers record support needs on cases they can see; risk,
         // plans, referrals and enforcement are for harassment officers and managers.
         RecordSupport => matches!(role, TenancyOfficer | HarassmentOfficer | Manager),
@@ -178,6 +179,7 @@ fn id_table(pattern: &str) -> &'static str {
         "support" => "support_measures",
         "referrals" => "referrals",
         "enforcement" => "perpetrator_actions",
+        "holds" => "case_holds",
         other => panic!(
             "{pattern}: the visibility walk does not know which records /{other}/{{id}} names: add it to id_table"
         ),

@@ -34,6 +34,7 @@ mod import;
 mod instances;
 mod login;
 mod migrations;
+mod monitoring_access;
 mod people_merge;
 mod reports_equality;
 mod retention;

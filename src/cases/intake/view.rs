@@ -466,6 +466,8 @@ fn reuse_question(p: &PersonForm, candidates: &[Candidate], errors: &FormErrors)
     }
 }
 
+/// Who the known person is (name, address, tenancy) and their visible cases: never their
+/// monitoring answers, which the officer may not be allowed to read (`cases::monitoring`).
 fn candidate_label(c: &Candidate) -> String {
     let p = &c.person;
     let mut parts: Vec<String> = [p.name.as_deref(), p.address.as_deref(), p.postcode.as_deref()]

@@ -28,6 +28,7 @@ use entity::{
 use maud::Markup;
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
+    TransactionTrait,
     sea_query::{Expr, ExprTrait, Query},
 };
 use std::collections::HashMap;
@@ -69,8 +70,9 @@ pub async fn show(
     origin: Origin,
     Path(reference): Path<String>,
 ) -> AppResult<Markup> {
-    let case = super::timeline::open(&state, &viewer, &origin, &reference, "Viewed case page").await?;
+    let case = super::visibility::find(&state.db, &viewer, &reference).await?;
     let view = load(&state, &viewer, case).await?;
+    record_view(&state, &viewer, &origin, &view).await?;
     Ok(render(
         &ctx,
         &viewer,
@@ -78,6 +80,25 @@ pub async fn show(
         &NoteForm::new(state.now()),
         &FormErrors::default(),
     ))
+}
+
+/// Records that `viewer` was shown the case page: `case.viewed`, and in the same
+/// transaction one `person.monitoring_viewed` for each person whose monitoring answers
+/// the page showed them.
+pub async fn record_view(
+    state: &AppState,
+    viewer: &Viewer,
+    origin: &Origin,
+    view: &CaseView,
+) -> Result<(), DbErr> {
+    const PAGE: &str = "Viewed case page";
+    let now = state.now();
+    let txn = state.db.begin().await?;
+    super::timeline::audit_case(&txn, now, viewer, origin, "case.viewed", &view.case, PAGE).await?;
+    let screen = format!("{}: case page", view.case.reference);
+    let shown: Vec<&people::Model> = view.parties.iter().map(|(_, p)| p).collect();
+    super::monitoring::audit_shown(&txn, now, viewer, origin, &screen, &shown).await?;
+    txn.commit().await
 }
 
 pub async fn load(state: &AppState, viewer: &Viewer, case: cases::Model) -> Result<CaseView, DbErr> {

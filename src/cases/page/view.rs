@@ -6,6 +6,7 @@ use crate::{
     cases::{
         codes::{self, label},
         contacts::{self, NoteForm},
+        monitoring::{self, Shown},
         visibility::Viewer,
     },
     web::{Ctx, forms::FormErrors, layout, time_fmt},
@@ -103,7 +104,7 @@ fn sections(ctx: &Ctx, viewer: &Viewer, view: &CaseView, note: &NoteForm, errors
             "Action against perpetrators",
             crate::enforcement::case_panel::section(viewer, case, &view.enforcement),
         ),
-        ("people", "People", people_section(view)),
+        ("people", "People", people_section(viewer, view)),
         ("reports", "Reports", incidents_section(view)),
         (
             "add-contact",
@@ -332,22 +333,31 @@ fn repeat_panel(ctx: &Ctx, view: &CaseView) -> Markup {
     }
 }
 
-fn people_section(view: &CaseView) -> Markup {
+fn people_section(viewer: &Viewer, view: &CaseView) -> Markup {
+    let withheld = view
+        .parties
+        .iter()
+        .any(|(_, p)| monitoring::shown(viewer, p) == Shown::WhetherRecorded);
     html! {
         h2.heading-l id="people" { "People" }
+        @if withheld {
+            p.body.hint { "Equality monitoring answers are shown only to harassment officers, managers and whoever recorded the person; here you see whether each was recorded." }
+        }
         @for (role, _) in codes::PARTY_ROLES {
             @let list: Vec<_> = view.parties.iter().filter(|(cp, _)| cp.role == role).collect();
             @if !list.is_empty() {
                 h3.heading-m { (label(&codes::PARTY_ROLES, role)) @if list.len() > 1 { "s" } }
                 @for (_, p) in list {
-                    (person_card(p))
+                    (person_card(p, monitoring::shown(viewer, p)))
                 }
             }
         }
     }
 }
 
-pub fn person_card(p: &people::Model) -> Markup {
+/// A person's details; their monitoring answers as `monitoring` says (see
+/// `cases::monitoring`: the caller decides, by the viewer, and audits what it shows).
+pub fn person_card(p: &people::Model, monitoring: Shown) -> Markup {
     let yes_no = |b: bool| if b { "Yes" } else { "No" };
     let mut rows: Vec<(&str, String)> = vec![];
     let mut push = |k: &'static str, v: Option<String>| {
@@ -375,11 +385,7 @@ pub fn person_card(p: &people::Model) -> Markup {
     push("Language", p.language.clone());
     push("Interpreter needed", p.interpreter.then(|| "Yes".to_owned()));
     push("Vulnerabilities", p.vulnerabilities.clone());
-    push("Ethnicity", Some(codes::ethnicity_label(&p.ethnicity).to_owned()));
-    let answers = crate::cases::people::monitoring_answers(p);
-    for (c, answer) in codes::CHARACTERISTICS.iter().zip(answers) {
-        push(c.question, answer.map(|v| label(c.answers, &v).to_owned()));
-    }
+    rows.extend(monitoring::rows(p, monitoring));
     html! {
         div.person-card {
             h4.heading-s { (person_name(p)) }
