@@ -11,6 +11,7 @@ mod m20261123_000004_casework;
 mod m20261206_000005_reporting;
 mod m20261206_000006_import;
 mod m20261206_000007_people;
+mod m20261206_000009_person_history;
 
 pub struct Migrator;
 
@@ -25,6 +26,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000005_reporting::Migration),
             Box::new(m20261206_000006_import::Migration),
             Box::new(m20261206_000007_people::Migration),
+            Box::new(m20261206_000009_person_history::Migration),
         ]
     }
 }

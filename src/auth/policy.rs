@@ -74,6 +74,9 @@ pub enum Permission {
     /// Possible duplicate people, and merging two records of one person (each may be on
     /// cases in any area).
     MergePeople,
+    /// Find a person and produce everything held about them across every case they may
+    /// see (subject access), with other people's personal data redacted.
+    SubjectAccess,
 }
 
 /// May a user with `role` do what `permission` guards?
@@ -101,7 +104,7 @@ pub fn allows(role: Role, permission: Permission) -> bool {
         }
         // The equality lead sees figures, never a case or a name; administrators neither.
         ViewReports | CountEveryCaseInReports => matches!(role, Manager | EqualityLead),
-        ViewReportCases | ImportCases | MergePeople | ViewCaseEvents => role == Manager,
+        ViewReportCases | ImportCases | MergePeople | ViewCaseEvents | SubjectAccess => role == Manager,
     }
 }
 
@@ -225,9 +228,13 @@ mod tests {
     }
 
     #[test]
-    fn only_managers_import_and_merge_people() {
+    fn only_managers_import_merge_people_and_answer_subject_access() {
         for role in Role::iter() {
-            for p in [Permission::ImportCases, Permission::MergePeople] {
+            for p in [
+                Permission::ImportCases,
+                Permission::MergePeople,
+                Permission::SubjectAccess,
+            ] {
                 assert_eq!(allows(role, p), role == Role::Manager, "{role:?} {p:?}");
             }
         }

@@ -305,7 +305,7 @@ pub const CONTACT_KINDS: [Code; 7] = [
 ];
 
 /// Timeline entries the system records as things happen.
-pub const EVENT_KINDS: [Code; 29] = [
+pub const EVENT_KINDS: [Code; 30] = [
     ("opened", "Case opened"),
     ("imported", "Imported"),
     ("further-report", "Further report added"),
@@ -335,6 +335,7 @@ pub const EVENT_KINDS: [Code; 29] = [
     ("legal-date-added", "Court or notice date added"),
     ("satisfaction-recorded", "Post-closure check recorded"),
     ("people-merged", "People merged"),
+    ("person-corrected", "Details corrected"),
 ];
 
 pub fn timeline_label(kind: &str) -> &str {

@@ -103,7 +103,7 @@ fn sections(ctx: &Ctx, viewer: &Viewer, view: &CaseView, note: &NoteForm, errors
             "Action against perpetrators",
             crate::enforcement::case_panel::section(viewer, case, &view.enforcement),
         ),
-        ("people", "People", people_section(view)),
+        ("people", "People", people_section(viewer, view)),
         ("reports", "Reports", incidents_section(view)),
         (
             "add-contact",
@@ -327,7 +327,8 @@ fn repeat_panel(ctx: &Ctx, view: &CaseView) -> Markup {
     }
 }
 
-fn people_section(view: &CaseView) -> Markup {
+fn people_section(viewer: &Viewer, view: &CaseView) -> Markup {
+    let may_correct = allows(viewer.role, Permission::EditCases);
     html! {
         h2.heading-l id="people" { "People" }
         @for (role, _) in codes::PARTY_ROLES {
@@ -336,6 +337,13 @@ fn people_section(view: &CaseView) -> Markup {
                 h3.heading-m { (label(&codes::PARTY_ROLES, role)) @if list.len() > 1 { "s" } }
                 @for (_, p) in list {
                     (person_card(p))
+                    @if may_correct {
+                        p.body-s.no-print {
+                            a href={ "/cases/" (view.case.reference) "/people/" (p.id) "/edit" } {
+                                "Correct details" span.visually-hidden { " of " (person_name(p)) }
+                            }
+                        }
+                    }
                 }
             }
         }
