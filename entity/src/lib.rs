@@ -29,6 +29,7 @@ pub mod notices;
 pub mod people;
 pub mod perpetrator_action_events;
 pub mod perpetrator_actions;
+pub mod person_changes;
 pub mod person_duplicates;
 pub mod person_merges;
 pub mod person_standins;

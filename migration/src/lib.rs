@@ -12,6 +12,7 @@ mod m20261206_000005_reporting;
 mod m20261206_000006_import;
 mod m20261206_000007_people;
 mod m20261206_000008_retention;
+mod m20261206_000009_person_history;
 mod m20261206_000010_audit_anchors;
 
 pub struct Migrator;
@@ -28,6 +29,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000006_import::Migration),
             Box::new(m20261206_000007_people::Migration),
             Box::new(m20261206_000008_retention::Migration),
+            Box::new(m20261206_000009_person_history::Migration),
             Box::new(m20261206_000010_audit_anchors::Migration),
         ]
     }

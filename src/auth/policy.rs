@@ -81,6 +81,9 @@ pub enum Permission {
     /// characteristics: special category data). Without it a viewer sees whether each was
     /// recorded, never the answer, unless they recorded the person (`cases::monitoring`).
     ViewMonitoringAnswers,
+    /// Find a person and produce everything held about them across every case they may
+    /// see (subject access), with other people's personal data redacted.
+    SubjectAccess,
 }
 
 /// May a user with `role` do what `permission` guards?
@@ -108,7 +111,9 @@ pub fn allows(role: Role, permission: Permission) -> bool {
         }
         // The equality lead sees figures, never a case or a name; administrators neither.
         ViewReports | CountEveryCaseInReports => matches!(role, Manager | EqualityLead),
-        ViewReportCases | ImportCases | MergePeople | ViewCaseEvents | ManageRetention => role == Manager,
+        ViewReportCases | ImportCases | MergePeople | ViewCaseEvents | ManageRetention | SubjectAccess => {
+            role == Manager
+        }
         // Need-to-know: those who work the case through. Tenancy officers log reports and
         // see only what they recorded themselves; the equality lead sees figures only.
         ViewMonitoringAnswers => matches!(role, HarassmentOfficer | Manager),
@@ -116,7 +121,7 @@ pub fn allows(role: Role, permission: Permission) -> bool {
 }
 
 /// Every permission, in the order the policy lists them (for the generated table).
-pub const ALL: [Permission; 32] = {
+pub const ALL: [Permission; 33] = {
     use Permission::*;
     [
         Public,
@@ -151,6 +156,7 @@ pub const ALL: [Permission; 32] = {
         MergePeople,
         ManageRetention,
         ViewMonitoringAnswers,
+        SubjectAccess,
     ]
 };
 
@@ -190,6 +196,7 @@ pub fn describe(permission: Permission) -> &'static str {
         MergePeople => "Review possible duplicate people and merge them",
         ManageRetention => "Review cases past retention, dispose of them, legal holds",
         ViewMonitoringAnswers => "Read people's monitoring answers (others see only that they were recorded)",
+        SubjectAccess => "Find a person; subject access exports with third parties redacted",
     }
 }
 
@@ -338,9 +345,13 @@ mod tests {
     }
 
     #[test]
-    fn only_managers_import_and_merge_people() {
+    fn only_managers_import_merge_people_and_answer_subject_access() {
         for role in Role::iter() {
-            for p in [Permission::ImportCases, Permission::MergePeople] {
+            for p in [
+                Permission::ImportCases,
+                Permission::MergePeople,
+                Permission::SubjectAccess,
+            ] {
                 assert_eq!(allows(role, p), role == Role::Manager, "{role:?} {p:?}");
             }
         }
@@ -393,7 +404,7 @@ mod tests {
             );
             // Screens behind these show monitoring answers without asking again: whoever
             // reaches them must be allowed to read the answers.
-            for p in [MergePeople, ImportCases, ViewReportCases] {
+            for p in [MergePeople, ImportCases, ViewReportCases, SubjectAccess] {
                 assert!(
                     !allows(role, p) || allows(role, ViewMonitoringAnswers),
                     "{role:?} {p:?}"

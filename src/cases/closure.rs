@@ -252,6 +252,7 @@ pub async fn reopen_form(
 ) -> AppResult<Markup> {
     let case = visibility::find(&state.db, &viewer, &reference).await?;
     require_status(&case, codes::CLOSED)?;
+    crate::retention::require_not_disposed(&state.db, &case).await?;
     Ok(reopen_page(
         &ctx,
         &case,
@@ -270,6 +271,7 @@ pub async fn reopen(
 ) -> AppResult<Response> {
     let case = visibility::find(&state.db, &viewer, &reference).await?;
     require_status(&case, codes::CLOSED)?;
+    crate::retention::require_not_disposed(&state.db, &case).await?;
     let reason = f.reason.trim();
     if reason.is_empty() {
         let mut errors = FormErrors::default();

@@ -305,7 +305,7 @@ pub const CONTACT_KINDS: [Code; 7] = [
 ];
 
 /// Timeline entries the system records as things happen.
-pub const EVENT_KINDS: [Code; 32] = [
+pub const EVENT_KINDS: [Code; 33] = [
     ("opened", "Case opened"),
     ("imported", "Imported"),
     ("further-report", "Further report added"),
@@ -338,6 +338,7 @@ pub const EVENT_KINDS: [Code; 32] = [
     ("hold-placed", "Legal hold placed"),
     ("hold-lifted", "Legal hold lifted"),
     ("disposed", "Identifying details destroyed"),
+    ("person-corrected", "Details corrected"),
 ];
 
 pub fn timeline_label(kind: &str) -> &str {

@@ -202,6 +202,24 @@ pub async fn create(
     Ok(person)
 }
 
+/// `p` with every detail replaced by what `d` says (match keys with them): a deliberate
+/// correction, unlike [`fill_blanks`]. Ids, kind, authorship and version are kept.
+pub fn with_details(p: &people::Model, d: &PersonDetails) -> Result<people::Model, DbErr> {
+    let mut m = p.clone();
+    m.name = d.name.clone();
+    m.name_key = d.name.as_deref().map(name_key);
+    m.is_tenant = d.is_tenant;
+    m.interpreter = d.interpreter;
+    if m.ethnicity != d.ethnicity {
+        m.ethnicity = d.ethnicity.clone();
+        m.ethnicity_list = codes::ETHNICITY_LIST.to_owned();
+    }
+    for (column, value) in d.text_columns() {
+        m.try_set(column, Value::String(value))?;
+    }
+    Ok(m)
+}
+
 /// Most people looked at as possibly the same as one typed.
 pub const MAX_MATCHES: u64 = 20;
 

@@ -1,10 +1,14 @@
 //! People who may be recorded twice: the queue of possible duplicates found when an
 //! officer recorded someone who matches a person on a case they could not see, and the
 //! manager's merge (review both, choose the values to keep, every case part moves over,
-//! audited, nothing lost).
+//! audited, nothing lost); correcting a person's details from a case, with the earlier
+//! values kept (`correction`); and subject access: finding a person and producing
+//! everything held about them, other people redacted (`subject_access`).
 
+pub mod correction;
 mod fields;
 mod store;
+pub mod subject_access;
 mod view;
 
 use crate::{
@@ -42,6 +46,28 @@ pub fn routes() -> Vec<Route> {
         ),
         Route::get("/people/merge", Permission::MergePeople, review),
         Route::post("/people/merge", Permission::MergePeople, merge),
+        Route::get(
+            "/cases/{reference}/people/{id}/edit",
+            Permission::EditCases,
+            correction::form,
+        ),
+        Route::post(
+            "/cases/{reference}/people/{id}/edit",
+            Permission::EditCases,
+            correction::save,
+        ),
+        Route::get("/people", Permission::SubjectAccess, subject_access::search),
+        Route::get("/people/{id}", Permission::SubjectAccess, subject_access::person),
+        Route::get(
+            "/people/{id}/subject-access",
+            Permission::SubjectAccess,
+            subject_access::page,
+        ),
+        Route::get(
+            "/people/{id}/subject-access.zip",
+            Permission::SubjectAccess,
+            subject_access::zip,
+        ),
     ]
 }
 

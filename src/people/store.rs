@@ -7,7 +7,10 @@ use crate::cases::{
     codes,
     people::{index_terms, name_key, postcode_key, tenancy_ref_key},
 };
-use entity::{case_parties, people, perpetrator_actions, person_duplicates, person_merges, timeline_entries};
+use entity::{
+    case_parties, people, perpetrator_actions, person_changes, person_duplicates, person_merges,
+    timeline_entries,
+};
 use sea_orm::{
     ActiveModelTrait,
     ActiveValue::Set,
@@ -138,6 +141,12 @@ pub async fn merge(
             .exec(db)
             .await?;
     }
+    // The merged record's corrections are history of the kept one now.
+    person_changes::Entity::update_many()
+        .col_expr(person_changes::Column::PersonId, Expr::value(kept.id))
+        .filter(person_changes::Column::PersonId.eq(other.id))
+        .exec(db)
+        .await?;
     other.clone().delete(db).await?;
     Ok(Some((merged, moved)))
 }

@@ -79,3 +79,21 @@ pub async fn daily(
 
 /// The retention run's name in `job_runs`.
 pub const JOB: &str = "retention";
+
+/// Refuses work on a case whose identifying details were destroyed: it may be read, never
+/// reopened or given people's details again.
+pub async fn require_not_disposed(
+    db: &impl sea_orm::ConnectionTrait,
+    case: &entity::cases::Model,
+) -> crate::error::AppResult<()> {
+    use sea_orm::EntityTrait;
+    match entity::case_disposals::Entity::find_by_id(case.id)
+        .one(db)
+        .await?
+    {
+        Some(_) => Err(crate::error::AppError::Conflict(
+            "This case's identifying details were destroyed at the end of its retention period: it can be read, not reopened or corrected.",
+        )),
+        None => Ok(()),
+    }
+}

@@ -165,21 +165,23 @@ fn at(pattern: &str, reference: &str) -> String {
 }
 
 /// The table holding the records a `{id}` stands for, by the path segment before it
-/// (`/deadlines/{id}/done` is a deadline, `/plan/actions/{id}` a plan action).
-fn id_table(pattern: &str) -> &'static str {
+/// (`/deadlines/{id}/done` is a deadline, `/plan/actions/{id}` a plan action), and the
+/// column of that table holding the id (`/people/{id}` is a person on the case).
+fn id_table(pattern: &str) -> (&'static str, &'static str) {
     let before = pattern
         .split("/{id}")
         .next()
         .and_then(|head| head.rsplit('/').next())
         .unwrap_or("");
     match before {
-        "deadlines" => "deadlines",
-        "risk" => "risk_assessments",
-        "actions" => "plan_actions",
-        "support" => "support_measures",
-        "referrals" => "referrals",
-        "enforcement" => "perpetrator_actions",
-        "holds" => "case_holds",
+        "deadlines" => ("deadlines", "id"),
+        "risk" => ("risk_assessments", "id"),
+        "actions" => ("plan_actions", "id"),
+        "support" => ("support_measures", "id"),
+        "referrals" => ("referrals", "id"),
+        "enforcement" => ("perpetrator_actions", "id"),
+        "people" => ("case_parties", "person_id"),
+        "holds" => ("case_holds", "id"),
         other => panic!(
             "{pattern}: the visibility walk does not know which records /{other}/{{id}} names: add it to id_table"
         ),
@@ -193,10 +195,10 @@ async fn fill(app: &TestApp, pattern: &str, reference: &str) -> String {
     if !pattern.contains("{id}") {
         return at(pattern, reference);
     }
-    let table = id_table(pattern);
+    let (table, column) = id_table(pattern);
     let id = app
         .count(&format!(
-            "SELECT CAST(COALESCE(MIN(r.id), 0) AS BIGINT) FROM {table} r JOIN cases c ON c.id = r.case_id WHERE c.reference = '{reference}'"
+            "SELECT CAST(COALESCE(MIN(r.{column}), 0) AS BIGINT) FROM {table} r JOIN cases c ON c.id = r.case_id WHERE c.reference = '{reference}'"
         ))
         .await;
     at(pattern, reference).replace("{id}", &id.to_string())

@@ -355,7 +355,11 @@ async fn runs_once_a_day_after_the_reminder_hour() {
         RunOutcome::BeforeReminderHour
     );
     assert_eq!(app.count("SELECT COUNT(*) FROM notices").await, 0);
-    assert_eq!(app.count("SELECT COUNT(*) FROM job_runs WHERE name = 'reminders'").await, 0);
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM job_runs WHERE name = 'reminders'")
+            .await,
+        0
+    );
     assert!(smtp.mails().is_empty());
 
     // 10:00: the day's run.
@@ -404,7 +408,11 @@ async fn runs_once_a_day_after_the_reminder_hour() {
             .data
             .contains("Subject: Harbour: 1 overdue, 1 due soon")
     );
-    assert_eq!(app.count("SELECT COUNT(*) FROM job_runs WHERE name = 'reminders'").await, 2);
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM job_runs WHERE name = 'reminders'")
+            .await,
+        2
+    );
 }
 
 #[tokio::test]
@@ -650,7 +658,11 @@ async fn two_instances_at_once_run_the_day_once() {
     let counts = if a.ran() { a.counts() } else { b.counts() };
     assert_eq!((counts.notices, counts.emails), (4, 2));
     assert_eq!(app.count("SELECT COUNT(*) FROM notices").await, 4);
-    assert_eq!(app.count("SELECT COUNT(*) FROM job_runs WHERE name = 'reminders'").await, 1);
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM job_runs WHERE name = 'reminders'")
+            .await,
+        1
+    );
     assert_eq!(smtp.mails().len(), 2);
     smtp.to(&harry.email);
     smtp.to(&hana.email);
@@ -724,7 +736,11 @@ async fn a_lease_is_held_until_it_expires_then_another_instance_takes_over() {
         reminders::run_due(&app.state(), "two").await.unwrap(),
         RunOutcome::NotLeaseHolder
     );
-    assert_eq!(app.count("SELECT COUNT(*) FROM job_runs WHERE name = 'reminders'").await, 0);
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM job_runs WHERE name = 'reminders'")
+            .await,
+        0
+    );
     // The holder stops renewing (it crashed): after the lease expires the other takes over.
     app.advance_minutes(2);
     assert!(

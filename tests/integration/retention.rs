@@ -373,6 +373,20 @@ async fn cases_past_retention_are_listed_held_or_disposed_of() {
     );
     let page = mgr.get(&format!("/cases/{}", old.reference)).await;
     assert!(page.body.contains("Identifying details destroyed on"));
+    // Read, never reopened or given details again.
+    let reopen = format!("/cases/{}/reopen", old.reference);
+    assert_eq!(
+        mgr.post(&reopen, &[("reason", "New report")]).await.status,
+        StatusCode::CONFLICT
+    );
+    let standin = app
+        .count(&format!(
+            "SELECT CAST(person_id AS BIGINT) FROM case_parties WHERE case_id = {} AND role = 'victim'",
+            old.id
+        ))
+        .await;
+    let edit = format!("/cases/{}/people/{standin}/edit", old.reference);
+    assert_eq!(mgr.get(&edit).await.status, StatusCode::CONFLICT);
     // Not listed again, and cannot be disposed of twice.
     let again = mgr
         .post(

@@ -212,7 +212,7 @@ fn narrowed_without_strand(c: &Criteria) -> bool {
 }
 
 /// `person_terms.term` matches one of the forms of `word`.
-fn term_matches(word: &Word) -> Condition {
+pub fn term_matches(word: &Word) -> Condition {
     let term = || Expr::col((person_terms::Entity, person_terms::Column::Term));
     let mut any = Condition::any();
     for form in &word.forms {

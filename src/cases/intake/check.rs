@@ -389,6 +389,11 @@ pub fn people(forms: &[PersonForm], need_victim: bool, errors: &mut FormErrors) 
     }
 }
 
+/// One person's details, checked exactly as on a report (every problem against its field).
+pub fn person_details(p: &PersonForm, errors: &mut FormErrors) -> Option<PersonDetails> {
+    person(p, errors).map(|v| v.details)
+}
+
 fn person(p: &PersonForm, errors: &mut FormErrors) -> Option<ValidPerson> {
     let n = p.names;
     let mut c = Checker::new(errors);

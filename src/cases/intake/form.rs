@@ -183,6 +183,45 @@ impl PersonForm {
         }
     }
 
+    /// One person on a form of their own (correcting their details): the first slot's
+    /// field names, so the intake component and checks serve it unchanged.
+    pub fn single(body: &Body) -> Self {
+        Self::parse(&SLOTS[0], body)
+    }
+
+    /// A stored person as the one-person form shows them, in `role`.
+    pub fn of_person(p: &entity::people::Model, role: &str) -> Self {
+        let text = |v: &Option<String>| v.clone().unwrap_or_default();
+        PersonForm {
+            role: role.to_owned(),
+            kind: p.kind.clone(),
+            name: text(&p.name),
+            description: text(&p.description),
+            phone: text(&p.phone),
+            email: text(&p.email),
+            contact: text(&p.preferred_contact),
+            address: text(&p.address),
+            postcode: text(&p.postcode),
+            tenancy_ref: text(&p.tenancy_ref),
+            tenant: match p.is_tenant {
+                Some(true) => "yes",
+                Some(false) => "no",
+                None => "",
+            }
+            .to_owned(),
+            household: text(&p.household),
+            language: text(&p.language),
+            interpreter: p.interpreter,
+            vulnerabilities: text(&p.vulnerabilities),
+            ethnicity: p.ethnicity.clone(),
+            monitoring: crate::cases::people::monitoring_answers(p)
+                .iter()
+                .map(text)
+                .collect(),
+            ..Self::blank(&SLOTS[0], role)
+        }
+    }
+
     /// Nothing typed about anyone: the slot is left out rather than refused. Picking a
     /// role or kind alone does not count.
     pub fn is_blank(&self) -> bool {

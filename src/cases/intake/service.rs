@@ -3,9 +3,10 @@
 //! of the rules. The form adds what only a person at a screen can do (questions about
 //! who is known, offers of an open case); callers with nobody to ask link people here.
 
-pub use super::check::{Decision, Report, ValidCase, ValidPerson};
-pub use super::form::{MAX_PEOPLE, PersonForm, ReportForm, SUGGESTED};
+pub use super::check::{Decision, Report, ValidCase, ValidPerson, person_details};
+pub use super::form::{Body, MAX_PEOPLE, PersonForm, ReportForm, SUGGESTED};
 pub use super::store::{Actor, Choices, Opening};
+pub use super::view::person_fields;
 use super::{check, store};
 use crate::{cases::people as people_store, web::forms::FormErrors};
 use entity::cases;

@@ -314,6 +314,16 @@ pub fn person_slot(p: &PersonForm, offer: Option<&SlotOffer>, errors: &FormError
             }
             (select(&n.role, "Their part in this", &code_choices(&codes::PARTY_ROLES, &[p.role.as_str()]), errors))
             (select(&n.kind, "Who is it?", &code_choices(&codes::PERSON_KINDS, &[p.kind.as_str()]), errors))
+            (person_fields(p, errors))
+        }
+    }
+}
+
+/// A person's own details (not their part in a case): on every intake form and the form
+/// that corrects them.
+pub fn person_fields(p: &PersonForm, errors: &FormErrors) -> Markup {
+    let n = p.names;
+    html! {
             (Input::text(&n.name, "Full name", &p.name).autocomplete("off").render(errors))
             (ethnicity(p, errors))
             // The rest is optional: folded away (open once answered or refused), so one
@@ -329,7 +339,6 @@ pub fn person_slot(p: &PersonForm, offer: Option<&SlotOffer>, errors: &FormError
             (contact(p, errors))
             (more_about(p, errors))
             (monitoring(p, errors))
-        }
     }
 }
 

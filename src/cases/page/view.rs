@@ -338,6 +338,7 @@ fn people_section(viewer: &Viewer, view: &CaseView) -> Markup {
         .parties
         .iter()
         .any(|(_, p)| monitoring::shown(viewer, p) == Shown::WhetherRecorded);
+    let may_correct = allows(viewer.role, Permission::EditCases);
     html! {
         h2.heading-l id="people" { "People" }
         @if withheld {
@@ -349,6 +350,13 @@ fn people_section(viewer: &Viewer, view: &CaseView) -> Markup {
                 h3.heading-m { (label(&codes::PARTY_ROLES, role)) @if list.len() > 1 { "s" } }
                 @for (_, p) in list {
                     (person_card(p, monitoring::shown(viewer, p)))
+                    @if may_correct {
+                        p.body-s.no-print {
+                            a href={ "/cases/" (view.case.reference) "/people/" (p.id) "/edit" } {
+                                "Correct details" span.visually-hidden { " of " (person_name(p)) }
+                            }
+                        }
+                    }
                 }
             }
         }

@@ -6,7 +6,7 @@ use entity::Role;
 use maud::{Markup, html};
 
 /// (address, title, what it is for, the permission it needs)
-const LINKS: [(&str, &str, &str, Permission); 16] = [
+const LINKS: [(&str, &str, &str, Permission); 17] = [
     (
         "/cases/new",
         "Log a report",
@@ -48,6 +48,12 @@ const LINKS: [(&str, &str, &str, Permission); 16] = [
         "Possible duplicate people",
         "People recorded with the same name and postcode as someone on a case their officer could not see: merge the two records or set them apart.",
         Permission::MergePeople,
+    ),
+    (
+        "/people",
+        "Find a person (subject access)",
+        "Everything held about one person across their cases, as a printable page and a zip of JSON and CSV, with other people redacted; their details' corrections.",
+        Permission::SubjectAccess,
     ),
     (
         "/retention",

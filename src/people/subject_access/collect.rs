@@ -1,0 +1,411 @@
+//! Gathering everything held about one person across the cases the viewer may see: their
+//! details, monitoring answers and corrections, and per case its summary, their part in
+//! it, its reports and the records that concern them (every record of a case they are the
+//! victim on; otherwise the reports and the records naming them), with everyone else
+//! redacted (`redact`). The records are the case chronology's, so nothing is missed that
+//! the chronology shows.
+
+use super::redact::{Redactor, Replaced, role_tag};
+use crate::{
+    cases::{
+        codes::{self, label},
+        details::strand_ids,
+        page::person_name,
+        people::name_key,
+        visibility::Viewer,
+    },
+    chronology::{
+        When,
+        entry::Source,
+        load::{self as chronology},
+    },
+    people::{correction, fields},
+};
+use entity::{case_parties, cases, incident_types, incidents, people, strands, timeline_entries};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, DbErr, EntityTrait, IdenStatic, QueryFilter, QueryOrder, QuerySelect,
+};
+use serde::Serialize;
+use std::collections::{BTreeSet, HashMap};
+use time::OffsetDateTime;
+
+/// A detail as people read it.
+#[derive(Clone, Debug, Serialize)]
+pub struct Detail {
+    pub detail: String,
+    pub value: String,
+}
+
+/// One correction of the subject's details (their own data: values included).
+#[derive(Clone, Debug, Serialize)]
+pub struct Correction {
+    pub detail: String,
+    pub was: Option<String>,
+    pub now: Option<String>,
+    pub when: String,
+    pub by: String,
+    pub why: String,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct PersonPart {
+    pub person_id: i32,
+    pub name: String,
+    pub details: Vec<Detail>,
+    pub monitoring: Vec<Detail>,
+    pub corrections: Vec<Correction>,
+    pub produced_at: String,
+    pub produced_by: String,
+    /// Cases the person is on that the producer may not see (a manager named on them
+    /// must add their part).
+    pub cases_not_included: usize,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct IncidentPart {
+    pub received: String,
+    pub what_happened: Vec<String>,
+    pub location: String,
+    pub description: String,
+}
+
+/// One record of a case, as the chronology gives it, redacted.
+#[derive(Clone, Debug, Serialize)]
+pub struct Record {
+    pub when: String,
+    pub kind: String,
+    pub details: String,
+    pub by: String,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct CasePart {
+    pub reference: String,
+    /// The subject's part(s) in the case.
+    pub roles: Vec<String>,
+    pub received: String,
+    pub opened: String,
+    pub closed: Option<String>,
+    pub status: String,
+    pub priority: String,
+    pub strands: Vec<String>,
+    pub outcome: Option<String>,
+    pub incidents: Vec<IncidentPart>,
+    /// Every record when the subject is a victim; else the records naming them.
+    pub all_records: bool,
+    pub records: Vec<Record>,
+}
+
+/// One kind of data replaced in one record: never the value.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Redaction {
+    pub case: String,
+    pub record: String,
+    pub data: &'static str,
+    pub replaced_by: String,
+    pub times: usize,
+}
+
+pub struct Dossier {
+    pub person: PersonPart,
+    pub cases: Vec<CasePart>,
+    pub redactions: Vec<Redaction>,
+}
+
+fn text_of(at: OffsetDateTime) -> String {
+    When::At(at).text()
+}
+
+/// The person's own details and monitoring answers, as people read them.
+pub fn details_of(p: &people::Model) -> (Vec<Detail>, Vec<Detail>) {
+    let (mut details, mut monitoring) = (vec![], vec![]);
+    for (column, name) in fields::all() {
+        if let Some(value) = fields::shown(p, column) {
+            let d = Detail {
+                detail: name.to_owned(),
+                value,
+            };
+            if correction::is_monitoring(column.as_str()) {
+                monitoring.push(d);
+            } else {
+                details.push(d);
+            }
+        }
+    }
+    (details, monitoring)
+}
+
+/// The cases `person_id` is on: those `viewer` may see (oldest first), and how many
+/// others there are.
+pub async fn cases_of(
+    db: &impl ConnectionTrait,
+    viewer: &Viewer,
+    person_id: i32,
+) -> Result<(Vec<cases::Model>, usize), DbErr> {
+    let ids: BTreeSet<i32> = case_parties::Entity::find()
+        .select_only()
+        .column(case_parties::Column::CaseId)
+        .filter(case_parties::Column::PersonId.eq(person_id))
+        .into_tuple::<i32>()
+        .all(db)
+        .await?
+        .into_iter()
+        .collect();
+    let visible = cases::Entity::find()
+        .filter(cases::Column::Id.is_in(ids.iter().copied()))
+        .filter(viewer.condition())
+        .order_by_asc(cases::Column::ReceivedAt)
+        .order_by_asc(cases::Column::Id)
+        .all(db)
+        .await?;
+    let hidden = ids.len() - visible.len();
+    Ok((visible, hidden))
+}
+
+pub async fn collect(
+    db: &impl ConnectionTrait,
+    viewer: &Viewer,
+    person: &people::Model,
+    now: OffsetDateTime,
+) -> Result<Dossier, DbErr> {
+    let (details, monitoring) = details_of(person);
+    let corrections = correction::history(db, person.id)
+        .await?
+        .into_iter()
+        .map(|c| Correction {
+            detail: c.label,
+            was: c.row.old_value,
+            now: c.row.new_value,
+            when: text_of(c.row.changed_at),
+            by: c.by,
+            why: c.row.reason,
+        })
+        .collect();
+    let (visible, hidden) = cases_of(db, viewer, person.id).await?;
+    let mut redactions = vec![];
+    let mut parts = vec![];
+    for case in &visible {
+        parts.push(case_part(db, viewer, person, case, now, &mut redactions).await?);
+    }
+    Ok(Dossier {
+        person: PersonPart {
+            person_id: person.id,
+            name: person_name(person),
+            details,
+            monitoring,
+            corrections,
+            produced_at: text_of(now),
+            produced_by: viewer.display_name.clone(),
+            cases_not_included: hidden,
+        },
+        cases: parts,
+        redactions,
+    })
+}
+
+/// Everyone else on `case` for the redactor; the subject's own parts in it.
+async fn parties(
+    db: &impl ConnectionTrait,
+    subject: &people::Model,
+    case: &cases::Model,
+    reporters: &[String],
+) -> Result<(Redactor, Vec<String>), DbErr> {
+    let rows = case_parties::Entity::find()
+        .filter(case_parties::Column::CaseId.eq(case.id))
+        .order_by_asc(case_parties::Column::Id)
+        .all(db)
+        .await?;
+    let persons: HashMap<i32, people::Model> = people::Entity::find()
+        .filter(people::Column::Id.is_in(rows.iter().map(|r| r.person_id)))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|p| (p.id, p))
+        .collect();
+    let mut redactor = Redactor::new(subject.name.as_deref());
+    let mut roles = vec![];
+    let mut seen = BTreeSet::new();
+    for (role, role_label) in codes::PARTY_ROLES {
+        let of_role: Vec<&people::Model> = rows
+            .iter()
+            .filter(|r| r.role == role)
+            .filter_map(|r| {
+                if r.person_id == subject.id {
+                    roles.push(role_label.to_owned());
+                    return None;
+                }
+                persons.get(&r.person_id)
+            })
+            .filter(|p| seen.insert(p.id))
+            .collect();
+        let several = of_role.len() > 1;
+        for (n, p) in of_role.into_iter().enumerate() {
+            let tag = role_tag(role_label, several.then_some(n + 1));
+            let name = (p.kind == codes::NAMED)
+                .then(|| p.name.clone())
+                .flatten()
+                .unwrap_or_else(|| person_name(p));
+            redactor.person(
+                &tag,
+                Some(&name),
+                &[
+                    ("phone", p.phone.as_deref()),
+                    ("email", p.email.as_deref()),
+                    ("address", p.address.as_deref()),
+                    ("postcode", p.postcode.as_deref()),
+                    ("tenancy reference", p.tenancy_ref.as_deref()),
+                ],
+            );
+        }
+    }
+    // Someone named as the reporter who is not the subject.
+    let own = subject.name.as_deref().map(name_key);
+    for name in reporters {
+        if Some(name_key(name)) != own {
+            redactor.person(&role_tag("Reporter", None), Some(name), &[]);
+        }
+    }
+    Ok((redactor, roles))
+}
+
+/// Redacts `text`, noting what was replaced against `record` of `case`.
+fn redacted(redactor: &Redactor, text: &str, case: &str, record: &str, log: &mut Vec<Redaction>) -> String {
+    let (out, replaced) = redactor.redact(text);
+    for Replaced { data, replacement } in replaced {
+        match log
+            .iter_mut()
+            .find(|r| r.case == case && r.record == record && r.data == data && r.replaced_by == replacement)
+        {
+            Some(r) => r.times += 1,
+            None => log.push(Redaction {
+                case: case.to_owned(),
+                record: record.to_owned(),
+                data,
+                replaced_by: replacement,
+                times: 1,
+            }),
+        }
+    }
+    out
+}
+
+async fn case_part(
+    db: &impl ConnectionTrait,
+    viewer: &Viewer,
+    subject: &people::Model,
+    case: &cases::Model,
+    now: OffsetDateTime,
+    log: &mut Vec<Redaction>,
+) -> Result<CasePart, DbErr> {
+    let reference = case.reference.as_str();
+    let incident_rows = incidents::Entity::find()
+        .filter(incidents::Column::CaseId.eq(case.id))
+        .order_by_asc(incidents::Column::ReceivedAt)
+        .order_by_asc(incidents::Column::Id)
+        .all(db)
+        .await?;
+    let reporters: Vec<String> = incident_rows
+        .iter()
+        .filter_map(|i| i.reporter_name.clone())
+        .filter(|n| !n.trim().is_empty())
+        .collect();
+    let (redactor, roles) = parties(db, subject, case, &reporters).await?;
+    let all_records = roles
+        .iter()
+        .any(|r| r == label(&codes::PARTY_ROLES, codes::VICTIM));
+    let types = incident_types::Entity::find()
+        .filter(incident_types::Column::IncidentId.is_in(incident_rows.iter().map(|i| i.id)))
+        .all(db)
+        .await?;
+    let incidents = incident_rows
+        .iter()
+        .enumerate()
+        .map(|(n, i)| {
+            let record = format!("Report {}", n + 1);
+            let what_happened = codes::INCIDENT_TYPES
+                .iter()
+                .filter(|(code, _)| {
+                    types
+                        .iter()
+                        .any(|t| t.incident_id == i.id && t.type_code == *code)
+                })
+                .map(|(code, l)| match (*code, &i.other_type) {
+                    (codes::OTHER_TYPE, Some(other)) => {
+                        redacted(&redactor, &format!("Other: {other}"), reference, &record, log)
+                    }
+                    _ => (*l).to_owned(),
+                })
+                .collect();
+            let place = match &i.location_address {
+                Some(a) if !a.trim().is_empty() => {
+                    format!("{}: {}", label(&codes::LOCATIONS, &i.location_kind), a.trim())
+                }
+                _ => label(&codes::LOCATIONS, &i.location_kind).to_owned(),
+            };
+            IncidentPart {
+                received: text_of(i.received_at),
+                what_happened,
+                location: redacted(&redactor, &place, reference, &record, log),
+                description: redacted(&redactor, &i.description, reference, &record, log),
+            }
+        })
+        .collect();
+    // Timeline rows recorded as with the subject (a contact with a witness, say).
+    let with_subject: BTreeSet<i32> = timeline_entries::Entity::find()
+        .select_only()
+        .column(timeline_entries::Column::Id)
+        .filter(timeline_entries::Column::CaseId.eq(case.id))
+        .filter(timeline_entries::Column::PersonId.eq(subject.id))
+        .into_tuple::<i32>()
+        .all(db)
+        .await?
+        .into_iter()
+        .collect();
+    let chronology = chronology::load(db, case, &viewer.display_name, now).await?;
+    let records = chronology
+        .entries
+        .iter()
+        .filter(|e| {
+            all_records
+                || e.source == Source::Report
+                || (e.source == Source::Timeline && with_subject.contains(&e.id))
+                || redactor.names_subject(&e.details)
+        })
+        .map(|e| {
+            let when = e.at.text();
+            let record = format!("{} ({when})", e.kind);
+            Record {
+                details: redacted(&redactor, &e.details, reference, &record, log),
+                kind: e.kind.to_owned(),
+                by: e.author.clone(),
+                when,
+            }
+        })
+        .collect();
+    let strand_ids = strand_ids(db, case.id).await?;
+    let strands = strands::Entity::find()
+        .filter(strands::Column::Id.is_in(strand_ids))
+        .order_by_asc(strands::Column::Position)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|s| s.label)
+        .collect();
+    Ok(CasePart {
+        reference: case.reference.clone(),
+        roles,
+        received: text_of(case.received_at),
+        opened: text_of(case.opened_at),
+        closed: case.closed_at.map(text_of),
+        status: label(&codes::STATUSES, &case.status).to_owned(),
+        priority: label(&codes::PRIORITIES, &case.priority).to_owned(),
+        strands,
+        outcome: case
+            .outcome
+            .as_deref()
+            .map(|o| label(&codes::OUTCOMES, o).to_owned()),
+        incidents,
+        all_records,
+        records,
+    })
+}
