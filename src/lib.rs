@@ -71,7 +71,7 @@ pub fn app(state: AppState) -> Router {
     }
     let request_id = HeaderName::from_static("x-request-id");
 
-    let pages = web::routes::router()
+    let pages = web::routes::router(&state)
         .fallback(|| async { error::AppError::NotFound })
         // Innermost first: these run closest to the handlers. Everything that can refuse a
         // request sits inside the error-page renderer, so every refusal is a proper page.

@@ -78,6 +78,9 @@ pub async fn head(db: &impl ConnectionTrait) -> Result<(i64, String), DbErr> {
     Ok(period.unwrap_or((0, GENESIS.to_owned())))
 }
 
+/// Audit events are never summarised younger than this (whatever the retention setting).
+pub const SUMMARY_FLOOR_YEARS: u32 = 6;
+
 /// Checks the summarised periods: contiguous from event 1, each linked to the one before
 /// and matching its hash. Ok((next event id, hash it must link to)).
 pub async fn verify_periods(db: &impl ConnectionTrait) -> Result<Result<(i64, String), ChainBreak>, DbErr> {
@@ -85,6 +88,16 @@ pub async fn verify_periods(db: &impl ConnectionTrait) -> Result<Result<(i64, St
         .order_by_asc(audit_periods::Column::FirstId)
         .all(db)
         .await?;
+    // Only events at least six years older than the newest may be summarised: a summary
+    // of anything newer is someone hiding recent events behind a made-up period.
+    let newest: Option<time::OffsetDateTime> = audit_events::Entity::find()
+        .select_only()
+        .column(audit_events::Column::At)
+        .order_by_desc(audit_events::Column::Id)
+        .into_tuple()
+        .one(db)
+        .await?;
+    let floor = newest.map(|at| crate::retention::rules::add_years(at.date(), -(SUMMARY_FLOOR_YEARS as i32)));
     let mut expected_id = 1i64;
     let mut prev = GENESIS.to_owned();
     for p in periods {
@@ -105,6 +118,11 @@ pub async fn verify_periods(db: &impl ConnectionTrait) -> Result<Result<(i64, St
         }
         if period_hash(&p) != p.hash {
             return broken("summarised period does not match its hash (edited)");
+        }
+        if floor.is_some_and(|floor| p.to_at.date() >= floor) {
+            return broken(
+                "summarised period is less than six years older than the newest event (recent events removed)",
+            );
         }
         expected_id = p.last_id + 1;
         prev = p.last_hash;

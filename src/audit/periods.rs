@@ -22,7 +22,7 @@ use time_tz::{OffsetDateTimeExt, PrimitiveDateTimeExt, timezones::db::europe::LO
 
 /// Years after which audit events are summarised, until the landlord's retention setting
 /// is passed in.
-pub const DEFAULT_RETENTION_YEARS: u32 = 6;
+pub const DEFAULT_RETENTION_YEARS: u32 = super::chain::SUMMARY_FLOOR_YEARS;
 
 /// What one call of [`summarise_older_than`] did.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -60,6 +60,8 @@ pub async fn summarise_older_than(
     now: OffsetDateTime,
     years: u32,
 ) -> Result<Result<Summarised, ChainBreak>, DbErr> {
+    // Never younger than the floor `verify` holds summaries to.
+    let years = years.max(super::chain::SUMMARY_FLOOR_YEARS);
     let before = cutoff(now, years);
     let mut done = Summarised::default();
     loop {

@@ -292,10 +292,15 @@ pub async fn reopen(
         .col_expr(cases::Column::Version, Expr::col(cases::Column::Version).add(1))
         .filter(cases::Column::Id.eq(case.id))
         .filter(cases::Column::Status.eq(codes::CLOSED))
+        // Unchanged since it was read: a case disposed of meanwhile (which changes its
+        // version) is not brought back.
+        .filter(cases::Column::Version.eq(case.version))
         .exec(&txn)
         .await?;
     if updated.rows_affected == 0 {
-        return Err(AppError::Conflict("This case is open."));
+        return Err(AppError::Conflict(
+            "This case changed while you were reopening it: open it again to see how it stands.",
+        ));
     }
     // The latest closure records that it was undone; the closure itself stays.
     if let Some(latest) = case_closures::Entity::find()

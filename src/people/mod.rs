@@ -200,6 +200,11 @@ async fn pair(db: &impl ConnectionTrait, viewer: &Viewer, a: i32, b: i32) -> App
     if both.len() != 2 || !both.iter().all(|k| store::mergeable(&k.person)) {
         return Err(AppError::NotFound);
     }
+    // A disposed case's de-identified stand-in is nobody to merge: merging would put a
+    // name back on it.
+    if crate::retention::any_standin(db, &[first, second]).await? {
+        return Err(AppError::NotFound);
+    }
     let second = both.pop().expect("two");
     let first = both.pop().expect("two");
     Ok((first, second))

@@ -17,9 +17,9 @@ use crate::{
 };
 use entity::{
     action_plans, case_closures, case_disposals, case_holds, case_parties, cases, deadlines, imports,
-    incidents, legal_dates, people, perpetrator_action_events, perpetrator_actions, person_duplicates,
-    person_merges, person_standins, plan_actions, referrals, risk_assessments, satisfaction_checks,
-    support_measures, timeline_entries,
+    incidents, legal_dates, people, perpetrator_action_events, perpetrator_actions, person_changes,
+    person_duplicates, person_merges, person_standins, plan_actions, referrals, risk_assessments,
+    satisfaction_checks, support_measures, timeline_entries,
 };
 use sea_orm::{
     ActiveValue::Set,
@@ -108,6 +108,32 @@ async fn detach_people(txn: &DatabaseTransaction, case_id: i32, now: OffsetDateT
     }
     person_duplicates::Entity::delete_many()
         .filter(person_duplicates::Column::CaseId.eq(case_id))
+        .exec(txn)
+        .await?;
+    // Mentions of anyone who was not a party no longer point at them.
+    timeline_entries::Entity::update_many()
+        .col_expr(
+            timeline_entries::Column::PersonId,
+            Expr::value(Option::<i32>::None),
+        )
+        .filter(timeline_entries::Column::CaseId.eq(case_id))
+        .filter(timeline_entries::Column::PersonId.is_not_null())
+        .filter(
+            timeline_entries::Column::PersonId.not_in_subquery(
+                sea_orm::sea_query::Query::select()
+                    .column(person_standins::Column::StandinId)
+                    .from(person_standins::Entity)
+                    .to_owned(),
+            ),
+        )
+        .exec(txn)
+        .await?;
+    // A surviving person's corrections made from this case keep their values (they are
+    // that person's) but lose the reason typed here and the link to the case.
+    person_changes::Entity::update_many()
+        .col_expr(person_changes::Column::Reason, Expr::value(DESTROYED))
+        .col_expr(person_changes::Column::CaseId, Expr::value(Option::<i32>::None))
+        .filter(person_changes::Column::CaseId.eq(case_id))
         .exec(txn)
         .await?;
     Ok(())

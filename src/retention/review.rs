@@ -39,9 +39,23 @@ pub struct Chosen {
     confirm: String,
 }
 
-pub async fn list(State(state): State<AppState>, ctx: Ctx, viewer: Viewer) -> AppResult<Markup> {
-    let today = london_date(state.now());
-    let due = due::past_retention(&state.db, &viewer, today).await?;
+pub async fn list(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    viewer: Viewer,
+    origin: Origin,
+) -> AppResult<Markup> {
+    let now = state.now();
+    let due = due::past_retention(&state.db, &viewer, london_date(now)).await?;
+    // The list names cases (and managers' hold reasons): its viewing is audited, by count.
+    let txn = state.db.begin().await?;
+    let summary = format!(
+        "Retention review: {} cases past their retention date listed",
+        due.len()
+    );
+    let event = crate::audit::Event::new("retention.reviewed", summary);
+    crate::audit::record(&txn, now, &viewer.audit_actor(), &origin, event).await?;
+    txn.commit().await?;
     Ok(list_page(&ctx, &due, &[], &FormErrors::default()))
 }
 

@@ -88,15 +88,23 @@ pub fn table() -> Vec<(Method, &'static str, Permission)> {
         .collect()
 }
 
-pub fn router() -> Router<AppState> {
+pub fn router(state: &AppState) -> Router<AppState> {
     all().into_iter().fold(Router::new(), |router, r| {
         let permission = r.permission;
+        let mut handler = r.handler;
+        // Every change to a case is a POST under its reference: one check keeps a case
+        // whose identifying details were destroyed from taking new ones.
+        if r.method == Method::POST && r.path.starts_with("/cases/{reference}") {
+            handler = handler.route_layer(middleware::from_fn_with_state(
+                state.clone(),
+                crate::retention::refuse_disposed,
+            ));
+        }
         router.route(
             r.path,
-            r.handler
-                .route_layer(middleware::from_fn(move |req: Request, next: Next| {
-                    guard(permission, req, next)
-                })),
+            handler.route_layer(middleware::from_fn(move |req: Request, next: Next| {
+                guard(permission, req, next)
+            })),
         )
     })
 }

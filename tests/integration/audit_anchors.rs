@@ -570,3 +570,50 @@ async fn the_audit_trail_names_no_one_on_a_case() {
         }
     }
 }
+
+/// Someone with the database's keys deletes the newest events and puts a well-formed
+/// summary in their place: the summary is younger than six years, so verify fails.
+#[tokio::test]
+async fn a_summary_of_recent_events_is_refused() {
+    use sea_orm::{ActiveValue::Set, EntityTrait};
+    let app = TestApp::spawn().await;
+    old_and_new_events(&app).await;
+    append(&app, 3).await;
+    let rows = entity::audit_events::Entity::find().all(&app.db).await.unwrap();
+    let (first, last) = (rows.first().unwrap(), rows.last().unwrap());
+    let mut forged = entity::audit_periods::Model {
+        first_id: first.id,
+        last_id: last.id,
+        from_at: first.at,
+        to_at: last.at,
+        month: "2026-11".into(),
+        events: rows.len() as i64,
+        actions: "{}".into(),
+        prev_hash: audit::GENESIS.into(),
+        last_hash: last.hash.clone(),
+        hash: String::new(),
+        summarised_at: app.now(),
+    };
+    forged.hash = audit::period_hash(&forged);
+    app.exec("DELETE FROM audit_events").await;
+    entity::audit_periods::Entity::insert(entity::audit_periods::ActiveModel {
+        first_id: Set(forged.first_id),
+        last_id: Set(forged.last_id),
+        from_at: Set(forged.from_at),
+        to_at: Set(forged.to_at),
+        month: Set(forged.month.clone()),
+        events: Set(forged.events),
+        actions: Set(forged.actions.clone()),
+        prev_hash: Set(forged.prev_hash.clone()),
+        last_hash: Set(forged.last_hash.clone()),
+        hash: Set(forged.hash.clone()),
+        summarised_at: Set(forged.summarised_at),
+    })
+    .exec_without_returning(&app.db)
+    .await
+    .unwrap();
+    // One genuine event after it, as the next sign-in would write.
+    append(&app, 1).await;
+    let broken = audit::verify(&app.db).await.unwrap().unwrap_err();
+    assert!(broken.reason.contains("less than six years older"), "{broken:?}");
+}

@@ -285,6 +285,10 @@ async fn cases_past_retention_are_listed_held_or_disposed_of() {
     assert_eq!(unconfirmed.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(app.count("SELECT COUNT(*) FROM case_disposals").await, 0);
 
+    // The alleged perpetrator is on a case disposed of and on one kept: still one person in
+    // every figure.
+    const REPORT: &str = "/reports/equality.csv?period=custom&from=2026-11-01&to=2026-11-30&mode=internal";
+    let figures = mgr.get(REPORT).await.body;
     let done = mgr
         .post(
             "/retention/dispose",
@@ -296,6 +300,18 @@ async fn cases_past_retention_are_listed_held_or_disposed_of() {
         )
         .await;
     assert_eq!(done.status, StatusCode::SEE_OTHER);
+    assert!(
+        mgr.get(REPORT).await.body == figures,
+        "figures changed after disposal"
+    );
+    // Nothing can be added to a disposed case afterwards.
+    let note = format!("/cases/{}/timeline", old.reference);
+    let note = mgr
+        .post(&note, &[("kind", "note"), ("body", "Zebedee rang")])
+        .await;
+    assert_eq!(note.status, StatusCode::CONFLICT);
+    let rehold = mgr.post(&hold, &[("reason", "Zebedee's claim")]).await;
+    assert_eq!(rehold.status, StatusCode::CONFLICT);
     assert_eq!(app.count("SELECT COUNT(*) FROM case_disposals").await, 2);
     for marker in [
         "Zebedee",
@@ -397,6 +413,7 @@ async fn cases_past_retention_are_listed_held_or_disposed_of() {
     assert_eq!(again.status, StatusCode::UNPROCESSABLE_ENTITY);
     // The perpetrator's later disposal reuses their stand-in: repeat counts hold.
     close_at(&app, open.id, datetime!(2019-02-01 12:00 UTC), "resolved").await;
+    let figures = mgr.get(REPORT).await.body;
     let done = mgr
         .post(
             "/retention/dispose",
@@ -404,6 +421,10 @@ async fn cases_past_retention_are_listed_held_or_disposed_of() {
         )
         .await;
     assert_eq!(done.status, StatusCode::SEE_OTHER);
+    assert!(
+        mgr.get(REPORT).await.body == figures,
+        "figures changed after the second disposal"
+    );
     assert_eq!(
         app.count(&format!("SELECT COUNT(*) FROM people WHERE id = {perpetrator}"))
             .await,

@@ -139,9 +139,12 @@ pub async fn run_due(state: &AppState, holder: &str) -> Result<RunOutcome, DbErr
         ..Counts::default()
     };
     // Today's run is recorded: a failure here is logged, and never stops the digests.
-    // Audit events are kept as long as the longest-kept case.
+    // Audit events are kept as long as the longest retention period, never less than six
+    // years: the floor `audit verify` holds summaries to.
     let years = match crate::retention::rules::Retention::load(&state.db).await {
-        Ok(r) => u32::try_from(r.longest()).unwrap_or(audit::periods::DEFAULT_RETENTION_YEARS),
+        Ok(r) => u32::try_from(r.longest())
+            .unwrap_or(0)
+            .max(audit::periods::DEFAULT_RETENTION_YEARS),
         Err(_) => audit::periods::DEFAULT_RETENTION_YEARS,
     };
     match audit::periods::summarise_older_than(&state.db, now, years).await {

@@ -127,7 +127,8 @@ async fn subject(db: &impl ConnectionTrait, viewer: &Viewer, id: &str) -> AppRes
         .one(db)
         .await?
         .ok_or(AppError::NotFound)?;
-    if visible_cases(db, viewer, &[id]).await?.is_empty() {
+    // A stand-in holds no one's identity: there is no subject to answer for.
+    if crate::retention::any_standin(db, &[id]).await? || visible_cases(db, viewer, &[id]).await?.is_empty() {
         return Err(AppError::NotFound);
     }
     Ok(person)

@@ -35,6 +35,12 @@ pub const PERPETRATOR_OUTCOMES: [&str; 4] = [
 pub const UNKNOWN_PERSON: &str = "unknown-person";
 pub const GROUP_OF_PEOPLE: &str = "group-of-people";
 
+/// A party's person seen through disposal: a de-identified stand-in counts as the person it
+/// stands in for while that record exists, so someone on a disposed case and a kept one is
+/// still one person (retention must not change a figure).
+const WHO: &str =
+    "COALESCE((SELECT s.original_id FROM person_standins s WHERE s.standin_id = cp.person_id), cp.person_id)";
+
 /// `WITH pc …, pp …`: cases opened in the period and their alleged perpetrators.
 fn perpetrators_cte(criteria: &Criteria, viewer: &Viewer, backend: DbBackend) -> Sql {
     let (from, before) = sql::bounds(criteria.period.from, criteria.period.to);
@@ -46,7 +52,7 @@ fn perpetrators_cte(criteria: &Criteria, viewer: &Viewer, backend: DbBackend) ->
     s.append(filters(criteria, viewer, backend));
     s.push(
         &format!(
-            "), pp AS (SELECT DISTINCT cp.person_id, p.kind, p.ethnicity FROM case_parties cp \
+            "), pp AS (SELECT DISTINCT {WHO} AS person_id, p.kind, p.ethnicity FROM case_parties cp \
              JOIN pc ON pc.id = cp.case_id JOIN people p ON p.id = cp.person_id WHERE cp.role = {}) ",
             lit(codes::PERPETRATOR)
         ),
@@ -85,7 +91,7 @@ pub async fn perpetrators(
         &format!(
             ", pm AS (SELECT person_id, {by_category} AS g FROM pp UNION SELECT person_id, {by_group} FROM pp \
              UNION SELECT person_id, '{ALL}' FROM pp), \
-             acts AS (SELECT cp.person_id, a.kind, a.status FROM perpetrator_actions a \
+             acts AS (SELECT {WHO} AS person_id, a.kind, a.status FROM perpetrator_actions a \
              JOIN case_parties cp ON cp.id = a.party_id JOIN pc ON pc.id = a.case_id) \
              SELECT pm.g, {columns} FROM pm LEFT JOIN acts ON acts.person_id = pm.person_id GROUP BY pm.g",
             by_category = kind("ethnicity"),
@@ -123,8 +129,8 @@ pub async fn repeat_perpetrators(
     let mut s = perpetrators_cte(criteria, viewer, backend);
     s.push(
         &format!(
-            "SELECT cp.person_id, COUNT(DISTINCT cp.case_id) FROM case_parties cp JOIN cases c ON c.id = cp.case_id \
-             WHERE cp.role = {} AND cp.person_id IN (SELECT person_id FROM pp WHERE kind = {})",
+            "SELECT {WHO}, COUNT(DISTINCT cp.case_id) FROM case_parties cp JOIN cases c ON c.id = cp.case_id \
+             WHERE cp.role = {} AND {WHO} IN (SELECT person_id FROM pp WHERE kind = {})",
             lit(codes::PERPETRATOR),
             lit(codes::NAMED)
         ),
@@ -133,7 +139,9 @@ pub async fn repeat_perpetrators(
     // Every earlier case counts, whatever the filters, but only those the viewer may count.
     s.append(sql::visible(viewer, backend));
     s.push(
-        " GROUP BY cp.person_id HAVING COUNT(DISTINCT cp.case_id) >= 2 ORDER BY COUNT(DISTINCT cp.case_id) DESC, cp.person_id",
+        &format!(
+            " GROUP BY {WHO} HAVING COUNT(DISTINCT cp.case_id) >= 2 ORDER BY COUNT(DISTINCT cp.case_id) DESC, {WHO}"
+        ),
         [],
     );
     s.all(db)
