@@ -214,102 +214,113 @@ async fn destroy_text(txn: &DatabaseTransaction, case: &cases::Model) -> Result<
         .filter(cases::Column::Id.eq(id))
         .exec(txn)
         .await?;
-    incidents::Entity::update_many()
-        .col_expr(incidents::Column::ReporterName, none())
-        .col_expr(incidents::Column::LocationAddress, none())
-        .col_expr(incidents::Column::OtherType, none())
-        .col_expr(incidents::Column::Description, blank())
-        .col_expr(incidents::Column::CrimeReference, none())
-        .filter(incidents::Column::CaseId.eq(id))
-        .exec(txn)
-        .await?;
-    case_closures::Entity::update_many()
-        .col_expr(case_closures::Column::Reason, blank())
-        .col_expr(case_closures::Column::ReopenReason, none())
-        .filter(case_closures::Column::CaseId.eq(id))
-        .exec(txn)
-        .await?;
-    timeline_entries::Entity::update_many()
-        .col_expr(timeline_entries::Column::Body, blank())
-        .filter(timeline_entries::Column::CaseId.eq(id))
-        .exec(txn)
-        .await?;
-    support_measures::Entity::update_many()
-        .col_expr(support_measures::Column::Notes, none())
-        .filter(support_measures::Column::CaseId.eq(id))
-        .exec(txn)
-        .await?;
-    referrals::Entity::update_many()
-        .col_expr(referrals::Column::Reason, none())
-        .col_expr(referrals::Column::ConsentBy, none())
-        .col_expr(referrals::Column::ConsentScope, none())
-        .col_expr(referrals::Column::Response, none())
-        .filter(referrals::Column::CaseId.eq(id))
-        .exec(txn)
-        .await?;
-    action_plans::Entity::update_many()
-        .col_expr(action_plans::Column::InterpreterLanguage, none())
-        .col_expr(action_plans::Column::CommunicationNeeds, none())
-        .col_expr(action_plans::Column::Notes, none())
-        .filter(action_plans::Column::CaseId.eq(id))
-        .exec(txn)
-        .await?;
-    plan_actions::Entity::update_many()
-        .col_expr(plan_actions::Column::Description, blank())
-        .col_expr(plan_actions::Column::OwnerOther, none())
-        .col_expr(plan_actions::Column::Outcome, none())
-        .filter(plan_actions::Column::CaseId.eq(id))
-        .exec(txn)
-        .await?;
-    risk_assessments::Entity::update_many()
-        .col_expr(risk_assessments::Column::OverrideReason, none())
-        .col_expr(risk_assessments::Column::Notes, none())
-        .filter(risk_assessments::Column::CaseId.eq(id))
-        .exec(txn)
-        .await?;
-    satisfaction_checks::Entity::update_many()
-        .col_expr(satisfaction_checks::Column::Notes, none())
-        .filter(satisfaction_checks::Column::CaseId.eq(id))
-        .exec(txn)
-        .await?;
-    perpetrator_action_events::Entity::update_many()
-        .col_expr(perpetrator_action_events::Column::Note, none())
-        .filter(
-            perpetrator_action_events::Column::ActionId.in_subquery(
-                sea_orm::sea_query::Query::select()
-                    .column(perpetrator_actions::Column::Id)
-                    .from(perpetrator_actions::Entity)
-                    .and_where(Expr::col(perpetrator_actions::Column::CaseId).eq(id))
-                    .to_owned(),
-            ),
-        )
-        .exec(txn)
-        .await?;
-    perpetrator_actions::Entity::update_many()
-        .col_expr(perpetrator_actions::Column::Outcome, none())
-        .col_expr(perpetrator_actions::Column::Documents, none())
-        .col_expr(perpetrator_actions::Column::Notes, none())
-        .filter(perpetrator_actions::Column::CaseId.eq(id))
-        .exec(txn)
-        .await?;
-    legal_dates::Entity::update_many()
-        .col_expr(legal_dates::Column::Note, none())
-        .filter(legal_dates::Column::CaseId.eq(id))
-        .exec(txn)
-        .await?;
-    deadlines::Entity::update_many()
-        .col_expr(deadlines::Column::ResolutionNote, none())
-        .col_expr(deadlines::Column::ExtensionReason, none())
-        .col_expr(deadlines::Column::Title, none())
-        .filter(deadlines::Column::CaseId.eq(id))
-        .exec(txn)
-        .await?;
-    case_holds::Entity::update_many()
-        .col_expr(case_holds::Column::Reason, blank())
-        .col_expr(case_holds::Column::LiftReason, none())
-        .filter(case_holds::Column::CaseId.eq(id))
-        .exec(txn)
-        .await?;
+    use incidents::Column as I;
+    set::<incidents::Entity>(
+        txn,
+        I::CaseId.eq(id),
+        [
+            (I::ReporterName, none()),
+            (I::LocationAddress, none()),
+            (I::OtherType, none()),
+            (I::Description, blank()),
+            (I::CrimeReference, none()),
+        ],
+    )
+    .await?;
+    use case_closures::Column as C;
+    set::<case_closures::Entity>(
+        txn,
+        C::CaseId.eq(id),
+        [(C::Reason, blank()), (C::ReopenReason, none())],
+    )
+    .await?;
+    use timeline_entries::Column as T;
+    set::<timeline_entries::Entity>(txn, T::CaseId.eq(id), [(T::Body, blank())]).await?;
+    use support_measures::Column as S;
+    set::<support_measures::Entity>(txn, S::CaseId.eq(id), [(S::Notes, none())]).await?;
+    use referrals::Column as R;
+    set::<referrals::Entity>(
+        txn,
+        R::CaseId.eq(id),
+        [
+            (R::Reason, none()),
+            (R::ConsentBy, none()),
+            (R::ConsentScope, none()),
+            (R::Response, none()),
+        ],
+    )
+    .await?;
+    use action_plans::Column as A;
+    set::<action_plans::Entity>(
+        txn,
+        A::CaseId.eq(id),
+        [
+            (A::InterpreterLanguage, none()),
+            (A::CommunicationNeeds, none()),
+            (A::Notes, none()),
+        ],
+    )
+    .await?;
+    use plan_actions::Column as P;
+    set::<plan_actions::Entity>(
+        txn,
+        P::CaseId.eq(id),
+        [
+            (P::Description, blank()),
+            (P::OwnerOther, none()),
+            (P::Outcome, none()),
+        ],
+    )
+    .await?;
+    use risk_assessments::Column as K;
+    set::<risk_assessments::Entity>(
+        txn,
+        K::CaseId.eq(id),
+        [(K::OverrideReason, none()), (K::Notes, none())],
+    )
+    .await?;
+    use satisfaction_checks::Column as X;
+    set::<satisfaction_checks::Entity>(txn, X::CaseId.eq(id), [(X::Notes, none())]).await?;
+    use perpetrator_action_events::Column as E;
+    let actions_of_case = E::ActionId.in_subquery(
+        sea_orm::sea_query::Query::select()
+            .column(perpetrator_actions::Column::Id)
+            .from(perpetrator_actions::Entity)
+            .and_where(Expr::col(perpetrator_actions::Column::CaseId).eq(id))
+            .to_owned(),
+    );
+    set::<perpetrator_action_events::Entity>(txn, actions_of_case, [(E::Note, none())]).await?;
+    use perpetrator_actions::Column as PA;
+    set::<perpetrator_actions::Entity>(
+        txn,
+        PA::CaseId.eq(id),
+        [
+            (PA::Outcome, none()),
+            (PA::Documents, none()),
+            (PA::Notes, none()),
+        ],
+    )
+    .await?;
+    use legal_dates::Column as L;
+    set::<legal_dates::Entity>(txn, L::CaseId.eq(id), [(L::Note, none())]).await?;
+    use deadlines::Column as D;
+    set::<deadlines::Entity>(
+        txn,
+        D::CaseId.eq(id),
+        [
+            (D::ResolutionNote, none()),
+            (D::ExtensionReason, none()),
+            (D::Title, none()),
+        ],
+    )
+    .await?;
+    use case_holds::Column as H;
+    set::<case_holds::Entity>(
+        txn,
+        H::CaseId.eq(id),
+        [(H::Reason, blank()), (H::LiftReason, none())],
+    )
+    .await?;
     // The spreadsheet a case came from holds its people too; once imported it is not read
     // again, so it goes with the first of its cases disposed of.
     if let Some(import_id) = case.import_id {
@@ -320,6 +331,20 @@ async fn destroy_text(txn: &DatabaseTransaction, case: &cases::Model) -> Result<
             .exec(txn)
             .await?;
     }
+    Ok(())
+}
+
+/// Sets `columns` on the rows of `E` that `filter` selects.
+async fn set<E: EntityTrait>(
+    txn: &DatabaseTransaction,
+    filter: impl sea_orm::sea_query::IntoCondition,
+    columns: impl IntoIterator<Item = (E::Column, Expr)>,
+) -> Result<(), DbErr> {
+    let mut update = E::update_many();
+    for (column, value) in columns {
+        update = update.col_expr(column, value);
+    }
+    update.filter(filter).exec(txn).await?;
     Ok(())
 }
 
