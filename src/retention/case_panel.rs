@@ -50,8 +50,8 @@ pub fn section(viewer: &Viewer, case: &cases::Model, p: &Panel) -> Markup {
             } @else {
                 p.body {
                     @match p.kept_until {
-                        Some(until) => { "Kept until " (time_fmt::date(until)) " (" (p.years) " years after it was closed)." }
-                        None => { "Kept for " (p.years) " years after it is closed." }
+                        Some(until) => { "Kept until " (time_fmt::date(until)) " (" (years(p.years)) " after it was closed)." }
+                        None => { "Kept for " (years(p.years)) " after it is closed." }
                     }
                 }
                 @if !p.held.is_empty() {
@@ -63,5 +63,19 @@ pub fn section(viewer: &Viewer, case: &cases::Model, p: &Panel) -> Markup {
                 }
             }
         }
+    }
+}
+
+/// "1 year", "6 years".
+fn years(n: i32) -> String {
+    format!("{n} year{}", if n == 1 { "" } else { "s" })
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn one_year_is_singular() {
+        assert_eq!(super::years(1), "1 year");
+        assert_eq!(super::years(6), "6 years");
     }
 }
