@@ -88,7 +88,7 @@ pub async fn form(
         reason: String::new(),
         version: person.version,
     };
-    let history = history(&state.db, person.id).await?;
+    let history = history(&state.db, &viewer, person.id).await?;
     Ok(page(
         &ctx,
         &case,
@@ -134,7 +134,7 @@ pub async fn save(
     let details = match details {
         Some(d) if errors.is_empty() => d,
         _ => {
-            let history = history(&state.db, person.id).await?;
+            let history = history(&state.db, &viewer, person.id).await?;
             return Ok((
                 StatusCode::UNPROCESSABLE_ENTITY,
                 page(&ctx, &case, &person, &typed, None, &history, &errors),
@@ -154,6 +154,7 @@ pub async fn save(
     }
     let now = state.now();
     let txn = state.db.begin().await?;
+    crate::retention::lock_unless_disposed(&txn, &case).await?;
     let mut update = corrected.clone().into_active_model().reset_all();
     update.id = NotSet;
     update.version = Set(person.version + 1);
@@ -249,7 +250,7 @@ async fn conflict(
         "Someone else changed this person's details while you were correcting them. Their saved details are shown below; your corrections are still in the form. Check both, then save again",
     );
     typed.version = latest.version;
-    let history = history(&state.db, latest.id).await?;
+    let history = history(&state.db, viewer, latest.id).await?;
     Ok((
         StatusCode::CONFLICT,
         page(ctx, case, &latest, &typed, Some(&latest), &history, &errors),
@@ -327,9 +328,25 @@ fn field_label(field: &str) -> String {
 }
 
 /// Every correction of `person_id`, newest first.
-pub async fn history(db: &impl ConnectionTrait, person_id: i32) -> Result<Vec<Change>, DbErr> {
+/// The person's corrections made from cases `viewer` may see (or from no case now): the
+/// reasons typed on a restricted case stay with it.
+pub async fn history(
+    db: &impl ConnectionTrait,
+    viewer: &Viewer,
+    person_id: i32,
+) -> Result<Vec<Change>, DbErr> {
+    let visible = sea_orm::sea_query::Query::select()
+        .column(cases::Column::Id)
+        .from(cases::Entity)
+        .cond_where(viewer.condition())
+        .to_owned();
     let rows = person_changes::Entity::find()
         .filter(person_changes::Column::PersonId.eq(person_id))
+        .filter(
+            sea_orm::Condition::any()
+                .add(person_changes::Column::CaseId.is_null())
+                .add(person_changes::Column::CaseId.in_subquery(visible)),
+        )
         .order_by_desc(person_changes::Column::ChangedAt)
         .order_by_desc(person_changes::Column::Id)
         .all(db)

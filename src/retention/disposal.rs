@@ -141,6 +141,12 @@ async fn detach_people(txn: &DatabaseTransaction, case_id: i32, now: OffsetDateT
 
 /// The person's stand-in, made on their first disposed case.
 async fn standin_for(txn: &DatabaseTransaction, person_id: i32, now: OffsetDateTime) -> Result<i32, DbErr> {
+    // The person's row lock: two disposals of their cases at once make one stand-in.
+    people::Entity::update_many()
+        .col_expr(people::Column::Version, Expr::col(people::Column::Version))
+        .filter(people::Column::Id.eq(person_id))
+        .exec(txn)
+        .await?;
     if let Some(s) = person_standins::Entity::find()
         .filter(person_standins::Column::OriginalId.eq(person_id))
         .one(txn)

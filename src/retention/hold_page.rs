@@ -73,6 +73,7 @@ pub async fn place(
     }
     let now = state.now();
     let txn = state.db.begin().await?;
+    super::lock_unless_disposed(&txn, &case).await?;
     case_holds::Entity::insert(case_holds::ActiveModel {
         case_id: Set(case.id),
         reason: Set(f.reason.trim().to_owned()),
@@ -120,6 +121,7 @@ pub async fn lift(
     }
     let now = state.now();
     let txn = state.db.begin().await?;
+    super::lock_unless_disposed(&txn, &case).await?;
     // Only a hold of this case still in force: lifting twice, or another case's hold, is
     // "not found".
     let lifted = case_holds::Entity::update_many()

@@ -146,3 +146,19 @@ pub async fn any_standin(db: &impl sea_orm::ConnectionTrait, ids: &[i32]) -> Res
         .await?
         > 0)
 }
+
+/// Takes the case's row lock for this transaction, then refuses a disposed case: a change
+/// that waited for a disposal to commit sees it (disposal holds the same lock).
+pub async fn lock_unless_disposed(
+    txn: &sea_orm::DatabaseTransaction,
+    case: &entity::cases::Model,
+) -> crate::error::AppResult<()> {
+    use entity::cases;
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, sea_query::Expr};
+    cases::Entity::update_many()
+        .col_expr(cases::Column::Status, Expr::col(cases::Column::Status))
+        .filter(cases::Column::Id.eq(case.id))
+        .exec(txn)
+        .await?;
+    require_not_disposed(txn, case).await
+}

@@ -263,3 +263,39 @@ async fn only_those_who_may_change_a_case_they_can_see_correct_its_people() {
         1
     );
 }
+
+/// A correction made from a restricted case stays with it: a harassment officer not named
+/// on that case, correcting the same person from a case they can see, does not read it.
+#[tokio::test]
+async fn corrections_made_on_a_restricted_case_stay_with_it() {
+    let w = world().await;
+    let mgr_id = w.app.create_user("mona", Role::Manager).await;
+    let area = fixtures::area(&w.app, "South").await;
+    let mut spec = CaseSpec::new(mgr_id, area);
+    spec.restricted = true;
+    spec.victims = vec![PersonSpec::existing(w.amina)];
+    let hidden = fixtures::case(&w.app, spec).await;
+    let mut mona = w.app.signed_in_as("mona").await;
+    let from_hidden = format!("/cases/{}/people/{}/edit", hidden.reference, w.amina);
+    let fields = [
+        ("p0_name", "Amina Khan"),
+        ("p0_ethnicity", "not-known"),
+        ("p0_address", "9 Quiet Lane"),
+        ("p0_postcode", "LE2 7XY"),
+        ("reason", "Refuge address withheld from officers"),
+        ("version", "1"),
+    ];
+    assert_eq!(
+        mona.post(&from_hidden, &fields).await.status,
+        StatusCode::SEE_OTHER
+    );
+    let mut harry = w.app.signed_in_as("harry").await;
+    let form = harry.get(&path(&w)).await;
+    assert_eq!(form.status, StatusCode::OK);
+    assert!(!form.body.contains("Refuge address withheld"));
+    let mine = mona.get(&from_hidden).await;
+    assert!(
+        mine.body.contains("Refuge address withheld"),
+        "the manager sees it"
+    );
+}

@@ -169,7 +169,7 @@ pub async fn collect(
     now: OffsetDateTime,
 ) -> Result<Dossier, DbErr> {
     let (details, monitoring) = details_of(person);
-    let corrections = correction::history(db, person.id)
+    let corrections = correction::history(db, viewer, person.id)
         .await?
         .into_iter()
         .map(|c| Correction {

@@ -144,7 +144,7 @@ pub async fn person(
     let person = subject(&state.db, &viewer, &id).await?;
     let links = visible_cases(&state.db, &viewer, &[person.id]).await?;
     let (_, hidden) = collect::cases_of(&state.db, &viewer, person.id).await?;
-    let history = correction::history(&state.db, person.id).await?;
+    let history = correction::history(&state.db, &viewer, person.id).await?;
     let txn = state.db.begin().await?;
     audit::record(
         &txn,
