@@ -2,6 +2,11 @@ use clap::Parser;
 use harbour::config::{AuditCommand, Cli, Command};
 use std::{io::BufRead, process::ExitCode};
 
+/// mimalloc hands freed pages back to the system, so memory falls again after a burst
+/// (measured in `benches/load.rs`).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[tokio::main]
 async fn main() -> ExitCode {
     tracing_subscriber::fmt()

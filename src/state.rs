@@ -10,6 +10,8 @@ pub struct AppState {
     pub settings: Arc<Settings>,
     /// Imports being written in the background on this instance.
     pub imports: Arc<crate::import::running::Running>,
+    /// The home page's landlord-wide quarter figures, while nothing they count changes.
+    pub quarter: Arc<crate::web::home::QuarterMemo>,
 }
 
 impl AppState {
@@ -19,6 +21,7 @@ impl AppState {
             clock,
             settings: Arc::new(settings),
             imports: crate::import::running::Running::shared(),
+            quarter: Arc::default(),
         }
     }
 

@@ -71,6 +71,11 @@ pub async fn database(name: &'static str, keep: bool) -> (String, Cleanup) {
 
 /// A client signed in as `username` (password [`PASSWORD`]) through the real form.
 pub async fn sign_in(base: &str, username: &str) -> reqwest::Client {
+    sign_in_with(base, username, PASSWORD).await
+}
+
+/// A client signed in as `username` with `password` through the real form.
+pub async fn sign_in_with(base: &str, username: &str, password: &str) -> reqwest::Client {
     let client = reqwest::Client::builder()
         .cookie_store(true)
         .redirect(reqwest::redirect::Policy::none())
@@ -91,7 +96,7 @@ pub async fn sign_in(base: &str, username: &str) -> reqwest::Client {
         .form(&[
             ("csrf_token", token),
             ("username", username),
-            ("password", PASSWORD),
+            ("password", password),
         ])
         .send()
         .await

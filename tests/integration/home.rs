@@ -311,7 +311,6 @@ async fn a_manager_sees_the_teams_overdue_count_and_this_quarters_figures() {
     assert!(quarter.contains("href=\"/reports?period=q3-2026\""));
     // The manager owns no case and answers for no deadline: no "your work" section.
     assert!(!res.body.contains("your-cases-heading"));
-
     // The equality lead: the same quarter in publication mode (every count here is 1–4),
     // and never a case reference; the administrator: the links alone.
     let res = home(&app, "eve").await;
@@ -327,6 +326,19 @@ async fn a_manager_sees_the_teams_overdue_count_and_this_quarters_figures() {
             assert!(!res.body.contains(r.as_str()));
         }
     }
+    // The figures are kept only while nothing changes: a report logged now counts at once.
+    let mut max = app.signed_in_as("max").await;
+    let logged = crate::cases_intake::report(north)
+        .post(&mut max, "/cases/new")
+        .await;
+    assert_eq!(logged.status, StatusCode::SEE_OTHER, "{}", logged.body);
+    let again = home(&app, "max").await;
+    let figure = "<span class=\"headline-figures__value\">5</span><span class=\"headline-figures__label\">Cases opened";
+    assert!(
+        section(&again, "quarter-heading").contains(figure),
+        "{}",
+        again.body
+    );
 }
 
 #[tokio::test]

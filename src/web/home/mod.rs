@@ -15,6 +15,8 @@
 
 mod links;
 mod quarter;
+
+pub use quarter::Memo as QuarterMemo;
 mod team;
 mod work;
 
@@ -40,14 +42,17 @@ async fn home(State(state): State<AppState>, ctx: Ctx, viewer: Viewer) -> AppRes
     } else {
         None
     };
-    let work = if allows(role, Permission::ViewCases) {
-        // Someone with the team in view sees their own work only when they have some.
-        Some(work::load(db, &viewer, now).await?).filter(|w| team.is_none() || !w.is_empty())
-    } else {
-        None
-    };
+    // Someone with the team in view sees their own work only when they have some: most
+    // have none, and one query says so.
+    let work =
+        if allows(role, Permission::ViewCases) && (team.is_none() || work::has_any(db, &viewer).await?) {
+            // Someone with the team in view sees their own work only when they have some.
+            Some(work::load(db, &viewer, now).await?).filter(|w| team.is_none() || !w.is_empty())
+        } else {
+            None
+        };
     let quarter = if allows(role, Permission::ViewReports) {
-        Some(quarter::load(db, &viewer, now).await?)
+        Some(quarter::load_memoised(db, &state.quarter, &viewer, now).await?)
     } else {
         None
     };

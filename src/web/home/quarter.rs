@@ -34,6 +34,7 @@ use maud::{Markup, html};
 use sea_orm::{ConnectionTrait, DbErr};
 use time::OffsetDateTime;
 
+#[derive(Clone)]
 pub struct Quarter {
     pub period: Period,
     pub opened: Cell,
@@ -43,6 +44,46 @@ pub struct Quarter {
     pub publication: bool,
     /// The compliance total, for those who see compliance.
     pub deadlines: Option<Measures>,
+}
+
+/// The last landlord-wide figures worked out on this instance, and what they were for.
+pub type Memo = std::sync::Mutex<Option<(MemoKey, Quarter)>>;
+
+/// Landlord-wide figures are the same for everyone in a role that counts every case, until
+/// case data changes (every change writes an audit event, so the newest event's number
+/// moves) or the minute turns (a deadline may have become overdue). The home page is the
+/// most requested page: it must not recount the quarter for every visit.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub struct MemoKey {
+    role: entity::Role,
+    minute: i64,
+    newest_event: i64,
+}
+
+/// [`load`], from `memo` when nothing it counts can have changed.
+pub async fn load_memoised(
+    db: &impl ConnectionTrait,
+    memo: &Memo,
+    viewer: &Viewer,
+    now: OffsetDateTime,
+) -> Result<Quarter, DbErr> {
+    let landlord_wide = viewer.sees_every_case() || !allows(viewer.role, Permission::ViewCompliance);
+    if !(landlord_wide && allows(viewer.role, Permission::CountEveryCaseInReports)) {
+        return load(db, viewer, now).await;
+    }
+    let key = MemoKey {
+        role: viewer.role,
+        minute: now.unix_timestamp().div_euclid(60),
+        newest_event: crate::audit::newest_id(db).await?,
+    };
+    if let Some((k, q)) = memo.lock().expect("memo").as_ref()
+        && *k == key
+    {
+        return Ok(q.clone());
+    }
+    let q = load(db, viewer, now).await?;
+    *memo.lock().expect("memo") = Some((key, q.clone()));
+    Ok(q)
 }
 
 pub async fn load(db: &impl ConnectionTrait, viewer: &Viewer, now: OffsetDateTime) -> Result<Quarter, DbErr> {

@@ -208,3 +208,37 @@ fn due_section(group: Group, rows: &[Row], truncated: bool) -> Markup {
         }
     }
 }
+
+/// Whether `viewer` may have work of their own to show: a case they answer for (as its
+/// officer, or as whoever logged it while it has none) that is open or has an open
+/// deadline. One query, a superset of what [`load`] finds.
+pub async fn has_any(db: &impl ConnectionTrait, viewer: &Viewer) -> Result<bool, DbErr> {
+    use entity::{cases, deadlines};
+    use sea_orm::{
+        ColumnTrait, Condition, EntityTrait, QueryFilter,
+        sea_query::{Expr, ExprTrait, Query},
+    };
+    let answers_for = Condition::any().add(cases::Column::OwnerId.eq(viewer.id)).add(
+        Condition::all()
+            .add(cases::Column::OwnerId.is_null())
+            .add(cases::Column::LoggedBy.eq(viewer.id)),
+    );
+    let open_deadline = cases::Column::Id.in_subquery(
+        Query::select()
+            .column(deadlines::Column::CaseId)
+            .from(deadlines::Entity)
+            .and_where(Expr::col(deadlines::Column::Status).eq(crate::deadlines::state::OPEN))
+            .to_owned(),
+    );
+    Ok(cases::Entity::find()
+        .filter(answers_for)
+        .filter(
+            Condition::any()
+                .add(cases::Column::Status.eq(codes::OPEN))
+                .add(open_deadline),
+        )
+        .filter(viewer.condition())
+        .one(db)
+        .await?
+        .is_some())
+}
