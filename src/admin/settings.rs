@@ -320,6 +320,10 @@ async fn page(
             ul.list {
                 li { a href="/admin/reporting" { "Reporting settings" } ": homes owned for NM01, the recording target, the target days to close and the disparity reference groups" }
             }
+            h2.heading-m { "Data protection" }
+            ul.list {
+                li { a href="/admin/retention" { "Retention periods" } ": how many years closed cases are kept, overall and for particular outcomes" }
+            }
             form method="post" action="/admin/settings" novalidate {
                 (csrf_field(&ctx.csrf))
                 (radios("hate_is_priority_1", "Are hate incidents Priority 1?", Some("Violence, threats and serious harm are always Priority 1."), &code_choices(&yes_no, &[f.hate_is_priority_1.as_str()]), errors))

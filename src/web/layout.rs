@@ -9,7 +9,7 @@ use crate::{
 use maud::{DOCTYPE, Markup, html};
 
 /// Navigation entries; each is shown only to roles the policy allows.
-const NAV: [(&str, &str, Permission); 13] = [
+const NAV: [(&str, &str, Permission); 15] = [
     ("Home", "/", Permission::SignedIn),
     ("Cases", "/cases", Permission::ViewCases),
     ("Log a report", "/cases/new", Permission::LogCases),
@@ -17,7 +17,9 @@ const NAV: [(&str, &str, Permission); 13] = [
     ("Compliance", "/compliance", Permission::ViewCompliance),
     ("Reports", "/reports", Permission::ViewReports),
     ("Import", "/import", Permission::ImportCases),
+    ("People", "/people", Permission::SubjectAccess),
     ("Duplicates", "/people/duplicates", Permission::MergePeople),
+    ("Retention", "/retention", Permission::ManageRetention),
     ("Users", "/admin/users", Permission::ManageUsers),
     ("Areas", "/admin/areas", Permission::ManageAreas),
     ("Settings", "/admin/settings", Permission::ManageSettings),
@@ -133,5 +135,7 @@ mod tests {
         assert_eq!(current_entry("/cases/new"), Some("/cases/new"));
         assert_eq!(current_entry("/admin/settings"), Some("/admin/settings"));
         assert_eq!(current_entry("/casesx"), None);
+        assert_eq!(current_entry("/people/duplicates"), Some("/people/duplicates"));
+        assert_eq!(current_entry("/people/12/subject-access"), Some("/people"));
     }
 }
