@@ -120,15 +120,7 @@ fn truncate(s: &str, max_chars: usize) -> String {
     s.chars().take(max_chars).collect()
 }
 
-/// The newest event's number (0 for an empty trail): it moves with every change.
+/// The newest event's number: it moves with every change.
 pub async fn newest_id(db: &impl sea_orm::ConnectionTrait) -> Result<i64, DbErr> {
-    use sea_orm::{QueryOrder, QuerySelect};
-    let id: Option<i64> = audit_events::Entity::find()
-        .select_only()
-        .column(audit_events::Column::Id)
-        .order_by_desc(audit_events::Column::Id)
-        .into_tuple()
-        .one(db)
-        .await?;
-    Ok(id.unwrap_or(0))
+    Ok(chain::head(db).await?.0)
 }

@@ -271,7 +271,6 @@ pub async fn reopen(
 ) -> AppResult<Response> {
     let case = visibility::find(&state.db, &viewer, &reference).await?;
     require_status(&case, codes::CLOSED)?;
-    crate::retention::require_not_disposed(&state.db, &case).await?;
     let reason = f.reason.trim();
     if reason.is_empty() {
         let mut errors = FormErrors::default();

@@ -107,21 +107,21 @@ pub async fn audit_shown(
     Ok(())
 }
 
-/// A case screen that shows `people`'s details: its `case.viewed` row and their
-/// monitoring rows, in one transaction.
+/// A case screen that shows `people`'s details: its `case.viewed` row (`summary`) and
+/// their monitoring rows (naming the `screen`), in one transaction.
 pub async fn record_case_view(
     state: &crate::state::AppState,
     viewer: &Viewer,
     origin: &Origin,
     case: &entity::cases::Model,
-    summary: &str,
+    (summary, screen): (&str, &str),
     people: &[&people::Model],
 ) -> Result<(), DbErr> {
     use sea_orm::TransactionTrait;
     let now = state.now();
     let txn = state.db.begin().await?;
     super::timeline::audit_case(&txn, now, viewer, origin, "case.viewed", case, summary).await?;
-    let screen = format!("{}: {summary}", case.reference);
+    let screen = format!("{}: {screen}", case.reference);
     audit_shown(&txn, now, viewer, origin, &screen, people).await?;
     txn.commit().await
 }

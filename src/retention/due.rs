@@ -81,9 +81,13 @@ async fn past(
         .collect())
 }
 
-/// The one case, if it is past retention (for the final check before disposal).
-pub async fn one(db: &impl ConnectionTrait, case: &cases::Model, today: Date) -> Result<Option<Due>, DbErr> {
-    let retention = Retention::load(db).await?;
+/// The one case, if it is past `retention` (for the final check before disposal).
+pub async fn one(
+    db: &impl ConnectionTrait,
+    retention: &Retention,
+    case: &cases::Model,
+    today: Date,
+) -> Result<Option<Due>, DbErr> {
     let only = sea_orm::Condition::all().add(cases::Column::Id.eq(case.id));
-    Ok(past(db, &retention, only, today).await?.pop())
+    Ok(past(db, retention, only, today).await?.pop())
 }

@@ -74,12 +74,25 @@ pub async fn lock_unless_disposed(
     txn: &sea_orm::DatabaseTransaction,
     case: &entity::cases::Model,
 ) -> crate::error::AppResult<()> {
+    lock_case(txn, case.id, None).await?;
+    require_not_disposed(txn, case).await
+}
+
+/// Takes the row lock of case `id` for this transaction (a no-op update: the row lock on
+/// PostgreSQL, the write lock on SQLite), if it has `status` when one is given. Whether
+/// it was there to lock.
+pub(super) async fn lock_case(
+    txn: &sea_orm::DatabaseTransaction,
+    id: i32,
+    status: Option<&str>,
+) -> Result<bool, sea_orm::DbErr> {
     use entity::cases;
     use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, sea_query::Expr};
-    cases::Entity::update_many()
+    let mut update = cases::Entity::update_many()
         .col_expr(cases::Column::Status, Expr::col(cases::Column::Status))
-        .filter(cases::Column::Id.eq(case.id))
-        .exec(txn)
-        .await?;
-    require_not_disposed(txn, case).await
+        .filter(cases::Column::Id.eq(id));
+    if let Some(status) = status {
+        update = update.filter(cases::Column::Status.eq(status));
+    }
+    Ok(update.exec(txn).await?.rows_affected > 0)
 }

@@ -13,7 +13,7 @@ use crate::{
     web::{
         Ctx,
         extract::set_flash,
-        forms::{FormErrors, csrf_field, error_summary, textarea},
+        forms::{FormErrors, csrf_field, error_summary, textarea, textarea_with_id},
         layout,
     },
 };
@@ -188,7 +188,7 @@ async fn page(
                     p.body.preserve-lines { (h.reason) }
                     form method="post" action={ "/cases/" (case.reference) "/holds/" (h.id) "/lift" } novalidate {
                         (csrf_field(&ctx.csrf))
-                        (textarea_named(&field, typed, errors))
+                        (textarea_with_id(&field, "reason", "Why can the hold be lifted?", None, typed, errors))
                         button.button.button--secondary type="submit" { "Lift this hold" }
                     }
                 }
@@ -202,15 +202,4 @@ async fn page(
             }
         },
     ))
-}
-
-/// The lift form's reason field, named after its hold so each form's error is its own.
-fn textarea_named(field: &str, typed: &str, errors: &FormErrors) -> Markup {
-    html! {
-        div.form-group.form-group--error[errors.get(field).is_some()] {
-            label.label for=(field) { "Why can the hold be lifted?" }
-            @if let Some(e) = errors.get(field) { p.error-message { span.visually-hidden { "Error: " } (e) } }
-            textarea.textarea id=(field) name="reason" rows="3" { (typed) }
-        }
-    }
 }

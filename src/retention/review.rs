@@ -108,6 +108,7 @@ pub async fn dispose(
         )
             .into_response());
     }
+    let retention = super::rules::Retention::load(&state.db).await?;
     let mut disposed = 0;
     for d in &chosen {
         let txn = state.db.begin().await?;
@@ -116,7 +117,7 @@ pub async fn dispose(
         let Some(case) = disposal::lock_closed(&txn, d.case.id).await? else {
             continue;
         };
-        let still = due::one(&txn, &case, today).await?;
+        let still = due::one(&txn, &retention, &case, today).await?;
         match still {
             Some(now_due) if now_due.held.is_empty() => {
                 disposal::dispose(&txn, &case, &viewer, &origin, now, now_due.kept_until).await?;

@@ -223,10 +223,23 @@ fn choice_group(
 
 /// A multi-line text field that keeps what was typed.
 pub fn textarea(name: &str, label: &str, hint: Option<&str>, value: &str, errors: &FormErrors) -> Markup {
-    let error = errors.get(name);
+    textarea_with_id(name, name, label, hint, value, errors)
+}
+
+/// [`textarea`] whose id (and error key) differs from its field name: one of several
+/// forms on a page posting the same field.
+pub fn textarea_with_id(
+    id: &str,
+    name: &str,
+    label: &str,
+    hint: Option<&str>,
+    value: &str,
+    errors: &FormErrors,
+) -> Markup {
+    let error = errors.get(id);
     let described_by = [
-        hint.map(|_| format!("{name}-hint")),
-        error.map(|_| format!("{name}-error")),
+        hint.map(|_| format!("{id}-hint")),
+        error.map(|_| format!("{id}-error")),
     ]
     .into_iter()
     .flatten()
@@ -234,12 +247,12 @@ pub fn textarea(name: &str, label: &str, hint: Option<&str>, value: &str, errors
     .join(" ");
     html! {
         div.form-group.form-group--error[error.is_some()] {
-            label.label for=(name) { (label) }
-            @if let Some(hint) = hint { div.hint id={ (name) "-hint" } { (hint) } }
+            label.label for=(id) { (label) }
+            @if let Some(hint) = hint { div.hint id={ (id) "-hint" } { (hint) } }
             @if let Some(message) = error {
-                p.error-message id={ (name) "-error" } { span.visually-hidden { "Error: " } (message) }
+                p.error-message id={ (id) "-error" } { span.visually-hidden { "Error: " } (message) }
             }
-            textarea.textarea.input--error[error.is_some()] id=(name) name=(name) rows="4"
+            textarea.textarea.input--error[error.is_some()] id=(id) name=(name) rows="4"
                 aria-describedby=[(!described_by.is_empty()).then_some(described_by.as_str())] { (value) }
         }
     }

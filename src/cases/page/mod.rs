@@ -28,7 +28,6 @@ use entity::{
 use maud::Markup;
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
-    TransactionTrait,
     sea_query::{Expr, ExprTrait, Query},
 };
 use std::collections::HashMap;
@@ -91,14 +90,9 @@ pub async fn record_view(
     origin: &Origin,
     view: &CaseView,
 ) -> Result<(), DbErr> {
-    const PAGE: &str = "Viewed case page";
-    let now = state.now();
-    let txn = state.db.begin().await?;
-    super::timeline::audit_case(&txn, now, viewer, origin, "case.viewed", &view.case, PAGE).await?;
-    let screen = format!("{}: case page", view.case.reference);
     let shown: Vec<&people::Model> = view.parties.iter().map(|(_, p)| p).collect();
-    super::monitoring::audit_shown(&txn, now, viewer, origin, &screen, &shown).await?;
-    txn.commit().await
+    let what = ("Viewed case page", "case page");
+    super::monitoring::record_case_view(state, viewer, origin, &view.case, what, &shown).await
 }
 
 pub async fn load(state: &AppState, viewer: &Viewer, case: cases::Model) -> Result<CaseView, DbErr> {

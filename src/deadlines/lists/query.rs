@@ -126,7 +126,7 @@ pub async fn next_due(
 }
 
 /// The cases officer `id` answers for: theirs, or unassigned and logged by them.
-fn answers_for(id: i32) -> Condition {
+pub fn answers_for(id: i32) -> Condition {
     Condition::any().add(cases::Column::OwnerId.eq(id)).add(
         Condition::all()
             .add(cases::Column::OwnerId.is_null())

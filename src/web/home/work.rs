@@ -218,11 +218,6 @@ pub async fn has_any(db: &impl ConnectionTrait, viewer: &Viewer) -> Result<bool,
         ColumnTrait, Condition, EntityTrait, QueryFilter,
         sea_query::{Expr, ExprTrait, Query},
     };
-    let answers_for = Condition::any().add(cases::Column::OwnerId.eq(viewer.id)).add(
-        Condition::all()
-            .add(cases::Column::OwnerId.is_null())
-            .add(cases::Column::LoggedBy.eq(viewer.id)),
-    );
     let open_deadline = cases::Column::Id.in_subquery(
         Query::select()
             .column(deadlines::Column::CaseId)
@@ -231,7 +226,7 @@ pub async fn has_any(db: &impl ConnectionTrait, viewer: &Viewer) -> Result<bool,
             .to_owned(),
     );
     Ok(cases::Entity::find()
-        .filter(answers_for)
+        .filter(due::answers_for(viewer.id))
         .filter(
             Condition::any()
                 .add(cases::Column::Status.eq(codes::OPEN))
