@@ -489,6 +489,66 @@ async fn casework_admin_pages_pass_axe_on_a_phone() {
     browser.close().await;
 }
 
+/// The data protection pages at phone width: retention periods, the retention review with a
+/// case past its date, a legal hold, finding a person, their page, the subject access page
+/// and correcting their details. Each passes axe and fits the screen.
+#[tokio::test]
+async fn data_protection_pages_pass_axe_on_a_phone() {
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, sea_query::Expr};
+    let Some(tools) = Tools::find() else { return };
+    let app = TestApp::spawn().await;
+    let area = crate::fixtures::area(&app, "North").await;
+    let maria = app.create_user("maria", Role::Manager).await;
+    app.create_user("ade", Role::Admin).await;
+    let mut spec = crate::fixtures::CaseSpec::new(maria, area);
+    spec.victims = vec![crate::fixtures::PersonSpec::named("Amina Khan").at("3 Elm Road", "LE2 7XY")];
+    let old = crate::fixtures::case(&app, spec).await;
+    entity::cases::Entity::update_many()
+        .col_expr(entity::cases::Column::Status, Expr::value("closed"))
+        .col_expr(
+            entity::cases::Column::ClosedAt,
+            Expr::value(time::macros::datetime!(2018-05-01 12:00 UTC)),
+        )
+        .col_expr(entity::cases::Column::Outcome, Expr::value("resolved"))
+        .filter(entity::cases::Column::Id.eq(old.id))
+        .exec(&app.db)
+        .await
+        .unwrap();
+    let browser = Browser::start(&tools, (360, 740)).await;
+    let c = browser.client();
+    let mut axe = Axe::new(&tools.axe_source);
+    let person = old.people[0];
+    let reference = old.reference.clone();
+    for (user, path, name) in [
+        ("ade", "/admin/retention".to_owned(), "phone-admin-retention"),
+        ("maria", "/retention".to_owned(), "phone-retention"),
+        ("maria", format!("/cases/{reference}/hold"), "phone-hold"),
+        ("maria", "/people?q=Khan".to_owned(), "phone-people"),
+        ("maria", format!("/people/{person}"), "phone-person"),
+        (
+            "maria",
+            format!("/people/{person}/subject-access"),
+            "phone-subject-access",
+        ),
+        (
+            "maria",
+            format!("/cases/{reference}/people/{person}/edit"),
+            "phone-correct-details",
+        ),
+    ] {
+        if path == "/admin/retention" || path == "/retention" {
+            c.delete_all_cookies().await.unwrap();
+            sign_in(c, &app.base, user).await;
+        }
+        c.goto(&format!("{}{path}", app.base)).await.expect(&path);
+        c.wait().for_element(Locator::Css("main h1")).await.expect(&path);
+        assert_no_horizontal_overflow(c, &path).await;
+        axe.check(c, name).await;
+    }
+    axe.finish();
+    browser.close().await;
+}
+
 /// Equality reports: a manager filters the dashboard and prints the board report (PDF); the
 /// equality lead reads the dashboard on a phone in publication mode; an administrator sets
 /// NM01's homes. Every page passes axe and fits the screen.
