@@ -141,11 +141,7 @@ async fn tenancy_officer_logs_a_case_on_a_phone() {
     axe.check(c, "phone-intake").await;
 
     // Submitting with nothing filled in comes back with an error summary.
-    log_report_button(c)
-        .await
-        .click()
-        .await
-        .expect("submit empty form");
+    click_and_load(c, log_report_button(c).await, "submit empty form").await;
     c.wait()
         .for_element(Locator::Css(".error-summary"))
         .await
@@ -176,7 +172,7 @@ async fn tenancy_officer_logs_a_case_on_a_phone() {
         .await
         .expect("choose communal area");
     type_into(c, "description", "Shouted racist abuse on the stairs").await;
-    log_report_button(c).await.click().await.expect("log the report");
+    click_and_load(c, log_report_button(c).await, "log the report").await;
     if let Err(e) = c.wait().for_element(Locator::Css(".banner--success")).await {
         let main = c.find(Locator::Css("main")).await.unwrap().text().await.unwrap();
         panic!("no confirmation after logging the report ({e}); the page says:\n{main}");
@@ -242,12 +238,11 @@ async fn officer_records_first_contact_and_the_deadline_turns_met() {
         .await
         .expect("choose the victim");
     type_into(c, "body", "Phoned Amina; she is safe and wants a visit").await;
-    c.find(Locator::Css("#add-contact button[type=submit]"))
+    let add = c
+        .find(Locator::Css("#add-contact button[type=submit]"))
         .await
-        .expect("Add to timeline")
-        .click()
-        .await
-        .expect("record the contact");
+        .expect("Add to timeline");
+    click_and_load(c, add, "record the contact").await;
     c.wait()
         .for_element(Locator::Css(".banner--success"))
         .await
@@ -593,12 +588,11 @@ async fn equality_reports_dashboard_board_report_and_settings() {
         .expect("reporting settings");
     set_value(c, "homes_rental", "4600").await;
     set_value(c, "homes_ownership", "400").await;
-    c.find(Locator::Css("form[action='/admin/reporting/nm01'] button"))
-        .await
-        .unwrap()
-        .click()
+    let save = c
+        .find(Locator::Css("form[action='/admin/reporting/nm01'] button"))
         .await
         .unwrap();
+    click_and_load(c, save, "save NM01 homes").await;
     c.wait()
         .for_element(Locator::Css(".banner--success"))
         .await
@@ -709,12 +703,11 @@ async fn manager_imports_a_spreadsheet_on_a_phone_fixing_what_the_preview_lists(
 
     // Map the wording; fix the date in the file and check it again; import.
     select_value(c, "code_0", "other-any").await;
-    c.find(Locator::Css("form[action$='/mappings'] button"))
-        .await
-        .unwrap()
-        .click()
+    let map = c
+        .find(Locator::Css("form[action$='/mappings'] button"))
         .await
         .unwrap();
+    click_and_load(c, map, "save the mapping").await;
     c.wait().for_element(Locator::Css("main h1")).await.unwrap();
     assert!(!text_of(c, "main").await.contains("Match ethnicity values"));
     std::fs::write(
@@ -738,7 +731,7 @@ async fn manager_imports_a_spreadsheet_on_a_phone_fixing_what_the_preview_lists(
         .expect("the Import button");
     assert_eq!(import.text().await.unwrap(), "Import 2 cases");
     axe.check(c, "import-preview-ready").await;
-    import.click().await.unwrap();
+    click_and_load(c, import, "import").await;
     c.wait()
         .at_most(Duration::from_secs(30))
         .for_element(Locator::XPath("//h1[text()='Import finished']"))
@@ -755,12 +748,28 @@ async fn manager_imports_a_spreadsheet_on_a_phone_fixing_what_the_preview_lists(
 }
 
 async fn click_link(c: &Client, text: &str) {
-    c.find(Locator::LinkText(text))
+    let link = c
+        .find(Locator::LinkText(text))
         .await
-        .unwrap_or_else(|e| panic!("link {text:?}: {e}"))
-        .click()
-        .await
-        .unwrap_or_else(|e| panic!("click {text:?}: {e}"));
+        .unwrap_or_else(|e| panic!("link {text:?}: {e}"));
+    click_and_load(c, link, text).await;
+}
+
+/// Clicks `el` and waits until the browser has replaced the page, so what is waited for or
+/// read next comes from the new page, not from the one clicked on (which under load may
+/// still be showing, with the same headings and banners).
+async fn click_and_load(c: &Client, el: fantoccini::elements::Element, what: &str) {
+    let old = c.find(Locator::Css("html")).await.expect("the page");
+    el.click().await.unwrap_or_else(|e| panic!("click {what}: {e}"));
+    let start = Instant::now();
+    // The old page's root goes stale once the new page has replaced it.
+    while old.tag_name().await.is_ok() {
+        assert!(
+            start.elapsed() < Duration::from_secs(60),
+            "{what}: no new page 60 s after the click"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
 }
 
 async fn click_id(c: &Client, id: &str) {
@@ -852,12 +861,11 @@ async fn sign_in(c: &Client, base: &str, username: &str) {
 
 /// Clicks the main form's submit button.
 async fn submit(c: &Client) {
-    c.find(Locator::Css("main form button[type=submit]"))
+    let button = c
+        .find(Locator::Css("main form button[type=submit]"))
         .await
-        .expect("a submit button")
-        .click()
-        .await
-        .expect("click submit");
+        .expect("a submit button");
+    click_and_load(c, button, "submit").await;
 }
 
 async fn assert_no_horizontal_overflow(c: &Client, page: &str) {
