@@ -88,6 +88,23 @@ pub async fn ping(db: &DatabaseConnection) -> bool {
     .is_ok()
 }
 
+/// Refreshes the query planner's statistics after a bulk write (an import, the demo
+/// landlord). PostgreSQL's autovacuum would get there within minutes, but until then it
+/// plans for the tables as they were (a few rows) and picks nested loops that cost 10×.
+/// A failure only costs speed, so it is logged, not returned.
+pub async fn refresh_statistics(db: &impl ConnectionTrait) {
+    let sql = match db.get_database_backend() {
+        DbBackend::Postgres => "ANALYZE",
+        _ => "PRAGMA optimize",
+    };
+    if let Err(e) = db
+        .execute_raw(Statement::from_string(db.get_database_backend(), sql))
+        .await
+    {
+        tracing::warn!(error = %e, "could not refresh the planner's statistics");
+    }
+}
+
 /// A LIKE pattern matching `text` anywhere, with the user's `%`, `_` and `\` taken literally.
 pub fn contains_pattern(text: &str) -> sea_orm::sea_query::LikeExpr {
     let mut escaped = String::with_capacity(text.len() + 2);

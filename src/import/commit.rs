@@ -111,6 +111,7 @@ pub async fn commit(
     )
     .await?;
     txn.commit().await?;
+    crate::db::refresh_statistics(db).await;
     Ok(Some(counts))
 }
 

@@ -362,3 +362,39 @@ async fn an_empty_system_says_nothing_is_due_instead_of_empty_tables() {
     assert!(section(&res, "quarter-heading").contains("(0 of 0 due so far)"));
     assert!(!res.body.contains("<table"), "{}", res.body);
 }
+
+/// An officer with more overdue deadlines than the page shows: the heading counts them all,
+/// the table shows the ten due soonest, and the link says how many the due list holds.
+#[tokio::test]
+async fn a_big_caseload_shows_the_soonest_ten_and_counts_every_one() {
+    let app = TestApp::spawn().await;
+    let north = fixtures::area(&app, "North").await;
+    let hana = app.create_user("hana", Role::HarassmentOfficer).await;
+    // Six cases from Monday 16 November: each has its initial contact (due Tue 17) and risk
+    // assessment (Thu 19) overdue and its interview due today: 12 overdue, 6 due today.
+    for _ in 0..6 {
+        fixtures::case(
+            &app,
+            CaseSpec {
+                owner_id: Some(hana),
+                priority: codes::P2,
+                received_at: Some(datetime!(2026-11-16 10:00 UTC)),
+                ..CaseSpec::new(hana, north)
+            },
+        )
+        .await;
+    }
+    let res = home(&app, "hana").await;
+    let overdue = section(&res, "home-overdue-heading");
+    assert!(overdue.contains("Overdue (12)"), "{overdue}");
+    let rows: Vec<&str> = overdue.split("<tr ").skip(2).collect();
+    assert_eq!(rows.len(), 10, "ten rows shown: {overdue}");
+    // Soonest due first: the six initial contacts, then four of the risk assessments.
+    assert_eq!(rows.iter().filter(|r| r.contains(IC)).count(), 6);
+    assert_eq!(rows.iter().filter(|r| r.contains(RA)).count(), 4);
+    assert!(overdue.contains("All 12 in your due list"), "{overdue}");
+    let today = section(&res, "home-due-today-heading");
+    assert!(today.contains("Due today (6)"), "{today}");
+    assert_eq!(today.split("<tr ").skip(2).count(), 6);
+    assert!(today.contains(">Your due list<"), "{today}");
+}

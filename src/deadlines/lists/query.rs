@@ -63,6 +63,29 @@ pub async fn fetch(
     Ok(Fetched { rows, truncated })
 }
 
+/// The first `limit` (soonest due) open deadlines in `scope` on the cases `viewer` may see
+/// that fall due at or after `from` and before `to`: a summary's rows, without fetching a
+/// big caseload's whole list to show ten.
+pub async fn fetch_first(
+    db: &impl ConnectionTrait,
+    viewer: &Viewer,
+    scope: Scope,
+    from: Option<OffsetDateTime>,
+    to: OffsetDateTime,
+    limit: u64,
+) -> Result<Vec<Found>, DbErr> {
+    let mut q = select(viewer, scope, to);
+    if let Some(from) = from {
+        q = q.filter(deadlines::Column::DueAt.gte(from));
+    }
+    q.order_by_asc(deadlines::Column::DueAt)
+        .order_by_asc(deadlines::Column::Id)
+        .limit(limit)
+        .into_model::<Found>()
+        .all(db)
+        .await
+}
+
 /// How many deadlines [`fetch`] would find, uncut (the home page's team count).
 pub async fn count(
     db: &impl ConnectionTrait,

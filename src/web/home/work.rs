@@ -49,16 +49,24 @@ pub struct Work {
     pub open_total: u64,
     /// The first [`SHOWN`] of them, priority 1 first, then the longest waiting.
     pub open: Vec<OpenCase>,
-    /// Overdue and due today (`soon` stays empty).
+    /// The first [`SHOWN`] overdue and due today (`soon` stays empty).
     pub due: Groups,
-    /// The due list was cut at its maximum: the counts are "at least".
-    pub truncated: bool,
+    /// How many are overdue, and due today, in all.
+    pub overdue_total: u64,
+    pub today_total: u64,
 }
 
 impl Work {
     /// Nothing to show: no open cases and nothing overdue or due today.
     pub fn is_empty(&self) -> bool {
-        self.open_total == 0 && self.due.overdue.is_empty() && self.due.today.is_empty()
+        self.open_total == 0 && self.overdue_total == 0 && self.today_total == 0
+    }
+
+    fn total(&self, group: Group) -> u64 {
+        match group {
+            Group::Overdue => self.overdue_total,
+            _ => self.today_total,
+        }
     }
 }
 
@@ -112,12 +120,19 @@ pub async fn load(db: &impl ConnectionTrait, viewer: &Viewer, now: OffsetDateTim
 
     let calendar = calendar_settings::load(db).await?;
     let window = Window::at(&calendar, now);
-    let found = due::fetch(db, viewer, Scope::Officer(viewer.id), window.end_of_today()).await?;
+    // Counted in full, but only the rows shown are fetched: an officer with hundreds of
+    // overdue deadlines would otherwise load (and price in working days) every one.
+    let (mine, end_of_today) = (Scope::Officer(viewer.id), window.end_of_today());
+    let overdue_total = due::count(db, viewer, mine, now).await?;
+    let today_total = due::count(db, viewer, mine, end_of_today).await? - overdue_total;
+    let mut rows = due::fetch_first(db, viewer, mine, None, now, SHOWN as u64).await?;
+    rows.extend(due::fetch_first(db, viewer, mine, Some(now), end_of_today, SHOWN as u64).await?);
     Ok(Work {
         open_total,
         open,
-        due: Groups::new(&window, &calendar, found.rows, false),
-        truncated: found.truncated,
+        due: Groups::new(&window, &calendar, rows, false),
+        overdue_total,
+        today_total,
     })
 }
 
@@ -141,7 +156,7 @@ pub fn render(w: &Work) -> Markup {
             }
         }
         @for group in [Group::Overdue, Group::Today] {
-            (due_section(group, w.due.rows(group), w.truncated))
+            (due_section(group, w.due.rows(group), w.total(group)))
         }
     }
 }
@@ -182,23 +197,23 @@ fn open_table(w: &Work) -> Markup {
     )
 }
 
-/// Overdue or due today: the first rows as the due list shows them, and a link to it.
-fn due_section(group: Group, rows: &[Row], truncated: bool) -> Markup {
+/// Overdue or due today: the first rows as the due list shows them (`shown`, of `total`),
+/// and a link to it.
+fn due_section(group: Group, shown: &[Row], total: u64) -> Markup {
     let heading = format!("home-{}-heading", group.id());
-    let shown = &rows[..rows.len().min(SHOWN)];
     html! {
         section aria-labelledby=(heading) {
             h2.heading-l id=(heading) {
-                (group.label()) " (" (rows.len()) @if truncated { " or more" } ")"
+                (group.label()) " (" (total) ")"
             }
-            @if rows.is_empty() {
+            @if shown.is_empty() {
                 p.body { (group.empty()) }
             } @else {
                 (rows_table(group, shown, false))
                 p.body {
                     a href={ "/deadlines#" (group.id()) } {
-                        @if shown.len() < rows.len() {
-                            "All " (rows.len()) " in your due list"
+                        @if (shown.len() as u64) < total {
+                            "All " (total) " in your due list"
                         } @else {
                             "Your due list"
                         }
