@@ -14,6 +14,7 @@ mod m20261206_000007_people;
 mod m20261206_000008_retention;
 mod m20261206_000009_person_history;
 mod m20261206_000010_audit_anchors;
+mod m20261206_000011_deadline_lookups;
 
 pub struct Migrator;
 
@@ -31,6 +32,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000008_retention::Migration),
             Box::new(m20261206_000009_person_history::Migration),
             Box::new(m20261206_000010_audit_anchors::Migration),
+            Box::new(m20261206_000011_deadline_lookups::Migration),
         ]
     }
 }
