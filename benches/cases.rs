@@ -31,7 +31,7 @@ use harbour::{
 use rand::{Rng, SeedableRng, rngs::StdRng};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, DbBackend,
-    EntityTrait, QueryFilter, QuerySelect, Statement, TransactionTrait,
+    EntityTrait, QueryFilter, QuerySelect, Statement,
 };
 use std::{collections::HashMap, net::SocketAddr, sync::Arc, time::Instant};
 use time::{OffsetDateTime, macros::datetime};
@@ -640,7 +640,7 @@ async fn generate(db: &DatabaseConnection, n: usize, staff: &Staff) -> Counts {
         counts.people += person_rows.len();
         counts.terms += term_rows.len();
         counts.strands += strand_rows.len();
-        let txn = db.begin().await.unwrap();
+        let txn = harbour::db::begin(db).await.unwrap();
         cases::Entity::insert_many(case_rows)
             .exec_without_returning(&txn)
             .await

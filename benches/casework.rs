@@ -56,7 +56,7 @@ use harbour::{
 use rand::{Rng, SeedableRng, rngs::StdRng};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbBackend,
-    EntityTrait, Iterable, Statement, TransactionTrait,
+    EntityTrait, Iterable, Statement,
 };
 use std::{
     collections::HashMap,
@@ -1868,7 +1868,7 @@ fn noon(day: Date) -> OffsetDateTime {
 
 /// Inserts the batch's rows in one transaction, parents first.
 async fn flush(db: &DatabaseConnection, rows: Rows) {
-    let txn = db.begin().await.unwrap();
+    let txn = harbour::db::begin(db).await.unwrap();
     insert(&txn, rows.cases).await;
     insert(&txn, rows.access).await;
     insert(&txn, rows.incidents).await;

@@ -39,7 +39,7 @@ use harbour::{
 use rand::{Rng, SeedableRng, rngs::StdRng};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, DbBackend, EntityTrait,
-    PaginatorTrait, QueryFilter, Statement, TransactionTrait,
+    PaginatorTrait, QueryFilter, Statement,
 };
 use std::{collections::HashMap, net::SocketAddr, sync::Arc, time::Instant};
 use time::{OffsetDateTime, macros::datetime};
@@ -550,7 +550,7 @@ async fn generate(db: &DatabaseConnection, n: usize, staff: &Staff) -> (usize, u
                 next_deadline += 1;
             }
         }
-        let txn = db.begin().await.unwrap();
+        let txn = harbour::db::begin(db).await.unwrap();
         cases::Entity::insert_many(case_rows)
             .exec_without_returning(&txn)
             .await

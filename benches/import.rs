@@ -104,11 +104,11 @@ fn to_csv(grid: &harbour::import::read::Grid) -> Vec<u8> {
 
 /// `rows` single-row INSERTs of a case-sized row in one transaction.
 async fn anchor(db: &sea_orm::DatabaseConnection, rows: usize) -> std::time::Duration {
-    use sea_orm::{ConnectionTrait, Statement, TransactionTrait};
+    use sea_orm::{ConnectionTrait, Statement};
     support::exec(db, "CREATE TABLE bench_anchor (id INTEGER PRIMARY KEY, reference VARCHAR(32), received_at VARCHAR(40), description TEXT)").await;
     let backend = db.get_database_backend();
     let started = Instant::now();
-    let txn = db.begin().await.unwrap();
+    let txn = harbour::db::begin(db).await.unwrap();
     for i in 0..rows as i64 {
         let sql = if backend == sea_orm::DbBackend::Postgres {
             "INSERT INTO bench_anchor (id, reference, received_at, description) VALUES ($1, $2, $3, $4)"

@@ -14,7 +14,6 @@ use harbour::{
     config::Settings,
     state::AppState,
 };
-use sea_orm::TransactionTrait;
 use std::{
     net::SocketAddr,
     sync::Arc,
@@ -123,7 +122,7 @@ async fn main() {
     let started = Instant::now();
     for i in 0..AUDIT_APPENDS {
         let t = Instant::now();
-        let txn = db.begin().await.unwrap();
+        let txn = harbour::db::begin(&db).await.unwrap();
         let event = Event::new("bench.append", format!("event {i}"));
         audit::record(
             &txn,

@@ -7,7 +7,7 @@ use crate::{
     config::{CreateUserArgs, ServeArgs},
     state::AppState,
 };
-use sea_orm::{DatabaseConnection, TransactionTrait};
+use sea_orm::DatabaseConnection;
 use std::{net::SocketAddr, sync::Arc};
 
 pub async fn serve(mut args: ServeArgs) -> anyhow::Result<()> {
@@ -18,6 +18,7 @@ pub async fn serve(mut args: ServeArgs) -> anyhow::Result<()> {
     crate::db::migrate(&db).await?;
     // A demo database says so on every page, however it is served.
     args.settings.demo = crate::demo::contents(&db).await? == crate::demo::Contents::Demo;
+    let stop = shutdown_signal()?;
     let clock: Arc<dyn Clock> = Arc::new(SystemClock);
     if let Some(token) = crate::auth::setup::issue_token_if_needed(&db, clock.now()).await? {
         println!(
@@ -35,7 +36,7 @@ pub async fn serve(mut args: ServeArgs) -> anyhow::Result<()> {
         listener,
         crate::app(state.clone()).into_make_service_with_connect_info::<SocketAddr>(),
     )
-    .with_graceful_shutdown(shutdown_signal())
+    .with_graceful_shutdown(stop)
     .await?;
     // In-flight requests have finished; let another instance take the reminders at once.
     crate::deadlines::reminders::release(&state, &holder).await?;
@@ -43,19 +44,22 @@ pub async fn serve(mut args: ServeArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
-async fn shutdown_signal() {
-    let ctrl_c = async {
-        let _ = tokio::signal::ctrl_c().await;
-    };
+/// Ctrl-C or SIGTERM, listened for from the moment this is called: before any job starts,
+/// so a stop during start-up is graceful too (a handler installed when the future is first
+/// polled would miss it, and the process would die holding the reminder lease).
+fn shutdown_signal() -> std::io::Result<impl std::future::Future<Output = ()>> {
     #[cfg(unix)]
-    let term = async {
-        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            s.recv().await;
-        }
-    };
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        let (mut interrupt, mut term) = (signal(SignalKind::interrupt())?, signal(SignalKind::terminate())?);
+        Ok(async move {
+            tokio::select! { _ = interrupt.recv() => {}, _ = term.recv() => {} }
+        })
+    }
     #[cfg(not(unix))]
-    let term = std::future::pending::<()>();
-    tokio::select! { _ = ctrl_c => {}, _ = term => {} }
+    Ok(async {
+        let _ = tokio::signal::ctrl_c().await;
+    })
 }
 
 pub async fn migrate(database_url: &str) -> anyhow::Result<()> {
@@ -84,7 +88,7 @@ pub async fn create_user(args: &CreateUserArgs, password_text: &str) -> anyhow::
     crate::db::migrate(&db).await?;
     let hash = password::hash(password_text.to_owned()).await?;
     let now = SystemClock.now();
-    let txn = db.begin().await?;
+    let txn = crate::db::begin(&db).await?;
     let mut messages = vec![];
     let mut area_ids = vec![];
     let cli = Actor::named("cli");

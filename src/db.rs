@@ -25,8 +25,9 @@ pub enum Lock {
     RiskQuestions = 0x4841_5242_4f55_5206,
 }
 
-/// Serialises this transaction with every other holding `lock`, until it ends. On SQLite,
-/// which has one writer and (here) one connection, transactions are already serial.
+/// Serialises this transaction with every other holding `lock`, until it ends. On SQLite
+/// transactions are already serial: each holds the one write lock from its start
+/// ([`begin`]).
 pub async fn lock_for_transaction(txn: &DatabaseTransaction, lock: Lock) -> Result<(), DbErr> {
     if txn.get_database_backend() == DbBackend::Postgres {
         txn.execute_raw(Statement::from_string(
@@ -38,23 +39,47 @@ pub async fn lock_for_transaction(txn: &DatabaseTransaction, lock: Lock) -> Resu
     Ok(())
 }
 
+/// Starts a transaction. On SQLite it takes the write lock at once (`BEGIN IMMEDIATE`):
+/// with several connections, a transaction that read first and then wrote would fail
+/// instead of waiting if another connection wrote in between; taking the lock up front
+/// makes writers queue (busy timeout) and keeps transactions serial, as PostgreSQL's
+/// advisory locks make them there.
+#[allow(clippy::disallowed_methods)] // the one place allowed to call it
+pub async fn begin(db: &DatabaseConnection) -> Result<DatabaseTransaction, DbErr> {
+    if db.get_database_backend() == DbBackend::Sqlite {
+        db.begin_with_options(sea_orm::TransactionOptions {
+            sqlite_transaction_mode: Some(sea_orm::SqliteTransactionMode::Immediate),
+            ..Default::default()
+        })
+        .await
+    } else {
+        db.begin().await
+    }
+}
+
+/// SQLite connections in the pool: enough for readers on every core and a writer.
+const SQLITE_CONNECTIONS: u32 = 4;
+
 pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
     let mut opts = ConnectOptions::new(url.to_owned());
     opts.sqlx_logging(false)
         .acquire_timeout(Duration::from_secs(10))
         .connect_timeout(Duration::from_secs(10));
     if url.starts_with("sqlite:") {
-        // One connection: SQLite has one writer anyway, and a single connection means
-        // transactions never fail with SQLITE_BUSY when upgrading a read to a write.
-        opts.max_connections(1).map_sqlx_sqlite_opts(|o| {
-            o.journal_mode(sea_orm::sqlx::sqlite::SqliteJournalMode::Wal)
-                .foreign_keys(true)
-                .busy_timeout(Duration::from_secs(10))
-                .synchronous(sea_orm::sqlx::sqlite::SqliteSynchronous::Normal)
-                // Deleted and overwritten content is zeroed, not left in free pages: what
-                // disposal destroys is gone from the file, not just from the tables.
-                .pragma("secure_delete", "ON")
-        });
+        // Readers run side by side (WAL); writers queue for the one write lock, which
+        // every transaction takes when it begins (`begin`).
+        // An in-memory database is one per connection: it must stay on one.
+        let in_memory = url.contains(":memory:") || url.contains("mode=memory");
+        opts.max_connections(if in_memory { 1 } else { SQLITE_CONNECTIONS })
+            .map_sqlx_sqlite_opts(|o| {
+                o.journal_mode(sea_orm::sqlx::sqlite::SqliteJournalMode::Wal)
+                    .foreign_keys(true)
+                    .busy_timeout(Duration::from_secs(10))
+                    .synchronous(sea_orm::sqlx::sqlite::SqliteSynchronous::Normal)
+                    // Deleted and overwritten content is zeroed, not left in free pages: what
+                    // disposal destroys is gone from the file, not just from the tables.
+                    .pragma("secure_delete", "ON")
+            });
     } else {
         opts.max_connections(10);
     }
@@ -68,7 +93,7 @@ pub async fn migrate(db: &DatabaseConnection) -> Result<(), DbErr> {
     // stamped with the real time of the migration.
     let now = crate::clock::truncate(time::OffsetDateTime::now_utc());
     if db.get_database_backend() == DbBackend::Postgres {
-        let txn = db.begin().await?;
+        let txn = crate::db::begin(db).await?;
         lock_for_transaction(&txn, Lock::Migrations).await?;
         Migrator::up(&txn, None).await?;
         crate::deadlines::plan::plan_cases_opened_before_deadlines(&txn, now).await?;

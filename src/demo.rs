@@ -13,7 +13,7 @@ use crate::{
 };
 use entity::{Role, cases, settings};
 use rand::{Rng, SeedableRng, rngs::StdRng, seq::IndexedRandom};
-use sea_orm::{ActiveValue::Set, DatabaseConnection, EntityTrait, PaginatorTrait, TransactionTrait};
+use sea_orm::{ActiveValue::Set, DatabaseConnection, EntityTrait, PaginatorTrait};
 use time::{Duration, OffsetDateTime};
 
 /// The settings row that marks a demo database.
@@ -104,7 +104,7 @@ pub async fn fill(
     now: OffsetDateTime,
 ) -> anyhow::Result<usize> {
     let hash = password::hash(PASSWORD.to_owned()).await?;
-    let txn = db.begin().await?;
+    let txn = crate::db::begin(db).await?;
     settings::Entity::insert(settings::ActiveModel {
         key: Set(DEMO_KEY.to_owned()),
         value: Set("true".to_owned()),

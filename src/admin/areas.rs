@@ -24,7 +24,7 @@ use entity::{areas, user_areas};
 use maud::{Markup, html};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, IntoActiveModel,
-    QueryFilter, QueryOrder, QuerySelect, TransactionTrait,
+    QueryFilter, QueryOrder, QuerySelect,
 };
 use serde::Deserialize;
 use std::collections::HashMap;
@@ -168,7 +168,7 @@ async fn create(
     };
     if errors.is_empty() {
         let now = state.now();
-        let txn = state.db.begin().await?;
+        let txn = crate::db::begin(&state.db).await?;
         match insert(&txn, &name, now).await {
             Ok(area) => {
                 audit::record(
@@ -255,7 +255,7 @@ async fn rename(
         Err(e) => errors.add("name", e),
         Ok(name) => {
             let now = state.now();
-            let txn = state.db.begin().await?;
+            let txn = crate::db::begin(&state.db).await?;
             let old = area.name.clone();
             let mut row = area.clone().into_active_model();
             row.name = Set(name.clone());
@@ -307,7 +307,7 @@ async fn set_retired(
     let area = find(&state, id).await?;
     if area.retired != retired {
         let now = state.now();
-        let txn = state.db.begin().await?;
+        let txn = crate::db::begin(&state.db).await?;
         let name = area.name.clone();
         let mut row = area.into_active_model();
         row.retired = Set(retired);

@@ -28,7 +28,7 @@ use axum::{
 };
 use entity::closure_days;
 use maud::{Markup, html};
-use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, TransactionTrait};
+use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter};
 use serde::Deserialize;
 use std::ops::RangeInclusive;
 
@@ -160,7 +160,7 @@ async fn save_division(
     let actor = ctx.actor()?;
     let by = ctx.user()?.id;
     let now = state.now();
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin(&state.db).await?;
     let before = calendar_settings::division(&txn).await?;
     if before == division {
         drop(txn);
@@ -225,7 +225,7 @@ async fn add_closure_day(
     let actor = ctx.actor()?;
     let by = ctx.user()?.id;
     let now = state.now();
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin(&state.db).await?;
     let inserted = closure_days::Entity::insert(closure_days::ActiveModel {
         day: Set(day),
         label: Set(label),
@@ -278,7 +278,7 @@ async fn remove_closure_day(
 ) -> AppResult<Response> {
     let actor = ctx.actor()?;
     let now = state.now();
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin(&state.db).await?;
     let day = closure_days::Entity::find_by_id(id)
         .one(&txn)
         .await?

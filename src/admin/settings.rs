@@ -26,8 +26,7 @@ use axum_extra::extract::Form;
 use entity::strands;
 use maud::{Markup, html};
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, TransactionTrait,
-    sea_query::Expr,
+    ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, sea_query::Expr,
 };
 use serde::Deserialize;
 
@@ -132,7 +131,7 @@ async fn save(
     };
     let actor = ctx.actor()?;
     let now = state.now();
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin(&state.db).await?;
     new.save(&txn, now, ctx.user()?.id).await?;
     let summary = format!(
         "Case settings: hate incidents Priority 1 {}; case review threshold {} reports in six months; single hate incident qualifies {}",
@@ -182,7 +181,7 @@ async fn add_strand(
     }
     let actor = ctx.actor()?;
     let now = state.now();
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin(&state.db).await?;
     let position: Option<i32> = strands::Entity::find()
         .select_only()
         .column_as(strands::Column::Position.max(), "max")
@@ -262,7 +261,7 @@ async fn set_strand_retired(
     }
     let actor = ctx.actor()?;
     let now = state.now();
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin(&state.db).await?;
     strands::Entity::update_many()
         .col_expr(strands::Column::Retired, Expr::value(retired))
         .filter(strands::Column::Id.eq(id))

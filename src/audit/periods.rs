@@ -14,7 +14,7 @@ use super::{
 use entity::{audit_anchors, audit_events, audit_periods};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, DatabaseConnection, DbErr, EntityTrait, PaginatorTrait, QueryFilter,
-    QueryOrder, QuerySelect, TransactionTrait,
+    QueryOrder, QuerySelect,
 };
 use std::collections::BTreeMap;
 use time::{Date, Month, OffsetDateTime, PrimitiveDateTime, Time};
@@ -84,7 +84,7 @@ async fn summarise_one_month(
     years: u32,
 ) -> Result<Result<Option<u64>, ChainBreak>, DbErr> {
     const PAGE: u64 = 1000;
-    let txn = db.begin().await?;
+    let txn = crate::db::begin(db).await?;
     crate::db::lock_for_transaction(&txn, crate::db::Lock::AuditChain).await?;
     let (first_id, first_prev) = match chain::verify_periods(&txn).await? {
         Ok(start) => start,

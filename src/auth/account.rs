@@ -21,7 +21,7 @@ use axum::{
 };
 use entity::users;
 use maud::{Markup, html};
-use sea_orm::{ActiveModelTrait, ActiveValue::Set, EntityTrait, IntoActiveModel, TransactionTrait};
+use sea_orm::{ActiveModelTrait, ActiveValue::Set, EntityTrait, IntoActiveModel};
 use serde::Deserialize;
 
 pub fn routes() -> Vec<Route> {
@@ -69,7 +69,7 @@ async fn submit(
     } else if !password::verify(f.current_password.clone(), user.password_hash.clone()).await? {
         // Counted like a failed sign-in, so a borrowed session cannot guess the password.
         let now = state.now();
-        let txn = state.db.begin().await?;
+        let txn = crate::db::begin(&state.db).await?;
         let locked = throttle::record_password_failure(&txn, me.id, now).await?;
         let failed = Event::new("password.change_failed", "Wrong current password").on("user", me.id);
         audit::record(&txn, now, &actor, &origin, failed).await?;
@@ -100,7 +100,7 @@ async fn submit(
     }
     let hash = password::hash(f.new_password).await?;
     let now = state.now();
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin(&state.db).await?;
     let version = user.version;
     let mut row = user.into_active_model();
     row.password_hash = Set(hash);

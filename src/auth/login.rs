@@ -28,7 +28,7 @@ use axum::{
 };
 use entity::users as user_entity;
 use maud::{Markup, html};
-use sea_orm::{ActiveModelTrait, ActiveValue::Set, IntoActiveModel, TransactionTrait};
+use sea_orm::{ActiveModelTrait, ActiveValue::Set, IntoActiveModel};
 use serde::Deserialize;
 
 /// How a sign-in attempt with an unknown username appears in the audit trail.
@@ -108,7 +108,7 @@ async fn submit(
             false
         }
     };
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin(&state.db).await?;
     let checked: Result<user_entity::Model, (Actor, Event)> = match user {
         // The typed name is not recorded: people type passwords into the username box.
         None => Err((
@@ -182,7 +182,7 @@ async fn submit(
 
 async fn logout(State(state): State<AppState>, ctx: Ctx, origin: Origin) -> AppResult<Response> {
     let user = ctx.user()?;
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin(&state.db).await?;
     audit::record(
         &txn,
         state.now(),

@@ -24,7 +24,6 @@ use entity::{Role, setup_tokens};
 use maud::{Markup, html};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter,
-    TransactionTrait,
 };
 use serde::Deserialize;
 use time::{Duration, OffsetDateTime};
@@ -117,7 +116,7 @@ async fn submit(
     }
     let hash = password::hash(f.password.clone()).await?;
 
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin(&state.db).await?;
     // Checked again inside the transaction: two people racing for the link, one wins.
     if !usable(&txn, &token, now).await? {
         return Ok(invalid_link(&ctx));

@@ -30,7 +30,7 @@ use entity::{Role, areas, case_access, cases, users};
 use maud::html;
 use sea_orm::{
     ActiveValue::Set,
-    ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect, TransactionTrait,
+    ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
     sea_query::{Expr, ExprTrait},
 };
 use serde::Deserialize;
@@ -100,7 +100,7 @@ pub async fn assign(
     }
 
     let now = state.now();
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin(&state.db).await?;
     let previous = match case.owner_id {
         Some(id) => users::Entity::find_by_id(id)
             .one(&txn)
@@ -187,7 +187,7 @@ pub async fn take(
     }
 
     let now = state.now();
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin(&state.db).await?;
     // Only while it is still open and unassigned: two officers pressing "Take" together
     // cannot both get it.
     let still_free = cases::Column::OwnerId

@@ -29,7 +29,7 @@ use entity::{case_closures, cases, deadlines as deadlines_entity};
 use maud::{Markup, html};
 use sea_orm::{
     ActiveValue::Set,
-    ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder, TransactionTrait,
+    ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder,
     sea_query::{Expr, ExprTrait},
 };
 use serde::Deserialize;
@@ -136,7 +136,7 @@ pub async fn close(
         Some(_) => {}
     }
     let closer = closer(&viewer, now);
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin(&state.db).await?;
     // Only an open case closes: two people closing at once cannot both succeed. Closing the
     // row first also locks it (PostgreSQL), so no contact can plan a deadline meanwhile;
     // a refused form rolls it back.
@@ -282,7 +282,7 @@ pub async fn reopen(
             .into_response());
     }
     let now = state.now();
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin(&state.db).await?;
     let updated = cases::Entity::update_many()
         .col_expr(cases::Column::Status, Expr::value(codes::OPEN))
         .col_expr(cases::Column::ClosedAt, Expr::value(None::<time::OffsetDateTime>))

@@ -26,7 +26,6 @@ use axum::{
 };
 use axum_extra::extract::Form;
 use maud::{Markup, html};
-use sea_orm::TransactionTrait;
 use serde::Deserialize;
 
 /// The longest note kept (a long visit write-up fits; a pasted document does not).
@@ -111,7 +110,7 @@ pub async fn add(
         )
             .into_response());
     };
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin(&state.db).await?;
     timeline::record(
         &txn,
         now,
@@ -147,7 +146,7 @@ pub async fn review_explained(
 ) -> AppResult<Response> {
     let case = visibility::find(&state.db, &viewer, &reference).await?;
     let now = state.now();
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin(&state.db).await?;
     timeline::record(
         &txn,
         now,

@@ -27,7 +27,7 @@ use entity::{areas, case_strands, cases, strands};
 use maud::{Markup, html};
 use sea_orm::{
     ActiveValue::Set,
-    ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect, TransactionTrait,
+    ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
     sea_query::{Expr, ExprTrait},
 };
 use serde::Deserialize;
@@ -214,7 +214,7 @@ pub async fn save(
         }
     };
     let now = state.now();
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin(&state.db).await?;
     let updated = cases::Entity::update_many()
         .col_expr(cases::Column::Priority, Expr::value(v.priority))
         .col_expr(

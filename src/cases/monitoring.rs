@@ -117,9 +117,8 @@ pub async fn record_case_view(
     (summary, screen): (&str, &str),
     people: &[&people::Model],
 ) -> Result<(), DbErr> {
-    use sea_orm::TransactionTrait;
     let now = state.now();
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin(&state.db).await?;
     super::timeline::audit_case(&txn, now, viewer, origin, "case.viewed", case, summary).await?;
     let screen = format!("{}: {screen}", case.reference);
     audit_shown(&txn, now, viewer, origin, &screen, people).await?;

@@ -26,7 +26,7 @@ use entity::{Role, case_access, cases, users};
 use maud::{Markup, html};
 use sea_orm::{
     ActiveValue::Set,
-    ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect, TransactionTrait,
+    ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
     sea_query::{Expr, ExprTrait},
 };
 use serde::Deserialize;
@@ -146,7 +146,7 @@ pub async fn save(
         named.push(viewer.id);
     }
     let now = state.now();
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin(&state.db).await?;
     let before = named_ids(&txn, case.id).await?;
     // Only the version the form was filled in against may change: a stale form must not
     // silently lift (or impose) a restriction someone else just set.

@@ -36,7 +36,7 @@ use entity::{case_closures, cases, deadlines, satisfaction_checks};
 use maud::{Markup, html};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter,
-    QueryOrder, TransactionTrait,
+    QueryOrder,
 };
 use serde::Deserialize;
 use time::OffsetDateTime;
@@ -129,7 +129,7 @@ pub async fn save(
     else {
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, page(&ctx, &case, &f, &errors)).into_response());
     };
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin(&state.db).await?;
     let case = plan::hold_case(&txn, &case).await?;
     require_closed(&case)?;
     let notes = f.notes.trim();

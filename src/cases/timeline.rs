@@ -9,7 +9,7 @@ use crate::{
     state::AppState,
 };
 use entity::{cases, timeline_entries};
-use sea_orm::{ActiveValue::Set, DatabaseTransaction, DbErr, EntityTrait, TransactionTrait};
+use sea_orm::{ActiveValue::Set, DatabaseTransaction, DbErr, EntityTrait};
 use time::OffsetDateTime;
 
 /// One thing that happened to a case.
@@ -116,7 +116,7 @@ pub async fn record_view(
     case: &cases::Model,
     summary: &str,
 ) -> Result<(), DbErr> {
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin(&state.db).await?;
     audit_case(&txn, state.now(), viewer, origin, "case.viewed", case, summary).await?;
     txn.commit().await
 }

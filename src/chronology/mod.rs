@@ -29,7 +29,6 @@ use axum::{
 };
 use entity::cases;
 use maud::Markup;
-use sea_orm::TransactionTrait;
 
 pub use entry::{Entry, When};
 pub use view::csv_cell;
@@ -103,7 +102,7 @@ async fn audit(
     action: &'static str,
     summary: &str,
 ) -> AppResult<()> {
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin(&state.db).await?;
     timeline::audit_case(&txn, state.now(), viewer, origin, action, case, summary).await?;
     txn.commit().await?;
     Ok(())

@@ -36,9 +36,7 @@ use axum::{
 use axum_extra::extract::Form;
 use entity::{cases, deadlines, legal_dates, perpetrator_action_events, perpetrator_actions};
 use maud::{Markup, html};
-use sea_orm::{
-    ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, TransactionTrait, sea_query::Expr,
-};
+use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, sea_query::Expr};
 use serde::Deserialize;
 use time::{Date, OffsetDateTime};
 
@@ -287,7 +285,7 @@ pub async fn update(
                 .into_response());
         }
     };
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin(&state.db).await?;
     let (status, status_on) = change
         .status
         .map_or((action.status.clone(), action.status_on), |(s, on)| {

@@ -27,7 +27,7 @@ use axum::{
     response::{IntoResponse, Redirect, Response},
 };
 use axum_extra::extract::Form;
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, TransactionTrait};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 
 /// Why a closed case refuses this.
 const CLOSED: &str =
@@ -70,7 +70,7 @@ pub async fn add(
         )
             .into_response());
     };
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin(&state.db).await?;
     let case = plan::hold_case(&txn, &case).await?;
     crate::cases::require_open(&case, CLOSED)?;
     // Holds the action row as read (PostgreSQL locks it): a withdrawal committed meanwhile

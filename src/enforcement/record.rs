@@ -34,7 +34,6 @@ use axum::{
 use axum_extra::extract::Form;
 use entity::cases;
 use maud::{Markup, html};
-use sea_orm::TransactionTrait;
 use serde::Deserialize;
 use time::Date;
 
@@ -254,7 +253,7 @@ pub async fn save(
                 .into_response());
         }
     };
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin(&state.db).await?;
     // Holding the case row keeps a closure from interleaving: no deadline is added to a
     // case closed meanwhile.
     let case = plan::hold_case(&txn, &case).await?;

@@ -13,7 +13,7 @@ use crate::{
     config::ImportArgs,
 };
 use entity::users;
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, TransactionTrait};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use std::io::Write;
 
 /// Runs the import; `Ok(report)` on success (or a clean dry run), `Err(report)` when the
@@ -53,7 +53,7 @@ pub async fn run(args: &ImportArgs) -> anyhow::Result<Result<String, String>> {
         }
         // A dry run writes nothing, the remembered mappings included.
         if !args.dry_run {
-            let txn = db.begin().await?;
+            let txn = crate::db::begin(&db).await?;
             mappings.save(&txn, now, viewer.id).await?;
             txn.commit().await?;
         }

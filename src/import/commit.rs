@@ -21,7 +21,7 @@ use crate::{
 use entity::{case_parties, cases, imports, people};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, DatabaseConnection, DatabaseTransaction, DbErr, EntityTrait, QueryFilter,
-    QueryOrder, TransactionTrait, sea_query::Expr,
+    QueryOrder, sea_query::Expr,
 };
 use time::{Date, OffsetDateTime, macros::time};
 
@@ -52,7 +52,7 @@ pub async fn commit(
     let counts = plan.counts();
     // Numbered in the order they were received, as if logged at the time.
     plan.cases.sort_by_key(|c| c.new.report.incident.received_at);
-    let txn = db.begin().await?;
+    let txn = crate::db::begin(db).await?;
     let import_id = match target {
         Target::Upload(id) => {
             let claimed = imports::Entity::update_many()

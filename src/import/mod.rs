@@ -37,9 +37,7 @@ use axum::{
 };
 use entity::imports;
 use plan::{Context, Plan};
-use sea_orm::{
-    ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect, TransactionTrait,
-};
+use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use time::OffsetDateTime;
 
 pub fn routes() -> Vec<Route> {
@@ -190,7 +188,7 @@ async fn upload_file(
     };
     let now = state.now();
     let name = file.file_name.clone().unwrap_or_default();
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin(&state.db).await?;
     let saved = commit::record_upload(&txn, &viewer, &name, sheet.as_deref(), file.bytes, now).await?;
     audit::record(
         &txn,
@@ -262,7 +260,7 @@ async fn save_mappings(
         // A value left unchosen stays to be mapped; the preview asks again.
         mappings.add(&value, &code);
     }
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin(&state.db).await?;
     mappings.save(&txn, state.now(), viewer.id).await?;
     // The wording is the landlord's, not a person's: the audit row may say how many.
     let event = Event::new(

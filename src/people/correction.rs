@@ -35,7 +35,7 @@ use entity::{case_parties, cases, people, person_changes, users};
 use maud::{Markup, html};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::NotSet, ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr,
-    EntityTrait, IdenStatic, IntoActiveModel, QueryFilter, QueryOrder, TransactionTrait,
+    EntityTrait, IdenStatic, IntoActiveModel, QueryFilter, QueryOrder,
 };
 use std::collections::HashMap;
 
@@ -160,7 +160,7 @@ pub async fn save(
         return Ok(Redirect::to(&back).into_response());
     }
     let now = state.now();
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin(&state.db).await?;
     crate::retention::lock_unless_disposed(&txn, &case).await?;
     let mut update = corrected.clone().into_active_model().reset_all();
     update.id = NotSet;

@@ -33,7 +33,7 @@ use axum_extra::extract::Form;
 use entity::{cases, people, person_duplicates};
 use fields::From;
 use maud::Markup;
-use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, TransactionTrait};
+use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter};
 use std::collections::HashMap;
 
 pub fn routes() -> Vec<Route> {
@@ -112,7 +112,7 @@ async fn audit_view(
     shown: &[&Known],
 ) -> Result<(), DbErr> {
     let now = state.now();
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin(&state.db).await?;
     audit::record(&txn, now, &viewer.audit_actor(), origin, event).await?;
     let people: Vec<&people::Model> = shown.iter().map(|k| &k.person).collect();
     monitoring::audit_shown(&txn, now, viewer, origin, screen, &people).await?;
@@ -152,7 +152,7 @@ async fn set_apart(
         .await?
         .ok_or(AppError::NotFound)?;
     let now = state.now();
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin(&state.db).await?;
     let settled = store::resolve_pair(
         &txn,
         now,
@@ -315,7 +315,7 @@ async fn merge(
         return Ok((status, view::review(&ctx, &kept, &other, &typed(form), &errors)).into_response());
     }
     let now = state.now();
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin(&state.db).await?;
     let Some((merged, moved)) =
         store::merge(&txn, now, viewer.id, (&kept.person, &other.person), &taken).await?
     else {

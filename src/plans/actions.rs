@@ -39,7 +39,7 @@ use entity::{action_plans, cases, deadlines, plan_actions};
 use maud::{Markup, html};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, QueryFilter,
-    TransactionTrait, sea_query::Expr,
+    sea_query::Expr,
 };
 use time::{Date, OffsetDateTime};
 
@@ -173,7 +173,7 @@ pub async fn add(
         )
             .into_response());
     };
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin(&state.db).await?;
     let held = crate::deadlines::plan::hold_case(&txn, &case).await?;
     crate::cases::require_open(&held, CLOSED)?;
     let plan = super::standing(&txn, case.id)
@@ -469,7 +469,7 @@ pub async fn update(
             .into_response());
     };
     let a = &shown.action;
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin(&state.db).await?;
     let held = crate::deadlines::plan::hold_case(&txn, &case).await?;
     crate::cases::require_open(&held, CLOSED)?;
     // Only the version the form was built from changes: two people editing at once cannot

@@ -39,8 +39,7 @@ use axum_extra::extract::Form;
 use entity::{action_plans, cases, deadlines};
 use maud::{Markup, html};
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, QueryOrder,
-    TransactionTrait, sea_query::Expr,
+    ActiveValue::Set, ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, QueryOrder, sea_query::Expr,
 };
 use time::{Date, OffsetDateTime};
 
@@ -215,7 +214,7 @@ pub async fn save(
         )
             .into_response());
     };
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin(&state.db).await?;
     // The case row is held from here (PostgreSQL), so two agreements cannot interleave.
     let held = plan::hold_case(&txn, &case).await?;
     crate::cases::require_open(&held, CLOSED)?;

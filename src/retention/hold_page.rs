@@ -25,7 +25,7 @@ use axum::{
 use axum_extra::extract::Form;
 use entity::{case_holds, cases};
 use maud::{Markup, html};
-use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, TransactionTrait, sea_query::Expr};
+use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, sea_query::Expr};
 use serde::Deserialize;
 
 /// A reason is a sentence or two, not case notes.
@@ -72,7 +72,7 @@ pub async fn place(
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
     }
     let now = state.now();
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin(&state.db).await?;
     super::lock_unless_disposed(&txn, &case).await?;
     case_holds::Entity::insert(case_holds::ActiveModel {
         case_id: Set(case.id),
@@ -120,7 +120,7 @@ pub async fn lift(
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
     }
     let now = state.now();
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin(&state.db).await?;
     super::lock_unless_disposed(&txn, &case).await?;
     // Only a hold of this case still in force: lifting twice, or another case's hold, is
     // "not found".

@@ -24,7 +24,6 @@ use axum::{
 };
 use axum_extra::extract::Form;
 use maud::{Markup, html};
-use sea_orm::TransactionTrait;
 use serde::Deserialize;
 
 /// At most this many cases are disposed of in one confirmation (each in its own
@@ -48,7 +47,7 @@ pub async fn list(
     let now = state.now();
     let due = due::past_retention(&state.db, &viewer, london_date(now)).await?;
     // The list names cases (and managers' hold reasons): its viewing is audited, by count.
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin(&state.db).await?;
     let summary = format!(
         "Retention review: {} cases past their retention date listed",
         due.len()
@@ -111,7 +110,7 @@ pub async fn dispose(
     let retention = super::rules::Retention::load(&state.db).await?;
     let mut disposed = 0;
     for d in &chosen {
-        let txn = state.db.begin().await?;
+        let txn = crate::db::begin(&state.db).await?;
         // Checked again under the case's row lock: it may have been reopened or held
         // since the list was shown.
         let Some(case) = disposal::lock_closed(&txn, d.case.id).await? else {

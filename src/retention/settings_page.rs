@@ -21,7 +21,6 @@ use axum::{
 };
 use axum_extra::extract::Form;
 use maud::{Markup, html};
-use sea_orm::TransactionTrait;
 use std::collections::{BTreeMap, HashMap};
 
 /// The form as typed: `years`, and `years-<outcome>` (blank: the default applies).
@@ -75,7 +74,7 @@ pub async fn save(
     };
     let new = Retention { years, by_outcome };
     let now = state.now();
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin(&state.db).await?;
     new.save(&txn, now, ctx.user()?.id).await?;
     let own: Vec<String> = new
         .by_outcome

@@ -35,7 +35,7 @@ use axum::{
 };
 use entity::{cases, deadlines};
 use maud::Markup;
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, TransactionTrait, sea_query::Expr};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, sea_query::Expr};
 
 /// Why a closed case refuses this.
 const CLOSED: &str = "This case is closed: reopen it before assessing the victim's risk again.";
@@ -117,7 +117,7 @@ pub async fn save(
                 .into_response());
         }
     };
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin(&state.db).await?;
     // Holding the case row keeps a closure (or another assessment) from interleaving.
     let case = plan::hold_case(&txn, &case).await?;
     crate::cases::require_open(&case, CLOSED)?;

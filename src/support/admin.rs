@@ -27,7 +27,7 @@ use entity::{agencies, support_catalogue};
 use maud::{Markup, html};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
-    TransactionTrait, sea_query::Expr,
+    sea_query::Expr,
 };
 use serde::Deserialize;
 use time::OffsetDateTime;
@@ -434,7 +434,7 @@ async fn add(
     let multi = list == List::Agencies && f.multi();
     let actor = ctx.actor()?;
     let now = state.now();
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin(&state.db).await?;
     let id = match insert(&txn, list, &name, multi, now).await {
         Ok(id) => id,
         // Someone added the same name a moment ago.
@@ -541,7 +541,7 @@ async fn save(
     }
     let actor = ctx.actor()?;
     let now = state.now();
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin(&state.db).await?;
     let changed = match update(&txn, list, current.id, &current, &name, multi).await {
         Ok(changed) => changed,
         Err(e) if crate::db::is_unique_violation(&e) => {
@@ -598,7 +598,7 @@ async fn activate(
     let current = item(&state.db, list, &id).await?;
     let actor = ctx.actor()?;
     let now = state.now();
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin(&state.db).await?;
     if !set_active(&txn, list, current.id, active).await? {
         return Err(AppError::Conflict(if active {
             "This entry is already in use: someone may have reinstated it a moment ago."

@@ -35,7 +35,7 @@ use entity::{cases, support_catalogue, support_measures};
 use maud::{Markup, html};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder,
-    TransactionTrait, sea_query::Expr,
+    sea_query::Expr,
 };
 use serde::Deserialize;
 use time::Date;
@@ -257,7 +257,7 @@ pub async fn create(
         .iter()
         .find(|e| e.id == v.catalogue_id)
         .map_or_else(String::new, |e| e.name.clone());
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin(&state.db).await?;
     // Holding the case row keeps a closure from interleaving.
     let case = plan::hold_case(&txn, &case).await?;
     crate::cases::require_open(&case, CLOSED)?;
@@ -359,7 +359,7 @@ pub async fn update(
         )
             .into_response());
     };
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin(&state.db).await?;
     // Only the version the form was built from changes.
     let claimed = support_measures::Entity::update_many()
         .col_expr(support_measures::Column::Status, Expr::value(v.status))

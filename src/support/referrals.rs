@@ -36,7 +36,7 @@ use entity::{agencies, cases, referrals};
 use maud::{Markup, html};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder,
-    TransactionTrait, sea_query::Expr,
+    sea_query::Expr,
 };
 use serde::Deserialize;
 use time::Date;
@@ -438,7 +438,7 @@ pub async fn create(
         .iter()
         .find(|a| a.id == v.agency_id)
         .map_or_else(String::new, |a| a.name.clone());
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin(&state.db).await?;
     let case = plan::hold_case(&txn, &case).await?;
     crate::cases::require_open(&case, CLOSED)?;
     referrals::Entity::insert(referrals::ActiveModel {
@@ -542,7 +542,7 @@ pub async fn update(
         )
             .into_response());
     };
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin(&state.db).await?;
     // Only the version (and so the status) the form was built from changes.
     let claimed = referrals::Entity::update_many()
         .col_expr(referrals::Column::Status, Expr::value(v.status))

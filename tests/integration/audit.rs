@@ -5,7 +5,7 @@ use crate::common::{PASSWORD, TestApp, TestDb};
 use entity::{Role, audit_events};
 use harbour::audit::{self, Actor, ChainBreak, Event, Origin};
 use reqwest::StatusCode;
-use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, TransactionTrait};
+use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
 
 /// Some ordinary activity: sign-ins that fail and succeed, a sign-out.
 async fn some_activity(app: &TestApp) {
@@ -23,7 +23,7 @@ async fn verify(db: &DatabaseConnection) -> Result<u64, ChainBreak> {
 }
 
 async fn append(app: &TestApp, action: &'static str, summary: &str) {
-    let txn = app.db.begin().await.unwrap();
+    let txn = harbour::db::begin(&app.db).await.unwrap();
     audit::record(
         &txn,
         app.now(),
@@ -146,7 +146,7 @@ async fn concurrent_appends_keep_the_chain_intact() {
         .map(|i| {
             let db = db.clone();
             tokio::spawn(async move {
-                let txn = db.begin().await?;
+                let txn = harbour::db::begin(&db).await?;
                 audit::record(
                     &txn,
                     now,
@@ -192,7 +192,7 @@ async fn a_rolled_back_transaction_leaves_no_audit_row() {
     append(&app, "test.kept", "kept").await;
     let before = app.count("SELECT COUNT(*) FROM audit_events").await;
 
-    let txn = app.db.begin().await.unwrap();
+    let txn = harbour::db::begin(&app.db).await.unwrap();
     audit::record(
         &txn,
         app.now(),
@@ -209,7 +209,7 @@ async fn a_rolled_back_transaction_leaves_no_audit_row() {
         "a dropped transaction writes nothing"
     );
 
-    let txn = app.db.begin().await.unwrap();
+    let txn = harbour::db::begin(&app.db).await.unwrap();
     audit::record(
         &txn,
         app.now(),

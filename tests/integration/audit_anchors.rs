@@ -15,7 +15,7 @@ use harbour::audit::{
     periods::{self, Summarised},
 };
 use reqwest::StatusCode;
-use sea_orm::{EntityTrait, QueryOrder, TransactionTrait};
+use sea_orm::{EntityTrait, QueryOrder};
 use std::process::Output;
 use time::{OffsetDateTime, macros::datetime};
 
@@ -57,7 +57,7 @@ fn assert_broken(out: &Output) -> String {
 }
 
 async fn append_at(app: &TestApp, at: OffsetDateTime, action: &'static str) {
-    let txn = app.db.begin().await.unwrap();
+    let txn = harbour::db::begin(&app.db).await.unwrap();
     audit::record(
         &txn,
         at,

@@ -9,7 +9,7 @@ use entity::{
     user_areas,
 };
 use harbour::cases::{codes, people as people_store, reference};
-use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, TransactionTrait};
+use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter};
 use time::OffsetDateTime;
 
 pub async fn area(app: &TestApp, name: &str) -> i32 {
@@ -129,7 +129,7 @@ pub struct Created {
 pub async fn case(app: &TestApp, spec: CaseSpec) -> Created {
     let now = app.now();
     let received = spec.received_at.unwrap_or(now);
-    let txn = app.db.begin().await.expect("begin");
+    let txn = harbour::db::begin(&app.db).await.expect("begin");
     let reference = reference::next(&txn, received.year()).await.expect("reference");
     let case = cases::ActiveModel {
         reference: Set(reference.clone()),

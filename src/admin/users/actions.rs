@@ -18,7 +18,7 @@ use maud::{Markup, html};
 use sea_orm::{
     ActiveModelTrait,
     ActiveValue::Set,
-    ColumnTrait, DatabaseTransaction, EntityTrait, IntoActiveModel, QueryFilter, TransactionTrait,
+    ColumnTrait, DatabaseTransaction, EntityTrait, IntoActiveModel, QueryFilter,
     sea_query::{Expr, ExprTrait},
 };
 
@@ -139,7 +139,7 @@ pub async fn deactivate(
     if user.id == ctx.user()?.id {
         return done(&ctx, id, "You cannot deactivate your own account.").await;
     }
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin(&state.db).await?;
     if is_last_active_admin(&txn, &user).await? {
         drop(txn);
         return done(
@@ -180,7 +180,7 @@ pub async fn reactivate(
     Path(id): Path<i32>,
 ) -> AppResult<Response> {
     let user = find(&state, id).await?;
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin(&state.db).await?;
     let event = Event::new("user.reactivated", format!("Reactivated {}", user.username));
     let user = apply(&txn, &state, &ctx, &origin, user, |r| r.active = Set(true), event).await?;
     txn.commit().await?;
@@ -196,7 +196,7 @@ pub async fn reset_password(
     let user = find(&state, id).await?;
     let temporary = super::edit::temporary_password();
     let hash = password::hash(temporary.clone()).await?;
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin(&state.db).await?;
     let event = Event::new(
         "user.password_reset",
         format!(
@@ -223,7 +223,7 @@ pub async fn unlock(
     Path(id): Path<i32>,
 ) -> AppResult<Response> {
     let user = find(&state, id).await?;
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin(&state.db).await?;
     let event = Event::new("user.unlocked", format!("Unlocked {}", user.username));
     let unlock = |r: &mut users::ActiveModel| {
         r.failed_logins = Set(0);

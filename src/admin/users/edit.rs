@@ -27,7 +27,7 @@ use axum_extra::extract::Form;
 use entity::{Role, areas, users};
 use maud::{Markup, html};
 use sea_orm::{
-    ColumnTrait, EntityTrait, Iterable, QueryFilter, TransactionTrait,
+    ColumnTrait, EntityTrait, Iterable, QueryFilter,
     sea_query::{Expr, ExprTrait},
 };
 use serde::Deserialize;
@@ -141,7 +141,7 @@ pub async fn create(
     let temporary = temporary_password();
     let hash = password::hash(temporary.clone()).await?;
     let now = state.now();
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin(&state.db).await?;
     let created = accounts::create(
         &txn,
         now,
@@ -220,7 +220,7 @@ pub async fn update(
         return Ok(refuse(&errors));
     };
     let now = state.now();
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin(&state.db).await?;
     if v.role != Role::Admin && is_last_active_admin(&txn, &user).await? {
         errors.add(
             "role",

@@ -31,7 +31,6 @@ use axum::{
     response::{IntoResponse, Response},
 };
 use filters::{Criteria, Filters, Options, OwnerFilter, Search};
-use sea_orm::TransactionTrait;
 
 pub async fn list(
     State(state): State<AppState>,
@@ -56,7 +55,7 @@ pub async fn list(
         None
     };
     if let (Some(search), Some(result)) = (&criteria.search, &result) {
-        let txn = state.db.begin().await?;
+        let txn = crate::db::begin(&state.db).await?;
         let mut event = Event::new(
             "caseload.searched",
             search_summary(&criteria, search, &options, result.pager.total),

@@ -33,7 +33,7 @@ use entity::cases;
 use form::{ADD_PERSON, Body, ReportForm};
 use matching::{Matches, SlotOffer};
 use maud::Markup;
-use sea_orm::{ConnectionTrait, DbErr, TransactionTrait};
+use sea_orm::{ConnectionTrait, DbErr};
 use store::{Actor, Choices};
 use time::OffsetDateTime;
 use view::{FormView, Mode};
@@ -117,7 +117,7 @@ pub async fn submit(
             Ok(render(StatusCode::CONFLICT, &errors, &[]))
         }
         (None, Some(case)) => {
-            let txn = state.db.begin().await?;
+            let txn = crate::db::begin(&state.db).await?;
             let new = service::NewCase { case, report };
             let saved = service::open(&txn, &by, &new, &service::Opening::Logged).await?;
             txn.commit().await?;
@@ -255,7 +255,7 @@ async fn add_report(
     case: &cases::Model,
     report: &Report,
 ) -> AppResult<bool> {
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin(&state.db).await?;
     let added = store::add_report(&txn, by, case, report).await?;
     txn.commit().await?;
     Ok(added)

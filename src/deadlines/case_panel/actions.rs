@@ -34,7 +34,7 @@ use axum::{
 use axum_extra::extract::Form;
 use entity::{cases, deadlines};
 use maud::{Markup, html};
-use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, TransactionTrait, sea_query::Expr};
+use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, sea_query::Expr};
 use serde::Deserialize;
 use time::OffsetDateTime;
 
@@ -300,7 +300,7 @@ async fn submit(
     };
     let text = f.text.trim().to_owned();
     let name = stage_name(&d);
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin(&state.db).await?;
     // Only the version the form was built from changes: two people acting at once cannot
     // both succeed.
     let claimed = deadlines::Entity::update_many()

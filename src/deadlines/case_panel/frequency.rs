@@ -27,7 +27,7 @@ use axum::{
 use axum_extra::extract::Form;
 use entity::cases;
 use maud::{Markup, html};
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, TransactionTrait, sea_query::Expr};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, sea_query::Expr};
 use serde::Deserialize;
 
 /// Victim contact is agreed in days; an hourly "update" is not a frequency anyone agrees.
@@ -112,7 +112,7 @@ pub async fn save(
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, page(&ctx, &case, &f, &errors)).into_response());
     };
     let now = state.now();
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin(&state.db).await?;
     cases::Entity::update_many()
         .col_expr(
             cases::Column::ContactEveryUnit,

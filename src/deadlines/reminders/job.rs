@@ -13,7 +13,7 @@ use crate::{
 use entity::{cases, deadlines, job_runs, notices, user_areas, users};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, JoinType,
-    QueryFilter, QueryOrder, QuerySelect, TransactionTrait, sea_query::Expr,
+    QueryFilter, QueryOrder, QuerySelect, sea_query::Expr,
 };
 use std::collections::{BTreeMap, BTreeSet};
 use time::{Date, OffsetDateTime};
@@ -205,7 +205,7 @@ async fn make_notices(
     today: Date,
     now: OffsetDateTime,
 ) -> Result<Option<u64>, DbErr> {
-    let txn = db.begin().await?;
+    let txn = crate::db::begin(db).await?;
     let run = job_runs::ActiveModel {
         name: Set(JOB.to_owned()),
         for_day: Set(today),

@@ -33,7 +33,7 @@ use axum::{
 use entity::{people, person_terms};
 use maud::Markup;
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect, TransactionTrait,
+    ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
     sea_query::Query as Sql,
 };
 use serde::Deserialize;
@@ -104,7 +104,7 @@ pub async fn search(
         .filter(|f| !f.cases.is_empty())
         .collect();
     // Never the searched words: they are personal data.
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin(&state.db).await?;
     audit::record(
         &txn,
         state.now(),
@@ -145,7 +145,7 @@ pub async fn person(
     let links = visible_cases(&state.db, &viewer, &[person.id]).await?;
     let (_, hidden) = collect::cases_of(&state.db, &viewer, person.id).await?;
     let history = correction::history(&state.db, &viewer, person.id).await?;
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin(&state.db).await?;
     audit::record(
         &txn,
         state.now(),
@@ -169,7 +169,7 @@ async fn produce(
     format: &str,
 ) -> AppResult<collect::Dossier> {
     let now = state.now();
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin(&state.db).await?;
     let person = subject(&txn, viewer, id).await?;
     let dossier = collect::collect(&txn, viewer, &person, now).await?;
     audit::record(

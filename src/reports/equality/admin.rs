@@ -27,7 +27,6 @@ use axum::{
 };
 use axum_extra::extract::Form;
 use maud::{Markup, html};
-use sea_orm::TransactionTrait;
 use serde::Deserialize;
 
 pub fn routes() -> Vec<Route> {
@@ -155,7 +154,7 @@ async fn save(
         category_reference: f.category_reference.trim().to_owned(),
     };
     let now = state.now();
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin(&state.db).await?;
     new.save(&txn, now, ctx.user()?.id).await?;
     audit::record(
         &txn,
@@ -244,7 +243,7 @@ async fn save_year(
         methodology: f.methodology.trim().to_owned(),
     };
     let now = state.now();
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin(&state.db).await?;
     settings::put_nm01_year(&txn, &y, now, ctx.user()?.id).await?;
     audit::record(
         &txn,

@@ -50,9 +50,7 @@ use axum::{
 use entity::{areas, cases, strands, users};
 use params::{Criteria, Params};
 use report::{Names, Report};
-use sea_orm::{
-    ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, TransactionTrait,
-};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 
 pub fn routes() -> Vec<Route> {
     let mut routes = vec![
@@ -182,7 +180,7 @@ async fn audit(
     what: &str,
     criteria: &Criteria,
 ) -> AppResult<()> {
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin(&state.db).await?;
     audit::record(
         &txn,
         state.now(),

@@ -26,7 +26,7 @@ use axum::{
 };
 use entity::users;
 use maud::Markup;
-use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, TransactionTrait};
+use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter};
 use std::collections::HashMap;
 
 pub fn routes() -> Vec<Route> {
@@ -83,7 +83,7 @@ async fn save(
     let actor = ctx.actor()?;
     let by = ctx.user()?.id;
     let now = state.now();
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin(&state.db).await?;
     db::lock_for_transaction(&txn, Lock::RiskQuestions).await?;
     let current = store::current(&txn).await?;
     if valid.based_on != Some(current.number) {
