@@ -3,7 +3,9 @@
 //! Idle expiry is ours, measured with the app clock: every request that touches a session
 //! saves it (the session layer runs with `always_save`), pushing `expires_at` forward — but
 //! an unchanged session is written at most once a [`REFRESH`]: reading a page should not
-//! cost a database write (and, on SQLite, a turn of the one writer).
+//! cost a database write (and, on SQLite, a turn of the one writer). The store remembers
+//! what it last read or wrote of each session, so such a request sends no statement at all:
+//! on SQLite even an UPDATE that matches no row takes the write lock.
 
 use crate::{auth::tokens::sha256_hex, clock::Clock};
 use entity::sessions;
@@ -12,8 +14,12 @@ use sea_orm::{
     ColumnTrait, Condition, DatabaseConnection, EntityTrait, QueryFilter,
     sea_query::{Expr, OnConflict},
 };
-use std::{fmt, sync::Arc};
-use time::Duration;
+use std::{
+    collections::HashMap,
+    fmt,
+    sync::{Arc, Mutex},
+};
+use time::{Duration, OffsetDateTime};
 use tower_sessions::{
     SessionStore,
     session::{Id, Record},
@@ -27,11 +33,19 @@ pub const REFRESH: Duration = Duration::minutes(1);
 /// Session data key holding the signed-in user's id; copied to `sessions.user_id`.
 pub const USER_ID_KEY: &str = "user_id";
 
+/// Sessions remembered at most; past it the memory starts again (costing one UPDATE each).
+const REMEMBERED: usize = 10_000;
+
+/// A session's row as this instance last read or wrote it: data, user id, idle deadline.
+type Seen = (String, Option<i32>, OffsetDateTime);
+
 #[derive(Clone)]
 pub struct DbSessionStore {
     db: DatabaseConnection,
     clock: Arc<dyn Clock>,
     idle: Duration,
+    /// By hashed id.
+    seen: Arc<Mutex<HashMap<String, Seen>>>,
 }
 
 impl fmt::Debug for DbSessionStore {
@@ -42,7 +56,35 @@ impl fmt::Debug for DbSessionStore {
 
 impl DbSessionStore {
     pub fn new(db: DatabaseConnection, clock: Arc<dyn Clock>, idle: Duration) -> Self {
-        Self { db, clock, idle }
+        Self {
+            db,
+            clock,
+            idle,
+            seen: Arc::default(),
+        }
+    }
+
+    fn remember(&self, id: &str, seen: Option<Seen>) {
+        let mut map = self.seen.lock().unwrap_or_else(|e| e.into_inner());
+        match seen {
+            Some(seen) => {
+                if map.len() >= REMEMBERED {
+                    map.clear();
+                }
+                map.insert(id.to_owned(), seen);
+            }
+            None => {
+                map.remove(id);
+            }
+        }
+    }
+
+    /// The row holds this data and user already, with an idle deadline at most
+    /// [`REFRESH`] behind `expires_at`: saving would change nothing worth a write.
+    fn unchanged(&self, id: &str, data: &str, user_id: Option<i32>, expires_at: OffsetDateTime) -> bool {
+        let map = self.seen.lock().unwrap_or_else(|e| e.into_inner());
+        map.get(id)
+            .is_some_and(|(d, u, e)| d == data && *u == user_id && *e >= expires_at - REFRESH)
     }
 
     /// What a record becomes in its row: hashed id, user id, JSON data.
@@ -52,9 +94,12 @@ impl DbSessionStore {
             .get(USER_ID_KEY)
             .and_then(|v| v.as_i64())
             .and_then(|v| i32::try_from(v).ok());
-        let data = serde_json::to_string(&record.data).map_err(|e| Error::Encode(e.to_string()))?;
-        Ok((sha256_hex(&record.id.to_string()), user_id, data))
+        Ok((sha256_hex(&record.id.to_string()), user_id, data_of(record)?))
     }
+}
+
+fn data_of(record: &Record) -> Result<String> {
+    serde_json::to_string(&record.data).map_err(|e| Error::Encode(e.to_string()))
 }
 
 fn backend(e: sea_orm::DbErr) -> Error {
@@ -81,6 +126,8 @@ impl SessionStore for DbSessionStore {
                 .await
                 .map_err(backend)?;
             if inserted == 1 {
+                let id = sha256_hex(&record.id.to_string());
+                self.remember(&id, Some((data_of(record)?, user_id, now + self.idle)));
                 return Ok(());
             }
             record.id = Id::default();
@@ -92,6 +139,9 @@ impl SessionStore for DbSessionStore {
     async fn save(&self, record: &Record) -> Result<()> {
         let (id, user_id, data) = Self::fields(record)?;
         let expires_at = self.clock.now() + self.idle;
+        if self.unchanged(&id, &data, user_id, expires_at) {
+            return Ok(());
+        }
         // Only a changed session, or one whose deadline was last pushed a while ago: an
         // UPDATE that matches no row writes nothing.
         let stale_or_changed = Condition::any()
@@ -103,24 +153,32 @@ impl SessionStore for DbSessionStore {
                     .add(sessions::Column::UserId.ne(u)),
                 None => Condition::all().add(sessions::Column::UserId.is_not_null()),
             });
-        sessions::Entity::update_many()
+        let updated = sessions::Entity::update_many()
             .col_expr(sessions::Column::UserId, Expr::value(user_id))
-            .col_expr(sessions::Column::Data, Expr::value(data))
+            .col_expr(sessions::Column::Data, Expr::value(data.clone()))
             .col_expr(sessions::Column::ExpiresAt, Expr::value(expires_at))
-            .filter(sessions::Column::Id.eq(id))
+            .filter(sessions::Column::Id.eq(id.clone()))
             .filter(stale_or_changed)
             .exec(&self.db)
             .await
             .map_err(backend)?;
+        // Nothing matched: unchanged and fresh, or deleted. Either way, ask the row next time.
+        let written = (updated.rows_affected == 1).then_some((data, user_id, expires_at));
+        self.remember(&id, written);
         Ok(())
     }
 
     async fn load(&self, id: &Id) -> Result<Option<Record>> {
-        let row = sessions::Entity::find_by_id(sha256_hex(&id.to_string()))
+        let hashed = sha256_hex(&id.to_string());
+        let row = sessions::Entity::find_by_id(hashed.clone())
             .filter(sessions::Column::ExpiresAt.gt(self.clock.now()))
             .one(&self.db)
             .await
             .map_err(backend)?;
+        self.remember(
+            &hashed,
+            row.as_ref().map(|r| (r.data.clone(), r.user_id, r.expires_at)),
+        );
         row.map(|r| {
             Ok(Record {
                 id: *id,
@@ -132,7 +190,9 @@ impl SessionStore for DbSessionStore {
     }
 
     async fn delete(&self, id: &Id) -> Result<()> {
-        sessions::Entity::delete_by_id(sha256_hex(&id.to_string()))
+        let hashed = sha256_hex(&id.to_string());
+        self.remember(&hashed, None);
+        sessions::Entity::delete_by_id(hashed)
             .exec(&self.db)
             .await
             .map_err(backend)?;

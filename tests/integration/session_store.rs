@@ -10,7 +10,7 @@ use harbour::{
     },
     clock::{Clock, ManualClock},
 };
-use sea_orm::{DatabaseConnection, EntityTrait, PaginatorTrait};
+use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter};
 use std::{collections::HashMap, sync::Arc};
 use time::{Duration, macros::datetime};
 use tower_sessions::{
@@ -340,4 +340,39 @@ async fn saving_a_deleted_session_does_not_bring_it_back() {
     end_sessions_of(&f.db, user, None).await.unwrap();
     f.store.save(&loaded).await.unwrap();
     assert_eq!(row_count(&f.db).await, 0);
+}
+
+/// A request that reads its session and saves it unchanged within the minute sends no
+/// statement (on SQLite even an UPDATE that matches nothing takes the write lock): here the
+/// row is changed behind the store's back, and the unchanged save leaves it so.
+#[tokio::test]
+async fn a_session_read_and_saved_unchanged_within_the_minute_writes_nothing() {
+    let f = fixture().await;
+    let mut rec = record(&[("k", serde_json::json!("v"))]);
+    f.store.create(&mut rec).await.unwrap();
+    f.clock.advance(Duration::seconds(30));
+    let loaded = f.store.load(&rec.id).await.unwrap().expect("loads");
+    let hashed = sha256_hex(&rec.id.to_string());
+    sessions::Entity::update_many()
+        .col_expr(
+            sessions::Column::Data,
+            sea_orm::sea_query::Expr::value(r#"{"k":"elsewhere"}"#),
+        )
+        .filter(sessions::Column::Id.eq(hashed))
+        .exec(&f.db)
+        .await
+        .unwrap();
+    f.store.save(&loaded).await.unwrap();
+    let now = f.store.load(&rec.id).await.unwrap().expect("still there");
+    assert_eq!(
+        now.data.get("k"),
+        Some(&serde_json::json!("elsewhere")),
+        "the unchanged save sent nothing"
+    );
+    // A real change is still written.
+    let mut changed = now.clone();
+    changed.data.insert("k".into(), serde_json::json!("mine"));
+    f.store.save(&changed).await.unwrap();
+    let after = f.store.load(&rec.id).await.unwrap().expect("still there");
+    assert_eq!(after.data.get("k"), Some(&serde_json::json!("mine")));
 }
