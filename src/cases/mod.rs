@@ -17,6 +17,7 @@ pub mod repeat;
 pub mod restriction;
 pub mod satisfaction;
 pub mod settings;
+pub mod staff_names;
 pub mod timeline;
 pub mod visibility;
 

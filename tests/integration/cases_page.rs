@@ -795,3 +795,27 @@ async fn the_long_case_page_opens_with_what_is_due_and_its_contents() {
     let page = harry.get(&format!("/cases/{}", closed.reference)).await.body;
     assert!(!page.contains("due-next"));
 }
+
+/// The case page's panels each name staff; inside one page the names are read once (the
+/// first lookup reads them all), outside it every lookup reads afresh.
+#[tokio::test]
+async fn a_pages_staff_names_are_read_once() {
+    use harbour::cases::staff_names::{for_one_page, user_names};
+    let app = TestApp::spawn().await;
+    let ann = app.create_user("ann", Role::Manager).await;
+    let bo = app.create_user("bo", Role::HarassmentOfficer).await;
+    let rename = format!("UPDATE users SET display_name = 'Renamed' WHERE id = {ann}");
+    let (first, second) = for_one_page(async {
+        let first = user_names(&app.db, [Some(ann), None]).await.unwrap();
+        app.exec(&rename).await;
+        let second = user_names(&app.db, [Some(ann), Some(bo)]).await.unwrap();
+        (first, second)
+    })
+    .await;
+    assert_eq!(first.len(), 1, "absent ids are ignored: {first:?}");
+    assert_eq!(first[&ann], second[&ann], "read once within the page");
+    assert!(second.contains_key(&bo), "everyone's name was read: {second:?}");
+    let after = user_names(&app.db, [Some(ann)]).await.unwrap();
+    assert_eq!(after[&ann], "Renamed", "outside the page, read afresh");
+    assert!(user_names(&app.db, [None]).await.unwrap().is_empty());
+}

@@ -32,6 +32,8 @@ use sea_orm::{
 };
 use std::collections::HashMap;
 
+pub use super::staff_names::user_names;
+
 /// Everything the case page shows: a fixed number of queries, plus one per victim for
 /// the repeat-report count.
 pub struct CaseView {
@@ -95,7 +97,13 @@ pub async fn record_view(
     super::monitoring::record_case_view(state, viewer, origin, &view.case, what, &shown).await
 }
 
+/// Everything the case page shows. Its panels name staff on many records: the names are
+/// read once for the page.
 pub async fn load(state: &AppState, viewer: &Viewer, case: cases::Model) -> Result<CaseView, DbErr> {
+    super::staff_names::for_one_page(load_page(state, viewer, case)).await
+}
+
+async fn load_page(state: &AppState, viewer: &Viewer, case: cases::Model) -> Result<CaseView, DbErr> {
     let db = &state.db;
     let names = user_names(db, [Some(case.logged_by), case.owner_id]).await?;
     let area = areas::Entity::find_by_id(case.area_id)
@@ -190,20 +198,6 @@ pub async fn load(state: &AppState, viewer: &Viewer, case: cases::Model) -> Resu
         can_take,
         case,
     })
-}
-
-pub async fn user_names(
-    db: &impl ConnectionTrait,
-    ids: impl IntoIterator<Item = Option<i32>>,
-) -> Result<HashMap<i32, String>, DbErr> {
-    let ids: Vec<i32> = ids.into_iter().flatten().collect();
-    Ok(users::Entity::find()
-        .filter(users::Column::Id.is_in(ids))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|u| (u.id, u.display_name))
-        .collect())
 }
 
 async fn incidents_of(
