@@ -23,7 +23,6 @@ use crate::{
 use axum::extract::{Path, State};
 use entity::{
     areas, case_closures, case_parties, cases, incident_types, incidents, people, strands, timeline_entries,
-    users,
 };
 use maud::Markup;
 use sea_orm::{
