@@ -393,8 +393,14 @@ async fn a_big_caseload_shows_the_soonest_ten_and_counts_every_one() {
     assert_eq!(rows.iter().filter(|r| r.contains(IC)).count(), 6);
     assert_eq!(rows.iter().filter(|r| r.contains(RA)).count(), 4);
     assert!(overdue.contains("All 12 in your due list"), "{overdue}");
+    // A screen reader hears how many of how many the table holds.
+    assert!(
+        overdue.contains("Overdue: the 10 due soonest of 12 deadlines"),
+        "{overdue}"
+    );
     let today = section(&res, "home-due-today-heading");
     assert!(today.contains("Due today (6)"), "{today}");
     assert_eq!(today.split("<tr ").skip(2).count(), 6);
     assert!(today.contains(">Your due list<"), "{today}");
+    assert!(today.contains("Due today, 6 deadlines"), "{today}");
 }

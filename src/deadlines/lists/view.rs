@@ -242,14 +242,15 @@ fn section(group: Group, rows: &[Row], team: bool) -> Markup {
             @if rows.is_empty() {
                 p.body { (group.empty()) }
             } @else {
-                (rows_table(group, rows, team))
+                (rows_table(group, rows, rows.len() as u64, team))
             }
         }
     }
 }
 
-/// A group's rows as a table (also the home page's, with the same columns and figures).
-pub fn rows_table(group: Group, rows: &[Row], team: bool) -> Markup {
+/// A group's rows as a table (also the home page's, with the same columns and figures):
+/// `rows` of the group's `total`, which the caption says when it shows only the first.
+pub fn rows_table(group: Group, rows: &[Row], total: u64, team: bool) -> Markup {
     let mut head = vec![];
     if team {
         head.push(Col::Text("Officer"));
@@ -265,7 +266,15 @@ pub fn rows_table(group: Group, rows: &[Row], team: bool) -> Markup {
     if overdue {
         head.push(Col::Text("Overdue by"));
     }
-    let caption = format!("{}, {} deadlines", group.label(), rows.len());
+    let caption = if total > rows.len() as u64 {
+        format!(
+            "{}: the {} due soonest of {total} deadlines",
+            group.label(),
+            rows.len()
+        )
+    } else {
+        format!("{}, {} deadlines", group.label(), rows.len())
+    };
     table::table(
         &caption,
         &head,

@@ -209,7 +209,7 @@ fn due_section(group: Group, shown: &[Row], total: u64) -> Markup {
             @if shown.is_empty() {
                 p.body { (group.empty()) }
             } @else {
-                (rows_table(group, shown, false))
+                (rows_table(group, shown, total, false))
                 p.body {
                     a href={ "/deadlines#" (group.id()) } {
                         @if (shown.len() as u64) < total {
