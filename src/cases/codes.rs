@@ -16,6 +16,29 @@ where
     list.iter().find(|(c, _)| *c == code).map_or(code, |(_, l)| l)
 }
 
+/// What a report says happened, in the list's order: each of `types` (the report's codes)
+/// as its label, "Other" as what was typed. With each its code, so a caller may treat the
+/// typed text apart (a subject access request redacts it).
+pub fn incident_types_said(types: &[&str], other: Option<&str>) -> Vec<(&'static str, String)> {
+    INCIDENT_TYPES
+        .iter()
+        .filter(|(code, _)| types.contains(code))
+        .map(|(code, l)| match (*code, other) {
+            (OTHER_TYPE, Some(other)) => (*code, format!("Other: {other}")),
+            _ => (*code, (*l).to_owned()),
+        })
+        .collect()
+}
+
+/// The codes of `types` recorded against incident `incident_id`.
+pub fn codes_of(incident_id: i32, types: &[entity::incident_types::Model]) -> Vec<&str> {
+    types
+        .iter()
+        .filter(|t| t.incident_id == incident_id)
+        .map(|t| t.type_code.as_str())
+        .collect()
+}
+
 /// An answer an imported case's spreadsheet did not give (how a report was received,
 /// who made it, where it happened). Never offered on a form.
 pub const NOT_RECORDED: &str = "not-recorded";
@@ -377,6 +400,20 @@ pub const NO_ANSWER: [&str; 2] = ["declined", "no-contact"];
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_reports_types_read_in_the_lists_order_with_other_as_typed() {
+        let said = incident_types_said(&["other", "threats", "verbal-abuse"], Some("Spitting"));
+        assert_eq!(
+            said,
+            vec![
+                ("verbal-abuse", "Verbal abuse".to_owned()),
+                ("threats", "Threats or intimidation".to_owned()),
+                ("other", "Other: Spitting".to_owned()),
+            ]
+        );
+        assert_eq!(incident_types_said(&["other"], None)[0].1, "Other");
+    }
 
     #[test]
     fn ethnicity_list_has_nineteen_categories_and_two_answers_that_are_not_blank() {

@@ -42,18 +42,11 @@ pub(super) fn unrecorded_change(
 pub(super) const LAST_CHANGE: u8 = u8::MAX;
 
 pub(super) fn report(i: &incidents::Model, types: &[incident_types::Model], name: &Names) -> Entry {
-    let what: Vec<String> = codes::INCIDENT_TYPES
-        .iter()
-        .filter(|(code, _)| {
-            types
-                .iter()
-                .any(|t| t.incident_id == i.id && t.type_code == *code)
-        })
-        .map(|(code, l)| match (*code, &i.other_type) {
-            (codes::OTHER_TYPE, Some(other)) => format!("Other: {other}"),
-            _ => (*l).to_owned(),
-        })
-        .collect();
+    let what: Vec<String> =
+        codes::incident_types_said(&codes::codes_of(i.id, types), i.other_type.as_deref())
+            .into_iter()
+            .map(|(_, said)| said)
+            .collect();
     let happened = match i.occurred_at {
         Some(at) => plain_datetime(at),
         None => label(&codes::OCCURRED_KINDS, &i.occurred_kind),

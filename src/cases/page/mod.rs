@@ -216,17 +216,9 @@ async fn incidents_of(
     Ok(rows
         .into_iter()
         .map(|i| {
-            let mine = codes::INCIDENT_TYPES
-                .iter()
-                .filter(|(code, _)| {
-                    types
-                        .iter()
-                        .any(|t| t.incident_id == i.id && t.type_code == *code)
-                })
-                .map(|(code, l)| match (*code, &i.other_type) {
-                    (codes::OTHER_TYPE, Some(other)) => format!("Other: {other}"),
-                    _ => (*l).to_owned(),
-                })
+            let mine = codes::incident_types_said(&codes::codes_of(i.id, &types), i.other_type.as_deref())
+                .into_iter()
+                .map(|(_, said)| said)
                 .collect();
             (i, mine)
         })

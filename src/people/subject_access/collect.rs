@@ -322,18 +322,13 @@ async fn case_part(
         .enumerate()
         .map(|(n, i)| {
             let record = format!("Report {}", n + 1);
-            let what_happened = codes::INCIDENT_TYPES
-                .iter()
-                .filter(|(code, _)| {
-                    types
-                        .iter()
-                        .any(|t| t.incident_id == i.id && t.type_code == *code)
-                })
-                .map(|(code, l)| match (*code, &i.other_type) {
-                    (codes::OTHER_TYPE, Some(other)) => {
-                        redacted(&redactor, &format!("Other: {other}"), reference, &record, log)
-                    }
-                    _ => (*l).to_owned(),
+            let other = i.other_type.as_deref();
+            let what_happened = codes::incident_types_said(&codes::codes_of(i.id, &types), other)
+                .into_iter()
+                .map(|(code, said)| match (code, other) {
+                    // What was typed may name someone; the list's labels do not.
+                    (codes::OTHER_TYPE, Some(_)) => redacted(&redactor, &said, reference, &record, log),
+                    _ => said,
                 })
                 .collect();
             let place = match &i.location_address {
