@@ -163,28 +163,14 @@ async fn main() {
     for _ in 0..connections {
         clients.push(support::sign_in_with(&base, "demo-manager", harbour::demo::PASSWORD).await);
     }
-    let home = clients[0]
-        .get(format!("{base}/"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let home = support::text(&clients[0], &format!("{base}/")).await;
     let asset = home
         .split("href=\"/assets/")
         .nth(1)
         .and_then(|s| s.split('"').next())
         .map(|s| format!("/assets/{s}"))
         .expect("a stylesheet");
-    let list = clients[0]
-        .get(format!("{base}/cases"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let list = support::text(&clients[0], &format!("{base}/cases")).await;
     let case = list
         .split("href=\"/cases/HC-")
         .nth(1)

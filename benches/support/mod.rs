@@ -74,6 +74,11 @@ pub async fn sign_in(base: &str, username: &str) -> reqwest::Client {
     sign_in_with(base, username, PASSWORD).await
 }
 
+/// The body of `GET url`.
+pub async fn text(client: &reqwest::Client, url: &str) -> String {
+    client.get(url).send().await.unwrap().text().await.unwrap()
+}
+
 /// A client signed in as `username` with `password` through the real form.
 pub async fn sign_in_with(base: &str, username: &str, password: &str) -> reqwest::Client {
     let client = reqwest::Client::builder()
@@ -81,14 +86,7 @@ pub async fn sign_in_with(base: &str, username: &str, password: &str) -> reqwest
         .redirect(reqwest::redirect::Policy::none())
         .build()
         .unwrap();
-    let page = client
-        .get(format!("{base}/login"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let page = text(&client, &format!("{base}/login")).await;
     let token = page.split("name=\"csrf_token\" value=\"").nth(1).unwrap();
     let token = &token[..token.find('"').unwrap()];
     let res = client
