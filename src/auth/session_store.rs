@@ -114,9 +114,9 @@ impl SessionStore for DbSessionStore {
             let (id, user_id, data) = Self::fields(record)?;
             let now = self.clock.now();
             let row = sessions::ActiveModel {
-                id: Set(id),
+                id: Set(id.clone()),
                 user_id: Set(user_id),
-                data: Set(data),
+                data: Set(data.clone()),
                 expires_at: Set(now + self.idle),
                 created_at: Set(now),
             };
@@ -126,8 +126,7 @@ impl SessionStore for DbSessionStore {
                 .await
                 .map_err(backend)?;
             if inserted == 1 {
-                let id = sha256_hex(&record.id.to_string());
-                self.remember(&id, Some((data_of(record)?, user_id, now + self.idle)));
+                self.remember(&id, Some((data, user_id, now + self.idle)));
                 return Ok(());
             }
             record.id = Id::default();
