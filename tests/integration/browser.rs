@@ -1061,6 +1061,9 @@ impl Tools {
 /// (closing Chromium) and kills chromedriver, even when a test panics.
 struct Browser {
     client: Option<Client>,
+    /// One Chromium at a time: tests run four at once, and several browsers on two cores
+    /// make every page wait past the tests' patience. Dropped last, after the browser.
+    _turn: tokio::sync::OwnedMutexGuard<()>,
     driver: Child,
     driver_addr: SocketAddr,
     session_id: Option<String>,
@@ -1069,6 +1072,9 @@ struct Browser {
 
 impl Browser {
     async fn start(tools: &Tools, (width, height): (u32, u32)) -> Browser {
+        static TURN: std::sync::LazyLock<std::sync::Arc<tokio::sync::Mutex<()>>> =
+            std::sync::LazyLock::new(Default::default);
+        let turn = TURN.clone().lock_owned().await;
         let port = TcpListener::bind("127.0.0.1:0")
             .unwrap()
             .local_addr()
@@ -1093,6 +1099,7 @@ impl Browser {
             .unwrap_or_else(|e| panic!("start {}: {e}", tools.chromedriver.display()));
         let mut browser = Browser {
             client: None,
+            _turn: turn,
             driver,
             driver_addr,
             session_id: None,

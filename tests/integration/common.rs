@@ -22,6 +22,21 @@ use time::macros::datetime;
 /// The password every test user gets unless a test says otherwise.
 pub const PASSWORD: &str = "correct horse battery staple";
 
+/// An argon2id hash of [`PASSWORD`] at the lowest cost argon2 allows, made once and given
+/// to every test user: a stored hash carries its own cost, so signing in verifies it
+/// cheaply while the app still hashes every new password at full strength.
+fn cheap_hash_of_password() -> &'static str {
+    use argon2::{Algorithm, Argon2, Params, Version, password_hash::PasswordHasher};
+    static HASH: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    HASH.get_or_init(|| {
+        let params = Params::new(Params::MIN_M_COST, Params::MIN_T_COST, 1, None).unwrap();
+        Argon2::new(Algorithm::Argon2id, Version::V0x13, params)
+            .hash_password(PASSWORD.as_bytes())
+            .unwrap()
+            .to_string()
+    })
+}
+
 /// A test database that removes itself when dropped.
 pub struct TestDb {
     pub url: String,
@@ -34,34 +49,36 @@ enum Cleanup {
 }
 
 impl TestDb {
+    /// An empty database (for tests of migrating itself).
     pub async fn new() -> Self {
+        Self::create(None).await
+    }
+
+    /// A database with every migration applied: a copy of a template this test process
+    /// migrated once, so that ~300 tests do not each run every migration.
+    pub async fn migrated() -> Self {
+        static TEMPLATE: tokio::sync::OnceCell<String> = tokio::sync::OnceCell::const_new();
+        let template = TEMPLATE.get_or_init(make_template).await;
+        Self::create(Some(template)).await
+    }
+
+    async fn create(template: Option<&str>) -> Self {
         let suffix = harbour::auth::tokens::random_token()[..16].to_owned();
-        match std::env::var("HARBOUR_TEST_DATABASE_URL")
-            .ok()
-            .filter(|u| !u.is_empty())
-        {
+        match admin_url() {
             Some(admin_url) => {
                 let name = format!("harbour_test_{suffix}");
-                let admin = sea_orm::Database::connect(&admin_url)
-                    .await
-                    .expect("connect to HARBOUR_TEST_DATABASE_URL");
-                admin
-                    .execute_raw(Statement::from_string(
-                        DbBackend::Postgres,
-                        format!("CREATE DATABASE {name}"),
-                    ))
-                    .await
-                    .expect("create test database");
-                admin.close().await.ok();
-                let mut url = url::Url::parse(&admin_url).expect("HARBOUR_TEST_DATABASE_URL is a URL");
-                url.set_path(&name);
+                let from = template.map(|t| format!(" TEMPLATE {t}")).unwrap_or_default();
+                postgres_admin(&admin_url, &[format!("CREATE DATABASE {name}{from}")]).await;
                 TestDb {
-                    url: url.to_string(),
+                    url: database_url(&admin_url, &name),
                     cleanup: Cleanup::Postgres { admin_url, name },
                 }
             }
             None => {
                 let path = std::env::temp_dir().join(format!("harbour-test-{suffix}.db"));
+                if let Some(template) = template {
+                    std::fs::copy(template, &path).expect("copy the template database");
+                }
                 TestDb {
                     url: format!("sqlite://{}?mode=rwc", path.display()),
                     cleanup: Cleanup::SqliteFile(path),
@@ -108,6 +125,100 @@ impl Drop for TestDb {
     }
 }
 
+/// PostgreSQL's maintenance URL when the tests run on PostgreSQL.
+fn admin_url() -> Option<String> {
+    std::env::var("HARBOUR_TEST_DATABASE_URL")
+        .ok()
+        .filter(|u| !u.is_empty())
+}
+
+fn database_url(admin_url: &str, name: &str) -> String {
+    let mut url = url::Url::parse(admin_url).expect("HARBOUR_TEST_DATABASE_URL is a URL");
+    url.set_path(name);
+    url.to_string()
+}
+
+async fn postgres_admin(admin_url: &str, statements: &[String]) {
+    let admin = sea_orm::Database::connect(admin_url)
+        .await
+        .expect("connect to HARBOUR_TEST_DATABASE_URL");
+    for sql in statements {
+        admin
+            .execute_raw(Statement::from_string(DbBackend::Postgres, sql.clone()))
+            .await
+            .unwrap_or_else(|e| panic!("{sql}: {e}"));
+    }
+    admin.close().await.ok();
+}
+
+/// Migrates this process's template (a PostgreSQL database or a SQLite file named after
+/// the process id) and returns its name or path. Templates of processes that have ended
+/// are removed first; the last run's stays until the next.
+async fn make_template() -> String {
+    let pid = std::process::id();
+    let alive = |id: &str| {
+        id.parse::<u32>()
+            .is_ok_and(|id| std::path::Path::new(&format!("/proc/{id}")).exists())
+    };
+    let (url, template) = match admin_url() {
+        Some(admin_url) => {
+            let admin = sea_orm::Database::connect(&admin_url).await.expect("connect");
+            let stale: Vec<String> = admin
+                .query_all_raw(Statement::from_string(
+                    DbBackend::Postgres,
+                    "SELECT datname FROM pg_database WHERE datname LIKE 'harbour_template_%'",
+                ))
+                .await
+                .expect("list templates")
+                .iter()
+                .filter_map(|row| row.try_get_by_index::<String>(0).ok())
+                .filter(|name| !alive(name.trim_start_matches("harbour_template_")))
+                .collect();
+            admin.close().await.ok();
+            let name = format!("harbour_template_{pid}");
+            let mut statements: Vec<String> = stale
+                .iter()
+                .map(|n| format!("DROP DATABASE IF EXISTS {n} WITH (FORCE)"))
+                .collect();
+            statements.push(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"));
+            statements.push(format!("CREATE DATABASE {name}"));
+            postgres_admin(&admin_url, &statements).await;
+            (database_url(&admin_url, &name), name)
+        }
+        None => {
+            let dir = std::env::temp_dir();
+            for entry in std::fs::read_dir(&dir).into_iter().flatten().flatten() {
+                let file = entry.file_name().to_string_lossy().into_owned();
+                if let Some(id) = file
+                    .strip_prefix("harbour-template-")
+                    .and_then(|f| f.split('.').next())
+                    && !alive(id)
+                {
+                    let _ = std::fs::remove_file(entry.path());
+                }
+            }
+            let path = dir.join(format!("harbour-template-{pid}.db"));
+            for ext in ["", "-wal", "-shm"] {
+                let _ = std::fs::remove_file(format!("{}{ext}", path.display()));
+            }
+            (
+                format!("sqlite://{}?mode=rwc", path.display()),
+                path.display().to_string(),
+            )
+        }
+    };
+    let db = harbour::db::connect(&url).await.expect("connect to the template");
+    harbour::db::migrate(&db).await.expect("migrate the template");
+    if db.get_database_backend() == DbBackend::Sqlite {
+        // Everything into the main file, so that copying it copies the database.
+        db.execute_unprepared("PRAGMA wal_checkpoint(TRUNCATE)")
+            .await
+            .expect("checkpoint");
+    }
+    db.close().await.expect("close the template");
+    template
+}
+
 pub struct TestApp {
     pub base: String,
     pub addr: SocketAddr,
@@ -125,9 +236,8 @@ impl TestApp {
 
     /// Spawns with settings adjusted by `adjust` (e.g. a lower rate limit).
     pub async fn spawn_with(adjust: impl FnOnce(&mut Settings)) -> Self {
-        let test_db = TestDb::new().await;
+        let test_db = TestDb::migrated().await;
         let db = harbour::db::connect(&test_db.url).await.expect("connect");
-        harbour::db::migrate(&db).await.expect("migrate");
         let clock = Arc::new(ManualClock::new(datetime!(2026-11-23 09:00 UTC)));
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
@@ -171,7 +281,11 @@ impl TestApp {
     }
 
     pub async fn create_user_with_password(&self, username: &str, role: Role, pw: &str) -> i32 {
-        let hash = password::hash(pw.to_owned()).await.unwrap();
+        let hash = if pw == PASSWORD {
+            cheap_hash_of_password().to_owned()
+        } else {
+            password::hash(pw.to_owned()).await.unwrap()
+        };
         users::create(
             &self.db,
             self.now(),
