@@ -1,0 +1,187 @@
+#!/usr/bin/env python3
+"""Harbour's import graph: which source file imports which, the import circles, and the
+imports that go from a lower layer to a higher one (docs/ARCHITECTURE.md has the layers).
+
+    python3 tools/import_graph.py            # summary
+    python3 tools/import_graph.py --upward   # and every upward import
+    python3 tools/import_graph.py --circles  # and the files in each circle
+
+A file's edges are the `crate::`, `super::` and `self::` paths it names (in `use` or
+inline), each resolved to the deepest module that is a file. `mod` declarations are not
+imports. Exits non-zero when --max-upward N is given and there are more upward imports.
+"""
+
+import argparse
+import re
+import sys
+from pathlib import Path
+
+SRC = Path(__file__).resolve().parent.parent / "src"
+
+# Layer of a module: the longest matching prefix wins. A file may import its own layer
+# and lower ones; an import of a higher layer is "upward".
+LAYERS = [
+    # 0 foundations: no knowledge of cases or of the web
+    ("error", 0), ("clock", 0), ("config", 0), ("calendar", 0), ("db", 0), ("state", 0),
+    # 1 audit, sign-in and the web's shared parts (the route type and guard, extractors,
+    # layout and components)
+    ("audit", 1), ("auth", 1), ("web", 1),
+    # 2 the case core every casework capability builds on: codes, visibility, the case
+    # lock, timeline, people on a case, labels, names, settings
+    ("cases", 2), ("procedure", 2),
+    # 3 casework capabilities, each its own screens
+    ("deadlines", 3), ("risk", 3), ("plans", 3), ("support", 3), ("enforcement", 3),
+    ("people", 3), ("retention", 3),
+    ("cases::intake", 3), ("cases::caseload", 3), ("cases::details", 3), ("cases::closure", 3),
+    ("cases::assign", 3), ("cases::restriction", 3), ("cases::contacts", 3),
+    ("cases::satisfaction", 3), ("cases::repeat", 3), ("cases::monitoring", 3),
+    # 4 compositions of several capabilities
+    ("cases::page", 4), ("chronology", 4), ("reports", 4), ("import", 4), ("demo", 4),
+    ("admin", 4), ("housekeeping", 4), ("people::subject_access", 4), ("web::home", 4),
+    # 5 the application: the route table, the command line, the crate root
+    ("routes", 5), ("web::routes", 5), ("cli", 5), ("main", 5), ("", 5),
+]
+
+
+def module_of(path: Path) -> tuple:
+    rel = path.relative_to(SRC).with_suffix("")
+    parts = list(rel.parts)
+    if parts[-1] == "mod":
+        parts.pop()
+    if parts in (["lib"], ["main"]):
+        return tuple(parts) if parts == ["main"] else ()
+    return tuple(parts)
+
+
+def layer(module: tuple) -> int:
+    name = "::".join(module)
+    best, rank = -1, 5
+    for prefix, r in LAYERS:
+        if (name == prefix or name.startswith(prefix + "::") or prefix == "") and len(prefix) > best:
+            best, rank = len(prefix), r
+    return rank
+
+
+def expand_use(body: str) -> list:
+    """`a::{b, c::{d, e}}` -> [a::b, a::c::d, a::c::e]."""
+    body = re.sub(r"\s+", "", body)
+    out = []
+
+    def walk(prefix: str, text: str):
+        depth, start, items = 0, 0, []
+        for i, ch in enumerate(text):
+            if ch == "{":
+                depth += 1
+            elif ch == "}":
+                depth -= 1
+            elif ch == "," and depth == 0:
+                items.append(text[start:i])
+                start = i + 1
+        items.append(text[start:])
+        for item in filter(None, items):
+            if "{" in item:
+                head, rest = item.split("{", 1)
+                walk(prefix + head, rest[: rest.rfind("}")])
+            else:
+                out.append(prefix + item.split(" as ")[0])
+
+    walk("", body)
+    return out
+
+
+def strip_comments(text: str) -> str:
+    text = re.sub(r"//[^\n]*", "", text)
+    return re.sub(r"/\*.*?\*/", "", text, flags=re.S)
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--upward", action="store_true")
+    ap.add_argument("--circles", action="store_true")
+    ap.add_argument("--max-upward", type=int)
+    args = ap.parse_args()
+
+    files = {module_of(p): p for p in SRC.rglob("*.rs")}
+    edges = {m: set() for m in files}
+    for mod, path in files.items():
+        text = strip_comments(path.read_text())
+        # Drop test modules: tests may reach anywhere.
+        text = re.split(r"#\[cfg\(test\)\]\s*mod\s+tests", text)[0]
+        paths = []
+        for body in re.findall(r"\buse\s+([^;]+);", text):
+            paths += expand_use(body)
+        paths += re.findall(r"\b((?:crate|super)(?:::\w+)+)", text)
+        for p in paths:
+            parts = p.split("::")
+            # In src/a/b.rs (or src/a/b/mod.rs) `self` is a::b and `super` is a.
+            if parts[0] == "crate":
+                target = parts[1:]
+            elif parts[0] == "self":
+                target = list(mod) + parts[1:]
+            elif parts[0] == "super":
+                base = list(mod)
+                while parts and parts[0] == "super":
+                    base, parts = base[:-1], parts[1:]
+                target = base + parts
+            else:
+                continue
+            # Deepest module that is a file.
+            for n in range(len(target), -1, -1):
+                cand = tuple(target[:n])
+                if cand in files:
+                    if cand != mod:
+                        edges[mod].add(cand)
+                    break
+
+    # Tarjan's strongly connected components.
+    index, low, on, stack, sccs, counter = {}, {}, set(), [], [], [0]
+    sys.setrecursionlimit(10000)
+
+    def strong(v):
+        index[v] = low[v] = counter[0]
+        counter[0] += 1
+        stack.append(v)
+        on.add(v)
+        for w in edges[v]:
+            if w not in index:
+                strong(w)
+                low[v] = min(low[v], low[w])
+            elif w in on:
+                low[v] = min(low[v], index[w])
+        if low[v] == index[v]:
+            comp = []
+            while True:
+                w = stack.pop()
+                on.discard(w)
+                comp.append(w)
+                if w == v:
+                    break
+            sccs.append(comp)
+
+    for v in files:
+        if v not in index:
+            strong(v)
+
+    name = lambda m: "::".join(m) or "crate"
+    circles = sorted((c for c in sccs if len(c) > 1), key=len, reverse=True)
+    upward = sorted(
+        (name(a), layer(a), name(b), layer(b))
+        for a, bs in edges.items()
+        for b in bs
+        if layer(b) > layer(a)
+    )
+    print(f"files: {len(files)}  imports: {sum(map(len, edges.values()))}")
+    print(f"circles: {len(circles)}  sizes: {[len(c) for c in circles]}")
+    print(f"upward imports: {len(upward)}")
+    if args.upward:
+        for a, la, b, lb in upward:
+            print(f"  {a} ({la}) -> {b} ({lb})")
+    if args.circles:
+        for c in circles:
+            print("  circle: " + ", ".join(sorted(map(name, c))))
+    if args.max_upward is not None and len(upward) > args.max_upward:
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()
