@@ -208,7 +208,7 @@ async fn main() {
         .max(1);
     let (url, cleanup) = support::database("harbour_bench_cases", support::keep()).await;
     let db = harbour::db::connect(&url).await.expect("connect");
-    harbour::db::migrate(&db).await.expect("migrate");
+    harbour::migrate(&db).await.expect("migrate");
     // HARBOUR_BENCH_SQLITE_CACHE_MIB: try a larger SQLite page cache than the default
     // 2 MiB (one connection, so the setting holds for the whole run).
     if let Some(mib) = std::env::var("HARBOUR_BENCH_SQLITE_CACHE_MIB")

@@ -197,7 +197,7 @@ async fn main() {
         .max(1);
     let (url, cleanup) = support::database("harbour_bench_casework", support::keep()).await;
     let mut db = harbour::db::connect(&url).await.expect("connect");
-    harbour::db::migrate(&db).await.expect("migrate");
+    harbour::migrate(&db).await.expect("migrate");
     let backend = if url.starts_with("postgres") {
         "PostgreSQL"
     } else {

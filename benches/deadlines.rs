@@ -93,7 +93,7 @@ async fn main() {
         .max(1);
     let (url, cleanup) = support::database("harbour_bench_deadlines", support::keep()).await;
     let db = harbour::db::connect(&url).await.expect("connect");
-    harbour::db::migrate(&db).await.expect("migrate");
+    harbour::migrate(&db).await.expect("migrate");
     let backend = if url.starts_with("postgres") {
         "PostgreSQL"
     } else {

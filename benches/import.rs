@@ -38,7 +38,7 @@ async fn main() {
     for rows in sizes {
         let (url, cleanup) = support::database("harbour_bench_import", false).await;
         let db = harbour::db::connect(&url).await.unwrap();
-        harbour::db::migrate(&db).await.unwrap();
+        harbour::migrate(&db).await.unwrap();
         for name in ["North Estate", "Riverside", "Town Centre"] {
             harbour::admin::areas::find_or_create(&db, name, now)
                 .await

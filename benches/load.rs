@@ -127,7 +127,7 @@ async fn main() {
     };
     {
         let db = harbour::db::connect(&url).await.expect("connect");
-        harbour::db::migrate(&db).await.expect("migrate");
+        harbour::migrate(&db).await.expect("migrate");
         harbour::demo::fill(&db, 7, cases, time::OffsetDateTime::now_utc())
             .await
             .expect("demo landlord");

@@ -29,7 +29,7 @@ const AUDIT_APPENDS: usize = 2000;
 async fn main() {
     let (url, cleanup) = support::database("harbour_bench", false).await;
     let db = harbour::db::connect(&url).await.expect("connect");
-    harbour::db::migrate(&db).await.expect("migrate");
+    harbour::migrate(&db).await.expect("migrate");
     let backend = if url.starts_with("postgres") {
         "PostgreSQL"
     } else {

@@ -87,7 +87,7 @@ async fn main() {
     let keep = support::keep();
     let (url, cleanup) = support::database("harbour_bench_reports", keep).await;
     let db = harbour::db::connect(&url).await.unwrap();
-    harbour::db::migrate(&db).await.unwrap();
+    harbour::migrate(&db).await.unwrap();
     let backend = db.get_database_backend();
     println!(
         "database: {}",

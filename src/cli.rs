@@ -15,7 +15,7 @@ pub async fn serve(mut args: ServeArgs) -> anyhow::Result<()> {
         args.settings.public_url = format!("http://{}", args.bind);
     }
     let db = crate::db::connect(&args.db.database_url).await?;
-    crate::db::migrate(&db).await?;
+    crate::migrate(&db).await?;
     // A demo database says so on every page, however it is served.
     args.settings.demo = crate::demo::contents(&db).await? == crate::demo::Contents::Demo;
     let stop = shutdown_signal()?;
@@ -64,7 +64,7 @@ fn shutdown_signal() -> std::io::Result<impl std::future::Future<Output = ()>> {
 
 pub async fn migrate(database_url: &str) -> anyhow::Result<()> {
     let db = crate::db::connect(database_url).await?;
-    crate::db::migrate(&db).await?;
+    crate::migrate(&db).await?;
     println!("Migrations are up to date.");
     Ok(())
 }
@@ -85,7 +85,7 @@ pub async fn create_user(args: &CreateUserArgs, password_text: &str) -> anyhow::
     password::check_policy(password_text, &args.username).map_err(anyhow::Error::msg)?;
 
     let db = crate::db::connect(&args.db.database_url).await?;
-    crate::db::migrate(&db).await?;
+    crate::migrate(&db).await?;
     let hash = password::hash(password_text.to_owned()).await?;
     let now = SystemClock.now();
     let txn = crate::db::begin(&db).await?;
@@ -94,7 +94,7 @@ pub async fn create_user(args: &CreateUserArgs, password_text: &str) -> anyhow::
     let cli = Actor::named("cli");
     for name in &args.area {
         if !args.create_area && crate::admin::areas::find_by_name(&txn, name).await?.is_none() {
-            let known: Vec<String> = crate::admin::areas::all(&txn)
+            let known: Vec<String> = crate::cases::areas::all(&txn)
                 .await?
                 .into_iter()
                 .map(|a| a.name)

@@ -86,21 +86,31 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
     Database::connect(opts).await
 }
 
-/// Runs pending migrations. On PostgreSQL the whole run holds an advisory lock, so several
-/// instances starting together migrate one at a time instead of racing.
-pub async fn migrate(db: &DatabaseConnection) -> Result<(), DbErr> {
-    // Data steps after the schema (planning deadlines for cases opened before them) are
-    // stamped with the real time of the migration.
+/// A data step run once the schema is current, in the migration's transaction.
+pub type DataStep = for<'t> fn(
+    &'t DatabaseTransaction,
+    time::OffsetDateTime,
+) -> std::pin::Pin<Box<dyn Future<Output = Result<(), DbErr>> + Send + 't>>;
+
+/// Runs pending migrations, then `after` (data steps the capabilities own, such as
+/// planning deadlines for cases opened before them), stamped with the real time of the
+/// migration. On PostgreSQL the whole run holds an advisory lock, so several instances
+/// starting together migrate one at a time instead of racing. The crate root's `migrate`
+/// names the steps.
+pub async fn migrate_then(db: &DatabaseConnection, after: DataStep) -> Result<(), DbErr> {
     let now = crate::clock::truncate(time::OffsetDateTime::now_utc());
     if db.get_database_backend() == DbBackend::Postgres {
         let txn = crate::db::begin(db).await?;
         lock_for_transaction(&txn, Lock::Migrations).await?;
         Migrator::up(&txn, None).await?;
-        crate::deadlines::plan::plan_cases_opened_before_deadlines(&txn, now).await?;
+        after(&txn, now).await?;
         txn.commit().await
     } else {
+        // SQLite: the schema steps as the migrator runs them, the data steps after.
         Migrator::up(db, None).await?;
-        crate::deadlines::plan::plan_cases_opened_before_deadlines(db, now).await
+        let txn = crate::db::begin(db).await?;
+        after(&txn, now).await?;
+        txn.commit().await
     }
 }
 

@@ -65,7 +65,7 @@ pub async fn contents(db: &DatabaseConnection) -> Result<Contents, sea_orm::DbEr
 
 pub async fn run(args: DemoArgs) -> anyhow::Result<()> {
     let db = crate::db::connect(&args.database_url).await?;
-    crate::db::migrate(&db).await?;
+    crate::migrate(&db).await?;
     match contents(&db).await? {
         Contents::Real => anyhow::bail!(
             "{} holds real data (users or cases that are not a demo's). The demo only fills an empty database or one it made: give it another --database-url",

@@ -16,6 +16,7 @@ pub mod deadlines;
 pub mod demo;
 pub mod enforcement;
 pub mod error;
+pub mod home;
 pub mod housekeeping;
 pub mod import;
 pub mod people;
@@ -24,6 +25,7 @@ pub mod procedure;
 pub mod reports;
 pub mod retention;
 pub mod risk;
+pub mod routes;
 pub mod state;
 pub mod support;
 pub mod web;
@@ -48,6 +50,14 @@ use tower_http::{
 };
 use tower_sessions::{Expiry, SessionManagerLayer, cookie::SameSite};
 
+/// Brings the database up to date: the schema, then the data steps capabilities own.
+pub async fn migrate(db: &sea_orm::DatabaseConnection) -> Result<(), sea_orm::DbErr> {
+    db::migrate_then(db, |txn, now| {
+        Box::pin(deadlines::plan::plan_cases_opened_before_deadlines(txn, now))
+    })
+    .await
+}
+
 /// The whole web application over `state`.
 pub fn app(state: AppState) -> Router {
     let settings = state.settings.clone();
@@ -71,7 +81,7 @@ pub fn app(state: AppState) -> Router {
     }
     let request_id = HeaderName::from_static("x-request-id");
 
-    let pages = web::routes::router(&state)
+    let pages = routes::router(&state)
         .fallback(|| async { error::AppError::NotFound })
         // Innermost first: these run closest to the handlers. Everything that can refuse a
         // request sits inside the error-page renderer, so every refusal is a proper page.

@@ -11,7 +11,7 @@ use crate::{
         extract::set_flash,
         forms::{FormErrors, Input, csrf_field, error_summary},
         layout,
-        routes::Route,
+        route::Route,
         table::{self, Col},
     },
 };
@@ -24,7 +24,7 @@ use entity::{areas, user_areas};
 use maud::{Markup, html};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, IntoActiveModel,
-    QueryFilter, QueryOrder, QuerySelect,
+    QueryFilter, QuerySelect,
 };
 use serde::Deserialize;
 use std::collections::HashMap;
@@ -92,21 +92,12 @@ async fn insert<C: ConnectionTrait>(
     .await
 }
 
-/// All areas in name order (retired last), for lists and pickers.
-pub async fn all<C: ConnectionTrait>(db: &C) -> Result<Vec<areas::Model>, DbErr> {
-    areas::Entity::find()
-        .order_by_asc(areas::Column::Retired)
-        .order_by_asc(areas::Column::NameKey)
-        .all(db)
-        .await
-}
-
 async fn list(State(state): State<AppState>, ctx: Ctx) -> AppResult<Markup> {
     list_page(&state, &ctx, "", &FormErrors::default()).await
 }
 
 async fn list_page(state: &AppState, ctx: &Ctx, typed: &str, errors: &FormErrors) -> AppResult<Markup> {
-    let areas = all(&state.db).await?;
+    let areas = crate::cases::areas::all(&state.db).await?;
     let staff: HashMap<i32, i64> = user_areas::Entity::find()
         .select_only()
         .column(user_areas::Column::AreaId)

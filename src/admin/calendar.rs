@@ -15,7 +15,7 @@ use crate::{
         extract::set_flash,
         forms::{Choice, FormErrors, Input, csrf_field, error_summary, radios},
         layout,
-        routes::Route,
+        route::Route,
         table::{self, Col},
         time_fmt,
     },
@@ -127,10 +127,7 @@ fn check_closure(f: &ClosureForm) -> Result<(time::Date, String), FormErrors> {
     }
 }
 
-fn iso(day: time::Date) -> String {
-    day.format(time::macros::format_description!("[year]-[month]-[day]"))
-        .unwrap_or_default()
-}
+use crate::web::time_fmt::iso_date as iso;
 
 async fn show(State(state): State<AppState>, ctx: Ctx, Query(q): Query<YearQuery>) -> AppResult<Markup> {
     let this_year = calendar::london_date(state.now()).year();

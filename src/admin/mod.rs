@@ -6,7 +6,7 @@ pub mod calendar;
 pub mod settings;
 pub mod users;
 
-use crate::web::routes::Route;
+use crate::web::route::Route;
 
 pub fn routes() -> Vec<Route> {
     [

@@ -13,7 +13,7 @@ use crate::{
         extract::set_flash,
         forms::{FormErrors, Input, code_choices, csrf_field, error_summary, radios},
         layout,
-        routes::Route,
+        route::Route,
         table::{self, Col},
     },
 };

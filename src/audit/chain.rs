@@ -97,7 +97,7 @@ pub async fn verify_periods(db: &impl ConnectionTrait) -> Result<Result<(i64, St
         .into_tuple()
         .one(db)
         .await?;
-    let floor = newest.map(|at| crate::retention::rules::add_years(at.date(), -(SUMMARY_FLOOR_YEARS as i32)));
+    let floor = newest.map(|at| crate::calendar::add_years(at.date(), -(SUMMARY_FLOOR_YEARS as i32)));
     let mut expected_id = 1i64;
     let mut prev = GENESIS.to_owned();
     for p in periods {

@@ -1,5 +1,6 @@
 //! Browse and filter the audit trail (managers and administrators), newest first.
 
+use crate::calendar::start_of_london_day;
 use crate::{
     auth::policy::{Permission, allows},
     error::AppResult,
@@ -9,7 +10,7 @@ use crate::{
         forms::{FormErrors, error_summary},
         layout,
         pagination::Pager,
-        routes::Route,
+        route::Route,
         table::{self, Col},
         time_fmt,
     },
@@ -23,8 +24,7 @@ use entity::audit_events;
 use maud::html;
 use sea_orm::{ColumnTrait, Condition, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect};
 use serde::Deserialize;
-use time::{Date, OffsetDateTime, PrimitiveDateTime, Time, macros::format_description};
-use time_tz::{PrimitiveDateTimeExt, timezones::db::europe::LONDON};
+use time::{Date, macros::format_description};
 
 pub fn routes() -> Vec<Route> {
     vec![Route::get("/audit", Permission::ViewAudit, browse)]
@@ -40,14 +40,6 @@ pub struct Filters {
     from: String,
     to: String,
     page: Option<u64>,
-}
-
-/// Start of a London calendar day as a UTC instant.
-/// (In UTC: SQLite compares instants as text, and every stored instant is UTC.)
-fn london_midnight(d: Date) -> OffsetDateTime {
-    PrimitiveDateTime::new(d, Time::MIDNIGHT)
-        .assume_timezone_utc(LONDON)
-        .to_offset(time::UtcOffset::UTC)
 }
 
 fn parse_day(field: &'static str, s: &str, errors: &mut FormErrors) -> Option<Date> {
@@ -126,10 +118,10 @@ async fn browse(State(state): State<AppState>, ctx: Ctx, Query(f): Query<Filters
         q = q.filter(audit_events::Column::TargetId.eq(f.target_id.trim()));
     }
     if let Some(d) = from {
-        q = q.filter(audit_events::Column::At.gte(london_midnight(d)));
+        q = q.filter(audit_events::Column::At.gte(start_of_london_day(d)));
     }
     if let Some(d) = to.and_then(|d| d.next_day()) {
-        q = q.filter(audit_events::Column::At.lt(london_midnight(d)));
+        q = q.filter(audit_events::Column::At.lt(start_of_london_day(d)));
     }
     let (rows, pager) = if errors.is_empty() {
         let total = q.clone().count(&state.db).await?;
@@ -275,7 +267,8 @@ fn sentence(code: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::{action_label, london_midnight};
+    use super::action_label;
+    use crate::calendar::start_of_london_day;
 
     #[test]
     fn action_codes_read_as_words() {
@@ -306,10 +299,10 @@ mod tests {
     #[test]
     fn london_days_start_at_the_right_utc_instant() {
         assert_eq!(
-            london_midnight(date!(2026 - 01 - 15)),
+            start_of_london_day(date!(2026 - 01 - 15)),
             datetime!(2026-01-15 00:00 UTC)
         );
-        let summer = london_midnight(date!(2026 - 07 - 01));
+        let summer = start_of_london_day(date!(2026 - 07 - 01));
         assert_eq!(summer, datetime!(2026-06-30 23:00 UTC));
         assert!(
             summer.offset().is_utc(),

@@ -11,7 +11,7 @@ use crate::{
         extract::set_flash,
         forms::{FormErrors, Input, csrf_field, error_summary},
         layout,
-        routes::Route,
+        route::Route,
     },
 };
 use axum::{

@@ -18,7 +18,7 @@ use crate::{
         Ctx,
         forms::{FormErrors, Input, csrf_field, error_summary},
         layout,
-        routes::Route,
+        route::Route,
     },
 };
 use axum::{

@@ -15,7 +15,7 @@ pub mod users;
 
 pub use current_user::CurrentUser;
 
-use crate::web::routes::Route;
+use crate::web::route::Route;
 
 pub fn routes() -> Vec<Route> {
     [login::routes(), setup::routes(), account::routes()]

@@ -1,5 +1,5 @@
 //! The access policy: the only place that decides what each role may do. Routes declare
-//! the [`Permission`] they need (see `web::routes`); no handler checks roles itself.
+//! the [`Permission`] they need (see `crate::routes`); no handler checks roles itself.
 //! Mirrors the role table in DOMAIN.md: administrators run the system but read no case
 //! content (separation of duties); managers are never absent from the audit trail.
 
@@ -359,7 +359,7 @@ mod tests {
 
     #[test]
     fn every_permission_a_route_needs_is_in_the_generated_table() {
-        for (_, path, permission) in crate::web::routes::table() {
+        for (_, path, permission) in crate::routes::table() {
             assert!(
                 ALL.contains(&permission),
                 "{path}: {permission:?} is missing from ALL"

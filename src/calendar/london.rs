@@ -31,6 +31,14 @@ pub fn london_date(at: OffsetDateTime) -> time::Date {
     at.to_timezone(LONDON).date()
 }
 
+/// `day` moved on by whole years; 29 February becomes 28 February in a common year.
+pub fn add_years(day: time::Date, years: i32) -> time::Date {
+    let year = day.year() + years;
+    time::Date::from_calendar_date(year, day.month(), day.day())
+        .or_else(|_| time::Date::from_calendar_date(year, time::Month::February, 28))
+        .unwrap_or(day)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

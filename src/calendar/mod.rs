@@ -12,7 +12,7 @@ mod london;
 mod working_days;
 
 pub use holidays::{bank_holidays, is_provisional_year, last_published_year};
-pub use london::{end_of_london_day, london_date, start_of_london_day};
+pub use london::{add_years, end_of_london_day, london_date, start_of_london_day};
 pub use working_days::Calendar;
 
 /// The UK's three bank-holiday jurisdictions; a landlord works to one of them.

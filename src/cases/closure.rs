@@ -349,7 +349,7 @@ fn close_page(
     now: time::OffsetDateTime,
 ) -> Markup {
     let title = format!("Close {}", case.reference);
-    super::page::case_form(
+    super::parts::case_form(
         ctx,
         case,
         &title,
@@ -368,7 +368,7 @@ fn close_page(
 
 fn reopen_page(ctx: &Ctx, case: &cases::Model, f: &ReopenForm, errors: &FormErrors) -> Markup {
     let title = format!("Reopen {}", case.reference);
-    super::page::case_form(
+    super::parts::case_form(
         ctx,
         case,
         &title,

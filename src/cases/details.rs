@@ -80,7 +80,7 @@ async fn lists(db: &impl ConnectionTrait) -> Result<Lists, DbErr> {
             .order_by_asc(strands::Column::Position)
             .all(db)
             .await?,
-        areas: crate::admin::areas::all(db).await?,
+        areas: crate::cases::areas::all(db).await?,
     })
 }
 
@@ -392,7 +392,7 @@ fn form_page(
         .collect();
     let yes_no = [("yes", "Yes"), ("no", "No")];
     let title = format!("Change details of {}", case.reference);
-    super::page::case_form(
+    super::parts::case_form(
         ctx,
         case,
         &title,

@@ -1,15 +1,17 @@
 //! Cases: intake, people, incidents, the timeline, caseloads, assignment, closure and
 //! restriction. Which cases a user may see is decided in one place: [`visibility`].
 
+pub mod areas;
 pub mod assign;
 pub mod caseload;
 pub mod closure;
 pub mod codes;
-pub mod contacts;
 pub mod details;
 pub mod intake;
+pub mod lock;
 pub mod monitoring;
 pub mod page;
+pub mod parts;
 pub mod people;
 pub mod priority;
 pub mod reference;
@@ -21,7 +23,7 @@ pub mod staff_names;
 pub mod timeline;
 pub mod visibility;
 
-use crate::{auth::policy::Permission, web::routes::Route};
+use crate::{auth::policy::Permission, web::route::Route};
 
 pub fn routes() -> Vec<Route> {
     use Permission::*;
@@ -32,11 +34,11 @@ pub fn routes() -> Vec<Route> {
         Route::get("/cases/{reference}", ViewCases, page::show),
         Route::get("/cases/{reference}/reports/new", LogCases, intake::further_form),
         Route::post("/cases/{reference}/reports/new", LogCases, intake::further_submit),
-        Route::post("/cases/{reference}/timeline", LogCases, contacts::add),
+        Route::post("/cases/{reference}/timeline", LogCases, page::contact::add),
         Route::post(
             "/cases/{reference}/case-review-explained",
             LogCases,
-            contacts::review_explained,
+            page::contact::review_explained,
         ),
         Route::get("/cases/{reference}/edit", EditCases, details::edit_form),
         Route::post("/cases/{reference}/edit", EditCases, details::save),

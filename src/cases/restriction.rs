@@ -256,7 +256,7 @@ fn page(
         })
         .collect();
     let title = format!("Restriction of {}", case.reference);
-    super::page::case_form(
+    super::parts::case_form(
         ctx,
         case,
         &title,

@@ -5,7 +5,7 @@
 
 use super::{
     codes::{self, NO_ANSWER, SATISFACTION, label},
-    page::case_form,
+    parts::case_form,
     timeline::{self, Entry},
     visibility::{self, Viewer},
 };
@@ -63,7 +63,7 @@ pub async fn form(
     require_closed(&case)?;
     let today = london_date(state.now());
     let f = SatisfactionForm {
-        checked_on: crate::reports::compliance::params::iso(today),
+        checked_on: crate::web::time_fmt::iso_date(today),
         ..Default::default()
     };
     Ok(page(&ctx, &case, &f, &FormErrors::default()))
@@ -130,7 +130,7 @@ pub async fn save(
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, page(&ctx, &case, &f, &errors)).into_response());
     };
     let txn = crate::db::begin(&state.db).await?;
-    let case = plan::hold_case(&txn, &case).await?;
+    let case = crate::cases::lock::hold_case(&txn, &case).await?;
     require_closed(&case)?;
     let notes = f.notes.trim();
     let check = Check {
@@ -203,7 +203,7 @@ pub async fn store(
     } else {
         checked_on
             .next_day()
-            .map(crate::cases::caseload::filters::london_midnight)
+            .map(crate::calendar::start_of_london_day)
             .map_or(now, |t| t - time::Duration::seconds(1))
     };
     let due = deadlines::Entity::find()

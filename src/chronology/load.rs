@@ -27,7 +27,7 @@ use super::{
 use crate::{
     cases::{
         codes::{self, Code},
-        page::person_name,
+        parts::person_name,
     },
     deadlines::case_panel::{self as deadline_panel},
     enforcement::{headline, kind_label},

@@ -20,7 +20,7 @@ use crate::{
     cases::{timeline, visibility::Viewer},
     error::AppResult,
     state::AppState,
-    web::{Ctx, routes::Route},
+    web::{Ctx, route::Route},
 };
 use axum::{
     extract::{Path, State},

@@ -12,7 +12,7 @@ pub mod reminders;
 pub mod rules_cache;
 pub mod state;
 
-use crate::web::routes::Route;
+use crate::web::route::Route;
 
 pub fn routes() -> Vec<Route> {
     let mut routes = vec![];

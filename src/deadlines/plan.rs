@@ -415,27 +415,6 @@ pub async fn complete(
     }))
 }
 
-/// Locks the case row while it is open (PostgreSQL), so a closure cannot interleave with
-/// this transaction's planning; returns the case as it now stands (closed if it was
-/// closed meanwhile, so nothing recurring is planned on it).
-pub async fn hold_case(db: &impl ConnectionTrait, case: &cases::Model) -> Result<cases::Model, DbErr> {
-    let touched = cases::Entity::update_many()
-        .col_expr(cases::Column::Status, Expr::col(cases::Column::Status))
-        .filter(cases::Column::Id.eq(case.id))
-        .filter(cases::Column::Status.eq(codes::OPEN))
-        .exec(db)
-        .await?;
-    let status = if touched.rows_affected == 0 {
-        codes::CLOSED
-    } else {
-        codes::OPEN
-    };
-    Ok(cases::Model {
-        status: status.to_owned(),
-        ..case.clone()
-    })
-}
-
 /// A recurring stage on an open case always has one open deadline: after one is done
 /// (or waived), the next counts from `from`.
 pub async fn schedule_next(
@@ -510,7 +489,7 @@ pub async fn after_contact(
     if stages.is_empty() {
         return Ok(vec![]);
     }
-    let case = &hold_case(db, case).await?;
+    let case = &crate::cases::lock::hold_case(db, case).await?;
     let rules = Rules::for_case(db, case).await?;
     let mut completed = vec![];
     for d in existing(db, case.id).await? {

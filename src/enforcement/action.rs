@@ -13,7 +13,7 @@ use crate::{
     auth::policy::{Permission, allows},
     cases::{
         codes,
-        page::user_names,
+        staff_names::user_names,
         timeline::{self, Entry},
         visibility::{self, Viewer},
     },
@@ -56,7 +56,7 @@ impl UpdateForm {
     /// The form as the page first shows it for `a`.
     pub fn default_for(a: &perpetrator_actions::Model, now: OffsetDateTime) -> Self {
         UpdateForm {
-            on_date: fields::date_value(Some(fields::today(now))),
+            on_date: fields::date_value(Some(crate::calendar::london_date(now))),
             outcome: a.outcome.clone().unwrap_or_default(),
             documents: a.documents.clone().unwrap_or_default(),
             version: a.version.to_string(),

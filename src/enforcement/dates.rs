@@ -16,7 +16,6 @@ use crate::{
         timeline::{self, Entry},
         visibility::{self, Viewer},
     },
-    deadlines::plan,
     error::{AppError, AppResult},
     state::AppState,
     web::{Ctx, extract::set_flash, forms::FormErrors, time_fmt},
@@ -71,7 +70,7 @@ pub async fn add(
             .into_response());
     };
     let txn = crate::db::begin(&state.db).await?;
-    let case = plan::hold_case(&txn, &case).await?;
+    let case = crate::cases::lock::hold_case(&txn, &case).await?;
     crate::cases::require_open(&case, CLOSED)?;
     // Holds the action row as read (PostgreSQL locks it): a withdrawal committed meanwhile
     // means no match, so no open date is left on a withdrawn action; one that comes after

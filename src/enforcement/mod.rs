@@ -26,7 +26,7 @@ use crate::{
     auth::policy::Permission,
     cases::codes::{Code, label},
     procedure::Stage,
-    web::routes::Route,
+    web::route::Route,
 };
 use maud::{Markup, html};
 

@@ -11,11 +11,10 @@ use crate::{
     audit::Origin,
     cases::{
         codes,
-        page::case_form,
+        parts::case_form,
         timeline::{self, Entry},
         visibility::{self, Viewer},
     },
-    deadlines::plan,
     error::AppResult,
     state::AppState,
     web::{
@@ -90,7 +89,7 @@ pub async fn form(
     let perpetrators = store::perpetrators(&state.db, case.id).await?;
     let f = NewForm {
         status: PLANNED.to_owned(),
-        planned_on: fields::date_value(Some(fields::today(state.now()))),
+        planned_on: fields::date_value(Some(crate::calendar::london_date(state.now()))),
         ..Default::default()
     };
     Ok(page(&ctx, &case, &perpetrators, &f, &FormErrors::default()))
@@ -144,7 +143,7 @@ fn validate(
             "Say whether the action is planned or already issued or served",
         );
     }
-    let received = fields::today(case.received_at);
+    let received = crate::calendar::london_date(case.received_at);
     let planned_on = fields::past_date(
         &mut errors,
         "planned_on",
@@ -256,7 +255,7 @@ pub async fn save(
     let txn = crate::db::begin(&state.db).await?;
     // Holding the case row keeps a closure from interleaving: no deadline is added to a
     // case closed meanwhile.
-    let case = plan::hold_case(&txn, &case).await?;
+    let case = crate::cases::lock::hold_case(&txn, &case).await?;
     crate::cases::require_open(&case, CLOSED)?;
     let new = store::NewAction {
         case_id: case.id,

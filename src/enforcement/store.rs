@@ -3,7 +3,7 @@
 
 use super::{legal_stage, short_kind_label};
 use crate::{
-    cases::{codes, page::person_name},
+    cases::{codes, parts::person_name},
     deadlines::{dated, state},
     error::{AppError, AppResult},
 };

@@ -27,7 +27,7 @@ use crate::{
     cases::{intake::service::Actor, visibility::Viewer},
     error::{AppError, AppResult},
     state::AppState,
-    web::{Ctx, forms::FormErrors, routes::Route, upload},
+    web::{Ctx, forms::FormErrors, route::Route, upload},
 };
 use axum::{
     body::Bytes,
@@ -226,7 +226,7 @@ async fn preview(
     if import.committed_at.is_some() {
         return Ok(view::finished_page(&ctx, &import).into_response());
     }
-    let status = state.imports.get(import.id);
+    let status = state.shared::<running::Running>().get(import.id);
     if let Some(running::Status::Writing { done, total }) = status {
         return Ok(view::writing_page(&ctx, &import, done, total).into_response());
     }
@@ -302,18 +302,21 @@ async fn commit_import(
             .into_response());
     }
     // A second press while it is being written just shows how far it has got.
-    if !state.imports.start(import.id, plan.cases.len()) {
+    if !state
+        .shared::<running::Running>()
+        .start(import.id, plan.cases.len())
+    {
         return Ok(finished);
     }
     let id = import.id;
-    let running = state.imports.clone();
+    let running = state.shared::<running::Running>();
     let write = tokio::spawn(async move {
         let by = Actor {
             viewer: &viewer,
             origin: &origin,
             now,
         };
-        let running = state.imports.clone();
+        let running = state.shared::<running::Running>();
         let mut progress = |done| running.progress(id, done);
         // `None`: committed meanwhile (another instance): its page says so.
         commit::commit(

@@ -6,8 +6,7 @@
 use calamine::{Data, Reader, Xlsx};
 use std::io::Cursor;
 
-/// The largest file taken, web or command line.
-pub const MAX_BYTES: usize = 20 * 1024 * 1024;
+pub use crate::web::upload::MAX_FILE_BYTES as MAX_BYTES;
 
 /// A file's header row and its data rows, each with its row number as the spreadsheet
 /// shows it (the header is row 1).

@@ -3,10 +3,7 @@
 //! commit runs as a task and the import's page shows how far it has got, then that it
 //! finished. Held per instance: the instance writing it is the one that knows.
 
-use std::{
-    collections::HashMap,
-    sync::{Arc, Mutex},
-};
+use std::{collections::HashMap, sync::Mutex};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Status {
@@ -22,10 +19,6 @@ pub enum Status {
 pub struct Running(Mutex<HashMap<i32, Status>>);
 
 impl Running {
-    pub fn shared() -> Arc<Self> {
-        Arc::new(Running::default())
-    }
-
     fn with<T>(&self, f: impl FnOnce(&mut HashMap<i32, Status>) -> T) -> T {
         // A panic while holding the lock leaves plain data behind: carry on with it.
         let mut map = self.0.lock().unwrap_or_else(|e| e.into_inner());

@@ -11,7 +11,7 @@ use crate::{
     cases::{
         codes::{self, label},
         intake::service::{Body, PersonForm, person_details, person_fields},
-        page::{case_form, person_card, person_name},
+        parts::{case_form, person_card, person_name},
         people::{MONITORING_COLUMNS, index_terms, with_details},
         timeline::{self, Entry},
         visibility::{self, Viewer},

@@ -22,7 +22,7 @@ use crate::{
     },
     error::{AppError, AppResult},
     state::AppState,
-    web::{Ctx, extract::set_flash, forms::FormErrors, routes::Route},
+    web::{Ctx, extract::set_flash, forms::FormErrors, route::Route},
 };
 use axum::{
     extract::{Path, Query, State},
@@ -350,7 +350,7 @@ async fn merge(
     // No other case is named: readers of this one may not see the others.
     let body = format!(
         "Two records of {} were made one by {}: this case's record of them and another are now the same person",
-        crate::cases::page::person_name(&merged),
+        crate::cases::parts::person_name(&merged),
         viewer.display_name,
     );
     for case in cases::Entity::find()
@@ -365,7 +365,7 @@ async fn merge(
     txn.commit().await?;
     set_flash(
         &ctx.session,
-        format!("{} is now one record.", crate::cases::page::person_name(&merged)),
+        format!("{} is now one record.", crate::cases::parts::person_name(&merged)),
     )
     .await?;
     Ok(Redirect::to("/people/duplicates").into_response())

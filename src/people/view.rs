@@ -4,7 +4,7 @@ use super::{KEPT, Known, OTHER, fields};
 use crate::{
     cases::{
         codes,
-        page::{person_card, person_name},
+        parts::{person_card, person_name},
     },
     web::{
         Ctx,

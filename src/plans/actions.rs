@@ -14,7 +14,8 @@ use crate::{
     calendar::{end_of_london_day, london_date},
     cases::{
         codes,
-        page::{case_form, user_names},
+        parts::case_form,
+        staff_names::user_names,
         timeline::{self, Entry},
         visibility::{self, Viewer},
     },
@@ -174,7 +175,7 @@ pub async fn add(
             .into_response());
     };
     let txn = crate::db::begin(&state.db).await?;
-    let held = crate::deadlines::plan::hold_case(&txn, &case).await?;
+    let held = crate::cases::lock::hold_case(&txn, &case).await?;
     crate::cases::require_open(&held, CLOSED)?;
     let plan = super::standing(&txn, case.id)
         .await?
@@ -470,7 +471,7 @@ pub async fn update(
     };
     let a = &shown.action;
     let txn = crate::db::begin(&state.db).await?;
-    let held = crate::deadlines::plan::hold_case(&txn, &case).await?;
+    let held = crate::cases::lock::hold_case(&txn, &case).await?;
     crate::cases::require_open(&held, CLOSED)?;
     // Only the version the form was built from changes: two people editing at once cannot
     // both succeed.

@@ -12,7 +12,8 @@ use crate::{
     calendar::{end_of_london_day, london_date},
     cases::{
         codes,
-        page::{case_form, user_names},
+        parts::case_form,
+        staff_names::user_names,
         timeline::{self, Entry},
         visibility::{self, Viewer},
     },
@@ -216,7 +217,7 @@ pub async fn save(
     };
     let txn = crate::db::begin(&state.db).await?;
     // The case row is held from here (PostgreSQL), so two agreements cannot interleave.
-    let held = plan::hold_case(&txn, &case).await?;
+    let held = crate::cases::lock::hold_case(&txn, &case).await?;
     crate::cases::require_open(&held, CLOSED)?;
     let now_standing = super::standing(&txn, case.id).await?;
     if !is_based_on(&f, now_standing.as_ref()) {

@@ -4,7 +4,7 @@
 use super::{CANCELLED, DONE, NOT_GIVEN};
 use crate::{
     auth::policy::{Permission, allows},
-    cases::{codes, page::user_names, visibility::Viewer},
+    cases::{codes, staff_names::user_names, visibility::Viewer},
     deadlines::state::{self, State},
     procedure::{Stage, Timescale, Unit},
     web::{

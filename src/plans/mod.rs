@@ -14,7 +14,7 @@ mod fields;
 use crate::{
     auth::policy::{Permission, allows},
     cases::codes::{self, Code},
-    web::routes::Route,
+    web::route::Route,
 };
 use entity::{Role, action_plans, users};
 use sea_orm::{
@@ -147,7 +147,7 @@ pub async fn settle_at_closure(
     use entity::plan_actions;
     use sea_orm::sea_query::{Expr, ExprTrait};
     let (status, completed_on) = if done {
-        (DONE, Some(crate::web::fields::today(now)))
+        (DONE, Some(crate::calendar::london_date(now)))
     } else {
         (CANCELLED, None)
     };

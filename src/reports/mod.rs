@@ -5,7 +5,7 @@ pub mod compliance;
 pub mod equality;
 pub mod sql;
 
-use crate::web::routes::Route;
+use crate::web::route::Route;
 
 pub fn routes() -> Vec<Route> {
     compliance::routes()

@@ -4,7 +4,7 @@
 //! receives one row per group, or per (group, value) for medians.
 
 use crate::auth::policy::{Permission, allows};
-use crate::cases::{caseload::filters::london_midnight, visibility::Viewer};
+use crate::{calendar::start_of_london_day, cases::visibility::Viewer};
 use entity::cases;
 use sea_orm::{
     ConnectionTrait, DbBackend, DbErr, EntityTrait, QueryFilter, QueryResult, QuerySelect, QueryTrait,
@@ -118,9 +118,9 @@ pub fn list(codes: &[&str]) -> String {
 pub fn bounds(from: Date, to: Date) -> (OffsetDateTime, OffsetDateTime) {
     let before = to
         .next_day()
-        .map(london_midnight)
+        .map(start_of_london_day)
         .unwrap_or(OffsetDateTime::new_utc(Date::MAX, time::Time::MIDNIGHT));
-    (london_midnight(from), before)
+    (start_of_london_day(from), before)
 }
 
 /// ` AND …` restricting the cases aliased `c` to those the report may count for `viewer`.

@@ -45,7 +45,7 @@ async fn past(
     today: Date,
 ) -> Result<Vec<Due>, DbErr> {
     // No case closed after this can be due, whatever its outcome's period.
-    let bound = crate::calendar::end_of_london_day(super::rules::add_years(today, -retention.shortest()));
+    let bound = crate::calendar::end_of_london_day(crate::calendar::add_years(today, -retention.shortest()));
     let closed = cases::Entity::find()
         .filter(cases::Column::Status.eq(codes::CLOSED))
         .filter(cases::Column::ClosedAt.lt(bound))

@@ -18,7 +18,7 @@ pub use due::awaiting_decision;
 pub use guard::{any_standin, lock_unless_disposed, refuse_disposed, require_not_disposed};
 pub use job::{JOB, daily};
 
-use crate::{auth::policy::Permission, web::routes::Route};
+use crate::{auth::policy::Permission, web::route::Route};
 
 pub fn routes() -> Vec<Route> {
     vec![

@@ -5,7 +5,7 @@ use crate::cases::codes;
 use entity::settings;
 use sea_orm::{ConnectionTrait, DbErr, EntityTrait};
 use std::collections::BTreeMap;
-use time::{Date, Month, OffsetDateTime};
+use time::{Date, OffsetDateTime};
 
 /// Six years from closure: the Limitation Act 1980 period for claims in contract and tort.
 pub const DEFAULT_YEARS: i32 = 6;
@@ -77,7 +77,7 @@ impl Retention {
     /// The last day a case closed at `closed_at` with `outcome` is kept: the London date
     /// of closure, `years` later. It may be disposed of from the day after.
     pub fn kept_until(&self, closed_at: OffsetDateTime, outcome: Option<&str>) -> Date {
-        add_years(crate::calendar::london_date(closed_at), self.years_for(outcome))
+        crate::calendar::add_years(crate::calendar::london_date(closed_at), self.years_for(outcome))
     }
 
     /// The longest period: how long anything about a case may be needed.
@@ -99,14 +99,6 @@ impl Retention {
             .min()
             .unwrap_or(self.years)
     }
-}
-
-/// `day` moved on by whole years; 29 February becomes 28 February in a common year.
-pub fn add_years(day: Date, years: i32) -> Date {
-    let year = day.year() + years;
-    Date::from_calendar_date(year, day.month(), day.day())
-        .or_else(|_| Date::from_calendar_date(year, Month::February, 28))
-        .unwrap_or(day)
 }
 
 #[cfg(test)]
@@ -141,7 +133,13 @@ mod tests {
 
     #[test]
     fn leap_days_fall_back_to_the_28th() {
-        assert_eq!(add_years(date!(2024 - 02 - 29), 1), date!(2025 - 02 - 28));
-        assert_eq!(add_years(date!(2024 - 02 - 29), 4), date!(2028 - 02 - 29));
+        assert_eq!(
+            crate::calendar::add_years(date!(2024 - 02 - 29), 1),
+            date!(2025 - 02 - 28)
+        );
+        assert_eq!(
+            crate::calendar::add_years(date!(2024 - 02 - 29), 4),
+            date!(2028 - 02 - 29)
+        );
     }
 }

@@ -14,7 +14,7 @@ use super::{
 use crate::{
     audit::Origin,
     cases::{
-        page::user_names,
+        staff_names::user_names,
         timeline::{self, Entry},
         visibility::{self, Viewer},
     },
@@ -119,7 +119,7 @@ pub async fn save(
     };
     let txn = crate::db::begin(&state.db).await?;
     // Holding the case row keeps a closure (or another assessment) from interleaving.
-    let case = plan::hold_case(&txn, &case).await?;
+    let case = crate::cases::lock::hold_case(&txn, &case).await?;
     crate::cases::require_open(&case, CLOSED)?;
     let saved = store::insert(
         &txn,

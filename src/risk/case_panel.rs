@@ -6,7 +6,7 @@ use super::{HIGH, LEVELS, OCCASIONS, level_tag, store};
 use crate::procedure::Stage;
 use crate::{
     auth::policy::{Permission, allows},
-    cases::{codes, page::user_names, visibility::Viewer},
+    cases::{codes, staff_names::user_names, visibility::Viewer},
     web::{
         table::{self, Col},
         time_fmt,

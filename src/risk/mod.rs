@@ -14,7 +14,7 @@ pub mod view;
 
 pub use score::{Answer, AnswerOption, Draft, DraftQuestion, Question, QuestionSet, Scored, level_for};
 
-use crate::{auth::policy::Permission, cases::codes::Code, web::routes::Route};
+use crate::{auth::policy::Permission, cases::codes::Code, web::route::Route};
 
 pub const STANDARD: &str = "standard";
 pub const MEDIUM: &str = "medium";

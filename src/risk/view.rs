@@ -8,7 +8,7 @@ use super::{
     score::{Answer, QuestionSet, Scored},
 };
 use crate::{
-    cases::{codes, page::case_form},
+    cases::{codes, parts::case_form},
     web::{
         Ctx,
         forms::{Choice, FormErrors, Input, code_choices, radios, textarea},

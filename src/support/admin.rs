@@ -13,7 +13,7 @@ use crate::{
         extract::set_flash,
         forms::{Choice, FormErrors, Input, checkboxes, csrf_field, error_summary},
         layout,
-        routes::Route,
+        route::Route,
         table::{self, Col},
     },
 };

@@ -10,17 +10,16 @@ use crate::{
     audit::Origin,
     cases::{
         codes,
-        page::case_form,
+        parts::case_form,
         timeline::{self, Entry},
         visibility::{self, Viewer},
     },
-    deadlines::plan,
     error::{AppError, AppResult},
     state::AppState,
     web::{
         Ctx,
         extract::set_flash,
-        fields::{date_value, optional_text, today},
+        fields::{date_value, optional_text},
         forms::{Choice, FormErrors, Input, code_choices, radios, select, textarea},
         time_fmt,
     },
@@ -227,7 +226,7 @@ pub async fn new_form(
     let catalogue = active_catalogue(&state.db).await?;
     let f = MeasureForm {
         status: super::REQUESTED.to_owned(),
-        requested_on: date_value(Some(today(state.now()))),
+        requested_on: date_value(Some(crate::calendar::london_date(state.now()))),
         ..Default::default()
     };
     Ok(new_page(&ctx, &case, &catalogue, &f, &FormErrors::default()))
@@ -246,7 +245,13 @@ pub async fn create(
     let now = state.now();
     let catalogue = active_catalogue(&state.db).await?;
     let mut errors = FormErrors::default();
-    let Some(v) = validate(&f, Some(&catalogue), 0, today(now), &mut errors) else {
+    let Some(v) = validate(
+        &f,
+        Some(&catalogue),
+        0,
+        crate::calendar::london_date(now),
+        &mut errors,
+    ) else {
         return Ok((
             StatusCode::UNPROCESSABLE_ENTITY,
             new_page(&ctx, &case, &catalogue, &f, &errors),
@@ -259,7 +264,7 @@ pub async fn create(
         .map_or_else(String::new, |e| e.name.clone());
     let txn = crate::db::begin(&state.db).await?;
     // Holding the case row keeps a closure from interleaving.
-    let case = plan::hold_case(&txn, &case).await?;
+    let case = crate::cases::lock::hold_case(&txn, &case).await?;
     crate::cases::require_open(&case, CLOSED)?;
     support_measures::Entity::insert(support_measures::ActiveModel {
         case_id: Set(case.id),
@@ -352,7 +357,13 @@ pub async fn update(
     }
     let now = state.now();
     let mut errors = FormErrors::default();
-    let Some(v) = validate(&f, None, m.catalogue_id, today(now), &mut errors) else {
+    let Some(v) = validate(
+        &f,
+        None,
+        m.catalogue_id,
+        crate::calendar::london_date(now),
+        &mut errors,
+    ) else {
         return Ok((
             StatusCode::UNPROCESSABLE_ENTITY,
             edit_page(&ctx, &case, &m, &name, &f, None, &errors),

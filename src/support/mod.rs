@@ -13,7 +13,7 @@ mod referrals;
 use crate::{
     auth::policy::Permission,
     cases::codes::{self, Code},
-    web::routes::Route,
+    web::route::Route,
 };
 use maud::{Markup, html};
 

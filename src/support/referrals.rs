@@ -11,17 +11,16 @@ use crate::{
     audit::Origin,
     cases::{
         codes,
-        page::case_form,
+        parts::case_form,
         timeline::{self, Entry},
         visibility::{self, Viewer},
     },
-    deadlines::plan,
     error::{AppError, AppResult},
     state::AppState,
     web::{
         Ctx,
         extract::set_flash,
-        fields::{date_value, optional_text, today},
+        fields::{date_value, optional_text},
         forms::{Choice, FormErrors, Input, radios, select, textarea},
         time_fmt,
     },
@@ -407,7 +406,7 @@ pub async fn new_form(
         .filter(|id| agencies.iter().any(|a| a.id == *id));
     let f = ReferralForm {
         agency_id: preselected.map(|id| id.to_string()).unwrap_or_default(),
-        referred_on: date_value(Some(today(state.now()))),
+        referred_on: date_value(Some(crate::calendar::london_date(state.now()))),
         status: TO_SEND.to_owned(),
         ..Default::default()
     };
@@ -427,7 +426,13 @@ pub async fn create(
     let now = state.now();
     let agencies = active_agencies(&state.db).await?;
     let mut errors = FormErrors::default();
-    let Some(v) = validate(&f, Some(&agencies), None, today(now), &mut errors) else {
+    let Some(v) = validate(
+        &f,
+        Some(&agencies),
+        None,
+        crate::calendar::london_date(now),
+        &mut errors,
+    ) else {
         return Ok((
             StatusCode::UNPROCESSABLE_ENTITY,
             new_page(&ctx, &case, &agencies, &f, &errors),
@@ -439,7 +444,7 @@ pub async fn create(
         .find(|a| a.id == v.agency_id)
         .map_or_else(String::new, |a| a.name.clone());
     let txn = crate::db::begin(&state.db).await?;
-    let case = plan::hold_case(&txn, &case).await?;
+    let case = crate::cases::lock::hold_case(&txn, &case).await?;
     crate::cases::require_open(&case, CLOSED)?;
     referrals::Entity::insert(referrals::ActiveModel {
         case_id: Set(case.id),
@@ -535,7 +540,7 @@ pub async fn update(
     }
     let now = state.now();
     let mut errors = FormErrors::default();
-    let Some(v) = validate(&f, None, Some(&r), today(now), &mut errors) else {
+    let Some(v) = validate(&f, None, Some(&r), crate::calendar::london_date(now), &mut errors) else {
         return Ok((
             StatusCode::UNPROCESSABLE_ENTITY,
             edit_page(&ctx, &case, &r, &agency, &f, None, &errors),

@@ -5,11 +5,6 @@
 use super::{forms::FormErrors, time_fmt};
 use time::{Date, OffsetDateTime};
 
-/// Today in London, the day typed dates are measured against.
-pub fn today(now: OffsetDateTime) -> Date {
-    time_fmt::london(now).date()
-}
-
 /// A date as a date field's value (`YYYY-MM-DD`), empty for none.
 pub fn date_value(d: Option<Date>) -> String {
     d.map(|d| d.to_string()).unwrap_or_default()
@@ -56,7 +51,7 @@ pub fn past_date(
     earliest_what: &str,
 ) -> Option<Date> {
     let day = required_date(errors, field, value, what)?;
-    if day > today(now) {
+    if day > crate::calendar::london_date(now) {
         errors.add(field, "The date cannot be in the future");
         return None;
     }
@@ -107,7 +102,10 @@ mod tests {
     #[test]
     fn london_evening_in_summer_is_already_tomorrow() {
         // 23:30 UTC on 1 July is 00:30 on 2 July in London.
-        assert_eq!(today(datetime!(2026-07-01 23:30 UTC)), date!(2026 - 07 - 02));
+        assert_eq!(
+            crate::calendar::london_date(datetime!(2026-07-01 23:30 UTC)),
+            date!(2026 - 07 - 02)
+        );
     }
 
     #[test]

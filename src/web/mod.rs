@@ -1,4 +1,5 @@
-//! Page layout, shared components, middleware and the route table.
+//! Page layout, shared components, extractors and middleware, and the route type with
+//! its guard: what every screen uses, knowing no capability.
 
 pub mod assets;
 pub mod error_pages;
@@ -6,11 +7,10 @@ pub mod extract;
 pub mod fields;
 pub mod forms;
 pub mod headers;
-pub mod home;
 pub mod input;
 pub mod layout;
 pub mod pagination;
-pub mod routes;
+pub mod route;
 pub mod table;
 pub mod time_fmt;
 pub mod upload;

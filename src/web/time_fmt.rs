@@ -37,6 +37,11 @@ pub fn plain_date(d: time::Date) -> String {
     .unwrap_or_default()
 }
 
+/// `YYYY-MM-DD`: a date in links, file names and exports.
+pub fn iso_date(d: time::Date) -> String {
+    format!("{:04}-{:02}-{:02}", d.year(), d.month() as u8, d.day())
+}
+
 /// `YYYY-MM-DD` as typed into a date field, in years a case could involve (1900–2100):
 /// anything else is a typing mistake, and far-off years overflow date arithmetic.
 pub fn parse_date(text: &str) -> Option<time::Date> {

@@ -7,8 +7,10 @@ use crate::auth::{
 };
 use multer::Multipart;
 
+/// The largest file taken, web or command line.
+pub const MAX_FILE_BYTES: usize = 20 * 1024 * 1024;
 /// The largest upload body taken (the largest file plus the form's other fields).
-pub const MAX_UPLOAD_BYTES: usize = crate::import::read::MAX_BYTES + 64 * 1024;
+pub const MAX_UPLOAD_BYTES: usize = MAX_FILE_BYTES + 64 * 1024;
 
 /// One part of an upload: a field's text, or a file's name and bytes.
 pub struct Part {
@@ -73,7 +75,7 @@ mod tests {
     #[test]
     fn the_too_large_page_states_the_upload_limit() {
         let page = crate::error::page_for(axum::http::StatusCode::PAYLOAD_TOO_LARGE);
-        let limit = format!("{} MB", crate::import::read::MAX_BYTES / 1024 / 1024);
+        let limit = format!("{} MB", MAX_FILE_BYTES / 1024 / 1024);
         assert!(page.message.contains(&limit), "{}", page.message);
     }
 

@@ -5,7 +5,7 @@ use crate::common::{Client, TestApp};
 use entity::Role;
 use harbour::{
     auth::policy::{Permission, allows, role_code},
-    web::routes::table,
+    routes::table,
 };
 use reqwest::{Method, StatusCode};
 use sea_orm::Iterable;

@@ -139,7 +139,7 @@ async fn an_edited_row_with_a_recomputed_hash_breaks_the_link_to_the_next_row() 
 async fn concurrent_appends_keep_the_chain_intact() {
     let test_db = TestDb::new().await;
     let db = harbour::db::connect(&test_db.url).await.unwrap();
-    harbour::db::migrate(&db).await.unwrap();
+    harbour::migrate(&db).await.unwrap();
     let now = harbour::clock::truncate(time::OffsetDateTime::now_utc());
 
     let tasks: Vec<_> = (0..20)

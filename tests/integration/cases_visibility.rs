@@ -27,7 +27,7 @@ use entity::Role;
 use harbour::{
     auth::policy::{Permission, role_code},
     cases::codes,
-    web::routes::table,
+    routes::table,
 };
 use reqwest::{Method, StatusCode};
 use sea_orm::Iterable;

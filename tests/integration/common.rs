@@ -208,7 +208,7 @@ async fn make_template() -> String {
         }
     };
     let db = harbour::db::connect(&url).await.expect("connect to the template");
-    harbour::db::migrate(&db).await.expect("migrate the template");
+    harbour::migrate(&db).await.expect("migrate the template");
     if db.get_database_backend() == DbBackend::Sqlite {
         // Everything into the main file, so that copying it copies the database.
         db.execute_unprepared("PRAGMA wal_checkpoint(TRUNCATE)")

@@ -867,12 +867,12 @@ async fn cases_open_before_deadlines_existed_are_planned_once() {
     w.app
         .exec("DELETE FROM settings WHERE key = 'deadlines.planned_existing_cases'")
         .await;
-    harbour::db::migrate(&w.app.db).await.expect("migrate");
+    harbour::migrate(&w.app.db).await.expect("migrate");
     let planned = fixtures::deadlines_of(&w.app, case.id).await;
     assert_eq!(planned.len(), 6, "the plan intake makes");
     assert_eq!(stage(&planned, "initial-contact").anchored_at, w.app.now());
     // Only once: a case that later loses its deadlines is not planned again at start-up.
     w.app.exec("DELETE FROM deadlines").await;
-    harbour::db::migrate(&w.app.db).await.expect("migrate");
+    harbour::migrate(&w.app.db).await.expect("migrate");
     assert!(fixtures::deadlines_of(&w.app, case.id).await.is_empty());
 }

@@ -10,7 +10,7 @@ use crate::{
 use entity::Role;
 use harbour::{
     auth::policy::{Permission, allows},
-    web::routes::table,
+    routes::table,
 };
 use reqwest::Method;
 

@@ -7,7 +7,7 @@
 
 use crate::common::{Client, TestApp};
 use entity::Role;
-use harbour::{auth::policy::allows, web::routes::table};
+use harbour::{auth::policy::allows, routes::table};
 use reqwest::{Method, StatusCode};
 
 /// Every change to a case writes one of these (views are `case.viewed`).

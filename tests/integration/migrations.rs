@@ -7,8 +7,8 @@ use sea_orm::{ConnectionTrait, Statement};
 async fn migrating_twice_is_harmless() {
     let test_db = TestDb::new().await;
     let db = harbour::db::connect(&test_db.url).await.unwrap();
-    harbour::db::migrate(&db).await.unwrap();
-    harbour::db::migrate(&db).await.unwrap();
+    harbour::migrate(&db).await.unwrap();
+    harbour::migrate(&db).await.unwrap();
     db.close().await.ok();
 }
 
@@ -25,7 +25,7 @@ async fn instances_starting_together_do_not_race_on_postgres() {
         let url = test_db.url.clone();
         tasks.push(tokio::spawn(async move {
             let db = harbour::db::connect(&url).await.unwrap();
-            let result = harbour::db::migrate(&db).await;
+            let result = harbour::migrate(&db).await;
             db.close().await.ok();
             result
         }));

@@ -31,7 +31,7 @@ struct Fixture {
 async fn fixture() -> Fixture {
     let test_db = TestDb::new().await;
     let db = harbour::db::connect(&test_db.url).await.expect("connect");
-    harbour::db::migrate(&db).await.expect("migrate");
+    harbour::migrate(&db).await.expect("migrate");
     let clock = Arc::new(ManualClock::new(datetime!(2026-11-23 09:00 UTC)));
     let store = DbSessionStore::new(db.clone(), clock.clone(), IDLE);
     Fixture {

@@ -105,7 +105,7 @@ fn validate(
 }
 
 pub async fn new_form(State(state): State<AppState>, ctx: Ctx) -> AppResult<Markup> {
-    let areas = crate::admin::areas::all(&state.db).await?;
+    let areas = crate::cases::areas::all(&state.db).await?;
     let blank = UserForm {
         role: role_code(Role::TenancyOfficer).into(),
         ..Default::default()
@@ -125,7 +125,7 @@ pub async fn create(
     Form(f): Form<UserForm>,
 ) -> AppResult<Response> {
     let actor = ctx.actor()?;
-    let areas = crate::admin::areas::all(&state.db).await?;
+    let areas = crate::cases::areas::all(&state.db).await?;
     let mut errors = FormErrors::default();
     if let Err(e) = accounts::check_username(&f.username) {
         errors.add("username", e);
@@ -187,7 +187,7 @@ pub async fn create(
 pub async fn edit_form(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i32>) -> AppResult<Markup> {
     let user = find(&state, id).await?;
     let area_ids = accounts::area_ids_of(&state.db, id).await?;
-    let areas = crate::admin::areas::all(&state.db).await?;
+    let areas = crate::cases::areas::all(&state.db).await?;
     Ok(form_page(
         &ctx,
         FormView::new(Some(&user), &areas, &state),
@@ -205,7 +205,7 @@ pub async fn update(
 ) -> AppResult<Response> {
     let actor = ctx.actor()?;
     let user = find(&state, id).await?;
-    let areas = crate::admin::areas::all(&state.db).await?;
+    let areas = crate::cases::areas::all(&state.db).await?;
     let mut errors = FormErrors::default();
     let current_areas = accounts::area_ids_of(&state.db, id).await?;
     let valid = validate(&f, &areas, &current_areas, &mut errors);

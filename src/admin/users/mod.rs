@@ -9,7 +9,7 @@ use crate::{
     auth::policy::Permission,
     error::{AppError, AppResult},
     state::AppState,
-    web::routes::Route,
+    web::route::Route,
 };
 use entity::{Role, users};
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};

@@ -3,11 +3,11 @@
 //! area id that is not a number, `page=abc`) are ignored and shown as "any"; only a date
 //! that is not a real date is an error, shown on the filter form. Pure: no database.
 
+use crate::calendar::start_of_london_day;
 use crate::cases::{codes, people, reference};
 use crate::web::forms::FormErrors;
 use entity::{Role, areas, strands};
-use time::{Date, OffsetDateTime, PrimitiveDateTime, Time};
-use time_tz::{PrimitiveDateTimeExt, timezones::db::europe::LONDON};
+use time::{Date, OffsetDateTime};
 
 /// The longest value kept from any query parameter.
 const MAX_PARAM_CHARS: usize = 200;
@@ -294,8 +294,8 @@ pub fn parse(f: &Filters, role: Role, options: &Options, errors: &mut FormErrors
             .find(|s| s.code == f.strand.trim())
             .map(|s| s.id),
         risk: RiskFilter::parse(&f.risk),
-        received_from: from.map(london_midnight),
-        received_before: to.and_then(Date::next_day).map(london_midnight),
+        received_from: from.map(start_of_london_day),
+        received_before: to.and_then(Date::next_day).map(start_of_london_day),
         search: parse_search(&f.q, errors),
         sort: Sort::parse(&f.sort).unwrap_or(Sort::Newest),
         page: f.page.trim().parse().ok(),
@@ -318,14 +318,6 @@ fn parse_day(field: &'static str, which: &str, text: &str, errors: &mut FormErro
         );
     }
     parsed
-}
-
-/// The start of a London calendar day, as a UTC instant (stored instants are UTC, and
-/// SQLite compares them as text).
-pub fn london_midnight(d: Date) -> OffsetDateTime {
-    PrimitiveDateTime::new(d, Time::MIDNIGHT)
-        .assume_timezone_utc(LONDON)
-        .to_offset(time::UtcOffset::UTC)
 }
 
 fn parse_search(q: &str, errors: &mut FormErrors) -> Option<Search> {
@@ -489,7 +481,7 @@ mod tests {
         assert_eq!(c.received_from, Some(datetime!(2026-06-30 23:00 UTC)));
         assert_eq!(c.received_before, Some(datetime!(2026-07-31 23:00 UTC)));
         assert_eq!(
-            london_midnight(date!(2026 - 01 - 15)),
+            start_of_london_day(date!(2026 - 01 - 15)),
             datetime!(2026-01-15 00:00 UTC)
         );
     }

@@ -39,7 +39,7 @@ impl Choices {
             .order_by_asc(strands::Column::Position)
             .all(db)
             .await?;
-        let (my_areas, other_areas) = crate::admin::areas::all(db)
+        let (my_areas, other_areas) = crate::cases::areas::all(db)
             .await?
             .into_iter()
             .filter(|a| !a.retired)

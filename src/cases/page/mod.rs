@@ -2,13 +2,15 @@
 //! repeat-victimisation prompt, with the actions the viewer's role allows. Every view is
 //! written to the audit trail. This module loads the page's data; `view` renders it.
 
+pub mod contact;
 mod view;
 
-pub use view::{case_form, case_link, person_card, person_name, priority_tag, render, status_tag};
+use crate::cases::{parts::person_name, staff_names::user_names};
+pub use view::render;
 
 use super::{
     codes::{self, label},
-    contacts::NoteForm,
+    page::contact::NoteForm,
     repeat::{self, RepeatStatus},
     settings::CaseSettings,
     visibility::Viewer,
@@ -30,8 +32,6 @@ use sea_orm::{
     sea_query::{Expr, ExprTrait, Query},
 };
 use std::collections::HashMap;
-
-pub use super::staff_names::user_names;
 
 /// Everything the case page shows: a fixed number of queries, plus one per victim for
 /// the repeat-report count.

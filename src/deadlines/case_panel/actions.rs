@@ -8,7 +8,7 @@ use crate::{
     auth::policy::{Permission, allows},
     calendar::end_of_london_day,
     cases::{
-        page::case_form,
+        parts::case_form,
         timeline::{self, Entry},
         visibility::Viewer,
     },
@@ -319,7 +319,7 @@ async fn submit(
     };
     // Holding the case row keeps a closure from interleaving (nothing recurring is planned
     // on a case closed meanwhile).
-    let case = plan::hold_case(&txn, &case).await?;
+    let case = crate::cases::lock::hold_case(&txn, &case).await?;
     let rules = Rules::for_case(&txn, &case).await?;
     let stage = Stage::from_code(&d.stage);
     let (kind, action_code, body, flash) = match change {

@@ -5,7 +5,7 @@ use crate::{
     audit::Origin,
     cases::{
         codes,
-        page::case_form,
+        parts::case_form,
         timeline::{self, Entry},
         visibility::Viewer,
     },

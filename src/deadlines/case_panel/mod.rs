@@ -9,10 +9,10 @@ use super::{calendar_settings, plan, state::State};
 use crate::{
     auth::policy::{Permission, allows},
     calendar::Calendar,
-    cases::{codes, page::user_names, visibility::Viewer},
+    cases::{codes, staff_names::user_names, visibility::Viewer},
     procedure::{Stage, Timescale, Unit},
     web::{
-        routes::Route,
+        route::Route,
         table::{self, Col},
         time_fmt,
     },

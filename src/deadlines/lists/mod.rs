@@ -24,7 +24,7 @@ use crate::{
     deadlines::{calendar_settings, reminders},
     error::{AppError, AppResult},
     state::AppState,
-    web::{Ctx, routes::Route},
+    web::{Ctx, route::Route},
 };
 use axum::extract::{RawQuery, State};
 use maud::Markup;

@@ -13,7 +13,7 @@ use crate::{
         extract::set_flash,
         forms::csrf_field,
         layout,
-        routes::Route,
+        route::Route,
         table::{self, Col},
         time_fmt,
     },

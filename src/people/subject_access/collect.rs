@@ -10,7 +10,7 @@ use crate::{
     cases::{
         codes::{self, label},
         details::strand_ids,
-        page::person_name,
+        parts::person_name,
         people::name_key,
         visibility::Viewer,
     },

@@ -4,7 +4,7 @@ use super::collect::{CasePart, Detail, Dossier};
 use crate::{
     cases::{
         codes::{self, label},
-        page::{person_card, person_name},
+        parts::{person_card, person_name},
         people::CaseLink,
     },
     people::correction::{Change, history_section},

@@ -27,7 +27,7 @@ use crate::{
     cases::visibility::Viewer,
     error::AppResult,
     state::AppState,
-    web::{Ctx, forms::FormErrors, pagination::Pager, routes::Route},
+    web::{Ctx, forms::FormErrors, pagination::Pager, route::Route},
 };
 use axum::{
     extract::{RawQuery, State},

@@ -133,10 +133,7 @@ pub struct Drill {
     pub page: Option<u64>,
 }
 
-/// `YYYY-MM-DD`.
-pub fn iso(d: Date) -> String {
-    format!("{:04}-{:02}-{:02}", d.year(), d.month() as u8, d.day())
-}
+pub use crate::web::time_fmt::iso_date as iso;
 
 /// The checked criteria; problems are added to `errors` (by field id) and the result is
 /// then not to be used.

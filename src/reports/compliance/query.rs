@@ -9,7 +9,8 @@ use super::{
     stats::{Bucket, Group, Item},
 };
 use crate::{
-    cases::{caseload::filters::london_midnight, visibility::Viewer},
+    calendar::start_of_london_day,
+    cases::visibility::Viewer,
     deadlines::state::{DONE, NOT_APPLICABLE, WAIVED},
     procedure::Stage,
     reports::sql::{self, Sql},
@@ -40,12 +41,12 @@ struct Row {
 
 /// The deadlines `c` selects that `viewer` may see, by original due time then id.
 pub async fn items(db: &impl ConnectionTrait, viewer: &Viewer, c: &Criteria) -> Result<Vec<Item>, DbErr> {
-    let from = london_midnight(c.period.from);
+    let from = start_of_london_day(c.period.from);
     let before = c
         .period
         .to
         .next_day()
-        .map(london_midnight)
+        .map(start_of_london_day)
         .unwrap_or(OffsetDateTime::new_utc(time::Date::MAX, time::Time::MIDNIGHT));
     let mut q = deadlines::Entity::find()
         .select_only()

@@ -16,7 +16,7 @@ use crate::{
         extract::set_flash,
         forms::{Choice, FormErrors, Input, csrf_field, error_summary, select, textarea},
         layout,
-        routes::Route,
+        route::Route,
         table::{self, Col},
     },
 };

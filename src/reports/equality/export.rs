@@ -4,7 +4,7 @@
 //! `[u]`, values that cannot be computed `[x]`; the hidden numbers are nowhere in the file.
 
 use super::{report::Report, table::Table};
-use crate::{reports::compliance::params::iso, web::forms::FormErrors};
+use crate::web::{forms::FormErrors, time_fmt::iso_date as iso};
 use rust_xlsxwriter::Workbook;
 
 pub const HEADER: [&str; 7] = [

@@ -40,7 +40,7 @@ use crate::{
     cases::visibility::Viewer,
     error::{AppError, AppResult},
     state::AppState,
-    web::{Ctx, forms::FormErrors, pagination::Pager, routes::Route},
+    web::{Ctx, forms::FormErrors, pagination::Pager, route::Route},
 };
 use axum::{
     extract::{RawQuery, State},

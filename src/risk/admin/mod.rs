@@ -16,7 +16,7 @@ use crate::{
     db::{self, Lock},
     error::{AppError, AppResult},
     state::AppState,
-    web::{Ctx, extract::set_flash, forms::FormErrors, routes::Route},
+    web::{Ctx, extract::set_flash, forms::FormErrors, route::Route},
 };
 use axum::{
     Form,

@@ -1,9 +1,10 @@
-//! Contacts and notes on a case's timeline (visit, phone call, letter, email, meeting,
+//! The case page's own form: contacts and notes on a case's timeline (visit, phone call, letter, email, meeting,
 //! failed attempt, note), and recording that the ASB Case Review was explained.
 
-use super::{
+use super::{self as page, CaseView};
+use crate::cases::{
     codes,
-    page::{self, CaseView, person_name},
+    parts::person_name,
     timeline::{self, Entry},
     visibility::{self, Viewer},
 };

@@ -16,7 +16,6 @@
 mod links;
 mod quarter;
 
-pub use quarter::Memo as QuarterMemo;
 mod team;
 mod work;
 
@@ -25,7 +24,7 @@ use crate::{
     cases::visibility::Viewer,
     error::AppResult,
     state::AppState,
-    web::{Ctx, layout, routes::Route},
+    web::{Ctx, layout, route::Route},
 };
 use axum::extract::State;
 use maud::{Markup, html};
@@ -52,7 +51,7 @@ async fn home(State(state): State<AppState>, ctx: Ctx, viewer: Viewer) -> AppRes
             None
         };
     let quarter = if allows(role, Permission::ViewReports) {
-        Some(quarter::load_memoised(db, &state.quarter, &viewer, now).await?)
+        Some(quarter::load_memoised(db, &state.shared::<quarter::Memo>(), &viewer, now).await?)
     } else {
         None
     };

@@ -1,17 +1,16 @@
-//! The route table. Every route declares the permission it needs, and one guard enforces
-//! it: a signed-out visitor is sent to sign in, a signed-in one without the permission
-//! gets 403. Tests walk [`table`] for every role, so a new route cannot skip the policy.
+//! A route and its guard. Every route declares the permission it needs, and one guard
+//! enforces it: a signed-out visitor is sent to sign in, a signed-in one without the
+//! permission gets 403. The table of every route is `crate::routes`.
 
 use crate::{
     auth::{
-        CurrentUser,
+        current_user::CurrentUser,
         policy::{Permission, allows},
     },
     error::AppError,
     state::AppState,
 };
 use axum::{
-    Router,
     extract::Request,
     handler::Handler,
     http::Method,
@@ -24,7 +23,7 @@ pub struct Route {
     pub method: Method,
     pub path: &'static str,
     pub permission: Permission,
-    handler: MethodRouter<AppState>,
+    pub handler: MethodRouter<AppState>,
 }
 
 impl Route {
@@ -55,58 +54,11 @@ impl Route {
     }
 }
 
-/// Every route of the application, from each capability.
-pub fn all() -> Vec<Route> {
-    [
-        crate::web::home::routes(),
-        crate::auth::routes(),
-        crate::admin::routes(),
-        crate::audit::routes(),
-        crate::cases::routes(),
-        crate::deadlines::routes(),
-        crate::procedure::admin::routes(),
-        crate::reports::routes(),
-        crate::risk::routes(),
-        crate::plans::routes(),
-        crate::support::routes(),
-        crate::enforcement::routes(),
-        crate::chronology::routes(),
-        crate::import::routes(),
-        crate::people::routes(),
-        crate::retention::routes(),
-    ]
-    .into_iter()
-    .flatten()
-    .collect()
-}
-
-/// (method, path pattern, permission) of every route: what the access tests walk.
-pub fn table() -> Vec<(Method, &'static str, Permission)> {
-    all()
-        .into_iter()
-        .map(|r| (r.method, r.path, r.permission))
-        .collect()
-}
-
-pub fn router(state: &AppState) -> Router<AppState> {
-    all().into_iter().fold(Router::new(), |router, r| {
-        let permission = r.permission;
-        let mut handler = r.handler;
-        // Every change to a case is a POST under its reference: one check keeps a case
-        // whose identifying details were destroyed from taking new ones.
-        if r.method == Method::POST && r.path.starts_with("/cases/{reference}") {
-            handler = handler.route_layer(middleware::from_fn_with_state(
-                state.clone(),
-                crate::retention::refuse_disposed,
-            ));
-        }
-        router.route(
-            r.path,
-            handler.route_layer(middleware::from_fn(move |req: Request, next: Next| {
-                guard(permission, req, next)
-            })),
-        )
-    })
+/// `handler` behind the guard that enforces `permission`.
+pub fn guarded(handler: MethodRouter<AppState>, permission: Permission) -> MethodRouter<AppState> {
+    handler.route_layer(middleware::from_fn(move |req: Request, next: Next| {
+        guard(permission, req, next)
+    }))
 }
 
 /// Paths a user who must change their password may still use.
