@@ -53,7 +53,7 @@ use tower_sessions::{Expiry, SessionManagerLayer, cookie::SameSite};
 /// Brings the database up to date: the schema, then the data steps capabilities own.
 pub async fn migrate(db: &sea_orm::DatabaseConnection) -> Result<(), sea_orm::DbErr> {
     db::migrate_then(db, |txn, now| {
-        Box::pin(deadlines::plan::plan_cases_opened_before_deadlines(txn, now))
+        Box::pin(deadlines::schedule::plan_cases_opened_before_deadlines(txn, now))
     })
     .await
 }

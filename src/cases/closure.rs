@@ -176,12 +176,16 @@ pub async fn close(
         closed_at: Some(now),
         ..case.clone()
     };
-    if !closing::apply(&txn, &closed, answers, &viewer, &origin, now).await? {
+    let Some(settled) = closing::apply(&txn, &closed, answers, &viewer, &origin, now).await? else {
         return Err(AppError::Conflict(
             "A deadline on this case changed while you were closing it. Go back to the case and try again.",
         ));
+    };
+    for s in settled {
+        crate::plans::settle_at_closure(&txn, closed.id, s.action_id, s.done, &s.reason, viewer.id, now)
+            .await?;
     }
-    deadlines::plan::after_closure(&txn, &closed, now, now).await?;
+    deadlines::schedule::after_closure(&txn, &closed, now, now).await?;
     txn.commit().await?;
     set_flash(&ctx.session, format!("{} closed.", case.reference)).await?;
     Ok(Redirect::to(&format!("/cases/{}", case.reference)).into_response())
@@ -333,7 +337,7 @@ pub async fn reopen(
         closed_at: None,
         ..case.clone()
     };
-    deadlines::plan::after_reopen(&txn, &reopened, now).await?;
+    deadlines::schedule::after_reopen(&txn, &reopened, now).await?;
     txn.commit().await?;
     set_flash(&ctx.session, format!("{} reopened.", case.reference)).await?;
     Ok(Redirect::to(&format!("/cases/{}", case.reference)).into_response())

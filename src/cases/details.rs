@@ -263,7 +263,7 @@ pub async fn save(
             priority: v.priority.to_owned(),
             ..case.clone()
         };
-        let replanned = crate::deadlines::plan::replan_open(&txn, &reprioritised, None).await?;
+        let replanned = crate::deadlines::schedule::replan_open(&txn, &reprioritised, None).await?;
         if replanned > 0 {
             flash.push_str(&format!(
                 " {replanned} open deadline(s) re-planned for the new priority."

@@ -13,7 +13,7 @@ use crate::{
     audit::Origin,
     calendar::london_date,
     deadlines::{
-        plan::{self, Done, Rules},
+        schedule::{self, Done, Rules},
         state,
     },
     error::{AppError, AppResult},
@@ -221,7 +221,7 @@ pub async fn store(
             note: None,
             now,
         };
-        plan::complete(txn, &rules, case, d, done).await?;
+        schedule::complete(txn, &rules, case, d, done).await?;
     }
     let body = format!(
         "Post-closure check: handling {}; outcome {}.",

@@ -4,7 +4,7 @@
 
 use super::{
     case_panel::stage_name,
-    plan::{self, Done, Rules},
+    schedule::{self, Done, Rules},
     state,
 };
 use crate::{
@@ -129,9 +129,17 @@ pub fn read(
     answers
 }
 
+/// A victim's action-plan action whose deadline the closure settled: the caller (who
+/// knows the action plan) settles the action the same way.
+pub struct SettledAction {
+    pub action_id: i32,
+    pub done: bool,
+    pub reason: String,
+}
+
 /// Applies the answers in the closing transaction (`case` is the closed case), each on
-/// the timeline and in the audit trail. `false` (the caller rolls back) when a deadline
-/// changed since the form was read.
+/// the timeline and in the audit trail, and returns the plan actions whose deadlines it
+/// settled. `None` (the caller rolls back) when a deadline changed since the form was read.
 pub async fn apply(
     txn: &DatabaseTransaction,
     case: &cases::Model,
@@ -139,8 +147,9 @@ pub async fn apply(
     viewer: &Viewer,
     origin: &Origin,
     now: OffsetDateTime,
-) -> Result<bool, DbErr> {
+) -> Result<Option<Vec<SettledAction>>, DbErr> {
     let rules = Rules::for_case(txn, case).await?;
+    let mut settled = vec![];
     for (d, answer) in answers {
         let name = stage_name(&d);
         let (status, reason, kind, action) = match answer {
@@ -152,12 +161,15 @@ pub async fn apply(
                     now,
                 };
                 let (stage, action) = (d.stage.clone(), d.occurrence);
-                if plan::complete(txn, &rules, case, d, done).await?.is_none() {
-                    return Ok(false);
+                if schedule::complete(txn, &rules, case, d, done).await?.is_none() {
+                    return Ok(None);
                 }
                 if stage == Stage::PlanAction.code() {
-                    let why = "Recorded as done when the case was closed";
-                    crate::plans::settle_at_closure(txn, case.id, action, true, why, viewer.id, now).await?;
+                    settled.push(SettledAction {
+                        action_id: action,
+                        done: true,
+                        reason: "Recorded as done when the case was closed".to_owned(),
+                    });
                 }
                 let body = format!("Recorded “{name}” as done when the case was closed.");
                 timeline::record(
@@ -198,11 +210,14 @@ pub async fn apply(
             .exec(txn)
             .await?;
         if changed.rows_affected == 0 {
-            return Ok(false);
+            return Ok(None);
         }
         if d.stage == Stage::PlanAction.code() {
-            crate::plans::settle_at_closure(txn, case.id, d.occurrence, false, &reason, viewer.id, now)
-                .await?;
+            settled.push(SettledAction {
+                action_id: d.occurrence,
+                done: false,
+                reason: reason.clone(),
+            });
         }
         timeline::record(
             txn,
@@ -214,7 +229,7 @@ pub async fn apply(
         )
         .await?;
     }
-    Ok(true)
+    Ok(Some(settled))
 }
 
 /// The closing form's questions, one per open deadline, keeping what was chosen.

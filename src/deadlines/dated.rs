@@ -7,7 +7,7 @@
 //! in the caller's transaction.
 
 use super::{
-    plan::{self, Done, Rules},
+    schedule::{self, Done, Rules},
     state,
 };
 use crate::{calendar, procedure::Stage};
@@ -159,7 +159,7 @@ pub async fn complete(
         note: None,
         now,
     };
-    plan::complete(db, &rules, case, deadline, done).await
+    schedule::complete(db, &rules, case, deadline, done).await
 }
 
 /// The record no longer needs its deadline (an action cancelled, a claim withdrawn): no

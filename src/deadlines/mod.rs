@@ -7,9 +7,9 @@ pub mod case_panel;
 pub mod closing;
 pub mod dated;
 pub mod lists;
-pub mod plan;
 pub mod reminders;
 pub mod rules_cache;
+pub mod schedule;
 pub mod state;
 
 use crate::web::route::Route;

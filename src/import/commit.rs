@@ -14,7 +14,7 @@ use crate::{
         timeline::{self, Entry},
         visibility::Viewer,
     },
-    deadlines::{self as deadline_rules, plan as deadlines},
+    deadlines::{self as deadline_rules, schedule as deadlines},
     enforcement::{self, store as actions},
     web::time_fmt,
 };

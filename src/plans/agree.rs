@@ -18,7 +18,7 @@ use crate::{
         visibility::{self, Viewer},
     },
     deadlines::{
-        plan::{self, Done, Rules},
+        schedule::{self, Done, Rules},
         state,
     },
     error::AppResult,
@@ -122,7 +122,7 @@ impl PlanForm {
                 notes: p.notes.clone().unwrap_or_default(),
                 ..base
             },
-            None => match plan::agreed_frequency(case) {
+            None => match schedule::agreed_frequency(case) {
                 Some(t) if AGREED_UNITS.contains(&t.unit) => PlanForm {
                     every_amount: t.amount.to_string(),
                     every_unit: t.unit.code().to_owned(),
@@ -451,7 +451,7 @@ async fn write(
         updated_at: now,
         ..case
     };
-    plan::replan_open(txn, &case, Some(Stage::VictimUpdate)).await?;
+    schedule::replan_open(txn, &case, Some(Stage::VictimUpdate)).await?;
     // Agreeing the plan is the action-plan stage's activity: done at the end of the day
     // agreed (or now, if that is still to come).
     let agreed_at = now.min(end_of_london_day(v.agreed_on));
@@ -516,7 +516,7 @@ async fn complete_plan_deadline(
         note: None,
         now,
     };
-    Ok(plan::complete(txn, &rules, case, d, done)
+    Ok(schedule::complete(txn, &rules, case, d, done)
         .await?
         .map(|d| match state::state(&d, now) {
             state::State::Met => "met",

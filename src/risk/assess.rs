@@ -19,7 +19,7 @@ use crate::{
         visibility::{self, Viewer},
     },
     deadlines::{
-        plan::{self, Done, Rules},
+        schedule::{self, Done, Rules},
         state,
     },
     error::{AppError, AppResult},
@@ -160,7 +160,7 @@ pub async fn save(
             updated_at: now,
             ..case
         };
-        plan::replan_open(&txn, &updated, Some(Stage::ManagerReview)).await?;
+        schedule::replan_open(&txn, &updated, Some(Stage::ManagerReview)).await?;
         updated
     } else {
         case
@@ -183,7 +183,7 @@ pub async fn save(
             note: None,
             now,
         };
-        if let Some(done) = plan::complete(&txn, &rules, &case, d, done).await? {
+        if let Some(done) = schedule::complete(&txn, &rules, &case, d, done).await? {
             met = Some(state::state(&done, now) == state::State::Met);
         }
     }

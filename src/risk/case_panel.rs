@@ -49,7 +49,7 @@ pub async fn load(
         .collect();
     let high = case.risk_level.as_deref() == Some(HIGH);
     let (high_review, marac_prompt) = if high {
-        let rules = crate::deadlines::plan::Rules::for_case(db, case).await?;
+        let rules = crate::deadlines::schedule::Rules::for_case(db, case).await?;
         let cadence = rules
             .timescale(case, crate::procedure::Stage::ManagerReview)
             .describe();

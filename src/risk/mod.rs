@@ -1,7 +1,7 @@
 //! Victim risk assessment: versioned question sets whose answers carry scores, thresholds
 //! mapping a total to standard / medium / high, and an officer's override with a reason.
 //! The scoring core is pure; [`store`] loads and saves sets and assessments. High risk
-//! shortens the manager-review cadence (`deadlines::plan::Rules`) and prompts a
+//! shortens the manager-review cadence (`deadlines::schedule::Rules`) and prompts a
 //! multi-agency referral.
 
 pub mod admin;

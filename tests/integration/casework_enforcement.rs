@@ -1290,7 +1290,7 @@ async fn a_past_hearing_is_done_at_its_real_time_and_follows_the_case_priority()
         .await
         .unwrap()
         .unwrap();
-    harbour::deadlines::plan::replan_open(&state.db, &case, None)
+    harbour::deadlines::schedule::replan_open(&state.db, &case, None)
         .await
         .unwrap();
     let open: Vec<_> = legal_deadlines(&w.app, w.case.id)

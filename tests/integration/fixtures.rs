@@ -258,7 +258,7 @@ pub async fn case(app: &TestApp, spec: CaseSpec) -> Created {
         .expect("insert access");
     }
     // Deadlines as intake plans them (nothing for a case created closed).
-    harbour::deadlines::plan::after_report(&txn, &case, received, now)
+    harbour::deadlines::schedule::after_report(&txn, &case, received, now)
         .await
         .expect("plan deadlines");
     txn.commit().await.expect("commit");

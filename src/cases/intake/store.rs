@@ -157,7 +157,7 @@ pub async fn create_case(
             .await?;
         }
     }
-    deadlines::plan::after_report(txn, &saved, report.incident.received_at, by.now).await?;
+    deadlines::schedule::after_report(txn, &saved, report.incident.received_at, by.now).await?;
     Ok(saved)
 }
 
@@ -189,7 +189,7 @@ pub async fn add_report(
     );
     timeline::record(txn, by.now, by.viewer, by.origin, "case.report_added", entry).await?;
     // New people or incident types may call for stages the case did not need before.
-    deadlines::plan::after_report(txn, case, report.incident.received_at, by.now).await?;
+    deadlines::schedule::after_report(txn, case, report.incident.received_at, by.now).await?;
     Ok(true)
 }
 

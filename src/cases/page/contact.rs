@@ -126,7 +126,7 @@ pub async fn add(
     .await?;
     // The contact is the activity that meets its deadlines (first contact, updates, …).
     let completed =
-        deadlines::plan::after_contact(&txn, &view.case, kind, person_id, occurred_at, viewer.id, now)
+        deadlines::schedule::after_contact(&txn, &view.case, kind, person_id, occurred_at, viewer.id, now)
             .await?;
     txn.commit().await?;
     let mut flash = format!("{} added to the timeline.", codes::timeline_label(kind));

@@ -13,7 +13,7 @@ use crate::{
         visibility::Viewer,
     },
     deadlines::{
-        plan::{self, Done, Rules},
+        schedule::{self, Done, Rules},
         state,
     },
     error::{AppError, AppResult},
@@ -325,7 +325,7 @@ async fn submit(
     let (kind, action_code, body, flash) = match change {
         Change::Done(at) => {
             let note = (!text.is_empty()).then(|| text.clone());
-            let done = plan::complete(
+            let done = schedule::complete(
                 &txn,
                 &rules,
                 &case,
@@ -383,7 +383,7 @@ async fn submit(
             .exec(&txn)
             .await?;
             if let Some(stage) = stage {
-                plan::schedule_next(&txn, &rules, &case, stage, now, now).await?;
+                schedule::schedule_next(&txn, &rules, &case, stage, now, now).await?;
             }
             (
                 "deadline-waived",

@@ -9,7 +9,7 @@ use crate::{
         timeline::{self, Entry},
         visibility::Viewer,
     },
-    deadlines::plan,
+    deadlines::schedule,
     error::{AppError, AppResult},
     procedure::{MAX_AMOUNT, Stage, Timescale, Unit},
     state::AppState,
@@ -57,7 +57,7 @@ pub async fn form(
     )
     .await?;
     require_open(&case)?;
-    let f = match plan::agreed_frequency(&case) {
+    let f = match schedule::agreed_frequency(&case) {
         Some(t) => FrequencyForm {
             unit: t.unit.code().to_owned(),
             amount: t.amount.to_string(),
@@ -131,7 +131,7 @@ pub async fn save(
         contact_every_amount: agreed.map(|t| t.amount as i32),
         ..case
     };
-    plan::replan_open(&txn, &updated, Some(Stage::VictimUpdate)).await?;
+    schedule::replan_open(&txn, &updated, Some(Stage::VictimUpdate)).await?;
     let body = match agreed {
         Some(t) => format!("Victim updates agreed every {}.", t.describe()),
         None => "Victim updates back to the procedure's timescale.".to_owned(),

@@ -5,7 +5,7 @@
 mod actions;
 mod frequency;
 
-use super::{calendar_settings, plan, state::State};
+use super::{calendar_settings, schedule, state::State};
 use crate::{
     auth::policy::{Permission, allows},
     calendar::Calendar,
@@ -103,7 +103,7 @@ pub async fn load(
     let rows = list.into_iter().map(|d| row(&calendar, d, now, &name)).collect();
     Ok(Panel {
         rows,
-        agreed_frequency: plan::agreed_frequency(case),
+        agreed_frequency: schedule::agreed_frequency(case),
     })
 }
 
