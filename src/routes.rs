@@ -18,7 +18,6 @@ pub fn all() -> Vec<Route> {
         crate::audit::routes(),
         crate::cases::routes(),
         crate::deadlines::routes(),
-        crate::procedure::admin::routes(),
         crate::reports::routes(),
         crate::risk::routes(),
         crate::plans::routes(),

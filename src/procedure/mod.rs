@@ -2,7 +2,6 @@
 //! core here is pure (no database, no clock): [`Procedure::due`] turns an event time into a
 //! due instant under the landlord's [`Calendar`]. [`store`] loads and saves versions.
 
-pub mod admin;
 pub mod store;
 
 use crate::calendar::Calendar;

@@ -12,7 +12,6 @@ mod holds;
 mod job;
 mod review;
 pub mod rules;
-mod settings_page;
 
 pub use due::awaiting_decision;
 pub use guard::{any_standin, lock_unless_disposed, refuse_disposed, require_not_disposed};
@@ -39,16 +38,6 @@ pub fn routes() -> Vec<Route> {
             "/cases/{reference}/holds/{id}/lift",
             Permission::ManageRetention,
             hold_page::lift,
-        ),
-        Route::get(
-            "/admin/retention",
-            Permission::ManageSettings,
-            settings_page::show,
-        ),
-        Route::post(
-            "/admin/retention",
-            Permission::ManageSettings,
-            settings_page::save,
         ),
     ]
 }

@@ -4,7 +4,6 @@
 //! shortens the manager-review cadence (`deadlines::schedule::Rules`) and prompts a
 //! multi-agency referral.
 
-pub mod admin;
 mod assess;
 pub mod case_panel;
 pub mod form;
@@ -41,7 +40,7 @@ pub fn level_tag(level: &str) -> maud::Markup {
 }
 
 pub fn routes() -> Vec<Route> {
-    let mut routes = vec![
+    let routes = vec![
         Route::get(
             "/cases/{reference}/risk/new",
             Permission::AssessRisk,
@@ -54,6 +53,5 @@ pub fn routes() -> Vec<Route> {
             assess::show,
         ),
     ];
-    routes.extend(admin::routes());
     routes
 }

@@ -1,10 +1,9 @@
 //! Victim support: support measures from the landlord's catalogue (requested, provided,
 //! declined, with dates and cost) and referrals to agencies with consent to share.
-//! Administrators keep the catalogue and the agency list ([`admin`]); the case page shows
+//! Administrators keep the catalogue and the agency list (`admin::support`); the case page shows
 //! both on the case ([`case_panel`]). The label and money helpers here are shared with the
 //! chronology.
 
-mod admin;
 pub mod case_panel;
 mod fields;
 mod measures;
@@ -187,7 +186,6 @@ pub fn routes() -> Vec<Route> {
         ),
     ]
     .into_iter()
-    .chain(admin::routes())
     .collect()
 }
 

@@ -11,11 +11,10 @@
 //! - [`view`], [`findings`], [`charts`], [`board`] the pages, [`drill`] the cases behind a
 //!   figure;
 //!   [`export`] CSV and workbook;
-//! - [`settings`] and [`admin`] the landlord's report settings and NM01 homes.
+//! - [`settings`] the landlord's report settings and NM01 homes (edited in `admin::equality`).
 //!
 //! Every view and export writes an audit row naming its parameters, never a figure.
 
-pub mod admin;
 pub mod board;
 pub mod charts;
 pub mod disclosure;
@@ -53,7 +52,7 @@ use report::{Names, Report};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 
 pub fn routes() -> Vec<Route> {
-    let mut routes = vec![
+    let routes = vec![
         Route::get("/reports", Permission::ViewReports, dashboard),
         Route::get("/reports/board", Permission::ViewReports, board_report),
         Route::get("/reports/equality.csv", Permission::ViewReports, csv),
@@ -65,7 +64,6 @@ pub fn routes() -> Vec<Route> {
             repeat_perpetrators,
         ),
     ];
-    routes.extend(admin::routes());
     routes
 }
 

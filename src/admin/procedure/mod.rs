@@ -8,7 +8,7 @@ use self::{
     form::ProcedureForm,
     view::{EditView, TABLE_ID, VersionSummary, VersionView},
 };
-use super::{Priority, Procedure, Stage, store};
+use crate::procedure::{Priority, Procedure, Stage, store};
 use crate::{
     audit::{self, Event, Origin},
     auth::policy::Permission,

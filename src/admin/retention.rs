@@ -1,17 +1,19 @@
 //! The administrator's retention periods: years from closure, with a period of its own
 //! for any outcome that needs one.
 
-use super::rules::{Retention, YEARS_RANGE};
 use crate::{
     audit::{self, Event, Origin},
+    auth::policy::Permission,
     cases::codes,
     error::AppResult,
+    retention::rules::{Retention, YEARS_RANGE},
     state::AppState,
     web::{
         Ctx,
         extract::set_flash,
         forms::{FormErrors, Input, csrf_field, error_summary},
         layout,
+        route::Route,
     },
 };
 use axum::{
@@ -22,6 +24,13 @@ use axum::{
 use axum_extra::extract::Form;
 use maud::{Markup, html};
 use std::collections::{BTreeMap, HashMap};
+
+pub fn routes() -> Vec<Route> {
+    vec![
+        Route::get("/admin/retention", Permission::ManageSettings, show),
+        Route::post("/admin/retention", Permission::ManageSettings, save),
+    ]
+}
 
 /// The form as typed: `years`, and `years-<outcome>` (blank: the default applies).
 type Typed = HashMap<String, String>;

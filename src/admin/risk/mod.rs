@@ -9,7 +9,7 @@ use self::{
     form::{QUESTIONS_ID, SetForm},
     view::{VersionSummary, VersionView},
 };
-use super::{score::QuestionSet, store};
+use crate::risk::{score::QuestionSet, store};
 use crate::{
     audit::{self, Event, Origin},
     auth::policy::Permission,

@@ -2,7 +2,7 @@
 //! case, the disparity reference groups, and NM01's homes owned and other-system ASB cases
 //! with a methodology note for each reporting year. Every save is audited.
 
-use super::{
+use crate::reports::equality::{
     groups::{self, GROUPS},
     settings::{self, CLOSE_DAYS_RANGE, Nm01Year, ReportSettings, TARGET_RANGE},
 };
