@@ -86,7 +86,8 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
     Database::connect(opts).await
 }
 
-/// A data step run once the schema is current, in the migration's transaction.
+/// A data step run once the schema is current: in the migration's transaction on
+/// PostgreSQL, in a transaction of its own after the schema steps on SQLite.
 pub type DataStep = for<'t> fn(
     &'t DatabaseTransaction,
     time::OffsetDateTime,

@@ -13,7 +13,9 @@ use axum::{Router, http::Method, middleware};
 pub fn all() -> Vec<Route> {
     [
         crate::home::routes(),
-        crate::auth::routes(),
+        crate::auth::login::routes(),
+        crate::auth::setup::routes(),
+        crate::auth::account::routes(),
         crate::admin::routes(),
         crate::audit::routes(),
         crate::cases::routes(),
@@ -26,6 +28,7 @@ pub fn all() -> Vec<Route> {
         crate::chronology::routes(),
         crate::import::routes(),
         crate::people::routes(),
+        crate::people::subject_access::routes(),
         crate::retention::routes(),
     ]
     .into_iter()

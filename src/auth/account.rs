@@ -39,9 +39,7 @@ pub struct PasswordForm {
     confirm_password: String,
 }
 
-/// Set at a first sign-in: the temporary password came with the new account, not from a
-/// reset, and the page says so.
-pub const FIRST_SIGN_IN_KEY: &str = "first_sign_in";
+use crate::auth::current_user::FIRST_SIGN_IN_KEY;
 
 async fn first_sign_in(ctx: &Ctx) -> AppResult<bool> {
     Ok(ctx.session.get::<bool>(FIRST_SIGN_IN_KEY).await?.unwrap_or(false))
@@ -74,7 +72,14 @@ async fn submit(
         let failed = Event::new("password.change_failed", "Wrong current password").on("user", me.id);
         audit::record(&txn, now, &actor, &origin, failed).await?;
         if locked {
-            audit::record(&txn, now, &actor, &origin, crate::auth::login::lock_event(me.id)).await?;
+            audit::record(
+                &txn,
+                now,
+                &actor,
+                &origin,
+                crate::auth::throttle::lock_event(me.id),
+            )
+            .await?;
             session_store::end_sessions_of(&txn, me.id, None).await?;
         }
         txn.commit().await?;

@@ -14,6 +14,9 @@ use tower_sessions::Session;
 
 /// Session key: when the user signed in (unix seconds), for the absolute timeout.
 pub const SIGNED_IN_AT_KEY: &str = "signed_in_at";
+/// Set at a first sign-in: the temporary password came with the new account, not from a
+/// reset, and the account page says so.
+pub const FIRST_SIGN_IN_KEY: &str = "first_sign_in";
 
 #[derive(Clone, Debug)]
 pub struct CurrentUser {

@@ -9,7 +9,7 @@ use crate::{
         password,
         policy::Permission,
         session_store::USER_ID_KEY,
-        throttle::{self, LOCKOUT, LOGIN_WINDOW, MAX_FAILED_LOGINS},
+        throttle::{self, LOGIN_WINDOW},
         users,
     },
     error::AppResult,
@@ -125,7 +125,7 @@ async fn submit(
         )),
         Some(u) if !password_ok => {
             if throttle::record_password_failure(&txn, u.id, now).await? {
-                audit::record(&txn, now, &actor_of(&u), &origin, lock_event(u.id)).await?;
+                audit::record(&txn, now, &actor_of(&u), &origin, throttle::lock_event(u.id)).await?;
             }
             Err((
                 actor_of(&u),
@@ -169,7 +169,7 @@ async fn submit(
 
     if user.last_login_at.is_none() {
         ctx.session
-            .insert(crate::auth::account::FIRST_SIGN_IN_KEY, true)
+            .insert(crate::auth::current_user::FIRST_SIGN_IN_KEY, true)
             .await?;
     }
     let to = if user.must_change_password {
@@ -199,15 +199,6 @@ async fn logout(State(state): State<AppState>, ctx: Ctx, origin: Origin) -> AppR
 
 fn actor_of(u: &user_entity::Model) -> Actor {
     Actor::user(u.id, &u.username)
-}
-
-/// The audit event of an account locked by repeated wrong passwords.
-pub fn lock_event(user_id: i32) -> Event {
-    let summary = format!(
-        "Locked for {} minutes after {MAX_FAILED_LOGINS} wrong passwords",
-        LOCKOUT.whole_minutes()
-    );
-    Event::new("account.locked", summary).on("user", user_id)
 }
 
 /// Only local paths: "/cases/1" yes; "//evil.example", "/\\evil", "https://…" no.

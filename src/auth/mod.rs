@@ -14,12 +14,3 @@ pub mod tokens;
 pub mod users;
 
 pub use current_user::CurrentUser;
-
-use crate::web::route::Route;
-
-pub fn routes() -> Vec<Route> {
-    [login::routes(), setup::routes(), account::routes()]
-        .into_iter()
-        .flatten()
-        .collect()
-}

@@ -1,6 +1,7 @@
 //! Sign-in throttling held in the database, so it holds across instances: a fixed-window
 //! counter per client address, and (in `login`) a lock on an account after repeated failures.
 
+use crate::audit::Event;
 use entity::{rate_limits, users};
 use sea_orm::{
     ActiveValue::Set,
@@ -101,4 +102,13 @@ pub async fn record_password_failure<C: ConnectionTrait>(
         .exec(db)
         .await?;
     Ok(locked.rows_affected == 1)
+}
+
+/// The audit event of an account locked by repeated wrong passwords.
+pub fn lock_event(user_id: i32) -> Event {
+    let summary = format!(
+        "Locked for {} minutes after {MAX_FAILED_LOGINS} wrong passwords",
+        LOCKOUT.whole_minutes()
+    );
+    Event::new("account.locked", summary).on("user", user_id)
 }

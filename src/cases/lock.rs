@@ -26,3 +26,13 @@ pub async fn hold_case(db: &impl ConnectionTrait, case: &cases::Model) -> Result
         ..case.clone()
     })
 }
+
+/// New casework is recorded on open cases only: a closed case answers 409 with `message`
+/// (which says what to do instead, e.g. reopen it).
+pub fn require_open(case: &entity::cases::Model, message: &'static str) -> crate::error::AppResult<()> {
+    if case.status == codes::OPEN {
+        Ok(())
+    } else {
+        Err(crate::error::AppError::Conflict(message))
+    }
+}

@@ -17,6 +17,7 @@ pub mod priority;
 pub mod reference;
 pub mod repeat;
 pub mod restriction;
+pub mod risk_level;
 pub mod satisfaction;
 pub mod settings;
 pub mod staff_names;
@@ -53,14 +54,4 @@ pub fn routes() -> Vec<Route> {
         Route::get("/cases/{reference}/satisfaction", CloseCases, satisfaction::form),
         Route::post("/cases/{reference}/satisfaction", CloseCases, satisfaction::save),
     ]
-}
-
-/// New casework is recorded on open cases only: a closed case answers 409 with `message`
-/// (which says what to do instead, e.g. reopen it).
-pub fn require_open(case: &entity::cases::Model, message: &'static str) -> crate::error::AppResult<()> {
-    if case.status == codes::OPEN {
-        Ok(())
-    } else {
-        Err(crate::error::AppError::Conflict(message))
-    }
 }

@@ -6,7 +6,7 @@
 use super::state;
 use crate::{
     calendar::Calendar,
-    cases::codes,
+    cases::{codes, risk_level},
     procedure::{self, CaseFacts, Priority, Procedure, Stage, Timescale, Unit},
 };
 use entity::{case_parties, cases, deadlines, incident_types, incidents, people};
@@ -28,8 +28,8 @@ pub struct Rules {
 
 impl Rules {
     pub async fn for_case(db: &impl ConnectionTrait, case: &cases::Model) -> Result<Self, DbErr> {
-        let high_risk_review = if case.risk_level.as_deref() == Some(crate::risk::HIGH) {
-            crate::risk::store::high_risk_review(db, case.id).await?
+        let high_risk_review = if case.risk_level.as_deref() == Some(risk_level::HIGH) {
+            risk_level::high_risk_review(db, case.id).await?
         } else {
             None
         };

@@ -42,7 +42,7 @@ pub async fn add(
 ) -> AppResult<Response> {
     let case = visibility::find(&state.db, &viewer, &reference).await?;
     let action = store::find(&state.db, case.id, &id).await?;
-    crate::cases::require_open(&case, CLOSED)?;
+    crate::cases::lock::require_open(&case, CLOSED)?;
     if transitions::is_final(&action.status) {
         return Err(AppError::Conflict(
             "This action is withdrawn or refused: record a new action for a fresh application or notice.",
@@ -71,7 +71,7 @@ pub async fn add(
     };
     let txn = crate::db::begin(&state.db).await?;
     let case = crate::cases::lock::hold_case(&txn, &case).await?;
-    crate::cases::require_open(&case, CLOSED)?;
+    crate::cases::lock::require_open(&case, CLOSED)?;
     // Holds the action row as read (PostgreSQL locks it): a withdrawal committed meanwhile
     // means no match, so no open date is left on a withdrawn action; one that comes after
     // waits for this and then closes the new date off with the others.

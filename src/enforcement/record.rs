@@ -85,7 +85,7 @@ pub async fn form(
         "Viewed perpetrator action form",
     )
     .await?;
-    crate::cases::require_open(&case, CLOSED)?;
+    crate::cases::lock::require_open(&case, CLOSED)?;
     let perpetrators = store::perpetrators(&state.db, case.id).await?;
     let f = NewForm {
         status: PLANNED.to_owned(),
@@ -239,7 +239,7 @@ pub async fn save(
     Form(f): Form<NewForm>,
 ) -> AppResult<Response> {
     let case = visibility::find(&state.db, &viewer, &reference).await?;
-    crate::cases::require_open(&case, CLOSED)?;
+    crate::cases::lock::require_open(&case, CLOSED)?;
     let perpetrators = store::perpetrators(&state.db, case.id).await?;
     let now = state.now();
     let v = match validate(&f, &case, &perpetrators, now) {
@@ -256,7 +256,7 @@ pub async fn save(
     // Holding the case row keeps a closure from interleaving: no deadline is added to a
     // case closed meanwhile.
     let case = crate::cases::lock::hold_case(&txn, &case).await?;
-    crate::cases::require_open(&case, CLOSED)?;
+    crate::cases::lock::require_open(&case, CLOSED)?;
     let new = store::NewAction {
         case_id: case.id,
         party_id: v.party_id,

@@ -56,18 +56,6 @@ pub fn routes() -> Vec<Route> {
             Permission::EditCases,
             correction::save,
         ),
-        Route::get("/people", Permission::SubjectAccess, subject_access::search),
-        Route::get("/people/{id}", Permission::SubjectAccess, subject_access::person),
-        Route::get(
-            "/people/{id}/subject-access",
-            Permission::SubjectAccess,
-            subject_access::page,
-        ),
-        Route::get(
-            "/people/{id}/subject-access.zip",
-            Permission::SubjectAccess,
-            subject_access::zip,
-        ),
     ]
 }
 

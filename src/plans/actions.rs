@@ -121,7 +121,7 @@ pub async fn add_form(
     Path(reference): Path<String>,
 ) -> AppResult<Markup> {
     let case = timeline::open(&state, &viewer, &origin, &reference, "Viewed action form").await?;
-    crate::cases::require_open(&case, CLOSED)?;
+    crate::cases::lock::require_open(&case, CLOSED)?;
     let plan = super::standing(&state.db, case.id)
         .await?
         .ok_or(AppError::Conflict(NO_PLAN))?;
@@ -153,7 +153,7 @@ pub async fn add(
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> AppResult<Response> {
     let case = visibility::find(&state.db, &viewer, &reference).await?;
-    crate::cases::require_open(&case, CLOSED)?;
+    crate::cases::lock::require_open(&case, CLOSED)?;
     let plan = super::standing(&state.db, case.id)
         .await?
         .ok_or(AppError::Conflict(NO_PLAN))?;
@@ -176,7 +176,7 @@ pub async fn add(
     };
     let txn = crate::db::begin(&state.db).await?;
     let held = crate::cases::lock::hold_case(&txn, &case).await?;
-    crate::cases::require_open(&held, CLOSED)?;
+    crate::cases::lock::require_open(&held, CLOSED)?;
     let plan = super::standing(&txn, case.id)
         .await?
         .ok_or(AppError::Conflict(NO_PLAN))?;
@@ -306,7 +306,7 @@ pub async fn edit_form(
 ) -> AppResult<Markup> {
     let case = timeline::open(&state, &viewer, &origin, &reference, "Viewed action form").await?;
     let shown = find(&state.db, &case, &id).await?;
-    crate::cases::require_open(&case, CLOSED)?;
+    crate::cases::lock::require_open(&case, CLOSED)?;
     let staff = super::staff(&state.db).await?;
     let f = UpdateForm::from_action(&shown.action);
     Ok(edit_page(
@@ -454,7 +454,7 @@ pub async fn update(
 ) -> AppResult<Response> {
     let case = visibility::find(&state.db, &viewer, &reference).await?;
     let shown = find(&state.db, &case, &id).await?;
-    crate::cases::require_open(&case, CLOSED)?;
+    crate::cases::lock::require_open(&case, CLOSED)?;
     let staff = super::staff(&state.db).await?;
     let f = UpdateForm::from_pairs(pairs);
     let now = state.now();
@@ -472,7 +472,7 @@ pub async fn update(
     let a = &shown.action;
     let txn = crate::db::begin(&state.db).await?;
     let held = crate::cases::lock::hold_case(&txn, &case).await?;
-    crate::cases::require_open(&held, CLOSED)?;
+    crate::cases::lock::require_open(&held, CLOSED)?;
     // Only the version the form was built from changes: two people editing at once cannot
     // both succeed.
     let claimed = plan_actions::Entity::update_many()

@@ -163,7 +163,7 @@ pub async fn form(
     Path(reference): Path<String>,
 ) -> AppResult<Markup> {
     let case = timeline::open(&state, &viewer, &origin, &reference, "Viewed action plan form").await?;
-    crate::cases::require_open(&case, CLOSED)?;
+    crate::cases::lock::require_open(&case, CLOSED)?;
     let standing = super::standing(&state.db, case.id).await?;
     let staff = super::staff(&state.db).await?;
     let f = PlanForm::new(&case, standing.as_ref(), london_date(state.now()));
@@ -198,7 +198,7 @@ pub async fn save(
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> AppResult<Response> {
     let case = visibility::find(&state.db, &viewer, &reference).await?;
-    crate::cases::require_open(&case, CLOSED)?;
+    crate::cases::lock::require_open(&case, CLOSED)?;
     let f = PlanForm::from_pairs(pairs);
     let now = state.now();
     let standing = super::standing(&state.db, case.id).await?;
@@ -218,7 +218,7 @@ pub async fn save(
     let txn = crate::db::begin(&state.db).await?;
     // The case row is held from here (PostgreSQL), so two agreements cannot interleave.
     let held = crate::cases::lock::hold_case(&txn, &case).await?;
-    crate::cases::require_open(&held, CLOSED)?;
+    crate::cases::lock::require_open(&held, CLOSED)?;
     let now_standing = super::standing(&txn, case.id).await?;
     if !is_based_on(&f, now_standing.as_ref()) {
         drop(txn);

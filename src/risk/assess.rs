@@ -55,7 +55,7 @@ pub async fn new_form(
         "Viewed risk assessment form",
     )
     .await?;
-    crate::cases::require_open(&case, CLOSED)?;
+    crate::cases::lock::require_open(&case, CLOSED)?;
     let set = store::current(&state.db).await?;
     let first = store::latest_for_case(&state.db, case.id).await?.is_none();
     let f = AssessForm::new(&set, first, state.now());
@@ -78,7 +78,7 @@ pub async fn save(
     Form(fields): Form<Vec<(String, String)>>,
 ) -> AppResult<Response> {
     let case = visibility::find(&state.db, &viewer, &reference).await?;
-    crate::cases::require_open(&case, CLOSED)?;
+    crate::cases::lock::require_open(&case, CLOSED)?;
     let f = AssessForm::from_fields(&fields);
     let set = store::current(&state.db).await?;
     let built_from = f.set_id.trim().parse::<i32>().ok();
@@ -120,7 +120,7 @@ pub async fn save(
     let txn = crate::db::begin(&state.db).await?;
     // Holding the case row keeps a closure (or another assessment) from interleaving.
     let case = crate::cases::lock::hold_case(&txn, &case).await?;
-    crate::cases::require_open(&case, CLOSED)?;
+    crate::cases::lock::require_open(&case, CLOSED)?;
     let saved = store::insert(
         &txn,
         store::NewAssessment {

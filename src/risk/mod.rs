@@ -15,9 +15,7 @@ pub use score::{Answer, AnswerOption, Draft, DraftQuestion, Question, QuestionSe
 
 use crate::{auth::policy::Permission, cases::codes::Code, web::route::Route};
 
-pub const STANDARD: &str = "standard";
-pub const MEDIUM: &str = "medium";
-pub const HIGH: &str = "high";
+pub use crate::cases::risk_level::{HIGH, MEDIUM, STANDARD};
 
 pub const LEVELS: [Code; 3] = [(STANDARD, "Standard"), (MEDIUM, "Medium"), (HIGH, "High")];
 

@@ -3,25 +3,11 @@
 //! of old ones), and a case's assessments.
 
 use super::score::{Answer, AnswerOption, Draft, Question, QuestionSet};
-use crate::procedure::{Timescale, Unit};
+pub use crate::cases::risk_level::latest_for_case;
 use entity::{risk_answer_options, risk_answers, risk_assessments, risk_question_sets, risk_questions};
 use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder};
 use std::collections::HashMap;
 use time::OffsetDateTime;
-
-/// The manager-review cadence for a case whose standing level is high: the one in the
-/// question set of its latest assessment.
-pub async fn high_risk_review(db: &impl ConnectionTrait, case_id: i32) -> Result<Option<Timescale>, DbErr> {
-    let Some(latest) = latest_for_case(db, case_id).await? else {
-        return Ok(None);
-    };
-    Ok(risk_question_sets::Entity::find_by_id(latest.set_id)
-        .one(db)
-        .await?
-        .and_then(|set| u32::try_from(set.high_review_days).ok())
-        .filter(|days| *days > 0)
-        .map(|days| Timescale::new(Unit::CalendarDays, days)))
-}
 
 /// The version new assessments use: the highest number.
 pub async fn current(db: &impl ConnectionTrait) -> Result<QuestionSet, DbErr> {
@@ -152,20 +138,6 @@ pub async fn create(
         .await?;
     }
     with_questions(db, row).await
-}
-
-/// The case's latest assessment (by when it was made; the later recorded of two at the
-/// same time): the one whose level stands.
-pub async fn latest_for_case(
-    db: &impl ConnectionTrait,
-    case_id: i32,
-) -> Result<Option<risk_assessments::Model>, DbErr> {
-    risk_assessments::Entity::find()
-        .filter(risk_assessments::Column::CaseId.eq(case_id))
-        .order_by_desc(risk_assessments::Column::AssessedAt)
-        .order_by_desc(risk_assessments::Column::Id)
-        .one(db)
-        .await
 }
 
 /// Every assessment on the case, latest first (the order of [`latest_for_case`]).

@@ -222,7 +222,7 @@ pub async fn new_form(
     Path(reference): Path<String>,
 ) -> AppResult<Markup> {
     let case = timeline::open(&state, &viewer, &origin, &reference, "Viewed support form").await?;
-    crate::cases::require_open(&case, CLOSED)?;
+    crate::cases::lock::require_open(&case, CLOSED)?;
     let catalogue = active_catalogue(&state.db).await?;
     let f = MeasureForm {
         status: super::REQUESTED.to_owned(),
@@ -241,7 +241,7 @@ pub async fn create(
     Form(f): Form<MeasureForm>,
 ) -> AppResult<Response> {
     let case = visibility::find(&state.db, &viewer, &reference).await?;
-    crate::cases::require_open(&case, CLOSED)?;
+    crate::cases::lock::require_open(&case, CLOSED)?;
     let now = state.now();
     let catalogue = active_catalogue(&state.db).await?;
     let mut errors = FormErrors::default();
@@ -265,7 +265,7 @@ pub async fn create(
     let txn = crate::db::begin(&state.db).await?;
     // Holding the case row keeps a closure from interleaving.
     let case = crate::cases::lock::hold_case(&txn, &case).await?;
-    crate::cases::require_open(&case, CLOSED)?;
+    crate::cases::lock::require_open(&case, CLOSED)?;
     support_measures::Entity::insert(support_measures::ActiveModel {
         case_id: Set(case.id),
         catalogue_id: Set(v.catalogue_id),

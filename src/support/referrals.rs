@@ -396,7 +396,7 @@ pub async fn new_form(
     Query(query): Query<NewQuery>,
 ) -> AppResult<Markup> {
     let case = timeline::open(&state, &viewer, &origin, &reference, "Viewed referral form").await?;
-    crate::cases::require_open(&case, CLOSED)?;
+    crate::cases::lock::require_open(&case, CLOSED)?;
     let agencies = active_agencies(&state.db).await?;
     let preselected = query
         .agency
@@ -422,7 +422,7 @@ pub async fn create(
     Form(f): Form<ReferralForm>,
 ) -> AppResult<Response> {
     let case = visibility::find(&state.db, &viewer, &reference).await?;
-    crate::cases::require_open(&case, CLOSED)?;
+    crate::cases::lock::require_open(&case, CLOSED)?;
     let now = state.now();
     let agencies = active_agencies(&state.db).await?;
     let mut errors = FormErrors::default();
@@ -445,7 +445,7 @@ pub async fn create(
         .map_or_else(String::new, |a| a.name.clone());
     let txn = crate::db::begin(&state.db).await?;
     let case = crate::cases::lock::hold_case(&txn, &case).await?;
-    crate::cases::require_open(&case, CLOSED)?;
+    crate::cases::lock::require_open(&case, CLOSED)?;
     referrals::Entity::insert(referrals::ActiveModel {
         case_id: Set(case.id),
         agency_id: Set(v.agency_id),

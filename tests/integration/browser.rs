@@ -1061,9 +1061,9 @@ impl Tools {
 /// (closing Chromium) and kills chromedriver, even when a test panics.
 struct Browser {
     client: Option<Client>,
-    /// One Chromium at a time: tests run four at once, and several browsers on two cores
-    /// make every page wait past the tests' patience. Dropped last, after the browser.
-    _turn: tokio::sync::OwnedMutexGuard<()>,
+    /// Two Chromiums at most: tests run four at once, and more browsers than cores make
+    /// every page wait past the tests' patience. Dropped last, after the browser.
+    _turn: tokio::sync::OwnedSemaphorePermit,
     driver: Child,
     driver_addr: SocketAddr,
     session_id: Option<String>,
@@ -1072,9 +1072,9 @@ struct Browser {
 
 impl Browser {
     async fn start(tools: &Tools, (width, height): (u32, u32)) -> Browser {
-        static TURN: std::sync::LazyLock<std::sync::Arc<tokio::sync::Mutex<()>>> =
-            std::sync::LazyLock::new(Default::default);
-        let turn = TURN.clone().lock_owned().await;
+        static TURNS: std::sync::LazyLock<std::sync::Arc<tokio::sync::Semaphore>> =
+            std::sync::LazyLock::new(|| std::sync::Arc::new(tokio::sync::Semaphore::new(2)));
+        let turn = TURNS.clone().acquire_owned().await.expect("never closed");
         let port = TcpListener::bind("127.0.0.1:0")
             .unwrap()
             .local_addr()

@@ -15,6 +15,7 @@ mod view;
 
 use crate::{
     audit::{self, Event, Origin},
+    auth::policy::Permission,
     cases::{
         caseload::{filters::words, query::term_matches},
         people::visible_cases,
@@ -23,7 +24,7 @@ use crate::{
     error::{AppError, AppResult},
     people::correction,
     state::AppState,
-    web::Ctx,
+    web::{Ctx, route::Route},
 };
 use axum::{
     extract::{Path, Query, State},
@@ -37,6 +38,16 @@ use sea_orm::{
     sea_query::Query as Sql,
 };
 use serde::Deserialize;
+
+pub fn routes() -> Vec<Route> {
+    use Permission::SubjectAccess;
+    vec![
+        Route::get("/people", SubjectAccess, search),
+        Route::get("/people/{id}", SubjectAccess, person),
+        Route::get("/people/{id}/subject-access", SubjectAccess, page),
+        Route::get("/people/{id}/subject-access.zip", SubjectAccess, zip),
+    ]
+}
 
 /// Most people a search lists.
 const MAX_FOUND: u64 = 50;
