@@ -152,13 +152,24 @@ async fn postgres_admin(admin_url: &str, statements: &[String]) {
 }
 
 /// Migrates this process's template (a PostgreSQL database or a SQLite file named after
-/// the process id) and returns its name or path. Templates of processes that have ended
-/// are removed first; the last run's stays until the next.
+/// this machine and the process id) and returns its name or path. This machine's
+/// templates whose process has ended are removed first (where /proc says so; elsewhere
+/// none are); the last run's stays until the next. Other machines' are never touched.
 async fn make_template() -> String {
     let pid = std::process::id();
+    let host = std::fs::read_to_string("/etc/hostname")
+        .unwrap_or_default()
+        .chars()
+        .filter(char::is_ascii_alphanumeric)
+        .take(12)
+        .collect::<String>()
+        .to_lowercase();
+    let prefix = format!("harbour_template_{host}_");
     let alive = |id: &str| {
-        id.parse::<u32>()
-            .is_ok_and(|id| std::path::Path::new(&format!("/proc/{id}")).exists())
+        !std::path::Path::new("/proc/self").exists()
+            || id
+                .parse::<u32>()
+                .is_ok_and(|id| std::path::Path::new(&format!("/proc/{id}")).exists())
     };
     let (url, template) = match admin_url() {
         Some(admin_url) => {
@@ -172,10 +183,10 @@ async fn make_template() -> String {
                 .expect("list templates")
                 .iter()
                 .filter_map(|row| row.try_get_by_index::<String>(0).ok())
-                .filter(|name| !alive(name.trim_start_matches("harbour_template_")))
+                .filter(|name| name.strip_prefix(&prefix).is_some_and(|id| !alive(id)))
                 .collect();
             admin.close().await.ok();
-            let name = format!("harbour_template_{pid}");
+            let name = format!("{prefix}{pid}");
             let mut statements: Vec<String> = stale
                 .iter()
                 .map(|n| format!("DROP DATABASE IF EXISTS {n} WITH (FORCE)"))
