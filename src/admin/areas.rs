@@ -9,7 +9,7 @@ use crate::{
     web::{
         Ctx,
         extract::set_flash,
-        forms::{FormErrors, Input, csrf_field, error_summary},
+        forms::{self, FormErrors, Input, csrf_field, error_summary},
         layout,
         route::Route,
         table::{self, Col},
@@ -17,7 +17,6 @@ use crate::{
 };
 use axum::{
     extract::{Path, State},
-    http::StatusCode,
     response::{IntoResponse, Redirect, Response},
 };
 use entity::{areas, user_areas};
@@ -180,11 +179,7 @@ async fn create(
             Err(e) => return Err(e.into()),
         }
     }
-    Ok((
-        StatusCode::UNPROCESSABLE_ENTITY,
-        list_page(&state, &ctx, &f.name, &errors).await?,
-    )
-        .into_response())
+    Ok(forms::invalid(list_page(&state, &ctx, &f.name, &errors).await?))
 }
 
 async fn find(state: &AppState, id: i32) -> AppResult<areas::Model> {
@@ -272,11 +267,7 @@ async fn rename(
             }
         }
     }
-    Ok((
-        StatusCode::UNPROCESSABLE_ENTITY,
-        edit_page(&ctx, &area, &f.name, &errors),
-    )
-        .into_response())
+    Ok(forms::invalid(edit_page(&ctx, &area, &f.name, &errors)))
 }
 
 async fn retire(state: State<AppState>, ctx: Ctx, origin: Origin, id: Path<i32>) -> AppResult<Response> {

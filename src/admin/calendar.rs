@@ -13,7 +13,7 @@ use crate::{
     web::{
         Ctx,
         extract::set_flash,
-        forms::{Choice, FormErrors, Input, csrf_field, error_summary, radios},
+        forms::{self, Choice, FormErrors, Input, csrf_field, error_summary, radios},
         layout,
         route::Route,
         table::{self, Col},
@@ -23,7 +23,6 @@ use crate::{
 use axum::{
     Form,
     extract::{Path, Query, State},
-    http::StatusCode,
     response::{IntoResponse, Redirect, Response},
 };
 use entity::closure_days;
@@ -312,7 +311,7 @@ async fn invalid(
 ) -> AppResult<Response> {
     let year = calendar::london_date(state.now()).year();
     let markup = page(state, ctx, year, division, closure, errors).await?;
-    Ok((StatusCode::UNPROCESSABLE_ENTITY, markup).into_response())
+    Ok(forms::invalid(markup))
 }
 
 /// What the page shows.

@@ -14,7 +14,7 @@ use crate::{
     web::{
         Ctx,
         extract::set_flash,
-        forms::{Choice, FormErrors, Input, csrf_field, error_summary, select, textarea},
+        forms::{self, Choice, FormErrors, Input, csrf_field, error_summary, select, textarea},
         layout,
         route::Route,
         table::{self, Col},
@@ -22,7 +22,6 @@ use crate::{
 };
 use axum::{
     extract::State,
-    http::StatusCode,
     response::{IntoResponse, Redirect, Response},
 };
 use axum_extra::extract::Form;
@@ -145,7 +144,7 @@ async fn save(
     let (Some(target), Some(days), true, true) = (target, days, group_ok, category_ok) else {
         let year = current_year_form(&state).await?;
         let markup = page(&state, &ctx, &f, &year, &errors).await?;
-        return Ok((StatusCode::UNPROCESSABLE_ENTITY, markup).into_response());
+        return Ok(forms::invalid(markup));
     };
     let new = ReportSettings {
         not_given_target_percent: target,
@@ -233,7 +232,7 @@ async fn save_year(
     else {
         let s = ReportSettings::load(&state.db).await?;
         let markup = page(&state, &ctx, &SettingsForm::from(&s), &f, &errors).await?;
-        return Ok((StatusCode::UNPROCESSABLE_ENTITY, markup).into_response());
+        return Ok(forms::invalid(markup));
     };
     let y = Nm01Year {
         year,

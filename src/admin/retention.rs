@@ -11,14 +11,13 @@ use crate::{
     web::{
         Ctx,
         extract::set_flash,
-        forms::{FormErrors, Input, csrf_field, error_summary},
+        forms::{self, FormErrors, Input, csrf_field, error_summary},
         layout,
         route::Route,
     },
 };
 use axum::{
     extract::State,
-    http::StatusCode,
     response::{IntoResponse, Redirect, Response},
 };
 use axum_extra::extract::Form;
@@ -79,7 +78,7 @@ pub async fn save(
         }
     }
     let Some(years) = years.filter(|_| errors.is_empty()) else {
-        return Ok((StatusCode::UNPROCESSABLE_ENTITY, page(&ctx, &f, &errors)).into_response());
+        return Ok(forms::invalid(page(&ctx, &f, &errors)));
     };
     let new = Retention { years, by_outcome };
     let now = state.now();

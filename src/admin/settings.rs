@@ -11,7 +11,7 @@ use crate::{
     web::{
         Ctx,
         extract::set_flash,
-        forms::{FormErrors, Input, code_choices, csrf_field, error_summary, radios},
+        forms::{self, FormErrors, Input, code_choices, csrf_field, error_summary, radios},
         layout,
         route::Route,
         table::{self, Col},
@@ -19,7 +19,6 @@ use crate::{
 };
 use axum::{
     extract::{Path, State},
-    http::StatusCode,
     response::{IntoResponse, Redirect, Response},
 };
 use axum_extra::extract::Form;
@@ -122,7 +121,7 @@ async fn save(
     }
     let (Some(hate), Some(threshold), Some(single)) = (hate, threshold, single) else {
         let markup = page(&state, &ctx, &f, &StrandForm::default(), &errors).await?;
-        return Ok((StatusCode::UNPROCESSABLE_ENTITY, markup).into_response());
+        return Ok(forms::invalid(markup));
     };
     let new = CaseSettings {
         hate_is_priority_1: hate,
@@ -177,7 +176,7 @@ async fn add_strand(
     if !errors.is_empty() {
         let settings = CaseSettings::load(&state.db).await?;
         let markup = page(&state, &ctx, &SettingsForm::from(&settings), &f, &errors).await?;
-        return Ok((StatusCode::UNPROCESSABLE_ENTITY, markup).into_response());
+        return Ok(forms::invalid(markup));
     }
     let actor = ctx.actor()?;
     let now = state.now();
@@ -207,7 +206,7 @@ async fn add_strand(
             errors.add("label", "That strand already exists");
             let settings = CaseSettings::load(&state.db).await?;
             let markup = page(&state, &ctx, &SettingsForm::from(&settings), &f, &errors).await?;
-            return Ok((StatusCode::UNPROCESSABLE_ENTITY, markup).into_response());
+            return Ok(forms::invalid(markup));
         }
         Err(e) => return Err(e.into()),
     };

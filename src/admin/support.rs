@@ -11,7 +11,7 @@ use crate::{
     web::{
         Ctx,
         extract::set_flash,
-        forms::{Choice, FormErrors, Input, checkboxes, csrf_field, error_summary},
+        forms::{self, Choice, FormErrors, Input, checkboxes, csrf_field, error_summary},
         layout,
         route::Route,
         table::{self, Col},
@@ -19,7 +19,6 @@ use crate::{
 };
 use axum::{
     extract::{Path, State},
-    http::StatusCode,
     response::{IntoResponse, Redirect, Response},
 };
 use axum_extra::extract::Form;
@@ -474,7 +473,7 @@ async fn invalid_add(
     errors: &FormErrors,
 ) -> AppResult<Response> {
     let markup = list_page(state, ctx, list, f, errors).await?;
-    Ok((StatusCode::UNPROCESSABLE_ENTITY, markup).into_response())
+    Ok(forms::invalid(markup))
 }
 
 async fn edit(
@@ -515,11 +514,7 @@ async fn save(
             was_multi_agency: fresh.was_multi_agency,
             ..f
         };
-        (
-            StatusCode::CONFLICT,
-            edit_page(&ctx, list, current, &mine, Some(current), &errors),
-        )
-            .into_response()
+        forms::stale(edit_page(&ctx, list, current, &mine, Some(current), &errors))
     };
     let multi_was = f.was_multi_agency == "yes";
     if f.was_name != current.name || (list == List::Agencies && multi_was != current.multi_agency) {
@@ -528,11 +523,7 @@ async fn save(
     let all = items(&state.db, list).await?;
     let mut errors = FormErrors::default();
     let Some(name) = valid_name(&f, &all, Some(current.id), list, &mut errors) else {
-        return Ok((
-            StatusCode::UNPROCESSABLE_ENTITY,
-            edit_page(&ctx, list, &current, &f, None, &errors),
-        )
-            .into_response());
+        return Ok(forms::invalid(edit_page(&ctx, list, &current, &f, None, &errors)));
     };
     let multi = if list == List::Agencies { f.multi() } else { false };
     if name == current.name && multi == current.multi_agency {
@@ -550,11 +541,7 @@ async fn save(
                 "name",
                 format!("There is already {} with that name", list.a_noun()),
             );
-            return Ok((
-                StatusCode::UNPROCESSABLE_ENTITY,
-                edit_page(&ctx, list, &current, &f, None, &errors),
-            )
-                .into_response());
+            return Ok(forms::invalid(edit_page(&ctx, list, &current, &f, None, &errors)));
         }
         Err(e) => return Err(e.into()),
     };

@@ -9,14 +9,13 @@ use crate::{
     web::{
         Ctx,
         extract::set_flash,
-        forms::{FormErrors, Input, csrf_field, error_summary},
+        forms::{self, FormErrors, Input, csrf_field, error_summary},
         layout,
         route::Route,
     },
 };
 use axum::{
     extract::State,
-    http::StatusCode,
     response::{IntoResponse, Redirect, Response},
 };
 use entity::users;
@@ -101,7 +100,7 @@ async fn submit(
     }
     if !errors.is_empty() {
         let first = first_sign_in(&ctx).await?;
-        return Ok((StatusCode::UNPROCESSABLE_ENTITY, view(&ctx, &errors, first)?).into_response());
+        return Ok(forms::invalid(view(&ctx, &errors, first)?));
     }
     let hash = password::hash(f.new_password).await?;
     let now = state.now();

@@ -10,7 +10,7 @@ use crate::{
     web::{
         Ctx,
         extract::set_flash,
-        forms::{FormErrors, Input, csrf_field, error_summary},
+        forms::{self, FormErrors, Input, csrf_field, error_summary},
         layout,
         route::Route,
     },
@@ -112,7 +112,7 @@ async fn submit(
         errors.add("confirm_password", "The passwords do not match");
     }
     if !errors.is_empty() {
-        return Ok((StatusCode::UNPROCESSABLE_ENTITY, view(&ctx, &token, &f, &errors)).into_response());
+        return Ok(forms::invalid(view(&ctx, &token, &f, &errors)));
     }
     let hash = password::hash(f.password.clone()).await?;
 
@@ -153,7 +153,7 @@ async fn submit(
                 "A user with that username already exists: choose another",
             );
             let page = view(&ctx, &token, &f, &errors);
-            return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
+            return Ok(forms::invalid(page));
         }
         Err(users::CreateUserError::Db(e)) => return Err(e.into()),
     };

@@ -15,13 +15,12 @@ use crate::{
     web::{
         Ctx,
         extract::set_flash,
-        forms::{FormErrors, Input, code_choices, radios, textarea},
+        forms::{self, FormErrors, Input, code_choices, radios, textarea},
         time_fmt,
     },
 };
 use axum::{
     extract::{Path, State},
-    http::StatusCode,
     response::{IntoResponse, Redirect, Response},
 };
 use axum_extra::extract::Form;
@@ -147,11 +146,9 @@ pub async fn close(
     let answers = closing::read(open.clone(), &f.deadlines, closer, &mut errors);
     let (Some(outcome), Some(told), true) = (outcome, told, errors.is_empty()) else {
         drop(txn);
-        return Ok((
-            StatusCode::UNPROCESSABLE_ENTITY,
-            close_page(&ctx, &viewer, &case, &open, &f, &errors, now),
-        )
-            .into_response());
+        return Ok(forms::invalid(close_page(
+            &ctx, &viewer, &case, &open, &f, &errors, now,
+        )));
     };
     let closing = Closing {
         at: now,
@@ -279,11 +276,7 @@ pub async fn reopen(
     if reason.is_empty() {
         let mut errors = FormErrors::default();
         errors.add("reason", "Give the reason for reopening the case");
-        return Ok((
-            StatusCode::UNPROCESSABLE_ENTITY,
-            reopen_page(&ctx, &case, &f, &errors),
-        )
-            .into_response());
+        return Ok(forms::invalid(reopen_page(&ctx, &case, &f, &errors)));
     }
     let now = state.now();
     let txn = crate::db::begin(&state.db).await?;

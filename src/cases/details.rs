@@ -14,12 +14,11 @@ use crate::{
     web::{
         Ctx,
         extract::set_flash,
-        forms::{Choice, FormErrors, checkboxes, code_choices, radios, select, textarea},
+        forms::{self, Choice, FormErrors, checkboxes, code_choices, radios, select, textarea},
     },
 };
 use axum::{
     extract::{Path, State},
-    http::StatusCode,
     response::{IntoResponse, Redirect, Response},
 };
 use axum_extra::extract::Form;
@@ -206,11 +205,7 @@ pub async fn save(
     let v = match validate(&f, &case, &current, &lists) {
         Ok(v) => v,
         Err(errors) => {
-            return Ok((
-                StatusCode::UNPROCESSABLE_ENTITY,
-                form_page(&ctx, &case, &lists, &f, None, &errors),
-            )
-                .into_response());
+            return Ok(forms::invalid(form_page(&ctx, &case, &lists, &f, None, &errors)));
         }
     };
     let now = state.now();
@@ -296,11 +291,14 @@ async fn conflict(
         version: Some(latest.version),
         ..mine
     };
-    Ok((
-        StatusCode::CONFLICT,
-        form_page(ctx, &latest, lists, &mine, Some(&theirs), &errors),
-    )
-        .into_response())
+    Ok(forms::stale(form_page(
+        ctx,
+        &latest,
+        lists,
+        &mine,
+        Some(&theirs),
+        &errors,
+    )))
 }
 
 fn changes(case: &cases::Model, old_strands: &[i32], v: &Valid, lists: &Lists) -> String {

@@ -13,12 +13,11 @@ use crate::{
     web::{
         Ctx,
         extract::set_flash,
-        forms::{Choice, FormErrors, checkboxes, code_choices, radios, textarea},
+        forms::{self, Choice, FormErrors, checkboxes, code_choices, radios, textarea},
     },
 };
 use axum::{
     extract::{Path, State},
-    http::StatusCode,
     response::{IntoResponse, Redirect, Response},
 };
 use axum_extra::extract::Form;
@@ -135,11 +134,7 @@ pub async fn save(
         }
     }
     if !errors.is_empty() {
-        return Ok((
-            StatusCode::UNPROCESSABLE_ENTITY,
-            page(&ctx, &case, &staff, &f, None, &errors),
-        )
-            .into_response());
+        return Ok(forms::invalid(page(&ctx, &case, &staff, &f, None, &errors)));
     }
     // Whoever restricts a case keeps sight of it (managers see every case anyway).
     if !viewer.sees_every_case() && !named.contains(&viewer.id) {
@@ -174,11 +169,14 @@ pub async fn save(
             version: Some(latest.version),
             ..f
         };
-        return Ok((
-            StatusCode::CONFLICT,
-            page(&ctx, &latest, &staff, &mine, Some(&theirs), &errors),
-        )
-            .into_response());
+        return Ok(forms::stale(page(
+            &ctx,
+            &latest,
+            &staff,
+            &mine,
+            Some(&theirs),
+            &errors,
+        )));
     }
     case_access::Entity::delete_many()
         .filter(case_access::Column::CaseId.eq(case.id))

@@ -22,13 +22,12 @@ use crate::{
     web::{
         Ctx,
         extract::set_flash,
-        forms::{FormErrors, Input, code_choices, radios, textarea},
+        forms::{self, FormErrors, Input, code_choices, radios, textarea},
         time_fmt,
     },
 };
 use axum::{
     extract::{Path, State},
-    http::StatusCode,
     response::{IntoResponse, Redirect, Response},
 };
 use axum_extra::extract::Form;
@@ -127,7 +126,7 @@ pub async fn save(
     let (Some(checked_on), Some(handling), Some(outcome), true) =
         (checked_on, handling, outcome, errors.is_empty())
     else {
-        return Ok((StatusCode::UNPROCESSABLE_ENTITY, page(&ctx, &case, &f, &errors)).into_response());
+        return Ok(forms::invalid(page(&ctx, &case, &f, &errors)));
     };
     let txn = crate::db::begin(&state.db).await?;
     let case = crate::cases::lock::hold_case(&txn, &case).await?;

@@ -24,13 +24,12 @@ use crate::{
         Ctx,
         extract::set_flash,
         fields,
-        forms::{Choice, FormErrors, Input, csrf_field, error_summary, radios, textarea},
+        forms::{self, Choice, FormErrors, Input, csrf_field, error_summary, radios, textarea},
         layout, time_fmt,
     },
 };
 use axum::{
     extract::{Path, State},
-    http::StatusCode,
     response::{IntoResponse, Redirect, Response},
 };
 use axum_extra::extract::Form;
@@ -278,11 +277,9 @@ pub async fn update(
         Err(errors) => {
             let view = load(&state.db, action).await?;
             let date = DateForm::for_action(&view.action);
-            return Ok((
-                StatusCode::UNPROCESSABLE_ENTITY,
-                page(&ctx, &viewer, &case, &view, &f, &date, &errors, now),
-            )
-                .into_response());
+            return Ok(forms::invalid(page(
+                &ctx, &viewer, &case, &view, &f, &date, &errors, now,
+            )));
         }
     };
     let txn = crate::db::begin(&state.db).await?;
@@ -410,11 +407,16 @@ async fn conflict(
     };
     let view = load(&state.db, latest).await?;
     let date = DateForm::for_action(&view.action);
-    Ok((
-        StatusCode::CONFLICT,
-        page(ctx, viewer, case, &view, &mine, &date, &errors, state.now()),
-    )
-        .into_response())
+    Ok(forms::stale(page(
+        ctx,
+        viewer,
+        case,
+        &view,
+        &mine,
+        &date,
+        &errors,
+        state.now(),
+    )))
 }
 
 /// A legal date with its deadline's state, and a link to move it (an adjournment is an

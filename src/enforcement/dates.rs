@@ -10,6 +10,7 @@ use super::{
     record::legal_date,
     store, transitions,
 };
+use crate::web::forms;
 use crate::{
     audit::Origin,
     cases::{
@@ -22,7 +23,6 @@ use crate::{
 };
 use axum::{
     extract::{Path, State},
-    http::StatusCode,
     response::{IntoResponse, Redirect, Response},
 };
 use axum_extra::extract::Form;
@@ -63,11 +63,9 @@ pub async fn add(
     let Some((kind, due_on, note)) = legal.filter(|_| errors.is_empty()) else {
         let view = action::load(&state.db, action).await?;
         let update = UpdateForm::default_for(&view.action, now);
-        return Ok((
-            StatusCode::UNPROCESSABLE_ENTITY,
-            action::page(&ctx, &viewer, &case, &view, &update, &f, &errors, now),
-        )
-            .into_response());
+        return Ok(forms::invalid(action::page(
+            &ctx, &viewer, &case, &view, &update, &f, &errors, now,
+        )));
     };
     let txn = crate::db::begin(&state.db).await?;
     let case = crate::cases::lock::hold_case(&txn, &case).await?;

@@ -21,13 +21,12 @@ use crate::{
         Ctx,
         extract::set_flash,
         fields,
-        forms::{Choice, FormErrors, Input, radios, textarea},
+        forms::{self, Choice, FormErrors, Input, radios, textarea},
         time_fmt,
     },
 };
 use axum::{
     extract::{Path, State},
-    http::StatusCode,
     response::{IntoResponse, Redirect, Response},
 };
 use axum_extra::extract::Form;
@@ -245,11 +244,7 @@ pub async fn save(
     let v = match validate(&f, &case, &perpetrators, now) {
         Ok(v) => v,
         Err(errors) => {
-            return Ok((
-                StatusCode::UNPROCESSABLE_ENTITY,
-                page(&ctx, &case, &perpetrators, &f, &errors),
-            )
-                .into_response());
+            return Ok(forms::invalid(page(&ctx, &case, &perpetrators, &f, &errors)));
         }
     };
     let txn = crate::db::begin(&state.db).await?;

@@ -21,6 +21,7 @@ mod template;
 pub mod values;
 mod view;
 
+use crate::web::forms;
 use crate::{
     audit::{self, Event, Origin},
     auth::policy::Permission,
@@ -32,7 +33,7 @@ use crate::{
 use axum::{
     body::Bytes,
     extract::{Path, RawForm, State},
-    http::{HeaderMap, StatusCode, header},
+    http::{HeaderMap, header},
     response::{IntoResponse, Redirect, Response},
 };
 use entity::imports;
@@ -180,11 +181,7 @@ async fn upload_file(
         let mut errors = FormErrors::default();
         errors.add("file", "Choose a CSV or Excel file to import");
         let recent = recent(&state, &viewer).await?;
-        return Ok((
-            StatusCode::UNPROCESSABLE_ENTITY,
-            view::upload_page(&ctx, &recent, &errors),
-        )
-            .into_response());
+        return Ok(forms::invalid(view::upload_page(&ctx, &recent, &errors)));
     };
     let now = state.now();
     let name = file.file_name.clone().unwrap_or_default();
@@ -295,11 +292,7 @@ async fn commit_import(
     let mut plan = check(&state.db, &viewer, &import.content, import.sheet.as_deref(), now).await?;
     limit_on_sqlite(&state, &mut plan);
     if !plan.can_commit() {
-        return Ok((
-            StatusCode::UNPROCESSABLE_ENTITY,
-            view::preview_page(&ctx, &import, &plan, None),
-        )
-            .into_response());
+        return Ok(forms::invalid(view::preview_page(&ctx, &import, &plan, None)));
     }
     // A second press while it is being written just shows how far it has got.
     if !state

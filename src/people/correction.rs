@@ -21,14 +21,13 @@ use crate::{
     web::{
         Ctx,
         extract::set_flash,
-        forms::{FormErrors, textarea},
+        forms::{self, FormErrors, textarea},
         table::{Col, table},
         time_fmt,
     },
 };
 use axum::{
     extract::{Path, RawForm, State},
-    http::StatusCode,
     response::{IntoResponse, Redirect, Response},
 };
 use entity::{case_parties, cases, people, person_changes, users};
@@ -142,11 +141,9 @@ pub async fn save(
         Some(d) if errors.is_empty() => d,
         _ => {
             let history = history(&state.db, &viewer, person.id).await?;
-            return Ok((
-                StatusCode::UNPROCESSABLE_ENTITY,
-                page(&ctx, &case, &person, &typed, None, &history, &errors),
-            )
-                .into_response());
+            return Ok(forms::invalid(page(
+                &ctx, &case, &person, &typed, None, &history, &errors,
+            )));
         }
     };
     if typed.version != person.version {
@@ -259,11 +256,15 @@ async fn conflict(
     );
     typed.version = latest.version;
     let history = history(&state.db, viewer, latest.id).await?;
-    Ok((
-        StatusCode::CONFLICT,
-        page(ctx, case, &latest, &typed, Some(&latest), &history, &errors),
-    )
-        .into_response())
+    Ok(forms::stale(page(
+        ctx,
+        case,
+        &latest,
+        &typed,
+        Some(&latest),
+        &history,
+        &errors,
+    )))
 }
 
 fn page(

@@ -11,6 +11,7 @@ mod store;
 pub mod subject_access;
 mod view;
 
+use crate::web::forms;
 use crate::{
     audit::{self, Event, Origin},
     auth::policy::Permission,
@@ -314,11 +315,13 @@ async fn merge(
         );
         let (kept, other) = pair(&state.db, &viewer, a, b).await?;
         audit_review(&state, &viewer, &origin, &kept, &other).await?;
-        return Ok((
-            StatusCode::CONFLICT,
-            view::review(&ctx, &kept, &other, &typed(form), &errors),
-        )
-            .into_response());
+        return Ok(forms::stale(view::review(
+            &ctx,
+            &kept,
+            &other,
+            &typed(form),
+            &errors,
+        )));
     };
     audit::record(
         &txn,

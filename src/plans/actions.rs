@@ -26,13 +26,12 @@ use crate::{
     web::{
         Ctx,
         extract::set_flash,
-        forms::{FormErrors, Input, code_choices, radios, textarea},
+        forms::{self, FormErrors, Input, code_choices, radios, textarea},
         time_fmt,
     },
 };
 use axum::{
     extract::{Path, State},
-    http::StatusCode,
     response::{IntoResponse, Redirect, Response},
 };
 use axum_extra::extract::Form;
@@ -168,11 +167,7 @@ pub async fn add(
     };
     let mut errors = FormErrors::default();
     let Some(valid) = fields::validate(&f, "", "", &rules, &mut errors) else {
-        return Ok((
-            StatusCode::UNPROCESSABLE_ENTITY,
-            add_page(&ctx, &case, &plan, &staff, &f, &errors),
-        )
-            .into_response());
+        return Ok(forms::invalid(add_page(&ctx, &case, &plan, &staff, &f, &errors)));
     };
     let txn = crate::db::begin(&state.db).await?;
     let held = crate::cases::lock::hold_case(&txn, &case).await?;
@@ -463,11 +458,9 @@ pub async fn update(
     }
     let mut errors = FormErrors::default();
     let Some(valid) = validate(&f, &shown, &staff, &case, now, &mut errors) else {
-        return Ok((
-            StatusCode::UNPROCESSABLE_ENTITY,
-            edit_page(&ctx, &case, &shown, &staff, &f, now, false, &errors),
-        )
-            .into_response());
+        return Ok(forms::invalid(edit_page(
+            &ctx, &case, &shown, &staff, &f, now, false, &errors,
+        )));
     };
     let a = &shown.action;
     let txn = crate::db::begin(&state.db).await?;
@@ -608,11 +601,7 @@ fn stale(
         version: shown.action.version.to_string(),
         ..f
     };
-    (
-        StatusCode::CONFLICT,
-        edit_page(ctx, case, shown, staff, &f, now, true, &errors),
-    )
-        .into_response()
+    forms::stale(edit_page(ctx, case, shown, staff, &f, now, true, &errors))
 }
 
 #[allow(clippy::too_many_arguments)]

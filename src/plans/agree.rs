@@ -27,13 +27,12 @@ use crate::{
     web::{
         Ctx,
         extract::set_flash,
-        forms::{Choice, FormErrors, Input, code_choices, radios, select, textarea},
+        forms::{self, Choice, FormErrors, Input, code_choices, radios, select, textarea},
         time_fmt,
     },
 };
 use axum::{
     extract::{Path, State},
-    http::StatusCode,
     response::{IntoResponse, Redirect, Response},
 };
 use axum_extra::extract::Form;
@@ -209,11 +208,14 @@ pub async fn save(
     let mut errors = FormErrors::default();
     let Some(valid) = validate(&f, &case, standing.as_ref(), &staff, now, &mut errors) else {
         let standing = with_author(&state, standing).await?;
-        return Ok((
-            StatusCode::UNPROCESSABLE_ENTITY,
-            page(&ctx, &case, standing.as_ref(), &staff, &f, &errors),
-        )
-            .into_response());
+        return Ok(forms::invalid(page(
+            &ctx,
+            &case,
+            standing.as_ref(),
+            &staff,
+            &f,
+            &errors,
+        )));
     };
     let txn = crate::db::begin(&state.db).await?;
     // The case row is held from here (PostgreSQL), so two agreements cannot interleave.
@@ -260,11 +262,14 @@ async fn stale(
         ..f
     };
     let standing = with_author(state, standing).await?;
-    Ok((
-        StatusCode::CONFLICT,
-        page(ctx, case, standing.as_ref(), staff, &f, &errors),
-    )
-        .into_response())
+    Ok(forms::stale(page(
+        ctx,
+        case,
+        standing.as_ref(),
+        staff,
+        &f,
+        &errors,
+    )))
 }
 
 fn validate(

@@ -13,13 +13,12 @@ use crate::{
     web::{
         Ctx,
         extract::set_flash,
-        forms::{FormErrors, csrf_field, error_summary, textarea, textarea_with_id},
+        forms::{self, FormErrors, csrf_field, error_summary, textarea, textarea_with_id},
         layout,
     },
 };
 use axum::{
     extract::{Path, State},
-    http::StatusCode,
     response::{IntoResponse, Redirect, Response},
 };
 use axum_extra::extract::Form;
@@ -69,7 +68,7 @@ pub async fn place(
     let errors = check_reason(&f.reason, "reason", "Say why the case must be kept");
     if !errors.is_empty() {
         let page = page(&state, &ctx, &viewer, &case, &f, None, &errors).await?;
-        return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
+        return Ok(forms::invalid(page));
     }
     let now = state.now();
     let txn = crate::db::begin(&state.db).await?;
@@ -117,7 +116,7 @@ pub async fn lift(
             &errors,
         )
         .await?;
-        return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
+        return Ok(forms::invalid(page));
     }
     let now = state.now();
     let txn = crate::db::begin(&state.db).await?;

@@ -11,7 +11,7 @@ use crate::{
     web::{
         Ctx,
         extract::set_flash,
-        forms::{Choice, FormErrors, checkboxes, csrf_field, error_summary},
+        forms::{self, Choice, FormErrors, checkboxes, csrf_field, error_summary},
         layout,
         table::{self, Col},
         time_fmt,
@@ -19,7 +19,6 @@ use crate::{
 };
 use axum::{
     extract::State,
-    http::StatusCode,
     response::{IntoResponse, Redirect, Response},
 };
 use axum_extra::extract::Form;
@@ -69,11 +68,7 @@ pub async fn confirm(
     let due = due::past_retention(&state.db, &viewer, today).await?;
     let (chosen, errors) = choose(&due, &f.cases);
     if !errors.is_empty() {
-        return Ok((
-            StatusCode::UNPROCESSABLE_ENTITY,
-            list_page(&ctx, &due, &f.cases, &errors),
-        )
-            .into_response());
+        return Ok(forms::invalid(list_page(&ctx, &due, &f.cases, &errors)));
     }
     Ok(confirm_page(&ctx, &chosen, &FormErrors::default()).into_response())
 }
@@ -90,22 +85,14 @@ pub async fn dispose(
     let due = due::past_retention(&state.db, &viewer, today).await?;
     let (chosen, mut errors) = choose(&due, &f.cases);
     if !errors.is_empty() {
-        return Ok((
-            StatusCode::UNPROCESSABLE_ENTITY,
-            list_page(&ctx, &due, &f.cases, &errors),
-        )
-            .into_response());
+        return Ok(forms::invalid(list_page(&ctx, &due, &f.cases, &errors)));
     }
     if f.confirm != "yes" {
         errors.add(
             "confirm",
             "Confirm that these cases' identifying details may be destroyed",
         );
-        return Ok((
-            StatusCode::UNPROCESSABLE_ENTITY,
-            confirm_page(&ctx, &chosen, &errors),
-        )
-            .into_response());
+        return Ok(forms::invalid(confirm_page(&ctx, &chosen, &errors)));
     }
     let retention = super::rules::Retention::load(&state.db).await?;
     let mut disposed = 0;

@@ -11,6 +11,7 @@ use super::{
     store,
     view::{self, AssessmentView, level_label, occasion_phrase},
 };
+use crate::web::forms;
 use crate::{
     audit::Origin,
     cases::{
@@ -30,7 +31,6 @@ use crate::{
 use axum::{
     Form,
     extract::{Path, State},
-    http::StatusCode,
     response::{IntoResponse, Redirect, Response},
 };
 use entity::{cases, deadlines};
@@ -99,22 +99,28 @@ pub async fn save(
             ),
         );
         let scored = f.scored(&set);
-        return Ok((
-            StatusCode::CONFLICT,
-            view::form_page(&ctx, &case, &set, &f, &errors, scored.as_ref()),
-        )
-            .into_response());
+        return Ok(forms::stale(view::form_page(
+            &ctx,
+            &case,
+            &set,
+            &f,
+            &errors,
+            scored.as_ref(),
+        )));
     }
     let now = state.now();
     let valid = match f.validate(&set, case.received_at, now) {
         Ok(valid) => valid,
         Err(errors) => {
             let scored = f.scored(&set);
-            return Ok((
-                StatusCode::UNPROCESSABLE_ENTITY,
-                view::form_page(&ctx, &case, &set, &f, &errors, scored.as_ref()),
-            )
-                .into_response());
+            return Ok(forms::invalid(view::form_page(
+                &ctx,
+                &case,
+                &set,
+                &f,
+                &errors,
+                scored.as_ref(),
+            )));
         }
     };
     let txn = crate::db::begin(&state.db).await?;

@@ -20,13 +20,12 @@ use crate::{
         Ctx,
         extract::set_flash,
         fields::{date_value, optional_text},
-        forms::{Choice, FormErrors, Input, code_choices, radios, select, textarea},
+        forms::{self, Choice, FormErrors, Input, code_choices, radios, select, textarea},
         time_fmt,
     },
 };
 use axum::{
     extract::{Path, State},
-    http::StatusCode,
     response::{IntoResponse, Redirect, Response},
 };
 use axum_extra::extract::Form;
@@ -252,11 +251,7 @@ pub async fn create(
         crate::calendar::london_date(now),
         &mut errors,
     ) else {
-        return Ok((
-            StatusCode::UNPROCESSABLE_ENTITY,
-            new_page(&ctx, &case, &catalogue, &f, &errors),
-        )
-            .into_response());
+        return Ok(forms::invalid(new_page(&ctx, &case, &catalogue, &f, &errors)));
     };
     let name = catalogue
         .iter()
@@ -364,11 +359,9 @@ pub async fn update(
         crate::calendar::london_date(now),
         &mut errors,
     ) else {
-        return Ok((
-            StatusCode::UNPROCESSABLE_ENTITY,
-            edit_page(&ctx, &case, &m, &name, &f, None, &errors),
-        )
-            .into_response());
+        return Ok(forms::invalid(edit_page(
+            &ctx, &case, &m, &name, &f, None, &errors,
+        )));
     };
     let txn = crate::db::begin(&state.db).await?;
     // Only the version the form was built from changes.
@@ -428,11 +421,7 @@ fn conflict(
         version: latest.version.to_string(),
         ..mine
     };
-    (
-        StatusCode::CONFLICT,
-        edit_page(ctx, case, latest, name, &mine, Some(latest), &errors),
-    )
-        .into_response()
+    forms::stale(edit_page(ctx, case, latest, name, &mine, Some(latest), &errors))
 }
 
 fn new_page(

@@ -21,13 +21,12 @@ use crate::{
         Ctx,
         extract::set_flash,
         fields::{date_value, optional_text},
-        forms::{Choice, FormErrors, Input, radios, select, textarea},
+        forms::{self, Choice, FormErrors, Input, radios, select, textarea},
         time_fmt,
     },
 };
 use axum::{
     extract::{Path, Query, State},
-    http::StatusCode,
     response::{IntoResponse, Redirect, Response},
 };
 use axum_extra::extract::Form;
@@ -433,11 +432,7 @@ pub async fn create(
         crate::calendar::london_date(now),
         &mut errors,
     ) else {
-        return Ok((
-            StatusCode::UNPROCESSABLE_ENTITY,
-            new_page(&ctx, &case, &agencies, &f, &errors),
-        )
-            .into_response());
+        return Ok(forms::invalid(new_page(&ctx, &case, &agencies, &f, &errors)));
     };
     let agency = agencies
         .iter()
@@ -541,11 +536,9 @@ pub async fn update(
     let now = state.now();
     let mut errors = FormErrors::default();
     let Some(v) = validate(&f, None, Some(&r), crate::calendar::london_date(now), &mut errors) else {
-        return Ok((
-            StatusCode::UNPROCESSABLE_ENTITY,
-            edit_page(&ctx, &case, &r, &agency, &f, None, &errors),
-        )
-            .into_response());
+        return Ok(forms::invalid(edit_page(
+            &ctx, &case, &r, &agency, &f, None, &errors,
+        )));
     };
     let txn = crate::db::begin(&state.db).await?;
     // Only the version (and so the status) the form was built from changes.
@@ -615,11 +608,7 @@ fn conflict(
         version: latest.version.to_string(),
         ..mine
     };
-    (
-        StatusCode::CONFLICT,
-        edit_page(ctx, case, latest, agency, &mine, Some(latest), &errors),
-    )
-        .into_response()
+    forms::stale(edit_page(ctx, case, latest, agency, &mine, Some(latest), &errors))
 }
 
 fn new_page(

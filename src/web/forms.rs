@@ -1,6 +1,10 @@
 //! Form components in the GOV.UK pattern: an error summary linking to each field, and
 //! fields that show their own error and keep what the user typed.
 
+use axum::{
+    http::StatusCode,
+    response::{IntoResponse, Response},
+};
 use maud::{Markup, html};
 use std::borrow::Cow;
 
@@ -32,6 +36,18 @@ impl FormErrors {
     pub fn messages(&self) -> Vec<&str> {
         self.0.iter().map(|(_, m)| m.as_str()).collect()
     }
+}
+
+/// A form sent back to be put right: 422 with the page showing what was typed and,
+/// above it, what to fix.
+pub fn invalid(page: impl IntoResponse) -> Response {
+    (StatusCode::UNPROCESSABLE_ENTITY, page).into_response()
+}
+
+/// A form that lost a race with someone else's save: 409 with the page showing their
+/// saved version and what this person typed, to check both and save again.
+pub fn stale(page: impl IntoResponse) -> Response {
+    (StatusCode::CONFLICT, page).into_response()
 }
 
 /// "There is a problem" box at the top of the form; each message links to its field.

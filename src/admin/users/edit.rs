@@ -14,13 +14,12 @@ use crate::{
     web::{
         Ctx,
         extract::set_flash,
-        forms::{Choice, FormErrors, Input, checkboxes, csrf_field, error_summary, select},
+        forms::{self, Choice, FormErrors, Input, checkboxes, csrf_field, error_summary, select},
         layout,
     },
 };
 use axum::{
     extract::{Path, State},
-    http::StatusCode,
     response::{IntoResponse, Redirect, Response},
 };
 use axum_extra::extract::Form;
@@ -132,11 +131,12 @@ pub async fn create(
     }
     let valid = validate(&f, &areas, &[], &mut errors);
     let Some(v) = valid.filter(|_| errors.is_empty()) else {
-        return Ok((
-            StatusCode::UNPROCESSABLE_ENTITY,
-            form_page(&ctx, FormView::new(None, &areas, &state), &f, &errors),
-        )
-            .into_response());
+        return Ok(forms::invalid(form_page(
+            &ctx,
+            FormView::new(None, &areas, &state),
+            &f,
+            &errors,
+        )));
     };
     let temporary = temporary_password();
     let hash = password::hash(temporary.clone()).await?;
@@ -160,11 +160,12 @@ pub async fn create(
         Ok(u) => u,
         Err(CreateUserError::DuplicateUsername) => {
             errors.add("username", "A user with that username already exists");
-            return Ok((
-                StatusCode::UNPROCESSABLE_ENTITY,
-                form_page(&ctx, FormView::new(None, &areas, &state), &f, &errors),
-            )
-                .into_response());
+            return Ok(forms::invalid(form_page(
+                &ctx,
+                FormView::new(None, &areas, &state),
+                &f,
+                &errors,
+            )));
         }
         Err(CreateUserError::Db(e)) => return Err(e.into()),
     };
@@ -210,11 +211,12 @@ pub async fn update(
     let current_areas = accounts::area_ids_of(&state.db, id).await?;
     let valid = validate(&f, &areas, &current_areas, &mut errors);
     let refuse = |errors: &FormErrors| {
-        (
-            StatusCode::UNPROCESSABLE_ENTITY,
-            form_page(&ctx, FormView::new(Some(&user), &areas, &state), &f, errors),
-        )
-            .into_response()
+        forms::invalid(form_page(
+            &ctx,
+            FormView::new(Some(&user), &areas, &state),
+            &f,
+            errors,
+        ))
     };
     let Some(v) = valid.filter(|_| errors.is_empty()) else {
         return Ok(refuse(&errors));
@@ -247,19 +249,15 @@ pub async fn update(
         errors.add("display_name", "Someone else changed this user while you were editing. Their version is shown below; your changes are still in the form. Check both, then save again");
         let mut mine = f.clone();
         mine.version = Some(user.version);
-        return Ok((
-            StatusCode::CONFLICT,
-            form_page(
-                &ctx,
-                FormView {
-                    theirs: Some(&theirs),
-                    ..FormView::new(Some(&user), &areas, &state)
-                },
-                &mine,
-                &errors,
-            ),
-        )
-            .into_response());
+        return Ok(forms::stale(form_page(
+            &ctx,
+            FormView {
+                theirs: Some(&theirs),
+                ..FormView::new(Some(&user), &areas, &state)
+            },
+            &mine,
+            &errors,
+        )));
     }
     let old_areas = accounts::area_ids_of(&txn, id).await?;
     accounts::set_areas(&txn, id, &v.area_ids).await?;

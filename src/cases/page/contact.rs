@@ -16,13 +16,12 @@ use crate::{
     web::{
         Ctx,
         extract::set_flash,
-        forms::{Choice, FormErrors, Input, code_choices, csrf_field, select, textarea},
+        forms::{self, Choice, FormErrors, Input, code_choices, csrf_field, select, textarea},
         time_fmt,
     },
 };
 use axum::{
     extract::{Path, State},
-    http::StatusCode,
     response::{IntoResponse, Redirect, Response},
 };
 use axum_extra::extract::Form;
@@ -105,11 +104,7 @@ pub async fn add(
     let (Some(occurred_at), Some(kind), true) = (occurred, kind, errors.is_empty()) else {
         // The refused form comes back on the case page: that is a view of the case too.
         page::record_view(&state, &viewer, &origin, &view).await?;
-        return Ok((
-            StatusCode::UNPROCESSABLE_ENTITY,
-            page::render(&ctx, &viewer, &view, &f, &errors),
-        )
-            .into_response());
+        return Ok(forms::invalid(page::render(&ctx, &viewer, &view, &f, &errors)));
     };
     let txn = crate::db::begin(&state.db).await?;
     timeline::record(

@@ -22,13 +22,12 @@ use crate::{
     web::{
         Ctx,
         extract::set_flash,
-        forms::{FormErrors, Input, textarea},
+        forms::{self, FormErrors, Input, textarea},
         time_fmt,
     },
 };
 use axum::{
     extract::{Path, State},
-    http::StatusCode,
     response::{IntoResponse, Redirect, Response},
 };
 use axum_extra::extract::Form;
@@ -289,14 +288,10 @@ async fn submit(
             version: d.version.to_string(),
             ..f
         };
-        return Ok((StatusCode::CONFLICT, page(&ctx, &case, &d, action, &f, &errors)).into_response());
+        return Ok(forms::stale(page(&ctx, &case, &d, action, &f, &errors)));
     }
     let Some(change) = validate(&f, action, &case, &d, now, &mut errors) else {
-        return Ok((
-            StatusCode::UNPROCESSABLE_ENTITY,
-            page(&ctx, &case, &d, action, &f, &errors),
-        )
-            .into_response());
+        return Ok(forms::invalid(page(&ctx, &case, &d, action, &f, &errors)));
     };
     let text = f.text.trim().to_owned();
     let name = stage_name(&d);

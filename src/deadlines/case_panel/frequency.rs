@@ -16,12 +16,11 @@ use crate::{
     web::{
         Ctx,
         extract::set_flash,
-        forms::{Choice, FormErrors, Input, select},
+        forms::{self, Choice, FormErrors, Input, select},
     },
 };
 use axum::{
     extract::{Path, State},
-    http::StatusCode,
     response::{IntoResponse, Redirect, Response},
 };
 use axum_extra::extract::Form;
@@ -109,7 +108,7 @@ pub async fn save(
     require_open(&case)?;
     let mut errors = FormErrors::default();
     let Some(agreed) = validate(&f, &mut errors) else {
-        return Ok((StatusCode::UNPROCESSABLE_ENTITY, page(&ctx, &case, &f, &errors)).into_response());
+        return Ok(forms::invalid(page(&ctx, &case, &f, &errors)));
     };
     let now = state.now();
     let txn = crate::db::begin(&state.db).await?;

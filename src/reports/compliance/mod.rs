@@ -21,6 +21,7 @@ pub mod query;
 pub mod stats;
 pub mod view;
 
+use crate::web::forms;
 use crate::{
     auth::policy::Permission,
     calendar::london_date,
@@ -31,7 +32,6 @@ use crate::{
 };
 use axum::{
     extract::{RawQuery, State},
-    http::StatusCode,
     response::{IntoResponse, Response},
 };
 use params::{Criteria, Params};
@@ -101,7 +101,7 @@ async fn refused(
             errors,
         },
     );
-    Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+    Ok(forms::invalid(page))
 }
 
 async fn drill_down(

@@ -32,6 +32,7 @@ pub mod stats;
 pub mod table;
 pub mod view;
 
+use crate::web::forms;
 use crate::{
     audit::{self, Event, Origin},
     auth::policy::{Permission, allows},
@@ -43,7 +44,7 @@ use crate::{
 };
 use axum::{
     extract::{RawQuery, State},
-    http::{StatusCode, header},
+    http::header,
     response::{IntoResponse, Response},
 };
 use entity::{areas, cases, strands, users};
@@ -208,11 +209,7 @@ fn dashboard_page(ctx: &Ctx, r: &Request, viewer: &Viewer, report: Option<&Repor
 }
 
 fn refused(ctx: &Ctx, r: &Request, viewer: &Viewer) -> Response {
-    (
-        StatusCode::UNPROCESSABLE_ENTITY,
-        dashboard_page(ctx, r, viewer, None),
-    )
-        .into_response()
+    forms::invalid(dashboard_page(ctx, r, viewer, None))
 }
 
 async fn dashboard(
