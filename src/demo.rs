@@ -24,6 +24,16 @@ pub const PASSWORD: &str = "harbour-demo-2026";
 
 const AREAS: [&str; 3] = ["North Estate", "Riverside", "Town Centre"];
 
+/// How far back the demo's work is live rather than imported history.
+const LIVE_FOR: Duration = Duration::days(42);
+
+/// The harassment officers who take each area's cases (by area index, as STAFF says).
+const OFFICERS: [&[&str]; 3] = [
+    &["demo-officer"],
+    &["demo-officer", "demo-officer2"],
+    &["demo-officer2"],
+];
+
 /// (username, display name, role, areas by index)
 const STAFF: [(&str, &str, Role, &[usize]); 8] = [
     ("demo-manager", "Grace Okafor", Role::Manager, &[0, 1, 2]),
@@ -152,9 +162,12 @@ pub async fn fill(
             p.message
         );
     }
-    // A working landlord's open cases: what fell due was met, late or is overdue.
+    // A working landlord's recent cases: what fell due was met, late or is overdue. Older
+    // open cases are history as an import makes it (what fell due before is closed off as
+    // not recorded, what recurs starts again), or every officer would open Harbour to
+    // hundreds of deadlines missed months ago.
     for case in &mut plan.cases {
-        case.live = true;
+        case.live = now - case.new.report.incident.received_at <= LIVE_FOR;
     }
     let origin = Origin::default();
     let by = Actor {
@@ -394,19 +407,23 @@ pub fn landlord(seed: u64, cases: usize, now: OffsetDateTime) -> Grid {
         } else {
             String::new()
         };
+        // An officer of the area takes each case; the last few days' may wait for one.
+        let area = rng.random_range(0..AREAS.len());
+        let officer = if days_ago <= 3 && rng.random_bool(0.5) {
+            ""
+        } else {
+            OFFICERS[area].choose(&mut rng).unwrap_or(&"")
+        };
         let row = [
             format!("DEMO-{:05}", n + 1),
             format!("{} {:02}:{:02}", fmt(local.date()), local.hour(), local.minute()),
-            AREAS[rng.random_range(0..AREAS.len())].to_owned(),
+            AREAS[area].to_owned(),
             String::new(),
             "yes".to_owned(),
             hate_strand.to_owned(),
             types.join("; "),
             "Made-up report for the demo landlord.".to_owned(),
-            ["demo-officer", "demo-officer2", ""]
-                .choose(&mut rng)
-                .unwrap_or(&"")
-                .to_string(),
+            officer.to_owned(),
             victim.0,
             victim.1,
             victim.2,
