@@ -1,4 +1,4 @@
-//! Deadlines on cases: planning and completing them ([`plan`]), their states ([`state`]),
+//! Deadlines on cases: planning and completing them ([`schedule`]), their states ([`state`]),
 //! the landlord's calendar settings, the due lists, the case page's deadline actions and
 //! the reminder job.
 
@@ -7,6 +7,7 @@ pub mod case_panel;
 pub mod closing;
 pub mod dated;
 pub mod lists;
+pub mod of_case;
 pub mod reminders;
 pub mod rules_cache;
 pub mod schedule;

@@ -123,11 +123,11 @@ pub async fn date_deadlines(
         .filter_map(|(k, _)| legal_stage(k))
         .map(|s| s.code())
         .collect();
-    let found = deadlines::Entity::find()
-        .filter(deadlines::Column::CaseId.eq(case_id))
-        .filter(deadlines::Column::Stage.is_in(stages))
-        .all(db)
-        .await?;
+    let of_case = crate::deadlines::of_case::of_case(db, case_id).await?;
+    let found: Vec<&deadlines::Model> = of_case
+        .iter()
+        .filter(|d| stages.contains(&d.stage.as_str()))
+        .collect();
     Ok(dates
         .iter()
         .filter_map(|ld| {
@@ -135,7 +135,7 @@ pub async fn date_deadlines(
             found
                 .iter()
                 .find(|d| d.stage == stage && d.occurrence == ld.id)
-                .map(|d| (ld.id, d.clone()))
+                .map(|d| (ld.id, (*d).clone()))
         })
         .collect())
 }

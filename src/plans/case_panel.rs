@@ -48,13 +48,11 @@ pub async fn load(
         .order_by_asc(plan_actions::Column::Id)
         .all(db)
         .await?;
-    let mut deadlines: HashMap<i32, deadlines::Model> = deadlines::Entity::find()
-        .filter(deadlines::Column::CaseId.eq(case.id))
-        .filter(deadlines::Column::Stage.eq(Stage::PlanAction.code()))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|d| (d.occurrence, d))
+    let of_case = crate::deadlines::of_case::of_case(db, case.id).await?;
+    let mut deadlines: HashMap<i32, deadlines::Model> = of_case
+        .iter()
+        .filter(|d| d.stage == Stage::PlanAction.code())
+        .map(|d| (d.occurrence, d.clone()))
         .collect();
     let names = user_names(
         db,
@@ -66,13 +64,11 @@ pub async fn load(
     .await?;
     let name = |id: i32| names.get(&id).cloned().unwrap_or_default();
     let due = if agreements.is_empty() {
-        deadlines::Entity::find()
-            .filter(deadlines::Column::CaseId.eq(case.id))
-            .filter(deadlines::Column::Stage.eq(Stage::ActionPlan.code()))
-            .filter(deadlines::Column::Status.eq(state::OPEN))
-            .order_by_asc(deadlines::Column::Occurrence)
-            .one(db)
-            .await?
+        of_case
+            .iter()
+            .filter(|d| d.stage == Stage::ActionPlan.code() && d.status == state::OPEN)
+            .min_by_key(|d| d.occurrence)
+            .cloned()
     } else {
         None
     };

@@ -12,7 +12,7 @@ use crate::{
         time_fmt,
     },
 };
-use entity::{agencies, cases, deadlines, referrals, risk_assessments};
+use entity::{agencies, cases, referrals, risk_assessments};
 use maud::{Markup, html};
 use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder};
 use time::OffsetDateTime;
@@ -73,14 +73,12 @@ pub async fn load(
     } else {
         (None, None)
     };
-    let last_review = deadlines::Entity::find()
-        .filter(deadlines::Column::CaseId.eq(case.id))
-        .filter(deadlines::Column::Stage.eq(Stage::ManagerReview.code()))
-        .filter(deadlines::Column::Status.eq(crate::deadlines::state::DONE))
-        .order_by_desc(deadlines::Column::DoneAt)
-        .one(db)
+    let last_review = crate::deadlines::of_case::of_case(db, case.id)
         .await?
-        .and_then(|d| d.done_at);
+        .iter()
+        .filter(|d| d.stage == Stage::ManagerReview.code() && d.status == crate::deadlines::state::DONE)
+        .filter_map(|d| d.done_at)
+        .max();
     let review_since = last_review.filter(|review| match history.first() {
         Some((latest, _)) => latest.assessed_at < *review,
         None => true,

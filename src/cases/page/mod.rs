@@ -96,10 +96,11 @@ pub async fn record_view(
     super::monitoring::record_case_view(state, viewer, origin, &view.case, what, &shown).await
 }
 
-/// Everything the case page shows. Its panels name staff on many records: the names are
-/// read once for the page.
+/// Everything the case page shows. Its panels name staff on many records and show the
+/// case's deadlines in several ways: the names and the deadlines are read once.
 pub async fn load(state: &AppState, viewer: &Viewer, case: cases::Model) -> Result<CaseView, DbErr> {
-    super::staff_names::for_one_page(load_page(state, viewer, case)).await
+    let page = crate::deadlines::of_case::for_one_page(load_page(state, viewer, case));
+    super::staff_names::for_one_page(page).await
 }
 
 async fn load_page(state: &AppState, viewer: &Viewer, case: cases::Model) -> Result<CaseView, DbErr> {

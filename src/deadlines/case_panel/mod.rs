@@ -19,7 +19,7 @@ use crate::{
 };
 use entity::{cases, deadlines};
 use maud::{Markup, html};
-use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::{ConnectionTrait, DbErr};
 use time::OffsetDateTime;
 
 pub fn routes() -> Vec<Route> {
@@ -92,12 +92,7 @@ pub async fn load(
     now: OffsetDateTime,
 ) -> Result<Panel, DbErr> {
     let calendar = calendar_settings::load(db).await?;
-    let list = deadlines::Entity::find()
-        .filter(deadlines::Column::CaseId.eq(case.id))
-        .order_by_asc(deadlines::Column::OriginalDueAt)
-        .order_by_asc(deadlines::Column::Id)
-        .all(db)
-        .await?;
+    let list = super::of_case::of_case(db, case.id).await?.to_vec();
     let names = user_names(db, list.iter().flat_map(|d| [d.resolved_by, d.extended_by])).await?;
     let name = |id: Option<i32>| id.and_then(|id| names.get(&id).cloned());
     let rows = list.into_iter().map(|d| row(&calendar, d, now, &name)).collect();
