@@ -25,7 +25,7 @@ pub const PASSWORD: &str = "harbour-demo-2026";
 const AREAS: [&str; 3] = ["North Estate", "Riverside", "Town Centre"];
 
 /// How far back the demo's work is live rather than imported history.
-const LIVE_FOR: Duration = Duration::days(42);
+const LIVE_FOR: Duration = Duration::days(21);
 
 /// The harassment officers who take each area's cases (by area index, as STAFF says).
 const OFFICERS: [&[&str]; 3] = [
@@ -162,7 +162,7 @@ pub async fn fill(
             p.message
         );
     }
-    // A working landlord's recent cases: what fell due was met, late or is overdue. Older
+    // A working landlord's last three weeks: what fell due was met, late or is overdue. Older
     // open cases are history as an import makes it (what fell due before is closed off as
     // not recorded, what recurs starts again), or every officer would open Harbour to
     // hundreds of deadlines missed months ago.

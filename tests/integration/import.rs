@@ -481,14 +481,14 @@ async fn the_demo_fills_an_empty_database_reuses_its_own_and_refuses_a_real_one(
     );
     assert_eq!(app.count("SELECT COUNT(*) FROM cases").await, 400);
     // Live work: deadlines met, late and overdue today; closures, actions, repeat victims.
-    // Only the last six weeks are live: nothing is left overdue from before them.
+    // Only the last three weeks are live: nothing is left overdue from before them.
     let today = time::OffsetDateTime::now_utc().date();
     let overdue_since = |day: time::Date| {
         format!("SELECT COUNT(*) FROM deadlines WHERE status = 'open' AND due_at < '{day}'")
     };
     assert!(app.count(&overdue_since(today)).await > 0);
     assert_eq!(
-        app.count(&overdue_since(today - time::Duration::days(43))).await,
+        app.count(&overdue_since(today - time::Duration::days(22))).await,
         0
     );
     assert!(
