@@ -51,8 +51,8 @@ LAYERS = [
 ]
 
 
-def module_of(path: Path) -> tuple:
-    rel = path.relative_to(SRC).with_suffix("")
+def module_of(path: Path, src: Path = SRC) -> tuple:
+    rel = path.relative_to(src).with_suffix("")
     parts = list(rel.parts)
     if parts[-1] == "mod":
         parts.pop()
@@ -122,16 +122,9 @@ def strip_comments(text: str) -> str:
     return re.sub(r"/\*.*?\*/", "", text, flags=re.S)
 
 
-def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--upward", action="store_true")
-    ap.add_argument("--circles", action="store_true")
-    ap.add_argument("--max-upward", type=int, help="fail if there are more upward imports")
-    ap.add_argument("--max-circle", type=int, help="fail if a circle has more files")
-    ap.add_argument("--no-crossing", action="store_true", help="fail if a circle spans capabilities")
-    args = ap.parse_args()
-
-    files = {module_of(p): p for p in SRC.rglob("*.rs")}
+def graph(src: Path = SRC) -> dict:
+    """Every module (a tuple of names; the crate root is `()`) and the modules it imports."""
+    files = {module_of(p, src): p for p in src.rglob("*.rs")}
     edges = {m: set() for m in files}
     for mod, path in files.items():
         text = strip_comments(path.read_text())
@@ -172,7 +165,11 @@ def main():
                     if cand != mod:
                         edges[mod].add(cand)
                     break
+    return edges
 
+
+def circles_of(edges: dict) -> list:
+    """The import circles (strongly connected components of two or more), largest first."""
     # Tarjan's strongly connected components.
     index, low, on, stack, sccs, counter = {}, {}, set(), [], [], [0]
     sys.setrecursionlimit(10000)
@@ -198,19 +195,39 @@ def main():
                     break
             sccs.append(comp)
 
-    for v in files:
+    for v in edges:
         if v not in index:
             strong(v)
+    return sorted((c for c in sccs if len(c) > 1), key=len, reverse=True)
 
-    name = lambda m: "::".join(m) or "crate"
-    circles = sorted((c for c in sccs if len(c) > 1), key=len, reverse=True)
-    upward = sorted(
+
+def name(m: tuple) -> str:
+    return "::".join(m) or "crate"
+
+
+def upward_of(edges: dict) -> list:
+    """(importer, its layer, imported, its layer) for each import of a higher layer."""
+    return sorted(
         (name(a), layer(a), name(b), layer(b))
         for a, bs in edges.items()
         for b in bs
         if layer(b) > layer(a)
     )
-    print(f"files: {len(files)}  imports: {sum(map(len, edges.values()))}")
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--upward", action="store_true")
+    ap.add_argument("--circles", action="store_true")
+    ap.add_argument("--max-upward", type=int, help="fail if there are more upward imports")
+    ap.add_argument("--max-circle", type=int, help="fail if a circle has more files")
+    ap.add_argument("--no-crossing", action="store_true", help="fail if a circle spans capabilities")
+    args = ap.parse_args()
+
+    edges = graph()
+    circles = circles_of(edges)
+    upward = upward_of(edges)
+    print(f"files: {len(edges)}  imports: {sum(map(len, edges.values()))}")
     crossing = [c for c in circles if len({unit(m) for m in c}) > 1]
     print(f"circles: {len(circles)}  sizes: {[len(c) for c in circles]}")
     print(f"circles spanning capabilities: {len(crossing)}")
