@@ -42,3 +42,34 @@ impl AppState {
         any.downcast::<T>().expect("stored under its own type")
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    #[derive(Default)]
+    struct Counter(AtomicUsize);
+
+    #[derive(Default)]
+    struct Other(AtomicUsize);
+
+    #[test]
+    fn each_type_gets_one_object_shared_by_every_clone_of_the_state() {
+        let clock = Arc::new(crate::clock::ManualClock::new(time::OffsetDateTime::UNIX_EPOCH));
+        let state = AppState::new(DatabaseConnection::default(), clock, Settings::default());
+        state.shared::<Counter>().0.fetch_add(1, Ordering::SeqCst);
+        state.clone().shared::<Counter>().0.fetch_add(1, Ordering::SeqCst);
+        assert_eq!(state.shared::<Counter>().0.load(Ordering::SeqCst), 2);
+        assert!(Arc::ptr_eq(
+            &state.shared::<Counter>(),
+            &state.clone().shared::<Counter>()
+        ));
+        assert_eq!(state.shared::<Other>().0.load(Ordering::SeqCst), 0);
+
+        // Another instance (another AppState) has its own.
+        let clock = Arc::new(crate::clock::ManualClock::new(time::OffsetDateTime::UNIX_EPOCH));
+        let other = AppState::new(DatabaseConnection::default(), clock, Settings::default());
+        assert_eq!(other.shared::<Counter>().0.load(Ordering::SeqCst), 0);
+    }
+}
