@@ -4,7 +4,7 @@
 
 pub mod store;
 
-use crate::calendar::Calendar;
+use crate::{calendar::Calendar, cases::codes};
 use std::collections::HashMap;
 use time::OffsetDateTime;
 
@@ -144,14 +144,18 @@ impl Priority {
 
     pub fn code(self) -> &'static str {
         match self {
-            Priority::P1 => "p1",
-            Priority::P2 => "p2",
+            Priority::P1 => codes::P1,
+            Priority::P2 => codes::P2,
         }
     }
 
     /// Case priorities are stored as these codes; anything else is treated as Priority 2.
     pub fn from_code(code: &str) -> Priority {
-        if code == "p1" { Priority::P1 } else { Priority::P2 }
+        if code == codes::P1 {
+            Priority::P1
+        } else {
+            Priority::P2
+        }
     }
 
     pub fn label(self) -> &'static str {
