@@ -2,8 +2,8 @@
 //! Tests walk [`table`] for every role, so a new route cannot skip the policy. This sits
 //! at the top of the crate: it knows every capability, and none of them knows it.
 
-use crate::auth::policy::Permission;
 use crate::{
+    auth::policy::Permission,
     state::AppState,
     web::route::{Route, guarded},
 };

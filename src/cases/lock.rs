@@ -2,7 +2,10 @@
 //! recording action) holds the case row for its transaction, so a closure cannot slip in
 //! between its check and its write.
 
-use crate::cases::codes;
+use crate::{
+    cases::codes,
+    error::{AppError, AppResult},
+};
 use entity::cases;
 use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, sea_query::Expr};
 
@@ -29,10 +32,10 @@ pub async fn hold_case(db: &impl ConnectionTrait, case: &cases::Model) -> Result
 
 /// New casework is recorded on open cases only: a closed case answers 409 with `message`
 /// (which says what to do instead, e.g. reopen it).
-pub fn require_open(case: &entity::cases::Model, message: &'static str) -> crate::error::AppResult<()> {
+pub fn require_open(case: &cases::Model, message: &'static str) -> AppResult<()> {
     if case.status == codes::OPEN {
         Ok(())
     } else {
-        Err(crate::error::AppError::Conflict(message))
+        Err(AppError::Conflict(message))
     }
 }
