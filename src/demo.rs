@@ -27,13 +27,6 @@ const AREAS: [&str; 3] = ["North Estate", "Riverside", "Town Centre"];
 /// How far back the demo's work is live rather than imported history.
 const LIVE_FOR: Duration = Duration::days(21);
 
-/// The harassment officers who take each area's cases (by area index, as STAFF says).
-const OFFICERS: [&[&str]; 3] = [
-    &["demo-officer"],
-    &["demo-officer", "demo-officer2"],
-    &["demo-officer2"],
-];
-
 /// (username, display name, role, areas by index)
 const STAFF: [(&str, &str, Role, &[usize]); 8] = [
     ("demo-manager", "Grace Okafor", Role::Manager, &[0, 1, 2]),
@@ -407,12 +400,18 @@ pub fn landlord(seed: u64, cases: usize, now: OffsetDateTime) -> Grid {
         } else {
             String::new()
         };
-        // An officer of the area takes each case; the last few days' may wait for one.
+        // A harassment officer of the area (as STAFF gives them) takes each case; the last
+        // few days' may wait for one.
         let area = rng.random_range(0..AREAS.len());
         let officer = if days_ago <= 3 && rng.random_bool(0.5) {
             ""
         } else {
-            OFFICERS[area].choose(&mut rng).unwrap_or(&"")
+            let officers: Vec<&str> = STAFF
+                .iter()
+                .filter(|(_, _, role, areas)| *role == Role::HarassmentOfficer && areas.contains(&area))
+                .map(|(username, ..)| *username)
+                .collect();
+            officers.choose(&mut rng).copied().unwrap_or("")
         };
         let row = [
             format!("DEMO-{:05}", n + 1),
