@@ -26,6 +26,7 @@ SRC = Path(__file__).resolve().parent.parent / "src"
 LAYERS = [
     # 0 foundations: no knowledge of cases or of the web
     ("error", 0), ("clock", 0), ("config", 0), ("calendar", 0), ("db", 0), ("state", 0),
+    ("page_memo", 0),
     # 1 audit, sign-in and the web's shared parts (the route type and guard, extractors,
     # layout and components)
     ("audit", 1), ("auth", 1), ("web", 1),

@@ -1,21 +1,15 @@
 //! Staff display names by user id: who logged, owns, closed, assessed or extended something.
-//! A page that shows several records each naming staff (the case page's panels) asks once
-//! inside [`for_one_page`]: the first lookup reads every member of staff's name (a landlord
-//! has tens to hundreds) and the rest answer from it. Outside a scope each lookup reads the
-//! names it needs.
+//! A page that shows several records each naming staff (the case page's panels) asks
+//! inside `page_memo::for_one_page`: the first lookup reads every member of staff's name (a
+//! landlord has tens to hundreds) and the rest answer from it. Outside one each lookup reads
+//! the names it needs.
 
 use entity::users;
 use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QuerySelect};
-use std::{cell::RefCell, collections::HashMap, future::Future, sync::Arc};
+use std::collections::HashMap;
 
-tokio::task_local! {
-    static PAGE: RefCell<Option<Arc<HashMap<i32, String>>>>;
-}
-
-/// Runs `work` with staff names read at most once.
-pub async fn for_one_page<F: Future>(work: F) -> F::Output {
-    PAGE.scope(RefCell::new(None), work).await
-}
+/// Every member of staff's name, as a page keeps it.
+struct Everyone(HashMap<i32, String>);
 
 /// The display names of `ids` (absent ones ignored), by id.
 pub async fn user_names(
@@ -23,20 +17,16 @@ pub async fn user_names(
     ids: impl IntoIterator<Item = Option<i32>>,
 ) -> Result<HashMap<i32, String>, DbErr> {
     let ids: Vec<i32> = ids.into_iter().flatten().collect();
-    let in_page = PAGE.try_with(|p| p.borrow().clone());
-    let all = match in_page {
-        Ok(Some(all)) => all,
-        Ok(None) => {
-            let all = Arc::new(read(db, None).await?);
-            let _ = PAGE.try_with(|p| *p.borrow_mut() = Some(all.clone()));
-            all
+    if !crate::page_memo::in_page() {
+        if ids.is_empty() {
+            return Ok(HashMap::new());
         }
-        Err(_) if ids.is_empty() => return Ok(HashMap::new()),
-        Err(_) => return read(db, Some(ids)).await,
-    };
+        return read(db, Some(ids)).await;
+    }
+    let all = crate::page_memo::kept_or(0, async { read(db, None).await.map(Everyone) }).await?;
     Ok(ids
         .into_iter()
-        .filter_map(|id| all.get(&id).map(|name| (id, name.clone())))
+        .filter_map(|id| all.0.get(&id).map(|name| (id, name.clone())))
         .collect())
 }
 

@@ -800,7 +800,7 @@ async fn the_long_case_page_opens_with_what_is_due_and_its_contents() {
 /// first lookup reads them all), outside it every lookup reads afresh.
 #[tokio::test]
 async fn a_pages_staff_names_are_read_once() {
-    use harbour::cases::staff_names::{for_one_page, user_names};
+    use harbour::{cases::staff_names::user_names, page_memo::for_one_page};
     let app = TestApp::spawn().await;
     let ann = app.create_user("ann", Role::Manager).await;
     let bo = app.create_user("bo", Role::HarassmentOfficer).await;

@@ -99,8 +99,7 @@ pub async fn record_view(
 /// Everything the case page shows. Its panels name staff on many records and show the
 /// case's deadlines in several ways: the names and the deadlines are read once.
 pub async fn load(state: &AppState, viewer: &Viewer, case: cases::Model) -> Result<CaseView, DbErr> {
-    let page = crate::deadlines::of_case::for_one_page(load_page(state, viewer, case));
-    super::staff_names::for_one_page(page).await
+    crate::page_memo::for_one_page(load_page(state, viewer, case)).await
 }
 
 async fn load_page(state: &AppState, viewer: &Viewer, case: cases::Model) -> Result<CaseView, DbErr> {
