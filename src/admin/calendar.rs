@@ -10,6 +10,7 @@ use crate::{
     deadlines::calendar_settings,
     error::{AppError, AppResult},
     state::AppState,
+    web::time_fmt::iso_date,
     web::{
         Ctx,
         extract::set_flash,
@@ -126,8 +127,6 @@ fn check_closure(f: &ClosureForm) -> Result<(time::Date, String), FormErrors> {
     }
 }
 
-use crate::web::time_fmt::iso_date as iso;
-
 async fn show(State(state): State<AppState>, ctx: Ctx, Query(q): Query<YearQuery>) -> AppResult<Markup> {
     let this_year = calendar::london_date(state.now()).year();
     let year = year_asked(q.year.as_deref(), this_year)?;
@@ -207,7 +206,10 @@ async fn add_closure_day(
         Err(errors) => return invalid(&state, &ctx, None, &f, &errors).await,
     };
     let duplicate = |errors: &mut FormErrors| {
-        errors.add("closure_date", format!("{} is already a closure day", iso(day)))
+        errors.add(
+            "closure_date",
+            format!("{} is already a closure day", iso_date(day)),
+        )
     };
     let existing = closure_days::Entity::find()
         .filter(closure_days::Column::Day.eq(day))
@@ -249,7 +251,7 @@ async fn add_closure_day(
         &origin,
         Event::new(
             "calendar.closure_day_added",
-            format!("Closure day {} added", iso(day)),
+            format!("Closure day {} added", iso_date(day)),
         )
         .on("closure_day", id),
     )
@@ -259,7 +261,7 @@ async fn add_closure_day(
         &ctx.session,
         format!(
             "Added {} as a closure day. Deadlines planned from now on skip it.",
-            iso(day)
+            iso_date(day)
         ),
     )
     .await?;
@@ -287,7 +289,7 @@ async fn remove_closure_day(
         &origin,
         Event::new(
             "calendar.closure_day_removed",
-            format!("Closure day {} removed", iso(day.day)),
+            format!("Closure day {} removed", iso_date(day.day)),
         )
         .on("closure_day", id),
     )
@@ -295,7 +297,7 @@ async fn remove_closure_day(
     txn.commit().await?;
     set_flash(
         &ctx.session,
-        format!("Removed the closure day on {}.", iso(day.day)),
+        format!("Removed the closure day on {}.", iso_date(day.day)),
     )
     .await?;
     Ok(Redirect::to("/admin/calendar").into_response())
@@ -404,7 +406,7 @@ fn render(ctx: &Ctx, v: &CalendarView, errors: &FormErrors) -> Markup {
                             td.table__cell {
                                 form.inline method="post" action={ "/admin/calendar/closure-days/" (d.id) "/delete" } {
                                     (csrf_field(&ctx.csrf))
-                                    button.link-button type="submit" { "Remove" span.visually-hidden { " closure day " (iso(d.day)) } }
+                                    button.link-button type="submit" { "Remove" span.visually-hidden { " closure day " (iso_date(d.day)) } }
                                 }
                             }
                         }
@@ -486,7 +488,7 @@ mod tests {
             closure_label: l.to_owned(),
         };
         let (day, label) = check_closure(&form(" 2026-12-24 ", "  Staff   training  ")).expect("valid");
-        assert_eq!(iso(day), "2026-12-24");
+        assert_eq!(iso_date(day), "2026-12-24");
         assert_eq!(label, "Staff training");
         let table: [(&str, &str, &[&str]); 6] = [
             ("", "x", &["closure_date"]),

@@ -6,7 +6,7 @@
 use calamine::{Data, Reader, Xlsx};
 use std::io::Cursor;
 
-pub use crate::web::upload::MAX_FILE_BYTES as MAX_BYTES;
+use crate::web::upload::MAX_FILE_BYTES;
 
 /// A file's header row and its data rows, each with its row number as the spreadsheet
 /// shows it (the header is row 1).
@@ -22,10 +22,10 @@ pub struct Unreadable(pub String);
 
 /// Reads `bytes`: a workbook when they are a zip (what `.xlsx` is), CSV otherwise.
 pub fn grid(bytes: &[u8], sheet: Option<&str>) -> Result<Grid, Unreadable> {
-    if bytes.len() > MAX_BYTES {
+    if bytes.len() > MAX_FILE_BYTES {
         return Err(Unreadable(format!(
             "The file is larger than the {} MB limit. Split it into smaller files and import each",
-            MAX_BYTES / 1024 / 1024
+            MAX_FILE_BYTES / 1024 / 1024
         )));
     }
     if bytes.iter().all(|b| b.is_ascii_whitespace()) {
@@ -280,7 +280,7 @@ mod tests {
                 .0
                 .contains("could not be opened")
         );
-        let big = vec![b'a'; MAX_BYTES + 1];
+        let big = vec![b'a'; MAX_FILE_BYTES + 1];
         assert!(grid(&big, None).unwrap_err().0.contains("20 MB"));
     }
 

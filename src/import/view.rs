@@ -4,7 +4,6 @@
 use super::{
     columns::TEMPLATE,
     plan::{Counts, Plan},
-    read::MAX_BYTES,
     running::Status,
 };
 use crate::{
@@ -50,7 +49,7 @@ pub fn upload_page(ctx: &Ctx, recent: &[super::Upload], errors: &FormErrors) -> 
             (csrf_field(&ctx.csrf))
             div.form-group.form-group--error[errors.get("file").is_some()] {
                 label.label for="file" { "Spreadsheet" }
-                div.hint id="file-hint" { "CSV or Excel workbook (.xlsx), up to " (MAX_BYTES / 1024 / 1024) " MB." }
+                div.hint id="file-hint" { "CSV or Excel workbook (.xlsx), up to " (crate::web::upload::MAX_FILE_BYTES / 1024 / 1024) " MB." }
                 @if let Some(message) = errors.get("file") {
                     p.error-message id="file-error" { span.visually-hidden { "Error: " } (message) }
                 }

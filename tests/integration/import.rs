@@ -270,7 +270,7 @@ async fn files_that_are_not_imports_are_refused_with_a_reason() {
     assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(res.body.contains("Choose a CSV or Excel file"));
     // Over the limit: refused before anything is read, saying what the limit is.
-    let big = vec![b'a'; harbour::import::read::MAX_BYTES + 100_000];
+    let big = vec![b'a'; harbour::web::upload::MAX_FILE_BYTES + 100_000];
     let res = c.upload("/import", &[], "big.csv", big).await;
     assert_eq!(res.status, StatusCode::PAYLOAD_TOO_LARGE);
     assert_eq!(app.count("SELECT COUNT(*) FROM cases").await, 0);

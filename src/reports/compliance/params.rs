@@ -7,7 +7,10 @@ use super::{
     period::{self, CustomError, Period, Preset},
     stats::Bucket,
 };
-use crate::{procedure::Stage, web::forms::FormErrors};
+use crate::{
+    procedure::Stage,
+    web::{forms::FormErrors, time_fmt::iso_date},
+};
 use time::{Date, Month};
 
 /// The longest value kept from any query parameter.
@@ -118,8 +121,8 @@ pub fn period_params(period: &Period) -> Vec<(&'static str, String)> {
         Some(preset) => vec![("period", preset.code())],
         None => vec![
             ("period", CUSTOM.to_owned()),
-            ("from", iso(period.from)),
-            ("to", iso(period.to)),
+            ("from", iso_date(period.from)),
+            ("to", iso_date(period.to)),
         ],
     }
 }
@@ -132,8 +135,6 @@ pub struct Drill {
     pub month: Option<(i32, Month)>,
     pub page: Option<u64>,
 }
-
-pub use crate::web::time_fmt::iso_date as iso;
 
 /// The checked criteria; problems are added to `errors` (by field id) and the result is
 /// then not to be used.

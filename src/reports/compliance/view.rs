@@ -3,7 +3,7 @@
 //! run no queries. Every count links to the deadlines behind it.
 
 use super::{
-    params::{CUSTOM, Criteria, DUE, Drill, Officer, Params, UNASSIGNED, YEAR_TO_DATE, iso},
+    params::{CUSTOM, Criteria, DUE, Drill, Officer, Params, UNASSIGNED, YEAR_TO_DATE},
     period::{Period, Preset, month_code},
     query::Names,
     stats::{Bucket, Dashboard, Item, Measures, show_halves},
@@ -461,7 +461,7 @@ pub fn period_fields(
     });
     let shown = |typed: &str, own: time::Date| {
         if typed.trim().is_empty() && errors.is_empty() {
-            iso(own)
+            crate::web::time_fmt::iso_date(own)
         } else {
             typed.to_owned()
         }

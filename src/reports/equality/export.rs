@@ -4,7 +4,7 @@
 //! `[u]`, values that cannot be computed `[x]`; the hidden numbers are nowhere in the file.
 
 use super::{report::Report, table::Table};
-use crate::web::{forms::FormErrors, time_fmt::iso_date as iso};
+use crate::web::{forms::FormErrors, time_fmt::iso_date};
 use rust_xlsxwriter::Workbook;
 
 pub const HEADER: [&str; 7] = [
@@ -68,7 +68,10 @@ fn neutral(text: &str) -> String {
 pub fn csv(report: &Report) -> Result<Vec<u8>, csv::Error> {
     let mut w = csv::Writer::from_writer(Vec::new());
     w.write_record(HEADER)?;
-    let (from, to) = (iso(report.criteria.period.from), iso(report.criteria.period.to));
+    let (from, to) = (
+        iso_date(report.criteria.period.from),
+        iso_date(report.criteria.period.to),
+    );
     for l in lines(report) {
         w.write_record([
             from.as_str(),
@@ -86,7 +89,10 @@ pub fn csv(report: &Report) -> Result<Vec<u8>, csv::Error> {
 pub fn xlsx(report: &Report) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
     let mut book = Workbook::new();
     let bold = rust_xlsxwriter::Format::new().set_bold();
-    let (from, to) = (iso(report.criteria.period.from), iso(report.criteria.period.to));
+    let (from, to) = (
+        iso_date(report.criteria.period.from),
+        iso_date(report.criteria.period.to),
+    );
     let all = lines(report);
     for section in SECTIONS {
         let sheet = book.add_worksheet();
@@ -161,8 +167,8 @@ pub fn file_name(report: &Report, ext: &str) -> String {
     };
     format!(
         "harbour-equality-{}-to-{}-{mode}.{ext}",
-        iso(report.criteria.period.from),
-        iso(report.criteria.period.to)
+        iso_date(report.criteria.period.from),
+        iso_date(report.criteria.period.to)
     )
 }
 
