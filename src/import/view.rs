@@ -67,7 +67,7 @@ pub fn upload_page(ctx: &Ctx, recent: &[super::Upload], errors: &FormErrors) -> 
             (table("Earlier imports", &[Col::Text("File"), Col::Text("Uploaded"), Col::Text("State"), Col::Numeric("Cases created")], html! {
                 @for i in recent {
                     tr.table__row {
-                        td.table__cell { a href=(format!("/import/{}", i.id)) { (i.file_name) } }
+                        td.table__cell { a href=(format!("/import/{}", i.id)) { (file_label(&i.file_name)) } }
                         td.table__cell { (time_fmt::datetime(i.uploaded_at)) }
                         td.table__cell { @if i.committed_at.is_some() { "Imported" } @else { "Checked, not imported" } }
                         td.table__cell.table__cell--numeric { (i.cases_created.map(|n| n.to_string()).unwrap_or_else(|| "–".into())) }
@@ -195,11 +195,21 @@ pub fn writing_page(ctx: &Ctx, import: &imports::Model, done: usize, total: usiz
     layout::page(ctx, "Importing", false, body)
 }
 
+/// A file's name, or what became of it: a retention disposal blanks the name with the
+/// content (a file's name can name a person).
+fn file_label(name: &str) -> &str {
+    if name.is_empty() {
+        "a file since disposed of"
+    } else {
+        name
+    }
+}
+
 pub fn finished_page(ctx: &Ctx, import: &imports::Model) -> Markup {
     let body = html! {
         h1.heading-l { "Import finished" }
         p.body {
-            (import.cases_created.unwrap_or(0)) " cases were imported from " strong { (import.file_name) }
+            (import.cases_created.unwrap_or(0)) " cases were imported from " strong { (file_label(&import.file_name)) }
             @if let Some(at) = import.committed_at { " on " (time_fmt::datetime(at)) } "."
         }
         p.body { a href="/cases" { "See the cases" } " · " a href="/import" { "Import another file" } }

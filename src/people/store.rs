@@ -9,7 +9,7 @@ use crate::cases::{
 };
 use entity::{
     case_parties, people, perpetrator_actions, person_changes, person_duplicates, person_merges,
-    timeline_entries,
+    person_standins, timeline_entries,
 };
 use sea_orm::{
     ActiveModelTrait,
@@ -147,8 +147,37 @@ pub async fn merge(
         .filter(person_changes::Column::PersonId.eq(other.id))
         .exec(db)
         .await?;
+    carry_standin(db, kept.id, other.id).await?;
     other.clone().delete(db).await?;
     Ok(Some((merged, moved)))
+}
+
+/// The merged record's stand-in (its parts in disposed cases) now stands for the kept
+/// record, so past reports still count the person once: it becomes the kept record's
+/// stand-in, or joins the one the kept record already has.
+async fn carry_standin(db: &impl ConnectionTrait, kept: i32, other: i32) -> Result<(), DbErr> {
+    let of = |id: i32| {
+        person_standins::Entity::find()
+            .filter(person_standins::Column::OriginalId.eq(id))
+            .one(db)
+    };
+    let Some(theirs) = of(other).await? else {
+        return Ok(());
+    };
+    match of(kept).await? {
+        None => {
+            person_standins::Entity::update_many()
+                .col_expr(person_standins::Column::OriginalId, Expr::value(kept))
+                .filter(person_standins::Column::StandinId.eq(theirs.standin_id))
+                .exec(db)
+                .await?;
+        }
+        Some(ours) => {
+            move_parts(db, ours.standin_id, theirs.standin_id).await?;
+            people::Entity::delete_by_id(theirs.standin_id).exec(db).await?;
+        }
+    }
+    Ok(())
 }
 
 fn string(update: &people::ActiveModel, column: people::Column) -> Option<String> {

@@ -327,11 +327,15 @@ async fn destroy_text(txn: &DatabaseTransaction, case: &cases::Model) -> Result<
         [(H::Reason, blank()), (H::LiftReason, none())],
     )
     .await?;
-    // The spreadsheet a case came from holds its people too; once imported it is not read
-    // again, so it goes with the first of its cases disposed of.
+    // The spreadsheet a case came from holds its people too (and its name may name one);
+    // once imported it is not read again, so it goes with the first of its cases disposed
+    // of. The landlord's own case reference stays: it names a case, not a person, and
+    // keeps a second import of the same file from bringing the case back.
     if let Some(import_id) = case.import_id {
         imports::Entity::update_many()
             .col_expr(imports::Column::Content, Expr::value(Vec::<u8>::new()))
+            .col_expr(imports::Column::FileName, Expr::value(DESTROYED))
+            .col_expr(imports::Column::Sheet, none())
             .filter(imports::Column::Id.eq(import_id))
             .filter(imports::Column::CommittedAt.is_not_null())
             .exec(txn)

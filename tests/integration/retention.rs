@@ -6,7 +6,7 @@ use crate::{
     common::{Client, TestApp},
     fixtures::{self, CaseSpec, PersonSpec},
 };
-use entity::{Role, cases, perpetrator_actions};
+use entity::{Role, cases, legal_dates, perpetrator_actions};
 use reqwest::StatusCode;
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Statement, sea_query::Expr,
@@ -194,6 +194,38 @@ async fn cases_past_retention_are_listed_held_or_disposed_of() {
     .exec_without_returning(&app.db)
     .await
     .unwrap();
+    // A hearing still to come keeps a case too, whatever the action's status.
+    let hearing = fixtures::case(&app, CaseSpec::new(mgr_id, area)).await;
+    close_at(&app, hearing.id, datetime!(2019-01-10 12:00 UTC), "resolved").await;
+    let action = perpetrator_actions::Entity::insert(perpetrator_actions::ActiveModel {
+        case_id: Set(hearing.id),
+        party_id: Set(None),
+        kind: Set("injunction".to_owned()),
+        status: Set("planned".to_owned()),
+        status_on: Set(time::macros::date!(2018 - 12 - 01)),
+        planned_on: Set(time::macros::date!(2018 - 11 - 01)),
+        created_by: Set(mgr_id),
+        created_at: Set(app.now()),
+        version: Set(1),
+        ..Default::default()
+    })
+    .exec(&app.db)
+    .await
+    .unwrap()
+    .last_insert_id;
+    legal_dates::Entity::insert(legal_dates::ActiveModel {
+        case_id: Set(hearing.id),
+        action_id: Set(action),
+        kind: Set("hearing".to_owned()),
+        due_on: Set(time::macros::date!(2027 - 01 - 15)),
+        note: Set(None),
+        created_by: Set(mgr_id),
+        created_at: Set(app.now()),
+        ..Default::default()
+    })
+    .exec_without_returning(&app.db)
+    .await
+    .unwrap();
     // Withdrawn cases are kept one year here: that one is due too.
     let mut admin = app.signed_in(Role::Admin).await;
     admin
@@ -205,11 +237,12 @@ async fn cases_past_retention_are_listed_held_or_disposed_of() {
     let ready = list.body.split("Held (").next().unwrap().to_owned();
     assert!(ready.contains(&old.reference) && ready.contains(&withdrawn.reference));
     assert!(!list.body.contains(&recent.reference) && !list.body.contains(&open.reference));
-    assert!(!ready.contains(&held.reference));
+    assert!(!ready.contains(&held.reference) && !ready.contains(&hearing.reference));
     assert!(
         list.body.contains("Civil injunction"),
         "the automatic hold says why"
     );
+    assert!(list.body.contains("Court hearing on 15 Jan 2027"));
 
     // A manager's hold, placed and lifted with reasons.
     let hold = format!("/cases/{}/hold", old.reference);
@@ -513,4 +546,94 @@ async fn disposal_keeps_every_report_figure() {
         assert_eq!(now.status, StatusCode::OK, "{p}");
         assert!(now.body == was, "{p} changed after disposal");
     }
+}
+
+/// Disposes of the closed cases `refs` as the manager would.
+async fn dispose(mgr: &mut Client, refs: &[&str]) {
+    let mut fields: Vec<(&str, &str)> = refs.iter().map(|r| ("case", *r)).collect();
+    fields.push(("confirm", "yes"));
+    assert_eq!(
+        mgr.post("/retention/dispose", &fields).await.status,
+        StatusCode::SEE_OTHER
+    );
+}
+
+#[tokio::test]
+async fn a_merge_carries_the_merged_records_stand_in_to_the_kept_one() {
+    let app = TestApp::spawn().await;
+    let (mgr_id, mut mgr) = manager(&app).await;
+    let area = fixtures::area(&app, "North").await;
+    // One man, recorded twice: record B on a live case; record A, made later (so the
+    // merge keeps B), on an old case (disposed of) and a live one.
+    let mut spec = CaseSpec::new(mgr_id, area);
+    spec.perpetrators = vec![PersonSpec::named("Xanthe Morrowpike")];
+    let b = fixtures::case(&app, spec).await.people[1];
+    let mut spec = CaseSpec::new(mgr_id, area);
+    spec.perpetrators = vec![PersonSpec::named("Xanthe Morrowpike")];
+    let old = fixtures::case(&app, spec).await;
+    let a = old.people[1];
+    let mut spec = CaseSpec::new(mgr_id, area);
+    spec.perpetrators = vec![PersonSpec::existing(a)];
+    fixtures::case(&app, spec).await;
+    assert!(b < a);
+    close_at(&app, old.id, datetime!(2019-01-10 12:00 UTC), "resolved").await;
+    dispose(&mut mgr, &[&old.reference]).await;
+    let standin_of = |id: i32| format!("SELECT COUNT(*) FROM person_standins WHERE original_id = {id}");
+    assert_eq!(app.count(&standin_of(a)).await, 1);
+
+    let merge = |kept: i32, other: i32| {
+        vec![
+            ("kept", kept.to_string()),
+            ("other", other.to_string()),
+            ("kept_version", "1".to_owned()),
+            ("other_version", "1".to_owned()),
+        ]
+    };
+    let form = merge(b, a);
+    let pairs: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    assert_eq!(
+        mgr.post("/people/merge", &pairs).await.status,
+        StatusCode::SEE_OTHER
+    );
+    assert_eq!(
+        app.count(&standin_of(b)).await,
+        1,
+        "the stand-in now stands for the kept record, so reports count one person"
+    );
+
+    // A third record, C, with a disposed case of its own: merged into B, its stand-in's
+    // parts join B's stand-in.
+    let mut spec = CaseSpec::new(mgr_id, area);
+    spec.perpetrators = vec![PersonSpec::named("Xanthe Morrowpike")];
+    let older = fixtures::case(&app, spec).await;
+    let c = older.people[1];
+    let mut spec = CaseSpec::new(mgr_id, area);
+    spec.perpetrators = vec![PersonSpec::existing(c)];
+    fixtures::case(&app, spec).await;
+    close_at(&app, older.id, datetime!(2019-02-10 12:00 UTC), "resolved").await;
+    dispose(&mut mgr, &[&older.reference]).await;
+    let b_version = app
+        .count(&format!(
+            "SELECT CAST(version AS BIGINT) FROM people WHERE id = {b}"
+        ))
+        .await;
+    let mut form = merge(b, c);
+    form[2].1 = b_version.to_string();
+    let pairs: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    assert_eq!(
+        mgr.post("/people/merge", &pairs).await.status,
+        StatusCode::SEE_OTHER
+    );
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM person_standins").await,
+        3,
+        "two victims' and one man's"
+    );
+    let standin_parts = app
+        .count(&format!(
+            "SELECT COUNT(*) FROM case_parties WHERE role = 'alleged-perpetrator' AND person_id = \
+             (SELECT standin_id FROM person_standins WHERE original_id = {b})"
+        ))
+        .await;
+    assert_eq!(standin_parts, 2, "both disposed cases, on one stand-in");
 }
