@@ -246,3 +246,81 @@ async fn restricted_cases_a_manager_may_see_are_included_and_a_search_finds_nobo
     assert_eq!(empty.status, StatusCode::OK);
     assert!(empty.body.contains("Nobody matches"));
 }
+
+#[tokio::test]
+async fn a_third_partys_earlier_name_and_a_correction_reason_are_redacted_and_the_answers_shown_audited() {
+    let w = world().await;
+    // Gary's record was corrected since the reports named him, and a correction of
+    // Amina's own details gives a reason naming him.
+    let gary = w
+        .app
+        .count(
+            "SELECT CAST(person_id AS BIGINT) FROM case_parties WHERE role = 'alleged-perpetrator' LIMIT 1",
+        )
+        .await;
+    let user = w.app.count("SELECT CAST(MIN(id) AS BIGINT) FROM users").await;
+    let case_one = w
+        .app
+        .count(&format!(
+            "SELECT CAST(id AS BIGINT) FROM cases WHERE reference = '{}'",
+            w.cases[0]
+        ))
+        .await;
+    w.app
+        .exec(&format!(
+            "UPDATE people SET name = 'Gareth Boltsworth', phone = NULL WHERE id = {gary}"
+        ))
+        .await;
+    for (person, field, old, new, reason) in [
+        (
+            gary as i32,
+            "name",
+            "Gary Bolton",
+            "Gareth Boltsworth",
+            "Name as on his tenancy",
+        ),
+        (gary as i32, "phone", "07700 900111", "", "Number no longer his"),
+        (
+            w.amina,
+            "address",
+            "2 Elm Road",
+            "3 Elm Road, Leicester",
+            "Gary Bolton gave the wrong house number",
+        ),
+    ] {
+        w.app
+            .exec(&format!(
+                "INSERT INTO person_changes (person_id, case_id, field, old_value, new_value, reason, changed_by, changed_at) \
+                 VALUES ({person}, {case_one}, '{field}', '{old}', '{new}', '{reason}', {user}, '2026-11-20 10:00:00+00:00')"
+            ))
+            .await;
+    }
+    let mut manager = w.app.signed_in(Role::Manager).await;
+    let page = manager.get(&format!("/people/{}/subject-access", w.amina)).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(
+        page.body.contains("gave the wrong house number"),
+        "the reason is given"
+    );
+    for never in THIRD_PARTY.iter().chain(&["Gareth", "Boltsworth"]) {
+        assert!(!page.body.contains(never), "the page must not give {never}");
+    }
+    let (_, _, bytes) = manager
+        .get_bytes(&format!("/people/{}/subject-access.zip", w.amina))
+        .await;
+    for (name, text) in unzip(&bytes) {
+        for never in THIRD_PARTY {
+            assert!(!text.contains(never), "{name} must not give {never}");
+        }
+    }
+    // Her monitoring answers were in both: each showing is audited like a case view.
+    let shown = w
+        .app
+        .count(&format!(
+            "SELECT COUNT(*) FROM audit_events WHERE action = 'person.monitoring_viewed' \
+             AND target_id = '{}' AND summary LIKE '%Subject access%'",
+            w.amina
+        ))
+        .await;
+    assert_eq!(shown, 2);
+}

@@ -21,12 +21,15 @@ use crate::{
     },
     people::{correction, fields},
 };
-use entity::{case_parties, cases, incident_types, incidents, people, strands, timeline_entries};
+use entity::{
+    case_parties, cases, incident_types, incidents, people, person_changes, person_merges, strands,
+    timeline_entries,
+};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DbErr, EntityTrait, IdenStatic, QueryFilter, QueryOrder, QuerySelect,
 };
 use serde::Serialize;
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use time::OffsetDateTime;
 
 /// A detail as people read it.
@@ -169,24 +172,40 @@ pub async fn collect(
     now: OffsetDateTime,
 ) -> Result<Dossier, DbErr> {
     let (details, monitoring) = details_of(person);
-    let corrections = correction::history(db, viewer, person.id)
-        .await?
-        .into_iter()
-        .map(|c| Correction {
-            detail: c.label,
-            was: c.row.old_value,
-            now: c.row.new_value,
-            when: text_of(c.row.changed_at),
-            by: c.by,
-            why: c.row.reason,
-        })
-        .collect();
     let (visible, hidden) = cases_of(db, viewer, person.id).await?;
     let mut redactions = vec![];
     let mut parts = vec![];
+    let mut redactors = BTreeMap::new();
     for case in &visible {
-        parts.push(case_part(db, viewer, person, case, now, &mut redactions).await?);
+        let (part, redactor) = case_part(db, viewer, person, case, now, &mut redactions).await?;
+        parts.push(part);
+        redactors.insert(case.id, (case.reference.as_str(), redactor));
     }
+    // The values are the subject's own; a reason typed for a correction may name others:
+    // redacted as on the case it was made from, or as on every case when that is not shown.
+    let corrections = correction::history(db, viewer, person.id)
+        .await?
+        .into_iter()
+        .map(|c| {
+            let when = text_of(c.row.changed_at);
+            let record = format!("Correction ({when})");
+            let own_case = c.row.case_id.filter(|id| redactors.contains_key(id));
+            let mut why = c.row.reason;
+            for (id, (reference, redactor)) in &redactors {
+                if own_case.is_none_or(|of| of == *id) {
+                    why = redacted(redactor, &why, reference, &record, &mut redactions);
+                }
+            }
+            Correction {
+                detail: c.label,
+                was: c.row.old_value,
+                now: c.row.new_value,
+                when,
+                by: c.by,
+                why,
+            }
+        })
+        .collect();
     Ok(Dossier {
         person: PersonPart {
             person_id: person.id,
@@ -222,6 +241,8 @@ async fn parties(
         .into_iter()
         .map(|p| (p.id, p))
         .collect();
+    let others: Vec<i32> = persons.keys().copied().filter(|id| *id != subject.id).collect();
+    let earlier = earlier_details(db, &others).await?;
     let mut redactor = Redactor::new(subject.name.as_deref());
     let mut roles = vec![];
     let mut seen = BTreeSet::new();
@@ -256,6 +277,12 @@ async fn parties(
                     ("tenancy reference", p.tenancy_ref.as_deref()),
                 ],
             );
+            for (data, value) in earlier.get(&p.id).into_iter().flatten() {
+                match *data {
+                    "name" => redactor.person(&tag, Some(value), &[]),
+                    _ => redactor.person(&tag, None, &[(data, Some(value))]),
+                }
+            }
         }
     }
     // Someone named as the reporter who is not the subject.
@@ -296,7 +323,7 @@ async fn case_part(
     case: &cases::Model,
     now: OffsetDateTime,
     log: &mut Vec<Redaction>,
-) -> Result<CasePart, DbErr> {
+) -> Result<(CasePart, Redactor), DbErr> {
     let reference = case.reference.as_str();
     let incident_rows = incidents::Entity::find()
         .filter(incidents::Column::CaseId.eq(case.id))
@@ -386,7 +413,7 @@ async fn case_part(
         .into_iter()
         .map(|s| s.label)
         .collect();
-    Ok(CasePart {
+    let part = CasePart {
         reference: case.reference.clone(),
         roles,
         received: text_of(case.received_at),
@@ -402,5 +429,57 @@ async fn case_part(
         incidents,
         all_records,
         records,
-    })
+    };
+    Ok((part, redactor))
+}
+
+/// The contact details kept in a person's history (column, what it is).
+const HISTORY_DETAILS: [(&str, &str); 6] = [
+    ("name", "name"),
+    ("phone", "phone"),
+    ("email", "email"),
+    ("address", "address"),
+    ("postcode", "postcode"),
+    ("tenancy_ref", "tenancy reference"),
+];
+
+/// What each of `ids` was known by before a correction or a merge: records written
+/// before then still carry it, and it is still theirs.
+async fn earlier_details(
+    db: &impl ConnectionTrait,
+    ids: &[i32],
+) -> Result<HashMap<i32, Vec<(&'static str, String)>>, DbErr> {
+    let mut out: HashMap<i32, Vec<(&'static str, String)>> = HashMap::new();
+    let data_of = |column: &str| {
+        HISTORY_DETAILS
+            .iter()
+            .find(|(c, _)| *c == column)
+            .map(|(_, d)| *d)
+    };
+    let changes = person_changes::Entity::find()
+        .filter(person_changes::Column::PersonId.is_in(ids.iter().copied()))
+        .all(db)
+        .await?;
+    for c in changes {
+        if let (Some(data), Some(was)) = (data_of(&c.field), c.old_value) {
+            out.entry(c.person_id).or_default().push((data, was));
+        }
+    }
+    let merges = person_merges::Entity::find()
+        .filter(person_merges::Column::KeptId.is_in(ids.iter().copied()))
+        .all(db)
+        .await?;
+    for m in merges {
+        let Ok(record) = serde_json::from_str::<serde_json::Value>(&m.record) else {
+            continue;
+        };
+        for side in ["kept", "merged"] {
+            for (column, data) in HISTORY_DETAILS {
+                if let Some(was) = record["before"][side][column].as_str() {
+                    out.entry(m.kept_id).or_default().push((data, was.to_owned()));
+                }
+            }
+        }
+    }
+    Ok(out)
 }

@@ -68,7 +68,10 @@ fn readme(d: &Dossier) -> String {
          Other people's personal data (other victims, witnesses, alleged perpetrators, reporters)\r\n\
          is replaced by their part in the case, for example [alleged perpetrator 1]. Staff names\r\n\
          are kept: they acted for the landlord. Where the person is a victim every record of the\r\n\
-         case is included; otherwise the reports and the records that name them.\r\n",
+         case is included; otherwise the reports and the records that name them.\r\n\r\n\
+         Before release, read the free text: only people recorded on a case (by any name or\r\n\
+         contact detail they were recorded with) are found; a neighbour named only in a note\r\n\
+         is not.\r\n",
         name = p.name,
         id = p.person_id,
         at = p.produced_at,

@@ -195,6 +195,8 @@ async fn produce(
         .on("person", person.id),
     )
     .await?;
+    // The subject's monitoring answers are in what is produced.
+    crate::cases::monitoring::audit_shown(&txn, now, viewer, origin, "Subject access", &[&person]).await?;
     txn.commit().await?;
     Ok(dossier)
 }

@@ -207,6 +207,7 @@ pub fn dossier(ctx: &Ctx, d: &Dossier) -> Markup {
                     p.body { "To print this or save it as a PDF, use your browser's Print command." }
                 }
                 p.body { "Other people's personal data (other victims, witnesses, alleged perpetrators, reporters) is replaced by their part in the case, for example [alleged perpetrator 1]. Staff names are kept. What was redacted is listed at the end." }
+                p.body { strong { "Before release, read the free text: " } "people recorded on a case are found by every name and contact detail they were recorded with; someone named only in a note (a neighbour, say) is not." }
                 (hidden_cases(p.cases_not_included))
                 h2.heading-l { "Their details" }
                 (details_list(&p.details))
