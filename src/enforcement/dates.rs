@@ -14,6 +14,7 @@ use crate::web::forms;
 use crate::{
     audit::Origin,
     cases::{
+        intake::service::Actor,
         timeline::{self, Entry},
         visibility::{self, Viewer},
     },
@@ -26,7 +27,9 @@ use axum::{
     response::{IntoResponse, Redirect, Response},
 };
 use axum_extra::extract::Form;
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+use entity::{cases, perpetrator_actions};
+use sea_orm::{ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter};
+use time::Date;
 
 /// Why a closed case refuses this.
 const CLOSED: &str =
@@ -43,11 +46,7 @@ pub async fn add(
     let case = visibility::find(&state.db, &viewer, &reference).await?;
     let action = store::find(&state.db, case.id, &id).await?;
     crate::cases::lock::require_open(&case, CLOSED)?;
-    if transitions::is_final(&action.status) {
-        return Err(AppError::Conflict(
-            "This action is withdrawn or refused: record a new action for a fresh application or notice.",
-        ));
-    }
+    refuse_final(&action)?;
     let now = state.now();
     let mut errors = FormErrors::default();
     let legal = legal_date(
@@ -68,7 +67,37 @@ pub async fn add(
         )));
     };
     let txn = crate::db::begin(&state.db).await?;
-    let case = crate::cases::lock::hold_case(&txn, &case).await?;
+    let by = Actor {
+        viewer: &viewer,
+        origin: &origin,
+        now,
+    };
+    record(&txn, &by, &case, &action, kind, due_on, note).await?;
+    txn.commit().await?;
+    set_flash(
+        &ctx.session,
+        format!(
+            "{} added; it is now a deadline on the case.",
+            legal_date_label(kind)
+        ),
+    )
+    .await?;
+    Ok(Redirect::to(&format!("/cases/{}#enforcement", case.reference)).into_response())
+}
+
+/// Adds a court hearing or notice expiry date (`kind`) to `action` on open `case`: the
+/// one way a date is added (the form and the demo landlord).
+pub async fn record(
+    txn: &DatabaseTransaction,
+    by: &Actor<'_>,
+    case: &cases::Model,
+    action: &perpetrator_actions::Model,
+    kind: &'static str,
+    due_on: Date,
+    note: Option<String>,
+) -> AppResult<()> {
+    refuse_final(action)?;
+    let case = crate::cases::lock::hold_case(txn, case).await?;
     crate::cases::lock::require_open(&case, CLOSED)?;
     // Holds the action row as read (PostgreSQL locks it): a withdrawal committed meanwhile
     // means no match, so no open date is left on a withdrawn action; one that comes after
@@ -80,15 +109,25 @@ pub async fn add(
         )
         .filter(entity::perpetrator_actions::Column::Id.eq(action.id))
         .filter(entity::perpetrator_actions::Column::Status.eq(action.status.as_str()))
-        .exec(&txn)
+        .exec(txn)
         .await?;
     if held.rows_affected == 0 {
         return Err(AppError::Conflict(
             "This action changed while you were adding the date: check its status and add the date again.",
         ));
     }
-    store::add_legal_date(&txn, &case, &action, kind, due_on, note.clone(), viewer.id, now).await?;
-    let perpetrators = store::perpetrators(&txn, case.id).await?;
+    store::add_legal_date(
+        txn,
+        &case,
+        action,
+        kind,
+        due_on,
+        note.clone(),
+        by.viewer.id,
+        by.now,
+    )
+    .await?;
+    let perpetrators = store::perpetrators(txn, case.id).await?;
     let who = action
         .party_id
         .map(|_| store::against(&perpetrators, action.party_id));
@@ -103,22 +142,23 @@ pub async fn add(
         None => body.push('.'),
     }
     timeline::record(
-        &txn,
-        now,
-        &viewer,
-        &origin,
+        txn,
+        by.now,
+        by.viewer,
+        by.origin,
         "case.legal_date_added",
-        Entry::event(&case, "legal-date-added", now, body),
+        Entry::event(&case, "legal-date-added", by.now, body),
     )
     .await?;
-    txn.commit().await?;
-    set_flash(
-        &ctx.session,
-        format!(
-            "{} added; it is now a deadline on the case.",
-            legal_date_label(kind)
-        ),
-    )
-    .await?;
-    Ok(Redirect::to(&format!("/cases/{}#enforcement", case.reference)).into_response())
+    Ok(())
+}
+
+/// A withdrawn or refused action takes no new date.
+fn refuse_final(action: &perpetrator_actions::Model) -> AppResult<()> {
+    if transitions::is_final(&action.status) {
+        return Err(AppError::Conflict(
+            "This action is withdrawn or refused: record a new action for a fresh application or notice.",
+        ));
+    }
+    Ok(())
 }

@@ -17,8 +17,8 @@
 
 mod action;
 pub mod case_panel;
-mod dates;
-mod record;
+pub mod dates;
+pub mod record;
 pub mod store;
 pub mod transitions;
 

@@ -193,7 +193,7 @@ fn validate(
 
 /// An optional legal date typed as (`date_kind`, `due_on`, `date_note`): `None` when
 /// none was asked for. Not before the action was planned; it may be past (recorded late).
-pub(super) fn legal_date(
+pub fn legal_date(
     errors: &mut FormErrors,
     kind: &str,
     due_on: &str,

@@ -16,9 +16,10 @@ use crate::{
     },
     deadlines::{self as deadline_rules, schedule as deadlines},
     enforcement::{self, store as actions},
+    plans,
     web::time_fmt,
 };
-use entity::{case_parties, cases, imports, people};
+use entity::{case_parties, cases, imports, people, plan_actions};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, DatabaseConnection, DatabaseTransaction, DbErr, EntityTrait, QueryFilter,
     QueryOrder, sea_query::Expr,
@@ -40,6 +41,28 @@ pub enum Target<'a> {
     File { name: &'a str, sheet: Option<&'a str> },
 }
 
+/// What a caller records on each case after its report, first contact and actions and
+/// before its closure: the demo landlord's casework (risk, support, referrals, court
+/// dates), through the same services as the case page. A file import records nothing more.
+/// Says whether it recorded anything.
+pub trait Casework: Sync {
+    fn record<'a>(
+        &'a self,
+        txn: &'a DatabaseTransaction,
+        case: &'a cases::Model,
+        planned: &'a Planned,
+    ) -> impl Future<Output = Result<bool, DbErr>> + Send + 'a;
+}
+
+/// Nothing beyond what the file says.
+pub struct FileOnly;
+
+impl Casework for FileOnly {
+    async fn record(&self, _: &DatabaseTransaction, _: &cases::Model, _: &Planned) -> Result<bool, DbErr> {
+        Ok(false)
+    }
+}
+
 /// Writes every planned case of `plan` (which must have no problems). Returns what was
 /// created, or `None` when the upload was committed already.
 pub async fn commit(
@@ -48,6 +71,18 @@ pub async fn commit(
     target: Target<'_>,
     by: &Actor<'_>,
     progress: Progress<'_>,
+) -> Result<Option<Counts>, DbErr> {
+    commit_with(db, plan, target, by, progress, &FileOnly).await
+}
+
+/// [`commit`], recording `casework` on each case too.
+pub async fn commit_with(
+    db: &DatabaseConnection,
+    plan: &mut Plan,
+    target: Target<'_>,
+    by: &Actor<'_>,
+    progress: Progress<'_>,
+    casework: &impl Casework,
 ) -> Result<Option<Counts>, DbErr> {
     let counts = plan.counts();
     // Numbered in the order they were received, as if logged at the time.
@@ -75,7 +110,7 @@ pub async fn commit(
     // One transaction throughout: the calendar and procedures cannot change under it.
     deadline_rules::rules_cache::with_cached_rules(async {
         for (done, planned) in plan.cases.iter_mut().enumerate() {
-            write_case(&txn, planned, import_id, by).await?;
+            write_case(&txn, planned, import_id, by, casework).await?;
             progress(done + 1);
         }
         Ok::<_, DbErr>(())
@@ -120,6 +155,7 @@ async fn write_case(
     planned: &mut Planned,
     import_id: i32,
     by: &Actor<'_>,
+    casework: &impl Casework,
 ) -> Result<(), DbErr> {
     service::link_known(txn, &mut planned.new.report.people).await?;
     let opening = Opening::Imported {
@@ -145,13 +181,25 @@ async fn write_case(
     for &(kind, on, dated) in &planned.actions {
         action(txn, &case, kind, on, dated, by).await?;
     }
+    let worked = casework.record(txn, &case, planned).await?;
+    if worked {
+        // The case as the casework left it (a risk level, a new version).
+        case = cases::Entity::find_by_id(case.id)
+            .one(txn)
+            .await?
+            .ok_or_else(|| DbErr::RecordNotFound(format!("case {}", case.id)))?;
+    }
     match planned.closed {
         Some((on, outcome)) => {
             // Closed at the end of the working day, after anything recorded that day.
             let not_before = planned
                 .first_contact
                 .map_or(case.received_at, |(at, _)| at.max(case.received_at));
-            close(txn, &case, on, outcome, planned.satisfaction, not_before, by).await
+            close(txn, &case, on, outcome, planned.satisfaction, not_before, by).await?;
+            if worked {
+                settle_plan_actions(txn, &case, by).await?;
+            }
+            Ok(())
         }
         None if planned.live => Ok(()),
         None => {
@@ -290,6 +338,33 @@ async fn close(
     // The closure letter and any check not given, if due already: the file could not
     // say. A recent closure's are live.
     deadlines::close_off_unrecorded(txn, case.id, by.now, by.now).await?;
+    Ok(())
+}
+
+/// A plan's open actions follow their deadlines, which the closure closed off as not
+/// recorded (the closure form settles each the same way).
+async fn settle_plan_actions(
+    txn: &DatabaseTransaction,
+    case: &cases::Model,
+    by: &Actor<'_>,
+) -> Result<(), DbErr> {
+    let open = plan_actions::Entity::find()
+        .filter(plan_actions::Column::CaseId.eq(case.id))
+        .filter(plan_actions::Column::Status.eq(plans::OPEN))
+        .all(txn)
+        .await?;
+    for a in open {
+        plans::settle_at_closure(
+            txn,
+            case.id,
+            a.id,
+            false,
+            deadlines::NOT_RECORDED_NOTE,
+            by.viewer.id,
+            by.now,
+        )
+        .await?;
+    }
     Ok(())
 }
 

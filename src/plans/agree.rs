@@ -12,6 +12,7 @@ use crate::{
     calendar::{end_of_london_day, london_date},
     cases::{
         codes,
+        intake::service::Actor,
         parts::case_form,
         staff_names::user_names,
         timeline::{self, Entry},
@@ -236,6 +237,28 @@ pub async fn save(
     };
     set_flash(&ctx.session, flash).await?;
     Ok(Redirect::to(&format!("/cases/{}#plan", updated.reference)).into_response())
+}
+
+/// Agrees a case's first plan from `pairs` (the fields as the form sends them) on open
+/// `case`, through the form's checks and the same write: how the demo landlord records
+/// plans. The form's errors when it would refuse them.
+pub async fn agree_first(
+    txn: &DatabaseTransaction,
+    by: &Actor<'_>,
+    case: &cases::Model,
+    pairs: Vec<(String, String)>,
+) -> AppResult<Result<cases::Model, FormErrors>> {
+    let f = PlanForm::from_pairs(pairs);
+    let staff = super::staff(txn).await?;
+    let mut errors = FormErrors::default();
+    let Some(valid) = validate(&f, case, None, &staff, by.now, &mut errors) else {
+        return Ok(Err(errors));
+    };
+    let held = crate::cases::lock::hold_case(txn, case).await?;
+    crate::cases::lock::require_open(&held, CLOSED)?;
+    Ok(Ok(
+        write(txn, by.viewer, by.origin, held, &valid, false, by.now).await?
+    ))
 }
 
 fn is_based_on(f: &PlanForm, standing: Option<&action_plans::Model>) -> bool {

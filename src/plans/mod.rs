@@ -7,7 +7,7 @@
 //! is a deadline (`Stage::PlanAction`, occurrence = the action's id).
 
 mod actions;
-mod agree;
+pub mod agree;
 pub mod case_panel;
 mod fields;
 

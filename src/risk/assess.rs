@@ -8,23 +8,20 @@
 
 use super::{
     form::{AssessForm, QUESTIONS_ID},
+    record::{self, CLOSED, Recorded},
     store,
-    view::{self, AssessmentView, level_label, occasion_phrase},
+    view::{self, AssessmentView, level_label},
 };
 use crate::web::forms;
 use crate::{
     audit::Origin,
     cases::{
+        intake::service::Actor,
         staff_names::user_names,
-        timeline::{self, Entry},
+        timeline::{self},
         visibility::{self, Viewer},
     },
-    deadlines::{
-        schedule::{self, Done, Rules},
-        state,
-    },
     error::{AppError, AppResult},
-    procedure::Stage,
     state::AppState,
     web::{Ctx, extract::set_flash, forms::FormErrors},
 };
@@ -33,12 +30,7 @@ use axum::{
     extract::{Path, State},
     response::{IntoResponse, Redirect, Response},
 };
-use entity::{cases, deadlines};
 use maud::Markup;
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, sea_query::Expr};
-
-/// Why a closed case refuses this.
-const CLOSED: &str = "This case is closed: reopen it before assessing the victim's risk again.";
 
 pub async fn new_form(
     State(state): State<AppState>,
@@ -124,100 +116,12 @@ pub async fn save(
         }
     };
     let txn = crate::db::begin(&state.db).await?;
-    // Holding the case row keeps a closure (or another assessment) from interleaving.
-    let case = crate::cases::lock::hold_case(&txn, &case).await?;
-    crate::cases::lock::require_open(&case, CLOSED)?;
-    let saved = store::insert(
-        &txn,
-        store::NewAssessment {
-            case_id: case.id,
-            set_id: set.id,
-            occasion: valid.occasion,
-            assessed_at: valid.assessed_at,
-            score: valid.scored.total,
-            computed_level: valid.scored.level,
-            level: valid.level,
-            override_reason: valid.override_reason.clone(),
-            notes: valid.notes.clone(),
-            answers: &valid.scored.answers,
-            by: viewer.id,
-            now,
-        },
-    )
-    .await?;
-    // An assessment dated before the latest one is history: the later level stands.
-    let standing = store::latest_for_case(&txn, case.id)
-        .await?
-        .is_some_and(|latest| latest.id == saved.id);
-    let case = if standing {
-        cases::Entity::update_many()
-            .col_expr(cases::Column::RiskLevel, Expr::value(Some(valid.level)))
-            .col_expr(
-                cases::Column::RiskAssessedAt,
-                Expr::value(Some(valid.assessed_at)),
-            )
-            .col_expr(cases::Column::UpdatedAt, Expr::value(now))
-            .filter(cases::Column::Id.eq(case.id))
-            .exec(&txn)
-            .await?;
-        let updated = cases::Model {
-            risk_level: Some(valid.level.to_owned()),
-            risk_assessed_at: Some(valid.assessed_at),
-            updated_at: now,
-            ..case
-        };
-        schedule::replan_open(&txn, &updated, Some(Stage::ManagerReview)).await?;
-        updated
-    } else {
-        case
-    };
-    let due = deadlines::Entity::find()
-        .filter(deadlines::Column::CaseId.eq(case.id))
-        .filter(deadlines::Column::Stage.eq(Stage::RiskAssessment.code()))
-        .filter(deadlines::Column::Status.eq(state::OPEN))
-        .order_by_asc(deadlines::Column::AnchoredAt)
-        .order_by_asc(deadlines::Column::Id)
-        .one(&txn)
-        .await?
-        .filter(|d| valid.assessed_at >= d.anchored_at);
-    let mut met = None;
-    if let Some(d) = due {
-        let rules = Rules::for_case(&txn, &case).await?;
-        let done = Done {
-            at: valid.assessed_at,
-            by: viewer.id,
-            note: None,
-            now,
-        };
-        if let Some(done) = schedule::complete(&txn, &rules, &case, d, done).await? {
-            met = Some(state::state(&done, now) == state::State::Met);
-        }
-    }
-    let mut body = format!(
-        "Risk assessed {}: {} (score {}).",
-        occasion_phrase(valid.occasion),
-        level_label(valid.level),
-        valid.scored.total
-    );
-    if let Some(reason) = &valid.override_reason {
-        body.push_str(&format!(
-            " Level set to {} from {}: {reason}",
-            level_label(valid.level),
-            level_label(valid.scored.level)
-        ));
-    }
-    if !standing {
-        body.push_str(" A later assessment's level stands.");
-    }
-    timeline::record(
-        &txn,
+    let by = Actor {
+        viewer: &viewer,
+        origin: &origin,
         now,
-        &viewer,
-        &origin,
-        "case.risk_assessed",
-        Entry::event(&case, "risk-assessed", valid.assessed_at, body),
-    )
-    .await?;
+    };
+    let Recorded { case, standing, met } = record::record(&txn, &by, &case, set.id, &valid).await?;
     txn.commit().await?;
     let mut flash = format!(
         "Risk assessment saved: {} (score {}).",

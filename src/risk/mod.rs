@@ -7,6 +7,7 @@
 mod assess;
 pub mod case_panel;
 pub mod form;
+pub mod record;
 pub mod score;
 pub mod store;
 pub mod view;

@@ -10,6 +10,7 @@ use crate::{
     audit::Origin,
     cases::{
         codes,
+        intake::service::Actor,
         parts::case_form,
         timeline::{self, Entry},
         visibility::{self, Viewer},
@@ -32,8 +33,8 @@ use axum_extra::extract::Form;
 use entity::{cases, support_catalogue, support_measures};
 use maud::{Markup, html};
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder,
-    sea_query::Expr,
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseTransaction, DbErr, EntityTrait, QueryFilter,
+    QueryOrder, sea_query::Expr,
 };
 use serde::Deserialize;
 use time::Date;
@@ -43,14 +44,14 @@ const CLOSED: &str = "This case is closed: new support cannot be recorded on it.
 #[derive(Deserialize, Default, Clone)]
 #[serde(default)]
 pub struct MeasureForm {
-    catalogue_id: String,
-    status: String,
-    requested_on: String,
-    provided_on: String,
-    declined_on: String,
-    cost: String,
-    notes: String,
-    version: String,
+    pub catalogue_id: String,
+    pub status: String,
+    pub requested_on: String,
+    pub provided_on: String,
+    pub declined_on: String,
+    pub cost: String,
+    pub notes: String,
+    pub version: String,
 }
 
 impl MeasureForm {
@@ -69,7 +70,7 @@ impl MeasureForm {
 }
 
 /// A valid form.
-struct Valid {
+pub struct Valid {
     catalogue_id: i32,
     status: &'static str,
     requested_on: Date,
@@ -81,7 +82,7 @@ struct Valid {
 
 /// Checks `f`; `catalogue` holds the entries that may be chosen (none when the measure is
 /// already recorded: its kind does not change).
-fn validate(
+pub fn validate(
     f: &MeasureForm,
     catalogue: Option<&[support_catalogue::Model]>,
     fixed_catalogue_id: i32,
@@ -197,7 +198,7 @@ fn describe(name: &str, v: &Valid) -> String {
     out
 }
 
-async fn active_catalogue(db: &impl ConnectionTrait) -> Result<Vec<support_catalogue::Model>, DbErr> {
+pub async fn active_catalogue(db: &impl ConnectionTrait) -> Result<Vec<support_catalogue::Model>, DbErr> {
     support_catalogue::Entity::find()
         .filter(support_catalogue::Column::Active.eq(true))
         .order_by_asc(support_catalogue::Column::Position)
@@ -258,8 +259,28 @@ pub async fn create(
         .find(|e| e.id == v.catalogue_id)
         .map_or_else(String::new, |e| e.name.clone());
     let txn = crate::db::begin(&state.db).await?;
+    let by = Actor {
+        viewer: &viewer,
+        origin: &origin,
+        now,
+    };
+    record(&txn, &by, &case, &v, &name).await?;
+    txn.commit().await?;
+    set_flash(&ctx.session, format!("Support recorded: {name}.")).await?;
+    Ok(Redirect::to(&format!("/cases/{}#support", case.reference)).into_response())
+}
+
+/// Records the measure `v` (of the catalogue entry called `name`) on open `case`: the one
+/// way a measure is recorded (the form and the demo landlord).
+pub async fn record(
+    txn: &DatabaseTransaction,
+    by: &Actor<'_>,
+    case: &cases::Model,
+    v: &Valid,
+    name: &str,
+) -> AppResult<()> {
     // Holding the case row keeps a closure from interleaving.
-    let case = crate::cases::lock::hold_case(&txn, &case).await?;
+    let case = crate::cases::lock::hold_case(txn, case).await?;
     crate::cases::lock::require_open(&case, CLOSED)?;
     support_measures::Entity::insert(support_measures::ActiveModel {
         case_id: Set(case.id),
@@ -270,30 +291,28 @@ pub async fn create(
         declined_on: Set(v.declined_on),
         cost_pence: Set(v.cost_pence),
         notes: Set(v.notes.clone()),
-        created_by: Set(viewer.id),
-        created_at: Set(now),
+        created_by: Set(by.viewer.id),
+        created_at: Set(by.now),
         version: Set(1),
         ..Default::default()
     })
-    .exec_without_returning(&txn)
+    .exec_without_returning(txn)
     .await?;
     timeline::record(
-        &txn,
-        now,
-        &viewer,
-        &origin,
+        txn,
+        by.now,
+        by.viewer,
+        by.origin,
         "case.support_recorded",
         Entry::event(
             &case,
             "support-recorded",
-            now,
-            format!("Support recorded: {}", describe(&name, &v)),
+            by.now,
+            format!("Support recorded: {}", describe(name, v)),
         ),
     )
     .await?;
-    txn.commit().await?;
-    set_flash(&ctx.session, format!("Support recorded: {name}.")).await?;
-    Ok(Redirect::to(&format!("/cases/{}#support", case.reference)).into_response())
+    Ok(())
 }
 
 /// The visible case and its measure `id` (404 for either missing).

@@ -6,8 +6,8 @@
 
 pub mod case_panel;
 mod fields;
-mod measures;
-mod referrals;
+pub mod measures;
+pub mod referrals;
 
 use crate::{
     auth::policy::Permission,

@@ -22,26 +22,26 @@ pub const CONSENT_FIRST: &str =
     "Record consent to share (who gave it, when, and what may be shared) before marking the referral sent";
 
 /// `referrals.consent_by` holds 120 characters.
-pub(super) const MAX_CONSENT_BY_CHARS: usize = 120;
+pub const MAX_CONSENT_BY_CHARS: usize = 120;
 
 #[derive(Deserialize, Default, Clone)]
 #[serde(default)]
 pub struct ReferralForm {
-    pub(super) agency_id: String,
-    pub(super) referred_on: String,
-    pub(super) reason: String,
-    pub(super) consent_by: String,
-    pub(super) consent_on: String,
-    pub(super) consent_scope: String,
-    pub(super) status: String,
-    pub(super) sent_on: String,
-    pub(super) response_on: String,
-    pub(super) response: String,
-    pub(super) version: String,
+    pub agency_id: String,
+    pub referred_on: String,
+    pub reason: String,
+    pub consent_by: String,
+    pub consent_on: String,
+    pub consent_scope: String,
+    pub status: String,
+    pub sent_on: String,
+    pub response_on: String,
+    pub response: String,
+    pub version: String,
 }
 
 impl ReferralForm {
-    pub(super) fn from_model(r: &referrals::Model) -> Self {
+    pub fn from_model(r: &referrals::Model) -> Self {
         ReferralForm {
             agency_id: r.agency_id.to_string(),
             referred_on: date_value(Some(r.referred_on)),
@@ -58,10 +58,10 @@ impl ReferralForm {
     }
 }
 
-pub(super) struct Consent {
-    pub(super) by: Option<String>,
-    pub(super) on: Option<Date>,
-    pub(super) scope: Option<String>,
+pub struct Consent {
+    pub by: Option<String>,
+    pub on: Option<Date>,
+    pub scope: Option<String>,
 }
 
 impl Consent {
@@ -70,25 +70,25 @@ impl Consent {
     }
 }
 
-pub(super) struct Valid {
-    pub(super) agency_id: i32,
-    pub(super) status: &'static str,
-    pub(super) referred_on: Date,
-    pub(super) reason: String,
-    pub(super) consent: Consent,
-    pub(super) sent_on: Option<Date>,
-    pub(super) response_on: Option<Date>,
-    pub(super) response: Option<String>,
+pub struct Valid {
+    pub agency_id: i32,
+    pub status: &'static str,
+    pub referred_on: Date,
+    pub reason: String,
+    pub consent: Consent,
+    pub sent_on: Option<Date>,
+    pub response_on: Option<Date>,
+    pub response: Option<String>,
 }
 
 /// Whether consent can still be changed: until the referral is sent.
-pub(super) fn consent_open(existing: Option<&referrals::Model>) -> bool {
+pub fn consent_open(existing: Option<&referrals::Model>) -> bool {
     existing.is_none_or(|r| r.status == TO_SEND)
 }
 
 /// The statuses the form offers: to send or sent for a new referral; the current status
 /// and the ones it may move to for a recorded one.
-pub(super) fn status_choices(existing: Option<&referrals::Model>) -> Vec<&'static str> {
+pub fn status_choices(existing: Option<&referrals::Model>) -> Vec<&'static str> {
     match existing {
         None => vec![TO_SEND, SENT],
         Some(r) => codes::find(&REFERRAL_STATUSES, &r.status)
@@ -100,7 +100,7 @@ pub(super) fn status_choices(existing: Option<&referrals::Model>) -> Vec<&'stati
 
 /// Checks `f`; `agencies` holds the agencies a new referral may go to (none when the
 /// referral is recorded: its agency does not change).
-pub(super) fn validate(
+pub fn validate(
     f: &ReferralForm,
     agencies: Option<&[agencies::Model]>,
     existing: Option<&referrals::Model>,
@@ -316,7 +316,7 @@ pub(super) fn validate(
 }
 
 /// What the timeline says: status, dates, reason, consent and response.
-pub(super) fn describe(agency: &str, v: &Valid) -> String {
+pub fn describe(agency: &str, v: &Valid) -> String {
     let mut out = format!(
         "{agency}: {}, referred on {}",
         referral_status_label(v.status).to_lowercase(),

@@ -2,14 +2,15 @@
 //! when, what may be shared) required before a referral is marked sent and fixed from
 //! then on; statuses move to-send → sent | withdrawn, sent → responded | withdrawn.
 
-mod form;
-mod store;
+pub mod form;
+pub mod store;
 mod view;
 
 use super::{TO_SEND, referral_status_label};
 use crate::{
     audit::Origin,
     cases::{
+        intake::service::Actor,
         timeline::{self, Entry},
         visibility::{self, Viewer},
     },
@@ -28,9 +29,11 @@ use axum::{
 };
 use axum_extra::extract::Form;
 use entity::{cases, referrals};
-use form::{ReferralForm, describe, validate};
+use form::{ReferralForm, Valid, describe, validate};
 use maud::Markup;
-use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, sea_query::Expr};
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, sea_query::Expr,
+};
 use serde::Deserialize;
 use store::{active_agencies, agency_name, find};
 use view::{edit_page, new_page};
@@ -98,7 +101,27 @@ pub async fn create(
         .find(|a| a.id == v.agency_id)
         .map_or_else(String::new, |a| a.name.clone());
     let txn = crate::db::begin(&state.db).await?;
-    let case = crate::cases::lock::hold_case(&txn, &case).await?;
+    let by = Actor {
+        viewer: &viewer,
+        origin: &origin,
+        now,
+    };
+    record(&txn, &by, &case, &v, &agency).await?;
+    txn.commit().await?;
+    set_flash(&ctx.session, format!("Referral to {agency} recorded.")).await?;
+    Ok(Redirect::to(&format!("/cases/{}#support", case.reference)).into_response())
+}
+
+/// Records the referral `v` (to the agency called `agency`) on open `case`: the one way a
+/// referral is recorded (the form and the demo landlord).
+pub async fn record(
+    txn: &DatabaseTransaction,
+    by: &Actor<'_>,
+    case: &cases::Model,
+    v: &Valid,
+    agency: &str,
+) -> AppResult<()> {
+    let case = crate::cases::lock::hold_case(txn, case).await?;
     crate::cases::lock::require_open(&case, CLOSED)?;
     referrals::Entity::insert(referrals::ActiveModel {
         case_id: Set(case.id),
@@ -112,30 +135,28 @@ pub async fn create(
         sent_on: Set(v.sent_on),
         response_on: Set(None),
         response: Set(None),
-        created_by: Set(viewer.id),
-        created_at: Set(now),
+        created_by: Set(by.viewer.id),
+        created_at: Set(by.now),
         version: Set(1),
         ..Default::default()
     })
-    .exec_without_returning(&txn)
+    .exec_without_returning(txn)
     .await?;
     timeline::record(
-        &txn,
-        now,
-        &viewer,
-        &origin,
+        txn,
+        by.now,
+        by.viewer,
+        by.origin,
         "case.referral_recorded",
         Entry::event(
             &case,
             "referral-recorded",
-            now,
-            format!("Referral recorded: {}", describe(&agency, &v)),
+            by.now,
+            format!("Referral recorded: {}", describe(agency, v)),
         ),
     )
     .await?;
-    txn.commit().await?;
-    set_flash(&ctx.session, format!("Referral to {agency} recorded.")).await?;
-    Ok(Redirect::to(&format!("/cases/{}#support", case.reference)).into_response())
+    Ok(())
 }
 
 pub async fn edit_form(

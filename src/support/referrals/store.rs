@@ -13,7 +13,7 @@ use crate::{
 use entity::{agencies, cases, referrals};
 use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder};
 
-pub(super) async fn active_agencies(db: &impl ConnectionTrait) -> Result<Vec<agencies::Model>, DbErr> {
+pub async fn active_agencies(db: &impl ConnectionTrait) -> Result<Vec<agencies::Model>, DbErr> {
     agencies::Entity::find()
         .filter(agencies::Column::Active.eq(true))
         .order_by_asc(agencies::Column::Position)

@@ -1,7 +1,11 @@
 //! `harbour demo`: a made-up landlord to see Harbour working in a minute. Two years of
 //! cases in three areas, staff in every role, made through the importer and so through
 //! the intake service and the same stores as the forms; the last few weeks' cases keep
-//! their deadlines live (met, late and overdue). The same seed makes the same landlord.
+//! their deadlines live (met, late and overdue). Casework (risk assessments, support,
+//! referrals, court dates: [`casework`]) is recorded on each case between its report and
+//! its closure through the case page's services. The same seed makes the same landlord.
+
+mod casework;
 
 use crate::{
     audit::Origin,
@@ -121,6 +125,7 @@ pub async fn fill(
         area_ids.push(crate::admin::areas::find_or_create(&txn, name, now).await?.0);
     }
     let mut manager = None;
+    let mut officers = vec![];
     for (username, display_name, role, areas) in STAFF {
         let user = users::create(
             &txn,
@@ -137,8 +142,10 @@ pub async fn fill(
         )
         .await
         .map_err(|e| anyhow::anyhow!("demo user {username}: {e}"))?;
-        if role == Role::Manager {
-            manager = Some(user);
+        match role {
+            Role::Manager => manager = Some(user),
+            Role::HarassmentOfficer => officers.push(user),
+            _ => {}
         }
     }
     txn.commit().await?;
@@ -172,7 +179,12 @@ pub async fn fill(
         name: "demo landlord",
         sheet: None,
     };
-    let counts = commit::commit(db, &mut plan, target, &by, &mut |_| {}).await?;
+    let mut staff = vec![];
+    for officer in &officers {
+        staff.push(Viewer::load(db, &CurrentUser::from(officer)).await?);
+    }
+    let casework = casework::Casework::load(db, seed, now, viewer.clone(), staff).await?;
+    let counts = commit::commit_with(db, &mut plan, target, &by, &mut |_| {}, &casework).await?;
     Ok(counts.map_or(0, |c| c.cases))
 }
 
@@ -379,7 +391,14 @@ pub fn landlord(seed: u64, cases: usize, now: OffsetDateTime) -> Grid {
             .unwrap_or_default();
         let mut enforcement = vec![];
         if perpetrator != "unknown" && rng.random_bool(0.35) {
-            let steps = rng.random_range(1..4);
+            // Most stop at a letter or a contract; a few go to court.
+            let steps = match rng.random_range(0..20) {
+                0..8 => 1,
+                8..14 => 2,
+                14..18 => 3,
+                18 => 4,
+                _ => 5,
+            };
             let last = closed.unwrap_or(today);
             for step in LADDER.iter().take(steps) {
                 let span = (last - local.date()).whole_days().max(1);

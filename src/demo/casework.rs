@@ -1,0 +1,357 @@
+//! The demo landlord's casework, recorded on each case after its report and before its
+//! closure through the same services as the case page: a risk assessment on most cases,
+//! support measures, referrals to agencies, and court hearing dates for actions that go
+//! before a court. Each case's work comes from a generator seeded by the demo's seed and
+//! the case's reference, so the same seed makes the same landlord.
+
+use crate::{
+    audit::Origin,
+    cases::{intake::service::Actor, visibility::Viewer},
+    enforcement::{self, dates},
+    error::AppError,
+    import::{commit, plan::Planned},
+    plans,
+    risk::{
+        QuestionSet,
+        form::{AssessForm, USE_SCORE},
+        record as risk_record,
+    },
+    support::{
+        self,
+        measures::{self, MeasureForm},
+        referrals::{self, form::ReferralForm},
+    },
+    web::{fields::date_value, forms::FormErrors, time_fmt},
+};
+use entity::{agencies, cases, support_catalogue};
+use rand::{Rng, SeedableRng, rngs::StdRng, seq::IndexedRandom};
+use sea_orm::{ConnectionTrait, DatabaseTransaction, DbErr};
+use std::collections::HashMap;
+use time::{Date, Duration, OffsetDateTime};
+
+/// Shares of cases with each kind of work (of those open long enough for it).
+const ASSESSED: f64 = 0.9;
+const SUPPORTED: f64 = 0.35;
+const REFERRED: f64 = 0.15;
+const PLANNED: f64 = 0.75;
+
+/// What a plan's first actions say (the officer's own, by the victim's agreement).
+const PLAN_ACTIONS: [&str; 4] = [
+    "Visit the victim weekly and check the door entry works",
+    "Interview the alleged perpetrator and warn about conduct",
+    "Ask the police for a crime reference and share updates",
+    "Arrange graffiti removal and a security check",
+];
+
+pub struct Casework {
+    seed: u64,
+    now: OffsetDateTime,
+    questions: QuestionSet,
+    catalogue: Vec<support_catalogue::Model>,
+    agencies: Vec<agencies::Model>,
+    /// The staff who record the work: a case's officer, else the manager.
+    staff: HashMap<i32, Viewer>,
+    manager: Viewer,
+    origin: Origin,
+}
+
+impl Casework {
+    pub async fn load(
+        db: &impl ConnectionTrait,
+        seed: u64,
+        now: OffsetDateTime,
+        manager: Viewer,
+        staff: Vec<Viewer>,
+    ) -> Result<Self, DbErr> {
+        Ok(Casework {
+            seed,
+            now,
+            questions: crate::risk::store::current(db).await?,
+            catalogue: measures::active_catalogue(db).await?,
+            agencies: referrals::store::active_agencies(db).await?,
+            staff: staff.into_iter().map(|v| (v.id, v)).collect(),
+            manager,
+            origin: Origin::default(),
+        })
+    }
+
+    /// The case's own generator: its work does not depend on any other case's.
+    fn rng_for(&self, reference: &str) -> StdRng {
+        // FNV-1a: stable across runs and platforms, unlike the standard library's hasher.
+        let hash = reference.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
+            (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3)
+        });
+        StdRng::seed_from_u64(self.seed ^ hash)
+    }
+}
+
+impl commit::Casework for Casework {
+    async fn record(
+        &self,
+        txn: &DatabaseTransaction,
+        case: &cases::Model,
+        planned: &Planned,
+    ) -> Result<bool, DbErr> {
+        let mut rng = self.rng_for(&planned.external_ref);
+        let viewer = case
+            .owner_id
+            .and_then(|id| self.staff.get(&id))
+            .unwrap_or(&self.manager);
+        let by = Actor {
+            viewer,
+            origin: &self.origin,
+            now: self.now,
+        };
+        // Work is done while the case is open: before its closure, and not in the future.
+        let until = planned
+            .closed
+            .and_then(|(on, _)| time_fmt::london_at(on, time::macros::time!(16:00)))
+            .unwrap_or(self.now)
+            .min(self.now);
+        let mut wrote = false;
+        if rng.random_bool(ASSESSED) {
+            let at = case.received_at + Duration::minutes(rng.random_range(30..72 * 60));
+            if at < until {
+                self.assess(txn, &by, case, at, &mut rng).await?;
+                wrote = true;
+            }
+        }
+        let last_day = time_fmt::london(until).date();
+        let first_day = time_fmt::london(case.received_at).date();
+        if rng.random_bool(SUPPORTED) && first_day < last_day {
+            self.support(txn, &by, case, (first_day, last_day), &mut rng)
+                .await?;
+            wrote = true;
+        }
+        if rng.random_bool(REFERRED) && first_day < last_day {
+            self.refer(txn, &by, case, (first_day, last_day), &mut rng)
+                .await?;
+            wrote = true;
+        }
+        if rng.random_bool(PLANNED) {
+            let on = first_day + Duration::days(rng.random_range(2..12));
+            if on < last_day {
+                self.plan(txn, &by, case, on, &mut rng).await?;
+                wrote = true;
+            }
+        }
+        wrote |= self.hearings(txn, &by, case, planned, &mut rng).await?;
+        Ok(wrote)
+    }
+}
+
+/// A generated record the form would refuse is a bug in the generator: say which.
+fn refused(what: &str, errors: &FormErrors) -> DbErr {
+    DbErr::Custom(format!(
+        "the demo generator made a {what} the form refuses: {errors:?}"
+    ))
+}
+
+fn failed(e: AppError) -> DbErr {
+    DbErr::Custom(format!("demo casework: {e}"))
+}
+
+/// A day from `days.0` to `days.1`, both included.
+fn day_between(rng: &mut StdRng, days: (Date, Date)) -> Date {
+    let span = (days.1 - days.0).whole_days().max(0);
+    days.0 + Duration::days(rng.random_range(0..=span))
+}
+
+impl Casework {
+    /// A triage assessment at `at`: on most cases nearly every answer is the lowest-scoring
+    /// one, so most come out standard risk, some medium and a few high.
+    async fn assess(
+        &self,
+        txn: &DatabaseTransaction,
+        by: &Actor<'_>,
+        case: &cases::Model,
+        at: OffsetDateTime,
+        rng: &mut StdRng,
+    ) -> Result<(), DbErr> {
+        let (date, time) = time_fmt::london_fields(at);
+        let mut form = AssessForm {
+            set_id: self.questions.id.to_string(),
+            occasion: "triage".to_owned(),
+            date,
+            time,
+            level: USE_SCORE.to_owned(),
+            ..Default::default()
+        };
+        let worse = *[0.03, 0.03, 0.03, 0.03, 0.03, 0.03, 0.2, 0.2, 0.2, 0.55, 0.95]
+            .choose(rng)
+            .unwrap_or(&0.03);
+        for q in &self.questions.questions {
+            let option = if rng.random_bool(worse) {
+                q.options.choose(rng)
+            } else {
+                q.options.iter().min_by_key(|o| o.score)
+            };
+            if let Some(o) = option {
+                form.answers.insert(q.id, o.id.to_string());
+            }
+        }
+        let valid = form
+            .validate(&self.questions, case.received_at, self.now)
+            .map_err(|e| refused("risk assessment", &e))?;
+        risk_record::record(txn, by, case, self.questions.id, &valid)
+            .await
+            .map_err(failed)?;
+        Ok(())
+    }
+
+    async fn support(
+        &self,
+        txn: &DatabaseTransaction,
+        by: &Actor<'_>,
+        case: &cases::Model,
+        days: (Date, Date),
+        rng: &mut StdRng,
+    ) -> Result<(), DbErr> {
+        let Some(entry) = self.catalogue.choose(rng) else {
+            return Ok(());
+        };
+        let requested = day_between(rng, (days.0, days.1.min(days.0 + Duration::days(10))));
+        let status = match rng.random_range(0..10) {
+            0..6 => support::PROVIDED,
+            6 | 7 => support::REQUESTED,
+            _ => support::DECLINED,
+        };
+        let later = day_between(rng, (requested, days.1.min(requested + Duration::days(14))));
+        let form = MeasureForm {
+            catalogue_id: entry.id.to_string(),
+            status: status.to_owned(),
+            requested_on: date_value(Some(requested)),
+            provided_on: date_value(Some(later).filter(|_| status == support::PROVIDED)),
+            declined_on: date_value(Some(later).filter(|_| status == support::DECLINED)),
+            ..Default::default()
+        };
+        let mut errors = FormErrors::default();
+        let today = time_fmt::london(self.now).date();
+        let valid = measures::validate(&form, Some(&self.catalogue), 0, today, &mut errors)
+            .ok_or_else(|| refused("support measure", &errors))?;
+        measures::record(txn, by, case, &valid, &entry.name)
+            .await
+            .map_err(failed)
+    }
+
+    async fn refer(
+        &self,
+        txn: &DatabaseTransaction,
+        by: &Actor<'_>,
+        case: &cases::Model,
+        days: (Date, Date),
+        rng: &mut StdRng,
+    ) -> Result<(), DbErr> {
+        let Some(agency) = self.agencies.choose(rng) else {
+            return Ok(());
+        };
+        let on = day_between(rng, (days.0, days.1.min(days.0 + Duration::days(14))));
+        let sent = rng.random_bool(0.8);
+        let mut form = ReferralForm {
+            agency_id: agency.id.to_string(),
+            referred_on: date_value(Some(on)),
+            reason: "Support after the incident, with the victim's agreement.".to_owned(),
+            status: if sent { support::SENT } else { support::TO_SEND }.to_owned(),
+            ..Default::default()
+        };
+        if sent {
+            form.consent_by = "The victim".to_owned();
+            form.consent_on = date_value(Some(on));
+            form.consent_scope = "Contact details and what happened".to_owned();
+            form.sent_on = date_value(Some(on));
+        }
+        let mut errors = FormErrors::default();
+        let today = time_fmt::london(self.now).date();
+        let valid = referrals::form::validate(&form, Some(&self.agencies), None, today, &mut errors)
+            .ok_or_else(|| refused("referral", &errors))?;
+        referrals::record(txn, by, case, &valid, &agency.name)
+            .await
+            .map_err(failed)
+    }
+
+    /// A first plan agreed `on` a day after the report, with one or two actions the
+    /// officer owns, due a few weeks later.
+    async fn plan(
+        &self,
+        txn: &DatabaseTransaction,
+        by: &Actor<'_>,
+        case: &cases::Model,
+        on: Date,
+        rng: &mut StdRng,
+    ) -> Result<(), DbErr> {
+        let day = date_value(Some(on));
+        let copy = if rng.random_bool(0.6) { "in-person" } else { "post" };
+        let every = ["7", "14", "14", "28"].choose(rng).copied().unwrap_or("14");
+        let channel = ["phone", "visit", "email"]
+            .choose(rng)
+            .copied()
+            .unwrap_or("phone");
+        let mut pairs: Vec<(String, String)> = [
+            ("based_on", "0"),
+            ("agreed_on", day.as_str()),
+            ("copy_given_how", copy),
+            ("copy_given_on", day.as_str()),
+            ("every_amount", every),
+            ("every_unit", "calendar-days"),
+            ("channel", channel),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_owned(), v.to_owned()))
+        .collect();
+        let actions = rng.random_range(1..=2);
+        for (i, what) in PLAN_ACTIONS.choose_multiple(rng, actions).enumerate() {
+            let target = on + Duration::days(rng.random_range(7..35));
+            let n = i + 1;
+            pairs.push((format!("action-{n}-description"), (*what).to_owned()));
+            pairs.push((format!("action-{n}-owner"), by.viewer.id.to_string()));
+            pairs.push((format!("action-{n}-target_on"), date_value(Some(target))));
+        }
+        match plans::agree::agree_first(txn, by, case, pairs)
+            .await
+            .map_err(failed)?
+        {
+            Ok(_) => Ok(()),
+            Err(errors) => Err(refused("plan", &errors)),
+        }
+    }
+
+    /// A hearing for each action that goes before a court: a few weeks after the action,
+    /// before the closure on a closed case, in the coming weeks on an open one.
+    async fn hearings(
+        &self,
+        txn: &DatabaseTransaction,
+        by: &Actor<'_>,
+        case: &cases::Model,
+        planned: &Planned,
+        rng: &mut StdRng,
+    ) -> Result<bool, DbErr> {
+        let mut wrote = false;
+        for action in enforcement::store::actions_of(txn, case.id).await? {
+            if !enforcement::USUALLY_HEARD.contains(&action.kind.as_str()) {
+                continue;
+            }
+            let after = action.planned_on + Duration::days(rng.random_range(14..56));
+            let on = match planned.closed {
+                Some((closed, _)) if after >= closed => continue,
+                Some(_) => after,
+                None => {
+                    after.max(time_fmt::london(self.now).date() + Duration::days(rng.random_range(3..40)))
+                }
+            };
+            let mut errors = FormErrors::default();
+            let (kind, on, note) = enforcement::record::legal_date(
+                &mut errors,
+                enforcement::HEARING,
+                &date_value(Some(on)),
+                "",
+                Some(action.planned_on),
+            )
+            .ok_or_else(|| refused("court date", &errors))?;
+            dates::record(txn, by, case, &action, kind, on, note)
+                .await
+                .map_err(failed)?;
+            wrote = true;
+        }
+        Ok(wrote)
+    }
+}
