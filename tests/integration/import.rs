@@ -502,6 +502,47 @@ async fn the_demo_fills_an_empty_database_reuses_its_own_and_refuses_a_real_one(
             > 100
     );
     assert!(app.count("SELECT COUNT(*) FROM perpetrator_actions").await > 0);
+    // Casework through the case page's services: every record has its timeline entry.
+    for (table, kind, at_least) in [
+        ("risk_assessments", "risk-assessed", 300),
+        ("action_plans", "plan-agreed", 200),
+        ("support_measures", "support-recorded", 80),
+        ("referrals", "referral-recorded", 20),
+        ("legal_dates", "legal-date-added", 1),
+    ] {
+        let rows = app.count(&format!("SELECT COUNT(*) FROM {table}")).await;
+        let entries = app
+            .count(&format!(
+                "SELECT COUNT(*) FROM timeline_entries WHERE kind = '{kind}'"
+            ))
+            .await;
+        assert!(rows >= at_least, "{table}: {rows}");
+        assert_eq!(rows, entries, "{table}");
+    }
+    // Assessments complete their deadlines; most cases are standard risk, a few high.
+    assert!(
+        app.count("SELECT COUNT(*) FROM deadlines WHERE stage = 'risk-assessment' AND status = 'done'")
+            .await
+            > 200
+    );
+    let level = |l: &str| format!("SELECT COUNT(*) FROM cases WHERE risk_level = '{l}'");
+    assert!(app.count(&level("standard")).await > app.count(&level("medium")).await);
+    assert!(app.count(&level("medium")).await > app.count(&level("high")).await);
+    assert!(app.count(&level("high")).await > 0);
+    // A closed case keeps no open plan action; an open one's court date is a deadline.
+    assert_eq!(
+        app.count(
+            "SELECT COUNT(*) FROM plan_actions a JOIN cases c ON c.id = a.case_id \
+             WHERE c.status = 'closed' AND a.status = 'open'"
+        )
+        .await,
+        0
+    );
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM legal_dates").await,
+        app.count("SELECT COUNT(*) FROM deadlines WHERE stage = 'court-hearing'")
+            .await
+    );
     assert!(
         app.count("SELECT COUNT(*) FROM case_parties WHERE role = 'victim'")
             .await
