@@ -51,8 +51,13 @@ pub async fn save(
     State(state): State<AppState>,
     ctx: Ctx,
     origin: Origin,
-    Form(f): Form<Typed>,
+    Form(pairs): Form<Vec<(String, String)>>,
 ) -> AppResult<Response> {
+    // As pairs: a field sent twice is read once (the first), not refused unread.
+    let mut f = Typed::new();
+    for (k, v) in pairs {
+        f.entry(k).or_insert(v);
+    }
     let mut errors = FormErrors::default();
     let message = format!(
         "Enter a whole number of years from {} to {}",

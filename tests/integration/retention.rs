@@ -88,6 +88,15 @@ async fn administrators_set_the_retention_periods() {
     assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(bad.body.contains("Enter a whole number of years from 1 to 25"));
     assert!(bad.body.contains("value=\"two\""), "typed value kept");
+    // A field sent twice is read once, and what was typed comes back.
+    let twice = admin
+        .post(
+            "/admin/retention",
+            &[("years", "0"), ("years", "5"), ("years-withdrawn", "three")],
+        )
+        .await;
+    assert_eq!(twice.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(twice.body.contains("value=\"three\""), "typed value kept");
 
     let ok = admin
         .post(
