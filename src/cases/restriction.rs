@@ -2,6 +2,7 @@
 //! named on it and managers can then see it. The same form names the staff.
 
 use super::{
+    intake::service::Actor,
     timeline::{self, Entry},
     visibility::{self, Viewer},
 };
@@ -25,7 +26,8 @@ use entity::{Role, case_access, cases, users};
 use maud::{Markup, html};
 use sea_orm::{
     ActiveValue::Set,
-    ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
+    ColumnTrait, ConnectionTrait, DatabaseTransaction, DbErr, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect,
     sea_query::{Expr, ExprTrait},
 };
 use serde::Deserialize;
@@ -53,7 +55,7 @@ impl RestrictionForm {
 }
 
 /// Active staff who work on cases (administrators cannot be named: they see no cases).
-async fn staff(db: &impl ConnectionTrait) -> Result<Vec<users::Model>, DbErr> {
+pub async fn staff(db: &impl ConnectionTrait) -> Result<Vec<users::Model>, DbErr> {
     users::Entity::find()
         .filter(users::Column::Active.eq(true))
         .filter(users::Column::Role.ne(Role::Admin))
@@ -136,28 +138,20 @@ pub async fn save(
     if !errors.is_empty() {
         return Ok(forms::invalid(page(&ctx, &case, &staff, &f, None, &errors)));
     }
-    // Whoever restricts a case keeps sight of it (managers see every case anyway).
-    if !viewer.sees_every_case() && !named.contains(&viewer.id) {
-        named.push(viewer.id);
-    }
     let now = state.now();
     let txn = crate::db::begin(&state.db).await?;
-    let before = named_ids(&txn, case.id).await?;
-    // Only the version the form was filled in against may change: a stale form must not
-    // silently lift (or impose) a restriction someone else just set.
-    let updated = cases::Entity::update_many()
-        .col_expr(cases::Column::Restricted, Expr::value(restricted))
-        .col_expr(
-            cases::Column::RestrictedReason,
-            Expr::value(restricted.then(|| reason.to_owned())),
-        )
-        .col_expr(cases::Column::UpdatedAt, Expr::value(now))
-        .col_expr(cases::Column::Version, Expr::col(cases::Column::Version).add(1))
-        .filter(cases::Column::Id.eq(case.id))
-        .filter(cases::Column::Version.eq(f.version.unwrap_or(-1)))
-        .exec(&txn)
-        .await?;
-    if updated.rows_affected == 0 {
+    let by = Actor {
+        viewer: &viewer,
+        origin: &origin,
+        now,
+    };
+    let change = Restriction {
+        restricted,
+        reason,
+        named: named.clone(),
+        version: f.version.unwrap_or(-1),
+    };
+    if !restrict(&txn, &by, &case, &staff, change).await? {
         drop(txn);
         let latest = visibility::find(&state.db, &viewer, &reference).await?;
         let theirs = RestrictionForm::from_case(&latest, &named_ids(&state.db, latest.id).await?);
@@ -178,10 +172,63 @@ pub async fn save(
             &errors,
         )));
     }
+    txn.commit().await?;
+    set_flash(&ctx.session, "Restriction saved.").await?;
+    Ok(Redirect::to(&format!("/cases/{}", case.reference)).into_response())
+}
+
+/// A restriction as chosen: whether, why, who is named, and the case version it was
+/// chosen against.
+pub struct Restriction<'a> {
+    pub restricted: bool,
+    pub reason: &'a str,
+    pub named: Vec<i32>,
+    pub version: i32,
+}
+
+/// Restricts (or lifts the restriction on) `case` and names staff (ids from `staff`): the
+/// one way a restriction is set (the form and the demo landlord). `false`, with nothing
+/// written, when the case is no longer at `change.version`.
+pub async fn restrict(
+    txn: &DatabaseTransaction,
+    by: &Actor<'_>,
+    case: &cases::Model,
+    staff: &[users::Model],
+    change: Restriction<'_>,
+) -> AppResult<bool> {
+    let Restriction {
+        restricted,
+        reason,
+        mut named,
+        version,
+    } = change;
+    // Whoever restricts a case keeps sight of it (managers see every case anyway).
+    if !by.viewer.sees_every_case() && !named.contains(&by.viewer.id) {
+        named.push(by.viewer.id);
+    }
+    let now = by.now;
+    let before = named_ids(txn, case.id).await?;
+    // Only the version the form was filled in against may change: a stale form must not
+    // silently lift (or impose) a restriction someone else just set.
+    let updated = cases::Entity::update_many()
+        .col_expr(cases::Column::Restricted, Expr::value(restricted))
+        .col_expr(
+            cases::Column::RestrictedReason,
+            Expr::value(restricted.then(|| reason.to_owned())),
+        )
+        .col_expr(cases::Column::UpdatedAt, Expr::value(now))
+        .col_expr(cases::Column::Version, Expr::col(cases::Column::Version).add(1))
+        .filter(cases::Column::Id.eq(case.id))
+        .filter(cases::Column::Version.eq(version))
+        .exec(txn)
+        .await?;
+    if updated.rows_affected == 0 {
+        return Ok(false);
+    }
     case_access::Entity::delete_many()
         .filter(case_access::Column::CaseId.eq(case.id))
         .filter(case_access::Column::UserId.is_not_in(named.clone()))
-        .exec(&txn)
+        .exec(txn)
         .await?;
     let added: Vec<i32> = named.iter().copied().filter(|id| !before.contains(id)).collect();
     if !added.is_empty() {
@@ -189,10 +236,10 @@ pub async fn save(
             case_id: Set(case.id),
             user_id: Set(*id),
             added_at: Set(now),
-            added_by: Set(Some(viewer.id)),
+            added_by: Set(Some(by.viewer.id)),
         }))
         .on_conflict_do_nothing()
-        .exec_without_returning(&txn)
+        .exec_without_returning(txn)
         .await?;
     }
     let names: Vec<&str> = staff
@@ -219,17 +266,15 @@ pub async fn save(
         "case.unrestricted"
     };
     timeline::record(
-        &txn,
+        txn,
         now,
-        &viewer,
-        &origin,
+        by.viewer,
+        by.origin,
         action,
-        Entry::event(&case, "restricted", now, body),
+        Entry::event(case, "restricted", now, body),
     )
     .await?;
-    txn.commit().await?;
-    set_flash(&ctx.session, "Restriction saved.").await?;
-    Ok(Redirect::to(&format!("/cases/{}", case.reference)).into_response())
+    Ok(true)
 }
 
 fn page(

@@ -1,12 +1,16 @@
 //! The demo landlord's casework, recorded on each case after its report and before its
-//! closure through the same services as the case page: a risk assessment on most cases,
-//! support measures, referrals to agencies, and court hearing dates for actions that go
-//! before a court. Each case's work comes from a generator seeded by the demo's seed and
+//! closure through the same services as the case page: a risk assessment and an action
+//! plan on most cases, support measures, referrals to agencies, court hearing dates for
+//! actions that go before a court, and a few restricted cases. Each case's work comes from a generator seeded by the demo's seed and
 //! the case's reference, so the same seed makes the same landlord.
 
 use crate::{
     audit::Origin,
-    cases::{intake::service::Actor, visibility::Viewer},
+    cases::{
+        intake::service::Actor,
+        restriction::{self, Restriction},
+        visibility::Viewer,
+    },
     enforcement::{self, dates},
     error::AppError,
     import::{commit, plan::Planned},
@@ -25,7 +29,7 @@ use crate::{
 };
 use entity::{agencies, cases, support_catalogue};
 use rand::{Rng, SeedableRng, rngs::StdRng, seq::IndexedRandom};
-use sea_orm::{ConnectionTrait, DatabaseTransaction, DbErr};
+use sea_orm::{ConnectionTrait, DatabaseTransaction, DbErr, EntityTrait};
 use std::collections::HashMap;
 use time::{Date, Duration, OffsetDateTime};
 
@@ -34,6 +38,8 @@ const ASSESSED: f64 = 0.9;
 const SUPPORTED: f64 = 0.35;
 const REFERRED: f64 = 0.15;
 const PLANNED: f64 = 0.75;
+/// Restricted: a member of staff is involved, say.
+const RESTRICTED: f64 = 0.01;
 
 /// What a plan's first actions say (the officer's own, by the victim's agreement).
 const PLAN_ACTIONS: [&str; 4] = [
@@ -136,6 +142,10 @@ impl commit::Casework for Casework {
             }
         }
         wrote |= self.hearings(txn, &by, case, planned, &mut rng).await?;
+        if rng.random_bool(RESTRICTED) {
+            self.restrict(txn, &by, case).await?;
+            wrote = true;
+        }
         Ok(wrote)
     }
 }
@@ -312,6 +322,36 @@ impl Casework {
         {
             Ok(_) => Ok(()),
             Err(errors) => Err(refused("plan", &errors)),
+        }
+    }
+
+    /// Restricts the case to the staff who work it (and managers).
+    async fn restrict(
+        &self,
+        txn: &DatabaseTransaction,
+        by: &Actor<'_>,
+        case: &cases::Model,
+    ) -> Result<(), DbErr> {
+        let staff = restriction::staff(txn).await?;
+        // The version as the casework so far left it.
+        let version = cases::Entity::find_by_id(case.id)
+            .one(txn)
+            .await?
+            .map_or(case.version, |c| c.version);
+        let change = Restriction {
+            restricted: true,
+            reason: "A member of staff is related to the alleged perpetrator.",
+            named: case.owner_id.into_iter().collect(),
+            version,
+        };
+        match restriction::restrict(txn, by, case, &staff, change)
+            .await
+            .map_err(failed)?
+        {
+            true => Ok(()),
+            false => Err(DbErr::Custom(
+                "demo casework: the case changed under its restriction".to_owned(),
+            )),
         }
     }
 

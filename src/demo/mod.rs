@@ -1,8 +1,8 @@
 //! `harbour demo`: a made-up landlord to see Harbour working in a minute. Two years of
 //! cases in three areas, staff in every role, made through the importer and so through
 //! the intake service and the same stores as the forms; the last few weeks' cases keep
-//! their deadlines live (met, late and overdue). Casework (risk assessments, support,
-//! referrals, court dates: [`casework`]) is recorded on each case between its report and
+//! their deadlines live (met, late and overdue). Casework (risk assessments, plans,
+//! support, referrals, court dates, a few restrictions: [`casework`]) is recorded on each case between its report and
 //! its closure through the case page's services. The same seed makes the same landlord.
 
 mod casework;

@@ -529,6 +529,15 @@ async fn the_demo_fills_an_empty_database_reuses_its_own_and_refuses_a_real_one(
     assert!(app.count(&level("standard")).await > app.count(&level("medium")).await);
     assert!(app.count(&level("medium")).await > app.count(&level("high")).await);
     assert!(app.count(&level("high")).await > 0);
+    // A few cases are restricted to the staff who work them.
+    let restricted = app.count("SELECT COUNT(*) FROM cases WHERE restricted").await;
+    assert!((1..=20).contains(&restricted), "{restricted}");
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM cases c WHERE restricted AND owner_id IS NOT NULL \
+                   AND NOT EXISTS (SELECT 1 FROM case_access a WHERE a.case_id = c.id AND a.user_id = c.owner_id)")
+            .await,
+        0
+    );
     // A closed case keeps no open plan action; an open one's court date is a deadline.
     assert_eq!(
         app.count(
