@@ -20,7 +20,7 @@ mod support;
 use entity::Role;
 use harbour::{
     audit::Origin,
-    cases::intake::service::Actor,
+    cases::timeline::Actor,
     import::{self, commit},
 };
 use std::time::Instant;

@@ -2,10 +2,10 @@
 //! named on it and managers can then see it. The same form names the staff.
 
 use super::{
-    intake::service::Actor,
     timeline::{self, Entry},
     visibility::{self, Viewer},
 };
+use crate::cases::timeline::Actor;
 use crate::{
     audit::Origin,
     auth::policy::role_label,

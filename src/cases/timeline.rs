@@ -13,6 +13,14 @@ use sea_orm::{ActiveValue::Set, DatabaseTransaction, DbErr, EntityTrait};
 use time::OffsetDateTime;
 
 /// One thing that happened to a case.
+/// Who does a piece of casework, from where, and when: what every save records besides
+/// the record itself (the forms, the importer and the demo landlord all pass one).
+pub struct Actor<'a> {
+    pub viewer: &'a Viewer,
+    pub origin: &'a Origin,
+    pub now: OffsetDateTime,
+}
+
 pub struct Entry<'a> {
     pub case: &'a cases::Model,
     /// Timeline kind (`codes::CONTACT_KINDS` or `codes::EVENT_KINDS`).

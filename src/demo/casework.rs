@@ -4,10 +4,10 @@
 //! actions that go before a court, and a few restricted cases. Each case's work comes from a generator seeded by the demo's seed and
 //! the case's reference, so the same seed makes the same landlord.
 
+use crate::cases::timeline::Actor;
 use crate::{
     audit::Origin,
     cases::{
-        intake::service::Actor,
         restriction::{self, Restriction},
         visibility::Viewer,
     },

@@ -10,7 +10,7 @@ mod casework;
 use crate::{
     audit::Origin,
     auth::{CurrentUser, password, policy, users},
-    cases::{intake::service::Actor, visibility::Viewer},
+    cases::{timeline::Actor, visibility::Viewer},
     clock::{Clock, SystemClock},
     config::{DbArgs, DemoArgs, ServeArgs},
     import::{commit, plan, read::Grid},

@@ -10,11 +10,11 @@ use super::{
     record::legal_date,
     store, transitions,
 };
+use crate::cases::timeline::Actor;
 use crate::web::forms;
 use crate::{
     audit::Origin,
     cases::{
-        intake::service::Actor,
         timeline::{self, Entry},
         visibility::{self, Viewer},
     },

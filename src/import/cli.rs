@@ -8,7 +8,7 @@ use crate::{
         CurrentUser,
         policy::{Permission, allows},
     },
-    cases::{intake::service::Actor, visibility::Viewer},
+    cases::{timeline::Actor, visibility::Viewer},
     clock::{Clock, SystemClock},
     config::ImportArgs,
 };

@@ -3,13 +3,14 @@
 //! page uses, all in one transaction with one audit row. A failure anywhere writes nothing.
 
 use super::plan::{Counts, Plan, Planned};
+use crate::cases::timeline::Actor;
 use crate::{
     audit::{self, Event},
     cases::{
         assign,
         closure::{self, Closing},
         codes,
-        intake::service::{self, Actor, Opening},
+        intake::service::{self, Opening},
         satisfaction,
         timeline::{self, Entry},
         visibility::Viewer,

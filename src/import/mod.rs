@@ -25,7 +25,7 @@ use crate::web::forms;
 use crate::{
     audit::{self, Event, Origin},
     auth::policy::Permission,
-    cases::{intake::service::Actor, visibility::Viewer},
+    cases::{timeline::Actor, visibility::Viewer},
     error::{AppError, AppResult},
     state::AppState,
     web::{Ctx, forms::FormErrors, route::Route, upload},

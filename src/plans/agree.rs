@@ -7,12 +7,12 @@ use super::{
     CHANNELS, COPY_GIVEN, NOT_GIVEN, case_panel,
     fields::{self, ActionFields, TEXT_MAX, ValidAction},
 };
+use crate::cases::timeline::Actor;
 use crate::{
     audit::Origin,
     calendar::{end_of_london_day, london_date},
     cases::{
         codes,
-        intake::service::Actor,
         parts::case_form,
         staff_names::user_names,
         timeline::{self, Entry},

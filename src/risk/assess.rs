@@ -12,11 +12,11 @@ use super::{
     store,
     view::{self, AssessmentView, level_label},
 };
+use crate::cases::timeline::Actor;
 use crate::web::forms;
 use crate::{
     audit::Origin,
     cases::{
-        intake::service::Actor,
         staff_names::user_names,
         timeline::{self},
         visibility::{self, Viewer},

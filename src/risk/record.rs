@@ -9,11 +9,9 @@ use super::{
     store,
     view::{level_label, occasion_phrase},
 };
+use crate::cases::timeline::Actor;
 use crate::{
-    cases::{
-        intake::service::Actor,
-        timeline::{self, Entry},
-    },
+    cases::timeline::{self, Entry},
     deadlines::{
         schedule::{self, Done, Rules},
         state,

@@ -6,11 +6,11 @@ use super::{
     fields::{self, MAX_TEXT_CHARS},
     format_pence, measure_status_label, parse_pounds,
 };
+use crate::cases::timeline::Actor;
 use crate::{
     audit::Origin,
     cases::{
         codes,
-        intake::service::Actor,
         parts::case_form,
         timeline::{self, Entry},
         visibility::{self, Viewer},

@@ -13,6 +13,7 @@ mod store;
 mod view;
 
 use crate::cases::people::CaseLink;
+use crate::cases::timeline::Actor;
 use crate::{
     audit::Origin,
     cases::{
@@ -34,7 +35,7 @@ use form::{ADD_PERSON, Body, ReportForm};
 use matching::{Matches, SlotOffer};
 use maud::Markup;
 use sea_orm::{ConnectionTrait, DbErr};
-use store::{Actor, Choices};
+use store::Choices;
 use time::OffsetDateTime;
 use view::{FormView, Mode};
 

@@ -5,9 +5,10 @@
 
 pub use super::check::{Decision, Report, ValidCase, ValidPerson, person_details};
 pub use super::form::{Body, MAX_PEOPLE, PersonForm, ReportForm, SUGGESTED};
-pub use super::store::{Actor, Choices, Opening};
+pub use super::store::{Choices, Opening};
 pub use super::view::person_fields;
 use super::{check, store};
+use crate::cases::timeline::Actor;
 use crate::{cases::people as people_store, web::forms::FormErrors};
 use entity::cases;
 use sea_orm::{ConnectionTrait, DatabaseTransaction, DbErr};

@@ -2,8 +2,8 @@
 //! an open one. Each save is one transaction with its timeline entry and audit row.
 
 use super::check::{Decision, Report, ValidCase, ValidIncident, ValidPerson};
+use crate::cases::timeline::Actor;
 use crate::{
-    audit::Origin,
     cases::{
         codes, people as people_store, reference,
         settings::CaseSettings,
@@ -21,7 +21,6 @@ use sea_orm::{
     EntityTrait, QueryFilter, QueryOrder, QuerySelect, sea_query::Expr,
 };
 use std::collections::HashSet;
-use time::OffsetDateTime;
 
 /// What the new-case form offers: strands, areas (the viewer's own first) and the
 /// settings the priority suggestion depends on.
@@ -61,13 +60,6 @@ impl Choices {
     pub fn areas(&self) -> Vec<areas::Model> {
         self.my_areas.iter().chain(&self.other_areas).cloned().collect()
     }
-}
-
-/// Who did it and from where: everything a save records besides the report itself.
-pub struct Actor<'a> {
-    pub viewer: &'a Viewer,
-    pub origin: &'a Origin,
-    pub now: OffsetDateTime,
 }
 
 /// How a case comes to be opened.

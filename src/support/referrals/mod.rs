@@ -7,10 +7,10 @@ pub mod store;
 mod view;
 
 use super::{TO_SEND, referral_status_label};
+use crate::cases::timeline::Actor;
 use crate::{
     audit::Origin,
     cases::{
-        intake::service::Actor,
         timeline::{self, Entry},
         visibility::{self, Viewer},
     },
