@@ -148,7 +148,7 @@ pub async fn save(
     let change = Restriction {
         restricted,
         reason,
-        named: named.clone(),
+        named,
         version: f.version.unwrap_or(-1),
     };
     if !restrict(&txn, &by, &case, &staff, change).await? {

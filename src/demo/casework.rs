@@ -43,10 +43,10 @@ const RESTRICTED: f64 = 0.01;
 
 /// What a plan's first actions say (the officer's own, by the victim's agreement).
 const PLAN_ACTIONS: [&str; 4] = [
-    "Visit the victim weekly and check the door entry works",
+    "Visit the victim every week until the case is reviewed",
     "Interview the alleged perpetrator and warn about conduct",
     "Ask the police for a crime reference and share updates",
-    "Arrange graffiti removal and a security check",
+    "Check the home's locks, lighting and door entry",
 ];
 
 pub struct Casework {
@@ -114,36 +114,48 @@ impl commit::Casework for Casework {
             .and_then(|(on, _)| time_fmt::london_at(on, time::macros::time!(16:00)))
             .unwrap_or(self.now)
             .min(self.now);
+        // Each record sees the case as the one before left it (a risk level, a version).
+        let mut case = case.clone();
         let mut wrote = false;
         if rng.random_bool(ASSESSED) {
-            let at = case.received_at + Duration::minutes(rng.random_range(30..72 * 60));
+            let at =
+                super::working_hours(case.received_at + Duration::minutes(rng.random_range(30..72 * 60)));
             if at < until {
-                self.assess(txn, &by, case, at, &mut rng).await?;
+                case = self.assess(txn, &by, &case, at, &mut rng).await?;
                 wrote = true;
             }
         }
         let last_day = time_fmt::london(until).date();
         let first_day = time_fmt::london(case.received_at).date();
+        let days = (first_day, last_day);
         if rng.random_bool(SUPPORTED) && first_day < last_day {
-            self.support(txn, &by, case, (first_day, last_day), &mut rng)
-                .await?;
+            self.support(txn, &by, &case, days, &mut rng).await?;
             wrote = true;
         }
-        if rng.random_bool(REFERRED) && first_day < last_day {
-            self.refer(txn, &by, case, (first_day, last_day), &mut rng)
-                .await?;
+        // A high-risk victim is referred to the multi-agency panel, as the case page prompts.
+        let high = case.risk_level.as_deref() == Some(crate::risk::HIGH);
+        let panel = self.agencies.iter().find(|a| a.name.contains("MARAC"));
+        let agency = match panel {
+            Some(panel) if high => Some(panel),
+            _ => self
+                .agencies
+                .choose(&mut rng)
+                .filter(|_| rng.random_bool(REFERRED)),
+        };
+        if let Some(agency) = agency.filter(|_| first_day < last_day) {
+            self.refer(txn, &by, &case, agency, days, &mut rng).await?;
             wrote = true;
         }
         if rng.random_bool(PLANNED) {
             let on = first_day + Duration::days(rng.random_range(2..12));
             if on < last_day {
-                self.plan(txn, &by, case, on, &mut rng).await?;
+                case = self.plan(txn, &by, &case, on, &mut rng).await?;
                 wrote = true;
             }
         }
-        wrote |= self.hearings(txn, &by, case, planned, &mut rng).await?;
+        wrote |= self.hearings(txn, &by, &case, planned, &mut rng).await?;
         if rng.random_bool(RESTRICTED) {
-            self.restrict(txn, &by, case).await?;
+            self.restrict(txn, &by, &case).await?;
             wrote = true;
         }
         Ok(wrote)
@@ -177,8 +189,15 @@ impl Casework {
         case: &cases::Model,
         at: OffsetDateTime,
         rng: &mut StdRng,
-    ) -> Result<(), DbErr> {
-        let (date, time) = time_fmt::london_fields(at);
+    ) -> Result<cases::Model, DbErr> {
+        let (mut date, mut time) = time_fmt::london_fields(at);
+        // In the hour the clocks go back a time reads back as its first occurrence, maybe
+        // before the report: an hour later reads back as itself.
+        if time_fmt::parse_london(&date, &time)
+            .is_none_or(|read| read < case.received_at.replace_second(0).unwrap_or(at))
+        {
+            (date, time) = time_fmt::london_fields(at + Duration::hours(1));
+        }
         let mut form = AssessForm {
             set_id: self.questions.id.to_string(),
             occasion: "triage".to_owned(),
@@ -203,10 +222,10 @@ impl Casework {
         let valid = form
             .validate(&self.questions, case.received_at, self.now)
             .map_err(|e| refused("risk assessment", &e))?;
-        risk_record::record(txn, by, case, self.questions.id, &valid)
+        let recorded = risk_record::record(txn, by, case, self.questions.id, &valid)
             .await
             .map_err(failed)?;
-        Ok(())
+        Ok(recorded.case)
     }
 
     async fn support(
@@ -249,12 +268,10 @@ impl Casework {
         txn: &DatabaseTransaction,
         by: &Actor<'_>,
         case: &cases::Model,
+        agency: &agencies::Model,
         days: (Date, Date),
         rng: &mut StdRng,
     ) -> Result<(), DbErr> {
-        let Some(agency) = self.agencies.choose(rng) else {
-            return Ok(());
-        };
         let on = day_between(rng, (days.0, days.1.min(days.0 + Duration::days(14))));
         let sent = rng.random_bool(0.8);
         let mut form = ReferralForm {
@@ -288,7 +305,7 @@ impl Casework {
         case: &cases::Model,
         on: Date,
         rng: &mut StdRng,
-    ) -> Result<(), DbErr> {
+    ) -> Result<cases::Model, DbErr> {
         let day = date_value(Some(on));
         let copy = if rng.random_bool(0.6) { "in-person" } else { "post" };
         let every = ["7", "14", "14", "28"].choose(rng).copied().unwrap_or("14");
@@ -316,13 +333,10 @@ impl Casework {
             pairs.push((format!("action-{n}-owner"), by.viewer.id.to_string()));
             pairs.push((format!("action-{n}-target_on"), date_value(Some(target))));
         }
-        match plans::agree::agree_first(txn, by, case, pairs)
+        plans::agree::agree_first(txn, by, case, pairs)
             .await
             .map_err(failed)?
-        {
-            Ok(_) => Ok(()),
-            Err(errors) => Err(refused("plan", &errors)),
-        }
+            .map_err(|errors| refused("plan", &errors))
     }
 
     /// Restricts the case to the staff who work it (and managers).
@@ -340,18 +354,19 @@ impl Casework {
             .map_or(case.version, |c| c.version);
         let change = Restriction {
             restricted: true,
-            reason: "A member of staff is related to the alleged perpetrator.",
+            reason: "A member of staff is involved",
             named: case.owner_id.into_iter().collect(),
             version,
         };
-        match restriction::restrict(txn, by, case, &staff, change)
+        if restriction::restrict(txn, by, case, &staff, change)
             .await
             .map_err(failed)?
         {
-            true => Ok(()),
-            false => Err(DbErr::Custom(
+            Ok(())
+        } else {
+            Err(DbErr::Custom(
                 "demo casework: the case changed under its restriction".to_owned(),
-            )),
+            ))
         }
     }
 

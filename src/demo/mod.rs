@@ -188,6 +188,22 @@ pub async fn fill(
     Ok(counts.map_or(0, |c| c.cases))
 }
 
+/// `at` moved into working hours (from 08:30 London time): staff ring, visit and assess
+/// in the day, whenever the report came in.
+fn working_hours(at: OffsetDateTime) -> OffsetDateTime {
+    use crate::web::time_fmt;
+    let local = time_fmt::london(at);
+    let morning = |day: time::Date| {
+        time_fmt::london_at(day, time::macros::time!(08:30)).unwrap_or(at)
+            + Duration::minutes(i64::from(local.minute()))
+    };
+    match local.hour() {
+        0..8 => morning(local.date()),
+        18.. => morning(local.date().next_day().unwrap_or(local.date())),
+        _ => at,
+    }
+}
+
 /// Weighted choice: `(value, weight)`.
 fn pick<'a, R: Rng>(rng: &mut R, items: &[(&'a str, u32)]) -> &'a str {
     let total: u32 = items.iter().map(|(_, w)| w).sum();
@@ -357,7 +373,7 @@ pub fn landlord(seed: u64, cases: usize, now: OffsetDateTime) -> Grid {
             _ => Some(Duration::hours(rng.random_range(1..20))),
         };
         let contact = contact_delay
-            .map(|d| received + d)
+            .map(|d| working_hours(received + d))
             .filter(|at| *at < now)
             .map(|at| {
                 let l = crate::web::time_fmt::london(at);
@@ -379,7 +395,8 @@ pub fn landlord(seed: u64, cases: usize, now: OffsetDateTime) -> Grid {
             )
             .to_owned()
         };
-        let contacted_on = contact_delay.map(|d| crate::web::time_fmt::london(received + d).date());
+        let contacted_on =
+            contact_delay.map(|d| crate::web::time_fmt::london(working_hours(received + d)).date());
         // Older cases are mostly closed, 3 to 120 days after they came in (never before the
         // first contact).
         let closed = (days_ago > 45 && rng.random_bool(0.88))
@@ -436,7 +453,8 @@ pub fn landlord(seed: u64, cases: usize, now: OffsetDateTime) -> Grid {
             format!("DEMO-{:05}", n + 1),
             format!("{} {:02}:{:02}", fmt(local.date()), local.hour(), local.minute()),
             AREAS[area].to_owned(),
-            String::new(),
+            // Violence and threats are priority 1; most abuse and damage is priority 2.
+            if rng.random_bool(0.35) { "1" } else { "2" }.to_owned(),
             "yes".to_owned(),
             hate_strand.to_owned(),
             types.join("; "),

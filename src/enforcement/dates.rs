@@ -85,8 +85,9 @@ pub async fn add(
     Ok(Redirect::to(&format!("/cases/{}#enforcement", case.reference)).into_response())
 }
 
-/// Adds a court hearing or notice expiry date (`kind`) to `action` on open `case`: the
-/// one way a date is added (the form and the demo landlord).
+/// Adds a court hearing or notice expiry date (`kind`) to `action`, already recorded, on
+/// open `case` (the action's page and the demo landlord; recording an action may give its
+/// first date through `store::add_legal_date` directly).
 pub async fn record(
     txn: &DatabaseTransaction,
     by: &Actor<'_>,

@@ -15,9 +15,10 @@ use crate::{
         timeline::{self, Entry},
         visibility::Viewer,
     },
-    deadlines::{self as deadline_rules, schedule as deadlines},
+    deadlines::{self as deadline_rules, dated, schedule as deadlines, state as deadline_state},
     enforcement::{self, store as actions},
     plans,
+    procedure::Stage,
     web::time_fmt,
 };
 use entity::{case_parties, cases, imports, people, plan_actions};
@@ -43,9 +44,9 @@ pub enum Target<'a> {
 }
 
 /// What a caller records on each case after its report, first contact and actions and
-/// before its closure: the demo landlord's casework (risk, support, referrals, court
-/// dates), through the same services as the case page. A file import records nothing more.
-/// Says whether it recorded anything.
+/// before its closure: the demo landlord's casework (risk, plans, support, referrals,
+/// court dates, restrictions), through the same services as the case page. A file import
+/// records nothing more. Says whether it recorded anything.
 pub trait Casework: Sync {
     fn record<'a>(
         &'a self,
@@ -208,6 +209,9 @@ async fn write_case(
             // recurs starts again from today, so the case is live in the due lists.
             deadlines::close_off_unrecorded(txn, case.id, by.now, by.now).await?;
             deadlines::after_report(txn, &case, by.now, by.now).await?;
+            if worked {
+                settle_plan_actions(txn, &case, by).await?;
+            }
             Ok(())
         }
     }
@@ -342,8 +346,8 @@ async fn close(
     Ok(())
 }
 
-/// A plan's open actions follow their deadlines, which the closure closed off as not
-/// recorded (the closure form settles each the same way).
+/// A plan's open actions follow their deadlines once those were closed off as not
+/// recorded (as the closure form settles each), so no open action has a settled deadline.
 async fn settle_plan_actions(
     txn: &DatabaseTransaction,
     case: &cases::Model,
@@ -355,6 +359,10 @@ async fn settle_plan_actions(
         .all(txn)
         .await?;
     for a in open {
+        let deadline = dated::find(txn, case.id, Stage::PlanAction, a.id).await?;
+        if deadline.is_some_and(|d| d.status == deadline_state::OPEN) {
+            continue;
+        }
         plans::settle_at_closure(
             txn,
             case.id,
@@ -388,7 +396,11 @@ pub async fn record_upload(
     now: OffsetDateTime,
 ) -> Result<imports::Model, DbErr> {
     imports::Entity::insert(imports::ActiveModel {
-        file_name: Set(file_name.chars().take(255).collect()),
+        // Never blank: a blank name means the file was disposed of (`retention`).
+        file_name: Set(match file_name.trim() {
+            "" => "unnamed file".to_owned(),
+            name => name.chars().take(255).collect(),
+        }),
         sheet: Set(sheet.map(|s| s.chars().take(100).collect())),
         content: Set(content),
         uploaded_by: Set(viewer.id),

@@ -256,6 +256,11 @@ pub async fn agree_first(
     };
     let held = crate::cases::lock::hold_case(txn, case).await?;
     crate::cases::lock::require_open(&held, CLOSED)?;
+    if super::standing(txn, case.id).await?.is_some() {
+        return Err(crate::error::AppError::Conflict(
+            "This case has a plan already: revise it instead.",
+        ));
+    }
     Ok(Ok(
         write(txn, by.viewer, by.origin, held, &valid, false, by.now).await?
     ))

@@ -18,7 +18,7 @@ use crate::{
     audit::Origin,
     cases::{
         staff_names::user_names,
-        timeline::{self},
+        timeline,
         visibility::{self, Viewer},
     },
     error::{AppError, AppResult},

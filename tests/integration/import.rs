@@ -538,11 +538,17 @@ async fn the_demo_fills_an_empty_database_reuses_its_own_and_refuses_a_real_one(
             .await,
         0
     );
-    // A closed case keeps no open plan action; an open one's court date is a deadline.
+    // No plan action stays open once its deadline is settled; a court date is a deadline.
+    assert!(
+        app.count("SELECT COUNT(*) FROM plan_actions WHERE status = 'open'")
+            .await
+            > 0
+    );
     assert_eq!(
         app.count(
-            "SELECT COUNT(*) FROM plan_actions a JOIN cases c ON c.id = a.case_id \
-             WHERE c.status = 'closed' AND a.status = 'open'"
+            "SELECT COUNT(*) FROM plan_actions a WHERE a.status = 'open' AND NOT EXISTS \
+             (SELECT 1 FROM deadlines d WHERE d.case_id = a.case_id AND d.stage = 'plan-action' \
+              AND d.occurrence = a.id AND d.status = 'open')"
         )
         .await,
         0

@@ -287,6 +287,14 @@ async fn a_third_partys_earlier_name_and_a_correction_reason_are_redacted_and_th
             "3 Elm Road, Leicester",
             "Gary Bolton gave the wrong house number",
         ),
+        // Sara is on case 2 only: a reason typed on case 1 still names her.
+        (
+            w.amina,
+            "email",
+            "",
+            "amina@example.org",
+            "Sara Begum gave us her email",
+        ),
     ] {
         w.app
             .exec(&format!(
@@ -301,6 +309,11 @@ async fn a_third_partys_earlier_name_and_a_correction_reason_are_redacted_and_th
     assert!(
         page.body.contains("gave the wrong house number"),
         "the reason is given"
+    );
+    assert!(page.body.contains("[victim] gave us her email"));
+    assert!(
+        page.body.contains("2 Elm Road"),
+        "her own earlier address is hers"
     );
     for never in THIRD_PARTY.iter().chain(&["Gareth", "Boltsworth"]) {
         assert!(!page.body.contains(never), "the page must not give {never}");

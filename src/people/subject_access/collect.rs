@@ -189,13 +189,12 @@ pub async fn collect(
         .map(|c| {
             let when = text_of(c.row.changed_at);
             let record = format!("Correction ({when})");
-            let own_case = c.row.case_id.filter(|id| redactors.contains_key(id));
-            let mut why = c.row.reason;
-            for (id, (reference, redactor)) in &redactors {
-                if own_case.is_none_or(|of| of == *id) {
-                    why = redacted(redactor, &why, reference, &record, &mut redactions);
-                }
-            }
+            // The case it was made from first: its parts name whoever it knows.
+            let own = c.row.case_id.and_then(|id| redactors.get(&id));
+            let others = redactors.iter().filter(|(id, _)| Some(**id) != c.row.case_id);
+            let redactor = Redactor::combined(own.into_iter().chain(others.map(|(_, r)| r)).map(|(_, r)| r));
+            let reference = own.map_or("", |(reference, _)| reference);
+            let why = redacted(&redactor, &c.row.reason, reference, &record, &mut redactions);
             Correction {
                 detail: c.label,
                 was: c.row.old_value,
@@ -241,9 +240,20 @@ async fn parties(
         .into_iter()
         .map(|p| (p.id, p))
         .collect();
-    let others: Vec<i32> = persons.keys().copied().filter(|id| *id != subject.id).collect();
-    let earlier = earlier_details(db, &others).await?;
-    let mut redactor = Redactor::new(subject.name.as_deref());
+    let earlier = earlier_details(db, &persons.keys().copied().collect::<Vec<_>>()).await?;
+    // The subject's own details, now and before, are never anyone else's.
+    let own: Vec<&str> = contact_details(subject)
+        .into_iter()
+        .filter_map(|(_, v)| v)
+        .chain(
+            earlier
+                .get(&subject.id)
+                .into_iter()
+                .flatten()
+                .map(|(_, v)| v.as_str()),
+        )
+        .collect();
+    let mut redactor = Redactor::new(subject.name.as_deref()).subjects_own(&own);
     let mut roles = vec![];
     let mut seen = BTreeSet::new();
     for (role, role_label) in codes::PARTY_ROLES {
@@ -266,17 +276,7 @@ async fn parties(
                 .then(|| p.name.clone())
                 .flatten()
                 .unwrap_or_else(|| person_name(p));
-            redactor.person(
-                &tag,
-                Some(&name),
-                &[
-                    ("phone", p.phone.as_deref()),
-                    ("email", p.email.as_deref()),
-                    ("address", p.address.as_deref()),
-                    ("postcode", p.postcode.as_deref()),
-                    ("tenancy reference", p.tenancy_ref.as_deref()),
-                ],
-            );
+            redactor.person(&tag, Some(&name), &contact_details(p));
             for (data, value) in earlier.get(&p.id).into_iter().flatten() {
                 match *data {
                     "name" => redactor.person(&tag, Some(value), &[]),
@@ -433,15 +433,31 @@ async fn case_part(
     Ok((part, redactor))
 }
 
-/// The contact details kept in a person's history (column, what it is).
-const HISTORY_DETAILS: [(&str, &str); 6] = [
-    ("name", "name"),
+/// The details that identify a person besides their name (column, what it is).
+const CONTACT_DETAILS: [(&str, &str); 5] = [
     ("phone", "phone"),
     ("email", "email"),
     ("address", "address"),
     ("postcode", "postcode"),
     ("tenancy_ref", "tenancy reference"),
 ];
+
+/// `p`'s contact details, as (what it is, value).
+fn contact_details(p: &people::Model) -> Vec<(&'static str, Option<&str>)> {
+    CONTACT_DETAILS
+        .iter()
+        .map(|&(column, data)| {
+            let value = match column {
+                "phone" => p.phone.as_deref(),
+                "email" => p.email.as_deref(),
+                "address" => p.address.as_deref(),
+                "postcode" => p.postcode.as_deref(),
+                _ => p.tenancy_ref.as_deref(),
+            };
+            (data, value)
+        })
+        .collect()
+}
 
 /// What each of `ids` was known by before a correction or a merge: records written
 /// before then still carry it, and it is still theirs.
@@ -450,12 +466,9 @@ async fn earlier_details(
     ids: &[i32],
 ) -> Result<HashMap<i32, Vec<(&'static str, String)>>, DbErr> {
     let mut out: HashMap<i32, Vec<(&'static str, String)>> = HashMap::new();
-    let data_of = |column: &str| {
-        HISTORY_DETAILS
-            .iter()
-            .find(|(c, _)| *c == column)
-            .map(|(_, d)| *d)
-    };
+    // A person's history keeps their earlier names and contact details.
+    let history = || std::iter::once(&("name", "name")).chain(&CONTACT_DETAILS);
+    let data_of = |column: &str| history().find(|(c, _)| *c == column).map(|(_, d)| *d);
     let changes = person_changes::Entity::find()
         .filter(person_changes::Column::PersonId.is_in(ids.iter().copied()))
         .all(db)
@@ -474,7 +487,7 @@ async fn earlier_details(
             continue;
         };
         for side in ["kept", "merged"] {
-            for (column, data) in HISTORY_DETAILS {
+            for &(column, data) in history() {
                 if let Some(was) = record["before"][side][column].as_str() {
                     out.entry(m.kept_id).or_default().push((data, was.to_owned()));
                 }

@@ -34,6 +34,9 @@ pub struct Redactor {
     subject: Option<Vec<char>>,
     /// Parts of the subject's name, case-folded (never redacted as someone else's).
     subject_parts: Vec<Vec<char>>,
+    /// The subject's own details, now and before, case-folded: a household's shared
+    /// address or a number once recorded against someone else stays theirs.
+    subject_details: Vec<Vec<char>>,
 }
 
 /// The shortest name part redacted on its own.
@@ -65,12 +68,49 @@ impl Redactor {
             patterns: vec![],
             subject,
             subject_parts,
+            subject_details: vec![],
         }
+    }
+
+    /// The subject's own `details` (any they have or had), never redacted.
+    pub fn subjects_own(mut self, details: &[&str]) -> Self {
+        // An address's first line on its own too, as `person` looks for it.
+        let first_lines = details
+            .iter()
+            .filter_map(|d| d.split_once(',').map(|(first, _)| first));
+        self.subject_details = details
+            .iter()
+            .copied()
+            .chain(first_lines)
+            .map(folded)
+            .filter(|d| !d.is_empty())
+            .collect();
+        self
+    }
+
+    /// One redactor from several cases' (the first's subject), for text that belongs to
+    /// none of them: each pattern once, the first case's replacement where two cases
+    /// know the same value, and one pass, so no replacement is redacted again.
+    pub fn combined<'a>(all: impl IntoIterator<Item = &'a Redactor>) -> Redactor {
+        let mut all = all.into_iter();
+        let mut out = all.next().cloned().unwrap_or_default();
+        for r in all {
+            for p in &r.patterns {
+                if !out.patterns.iter().any(|q| q.chars == p.chars) {
+                    out.patterns.push(p.clone());
+                }
+            }
+        }
+        out.patterns.sort_by_key(|p| std::cmp::Reverse(p.chars.len()));
+        out
     }
 
     fn add(&mut self, text: &str, replacement: &str, data: &'static str) {
         let chars = folded(text);
-        if chars.len() < MIN_PART || self.subject.as_ref() == Some(&chars) {
+        if chars.len() < MIN_PART
+            || self.subject.as_ref() == Some(&chars)
+            || self.subject_details.contains(&chars)
+        {
             return;
         }
         self.patterns.push(Pattern {
@@ -226,6 +266,37 @@ mod tests {
         assert!(r.names_subject("Visited amina khan at home"));
         assert!(!r.names_subject("Visited Amina at home"));
         assert!(!r.names_subject("Visited Amina Khanum"));
+    }
+
+    #[test]
+    fn the_subjects_own_details_stay_even_when_someone_else_had_them() {
+        let mut r =
+            Redactor::new(Some("Amina Khan")).subjects_own(&["3 Elm Road, Leicester", "07700 900222"]);
+        r.person(
+            "[victim 2]",
+            Some("Sara Begum"),
+            &[
+                ("address", Some("3 Elm Road, Leicester")),
+                ("phone", Some("07700 900222")),
+            ],
+        );
+        assert_eq!(
+            r.redact("Sara Begum of 3 Elm Road, Leicester rang from 07700 900222.")
+                .0,
+            "[victim 2] of 3 Elm Road, Leicester rang from 07700 900222."
+        );
+    }
+
+    #[test]
+    fn combined_redactors_replace_once_with_the_first_cases_part() {
+        let mut one = Redactor::new(Some("Amina Khan"));
+        one.person("[witness]", Some("Gary Bolton"), &[]);
+        let mut two = Redactor::new(Some("Amina Khan"));
+        two.person("[alleged perpetrator]", Some("Gary Bolton"), &[]);
+        two.person("[victim]", Some("Witness Smith"), &[]);
+        let (text, replaced) = Redactor::combined([&one, &two]).redact("Gary Bolton and Witness Smith");
+        assert_eq!(text, "[witness] and [victim]");
+        assert_eq!(replaced.len(), 2);
     }
 
     #[test]

@@ -4,7 +4,7 @@ use crate::support::fields::{self};
 use crate::{
     audit::Origin,
     cases::{
-        timeline::{self},
+        timeline,
         visibility::{self, Viewer},
     },
     error::{AppError, AppResult},
