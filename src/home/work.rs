@@ -1,5 +1,5 @@
-//! "Your work": the open cases the signed-in officer has (their "My cases", open ones, most
-//! urgent first) and the deadlines they answer for that are overdue or due today (their due
+//! "Your work": the open cases the signed-in officer has (their "My cases", open ones, the
+//! soonest next deadline first) and the deadlines they answer for that are overdue or due today (their due
 //! list's first two groups). Both come from the caseload and due-list queries, so from the
 //! visibility filter, and link to those pages for the whole list.
 
@@ -75,7 +75,7 @@ fn open_cases() -> Filters {
     Filters {
         tab: Tab::Mine.code().to_owned(),
         status: codes::OPEN.to_owned(),
-        sort: Sort::Priority.code().to_owned(),
+        sort: Sort::Deadline.code().to_owned(),
         ..Filters::default()
     }
 }
@@ -164,7 +164,7 @@ pub fn render(w: &Work) -> Markup {
 fn open_table(w: &Work) -> Markup {
     let caption = if w.open_total as usize > w.open.len() {
         format!(
-            "Your open cases, the {} most urgent of {}",
+            "Your open cases, the {} with the soonest deadlines of {}",
             w.open.len(),
             w.open_total
         )

@@ -96,7 +96,7 @@ async fn an_officer_sees_their_open_cases_and_deadlines_and_nothing_they_may_not
         cases.contains(IC),
         "the next deadline is the overdue initial contact: {cases}"
     );
-    assert!(cases.contains("/cases?tab=mine&amp;status=open&amp;sort=priority"));
+    assert!(cases.contains("/cases?tab=mine&amp;status=open&amp;sort=deadline"));
     assert!(section(&res, "home-overdue-heading").contains("Overdue (2)"));
     let ic = due_row(&res, "home-overdue-heading", &c[0], IC).expect("initial contact overdue");
     assert!(ic.contains("4 working days"), "{ic}");
@@ -403,4 +403,40 @@ async fn a_big_caseload_shows_the_soonest_ten_and_counts_every_one() {
     assert_eq!(today.split("<tr ").skip(2).count(), 6);
     assert!(today.contains(">Your due list<"), "{today}");
     assert!(today.contains("Due today, 6 deadlines"), "{today}");
+}
+
+#[tokio::test]
+async fn open_cases_come_soonest_deadline_first_and_cases_with_none_last() {
+    let app = TestApp::spawn().await;
+    let north = fixtures::area(&app, "North").await;
+    let hana = app.create_user("hana", Role::HarassmentOfficer).await;
+    fixtures::give_area(&app, hana, north).await;
+    let spec = |priority, received| CaseSpec {
+        owner_id: Some(hana),
+        priority,
+        received_at: Some(received),
+        ..CaseSpec::new(hana, north)
+    };
+    // Oldest and priority 1, but nothing left due; then a priority 2 case whose deadlines
+    // run from a week later, and one from a day later still.
+    let quiet = fixtures::case(&app, spec(codes::P1, datetime!(2026-11-09 10:00 UTC))).await;
+    let later = fixtures::case(&app, spec(codes::P2, datetime!(2026-11-18 10:00 UTC))).await;
+    let sooner = fixtures::case(&app, spec(codes::P2, datetime!(2026-11-17 10:00 UTC))).await;
+    app.exec(&format!(
+        "UPDATE deadlines SET status = 'done' WHERE case_id = {}",
+        quiet.id
+    ))
+    .await;
+    let res = home(&app, "hana").await;
+    let cases = section(&res, "your-cases-heading");
+    let at = |r: &str| cases.find(&format!("href=\"/cases/{r}\"")).expect(r);
+    assert!(at(&sooner.reference) < at(&later.reference), "{cases}");
+    assert!(at(&later.reference) < at(&quiet.reference), "{cases}");
+    assert!(cases.contains("Your open cases (3)"), "{cases}");
+    // The caseload sorts the same way.
+    let mut c = app.signed_in_as("hana").await;
+    let list = c.get("/cases?tab=mine&status=open&sort=deadline").await.body;
+    let at = |r: &str| list.find(&format!("href=\"/cases/{r}\"")).expect(r);
+    assert!(at(&sooner.reference) < at(&later.reference));
+    assert!(at(&later.reference) < at(&quiet.reference));
 }

@@ -134,10 +134,19 @@ pub enum Sort {
     Reference,
     /// Priority 1 first; within a priority, the longest waiting first.
     Priority,
+    /// The case whose next open deadline is soonest (or most overdue) first; cases with
+    /// none last; then as `Priority`.
+    Deadline,
 }
 
 impl Sort {
-    pub const ALL: [Sort; 4] = [Sort::Newest, Sort::Oldest, Sort::Reference, Sort::Priority];
+    pub const ALL: [Sort; 5] = [
+        Sort::Newest,
+        Sort::Oldest,
+        Sort::Reference,
+        Sort::Priority,
+        Sort::Deadline,
+    ];
 
     pub fn code(self) -> &'static str {
         match self {
@@ -145,6 +154,7 @@ impl Sort {
             Sort::Oldest => "oldest",
             Sort::Reference => "reference",
             Sort::Priority => "priority",
+            Sort::Deadline => "deadline",
         }
     }
 
@@ -154,6 +164,7 @@ impl Sort {
             Sort::Oldest => "Received, oldest first",
             Sort::Reference => "Case reference",
             Sort::Priority => "Priority 1 first, then oldest",
+            Sort::Deadline => "Next deadline first",
         }
     }
 

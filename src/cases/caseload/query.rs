@@ -299,6 +299,19 @@ pub fn sorted(q: Select<cases::Entity>, sort: Sort) -> Select<cases::Entity> {
         Sort::Oldest => q.order_by_asc(ReceivedAt).order_by_asc(Id),
         Sort::Reference => q.order_by_asc(Reference),
         Sort::Priority => q.order_by_asc(Priority).order_by_asc(ReceivedAt).order_by_asc(Id),
+        Sort::Deadline => {
+            // The case's soonest open deadline (by its own index), cases with none last.
+            let next =
+                "(SELECT MIN(d.due_at) FROM deadlines d WHERE d.case_id = cases.id AND d.status = 'open')";
+            q.order_by(
+                Expr::cust(format!("CASE WHEN {next} IS NULL THEN 1 ELSE 0 END")),
+                sea_orm::Order::Asc,
+            )
+            .order_by(Expr::cust(next), sea_orm::Order::Asc)
+            .order_by_asc(Priority)
+            .order_by_asc(ReceivedAt)
+            .order_by_asc(Id)
+        }
     }
 }
 
