@@ -1,13 +1,17 @@
 //! The demo landlord's casework, recorded on each case after its report and before its
-//! closure through the same services as the case page: a risk assessment and an action
-//! plan on most cases, support measures, referrals to agencies, court hearing dates for
-//! actions that go before a court, and a few restricted cases. Each case's work comes from a generator seeded by the demo's seed and
+//! closure through the same services as the case page: contacts (the victim visited and
+//! kept updated, witnesses rung, alleged perpetrators interviewed), a risk assessment and
+//! an action plan on most cases, support measures, referrals to agencies (the
+//! multi-agency panel for every high-risk victim), court hearing dates for actions that go
+//! before a court, and a few restricted cases. Each case's work comes from a generator seeded by the demo's seed and
 //! the case's reference, so the same seed makes the same landlord.
 
 use crate::cases::timeline::Actor;
 use crate::{
     audit::Origin,
     cases::{
+        codes,
+        page::contact::{self, Contact},
         restriction::{self, Restriction},
         visibility::Viewer,
     },
@@ -27,9 +31,11 @@ use crate::{
     },
     web::{fields::date_value, forms::FormErrors, time_fmt},
 };
-use entity::{agencies, cases, support_catalogue};
+use entity::{agencies, case_parties, cases, people, support_catalogue};
 use rand::{Rng, SeedableRng, rngs::StdRng, seq::IndexedRandom};
-use sea_orm::{ConnectionTrait, DatabaseTransaction, DbErr, EntityTrait};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, DatabaseTransaction, DbErr, EntityTrait, QueryFilter, QueryOrder,
+};
 use std::collections::HashMap;
 use time::{Date, Duration, OffsetDateTime};
 
@@ -125,6 +131,7 @@ impl commit::Casework for Casework {
                 wrote = true;
             }
         }
+        wrote |= self.contacts(txn, &by, &case, until, &mut rng).await?;
         let last_day = time_fmt::london(until).date();
         let first_day = time_fmt::london(case.received_at).date();
         let days = (first_day, last_day);
@@ -337,6 +344,100 @@ impl Casework {
             .await
             .map_err(failed)?
             .map_err(|errors| refused("plan", &errors))
+    }
+
+    /// The officer's contacts with the case's named people, each completing the deadlines
+    /// it meets: the victim visited and interviewed, then rung with updates; witnesses
+    /// rung; the alleged perpetrator interviewed.
+    async fn contacts(
+        &self,
+        txn: &DatabaseTransaction,
+        by: &Actor<'_>,
+        case: &cases::Model,
+        until: OffsetDateTime,
+        rng: &mut StdRng,
+    ) -> Result<bool, DbErr> {
+        let parties = case_parties::Entity::find()
+            .filter(case_parties::Column::CaseId.eq(case.id))
+            .order_by_asc(case_parties::Column::Id)
+            .all(txn)
+            .await?;
+        let named: Vec<i32> = people::Entity::find()
+            .filter(people::Column::Id.is_in(parties.iter().map(|p| p.person_id)))
+            .filter(people::Column::Kind.eq(codes::NAMED))
+            .all(txn)
+            .await?
+            .into_iter()
+            .map(|p| p.id)
+            .collect();
+        let mut planned: Vec<(OffsetDateTime, &'static str, i32, &str)> = vec![];
+        let after = |rng: &mut StdRng, days: std::ops::Range<i64>| {
+            super::working_hours(
+                case.received_at
+                    + Duration::days(rng.random_range(days))
+                    + Duration::minutes(rng.random_range(0..480)),
+            )
+        };
+        let victim = parties
+            .iter()
+            .find(|p| p.role == codes::VICTIM && named.contains(&p.person_id));
+        if let Some(v) = victim.filter(|_| rng.random_bool(0.85)) {
+            let visit = after(rng, 1..6);
+            planned.push((
+                visit,
+                "visit",
+                v.person_id,
+                "Visited the victim at home and took a full account.",
+            ));
+            let mut update = visit;
+            for _ in 0..rng.random_range(1..5) {
+                update = super::working_hours(update + Duration::days(rng.random_range(7..21)));
+                planned.push((
+                    update,
+                    "phone-call",
+                    v.person_id,
+                    "Rang the victim with an update on the case.",
+                ));
+            }
+        }
+        for p in parties.iter().filter(|p| named.contains(&p.person_id)) {
+            match p.role.as_str() {
+                codes::WITNESS if rng.random_bool(0.8) => {
+                    planned.push((
+                        after(rng, 1..8),
+                        "phone-call",
+                        p.person_id,
+                        "Spoke to the witness, who confirmed what they saw.",
+                    ));
+                }
+                codes::PERPETRATOR if rng.random_bool(0.75) => {
+                    let kind = if rng.random_bool(0.6) {
+                        "visit"
+                    } else {
+                        "phone-call"
+                    };
+                    planned.push((
+                        after(rng, 2..12),
+                        kind,
+                        p.person_id,
+                        "Interviewed the alleged perpetrator about the allegations.",
+                    ));
+                }
+                _ => {}
+            }
+        }
+        planned.retain(|(at, ..)| *at < until);
+        planned.sort_by_key(|(at, ..)| *at);
+        for &(at, kind, person_id, body) in &planned {
+            let contact = Contact {
+                kind,
+                person_id: Some(person_id),
+                at,
+                body,
+            };
+            contact::record(txn, by, case, contact).await?;
+        }
+        Ok(!planned.is_empty())
     }
 
     /// Restricts the case to the staff who work it (and managers).

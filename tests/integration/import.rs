@@ -519,6 +519,21 @@ async fn the_demo_fills_an_empty_database_reuses_its_own_and_refuses_a_real_one(
         assert!(rows >= at_least, "{table}: {rows}");
         assert_eq!(rows, entries, "{table}");
     }
+    // Contacts meet their deadlines: the victim visited and kept updated, witnesses rung,
+    // alleged perpetrators interviewed.
+    for stage in [
+        "victim-interview",
+        "victim-update",
+        "witnesses-contacted",
+        "perpetrator-interviewed",
+    ] {
+        let done = app
+            .count(&format!(
+                "SELECT COUNT(*) FROM deadlines WHERE stage = '{stage}' AND status = 'done'"
+            ))
+            .await;
+        assert!(done > 20, "{stage}: {done}");
+    }
     // Assessments complete their deadlines; most cases are standard risk, a few high.
     assert!(
         app.count("SELECT COUNT(*) FROM deadlines WHERE stage = 'risk-assessment' AND status = 'done'")

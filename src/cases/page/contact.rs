@@ -5,9 +5,10 @@ use super::{self as page, CaseView};
 use crate::cases::{
     codes,
     parts::person_name,
-    timeline::{self, Entry},
+    timeline::{self, Actor, Entry},
     visibility::{self, Viewer},
 };
+use crate::procedure::Stage;
 use crate::{
     audit::Origin,
     deadlines,
@@ -25,8 +26,11 @@ use axum::{
     response::{IntoResponse, Redirect, Response},
 };
 use axum_extra::extract::Form;
+use entity::cases;
 use maud::{Markup, html};
+use sea_orm::{DatabaseTransaction, DbErr};
 use serde::Deserialize;
+use time::OffsetDateTime;
 
 /// The longest note kept (a long visit write-up fits; a pasted document does not).
 const MAX_NOTE_CHARS: usize = 10_000;
@@ -107,22 +111,23 @@ pub async fn add(
         return Ok(forms::invalid(page::render(&ctx, &viewer, &view, &f, &errors)));
     };
     let txn = crate::db::begin(&state.db).await?;
-    timeline::record(
-        &txn,
+    let by = Actor {
+        viewer: &viewer,
+        origin: &origin,
         now,
-        &viewer,
-        &origin,
-        "case.contact_added",
-        Entry {
+    };
+    let completed = record(
+        &txn,
+        &by,
+        &view.case,
+        Contact {
+            kind,
             person_id,
-            ..Entry::event(&view.case, kind, occurred_at, body)
+            at: occurred_at,
+            body,
         },
     )
     .await?;
-    // The contact is the activity that meets its deadlines (first contact, updates, …).
-    let completed =
-        deadlines::schedule::after_contact(&txn, &view.case, kind, person_id, occurred_at, viewer.id, now)
-            .await?;
     txn.commit().await?;
     let mut flash = format!("{} added to the timeline.", codes::timeline_label(kind));
     for (stage, met) in completed {
@@ -131,6 +136,46 @@ pub async fn add(
     }
     set_flash(&ctx.session, flash).await?;
     Ok(Redirect::to(&format!("/cases/{}#timeline", view.case.reference)).into_response())
+}
+
+/// A contact or note as recorded: its kind (`codes::CONTACT_KINDS`), with whom, when and
+/// what happened.
+pub struct Contact<'a> {
+    pub kind: &'static str,
+    pub person_id: Option<i32>,
+    pub at: OffsetDateTime,
+    pub body: &'a str,
+}
+
+/// Records `contact` on `case`'s timeline and completes the deadlines it meets (first
+/// contact, interviews, updates …): the one way a contact is recorded on a case (the
+/// form and the demo landlord). Returns the stages completed and whether each was met.
+pub async fn record(
+    txn: &DatabaseTransaction,
+    by: &Actor<'_>,
+    case: &cases::Model,
+    contact: Contact<'_>,
+) -> Result<Vec<(Stage, bool)>, DbErr> {
+    let Contact {
+        kind,
+        person_id,
+        at,
+        body,
+    } = contact;
+    timeline::record(
+        txn,
+        by.now,
+        by.viewer,
+        by.origin,
+        "case.contact_added",
+        Entry {
+            person_id,
+            ..Entry::event(case, kind, at, body)
+        },
+    )
+    .await?;
+    // The contact is the activity that meets its deadlines (first contact, updates, …).
+    deadlines::schedule::after_contact(txn, case, kind, person_id, at, by.viewer.id, by.now).await
 }
 
 pub async fn review_explained(
