@@ -37,15 +37,20 @@ pub fn format(year: i32, number: i32) -> String {
     format!("HC-{year:04}-{number:06}")
 }
 
-/// Whether `text` looks like a case reference (for search): `HC-2026-000123`, any case.
+/// The case reference `text` means, for search: `HC-2026-000123` in any case, and as
+/// people type it — without the zeros (`HC-2026-123`), without the prefix (`2026-123`),
+/// with spaces or slashes between the parts. A number alone is not one (it may be a house
+/// number in an address).
 pub fn parse(text: &str) -> Option<String> {
     let upper = text.trim().to_ascii_uppercase();
-    let rest = upper.strip_prefix("HC-")?;
-    let (year, number) = rest.split_once('-')?;
-    let ok = year.len() == 4
-        && number.len() == 6
-        && year.chars().chain(number.chars()).all(|c| c.is_ascii_digit());
-    ok.then_some(upper)
+    let rest = upper.strip_prefix("HC").unwrap_or(&upper);
+    let parts: Vec<&str> = rest.split(['-', '/', ' ']).filter(|p| !p.is_empty()).collect();
+    let [year, number] = parts[..] else {
+        return None;
+    };
+    let digits = |s: &str| s.chars().all(|c| c.is_ascii_digit());
+    let ok = year.len() == 4 && (1..=6).contains(&number.len()) && digits(year) && digits(number);
+    ok.then(|| format!("HC-{year}-{number:0>6}"))
 }
 
 #[cfg(test)]
@@ -56,7 +61,25 @@ mod tests {
     fn formats_and_parses_references() {
         assert_eq!(format(2026, 123), "HC-2026-000123");
         assert_eq!(parse(" hc-2026-000123 "), Some("HC-2026-000123".into()));
-        assert_eq!(parse("HC-2026-123"), None);
-        assert_eq!(parse("Smith"), None);
+        for typed in [
+            "HC-2026-123",
+            "hc 2026 123",
+            "2026-123",
+            "2026/000123",
+            "HC2026-123",
+        ] {
+            assert_eq!(parse(typed), Some("HC-2026-000123".into()), "{typed}");
+        }
+        for not in [
+            "Smith",
+            "123",
+            "26-123",
+            "2026-1234567",
+            "2026-12a",
+            "HC-2026-123-4",
+            "12 Elm Road",
+        ] {
+            assert_eq!(parse(not), None, "{not}");
+        }
     }
 }

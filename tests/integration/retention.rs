@@ -69,6 +69,27 @@ async fn find_everywhere(app: &TestApp, needle: &str) -> Vec<String> {
     found
 }
 
+/// An injunction against no one in particular on `case_id`, planned in November 2018 and
+/// `status` since December; returns its id.
+async fn injunction(app: &TestApp, case_id: i32, status: &str, by: i32) -> i32 {
+    perpetrator_actions::Entity::insert(perpetrator_actions::ActiveModel {
+        case_id: Set(case_id),
+        party_id: Set(None),
+        kind: Set("injunction".to_owned()),
+        status: Set(status.to_owned()),
+        status_on: Set(time::macros::date!(2018 - 12 - 01)),
+        planned_on: Set(time::macros::date!(2018 - 11 - 01)),
+        created_by: Set(by),
+        created_at: Set(app.now()),
+        version: Set(1),
+        ..Default::default()
+    })
+    .exec(&app.db)
+    .await
+    .unwrap()
+    .last_insert_id
+}
+
 async fn manager(app: &TestApp) -> (i32, Client) {
     let id = app.create_user("mina", Role::Manager).await;
     (id, app.signed_in_as("mina").await)
@@ -188,40 +209,11 @@ async fn cases_past_retention_are_listed_held_or_disposed_of() {
     ))
     .await;
     // An injunction granted on the held case keeps it.
-    perpetrator_actions::Entity::insert(perpetrator_actions::ActiveModel {
-        case_id: Set(held.id),
-        party_id: Set(None),
-        kind: Set("injunction".to_owned()),
-        status: Set("granted".to_owned()),
-        status_on: Set(time::macros::date!(2018 - 12 - 01)),
-        planned_on: Set(time::macros::date!(2018 - 11 - 01)),
-        created_by: Set(mgr_id),
-        created_at: Set(app.now()),
-        version: Set(1),
-        ..Default::default()
-    })
-    .exec_without_returning(&app.db)
-    .await
-    .unwrap();
+    injunction(&app, held.id, "granted", mgr_id).await;
     // A hearing still to come keeps a case too, whatever the action's status.
     let hearing = fixtures::case(&app, CaseSpec::new(mgr_id, area)).await;
     close_at(&app, hearing.id, datetime!(2019-01-10 12:00 UTC), "resolved").await;
-    let action = perpetrator_actions::Entity::insert(perpetrator_actions::ActiveModel {
-        case_id: Set(hearing.id),
-        party_id: Set(None),
-        kind: Set("injunction".to_owned()),
-        status: Set("planned".to_owned()),
-        status_on: Set(time::macros::date!(2018 - 12 - 01)),
-        planned_on: Set(time::macros::date!(2018 - 11 - 01)),
-        created_by: Set(mgr_id),
-        created_at: Set(app.now()),
-        version: Set(1),
-        ..Default::default()
-    })
-    .exec(&app.db)
-    .await
-    .unwrap()
-    .last_insert_id;
+    let action = injunction(&app, hearing.id, "planned", mgr_id).await;
     legal_dates::Entity::insert(legal_dates::ActiveModel {
         case_id: Set(hearing.id),
         action_id: Set(action),
