@@ -26,7 +26,7 @@ use crate::{
     },
     support::{
         self,
-        measures::{self, MeasureForm},
+        measures::{self, form::MeasureForm},
         referrals::{self, form::ReferralForm},
     },
     web::{fields::date_value, forms::FormErrors, time_fmt},
@@ -79,7 +79,7 @@ impl Casework {
             seed,
             now,
             questions: crate::risk::store::current(db).await?,
-            catalogue: measures::active_catalogue(db).await?,
+            catalogue: measures::store::active_catalogue(db).await?,
             agencies: referrals::store::active_agencies(db).await?,
             staff: staff.into_iter().map(|v| (v.id, v)).collect(),
             manager,
@@ -263,9 +263,9 @@ impl Casework {
         };
         let mut errors = FormErrors::default();
         let today = time_fmt::london(self.now).date();
-        let valid = measures::validate(&form, Some(&self.catalogue), 0, today, &mut errors)
+        let valid = measures::form::validate(&form, Some(&self.catalogue), 0, today, &mut errors)
             .ok_or_else(|| refused("support measure", &errors))?;
-        measures::record(txn, by, case, &valid, &entry.name)
+        measures::store::record(txn, by, case, &valid, &entry.name)
             .await
             .map_err(failed)
     }

@@ -1,0 +1,200 @@
+//! Support measures on a case: recorded (open cases only) and updated (status, dates, cost,
+//! notes; also after closure, since support often continues) with a version check.
+
+pub mod form;
+pub mod store;
+mod view;
+
+use crate::cases::timeline::Actor;
+use crate::{
+    audit::Origin,
+    cases::{
+        timeline::{self, Entry},
+        visibility::{self, Viewer},
+    },
+    error::AppResult,
+    state::AppState,
+    web::{
+        Ctx,
+        extract::set_flash,
+        fields::date_value,
+        forms::{self, FormErrors},
+    },
+};
+use axum::{
+    extract::{Path, State},
+    response::{IntoResponse, Redirect, Response},
+};
+use axum_extra::extract::Form;
+use entity::{cases, support_measures};
+use form::{MeasureForm, describe, validate};
+use maud::Markup;
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, sea_query::Expr};
+use store::{active_catalogue, catalogue_name, find, record};
+use view::{edit_page, new_page};
+
+const CLOSED: &str = "This case is closed: new support cannot be recorded on it. Reopen the case first, or update support already recorded.";
+
+pub async fn new_form(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    viewer: Viewer,
+    origin: Origin,
+    Path(reference): Path<String>,
+) -> AppResult<Markup> {
+    let case = timeline::open(&state, &viewer, &origin, &reference, "Viewed support form").await?;
+    crate::cases::lock::require_open(&case, CLOSED)?;
+    let catalogue = active_catalogue(&state.db).await?;
+    let f = MeasureForm {
+        status: super::REQUESTED.to_owned(),
+        requested_on: date_value(Some(crate::calendar::london_date(state.now()))),
+        ..Default::default()
+    };
+    Ok(new_page(&ctx, &case, &catalogue, &f, &FormErrors::default()))
+}
+
+pub async fn create(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    viewer: Viewer,
+    origin: Origin,
+    Path(reference): Path<String>,
+    Form(f): Form<MeasureForm>,
+) -> AppResult<Response> {
+    let case = visibility::find(&state.db, &viewer, &reference).await?;
+    crate::cases::lock::require_open(&case, CLOSED)?;
+    let now = state.now();
+    let catalogue = active_catalogue(&state.db).await?;
+    let mut errors = FormErrors::default();
+    let Some(v) = validate(
+        &f,
+        Some(&catalogue),
+        0,
+        crate::calendar::london_date(now),
+        &mut errors,
+    ) else {
+        return Ok(forms::invalid(new_page(&ctx, &case, &catalogue, &f, &errors)));
+    };
+    let name = catalogue
+        .iter()
+        .find(|e| e.id == v.catalogue_id)
+        .map_or_else(String::new, |e| e.name.clone());
+    let txn = crate::db::begin(&state.db).await?;
+    let by = Actor {
+        viewer: &viewer,
+        origin: &origin,
+        now,
+    };
+    record(&txn, &by, &case, &v, &name).await?;
+    txn.commit().await?;
+    set_flash(&ctx.session, format!("Support recorded: {name}.")).await?;
+    Ok(Redirect::to(&format!("/cases/{}#support", case.reference)).into_response())
+}
+
+pub async fn edit_form(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    viewer: Viewer,
+    origin: Origin,
+    Path((reference, id)): Path<(String, String)>,
+) -> AppResult<Markup> {
+    let (case, m) = find(&state, &viewer, Some(&origin), &reference, &id).await?;
+    let name = catalogue_name(&state.db, m.catalogue_id).await?;
+    let f = MeasureForm::from_model(&m);
+    Ok(edit_page(
+        &ctx,
+        &case,
+        &m,
+        &name,
+        &f,
+        None,
+        &FormErrors::default(),
+    ))
+}
+
+pub async fn update(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    viewer: Viewer,
+    origin: Origin,
+    Path((reference, id)): Path<(String, String)>,
+    Form(f): Form<MeasureForm>,
+) -> AppResult<Response> {
+    let (case, m) = find(&state, &viewer, None, &reference, &id).await?;
+    let name = catalogue_name(&state.db, m.catalogue_id).await?;
+    if f.version.trim().parse::<i32>().ok() != Some(m.version) {
+        return Ok(conflict(&ctx, &case, &m, &name, f));
+    }
+    let now = state.now();
+    let mut errors = FormErrors::default();
+    let Some(v) = validate(
+        &f,
+        None,
+        m.catalogue_id,
+        crate::calendar::london_date(now),
+        &mut errors,
+    ) else {
+        return Ok(forms::invalid(edit_page(
+            &ctx, &case, &m, &name, &f, None, &errors,
+        )));
+    };
+    let txn = crate::db::begin(&state.db).await?;
+    // Only the version the form was built from changes.
+    let claimed = support_measures::Entity::update_many()
+        .col_expr(support_measures::Column::Status, Expr::value(v.status))
+        .col_expr(support_measures::Column::RequestedOn, Expr::value(v.requested_on))
+        .col_expr(support_measures::Column::ProvidedOn, Expr::value(v.provided_on))
+        .col_expr(support_measures::Column::DeclinedOn, Expr::value(v.declined_on))
+        .col_expr(support_measures::Column::CostPence, Expr::value(v.cost_pence))
+        .col_expr(support_measures::Column::Notes, Expr::value(v.notes.clone()))
+        .col_expr(support_measures::Column::UpdatedBy, Expr::value(viewer.id))
+        .col_expr(support_measures::Column::UpdatedAt, Expr::value(now))
+        .col_expr(support_measures::Column::Version, Expr::value(m.version + 1))
+        .filter(support_measures::Column::Id.eq(m.id))
+        .filter(support_measures::Column::Version.eq(m.version))
+        .exec(&txn)
+        .await?;
+    if claimed.rows_affected == 0 {
+        drop(txn);
+        let (case, latest) = find(&state, &viewer, None, &reference, &id).await?;
+        return Ok(conflict(&ctx, &case, &latest, &name, f));
+    }
+    timeline::record(
+        &txn,
+        now,
+        &viewer,
+        &origin,
+        "case.support_updated",
+        Entry::event(
+            &case,
+            "support-updated",
+            now,
+            format!("Support updated: {}", describe(&name, &v)),
+        ),
+    )
+    .await?;
+    txn.commit().await?;
+    set_flash(&ctx.session, format!("Support updated: {name}.")).await?;
+    Ok(Redirect::to(&format!("/cases/{}#support", case.reference)).into_response())
+}
+
+/// The form was built from an older version: show the saved one, keep what was typed
+/// (now against the saved version, so submitting again is a deliberate overwrite).
+fn conflict(
+    ctx: &Ctx,
+    case: &cases::Model,
+    latest: &support_measures::Model,
+    name: &str,
+    mine: MeasureForm,
+) -> Response {
+    let mut errors = FormErrors::default();
+    errors.add(
+        "status",
+        "Someone else changed this support measure while you were editing. Their version is shown below; your changes are still in the form. Check both, then save again",
+    );
+    let mine = MeasureForm {
+        version: latest.version.to_string(),
+        ..mine
+    };
+    forms::stale(edit_page(ctx, case, latest, name, &mine, Some(latest), &errors))
+}
