@@ -154,10 +154,8 @@ impl AssessForm {
             .unwrap_or(earliest);
         let assessed_at = match time_fmt::parse_london(&self.date, &self.time) {
             None => {
-                errors.add(
-                    "date",
-                    "Enter the date as YYYY-MM-DD and the time as HH:MM (24-hour)",
-                );
+                let (field, message) = time_fmt::unreadable_moment(&self.date, &self.time);
+                errors.add(field, message);
                 None
             }
             Some(at) if at > now => {

@@ -59,6 +59,24 @@ pub fn parse_london(date: &str, time_of_day: &str) -> Option<OffsetDateTime> {
     london_at(d, t)
 }
 
+/// Why `date` and `time_of_day` are not a London moment, as (field, message) for the
+/// form: the date, the time or (when the clocks went forward) the hour that did not happen.
+pub fn unreadable_moment(date: &str, time_of_day: &str) -> (&'static str, &'static str) {
+    if parse_date(date).is_none() {
+        (
+            "date",
+            "Enter the date as YYYY-MM-DD, a real date like 2026-11-23",
+        )
+    } else if time::Time::parse(time_of_day.trim(), format_description!("[hour]:[minute]")).is_err() {
+        ("time", "Enter the time as HH:MM on the 24-hour clock, like 14:30")
+    } else {
+        (
+            "time",
+            "That time did not happen in London: the clocks went forward. Enter a time after 02:00",
+        )
+    }
+}
+
 /// A London date and time of day as a UTC instant (`None` for a time skipped when the
 /// clocks go forward; the earlier reading in the hour they go back).
 pub fn london_at(d: time::Date, t: time::Time) -> Option<OffsetDateTime> {
@@ -95,6 +113,16 @@ fn machine(t: OffsetDateTime) -> String {
 mod tests {
     use super::*;
     use time::macros::datetime as at;
+
+    #[test]
+    fn an_unreadable_moment_says_which_part_is_wrong() {
+        assert_eq!(unreadable_moment("2026-02-30", "10:00").0, "date");
+        assert_eq!(unreadable_moment("2026-02-28", "25:61").0, "time");
+        let (field, message) = unreadable_moment("2026-03-29", "01:30");
+        assert_eq!(field, "time");
+        assert!(message.contains("clocks went forward"));
+        assert_eq!(parse_london("2026-03-29", "01:30"), None);
+    }
 
     #[test]
     fn shows_london_time_in_winter_and_summer() {

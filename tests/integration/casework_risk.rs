@@ -736,7 +736,7 @@ async fn bad_input_is_refused_with_what_was_typed() {
     let bad: [(&str, &str, &str); 12] = [
         ("date", "2026-13-45", "Enter the date as YYYY-MM-DD"),
         ("date", "99999-01-01", "Enter the date as YYYY-MM-DD"),
-        ("time", "25:99", "Enter the date as YYYY-MM-DD"),
+        ("time", "25:99", "Enter the time as HH:MM"),
         ("time", "10:00", "cannot be in the future"),
         ("date", "2026-11-22", "before the case"),
         ("occasion", "whenever", "Choose when this assessment was made"),

@@ -76,10 +76,10 @@ pub async fn add(
     }
     let occurred = time_fmt::parse_london(&f.date, &f.time);
     match occurred {
-        None => errors.add(
-            "date",
-            "Enter the date as YYYY-MM-DD and the time as HH:MM (24-hour)",
-        ),
+        None => {
+            let (field, message) = time_fmt::unreadable_moment(&f.date, &f.time);
+            errors.add(field, message);
+        }
         Some(at) if at > now => errors.add("date", "The date and time cannot be in the future"),
         Some(at) if at < view.case.received_at.saturating_sub(time::Duration::days(1)) => {
             errors.add("date", "The date cannot be before the case's first report")

@@ -227,10 +227,8 @@ fn validate(
     let change = match action {
         Action::Done => match time_fmt::parse_london(&f.date, &f.time) {
             None => {
-                errors.add(
-                    "date",
-                    "Enter the date as YYYY-MM-DD and the time as HH:MM (24-hour)",
-                );
+                let (field, message) = time_fmt::unreadable_moment(&f.date, &f.time);
+                errors.add(field, message);
                 None
             }
             Some(at) if at > now => {
