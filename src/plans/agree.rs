@@ -517,7 +517,7 @@ async fn write(
     )
     .await?;
     for action in &v.actions {
-        super::actions::insert(txn, viewer, origin, &case, &plan, action, now).await?;
+        super::actions::store::insert(txn, viewer, origin, &case, &plan, action, now).await?;
     }
     Ok(case)
 }
