@@ -37,13 +37,24 @@ pub fn format(year: i32, number: i32) -> String {
     format!("HC-{year:04}-{number:06}")
 }
 
-/// The case reference `text` means, for search: `HC-2026-000123` in any case, and as
-/// people type it — without the zeros (`HC-2026-123`), without the prefix (`2026-123`),
-/// with spaces or slashes between the parts. A number alone is not one (it may be a house
-/// number in an address).
+/// Whether `text` is a case reference in full: `HC-2026-000123`, any case.
 pub fn parse(text: &str) -> Option<String> {
     let upper = text.trim().to_ascii_uppercase();
-    let rest = upper.strip_prefix("HC").unwrap_or(&upper);
+    let rest = upper.strip_prefix("HC-")?;
+    let (year, number) = rest.split_once('-')?;
+    let ok = year.len() == 4
+        && number.len() == 6
+        && year.chars().chain(number.chars()).all(|c| c.is_ascii_digit());
+    ok.then_some(upper)
+}
+
+/// The case reference `text` means as people type it in a search: the `HC` prefix, then
+/// the year and the number, the number without its zeros if they like (`HC-2026-123`,
+/// `hc 2026 123`, `HC/2026/123`). Without the prefix it is not one: `2025/147` may be the
+/// landlord's own reference and `1234-567` a tenancy reference.
+pub fn parse_typed(text: &str) -> Option<String> {
+    let upper = text.trim().to_ascii_uppercase();
+    let rest = upper.strip_prefix("HC")?;
     let parts: Vec<&str> = rest.split(['-', '/', ' ']).filter(|p| !p.is_empty()).collect();
     let [year, number] = parts[..] else {
         return None;
@@ -61,25 +72,34 @@ mod tests {
     fn formats_and_parses_references() {
         assert_eq!(format(2026, 123), "HC-2026-000123");
         assert_eq!(parse(" hc-2026-000123 "), Some("HC-2026-000123".into()));
+        assert_eq!(parse("HC-2026-123"), None);
+        assert_eq!(parse("Smith"), None);
+    }
+
+    #[test]
+    fn a_search_reads_a_reference_as_people_type_it_but_only_with_its_prefix() {
         for typed in [
             "HC-2026-123",
             "hc 2026 123",
-            "2026-123",
-            "2026/000123",
+            "HC/2026/000123",
             "HC2026-123",
+            " HC-2026-000123 ",
         ] {
-            assert_eq!(parse(typed), Some("HC-2026-000123".into()), "{typed}");
+            assert_eq!(parse_typed(typed), Some("HC-2026-000123".into()), "{typed}");
         }
         for not in [
             "Smith",
             "123",
-            "26-123",
-            "2026-1234567",
-            "2026-12a",
-            "HC-2026-123-4",
+            "2026-123",
+            "2025/147",
+            "1234-567",
+            "HC-26-123",
+            "HC-2026-1234567",
+            "HC-2026-12a",
+            "HC-2026-1-2",
             "12 Elm Road",
         ] {
-            assert_eq!(parse(not), None, "{not}");
+            assert_eq!(parse_typed(not), None, "{not}");
         }
     }
 }

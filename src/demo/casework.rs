@@ -131,7 +131,10 @@ impl commit::Casework for Casework {
                 wrote = true;
             }
         }
-        wrote |= self.contacts(txn, &by, &case, until, &mut rng).await?;
+        let first_contact = planned.first_contact.map(|(at, _)| at);
+        wrote |= self
+            .contacts(txn, &by, &case, first_contact, until, &mut rng)
+            .await?;
         let last_day = time_fmt::london(until).date();
         let first_day = time_fmt::london(case.received_at).date();
         let days = (first_day, last_day);
@@ -354,6 +357,7 @@ impl Casework {
         txn: &DatabaseTransaction,
         by: &Actor<'_>,
         case: &cases::Model,
+        first_contact: Option<OffsetDateTime>,
         until: OffsetDateTime,
         rng: &mut StdRng,
     ) -> Result<bool, DbErr> {
@@ -381,8 +385,10 @@ impl Casework {
         let victim = parties
             .iter()
             .find(|p| p.role == codes::VICTIM && named.contains(&p.person_id));
-        if let Some(v) = victim.filter(|_| rng.random_bool(0.85)) {
-            let visit = after(rng, 1..6);
+        // The victim is visited after the first contact the records give (and not at all
+        // while there is none: that case's first contact stays overdue).
+        if let (Some(v), Some(first)) = (victim.filter(|_| rng.random_bool(0.85)), first_contact) {
+            let visit = super::working_hours(first + Duration::days(rng.random_range(1..6)));
             planned.push((
                 visit,
                 "visit",

@@ -148,8 +148,15 @@ pub async fn fill(
             _ => {}
         }
     }
-    txn.commit().await?;
     let manager = manager.ok_or_else(|| anyhow::anyhow!("the demo has no manager"))?;
+    // This landlord's procedure gives Priority 1 to violence, threats and serious harm,
+    // not to every hate incident (a setting), so both priorities show.
+    let rules = crate::cases::settings::CaseSettings {
+        hate_is_priority_1: false,
+        ..Default::default()
+    };
+    rules.save(&txn, now, manager.id).await?;
+    txn.commit().await?;
     let viewer = Viewer::load(db, &CurrentUser::from(&manager)).await?;
     let cx = plan::Context::load(db, &viewer, now).await?;
     let grid = landlord(seed, cases, now);
@@ -197,10 +204,18 @@ fn working_hours(at: OffsetDateTime) -> OffsetDateTime {
         time_fmt::london_at(day, time::macros::time!(08:30)).unwrap_or(at)
             + Duration::minutes(i64::from(local.minute()))
     };
-    match local.hour() {
+    let next = |day: time::Date| day.next_day().unwrap_or(day);
+    let moved = match local.hour() {
         0..8 => morning(local.date()),
-        18.. => morning(local.date().next_day().unwrap_or(local.date())),
+        18.. => morning(next(local.date())),
         _ => at,
+    };
+    // Not at the weekend: the Monday morning after.
+    let day = time_fmt::london(moved).date();
+    match day.weekday() {
+        time::Weekday::Saturday => morning(next(next(day))),
+        time::Weekday::Sunday => morning(next(day)),
+        _ => moved,
     }
 }
 
@@ -255,6 +270,13 @@ const TYPES: [(&str, u32); 9] = [
     ("Physical assault", 5),
     ("Rubbish or items thrown at the home", 8),
     ("Written abuse, hate mail or leaflets", 5),
+];
+
+/// The generator's types that Harbour suggests as Priority 1 (`codes::SERIOUS_TYPES`).
+const SERIOUS: [&str; 3] = [
+    "Threats or intimidation",
+    "Damage to property or vehicle",
+    "Physical assault",
 ];
 
 const STRANDS: [(&str, u32); 5] = [
@@ -453,8 +475,13 @@ pub fn landlord(seed: u64, cases: usize, now: OffsetDateTime) -> Grid {
             format!("DEMO-{:05}", n + 1),
             format!("{} {:02}:{:02}", fmt(local.date()), local.hour(), local.minute()),
             AREAS[area].to_owned(),
-            // Violence and threats are priority 1; most abuse and damage is priority 2.
-            if rng.random_bool(0.35) { "1" } else { "2" }.to_owned(),
+            // Violence, threats and damage are Priority 1 (as Harbour suggests them).
+            if types.iter().any(|t| SERIOUS.contains(t)) {
+                "1"
+            } else {
+                "2"
+            }
+            .to_owned(),
             "yes".to_owned(),
             hate_strand.to_owned(),
             types.join("; "),

@@ -360,15 +360,23 @@ async fn settle_plan_actions(
         .await?;
     for a in open {
         let deadline = dated::find(txn, case.id, Stage::PlanAction, a.id).await?;
-        if deadline.is_some_and(|d| d.status == deadline_state::OPEN) {
+        if deadline
+            .as_ref()
+            .is_some_and(|d| d.status == deadline_state::OPEN)
+        {
             continue;
         }
+        let done = deadline.is_some_and(|d| d.status == deadline_state::DONE);
         plans::settle_at_closure(
             txn,
             case.id,
             a.id,
-            false,
-            deadlines::NOT_RECORDED_NOTE,
+            done,
+            if done {
+                "Done, as its deadline records"
+            } else {
+                deadlines::NOT_RECORDED_NOTE
+            },
             by.viewer.id,
             by.now,
         )

@@ -62,17 +62,21 @@ pub fn parse_london(date: &str, time_of_day: &str) -> Option<OffsetDateTime> {
 /// Why `date` and `time_of_day` are not a London moment, as (field, message) for the
 /// form: the date, the time or (when the clocks went forward) the hour that did not happen.
 pub fn unreadable_moment(date: &str, time_of_day: &str) -> (&'static str, &'static str) {
-    if parse_date(date).is_none() {
+    if date.trim().is_empty() {
+        ("date", "Enter the date")
+    } else if parse_date(date).is_none() {
         (
             "date",
             "Enter the date as YYYY-MM-DD, a real date like 2026-11-23",
         )
+    } else if time_of_day.trim().is_empty() {
+        ("time", "Enter the time")
     } else if time::Time::parse(time_of_day.trim(), format_description!("[hour]:[minute]")).is_err() {
         ("time", "Enter the time as HH:MM on the 24-hour clock, like 14:30")
     } else {
         (
             "time",
-            "That time did not happen in London: the clocks went forward. Enter a time after 02:00",
+            "That time did not happen in London: the clocks went forward at 01:00. Enter a time before 01:00 or from 02:00",
         )
     }
 }
@@ -117,6 +121,8 @@ mod tests {
     #[test]
     fn an_unreadable_moment_says_which_part_is_wrong() {
         assert_eq!(unreadable_moment("2026-02-30", "10:00").0, "date");
+        assert_eq!(unreadable_moment(" ", "10:00"), ("date", "Enter the date"));
+        assert_eq!(unreadable_moment("2026-02-28", ""), ("time", "Enter the time"));
         assert_eq!(unreadable_moment("2026-02-28", "25:61").0, "time");
         let (field, message) = unreadable_moment("2026-03-29", "01:30");
         assert_eq!(field, "time");

@@ -262,9 +262,9 @@ async fn the_table_shows_each_case_in_one_row() {
         assert!(res.body.contains(shown), "{shown} missing");
     }
     assert!(!res.body.contains("Dean Brown"), "only victims are listed");
-    // As people type it: without the zeros or the prefix.
+    // As people type it: without the zeros, with spaces.
     let (year, number) = w.c[0].trim_start_matches("HC-").split_once('-').unwrap();
-    let short = format!("{year}-{}", number.trim_start_matches('0'));
+    let short = format!("hc+{year}+{}", number.trim_start_matches('0'));
     let res = manager.get(&format!("/cases?tab=all&q={short}")).await;
     assert_eq!(listed(&res), w.refs(&[1]), "{short}");
     let res = manager.get(&format!("/cases?tab=all&q={}", w.c[3])).await;

@@ -335,7 +335,7 @@ fn parse_search(q: &str, errors: &mut FormErrors) -> Option<Search> {
     if q.trim().is_empty() {
         return None;
     }
-    if let Some(reference) = reference::parse(q) {
+    if let Some(reference) = reference::parse_typed(q) {
         return Some(Search::Reference(reference));
     }
     let words = words(q);

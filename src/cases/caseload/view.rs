@@ -214,7 +214,7 @@ fn filter_form(p: &Page) -> Markup {
             div.caseload-filters__search {
                 (Input::text("q", "Search", &f.q)
                     .kind("search")
-                    .hint("A case reference like HC-2026-000123 (or 2026-123), or words from a name, address, postcode or tenancy reference")
+                    .hint("A case reference like HC-2026-000123 (or HC-2026-123), or words from a name, address, postcode or tenancy reference")
                     .render(p.errors))
             }
             // Collapsed unless in use, so on a phone the list is not below a screenful of
