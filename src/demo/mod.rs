@@ -421,7 +421,7 @@ pub fn landlord(seed: u64, cases: usize, now: OffsetDateTime) -> Grid {
             contact_delay.map(|d| crate::web::time_fmt::london(working_hours(received + d)).date());
         // Older cases are mostly closed, 3 to 120 days after they came in (never before the
         // first contact).
-        let closed = (days_ago > 45 && rng.random_bool(0.88))
+        let closed = (days_ago > 45 && rng.random_bool(0.96))
             .then(|| local.date() + Duration::days(rng.random_range(3..120.min(days_ago - 1).max(4))))
             .map(|d| contacted_on.map_or(d, |c| d.max(c)))
             .filter(|d| *d < today);
