@@ -340,19 +340,20 @@ mod tests {
 
     #[test]
     fn dates_are_checked() {
-        for (date, time, why) in [
-            ("2026-11-23", "12:01", "future"),
-            ("2026-11-23", "08:59", "before the case"),
-            ("2026-02-30", "10:00", "YYYY-MM-DD"),
-            ("23/11/2026", "10:00", "YYYY-MM-DD"),
-            ("2026-11-23", "", "YYYY-MM-DD"),
-            ("99999-11-23", "10:00", "YYYY-MM-DD"),
+        for (date, time, field, why) in [
+            ("2026-11-23", "12:01", "date", "future"),
+            ("2026-11-23", "08:59", "date", "before the case"),
+            ("2026-02-30", "10:00", "date", "YYYY-MM-DD"),
+            ("23/11/2026", "10:00", "date", "YYYY-MM-DD"),
+            ("2026-11-23", "", "time", "Enter the time"),
+            ("2026-11-23", "9.30", "time", "HH:MM"),
+            ("99999-11-23", "10:00", "date", "YYYY-MM-DD"),
         ] {
             let mut f = form(|_| 1);
             f.date = date.to_owned();
             f.time = time.to_owned();
             let errors = f.validate(&v1(), REPORTED, NOW).expect_err(date);
-            assert!(errors.get("date").unwrap().contains(why), "{date} {time}");
+            assert!(errors.get(field).unwrap().contains(why), "{date} {time}");
         }
         // The minute of the report is allowed.
         let mut f = form(|_| 1);
