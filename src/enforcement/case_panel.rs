@@ -3,7 +3,7 @@
 //! state, outcome, documents), then measures aimed at no one in particular. Links to
 //! update and record actions follow the access policy.
 
-use super::{action::date_item, headline, kind_label, status_tag, store};
+use super::{action::view::date_item, headline, kind_label, status_tag, store};
 use crate::{
     auth::policy::{Permission, allows},
     cases::{codes, visibility::Viewer},

@@ -5,7 +5,10 @@
 //! a withdrawn or refused action.
 
 use super::{
-    action::{self, DateForm, UpdateForm},
+    action::{
+        self,
+        form::{DateForm, UpdateForm},
+    },
     headline, legal_date_label,
     record::legal_date,
     store, transitions,
@@ -60,9 +63,9 @@ pub async fn add(
         errors.add("date_kind", "Choose a court hearing or a notice expiry");
     }
     let Some((kind, due_on, note)) = legal.filter(|_| errors.is_empty()) else {
-        let view = action::load(&state.db, action).await?;
+        let view = action::read::load(&state.db, action).await?;
         let update = UpdateForm::default_for(&view.action, now);
-        return Ok(forms::invalid(action::page(
+        return Ok(forms::invalid(action::view::page(
             &ctx, &viewer, &case, &view, &update, &f, &errors, now,
         )));
     };
