@@ -39,13 +39,7 @@ pub fn format(year: i32, number: i32) -> String {
 
 /// Whether `text` is a case reference in full: `HC-2026-000123`, any case.
 pub fn parse(text: &str) -> Option<String> {
-    let upper = text.trim().to_ascii_uppercase();
-    let rest = upper.strip_prefix("HC-")?;
-    let (year, number) = rest.split_once('-')?;
-    let ok = year.len() == 4
-        && number.len() == 6
-        && year.chars().chain(number.chars()).all(|c| c.is_ascii_digit());
-    ok.then_some(upper)
+    parse_typed(text).filter(|full| *full == text.trim().to_ascii_uppercase())
 }
 
 /// The case reference `text` means as people type it in a search: the `HC` prefix, then

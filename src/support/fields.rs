@@ -1,11 +1,18 @@
 //! What the support and referral forms share beyond `web::fields`: dates typed as
-//! `YYYY-MM-DD` that may be blank but cannot be in the future, the text length limit, and
-//! record ids from the path.
+//! `YYYY-MM-DD` that may be blank but cannot be in the future, the text length limit,
+//! record ids from the path, and the case a record's page is on.
 
 use crate::{
+    audit::Origin,
+    cases::{
+        timeline,
+        visibility::{self, Viewer},
+    },
     error::{AppError, AppResult},
+    state::AppState,
     web::{forms::FormErrors, time_fmt},
 };
+use entity::cases;
 use time::Date;
 
 /// The longest notes, reasons or responses kept.
@@ -39,4 +46,19 @@ pub fn past_date(
 /// The record `id` (as typed in the path) parsed, or not found.
 pub fn id(text: &str) -> AppResult<i32> {
     text.parse().map_err(|_| AppError::NotFound)
+}
+
+/// The visible case a support record belongs to: opened (a view of the case, audited as
+/// `what`) when its page is shown with `origin`, found when a form is saved.
+pub async fn case_of(
+    state: &AppState,
+    viewer: &Viewer,
+    origin: Option<&Origin>,
+    reference: &str,
+    what: &str,
+) -> AppResult<cases::Model> {
+    match origin {
+        Some(origin) => timeline::open(state, viewer, origin, reference, what).await,
+        None => Ok(visibility::find(&state.db, viewer, reference).await?),
+    }
 }

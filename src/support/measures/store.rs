@@ -9,7 +9,7 @@ use crate::{
     audit::Origin,
     cases::{
         timeline::{self, Entry},
-        visibility::{self, Viewer},
+        visibility::Viewer,
     },
     error::{AppError, AppResult},
     state::AppState,
@@ -89,10 +89,7 @@ pub(super) async fn find(
     reference: &str,
     id: &str,
 ) -> AppResult<(cases::Model, support_measures::Model)> {
-    let case = match origin {
-        Some(origin) => timeline::open(state, viewer, origin, reference, "Viewed support measure").await?,
-        None => visibility::find(&state.db, viewer, reference).await?,
-    };
+    let case = fields::case_of(state, viewer, origin, reference, "Viewed support measure").await?;
     let measure = support_measures::Entity::find_by_id(fields::id(id)?)
         .filter(support_measures::Column::CaseId.eq(case.id))
         .one(&state.db)

@@ -3,10 +3,7 @@
 use crate::support::fields::{self};
 use crate::{
     audit::Origin,
-    cases::{
-        timeline,
-        visibility::{self, Viewer},
-    },
+    cases::visibility::Viewer,
     error::{AppError, AppResult},
     state::AppState,
 };
@@ -37,10 +34,7 @@ pub(super) async fn find(
     reference: &str,
     id: &str,
 ) -> AppResult<(cases::Model, referrals::Model)> {
-    let case = match origin {
-        Some(origin) => timeline::open(state, viewer, origin, reference, "Viewed referral").await?,
-        None => visibility::find(&state.db, viewer, reference).await?,
-    };
+    let case = fields::case_of(state, viewer, origin, reference, "Viewed referral").await?;
     let referral = referrals::Entity::find_by_id(fields::id(id)?)
         .filter(referrals::Column::CaseId.eq(case.id))
         .one(&state.db)
