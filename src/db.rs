@@ -57,6 +57,11 @@ pub async fn begin(db: &DatabaseConnection) -> Result<DatabaseTransaction, DbErr
     }
 }
 
+/// Whether `db` is SQLite (one writer; each connection on a worker thread).
+pub fn is_sqlite(db: &impl ConnectionTrait) -> bool {
+    db.get_database_backend() == DbBackend::Sqlite
+}
+
 /// SQLite connections in the pool: enough for readers on every core and a writer.
 const SQLITE_CONNECTIONS: u32 = 4;
 

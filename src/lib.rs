@@ -19,6 +19,7 @@ pub mod error;
 pub mod home;
 pub mod housekeeping;
 pub mod import;
+pub mod one_cpu;
 pub mod page_memo;
 pub mod people;
 pub mod plans;

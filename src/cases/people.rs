@@ -79,6 +79,11 @@ pub async fn index_terms(db: &impl ConnectionTrait, person: &people::Model) -> R
         .filter(person_terms::Column::PersonId.eq(person.id))
         .exec(db)
         .await?;
+    add_terms(db, person).await
+}
+
+/// Stores the search terms of a person who has none yet.
+async fn add_terms(db: &impl ConnectionTrait, person: &people::Model) -> Result<(), DbErr> {
     let rows: Vec<_> = terms(person)
         .into_iter()
         .map(|term| person_terms::ActiveModel {
@@ -198,7 +203,7 @@ pub async fn create(
         person.try_set(column, Value::String(value))?;
     }
     let person = person.insert(db).await?;
-    index_terms(db, &person).await?;
+    add_terms(db, &person).await?;
     Ok(person)
 }
 

@@ -2,7 +2,9 @@
 
 use entity::case_sequences;
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, DatabaseTransaction, DbErr, EntityTrait, QueryFilter, sea_query::Expr,
+    ActiveValue::Set,
+    ColumnTrait, DatabaseTransaction, DbErr, EntityTrait, QueryFilter,
+    sea_query::{Expr, ExprTrait},
 };
 
 /// Takes the next reference for `year`. Serialised per database (advisory lock on
@@ -10,16 +12,17 @@ use sea_orm::{
 /// numbers; the unique index on `cases.reference` backs this up.
 pub async fn next(txn: &DatabaseTransaction, year: i32) -> Result<String, DbErr> {
     crate::db::lock_for_transaction(txn, crate::db::Lock::CaseReferences).await?;
-    let number = match case_sequences::Entity::find_by_id(year).one(txn).await? {
-        Some(row) => {
-            let next = row.last_number + 1;
-            case_sequences::Entity::update_many()
-                .col_expr(case_sequences::Column::LastNumber, Expr::value(next))
-                .filter(case_sequences::Column::Year.eq(year))
-                .exec(txn)
-                .await?;
-            next
-        }
+    // One statement where the year has begun: the number taken is the one written.
+    let taken = case_sequences::Entity::update_many()
+        .col_expr(
+            case_sequences::Column::LastNumber,
+            Expr::col(case_sequences::Column::LastNumber).add(1),
+        )
+        .filter(case_sequences::Column::Year.eq(year))
+        .exec_with_returning(txn)
+        .await?;
+    let number = match taken.first() {
+        Some(row) => row.last_number,
         None => {
             case_sequences::Entity::insert(case_sequences::ActiveModel {
                 year: Set(year),

@@ -14,7 +14,7 @@ use sea_orm::{
     ActiveModelTrait,
     ActiveValue::Set,
     ColumnTrait, ConnectionTrait, DbErr, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder, QuerySelect,
-    sea_query::{Expr, ExprTrait},
+    sea_query::{Expr, ExprTrait, Query},
 };
 use time::OffsetDateTime;
 
@@ -72,41 +72,49 @@ const REMOVAL_TYPES: [&str; 3] = ["graffiti-home", "graffiti-communal", "damage"
 /// Contact kinds that reach someone (a failed attempt or a file note does not).
 const REACHING: [&str; 5] = ["visit", "phone-call", "letter", "email", "meeting"];
 
-/// What the case's reports and people say about which stages apply.
+/// What the case's reports and people say about which stages apply. One statement: it
+/// runs for every report, and an import makes thousands.
 pub async fn facts(db: &impl ConnectionTrait, case_id: i32) -> Result<CaseFacts, DbErr> {
-    let incident_ids = incidents::Entity::find()
-        .select_only()
-        .column(incidents::Column::Id)
-        .filter(incidents::Column::CaseId.eq(case_id))
-        .into_tuple::<i32>()
-        .all(db)
-        .await?;
-    let removal = incident_types::Entity::find()
-        .filter(incident_types::Column::IncidentId.is_in(incident_ids))
-        .filter(incident_types::Column::TypeCode.is_in(REMOVAL_TYPES))
-        .one(db)
+    let removal = Query::select()
+        .expr(Expr::val(1))
+        .from(incident_types::Entity)
+        .inner_join(
+            incidents::Entity,
+            Expr::col((incidents::Entity, incidents::Column::Id))
+                .equals((incident_types::Entity, incident_types::Column::IncidentId)),
+        )
+        .and_where(incidents::Column::CaseId.eq(case_id))
+        .and_where(incident_types::Column::TypeCode.is_in(REMOVAL_TYPES))
+        .to_owned();
+    let party = |role: &str| {
+        Query::select()
+            .expr(Expr::val(1))
+            .from(case_parties::Entity)
+            .and_where(case_parties::Column::CaseId.eq(case_id))
+            .and_where(case_parties::Column::Role.eq(role))
+            .to_owned()
+    };
+    let named_perpetrator = party(codes::PERPETRATOR)
+        .inner_join(
+            people::Entity,
+            Expr::col((people::Entity, people::Column::Id))
+                .equals((case_parties::Entity, case_parties::Column::PersonId)),
+        )
+        .and_where(people::Column::Kind.eq(codes::NAMED))
+        .to_owned();
+    let query = Query::select()
+        .expr_as(Expr::exists(removal), "removal")
+        .expr_as(Expr::exists(party(codes::WITNESS)), "witness")
+        .expr_as(Expr::exists(named_perpetrator), "named")
+        .to_owned();
+    let row = db
+        .query_one(&query)
         .await?
-        .is_some();
-    let parties = case_parties::Entity::find()
-        .filter(case_parties::Column::CaseId.eq(case_id))
-        .all(db)
-        .await?;
-    let perpetrators: Vec<i32> = parties
-        .iter()
-        .filter(|p| p.role == codes::PERPETRATOR)
-        .map(|p| p.person_id)
-        .collect();
-    let named_perpetrator = !perpetrators.is_empty()
-        && people::Entity::find()
-            .filter(people::Column::Id.is_in(perpetrators))
-            .filter(people::Column::Kind.eq(codes::NAMED))
-            .one(db)
-            .await?
-            .is_some();
+        .ok_or_else(|| DbErr::RecordNotFound("case facts".to_owned()))?;
     Ok(CaseFacts {
-        graffiti_or_damage: removal,
-        has_witness: parties.iter().any(|p| p.role == codes::WITNESS),
-        named_perpetrator,
+        graffiti_or_damage: row.try_get("", "removal")?,
+        has_witness: row.try_get("", "witness")?,
+        named_perpetrator: row.try_get("", "named")?,
     })
 }
 
@@ -271,18 +279,7 @@ pub async fn close_off_unrecorded(
     before: OffsetDateTime,
     at: OffsetDateTime,
 ) -> Result<u64, DbErr> {
-    // Chosen by the case's own index first: filtering on status and due date in one
-    // statement lets SQLite walk every open deadline of every case (an import slows down
-    // as it goes).
-    let ids: Vec<i32> = existing(db, case_id)
-        .await?
-        .into_iter()
-        .filter(|d| d.status == state::OPEN && d.due_at < before)
-        .map(|d| d.id)
-        .collect();
-    if ids.is_empty() {
-        return Ok(0);
-    }
+    // One statement, by the (case, status, due) index: only this case's open deadlines.
     let closed = deadlines::Entity::update_many()
         .col_expr(deadlines::Column::Status, Expr::value(state::NOT_APPLICABLE))
         .col_expr(deadlines::Column::ResolvedAt, Expr::value(Some(at)))
@@ -294,9 +291,9 @@ pub async fn close_off_unrecorded(
             deadlines::Column::Version,
             Expr::col(deadlines::Column::Version).add(1),
         )
-        // By id alone: adding the status lets SQLite pick the status index again. The
-        // ids were read in this transaction, on a case only it can see (being imported).
-        .filter(deadlines::Column::Id.is_in(ids))
+        .filter(deadlines::Column::CaseId.eq(case_id))
+        .filter(deadlines::Column::Status.eq(state::OPEN))
+        .filter(deadlines::Column::DueAt.lt(before))
         .exec(db)
         .await?;
     Ok(closed.rows_affected)

@@ -110,14 +110,14 @@ pub async fn commit_with(
         }
     };
     // One transaction throughout: the calendar and procedures cannot change under it.
-    deadline_rules::rules_cache::with_cached_rules(async {
+    let cases = async {
         for (done, planned) in plan.cases.iter_mut().enumerate() {
             write_case(&txn, planned, import_id, by, casework).await?;
             progress(done + 1);
         }
-        Ok::<_, DbErr>(())
-    })
-    .await?;
+        Ok(())
+    };
+    deadline_rules::rules_cache::with_cached_rules(timeline::batched(&txn, cases)).await?;
     imports::Entity::update_many()
         .col_expr(imports::Column::CommittedAt, Expr::value(Some(by.now)))
         .col_expr(
