@@ -255,22 +255,6 @@ fn take_refusal(viewer: &Viewer, case: &cases::Model) -> Option<Refused> {
     }
 }
 
-/// Gives an unassigned case to `officer_id` and names them on it (imported cases arrive
-/// with their officer). `false` when the case already had an owner.
-pub async fn give_unassigned(
-    txn: &sea_orm::DatabaseTransaction,
-    case: &cases::Model,
-    officer_id: i32,
-    by: i32,
-    now: time::OffsetDateTime,
-) -> Result<bool, DbErr> {
-    if set_owner(txn, case, officer_id, now, cases::Column::OwnerId.is_null()).await? == 0 {
-        return Ok(false);
-    }
-    name_on_case(txn, case, officer_id, by, now).await?;
-    Ok(true)
-}
-
 async fn assignable_officer(db: &impl ConnectionTrait, id: i32) -> Result<Option<users::Model>, DbErr> {
     users::Entity::find_by_id(id)
         .filter(users::Column::Role.eq(Role::HarassmentOfficer))

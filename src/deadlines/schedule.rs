@@ -127,12 +127,36 @@ async fn existing(db: &impl ConnectionTrait, case_id: i32) -> Result<Vec<deadlin
 }
 
 fn next_occurrence(all: &[deadlines::Model], stage: Stage) -> i32 {
-    all.iter()
-        .filter(|d| d.stage == stage.code())
-        .map(|d| d.occurrence)
+    next_of(all.iter().map(|d| (d.stage.as_str(), d.occurrence)), stage)
+}
+
+fn next_of<'a>(all: impl Iterator<Item = (&'a str, i32)>, stage: Stage) -> i32 {
+    all.filter(|(s, _)| *s == stage.code())
+        .map(|(_, occurrence)| occurrence)
         .max()
         .unwrap_or(0)
         + 1
+}
+
+/// The stage, occurrence and status of the case's deadlines of `stages` only: what
+/// planning the next one needs, without reading every deadline the case has.
+async fn occurrences(
+    db: &impl ConnectionTrait,
+    case_id: i32,
+    stages: &[Stage],
+) -> Result<Vec<(String, i32, String)>, DbErr> {
+    deadlines::Entity::find()
+        .select_only()
+        .columns([
+            deadlines::Column::Stage,
+            deadlines::Column::Occurrence,
+            deadlines::Column::Status,
+        ])
+        .filter(deadlines::Column::CaseId.eq(case_id))
+        .filter(deadlines::Column::Stage.is_in(stages.iter().map(|s| s.code())))
+        .into_tuple()
+        .all(db)
+        .await
 }
 
 async fn insert(
@@ -201,8 +225,30 @@ pub async fn after_report(
     if case.status != codes::OPEN {
         return Ok(0);
     }
-    let rules = Rules::for_case(db, case).await?;
     let all = existing(db, case.id).await?;
+    plan_report(db, case, &all, received_at, now).await
+}
+
+/// After the report that opened `case` (in this transaction): [`after_report`] on a case
+/// with no deadlines yet, without reading them.
+pub async fn after_opening(
+    db: &impl ConnectionTrait,
+    case: &cases::Model,
+    received_at: OffsetDateTime,
+    now: OffsetDateTime,
+) -> Result<usize, DbErr> {
+    plan_report(db, case, &[], received_at, now).await
+}
+
+/// Plans what a report calls for on a case that has the deadlines `all`.
+async fn plan_report(
+    db: &impl ConnectionTrait,
+    case: &cases::Model,
+    all: &[deadlines::Model],
+    received_at: OffsetDateTime,
+    now: OffsetDateTime,
+) -> Result<usize, DbErr> {
+    let rules = Rules::for_case(db, case).await?;
     let mut rows = vec![];
     for stage in facts(db, case.id).await?.report_stages() {
         let mut same = all.iter().filter(|d| d.stage == stage.code());
@@ -212,7 +258,7 @@ pub async fn after_report(
             same.next().is_none()
         };
         if needed {
-            let occurrence = next_occurrence(&all, stage);
+            let occurrence = next_occurrence(all, stage);
             rows.push(row(&rules, case, stage, occurrence, received_at, now));
         }
     }
@@ -345,9 +391,12 @@ pub async fn after_closure(
     now: OffsetDateTime,
 ) -> Result<(), DbErr> {
     let rules = Rules::for_case(db, case).await?;
-    let all = existing(db, case.id).await?;
-    let rows = [Stage::ClosureLetter, Stage::PostClosureCheck]
-        .map(|stage| row(&rules, case, stage, next_occurrence(&all, stage), closed_at, now));
+    let stages = [Stage::ClosureLetter, Stage::PostClosureCheck];
+    let all = occurrences(db, case.id, &stages).await?;
+    let rows = stages.map(|stage| {
+        let occurrence = next_of(all.iter().map(|(s, o, _)| (s.as_str(), *o)), stage);
+        row(&rules, case, stage, occurrence, closed_at, now)
+    });
     insert_all(db, rows.into()).await.map(drop)
 }
 
@@ -425,12 +474,9 @@ pub async fn schedule_next(
     if !stage.recurring() || case.status != codes::OPEN {
         return Ok(());
     }
-    let all = existing(db, case.id).await?;
-    if !all
-        .iter()
-        .any(|d| d.stage == stage.code() && d.status == state::OPEN)
-    {
-        let occurrence = next_occurrence(&all, stage);
+    let same = occurrences(db, case.id, &[stage]).await?;
+    if !same.iter().any(|(_, _, status)| status == state::OPEN) {
+        let occurrence = next_of(same.iter().map(|(s, o, _)| (s.as_str(), *o)), stage);
         insert(db, rules, case, stage, occurrence, from, now).await?;
     }
     Ok(())

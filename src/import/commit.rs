@@ -7,7 +7,6 @@ use crate::cases::timeline::Actor;
 use crate::{
     audit::{self, Event},
     cases::{
-        assign,
         closure::{self, Closing},
         codes,
         intake::service::{self, Opening},
@@ -163,12 +162,10 @@ async fn write_case(
     let opening = Opening::Imported {
         import_id,
         external_ref: &planned.external_ref,
+        owner: planned.officer.as_ref().map(|(id, _)| *id),
     };
     let mut case = service::open(txn, by, &planned.new, &opening).await?;
-    if let Some((officer, name)) = &planned.officer
-        && assign::give_unassigned(txn, &case, *officer, by.viewer.id, by.now).await?
-    {
-        case.owner_id = Some(*officer);
+    if let Some((_, name)) = &planned.officer {
         let entry = Entry::event(
             &case,
             "assigned",
@@ -251,14 +248,18 @@ async fn action(
     dated: bool,
     by: &Actor<'_>,
 ) -> Result<(), DbErr> {
-    let perpetrator = case_parties::Entity::find()
-        .filter(case_parties::Column::CaseId.eq(case.id))
-        .filter(case_parties::Column::Role.eq(codes::PERPETRATOR))
-        .order_by_asc(case_parties::Column::Id)
-        .one(txn)
-        .await?;
     // Ladder steps are against the (first) alleged perpetrator; measures against no one.
-    let party = perpetrator.filter(|_| enforcement::is_ladder(kind));
+    let party = match enforcement::is_ladder(kind) {
+        true => {
+            case_parties::Entity::find()
+                .filter(case_parties::Column::CaseId.eq(case.id))
+                .filter(case_parties::Column::Role.eq(codes::PERPETRATOR))
+                .order_by_asc(case_parties::Column::Id)
+                .one(txn)
+                .await?
+        }
+        false => None,
+    };
     let name = match &party {
         Some(p) => people::Entity::find_by_id(p.person_id)
             .one(txn)

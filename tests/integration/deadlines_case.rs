@@ -52,6 +52,44 @@ async fn post(c: &mut Client, path: &str, fields: &[(&str, &str)]) -> crate::com
     c.post(path, fields).await
 }
 
+/// Which stages a case calls for, read in one statement: each fact both ways.
+#[tokio::test]
+async fn a_cases_facts_follow_its_incident_types_witnesses_and_named_perpetrators() {
+    use harbour::deadlines::schedule::facts;
+    let w = world().await;
+    let plain = fixtures::case(&w.app, CaseSpec::new(w.tina, w.area)).await;
+    let f = facts(&w.app.db, plain.id).await.unwrap();
+    assert!(!f.graffiti_or_damage && !f.has_witness && !f.named_perpetrator);
+
+    let full = fixtures::case(
+        &w.app,
+        CaseSpec {
+            witnesses: vec![PersonSpec::named("Wendy Witness")],
+            perpetrators: vec![PersonSpec::named("Mark Stone")],
+            ..CaseSpec::new(w.tina, w.area)
+        },
+    )
+    .await;
+    w.app
+        .exec(&format!(
+            "INSERT INTO incident_types (incident_id, type_code) SELECT id, 'graffiti-home' FROM incidents WHERE case_id = {}",
+            full.id
+        ))
+        .await;
+    let f = facts(&w.app.db, full.id).await.unwrap();
+    assert!(f.graffiti_or_damage && f.has_witness && f.named_perpetrator);
+    // The graffiti is on the other case only; an alleged perpetrator nobody can name
+    // cannot be interviewed.
+    assert!(!facts(&w.app.db, plain.id).await.unwrap().graffiti_or_damage);
+    w.app
+        .exec(&format!(
+            "UPDATE people SET kind = 'unknown' WHERE id IN (SELECT person_id FROM case_parties WHERE case_id = {} AND role = 'alleged-perpetrator')",
+            full.id
+        ))
+        .await;
+    assert!(!facts(&w.app.db, full.id).await.unwrap().named_perpetrator);
+}
+
 #[tokio::test]
 async fn priority_1_and_2_cases_get_the_procedures_timescales() {
     let w = world().await;

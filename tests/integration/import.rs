@@ -662,3 +662,157 @@ async fn on_sqlite_a_web_import_is_limited_and_points_to_the_command_line() {
         &page.body[..2000.min(page.body.len())]
     );
 }
+
+/// A bulk write's timeline entries are held back and written a few hundred at a time:
+/// every one arrives, in the order written, across the batch boundary and the remainder;
+/// outside a bulk write each is written at once.
+#[tokio::test]
+async fn a_bulk_writes_timeline_entries_all_arrive_in_the_order_written() {
+    use harbour::cases::{
+        timeline::{self, Entry},
+        visibility::Viewer,
+    };
+    use harbour::clock::Clock;
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+    let app = TestApp::spawn().await;
+    let area = fixtures::area(&app, "North").await;
+    let boss = app.create_user("boss", Role::Manager).await;
+    fixtures::case(&app, fixtures::CaseSpec::new(boss, area)).await;
+    let second = fixtures::case(&app, fixtures::CaseSpec::new(boss, area)).await;
+    let cases: Vec<entity::cases::Model> = entity::cases::Entity::find()
+        .order_by_asc(entity::cases::Column::Id)
+        .all(&app.db)
+        .await
+        .unwrap();
+    let viewer = Viewer {
+        id: boss,
+        username: "boss".into(),
+        display_name: "Boss".into(),
+        role: Role::Manager,
+        area_ids: vec![],
+    };
+    let before = app.count("SELECT COUNT(*) FROM timeline_entries").await;
+    let now = app.clock.now();
+    let txn = harbour::db::begin(&app.db).await.unwrap();
+    let written = 1_203;
+    timeline::batched(&txn, async {
+        for i in 0..written {
+            let case = &cases[i % 2];
+            let entry = Entry::event(case, "note", now, format!("bulk {i}"));
+            timeline::write(&txn, now, &viewer, &entry).await?;
+        }
+        Ok(())
+    })
+    .await
+    .unwrap();
+    // Outside a bulk write: at once.
+    let entry = Entry::event(&cases[0], "note", now, "single");
+    timeline::write(&txn, now, &viewer, &entry).await.unwrap();
+    txn.commit().await.unwrap();
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM timeline_entries").await,
+        before + written as i64 + 1
+    );
+    let bodies: Vec<String> = entity::timeline_entries::Entity::find()
+        .filter(entity::timeline_entries::Column::Body.starts_with("bulk "))
+        .order_by_asc(entity::timeline_entries::Column::Id)
+        .all(&app.db)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|e| e.body)
+        .collect();
+    let expected: Vec<String> = (0..written).map(|i| format!("bulk {i}")).collect();
+    assert_eq!(bodies, expected);
+    let on_second = app
+        .count(&format!(
+            "SELECT COUNT(*) FROM timeline_entries WHERE case_id = {} AND body LIKE 'bulk %'",
+            second.id
+        ))
+        .await;
+    assert_eq!(on_second, 601);
+}
+
+/// The `officer` column gives each case to that harassment officer: the owner, named on
+/// the case (so a restricted case stays theirs), and the timeline says so. A tenancy
+/// officer or an unknown username is a problem and nothing is written.
+#[tokio::test]
+async fn the_officer_column_assigns_each_case_to_its_harassment_officer() {
+    let app = TestApp::spawn().await;
+    fixtures::area(&app, "North").await;
+    let boss = app.create_user("boss", Role::Manager).await;
+    let hana = app.create_user("hana", Role::HarassmentOfficer).await;
+    app.create_user("tess", Role::TenancyOfficer).await;
+    let dir = std::env::temp_dir().join(format!(
+        "harbour-import-{}",
+        &harbour::auth::tokens::random_token()[..8]
+    ));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = |name: &str, officer: &str| {
+        let path = dir.join(name);
+        std::fs::write(
+            &path,
+            format!(
+                "reference,received,area,victim_name,officer\nR1,01/03/2026,North,Ann Ash,{officer}\nR2,02/03/2026,North,Bob Birch,\n"
+            ),
+        )
+        .unwrap();
+        path.display().to_string()
+    };
+    for (officer, problem) in [("tess", "this account is not one"), ("nobody", "nobody")] {
+        let out = run_cli(
+            &["import", &file("bad.csv", officer), "--as", "boss"],
+            &app.test_db.url,
+            "",
+        );
+        assert_eq!(out.status.code(), Some(2));
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            stderr.contains("row 2, officer") && stderr.contains(problem),
+            "{stderr}"
+        );
+    }
+    assert_eq!(app.count("SELECT COUNT(*) FROM cases").await, 0);
+
+    let out = run_cli(
+        &["import", &file("good.csv", "HANA"), "--as", "boss"],
+        &app.test_db.url,
+        "",
+    );
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let owner = |reference: &str| {
+        format!("SELECT COUNT(*) FROM cases WHERE external_ref = '{reference}' AND owner_id = {hana}")
+    };
+    assert_eq!(app.count(&owner("R1")).await, 1);
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM cases WHERE external_ref = 'R2' AND owner_id IS NULL")
+            .await,
+        1
+    );
+    // Named on it: the officer and the manager who imported it; on the other, the manager.
+    assert_eq!(
+        app.count(&format!(
+            "SELECT COUNT(*) FROM case_access a JOIN cases c ON c.id = a.case_id WHERE c.external_ref = 'R1' AND a.user_id IN ({hana}, {boss})"
+        ))
+        .await,
+        2
+    );
+    assert_eq!(
+        app.count(
+            "SELECT COUNT(*) FROM case_access a JOIN cases c ON c.id = a.case_id WHERE c.external_ref = 'R2'"
+        )
+        .await,
+        1
+    );
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM timeline_entries t JOIN cases c ON c.id = t.case_id WHERE c.external_ref = 'R1' AND t.kind = 'assigned' AND t.body = 'Assigned to hana Test (imported)'")
+            .await,
+        1
+    );
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM timeline_entries t JOIN cases c ON c.id = t.case_id WHERE c.external_ref = 'R2' AND t.kind = 'assigned'")
+            .await,
+        0
+    );
+    std::fs::remove_dir_all(&dir).ok();
+}

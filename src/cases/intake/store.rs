@@ -67,8 +67,13 @@ pub enum Opening<'a> {
     /// Logged now, on the form.
     Logged,
     /// Brought in from the landlord's earlier records: numbered in the year it was
-    /// received, with the landlord's reference; audited once for the whole import.
-    Imported { import_id: i32, external_ref: &'a str },
+    /// received, with the landlord's reference, given to the harassment officer the file
+    /// names (`owner`, checked as assignable); audited once for the whole import.
+    Imported {
+        import_id: i32,
+        external_ref: &'a str,
+        owner: Option<i32>,
+    },
 }
 
 /// Opens a case for `report`. The reference is taken inside the transaction, so it is
@@ -80,15 +85,17 @@ pub async fn create_case(
     report: &Report,
     opening: &Opening<'_>,
 ) -> Result<cases::Model, DbErr> {
-    let (year, external_ref, import_id) = match opening {
-        Opening::Logged => (time_fmt::london(by.now).year(), None, None),
+    let (year, external_ref, import_id, owner) = match opening {
+        Opening::Logged => (time_fmt::london(by.now).year(), None, None, None),
         Opening::Imported {
             import_id,
             external_ref,
+            owner,
         } => (
             time_fmt::london(report.incident.received_at).year(),
             Some((*external_ref).to_owned()),
             Some(*import_id),
+            *owner,
         ),
     };
     let saved = cases::ActiveModel {
@@ -100,7 +107,7 @@ pub async fn create_case(
         hate_perceived: Set(case.hate_perceived),
         perceived_by: Set(case.perceived_by.map(str::to_owned)),
         area_id: Set(case.area_id),
-        owner_id: Set(None),
+        owner_id: Set(owner),
         logged_by: Set(by.viewer.id),
         received_at: Set(report.incident.received_at),
         opened_at: Set(by.now),
@@ -115,16 +122,18 @@ pub async fn create_case(
     .insert(txn)
     .await?;
     insert_strands(txn, saved.id, &case.strand_ids).await?;
-    // The logger stays named on the case, so they keep seeing it if it is restricted.
-    case_access::Entity::insert(case_access::ActiveModel {
+    // The logger stays named on the case, so they keep seeing it if it is restricted;
+    // so does its officer.
+    let named: HashSet<i32> = [Some(by.viewer.id), owner].into_iter().flatten().collect();
+    case_access::Entity::insert_many(named.into_iter().map(|user_id| case_access::ActiveModel {
         case_id: Set(saved.id),
-        user_id: Set(by.viewer.id),
+        user_id: Set(user_id),
         added_at: Set(by.now),
         added_by: Set(Some(by.viewer.id)),
-    })
+    }))
     .exec_without_returning(txn)
     .await?;
-    add_incident_and_people(txn, by, &saved, report).await?;
+    add_incident_and_people(txn, by, &saved, report, Parties::None).await?;
     let entry = Entry::event(
         &saved,
         "opened",
@@ -149,7 +158,7 @@ pub async fn create_case(
             .await?;
         }
     }
-    deadlines::schedule::after_report(txn, &saved, report.incident.received_at, by.now).await?;
+    deadlines::schedule::after_opening(txn, &saved, report.incident.received_at, by.now).await?;
     Ok(saved)
 }
 
@@ -172,7 +181,7 @@ pub async fn add_report(
     if touched.rows_affected == 0 {
         return Ok(false);
     }
-    add_incident_and_people(txn, by, case, report).await?;
+    add_incident_and_people(txn, by, case, report, Parties::Read).await?;
     let entry = Entry::event(
         case,
         "further-report",
@@ -198,14 +207,24 @@ async fn insert_strands(txn: &DatabaseTransaction, case_id: i32, strand_ids: &[i
     Ok(())
 }
 
+/// Who is named on the case already.
+#[derive(Clone, Copy)]
+enum Parties {
+    /// No one: the case is being opened.
+    None,
+    /// Read them: a further report.
+    Read,
+}
+
 async fn add_incident_and_people(
     txn: &DatabaseTransaction,
     by: &Actor<'_>,
     case: &cases::Model,
     report: &Report,
+    parties: Parties,
 ) -> Result<(), DbErr> {
     let incident = insert_incident(txn, by, case.id, &report.incident).await?;
-    link_people(txn, by, case.id, incident.id, &report.people).await
+    link_people(txn, by, case.id, incident.id, &report.people, parties).await
 }
 
 async fn insert_incident(
@@ -252,33 +271,42 @@ async fn link_people(
     case_id: i32,
     incident_id: i32,
     people: &[ValidPerson],
+    parties: Parties,
 ) -> Result<(), DbErr> {
-    let mut on_case: HashSet<(i32, String)> = case_parties::Entity::find()
-        .select_only()
-        .columns([case_parties::Column::PersonId, case_parties::Column::Role])
-        .filter(case_parties::Column::CaseId.eq(case_id))
-        .into_tuple::<(i32, String)>()
-        .all(txn)
-        .await?
-        .into_iter()
-        .collect();
+    let mut on_case: HashSet<(i32, String)> = match parties {
+        Parties::None => HashSet::new(),
+        Parties::Read => case_parties::Entity::find()
+            .select_only()
+            .columns([case_parties::Column::PersonId, case_parties::Column::Role])
+            .filter(case_parties::Column::CaseId.eq(case_id))
+            .into_tuple::<(i32, String)>()
+            .all(txn)
+            .await?
+            .into_iter()
+            .collect(),
+    };
+    let mut named = vec![];
     for p in people {
         let person_id = save_person(txn, by, p).await?;
         people_store::queue_possible_duplicates(txn, by.now, person_id, &p.possibly_same, case_id).await?;
-        if !on_case.insert((person_id, p.role.to_owned())) {
-            continue;
+        if on_case.insert((person_id, p.role.to_owned())) {
+            named.push(case_parties::ActiveModel {
+                case_id: Set(case_id),
+                person_id: Set(person_id),
+                role: Set(p.role.to_owned()),
+                incident_id: Set(Some(incident_id)),
+                added_at: Set(by.now),
+                added_by: Set(by.viewer.id),
+                ..Default::default()
+            });
         }
-        case_parties::Entity::insert(case_parties::ActiveModel {
-            case_id: Set(case_id),
-            person_id: Set(person_id),
-            role: Set(p.role.to_owned()),
-            incident_id: Set(Some(incident_id)),
-            added_at: Set(by.now),
-            added_by: Set(by.viewer.id),
-            ..Default::default()
-        })
-        .exec_without_returning(txn)
-        .await?;
+    }
+    // In the order the report names them (the first victim is the victim an import's
+    // first contact was with).
+    if !named.is_empty() {
+        case_parties::Entity::insert_many(named)
+            .exec_without_returning(txn)
+            .await?;
     }
     Ok(())
 }
