@@ -35,6 +35,19 @@ async fn world() -> World {
     }
 }
 
+/// A case with a witness and a named alleged perpetrator, logged by Tina.
+async fn with_witness_and_perpetrator(w: &World) -> fixtures::Created {
+    fixtures::case(
+        &w.app,
+        CaseSpec {
+            witnesses: vec![PersonSpec::named("Wendy Witness")],
+            perpetrators: vec![PersonSpec::named("Mark Stone")],
+            ..CaseSpec::new(w.tina, w.area)
+        },
+    )
+    .await
+}
+
 fn stage<'a>(all: &'a [deadlines::Model], code: &str) -> &'a deadlines::Model {
     all.iter()
         .filter(|d| d.stage == code)
@@ -61,15 +74,7 @@ async fn a_cases_facts_follow_its_incident_types_witnesses_and_named_perpetrator
     let f = facts(&w.app.db, plain.id).await.unwrap();
     assert!(!f.graffiti_or_damage && !f.has_witness && !f.named_perpetrator);
 
-    let full = fixtures::case(
-        &w.app,
-        CaseSpec {
-            witnesses: vec![PersonSpec::named("Wendy Witness")],
-            perpetrators: vec![PersonSpec::named("Mark Stone")],
-            ..CaseSpec::new(w.tina, w.area)
-        },
-    )
-    .await;
+    let full = with_witness_and_perpetrator(&w).await;
     w.app
         .exec(&format!(
             "INSERT INTO incident_types (incident_id, type_code) SELECT id, 'graffiti-home' FROM incidents WHERE case_id = {}",
@@ -163,15 +168,7 @@ async fn priority_1_and_2_cases_get_the_procedures_timescales() {
             "victim-update"
         ]
     );
-    let with_people = fixtures::case(
-        &w.app,
-        CaseSpec {
-            witnesses: vec![PersonSpec::named("Wendy Witness")],
-            perpetrators: vec![PersonSpec::named("Mark Stone")],
-            ..CaseSpec::new(w.tina, w.area)
-        },
-    )
-    .await;
+    let with_people = with_witness_and_perpetrator(&w).await;
     let d3 = fixtures::deadlines_of(&w.app, with_people.id).await;
     assert!(d3.iter().any(|d| d.stage == "witnesses-contacted"));
     assert!(d3.iter().any(|d| d.stage == "perpetrator-interviewed"));

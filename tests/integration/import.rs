@@ -9,6 +9,16 @@ use reqwest::StatusCode;
 /// Headings in another order and case, with a column Harbour does not know.
 const HEADER: &str = "Reference,Received,Area,Victim Name,victim_ethnicity,victim_tenancy_ref,perpetrator_name,perpetrator_ethnicity,first_contact,first-contact how,closed,outcome,enforcement,satisfaction,strands,Notes";
 
+/// A directory of its own for a test's files.
+fn scratch_dir() -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!(
+        "harbour-import-{}",
+        &harbour::auth::tokens::random_token()[..8]
+    ));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
 async fn manager(app: &TestApp) -> Client {
     app.create_user("boss", Role::Manager).await;
     app.signed_in_as("boss").await
@@ -382,11 +392,7 @@ async fn the_command_line_checks_dry_runs_and_imports_all_or_nothing() {
     fixtures::area(&app, "North").await;
     app.create_user("boss", Role::Manager).await;
     app.create_user("root", Role::Admin).await;
-    let dir = std::env::temp_dir().join(format!(
-        "harbour-import-{}",
-        &harbour::auth::tokens::random_token()[..8]
-    ));
-    std::fs::create_dir_all(&dir).unwrap();
+    let dir = scratch_dir();
     let good = dir.join("good.csv");
     // Windows-1252, semicolons, a quoted description over two lines.
     let mut bytes = b"reference;received;victim_name;victim_ethnicity;description\n".to_vec();
@@ -743,11 +749,7 @@ async fn the_officer_column_assigns_each_case_to_its_harassment_officer() {
     let boss = app.create_user("boss", Role::Manager).await;
     let hana = app.create_user("hana", Role::HarassmentOfficer).await;
     app.create_user("tess", Role::TenancyOfficer).await;
-    let dir = std::env::temp_dir().join(format!(
-        "harbour-import-{}",
-        &harbour::auth::tokens::random_token()[..8]
-    ));
-    std::fs::create_dir_all(&dir).unwrap();
+    let dir = scratch_dir();
     let file = |name: &str, officer: &str| {
         let path = dir.join(name);
         std::fs::write(
