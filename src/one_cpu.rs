@@ -29,20 +29,30 @@ impl Drop for Held {
 #[cfg(target_os = "linux")]
 mod imp {
     use super::Held;
-    use std::mem::{size_of, zeroed};
+    use std::{
+        collections::HashSet,
+        mem::{size_of, zeroed},
+    };
 
     pub fn hold() -> Option<Held> {
-        // SAFETY: plain system calls on sets this function owns; a failure is reported by
-        // the return value and leaves the threads as they were.
+        // SAFETY: plain system calls on sets this function owns.
         unsafe {
             let mut before: libc::cpu_set_t = zeroed();
             if libc::sched_getaffinity(0, size_of::<libc::cpu_set_t>(), &mut before) != 0 {
                 return None;
             }
             let cpu = usize::try_from(libc::sched_getcpu()).ok()?;
+            if cpu >= libc::CPU_SETSIZE as usize {
+                return None;
+            }
             let mut one: libc::cpu_set_t = zeroed();
             libc::CPU_SET(cpu, &mut one);
-            set_every_thread(&one).then_some(Held { before })
+            if set_every_thread(&one) {
+                return Some(Held { before });
+            }
+            // Some were moved and some not: give them all back as they were.
+            set_every_thread(&before);
+            None
         }
     }
 
@@ -50,23 +60,38 @@ mod imp {
         set_every_thread(&held.before);
     }
 
+    /// Most passes over the process's threads: each pass catches the threads started during
+    /// the one before (by a thread not yet moved), so a few are enough.
+    const PASSES: usize = 100;
+
     /// Sets the CPUs of every thread running now; threads started later inherit them from
-    /// the thread that starts them.
+    /// the thread that starts them. `false` when a thread refused.
     fn set_every_thread(set: &libc::cpu_set_t) -> bool {
-        let Ok(tasks) = std::fs::read_dir("/proc/self/task") else {
-            return false;
-        };
-        let mut all = true;
-        for tid in tasks
-            .flatten()
-            .filter_map(|t| t.file_name().to_str()?.parse::<i32>().ok())
-        {
-            // SAFETY: `set` is a valid, initialised set; a thread that ended meanwhile
-            // makes the call fail harmlessly.
-            let done = unsafe { libc::sched_setaffinity(tid, size_of::<libc::cpu_set_t>(), set) };
-            all &= done == 0;
+        let mut done = HashSet::new();
+        for _ in 0..PASSES {
+            let Ok(tasks) = std::fs::read_dir("/proc/self/task") else {
+                return false;
+            };
+            let fresh: Vec<i32> = tasks
+                .flatten()
+                .filter_map(|t| t.file_name().to_str()?.parse().ok())
+                .filter(|tid| !done.contains(tid))
+                .collect();
+            if fresh.is_empty() {
+                return true;
+            }
+            for tid in fresh {
+                // SAFETY: `set` is a valid, initialised set.
+                let result = unsafe { libc::sched_setaffinity(tid, size_of::<libc::cpu_set_t>(), set) };
+                // A thread that ended since the list was read is no failure.
+                let ended = || std::io::Error::last_os_error().raw_os_error() == Some(libc::ESRCH);
+                if result != 0 && !ended() {
+                    return false;
+                }
+                done.insert(tid);
+            }
         }
-        all
+        true
     }
 }
 

@@ -98,7 +98,7 @@ pub async fn purge_stale_uploads(db: &impl ConnectionTrait, now: OffsetDateTime)
 }
 
 /// The most cases one web import writes on SQLite. SQLite has one connection, and
-/// everyone else waits for it while an import is written (at about 2.5 ms a case, 1,000
+/// everyone else waits for it while an import is written (at about 2.4 ms a case, 1,000
 /// cases keep them waiting a few seconds); larger files go through `harbour import`.
 pub const SQLITE_WEB_LIMIT: usize = 1_000;
 

@@ -737,6 +737,68 @@ async fn a_bulk_writes_timeline_entries_all_arrive_in_the_order_written() {
         ))
         .await;
     assert_eq!(on_second, 601);
+
+    // A bulk write that fails part way returns the failure; rolled back, nothing of it stays
+    // (a full batch of 500 had been written, the rest was held).
+    let txn = harbour::db::begin(&app.db).await.unwrap();
+    let failed = timeline::batched(&txn, async {
+        for i in 0..600 {
+            let entry = Entry::event(&cases[0], "note", now, format!("lost {i}"));
+            timeline::write(&txn, now, &viewer, &entry).await?;
+        }
+        Err::<(), _>(sea_orm::DbErr::Custom("the last row was bad".into()))
+    })
+    .await;
+    assert!(failed.is_err());
+    txn.rollback().await.unwrap();
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM timeline_entries WHERE body LIKE 'lost %'")
+            .await,
+        0
+    );
+}
+
+/// A case of two rows with two victims: its first contact is with the victim named first,
+/// and the further victim is on the case too.
+#[tokio::test]
+async fn an_imported_first_contact_is_with_the_victim_named_first() {
+    let app = TestApp::spawn().await;
+    fixtures::area(&app, "North").await;
+    app.create_user("boss", Role::Manager).await;
+    let dir = scratch_dir();
+    let path = dir.join("two.csv");
+    std::fs::write(
+        &path,
+        "reference,received,area,victim_name,first_contact\n\
+         R1,01/03/2026,North,Zara Zed,02/03/2026 10:00\n\
+         R1,01/03/2026,North,Adam Able,02/03/2026 10:00\n",
+    )
+    .unwrap();
+    let out = run_cli(
+        &["import", &path.display().to_string(), "--as", "boss"],
+        &app.test_db.url,
+        "",
+    );
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM case_parties WHERE role = 'victim'")
+            .await,
+        2
+    );
+    assert_eq!(
+        app.count(
+            "SELECT COUNT(*) FROM timeline_entries t JOIN people p ON p.id = t.person_id \
+             WHERE t.kind = 'phone-call' AND p.name = 'Zara Zed'"
+        )
+        .await,
+        1
+    );
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM timeline_entries WHERE kind = 'phone-call'")
+            .await,
+        1
+    );
+    std::fs::remove_dir_all(&dir).ok();
 }
 
 /// The `officer` column gives each case to that harassment officer: the owner, named on
