@@ -46,7 +46,7 @@ pub async fn lock_for_transaction(txn: &DatabaseTransaction, lock: Lock) -> Resu
 /// advisory locks make them there.
 #[allow(clippy::disallowed_methods)] // the one place allowed to call it
 pub async fn begin(db: &DatabaseConnection) -> Result<DatabaseTransaction, DbErr> {
-    if db.get_database_backend() == DbBackend::Sqlite {
+    if is_sqlite(db) {
         db.begin_with_options(sea_orm::TransactionOptions {
             sqlite_transaction_mode: Some(sea_orm::SqliteTransactionMode::Immediate),
             ..Default::default()

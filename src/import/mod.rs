@@ -104,7 +104,7 @@ pub const SQLITE_WEB_LIMIT: usize = 1_000;
 
 fn limit_on_sqlite(state: &AppState, plan: &mut Plan) {
     let cases = plan.cases.len();
-    if state.db.get_database_backend() == sea_orm::DbBackend::Sqlite && cases > SQLITE_WEB_LIMIT {
+    if crate::db::is_sqlite(&state.db) && cases > SQLITE_WEB_LIMIT {
         plan.problems.insert(
             0,
             plan::Problem {

@@ -133,7 +133,8 @@ pub async fn create_case(
     }))
     .exec_without_returning(txn)
     .await?;
-    add_incident_and_people(txn, by, &saved, report, Parties::None).await?;
+    // A new case: nobody is named on it yet.
+    add_incident_and_people(txn, by, &saved, report, HashSet::new()).await?;
     let entry = Entry::event(
         &saved,
         "opened",
@@ -181,7 +182,8 @@ pub async fn add_report(
     if touched.rows_affected == 0 {
         return Ok(false);
     }
-    add_incident_and_people(txn, by, case, report, Parties::Read).await?;
+    let on_case = parties_on(txn, case.id).await?;
+    add_incident_and_people(txn, by, case, report, on_case).await?;
     let entry = Entry::event(
         case,
         "further-report",
@@ -207,13 +209,17 @@ async fn insert_strands(txn: &DatabaseTransaction, case_id: i32, strand_ids: &[i
     Ok(())
 }
 
-/// Who is named on the case already.
-#[derive(Clone, Copy)]
-enum Parties {
-    /// No one: the case is being opened.
-    None,
-    /// Read them: a further report.
-    Read,
+/// Who is named on the case already, in which role.
+async fn parties_on(txn: &DatabaseTransaction, case_id: i32) -> Result<HashSet<(i32, String)>, DbErr> {
+    Ok(case_parties::Entity::find()
+        .select_only()
+        .columns([case_parties::Column::PersonId, case_parties::Column::Role])
+        .filter(case_parties::Column::CaseId.eq(case_id))
+        .into_tuple::<(i32, String)>()
+        .all(txn)
+        .await?
+        .into_iter()
+        .collect())
 }
 
 async fn add_incident_and_people(
@@ -221,10 +227,10 @@ async fn add_incident_and_people(
     by: &Actor<'_>,
     case: &cases::Model,
     report: &Report,
-    parties: Parties,
+    on_case: HashSet<(i32, String)>,
 ) -> Result<(), DbErr> {
     let incident = insert_incident(txn, by, case.id, &report.incident).await?;
-    link_people(txn, by, case.id, incident.id, &report.people, parties).await
+    link_people(txn, by, case.id, incident.id, &report.people, on_case).await
 }
 
 async fn insert_incident(
@@ -264,27 +270,15 @@ async fn insert_incident(
 }
 
 /// Stores new people, fills in what known ones lacked, and names each on the case in
-/// their role, once (someone already on the case in that role is not added again).
+/// their role, once (someone `on_case` in that role already is not added again).
 async fn link_people(
     txn: &DatabaseTransaction,
     by: &Actor<'_>,
     case_id: i32,
     incident_id: i32,
     people: &[ValidPerson],
-    parties: Parties,
+    mut on_case: HashSet<(i32, String)>,
 ) -> Result<(), DbErr> {
-    let mut on_case: HashSet<(i32, String)> = match parties {
-        Parties::None => HashSet::new(),
-        Parties::Read => case_parties::Entity::find()
-            .select_only()
-            .columns([case_parties::Column::PersonId, case_parties::Column::Role])
-            .filter(case_parties::Column::CaseId.eq(case_id))
-            .into_tuple::<(i32, String)>()
-            .all(txn)
-            .await?
-            .into_iter()
-            .collect(),
-    };
     let mut named = vec![];
     for p in people {
         let person_id = save_person(txn, by, p).await?;
