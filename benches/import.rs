@@ -8,11 +8,13 @@
 //!   transaction, through the same driver (the floor any row-by-row import pays);
 //! - the check (read the CSV, plan every case, every problem) and the write (commit);
 //!
-//! It also reads the process's peak resident memory after each size (Linux `VmHWM`).
+//! It also reads the process's peak resident memory while checking and writing each size
+//! (Linux `VmHWM`, reset once the file is made).
 //!
 //! Run: `cargo bench --bench import` (SQLite), or with
 //! HARBOUR_BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres.
-//! HARBOUR_BENCH_ROWS (comma-separated sizes, default 10000,50000).
+//! HARBOUR_BENCH_ROWS (comma-separated sizes, default 10000,50000);
+//! HARBOUR_BENCH_SAVE_CSV=DIR also saves each file as DIR/import-ROWS.csv.
 //! Results: docs/PERFORMANCE.md.
 
 mod support;
@@ -57,13 +59,23 @@ async fn main() {
         }
         let viewer = support::viewer(&db, "boss").await;
         let csv = to_csv(&harbour::demo::landlord(7, rows, now));
+        if let Some(dir) = std::env::var_os("HARBOUR_BENCH_SAVE_CSV") {
+            // For timing `harbour import` itself on the same file.
+            std::fs::write(
+                std::path::Path::new(&dir).join(format!("import-{rows}.csv")),
+                &csv,
+            )
+            .unwrap();
+        }
+        // The generator's own rows are gone: measure the import's peak from here.
+        reset_peak_memory();
 
         // The anchor held on one core too, as the write is: the same conditions.
         let held = harbour::db::is_sqlite(&db).then(harbour::one_cpu::hold);
         let anchor = anchor(&db, rows).await;
         drop(held);
         let started = Instant::now();
-        let mut plan = import::check(&db, &viewer, &csv, None, now).await.unwrap();
+        let mut plan = import::check(&db, &viewer, csv, None, now).await.unwrap();
         let checked = started.elapsed();
         assert!(
             plan.can_commit(),
@@ -143,6 +155,11 @@ async fn anchor(db: &sea_orm::DatabaseConnection, rows: usize) -> std::time::Dur
 }
 
 /// The process's peak resident memory so far, in MB (Linux; 0 elsewhere).
+/// Linux: writing 5 to `clear_refs` sets the peak (`VmHWM`) to what is resident now.
+fn reset_peak_memory() {
+    std::fs::write("/proc/self/clear_refs", "5").ok();
+}
+
 fn peak_memory_mb() -> u64 {
     std::fs::read_to_string("/proc/self/status")
         .ok()

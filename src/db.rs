@@ -67,7 +67,10 @@ const SQLITE_CONNECTIONS: u32 = 4;
 
 pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
     let mut opts = ConnectOptions::new(url.to_owned());
-    opts.sqlx_logging(false)
+    // Every statement's text and time (never its values) at debug level, when an operator
+    // asks for them: HARBOUR_LOG=sqlx=debug.
+    opts.sqlx_logging(true)
+        .sqlx_logging_level(log::LevelFilter::Debug)
         .acquire_timeout(Duration::from_secs(10))
         .connect_timeout(Duration::from_secs(10));
     if url.starts_with("sqlite:") {

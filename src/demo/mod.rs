@@ -160,10 +160,14 @@ pub async fn fill(
     };
     rules.save(&txn, now, manager.id).await?;
     txn.commit().await?;
+    if cases == 0 {
+        // A landlord with staff and no history (a file to import into, say).
+        return Ok(0);
+    }
     let viewer = Viewer::load(db, &CurrentUser::from(&manager)).await?;
     let cx = plan::Context::load(db, &viewer, now).await?;
-    let grid = landlord(seed, cases, now);
-    let mut plan = plan::plan(db, &grid, &cx).await?;
+    let sheet = landlord(seed, cases, now).into();
+    let mut plan = plan::plan(db, sheet, cx).await?;
     if let Some(p) = plan.problems.first() {
         anyhow::bail!(
             "the demo generator made a row Harbour refuses (row {}, {}: {})",
@@ -176,9 +180,7 @@ pub async fn fill(
     // open cases are history as an import makes it (what fell due before is closed off as
     // not recorded, what recurs starts again), or every officer would open Harbour to
     // hundreds of deadlines missed months ago.
-    for case in &mut plan.cases {
-        case.live = now - case.new.report.incident.received_at <= LIVE_FOR;
-    }
+    plan.live_for = Some(LIVE_FOR);
     let origin = Origin::default();
     let by = Actor {
         viewer: &viewer,

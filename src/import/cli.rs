@@ -59,7 +59,7 @@ pub async fn run(args: &ImportArgs) -> anyhow::Result<Result<String, String>> {
         }
         mapped = Some(mappings);
     }
-    let mut plan = super::check_with(&db, &viewer, &bytes, args.sheet.as_deref(), now, mapped).await?;
+    let mut plan = super::check_with(&db, &viewer, bytes, args.sheet.as_deref(), now, mapped).await?;
     let report = report(&plan);
     if !plan.problems.is_empty() || !plan.unmapped.is_empty() {
         return Ok(Err(report));

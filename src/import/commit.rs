@@ -87,7 +87,7 @@ pub async fn commit_with(
 ) -> Result<Option<Counts>, DbErr> {
     let counts = plan.counts();
     // Numbered in the order they were received, as if logged at the time.
-    plan.cases.sort_by_key(|c| c.new.report.incident.received_at);
+    plan.cases.sort_by_key(|c| c.received_at);
     let txn = crate::db::begin(db).await?;
     let import_id = match target {
         Target::Upload(id) => {
@@ -109,9 +109,13 @@ pub async fn commit_with(
         }
     };
     // One transaction throughout: the calendar and procedures cannot change under it.
+    let plan = &*plan;
     let cases = async {
-        for (done, planned) in plan.cases.iter_mut().enumerate() {
-            write_case(&txn, planned, import_id, by, casework).await?;
+        for (done, case) in plan.cases.iter().enumerate() {
+            let mut planned = plan
+                .planned(case)
+                .ok_or_else(|| DbErr::Custom("a case of the file no longer passes its check".into()))?;
+            write_case(&txn, &mut planned, import_id, by, casework).await?;
             progress(done + 1);
         }
         Ok(())

@@ -54,10 +54,11 @@ pub fn routes() -> Vec<Route> {
 }
 
 /// Reads `bytes` and plans their import: what the web preview and `harbour import` show.
+/// The plan keeps the bytes, to read each case again as it is written.
 pub async fn check(
     db: &impl ConnectionTrait,
     viewer: &Viewer,
-    bytes: &[u8],
+    bytes: Vec<u8>,
     sheet: Option<&str>,
     now: OffsetDateTime,
 ) -> Result<Plan, DbErr> {
@@ -68,7 +69,7 @@ pub async fn check(
 pub async fn check_with(
     db: &impl ConnectionTrait,
     viewer: &Viewer,
-    bytes: &[u8],
+    bytes: Vec<u8>,
     sheet: Option<&str>,
     now: OffsetDateTime,
     mappings: Option<ethnicity::Mappings>,
@@ -77,8 +78,8 @@ pub async fn check_with(
     if let Some(m) = mappings {
         cx.mappings = m;
     }
-    Ok(match read::grid(bytes, sheet) {
-        Ok(grid) => plan::plan(db, &grid, &cx).await?,
+    Ok(match read::Sheet::open(bytes, sheet) {
+        Ok(sheet) => plan::plan(db, sheet, cx).await?,
         Err(read::Unreadable(message)) => Plan::refused(message),
     })
 }
@@ -219,7 +220,7 @@ async fn preview(
     viewer: Viewer,
     Path(id): Path<String>,
 ) -> AppResult<Response> {
-    let import = own_import(&state, &viewer, &id).await?;
+    let mut import = own_import(&state, &viewer, &id).await?;
     if import.committed_at.is_some() {
         return Ok(view::finished_page(&ctx, &import).into_response());
     }
@@ -230,7 +231,7 @@ async fn preview(
     let mut plan = check(
         &state.db,
         &viewer,
-        &import.content,
+        std::mem::take(&mut import.content),
         import.sheet.as_deref(),
         state.now(),
     )
@@ -283,13 +284,14 @@ async fn commit_import(
     origin: Origin,
     Path(id): Path<String>,
 ) -> AppResult<Response> {
-    let import = own_import(&state, &viewer, &id).await?;
+    let mut import = own_import(&state, &viewer, &id).await?;
     let finished = Redirect::to(&format!("/import/{}", import.id)).into_response();
     if import.committed_at.is_some() {
         return Ok(finished);
     }
     let now = state.now();
-    let mut plan = check(&state.db, &viewer, &import.content, import.sheet.as_deref(), now).await?;
+    let content = std::mem::take(&mut import.content);
+    let mut plan = check(&state.db, &viewer, content, import.sheet.as_deref(), now).await?;
     limit_on_sqlite(&state, &mut plan);
     if !plan.can_commit() {
         return Ok(forms::invalid(view::preview_page(&ctx, &import, &plan, None)));

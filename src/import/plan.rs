@@ -6,7 +6,7 @@
 use super::{
     columns::{Column, Layout},
     ethnicity::Mappings,
-    read::Grid,
+    read::{Sheet, Unreadable},
 };
 use crate::{
     auth::policy::{Permission, allows},
@@ -50,11 +50,25 @@ pub struct Planned {
     pub live: bool,
 }
 
+/// A case the import would create: where its rows are in the file. It is read and checked
+/// again when written ([`Plan::planned`]), so no more than one case is held whole.
+pub struct ToWrite {
+    pub received_at: OffsetDateTime,
+    index: Index,
+}
+
+/// A case's reference and its rows: their numbers and where each starts in the file.
+struct Index {
+    reference: String,
+    rows: Vec<(usize, usize)>,
+}
+
 /// What the import would do, and what stops it.
 #[derive(Default)]
 pub struct Plan {
     pub rows: usize,
-    pub cases: Vec<Planned>,
+    pub cases: Vec<ToWrite>,
+    counts: Counts,
     /// Cases whose reference was imported before: left as they are.
     pub already_imported: usize,
     pub problems: Vec<Problem>,
@@ -64,6 +78,16 @@ pub struct Plan {
     /// Ethnicity wording that is not a 2021 label, and the category it was read as (the
     /// preview shows it, so a code read in another scheme's sense is caught).
     pub readings: BTreeMap<String, &'static str>,
+    /// Cases received this recently are recent work rather than history ([`Planned::live`]).
+    pub live_for: Option<time::Duration>,
+    /// The file and what it was checked against, for writing it.
+    source: Option<Source>,
+}
+
+struct Source {
+    sheet: Sheet,
+    layout: Layout,
+    cx: Context,
 }
 
 impl Plan {
@@ -85,18 +109,39 @@ impl Plan {
     }
 
     pub fn counts(&self) -> Counts {
-        let mut c = Counts {
-            cases: self.cases.len(),
-            ..Default::default()
-        };
-        for p in &self.cases {
-            c.people += p.new.report.people.len();
-            c.contacts += usize::from(p.first_contact.is_some());
-            c.closures += usize::from(p.closed.is_some());
-            c.actions += p.actions.len();
-            c.satisfaction += usize::from(p.satisfaction.is_some());
+        self.counts
+    }
+
+    /// `case` read from the file and checked again, as the check found it; `None` if it
+    /// no longer passes (it cannot: the same bytes, checked against the same context).
+    pub fn planned(&self, case: &ToWrite) -> Option<Planned> {
+        let source = self.source.as_ref()?;
+        let group = Group::read(&source.sheet, &case.index);
+        let (mut problems, mut unmapped, mut readings) = Default::default();
+        let mut planned = CaseRows {
+            layout: &source.layout,
+            group: &group,
+            cx: &source.cx,
+            problems: &mut problems,
+            unmapped: &mut unmapped,
+            readings: &mut readings,
         }
-        c
+        .plan()?;
+        planned.live = self
+            .live_for
+            .is_some_and(|recent| source.cx.now - case.received_at <= recent);
+        Some(planned)
+    }
+}
+
+impl Counts {
+    fn add(&mut self, p: &Planned) {
+        self.cases += 1;
+        self.people += p.new.report.people.len();
+        self.contacts += usize::from(p.first_contact.is_some());
+        self.closures += usize::from(p.closed.is_some());
+        self.actions += p.actions.len();
+        self.satisfaction += usize::from(p.satisfaction.is_some());
     }
 }
 
@@ -155,11 +200,11 @@ const MAX_REFERENCE: usize = 64;
 /// of the working day.
 pub(super) const DAY_START: Time = time!(09:00);
 
-/// Plans the import of `grid`. `imported`: references already in Harbour.
-pub async fn plan(db: &impl ConnectionTrait, grid: &Grid, cx: &Context) -> Result<Plan, DbErr> {
-    let layout = Layout::of(&grid.headers);
+/// Plans the import of `sheet`, checked against `cx`; the plan keeps both to write it.
+/// Two passes: where each case's rows are, then each case read, checked and let go.
+pub async fn plan(db: &impl ConnectionTrait, sheet: Sheet, cx: Context) -> Result<Plan, DbErr> {
+    let layout = Layout::of(sheet.headers());
     let mut plan = Plan {
-        rows: grid.rows.len(),
         unknown_columns: layout.unknown.clone(),
         ..Default::default()
     };
@@ -178,26 +223,38 @@ pub async fn plan(db: &impl ConnectionTrait, grid: &Grid, cx: &Context) -> Resul
     if !plan.problems.is_empty() {
         return Ok(plan);
     }
-    let groups = group(grid, &layout, &mut plan.problems);
-    let references: Vec<String> = groups.iter().map(|g| g.reference.clone()).collect();
+    let groups = match group(&sheet, &layout, &mut plan.problems) {
+        Ok((rows, groups)) => {
+            plan.rows = rows;
+            groups
+        }
+        Err(Unreadable(message)) => return Ok(Plan::refused(message)),
+    };
+    let references: Vec<&str> = groups.iter().map(|g| g.reference.as_str()).collect();
     let known = existing(db, &references).await?;
-    for g in groups {
-        if known.contains(&g.reference) {
+    for index in groups {
+        if known.contains(&index.reference) {
             plan.already_imported += 1;
             continue;
         }
+        let group = Group::read(&sheet, &index);
         let mut rows = CaseRows {
             layout: &layout,
-            group: &g,
-            cx,
+            group: &group,
+            cx: &cx,
             problems: &mut plan.problems,
             unmapped: &mut plan.unmapped,
             readings: &mut plan.readings,
         };
         if let Some(planned) = rows.plan() {
-            plan.cases.push(planned);
+            plan.counts.add(&planned);
+            plan.cases.push(ToWrite {
+                received_at: planned.new.report.incident.received_at,
+                index,
+            });
         }
     }
+    plan.source = Some(Source { sheet, layout, cx });
     Ok(plan)
 }
 
@@ -210,55 +267,73 @@ fn file_problem(message: String) -> Problem {
     }
 }
 
-/// The rows of one case (sharing a reference), in file order.
-pub(super) struct Group<'a> {
+/// The rows of one case (sharing a reference), in file order: number and cells.
+pub(super) struct Group {
     pub(super) reference: String,
-    pub(super) rows: Vec<(usize, &'a [String])>,
+    pub(super) rows: Vec<(usize, Vec<String>)>,
 }
 
-fn group<'a>(grid: &'a Grid, layout: &Layout, problems: &mut Vec<Problem>) -> Vec<Group<'a>> {
-    let mut groups: Vec<Group> = vec![];
+impl Group {
+    fn read(sheet: &Sheet, index: &Index) -> Self {
+        Group {
+            reference: index.reference.clone(),
+            rows: index
+                .rows
+                .iter()
+                .map(|&(number, at)| (number, sheet.row_at(at)))
+                .collect(),
+        }
+    }
+}
+
+/// Reads every row once: how many there are, and each case's rows by reference.
+fn group(
+    sheet: &Sheet,
+    layout: &Layout,
+    problems: &mut Vec<Problem>,
+) -> Result<(usize, Vec<Index>), Unreadable> {
+    let mut groups: Vec<Index> = vec![];
     let mut index: HashMap<String, usize> = HashMap::new();
-    for (number, cells) in &grid.rows {
-        let reference = layout.get(cells, Column::Reference);
+    let rows = sheet.each(|row| {
+        let reference = layout.get(&row.cells, Column::Reference);
         if reference.is_empty() {
             problems.push(Problem {
-                row: *number,
+                row: row.number,
                 column: Column::Reference.heading(),
                 value: String::new(),
                 message: "Enter the case reference".into(),
             });
-            continue;
+            return;
         }
         if reference.chars().count() > MAX_REFERENCE {
             problems.push(Problem {
-                row: *number,
+                row: row.number,
                 column: Column::Reference.heading(),
                 value: reference.to_owned(),
                 message: format!("The reference must be {MAX_REFERENCE} characters or fewer"),
             });
-            continue;
+            return;
         }
         let at = *index.entry(reference.to_owned()).or_insert_with(|| {
-            groups.push(Group {
+            groups.push(Index {
                 reference: reference.to_owned(),
                 rows: vec![],
             });
             groups.len() - 1
         });
-        groups[at].rows.push((*number, cells.as_slice()));
-    }
-    groups
+        groups[at].rows.push((row.number, row.at));
+    })?;
+    Ok((rows, groups))
 }
 
-async fn existing(db: &impl ConnectionTrait, references: &[String]) -> Result<HashSet<String>, DbErr> {
+async fn existing(db: &impl ConnectionTrait, references: &[&str]) -> Result<HashSet<String>, DbErr> {
     let mut found = HashSet::new();
     // In chunks: PostgreSQL and SQLite both limit the parameters of one statement.
     for chunk in references.chunks(500) {
         let rows: Vec<Option<String>> = cases::Entity::find()
             .select_only()
             .column(cases::Column::ExternalRef)
-            .filter(cases::Column::ExternalRef.is_in(chunk.iter().cloned()))
+            .filter(cases::Column::ExternalRef.is_in(chunk.iter().copied()))
             .into_tuple()
             .all(db)
             .await?;

@@ -1,15 +1,21 @@
-//! Reading an uploaded file into a grid of text cells: CSV (UTF-8 with or without a
-//! byte-order mark, or Windows-1252 as older Excel saves it; comma or semicolon separated)
-//! or an `.xlsx` workbook (the first sheet or a named one; dates as `YYYY-MM-DD HH:MM`).
-//! What the cells mean is `columns`' and `values`' business.
+//! Reading an uploaded file: CSV (UTF-8 with or without a byte-order mark, or
+//! Windows-1252 as older Excel saves it; comma or semicolon separated) or an `.xlsx`
+//! workbook (the first sheet or a named one; dates as `YYYY-MM-DD HH:MM`). What the
+//! cells mean is `columns`' and `values`' business.
+//!
+//! A [`Sheet`] is read row by row ([`Sheet::each`]) and any row again by where it starts
+//! ([`Sheet::row_at`]), so an import never holds a file as a grid of cells: a CSV is
+//! parsed from its bytes as it goes (a workbook's sheet is held as calamine reads it).
 
-use calamine::{Data, Reader, Xlsx};
-use std::io::Cursor;
+use bytes::Bytes;
+use calamine::{Data, Range, Reader, Xlsx};
+use csv::{ByteRecord, Position};
+use std::{io::Cursor, sync::Mutex};
 
 use crate::web::upload::MAX_FILE_BYTES;
 
-/// A file's header row and its data rows, each with its row number as the spreadsheet
-/// shows it (the header is row 1).
+/// Rows made in memory (the demo landlord's generator): a header row and data rows, each
+/// with its row number as a spreadsheet would show it (the header is row 1).
 #[derive(Debug, Default)]
 pub struct Grid {
     pub headers: Vec<String>,
@@ -20,36 +26,151 @@ pub struct Grid {
 #[derive(Debug, PartialEq, Eq)]
 pub struct Unreadable(pub String);
 
-/// Reads `bytes`: a workbook when they are a zip (what `.xlsx` is), CSV otherwise.
-pub fn grid(bytes: &[u8], sheet: Option<&str>) -> Result<Grid, Unreadable> {
-    if bytes.len() > MAX_FILE_BYTES {
-        return Err(Unreadable(format!(
-            "The file is larger than the {} MB limit. Split it into smaller files and import each",
-            MAX_FILE_BYTES / 1024 / 1024
-        )));
+/// A data row: its number as the spreadsheet shows it, where it can be read again
+/// ([`Sheet::row_at`]), and its cells.
+pub struct Row {
+    pub number: usize,
+    pub at: usize,
+    pub cells: Vec<String>,
+}
+
+/// A file's header row, and its data rows to be read.
+pub struct Sheet {
+    headers: Vec<String>,
+    body: Body,
+}
+
+enum Body {
+    /// The file's text (its bytes less any byte-order mark); rows start after
+    /// `header_end`. `again` reads a row again (one reader kept: making one costs more
+    /// than reading a row).
+    Csv {
+        text: Bytes,
+        utf8: bool,
+        delimiter: u8,
+        header_end: usize,
+        again: Mutex<(csv::Reader<Cursor<Bytes>>, ByteRecord)>,
+    },
+    /// A workbook's sheet; rows are its rows after the first.
+    Book {
+        range: Range<Data>,
+        first_row: usize,
+    },
+    Rows(Grid),
+}
+
+impl From<Grid> for Sheet {
+    fn from(grid: Grid) -> Self {
+        Sheet {
+            headers: grid.headers.clone(),
+            body: Body::Rows(grid),
+        }
     }
-    if bytes.iter().all(|b| b.is_ascii_whitespace()) {
-        return Err(Unreadable("The file is empty".into()));
+}
+
+impl Sheet {
+    /// Opens `bytes`: a workbook when they are a zip (what `.xlsx` is), CSV otherwise.
+    /// Only the header row is read; a CSV's rows may still be unreadable ([`Sheet::each`]).
+    pub fn open(bytes: Vec<u8>, sheet: Option<&str>) -> Result<Sheet, Unreadable> {
+        if bytes.len() > MAX_FILE_BYTES {
+            return Err(Unreadable(format!(
+                "The file is larger than the {} MB limit. Split it into smaller files and import each",
+                MAX_FILE_BYTES / 1024 / 1024
+            )));
+        }
+        if bytes.iter().all(|b| b.is_ascii_whitespace()) {
+            return Err(Unreadable("The file is empty".into()));
+        }
+        let sheet = if bytes.starts_with(b"PK\x03\x04") {
+            workbook(&bytes, sheet)?
+        } else if looks_binary(&bytes) {
+            return Err(Unreadable(
+                "This is not a spreadsheet Harbour can read. Save it as CSV or as an Excel workbook (.xlsx)"
+                    .into(),
+            ));
+        } else {
+            csv_file(bytes)?
+        };
+        if sheet.headers.iter().all(|h| h.trim().is_empty()) {
+            return Err(Unreadable("The first row has no column headings".into()));
+        }
+        Ok(sheet)
     }
-    let grid = if bytes.starts_with(b"PK\x03\x04") {
-        workbook(bytes, sheet)?
-    } else if looks_binary(bytes) {
-        return Err(Unreadable(
-            "This is not a spreadsheet Harbour can read. Save it as CSV or as an Excel workbook (.xlsx)"
-                .into(),
-        ));
-    } else {
-        csv_text(&decode(bytes))?
-    };
-    if grid.headers.iter().all(|h| h.trim().is_empty()) {
-        return Err(Unreadable("The first row has no column headings".into()));
+
+    pub fn headers(&self) -> &[String] {
+        &self.headers
     }
-    if grid.rows.is_empty() {
-        return Err(Unreadable(
-            "The file has column headings but no rows of cases".into(),
-        ));
+
+    /// Calls `f` with each data row in order (wholly blank rows left out). Returns how
+    /// many there were; a file without any is unreadable.
+    pub fn each(&self, mut f: impl FnMut(Row)) -> Result<usize, Unreadable> {
+        let mut count = 0;
+        let mut keep = |row: Row| {
+            if row.cells.iter().any(|c| !c.trim().is_empty()) {
+                count += 1;
+                f(row);
+            }
+        };
+        match &self.body {
+            Body::Csv {
+                text,
+                utf8,
+                delimiter,
+                header_end,
+                ..
+            } => {
+                let mut rows = CsvRows::new(text, *utf8, *delimiter);
+                while let Some(row) = rows.next_row()? {
+                    if row.at >= *header_end {
+                        keep(row);
+                    }
+                }
+            }
+            Body::Book { range, first_row } => {
+                for at in 1..range.height() {
+                    keep(Row {
+                        number: first_row + at + 1,
+                        at,
+                        cells: book_row(range, at),
+                    });
+                }
+            }
+            Body::Rows(grid) => {
+                for (at, (number, cells)) in grid.rows.iter().enumerate() {
+                    keep(Row {
+                        number: *number,
+                        at,
+                        cells: cells.clone(),
+                    });
+                }
+            }
+        }
+        if count == 0 {
+            return Err(Unreadable(
+                "The file has column headings but no rows of cases".into(),
+            ));
+        }
+        Ok(count)
     }
-    Ok(grid)
+
+    /// The cells of the row [`Sheet::each`] gave as starting at `at`.
+    pub fn row_at(&self, at: usize) -> Vec<String> {
+        match &self.body {
+            Body::Csv { utf8, again, .. } => {
+                let mut again = again.lock().unwrap_or_else(|e| e.into_inner());
+                let (reader, record) = &mut *again;
+                let mut at_row = Position::new();
+                at_row.set_byte(at as u64);
+                // It was read once already: it cannot fail now.
+                match reader.seek(at_row).and_then(|_| reader.read_byte_record(record)) {
+                    Ok(true) => cells(record, *utf8),
+                    _ => vec![],
+                }
+            }
+            Body::Book { range, .. } => book_row(range, at),
+            Body::Rows(grid) => grid.rows.get(at).map(|r| r.1.clone()).unwrap_or_default(),
+        }
+    }
 }
 
 /// Old `.xls`, PDFs, images: NUL bytes never occur in a text file.
@@ -57,58 +178,122 @@ fn looks_binary(bytes: &[u8]) -> bool {
     bytes.iter().take(4096).any(|&b| b == 0)
 }
 
-/// UTF-8 (its byte-order mark dropped), or else Windows-1252.
-fn decode(bytes: &[u8]) -> String {
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    match std::str::from_utf8(bytes) {
-        Ok(text) => text.to_owned(),
-        Err(_) => encoding_rs::WINDOWS_1252.decode(bytes).0.into_owned(),
-    }
-}
-
 /// The separator the header row uses more of: Excel in much of Europe saves `;`.
-fn separator(text: &str) -> u8 {
-    let header = text.lines().find(|l| !l.trim().is_empty()).unwrap_or("");
-    if header.matches(';').count() > header.matches(',').count() {
-        b';'
-    } else {
-        b','
-    }
+fn separator(bytes: &[u8]) -> u8 {
+    let header = bytes
+        .split(|b| matches!(b, b'\n' | b'\r'))
+        .find(|l| !l.trim_ascii().is_empty())
+        .unwrap_or_default();
+    let count = |c| header.iter().filter(|&&b| b == c).count();
+    if count(b';') > count(b',') { b';' } else { b',' }
 }
 
-fn csv_text(text: &str) -> Result<Grid, Unreadable> {
-    let mut reader = csv::ReaderBuilder::new()
-        .delimiter(separator(text))
-        .has_headers(false)
-        .flexible(true)
-        .from_reader(text.as_bytes());
-    let mut grid = Grid::default();
+fn csv_file(bytes: Vec<u8>) -> Result<Sheet, Unreadable> {
+    let skip = if bytes.starts_with(b"\xEF\xBB\xBF") { 3 } else { 0 };
+    let text = Bytes::from(bytes).slice(skip..);
+    // UTF-8 when all of it is, else Windows-1252 (a byte a character, decoded cell by cell).
+    let utf8 = std::str::from_utf8(&text).is_ok();
+    let delimiter = separator(&text);
+    let header = CsvRows::new(&text, utf8, delimiter)
+        .next_row()?
+        .ok_or_else(|| Unreadable("The file is empty".into()))?;
+    let again = reader(delimiter)
+        .buffer_capacity(1024)
+        .from_reader(Cursor::new(text.clone()));
+    Ok(Sheet {
+        headers: header.cells,
+        body: Body::Csv {
+            text,
+            utf8,
+            delimiter,
+            header_end: header.at + 1,
+            again: Mutex::new((again, ByteRecord::new())),
+        },
+    })
+}
+
+/// How every CSV is read: any number of cells a row, no header row of its own.
+fn reader(delimiter: u8) -> csv::ReaderBuilder {
+    let mut builder = csv::ReaderBuilder::new();
+    builder.delimiter(delimiter).has_headers(false).flexible(true);
+    builder
+}
+
+fn cells(record: &ByteRecord, utf8: bool) -> Vec<String> {
+    record.iter().map(|f| clean(&decode(f, utf8))).collect()
+}
+
+/// A CSV text's records in order, each with its row number and where it starts.
+struct CsvRows<'a> {
+    text: &'a [u8],
+    reader: csv::Reader<&'a [u8]>,
+    record: ByteRecord,
+    utf8: bool,
     // A spreadsheet's row is a line of the file, less the line breaks inside quoted
     // cells of the rows before it (blank lines are rows too).
-    let mut breaks_before = 0;
-    // Line breaks before the record being read, counted once each.
-    let (mut lines_before, mut counted) = (0, 0);
-    for record in reader.records() {
-        let record = record.map_err(|e| {
+    breaks_before: usize,
+    /// Line breaks before the record being read, counted once each up to `counted`.
+    lines_before: usize,
+    counted: usize,
+}
+
+impl<'a> CsvRows<'a> {
+    fn new(text: &'a [u8], utf8: bool, delimiter: u8) -> Self {
+        let reader = reader(delimiter).from_reader(text);
+        CsvRows {
+            text,
+            reader,
+            record: ByteRecord::new(),
+            utf8,
+            breaks_before: 0,
+            lines_before: 0,
+            counted: 0,
+        }
+    }
+
+    fn next_row(&mut self) -> Result<Option<Row>, Unreadable> {
+        let more = self.reader.read_byte_record(&mut self.record).map_err(|e| {
             let line = e.position().map_or(0, |p| p.line());
             Unreadable(format!("The CSV could not be read near line {line}: {e}"))
         })?;
+        if !more {
+            return Ok(None);
+        }
         // Where the record starts (the reader reports a blank line before it as its start).
-        let start = record.position().map_or(0, |p| p.byte() as usize);
-        let start = start + text[start..].len() - text[start..].trim_start_matches(['\r', '\n']).len();
-        lines_before += line_breaks(&text[counted..start]);
-        counted = start;
-        let line = 1 + lines_before;
-        let cells: Vec<String> = record.iter().map(clean).collect();
-        push(&mut grid, line - breaks_before, cells.clone());
-        breaks_before += cells.iter().map(|c| line_breaks(c)).sum::<usize>();
+        let start = self.record.position().map_or(0, |p| p.byte() as usize);
+        let blank = self.text[start..]
+            .iter()
+            .take_while(|b| matches!(b, b'\r' | b'\n'))
+            .count();
+        let start = start + blank;
+        self.lines_before += line_breaks(&self.text[self.counted..start]);
+        self.counted = start;
+        let number = 1 + self.lines_before - self.breaks_before;
+        self.breaks_before += self.record.iter().map(line_breaks).sum::<usize>();
+        Ok(Some(Row {
+            number,
+            at: start,
+            cells: cells(&self.record, self.utf8),
+        }))
     }
-    Ok(grid)
+}
+
+fn decode(field: &[u8], utf8: bool) -> std::borrow::Cow<'_, str> {
+    if utf8 {
+        String::from_utf8_lossy(field)
+    } else {
+        encoding_rs::WINDOWS_1252.decode_without_bom_handling(field).0
+    }
 }
 
 /// Line breaks in `text`: `\n`, `\r\n`, or a lone `\r` (old Mac Excel's "CSV (Macintosh)").
-fn line_breaks(text: &str) -> usize {
-    text.matches('\n').count() + text.matches('\r').count() - text.matches("\r\n").count()
+fn line_breaks(text: &[u8]) -> usize {
+    let lone_cr = text
+        .iter()
+        .enumerate()
+        .filter(|&(i, &b)| b == b'\r' && text.get(i + 1) != Some(&b'\n'))
+        .count();
+    text.iter().filter(|&&b| b == b'\n').count() + lone_cr
 }
 
 /// A cell without control characters other than tab and line breaks (a NUL cannot be
@@ -119,17 +304,17 @@ fn clean(text: &str) -> String {
         .collect()
 }
 
-/// The header is the first row read (blank lines before it skipped); wholly blank rows
-/// are left out.
-fn push(grid: &mut Grid, number: usize, cells: Vec<String>) {
-    if grid.headers.is_empty() {
-        grid.headers = cells;
-    } else if cells.iter().any(|c| !c.trim().is_empty()) {
-        grid.rows.push((number, cells));
-    }
+fn book_row(range: &Range<Data>, at: usize) -> Vec<String> {
+    (0..range.width())
+        .map(|c| {
+            range
+                .get((at, c))
+                .map_or_else(String::new, |d| clean(&cell_text(d)))
+        })
+        .collect()
 }
 
-fn workbook(bytes: &[u8], sheet: Option<&str>) -> Result<Grid, Unreadable> {
+fn workbook(bytes: &[u8], sheet: Option<&str>) -> Result<Sheet, Unreadable> {
     let mut book = Xlsx::new(Cursor::new(bytes)).map_err(|_| {
         Unreadable(
             "The workbook could not be opened. Save it again as an Excel workbook (.xlsx) or as CSV".into(),
@@ -169,16 +354,11 @@ fn workbook(bytes: &[u8], sheet: Option<&str>) -> Result<Grid, Unreadable> {
     let range = book
         .worksheet_range(&name)
         .map_err(|e| Unreadable(format!("The sheet “{name}” could not be read: {e}")))?;
-    let mut grid = Grid::default();
     let first_row = range.start().map_or(0, |s| s.0 as usize);
-    for (index, row) in range.rows().enumerate() {
-        push(
-            &mut grid,
-            first_row + index + 1,
-            row.iter().map(|c| clean(&cell_text(c))).collect(),
-        );
-    }
-    Ok(grid)
+    Ok(Sheet {
+        headers: book_row(&range, 0),
+        body: Body::Book { range, first_row },
+    })
 }
 
 /// A cell as the text a person would have typed; dates as `YYYY-MM-DD` (and `HH:MM`).
@@ -219,6 +399,26 @@ pub fn column_letters(mut column: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Every row as [`Sheet::each`] reads it, each checked against [`Sheet::row_at`].
+    fn grid(bytes: &[u8], sheet: Option<&str>) -> Result<Grid, Unreadable> {
+        let sheet = Sheet::open(bytes.to_vec(), sheet)?;
+        let mut rows = vec![];
+        let mut starts = vec![];
+        sheet.each(|row| {
+            assert_eq!(sheet.row_at(row.at), row.cells, "row {} read again", row.number);
+            starts.push(row.at);
+            rows.push((row.number, row.cells));
+        })?;
+        // Again backwards, as a case's rows may lie anywhere in the file.
+        for (at, (number, cells)) in starts.iter().zip(&rows).rev() {
+            assert_eq!(&sheet.row_at(*at), cells, "row {number} read again");
+        }
+        Ok(Grid {
+            headers: sheet.headers.clone(),
+            rows,
+        })
+    }
 
     #[test]
     fn csv_with_a_byte_order_mark_semicolons_and_newlines_in_quotes() {
@@ -282,6 +482,27 @@ mod tests {
         );
         let big = vec![b'a'; MAX_FILE_BYTES + 1];
         assert!(grid(&big, None).unwrap_err().0.contains("20 MB"));
+    }
+
+    #[test]
+    fn a_workbooks_rows_are_read_in_order_and_again_one_at_a_time() {
+        use rust_xlsxwriter::{ExcelDateTime, Format, Workbook};
+        let mut book = Workbook::new();
+        let sheet = book.add_worksheet().set_name("Cases").unwrap();
+        // The headings on the sheet's second row; a blank row among the cases.
+        sheet.write_string(1, 0, "reference").unwrap();
+        sheet.write_string(1, 1, "received").unwrap();
+        sheet.write_string(2, 0, "A1").unwrap();
+        let date = ExcelDateTime::from_ymd(2025, 12, 31).unwrap();
+        let format = Format::new().set_num_format("dd/mm/yyyy");
+        sheet.write_datetime_with_format(2, 1, &date, &format).unwrap();
+        sheet.write_string(4, 0, "A2").unwrap();
+        sheet.write_number(4, 1, 7.0).unwrap();
+        let bytes = book.save_to_buffer().unwrap();
+        let grid = grid(&bytes, Some("cases")).unwrap();
+        assert_eq!(grid.headers, ["reference", "received"]);
+        let cells = |a: &str, b: &str| vec![a.to_owned(), b.to_owned()];
+        assert_eq!(grid.rows, [(3, cells("A1", "2025-12-31")), (5, cells("A2", "7"))]);
     }
 
     #[test]

@@ -624,6 +624,39 @@ async fn the_demo_fills_an_empty_database_reuses_its_own_and_refuses_a_real_one(
 }
 
 #[tokio::test]
+async fn an_empty_demo_landlord_takes_a_file_whose_cases_rows_lie_apart() {
+    let app = TestApp::spawn().await;
+    let url = &app.test_db.url;
+    let out = run_cli(
+        &["demo", "--no-serve", "--cases", "0", "--database-url", url],
+        "",
+        "",
+    );
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(app.count("SELECT COUNT(*) FROM cases").await, 0);
+    // Windows-1252 with semicolons, a line break inside a quoted cell, and the second
+    // victim of R1 two rows after its first: each case is read again when it is written.
+    let mut csv = b"reference;received;area;victim_name;victim_ethnicity;description\r\n".to_vec();
+    csv.extend(b"R1;01/02/2025;North Estate;Ren\xe9e;W1;\"shouted\r\nat the door\"\r\n");
+    csv.extend(b"R2;03/02/2025;Riverside;Bo;A2;graffiti\r\n");
+    csv.extend(b"R1;;;Zo\xeb;B1;\r\n");
+    let file = scratch_dir().join("history.csv");
+    std::fs::write(&file, csv).unwrap();
+    let file = file.display().to_string();
+    let out = run_cli(&["import", &file, "--as", "demo-manager"], url, "");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(app.count("SELECT COUNT(*) FROM cases").await, 2);
+    let r1 = "JOIN cases c ON c.id = x.case_id WHERE c.external_ref = 'R1'";
+    let victims = format!(
+        "SELECT COUNT(*) FROM case_parties x JOIN people p ON p.id = x.person_id {r1} AND p.name IN ('Renée', 'Zoë') AND x.role = 'victim'"
+    );
+    assert_eq!(app.count(&victims).await, 2);
+    let description =
+        format!("SELECT COUNT(*) FROM incidents x {r1} AND x.description LIKE 'shouted_at the door'");
+    assert_eq!(app.count(&description).await, 1);
+}
+
+#[tokio::test]
 async fn a_demo_server_shows_the_banner_on_every_page() {
     let app = TestApp::spawn_with(|s| s.demo = true).await;
     let mut c = app.client();

@@ -26,23 +26,23 @@ struct Slot {
     role: &'static str,
 }
 
-pub(super) struct CaseRows<'a, 'g> {
+pub(super) struct CaseRows<'a> {
     pub(super) layout: &'a Layout,
-    pub(super) group: &'a Group<'g>,
+    pub(super) group: &'a Group,
     pub(super) cx: &'a Context,
     pub(super) problems: &'a mut Vec<Problem>,
     pub(super) unmapped: &'a mut BTreeMap<String, usize>,
     pub(super) readings: &'a mut BTreeMap<String, &'static str>,
 }
 
-impl CaseRows<'_, '_> {
+impl CaseRows<'_> {
     fn first_row(&self) -> usize {
         self.group.rows[0].0
     }
 
     /// A case-level value: the first row's, which later rows may repeat or leave blank.
     fn value(&mut self, column: Column) -> String {
-        let (first, cells) = self.group.rows[0];
+        let (first, cells) = &self.group.rows[0];
         let value = self.layout.get(cells, column).to_owned();
         for (row, cells) in &self.group.rows[1..] {
             let other = self.layout.get(cells, column);
@@ -314,8 +314,9 @@ impl CaseRows<'_, '_> {
     /// The people of every row, each in its own form slot.
     fn people(&mut self, form: &mut ReportForm) -> Vec<Slot> {
         let mut slots = vec![];
-        let rows = self.group.rows.clone();
-        for (row, cells) in rows {
+        let group = self.group;
+        for (row, cells) in &group.rows {
+            let row = *row;
             let get = |c| self.layout.get(cells, c).to_owned();
             let victim = [
                 Column::VictimName,
