@@ -89,6 +89,7 @@ pub async fn commit_with(
     // Numbered in the order they were received, as if logged at the time.
     plan.cases.sort_by_key(|c| c.received_at);
     let txn = crate::db::begin(db).await?;
+    crate::db::plan_for_growing_tables(&txn).await?;
     let import_id = match target {
         Target::Upload(id) => {
             let claimed = imports::Entity::update_many()

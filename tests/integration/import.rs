@@ -913,3 +913,25 @@ async fn the_officer_column_assigns_each_case_to_its_harassment_officer() {
     );
     std::fs::remove_dir_all(&dir).ok();
 }
+
+/// On PostgreSQL an import's statements are planned for their values, in its transaction
+/// only: a generic plan made while the tables were empty made imports slow down as they grew.
+#[tokio::test]
+async fn an_imports_transaction_plans_each_statement_for_its_values() {
+    let app = TestApp::spawn().await;
+    let txn = harbour::db::begin(&app.db).await.unwrap();
+    harbour::db::plan_for_growing_tables(&txn).await.unwrap();
+    if app.test_db.is_postgres() {
+        assert_eq!(plan_cache_mode(&txn).await, "force_custom_plan");
+    }
+    txn.commit().await.unwrap();
+    if app.test_db.is_postgres() {
+        assert_eq!(plan_cache_mode(&app.db).await, "auto");
+    }
+}
+
+async fn plan_cache_mode(db: &impl sea_orm::ConnectionTrait) -> String {
+    let show = sea_orm::Statement::from_string(db.get_database_backend(), "SHOW plan_cache_mode");
+    let row = db.query_one_raw(show).await.unwrap().unwrap();
+    row.try_get_by_index::<String>(0).unwrap()
+}
