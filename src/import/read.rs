@@ -159,8 +159,10 @@ impl Sheet {
             Body::Csv { utf8, again, .. } => {
                 let mut again = again.lock().unwrap_or_else(|e| e.into_inner());
                 let (reader, record) = &mut *again;
+                // From the line break before the row: a reader that seeks starts afresh, and
+                // at its start it would drop a byte-order mark the first pass kept.
                 let mut at_row = Position::new();
-                at_row.set_byte(at as u64);
+                at_row.set_byte(at.saturating_sub(1) as u64);
                 // It was read once already: it cannot fail now.
                 match reader.seek(at_row).and_then(|_| reader.read_byte_record(record)) {
                     Ok(true) => cells(record, *utf8),
@@ -297,10 +299,11 @@ fn line_breaks(text: &[u8]) -> usize {
 }
 
 /// A cell without control characters other than tab and line breaks (a NUL cannot be
-/// stored by PostgreSQL; the rest are noise from other systems).
+/// stored by PostgreSQL; the rest are noise from other systems), nor byte-order marks
+/// (files joined end to end carry one at each join).
 fn clean(text: &str) -> String {
     text.chars()
-        .filter(|c| !c.is_control() || matches!(c, '\t' | '\n'))
+        .filter(|c| (!c.is_control() || matches!(c, '\t' | '\n')) && *c != '\u{feff}')
         .collect()
 }
 
@@ -450,6 +453,22 @@ mod tests {
         let grid = grid(text.as_bytes(), None).unwrap();
         assert_eq!(grid.rows[0].0, 3);
         assert_eq!(grid.rows[1], (4, vec!["A2".to_owned(), "xy".to_owned()]));
+    }
+
+    #[test]
+    fn byte_order_marks_inside_a_file_are_dropped_and_rows_read_again_alike() {
+        // Two "CSV UTF-8" exports joined end to end, with CRLF line ends.
+        let text = "reference,received\r\nR1,1/2/25\r\n\u{feff}\r\n\u{feff}R2,3/2/25\r\nR3,4/2/25\r\n";
+        let grid = grid(text.as_bytes(), None).unwrap();
+        let cells = |a: &str, b: &str| vec![a.to_owned(), b.to_owned()];
+        assert_eq!(
+            grid.rows,
+            [
+                (2, cells("R1", "1/2/25")),
+                (4, cells("R2", "3/2/25")),
+                (5, cells("R3", "4/2/25"))
+            ]
+        );
     }
 
     #[test]

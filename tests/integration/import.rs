@@ -919,15 +919,18 @@ async fn the_officer_column_assigns_each_case_to_its_harassment_officer() {
 #[tokio::test]
 async fn an_imports_transaction_plans_each_statement_for_its_values() {
     let app = TestApp::spawn().await;
+    if !app.test_db.is_postgres() {
+        // Nothing to set on SQLite, and nothing fails.
+        let txn = harbour::db::begin(&app.db).await.unwrap();
+        harbour::db::plan_for_growing_tables(&txn).await.unwrap();
+        return txn.commit().await.unwrap();
+    }
+    let before = plan_cache_mode(&app.db).await;
     let txn = harbour::db::begin(&app.db).await.unwrap();
     harbour::db::plan_for_growing_tables(&txn).await.unwrap();
-    if app.test_db.is_postgres() {
-        assert_eq!(plan_cache_mode(&txn).await, "force_custom_plan");
-    }
+    assert_eq!(plan_cache_mode(&txn).await, "force_custom_plan");
     txn.commit().await.unwrap();
-    if app.test_db.is_postgres() {
-        assert_eq!(plan_cache_mode(&app.db).await, "auto");
-    }
+    assert_eq!(plan_cache_mode(&app.db).await, before);
 }
 
 async fn plan_cache_mode(db: &impl sea_orm::ConnectionTrait) -> String {
