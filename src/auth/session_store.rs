@@ -15,7 +15,7 @@ use sea_orm::{
     sea_query::{Expr, OnConflict},
 };
 use std::{
-    collections::HashMap,
+    collections::{BTreeMap, HashMap},
     fmt,
     sync::{Arc, Mutex},
 };
@@ -98,8 +98,12 @@ impl DbSessionStore {
     }
 }
 
+/// The data as JSON with its keys in order. The session's map iterates in an order of its
+/// own, new with each load: written as it came, the same data read back differed from
+/// the row, so most requests of a signed-in session wrote it again.
 fn data_of(record: &Record) -> Result<String> {
-    serde_json::to_string(&record.data).map_err(|e| Error::Encode(e.to_string()))
+    let sorted: BTreeMap<&String, &serde_json::Value> = record.data.iter().collect();
+    serde_json::to_string(&sorted).map_err(|e| Error::Encode(e.to_string()))
 }
 
 fn backend(e: sea_orm::DbErr) -> Error {
@@ -223,4 +227,30 @@ pub async fn purge_expired(
         .exec(db)
         .await?
         .rows_affected)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_same_data_is_always_written_alike() {
+        let keys = ["user_id", "csrf", "signed_in_at", "flash", "a", "b", "c", "d"];
+        let record = |keys: &[&str]| Record {
+            id: Id::default(),
+            data: keys
+                .iter()
+                .map(|k| ((*k).to_owned(), serde_json::json!(k)))
+                .collect(),
+            expiry_date: OffsetDateTime::UNIX_EPOCH,
+        };
+        let mut reversed = keys;
+        reversed.reverse();
+        let written = data_of(&record(&keys)).unwrap();
+        assert_eq!(written, data_of(&record(&reversed)).unwrap());
+        assert!(
+            written.starts_with(r#"{"a":"a","b":"b","c":"c","csrf":"csrf","d":"d","#),
+            "{written}"
+        );
+    }
 }

@@ -376,3 +376,49 @@ async fn a_session_read_and_saved_unchanged_within_the_minute_writes_nothing() {
     let after = f.store.load(&rec.id).await.unwrap().expect("still there");
     assert_eq!(after.data.get("k"), Some(&serde_json::json!("mine")));
 }
+
+/// A signed-in session holds several keys, which a loaded session iterates in an order of
+/// its own: read back and saved unchanged, it still sends nothing, however often.
+#[tokio::test]
+async fn a_session_of_several_keys_read_back_and_saved_unchanged_writes_nothing() {
+    let f = fixture().await;
+    let user = make_user(&f, "several").await;
+    let mut rec = record(&[
+        ("user_id", serde_json::json!(user)),
+        ("signed_in_at", serde_json::json!(1_700_000_000)),
+        ("csrf", serde_json::json!("token")),
+        ("flash", serde_json::json!("Saved")),
+    ]);
+    f.store.create(&mut rec).await.unwrap();
+    let hashed = sha256_hex(&rec.id.to_string());
+    let marked = r#"{"marked":"behind the store's back"}"#;
+    for _ in 0..5 {
+        f.clock.advance(Duration::seconds(5));
+        let loaded = f.store.load(&rec.id).await.unwrap().expect("loads");
+        let row = sessions::Entity::find_by_id(hashed.clone())
+            .one(&f.db)
+            .await
+            .unwrap()
+            .unwrap();
+        sessions::Entity::update_many()
+            .col_expr(sessions::Column::Data, sea_orm::sea_query::Expr::value(marked))
+            .filter(sessions::Column::Id.eq(hashed.clone()))
+            .exec(&f.db)
+            .await
+            .unwrap();
+        f.store.save(&loaded).await.unwrap();
+        let after = sessions::Entity::find_by_id(hashed.clone())
+            .one(&f.db)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(after.data, marked, "the unchanged save sent nothing");
+        // Put the session back as it was for the next round.
+        sessions::Entity::update_many()
+            .col_expr(sessions::Column::Data, sea_orm::sea_query::Expr::value(row.data))
+            .filter(sessions::Column::Id.eq(hashed.clone()))
+            .exec(&f.db)
+            .await
+            .unwrap();
+    }
+}
