@@ -138,6 +138,11 @@ fn next_of<'a>(all: impl Iterator<Item = (&'a str, i32)>, stage: Stage) -> i32 {
         + 1
 }
 
+/// [`next_occurrence`] among what [`occurrences`] read.
+fn next_among(read: &[(String, i32, String)], stage: Stage) -> i32 {
+    next_of(read.iter().map(|(s, o, _)| (s.as_str(), *o)), stage)
+}
+
 /// The stage, occurrence and status of the case's deadlines of `stages` only: what
 /// planning the next one needs, without reading every deadline the case has.
 async fn occurrences(
@@ -393,10 +398,7 @@ pub async fn after_closure(
     let rules = Rules::for_case(db, case).await?;
     let stages = [Stage::ClosureLetter, Stage::PostClosureCheck];
     let all = occurrences(db, case.id, &stages).await?;
-    let rows = stages.map(|stage| {
-        let occurrence = next_of(all.iter().map(|(s, o, _)| (s.as_str(), *o)), stage);
-        row(&rules, case, stage, occurrence, closed_at, now)
-    });
+    let rows = stages.map(|stage| row(&rules, case, stage, next_among(&all, stage), closed_at, now));
     insert_all(db, rows.into()).await.map(drop)
 }
 
@@ -476,8 +478,7 @@ pub async fn schedule_next(
     }
     let same = occurrences(db, case.id, &[stage]).await?;
     if !same.iter().any(|(_, _, status)| status == state::OPEN) {
-        let occurrence = next_of(same.iter().map(|(s, o, _)| (s.as_str(), *o)), stage);
-        insert(db, rules, case, stage, occurrence, from, now).await?;
+        insert(db, rules, case, stage, next_among(&same, stage), from, now).await?;
     }
     Ok(())
 }

@@ -219,15 +219,18 @@ async fn write_case(
     }
 }
 
-/// The first victim named on the case.
-async fn victim(txn: &DatabaseTransaction, case_id: i32) -> Result<Option<(i32, i32)>, DbErr> {
+/// The first person named on the case in `role` (the order the file named them).
+async fn first_named(
+    txn: &DatabaseTransaction,
+    case_id: i32,
+    role: &str,
+) -> Result<Option<case_parties::Model>, DbErr> {
     case_parties::Entity::find()
         .filter(case_parties::Column::CaseId.eq(case_id))
-        .filter(case_parties::Column::Role.eq(codes::VICTIM))
+        .filter(case_parties::Column::Role.eq(role))
         .order_by_asc(case_parties::Column::Id)
         .one(txn)
         .await
-        .map(|p| p.map(|p| (p.id, p.person_id)))
 }
 
 async fn first_contact(
@@ -237,7 +240,9 @@ async fn first_contact(
     kind: &'static str,
     by: &Actor<'_>,
 ) -> Result<(), DbErr> {
-    let person_id = victim(txn, case.id).await?.map(|(_, person)| person);
+    let person_id = first_named(txn, case.id, codes::VICTIM)
+        .await?
+        .map(|victim| victim.person_id);
     let mut entry = Entry::event(case, kind, at, FIRST_CONTACT);
     entry.person_id = person_id;
     timeline::write(txn, by.now, by.viewer, &entry).await?;
@@ -254,16 +259,10 @@ async fn action(
     by: &Actor<'_>,
 ) -> Result<(), DbErr> {
     // Ladder steps are against the (first) alleged perpetrator; measures against no one.
-    let party = match enforcement::is_ladder(kind) {
-        true => {
-            case_parties::Entity::find()
-                .filter(case_parties::Column::CaseId.eq(case.id))
-                .filter(case_parties::Column::Role.eq(codes::PERPETRATOR))
-                .order_by_asc(case_parties::Column::Id)
-                .one(txn)
-                .await?
-        }
-        false => None,
+    let party = if enforcement::is_ladder(kind) {
+        first_named(txn, case.id, codes::PERPETRATOR).await?
+    } else {
+        None
     };
     let name = match &party {
         Some(p) => people::Entity::find_by_id(p.person_id)
