@@ -421,6 +421,23 @@ pub async fn complete(
     deadline: deadlines::Model,
     done: Done,
 ) -> Result<Option<deadlines::Model>, DbErr> {
+    let (from, now) = (done.at, done.now);
+    let Some(done) = mark_done(db, rules, deadline, done).await? else {
+        return Ok(None);
+    };
+    if let Some(stage) = Stage::from_code(&done.stage) {
+        schedule_next(db, rules, case, stage, from, now).await?;
+    }
+    Ok(Some(done))
+}
+
+/// [`complete`] without planning what comes next.
+async fn mark_done(
+    db: &impl ConnectionTrait,
+    rules: &Rules,
+    deadline: deadlines::Model,
+    done: Done,
+) -> Result<Option<deadlines::Model>, DbErr> {
     let Done {
         at: done_at,
         by,
@@ -430,7 +447,6 @@ pub async fn complete(
     let late = rules
         .calendar
         .working_days_late(deadline.original_due_at, done_at);
-    let stage = Stage::from_code(&deadline.stage);
     // Only the open version read: two people completing it at once cannot both write.
     let changed = deadlines::Entity::update_many()
         .col_expr(deadlines::Column::Status, Expr::value(state::DONE))
@@ -447,9 +463,6 @@ pub async fn complete(
         .await?;
     if changed.rows_affected == 0 {
         return Ok(None);
-    }
-    if let Some(stage) = stage {
-        schedule_next(db, rules, case, stage, done_at, now).await?;
     }
     Ok(Some(deadlines::Model {
         status: state::DONE.to_owned(),
@@ -476,9 +489,31 @@ pub async fn schedule_next(
     if !stage.recurring() || case.status != codes::OPEN {
         return Ok(());
     }
-    let same = occurrences(db, case.id, &[stage]).await?;
-    if !same.iter().any(|(_, _, status)| status == state::OPEN) {
-        insert(db, rules, case, stage, next_among(&same, stage), from, now).await?;
+    let mut same = occurrences(db, case.id, &[stage]).await?;
+    schedule_next_among(db, rules, case, stage, from, now, &mut same).await
+}
+
+/// [`schedule_next`] on a case whose deadlines of `stage` the caller holds as
+/// [`occurrences`] reads them (kept current: a deadline planned here is added).
+async fn schedule_next_among(
+    db: &impl ConnectionTrait,
+    rules: &Rules,
+    case: &cases::Model,
+    stage: Stage,
+    from: OffsetDateTime,
+    now: OffsetDateTime,
+    known: &mut Vec<(String, i32, String)>,
+) -> Result<(), DbErr> {
+    if !stage.recurring() || case.status != codes::OPEN {
+        return Ok(());
+    }
+    let open = known
+        .iter()
+        .any(|(s, _, status)| s == stage.code() && status == state::OPEN);
+    if !open {
+        let occurrence = next_among(known, stage);
+        insert(db, rules, case, stage, occurrence, from, now).await?;
+        known.push((stage.code().to_owned(), occurrence, state::OPEN.to_owned()));
     }
     Ok(())
 }
@@ -524,6 +559,20 @@ pub async fn after_contact(
         .into_tuple()
         .all(db)
         .await?;
+    after_contact_in_roles(db, case, kind, &roles, at, by, now).await
+}
+
+/// [`after_contact`] with someone whose `roles` on the case the caller knows (a case just
+/// opened says whom it names).
+pub async fn after_contact_in_roles(
+    db: &impl ConnectionTrait,
+    case: &cases::Model,
+    kind: &str,
+    roles: &[String],
+    at: OffsetDateTime,
+    by: i32,
+    now: OffsetDateTime,
+) -> Result<Vec<(Stage, bool)>, DbErr> {
     let mut stages: Vec<Stage> = roles
         .iter()
         .flat_map(|role| stages_met_by_contact(kind, role))
@@ -535,22 +584,34 @@ pub async fn after_contact(
     }
     let case = &crate::cases::lock::hold_case(db, case).await?;
     let rules = Rules::for_case(db, case).await?;
+    let all = existing(db, case.id).await?;
+    // What planning the next recurring deadline needs, kept current as deadlines are done.
+    let mut known: Vec<(String, i32, String)> = all
+        .iter()
+        .map(|d| (d.stage.clone(), d.occurrence, d.status.clone()))
+        .collect();
     let mut completed = vec![];
-    for d in existing(db, case.id).await? {
+    for d in all {
         let Some(stage) = Stage::from_code(&d.stage) else {
             continue;
         };
         if d.status != state::OPEN || !stages.contains(&stage) || at < d.anchored_at {
             continue;
         }
+        let occurrence = d.occurrence;
         let done = Done {
             at,
             by,
             note: None,
             now,
         };
-        if let Some(done) = complete(db, &rules, case, d, done).await? {
+        if let Some(done) = mark_done(db, &rules, d, done).await? {
             completed.push((stage, state::state(&done, now) == state::State::Met));
+            let same = |(s, o, _): &&mut (String, i32, String)| *s == done.stage && *o == occurrence;
+            if let Some(k) = known.iter_mut().find(same) {
+                k.2 = done.status;
+            }
+            schedule_next_among(db, &rules, case, stage, at, now, &mut known).await?;
         }
     }
     Ok(completed)

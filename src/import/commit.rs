@@ -20,10 +20,10 @@ use crate::{
     procedure::Stage,
     web::time_fmt,
 };
-use entity::{case_parties, cases, imports, people, plan_actions};
+use entity::{cases, imports, plan_actions};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, DatabaseConnection, DatabaseTransaction, DbErr, EntityTrait, QueryFilter,
-    QueryOrder, sea_query::Expr,
+    sea_query::Expr,
 };
 use time::{Date, OffsetDateTime, macros::time};
 
@@ -169,7 +169,8 @@ async fn write_case(
         external_ref: &planned.external_ref,
         owner: planned.officer.as_ref().map(|(id, _)| *id),
     };
-    let mut case = service::open(txn, by, &planned.new, &opening).await?;
+    let service::Opened { case, named } = service::open(txn, by, &planned.new, &opening).await?;
+    let mut case = case;
     if let Some((_, name)) = &planned.officer {
         let entry = Entry::event(
             &case,
@@ -180,10 +181,10 @@ async fn write_case(
         timeline::write(txn, by.now, by.viewer, &entry).await?;
     }
     if let Some((at, kind)) = planned.first_contact {
-        first_contact(txn, &case, at, kind, by).await?;
+        first_contact(txn, &case, &named, at, kind, by).await?;
     }
     for &(kind, on, dated) in &planned.actions {
-        action(txn, &case, kind, on, dated, by).await?;
+        action(txn, &case, &named, kind, on, dated, by).await?;
     }
     let worked = casework.record(txn, &case, planned).await?;
     if worked {
@@ -219,61 +220,50 @@ async fn write_case(
     }
 }
 
-/// The first person named on the case in `role` (the order the file named them).
-async fn first_named(
-    txn: &DatabaseTransaction,
-    case_id: i32,
-    role: &str,
-) -> Result<Option<case_parties::Model>, DbErr> {
-    case_parties::Entity::find()
-        .filter(case_parties::Column::CaseId.eq(case_id))
-        .filter(case_parties::Column::Role.eq(role))
-        .order_by_asc(case_parties::Column::Id)
-        .one(txn)
-        .await
+/// The first person the file named on the case in `role`.
+fn first_named<'a>(named: &'a [service::Named], role: &str) -> Option<&'a service::Named> {
+    named.iter().find(|n| n.role == role)
 }
 
 async fn first_contact(
     txn: &DatabaseTransaction,
     case: &cases::Model,
+    named: &[service::Named],
     at: OffsetDateTime,
     kind: &'static str,
     by: &Actor<'_>,
 ) -> Result<(), DbErr> {
-    let person_id = first_named(txn, case.id, codes::VICTIM)
-        .await?
-        .map(|victim| victim.person_id);
+    let person_id = first_named(named, codes::VICTIM).map(|victim| victim.person_id);
     let mut entry = Entry::event(case, kind, at, FIRST_CONTACT);
     entry.person_id = person_id;
     timeline::write(txn, by.now, by.viewer, &entry).await?;
-    deadlines::after_contact(txn, case, kind, person_id, at, by.viewer.id, by.now).await?;
+    // Every part the victim has on the case (a victim may be a witness too).
+    let roles: Vec<String> = named
+        .iter()
+        .filter(|n| Some(n.person_id) == person_id)
+        .map(|n| n.role.clone())
+        .collect();
+    deadlines::after_contact_in_roles(txn, case, kind, &roles, at, by.viewer.id, by.now).await?;
     Ok(())
 }
 
 async fn action(
     txn: &DatabaseTransaction,
     case: &cases::Model,
+    named: &[service::Named],
     kind: &'static str,
     on: Date,
     dated: bool,
     by: &Actor<'_>,
 ) -> Result<(), DbErr> {
     // Ladder steps are against the (first) alleged perpetrator; measures against no one.
-    let party = if enforcement::is_ladder(kind) {
-        first_named(txn, case.id, codes::PERPETRATOR).await?
-    } else {
-        None
-    };
-    let name = match &party {
-        Some(p) => people::Entity::find_by_id(p.person_id)
-            .one(txn)
-            .await?
-            .map(|person| person.name.unwrap_or_else(|| "someone not known".to_owned())),
-        None => None,
-    };
+    let party = enforcement::is_ladder(kind)
+        .then(|| first_named(named, codes::PERPETRATOR))
+        .flatten();
+    let name = party.map(|p| p.name.clone().unwrap_or_else(|| "someone not known".to_owned()));
     let new = actions::NewAction {
         case_id: case.id,
-        party_id: party.map(|p| p.id),
+        party_id: party.map(|p| p.party_id),
         kind,
         status: enforcement::ISSUED,
         planned_on: on,

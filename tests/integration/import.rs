@@ -111,7 +111,14 @@ async fn the_template_round_trips_and_imported_history_completes_the_right_deadl
         .await,
         1
     );
-    assert_eq!(app.count(&format!("SELECT COUNT(*) FROM perpetrator_actions WHERE case_id = {first} AND kind IN ('warning-letter', 'injunction') AND party_id IS NOT NULL")).await, 2);
+    // Ladder steps are against the alleged perpetrator the file names (his party row on
+    // this case), and the first contact was with the first victim it names.
+    assert_eq!(app.count(&format!("SELECT COUNT(*) FROM perpetrator_actions a JOIN case_parties p ON p.id = a.party_id JOIN people n ON n.id = p.person_id WHERE a.case_id = {first} AND p.case_id = a.case_id AND p.role = 'alleged-perpetrator' AND n.name = 'Mark Stone' AND a.kind IN ('warning-letter', 'injunction')")).await, 2);
+    assert_eq!(app.count(&format!("SELECT COUNT(*) FROM timeline_entries t JOIN people n ON n.id = t.person_id WHERE t.case_id = {first} AND t.kind = 'phone-call' AND n.name = 'Amina Khan'")).await, 1);
+    let action_text = format!(
+        "SELECT COUNT(*) FROM timeline_entries WHERE case_id = {first} AND kind = 'enforcement-recorded' AND body LIKE '%Mark Stone%'"
+    );
+    assert_eq!(app.count(&action_text).await, 2);
     // The open case's history is closed off, and its regular update is live from today.
     let second = "(SELECT id FROM cases WHERE external_ref = 'ASB/2025/0212')";
     assert_eq!(app.count(&format!("SELECT COUNT(*) FROM deadlines WHERE case_id = {second} AND status = 'open' AND stage = 'victim-update'")).await, 1);

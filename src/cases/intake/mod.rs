@@ -120,7 +120,9 @@ pub async fn submit(
         (None, Some(case)) => {
             let txn = crate::db::begin(&state.db).await?;
             let new = service::NewCase { case, report };
-            let saved = service::open(&txn, &by, &new, &service::Opening::Logged).await?;
+            let saved = service::open(&txn, &by, &new, &service::Opening::Logged)
+                .await?
+                .case;
             txn.commit().await?;
             let reference = &saved.reference;
             redirect_to_case(&ctx, reference, format!("Case {reference} logged")).await

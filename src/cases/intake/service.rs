@@ -5,12 +5,11 @@
 
 pub use super::check::{Decision, Report, ValidCase, ValidPerson, person_details};
 pub use super::form::{Body, MAX_PEOPLE, PersonForm, ReportForm, SUGGESTED};
-pub use super::store::{Choices, Opening};
+pub use super::store::{Choices, Named, Opened, Opening};
 pub use super::view::person_fields;
 use super::{check, store};
 use crate::cases::timeline::Actor;
 use crate::{cases::people as people_store, web::forms::FormErrors};
-use entity::cases;
 use sea_orm::{ConnectionTrait, DatabaseTransaction, DbErr};
 use time::OffsetDateTime;
 
@@ -84,6 +83,6 @@ pub async fn open(
     by: &Actor<'_>,
     new: &NewCase,
     opening: &Opening<'_>,
-) -> Result<cases::Model, DbErr> {
+) -> Result<Opened, DbErr> {
     store::create_case(txn, by, &new.case, &new.report, opening).await
 }

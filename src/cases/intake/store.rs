@@ -76,6 +76,24 @@ pub enum Opening<'a> {
     },
 }
 
+/// Someone named on a case as it was opened, in the order the report named them.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Named {
+    /// The `case_parties` row.
+    pub party_id: i32,
+    pub person_id: i32,
+    /// `codes::PARTY_ROLES`.
+    pub role: String,
+    /// As stored (a known person keeps the name on their record).
+    pub name: Option<String>,
+}
+
+/// A case just opened and who it names.
+pub struct Opened {
+    pub case: cases::Model,
+    pub named: Vec<Named>,
+}
+
 /// Opens a case for `report`. The reference is taken inside the transaction, so it is
 /// numbered only if the case is saved.
 pub async fn create_case(
@@ -84,7 +102,7 @@ pub async fn create_case(
     case: &ValidCase,
     report: &Report,
     opening: &Opening<'_>,
-) -> Result<cases::Model, DbErr> {
+) -> Result<Opened, DbErr> {
     let (year, external_ref, import_id, owner) = match opening {
         Opening::Logged => (time_fmt::london(by.now).year(), None, None, None),
         Opening::Imported {
@@ -134,7 +152,7 @@ pub async fn create_case(
     .exec_without_returning(txn)
     .await?;
     // A new case: nobody is named on it yet.
-    add_incident_and_people(txn, by, &saved, report, HashSet::new()).await?;
+    let named = add_incident_and_people(txn, by, &saved, report, HashSet::new()).await?;
     let entry = Entry::event(
         &saved,
         "opened",
@@ -160,7 +178,7 @@ pub async fn create_case(
         }
     }
     deadlines::schedule::after_opening(txn, &saved, report.incident.received_at, by.now).await?;
-    Ok(saved)
+    Ok(Opened { case: saved, named })
 }
 
 /// Adds `report` to an open case. `false` (and nothing written) when the case was closed
@@ -228,7 +246,7 @@ async fn add_incident_and_people(
     case: &cases::Model,
     report: &Report,
     on_case: HashSet<(i32, String)>,
-) -> Result<(), DbErr> {
+) -> Result<Vec<Named>, DbErr> {
     let incident = insert_incident(txn, by, case.id, &report.incident).await?;
     link_people(txn, by, case.id, incident.id, &report.people, on_case).await
 }
@@ -270,7 +288,9 @@ async fn insert_incident(
 }
 
 /// Stores new people, fills in what known ones lacked, and names each on the case in
-/// their role, once (someone `on_case` in that role already is not added again).
+/// their role, once (someone `on_case` in that role already is not added again). Returns
+/// those newly named, in the order the report names them (the first victim is the victim
+/// an import's first contact was with).
 async fn link_people(
     txn: &DatabaseTransaction,
     by: &Actor<'_>,
@@ -278,43 +298,62 @@ async fn link_people(
     incident_id: i32,
     people: &[ValidPerson],
     mut on_case: HashSet<(i32, String)>,
-) -> Result<(), DbErr> {
+) -> Result<Vec<Named>, DbErr> {
     let mut named = vec![];
     for p in people {
-        let person_id = save_person(txn, by, p).await?;
-        people_store::queue_possible_duplicates(txn, by.now, person_id, &p.possibly_same, case_id).await?;
-        if on_case.insert((person_id, p.role.to_owned())) {
-            named.push(case_parties::ActiveModel {
-                case_id: Set(case_id),
-                person_id: Set(person_id),
-                role: Set(p.role.to_owned()),
-                incident_id: Set(Some(incident_id)),
-                added_at: Set(by.now),
-                added_by: Set(by.viewer.id),
-                ..Default::default()
-            });
+        let person = save_person(txn, by, p).await?;
+        people_store::queue_possible_duplicates(txn, by.now, person.id, &p.possibly_same, case_id).await?;
+        if on_case.insert((person.id, p.role.to_owned())) {
+            named.push((person, p.role));
         }
     }
-    // In the order the report names them (the first victim is the victim an import's
-    // first contact was with).
-    if !named.is_empty() {
-        case_parties::Entity::insert_many(named)
-            .exec_without_returning(txn)
-            .await?;
+    if named.is_empty() {
+        return Ok(vec![]);
     }
-    Ok(())
+    let rows = named.iter().map(|(person, role)| case_parties::ActiveModel {
+        case_id: Set(case_id),
+        person_id: Set(person.id),
+        role: Set((*role).to_owned()),
+        incident_id: Set(Some(incident_id)),
+        added_at: Set(by.now),
+        added_by: Set(by.viewer.id),
+        ..Default::default()
+    });
+    let stored = case_parties::Entity::insert_many(rows)
+        .exec_with_returning(txn)
+        .await?;
+    // RETURNING promises no order: each row is found again by its (person, role), which
+    // is unique on a case.
+    named
+        .into_iter()
+        .map(|(person, role)| {
+            let party = stored
+                .iter()
+                .find(|s| s.person_id == person.id && s.role == role)
+                .ok_or_else(|| DbErr::RecordNotFound(format!("party {} as {role}", person.id)))?;
+            Ok(Named {
+                party_id: party.id,
+                person_id: person.id,
+                role: role.to_owned(),
+                name: person.name,
+            })
+        })
+        .collect()
 }
 
-async fn save_person(txn: &DatabaseTransaction, by: &Actor<'_>, p: &ValidPerson) -> Result<i32, DbErr> {
+async fn save_person(
+    txn: &DatabaseTransaction,
+    by: &Actor<'_>,
+    p: &ValidPerson,
+) -> Result<people::Model, DbErr> {
     let known = match p.decision {
         Decision::Reuse(id) => people::Entity::find_by_id(id).one(txn).await?,
         Decision::New | Decision::Undecided => None,
     };
-    let person = match known {
-        Some(known) => people_store::fill_blanks(txn, by.now, known, &p.details).await?,
-        None => people_store::create(txn, by.now, by.viewer.id, &p.details).await?,
-    };
-    Ok(person.id)
+    match known {
+        Some(known) => people_store::fill_blanks(txn, by.now, known, &p.details).await,
+        None => people_store::create(txn, by.now, by.viewer.id, &p.details).await,
+    }
 }
 
 /// The timeline's one line about a report: how it came in and what it was.
