@@ -165,6 +165,29 @@ pub async fn plan_for_growing_tables(txn: &DatabaseTransaction) -> Result<(), Db
     Ok(())
 }
 
+/// Whether `e` means the database was too busy to take the work, not that the work was
+/// wrong: SQLite's one write lock held past the busy timeout (a long import by another
+/// process, say), or no pooled connection free in time. Nothing was written; the same
+/// request may well succeed a minute later.
+pub fn is_busy(e: &DbErr) -> bool {
+    use sea_orm::{ConnAcquireErr, RuntimeErr, sqlx::sqlite::SqliteError};
+    match e {
+        DbErr::ConnectionAcquire(ConnAcquireErr::Timeout) => true,
+        DbErr::Conn(RuntimeErr::SqlxError(e))
+        | DbErr::Exec(RuntimeErr::SqlxError(e))
+        | DbErr::Query(RuntimeErr::SqlxError(e)) => {
+            let sea_orm::sqlx::Error::Database(db) = &**e else {
+                return false;
+            };
+            // SQLITE_BUSY (5) and SQLITE_LOCKED (6), with their extended codes.
+            let sqlite = db.try_downcast_ref::<SqliteError>().is_some();
+            let code = db.code().and_then(|code| code.parse::<i32>().ok());
+            sqlite && code.is_some_and(|code| matches!(code & 0xff, 5 | 6))
+        }
+        _ => false,
+    }
+}
+
 /// A LIKE pattern matching `text` anywhere, with the user's `%`, `_` and `\` taken literally.
 pub fn contains_pattern(text: &str) -> sea_orm::sea_query::LikeExpr {
     let mut escaped = String::with_capacity(text.len() + 2);
@@ -212,4 +235,50 @@ pub async fn put_setting(
     .exec_without_returning(db)
     .await?;
     Ok(())
+}
+
+#[cfg(test)]
+mod busy_tests {
+    use super::*;
+    use sea_orm::sqlx::sqlite::{SqliteConnectOptions, SqlitePoolOptions};
+    use std::str::FromStr;
+
+    #[tokio::test]
+    async fn a_write_lock_held_by_someone_else_is_busy_not_a_fault() {
+        let path = std::env::temp_dir().join(format!("harbour-busy-{}.db", std::process::id()));
+        let url = format!("sqlite://{}?mode=rwc", path.display());
+        let db = connect(&url).await.unwrap();
+        db.execute_unprepared("CREATE TABLE t (x INTEGER)").await.unwrap();
+        let holder = begin(&db).await.unwrap();
+        holder
+            .execute_unprepared("INSERT INTO t VALUES (1)")
+            .await
+            .unwrap();
+        // A second connection that waits for nobody meets the held lock at once.
+        let options = SqliteConnectOptions::from_str(&url)
+            .unwrap()
+            .busy_timeout(Duration::ZERO);
+        let pool = SqlitePoolOptions::new()
+            .max_connections(1)
+            .connect_with(options)
+            .await
+            .unwrap();
+        let other = sea_orm::SqlxSqliteConnector::from_sqlx_sqlite_pool(pool);
+        let refused = begin(&other).await.unwrap_err();
+        assert!(is_busy(&refused), "{refused}");
+        let answer = axum::response::IntoResponse::into_response(crate::error::AppError::from(refused));
+        assert_eq!(answer.status(), axum::http::StatusCode::SERVICE_UNAVAILABLE);
+        // Other failures are not.
+        let wrong = other
+            .execute_unprepared("SELECT * FROM no_such_table")
+            .await
+            .unwrap_err();
+        assert!(!is_busy(&wrong), "{wrong}");
+        assert!(!is_busy(&DbErr::Custom("case 1".into())));
+        holder.rollback().await.unwrap();
+        drop((db, other));
+        for suffix in ["", "-wal", "-shm"] {
+            let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
+        }
+    }
 }

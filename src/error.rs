@@ -17,6 +17,9 @@ pub enum AppError {
     /// The action does not fit the record's current state (e.g. closing a closed case).
     #[error("conflict: {0}")]
     Conflict(&'static str),
+    /// The database could not take the work in time (another long write holds it).
+    #[error("busy: {0}")]
+    Busy(String),
     #[error("internal error: {0}")]
     Internal(String),
 }
@@ -38,7 +41,11 @@ impl AppError {
 
 impl From<sea_orm::DbErr> for AppError {
     fn from(e: sea_orm::DbErr) -> Self {
-        AppError::internal(e)
+        if crate::db::is_busy(&e) {
+            AppError::Busy(e.to_string())
+        } else {
+            AppError::internal(e)
+        }
     }
 }
 
@@ -46,7 +53,10 @@ impl<E: std::fmt::Display + std::fmt::Debug + std::error::Error> From<sea_orm::T
     for AppError
 {
     fn from(e: sea_orm::TransactionError<E>) -> Self {
-        AppError::internal(e)
+        match e {
+            sea_orm::TransactionError::Connection(e) => e.into(),
+            e => AppError::internal(e),
+        }
     }
 }
 
@@ -81,6 +91,18 @@ impl IntoResponse for AppError {
                     message: format!("{why} Nothing was changed."),
                 },
             ),
+            AppError::Busy(detail) => {
+                tracing::warn!(error = %detail, "database busy");
+                let page = busy_page();
+                let mut res = (
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    [(axum::http::header::RETRY_AFTER, "60")],
+                    page.message.clone(),
+                )
+                    .into_response();
+                res.extensions_mut().insert(page);
+                return res;
+            }
             AppError::Internal(detail) => {
                 // Logged inside the request's span, which carries the request id.
                 tracing::error!(error = %detail, "internal error");
@@ -93,6 +115,15 @@ impl IntoResponse for AppError {
         let mut res = (status, page.message.clone()).into_response();
         res.extensions_mut().insert(page);
         res
+    }
+}
+
+/// What a request the database was too busy for is told: the truth, which is that nothing
+/// was saved and it will very likely work in a minute.
+fn busy_page() -> ErrorPage {
+    ErrorPage {
+        title: "Harbour is busy saving other work",
+        message: "Someone else's large piece of work (such as a spreadsheet import) is being saved, so nothing you sent was saved. If you were filling in a form, go back in your browser: it may still hold what you typed. Try again in a minute or two.".to_owned(),
     }
 }
 

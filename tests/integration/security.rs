@@ -343,3 +343,34 @@ async fn control_characters_are_removed_from_forms_and_queries_on_both_databases
     let res = admin.post("/admin/areas", &[("name", "East\tSide")]).await;
     assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
 }
+
+/// A save that meets another process's long write (`harbour import` on SQLite holds the one
+/// write lock for minutes) is told the truth: busy, nothing saved, try again in a minute —
+/// not "a problem with the service", and not a 500 in the logs.
+#[tokio::test]
+async fn a_save_while_another_process_holds_the_write_lock_is_busy_not_a_fault() {
+    let app = TestApp::spawn().await;
+    if app.test_db.is_postgres() {
+        return;
+    }
+    let mut c = app.signed_in(Role::TenancyOfficer).await;
+    c.get("/deadlines").await;
+    let importer = harbour::db::connect(&app.test_db.url).await.unwrap();
+    let holder = harbour::db::begin(&importer).await.unwrap();
+    let res = c.post("/deadlines/notices/read", &[]).await;
+    assert_eq!(res.status, StatusCode::SERVICE_UNAVAILABLE, "{}", res.body);
+    assert_eq!(res.header("retry-after"), Some("60"));
+    assert!(
+        res.body.contains("Harbour is busy saving other work"),
+        "{}",
+        res.body
+    );
+    assert!(res.body.contains("nothing you sent was saved"), "{}", res.body);
+    holder.rollback().await.unwrap();
+    let res = c.post("/deadlines/notices/read", &[]).await;
+    assert_eq!(
+        res.status,
+        StatusCode::SEE_OTHER,
+        "once the lock is free it saves"
+    );
+}
