@@ -118,6 +118,25 @@ pub async fn facts(db: &impl ConnectionTrait, case_id: i32) -> Result<CaseFacts,
     })
 }
 
+/// [`facts`] of a case that holds one report, worked out from that report (the incident's
+/// types, and each person's role and kind) without reading anything: what a case being
+/// opened calls for.
+pub fn facts_of_report<'a>(
+    types: &[String],
+    people: impl IntoIterator<Item = (&'a str, &'a str)>,
+) -> CaseFacts {
+    let mut facts = CaseFacts {
+        graffiti_or_damage: types.iter().any(|t| REMOVAL_TYPES.contains(&t.as_str())),
+        has_witness: false,
+        named_perpetrator: false,
+    };
+    for (role, kind) in people {
+        facts.has_witness |= role == codes::WITNESS;
+        facts.named_perpetrator |= role == codes::PERPETRATOR && kind == codes::NAMED;
+    }
+    facts
+}
+
 async fn existing(db: &impl ConnectionTrait, case_id: i32) -> Result<Vec<deadlines::Model>, DbErr> {
     deadlines::Entity::find()
         .filter(deadlines::Column::CaseId.eq(case_id))
@@ -231,31 +250,34 @@ pub async fn after_report(
         return Ok(0);
     }
     let all = existing(db, case.id).await?;
-    plan_report(db, case, &all, received_at, now).await
+    let facts = facts(db, case.id).await?;
+    plan_report(db, case, &all, facts, received_at, now).await
 }
 
-/// After the report that opened `case` (in this transaction): [`after_report`] on a case
-/// with no deadlines yet, without reading them.
+/// After the report that opened `case` (in this transaction), with the `facts` it gives
+/// ([`facts_of_report`]): [`after_report`] on a case with no deadlines yet, reading nothing.
 pub async fn after_opening(
     db: &impl ConnectionTrait,
     case: &cases::Model,
+    facts: CaseFacts,
     received_at: OffsetDateTime,
     now: OffsetDateTime,
 ) -> Result<usize, DbErr> {
-    plan_report(db, case, &[], received_at, now).await
+    plan_report(db, case, &[], facts, received_at, now).await
 }
 
-/// Plans what a report calls for on a case that has the deadlines `all`.
+/// Plans what a report calls for on a case that has the deadlines `all` and the `facts`.
 async fn plan_report(
     db: &impl ConnectionTrait,
     case: &cases::Model,
     all: &[deadlines::Model],
+    facts: CaseFacts,
     received_at: OffsetDateTime,
     now: OffsetDateTime,
 ) -> Result<usize, DbErr> {
     let rules = Rules::for_case(db, case).await?;
     let mut rows = vec![];
-    for stage in facts(db, case.id).await?.report_stages() {
+    for stage in facts.report_stages() {
         let mut same = all.iter().filter(|d| d.stage == stage.code());
         let needed = if stage.recurring() {
             !same.any(|d| d.status == state::OPEN)

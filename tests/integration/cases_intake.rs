@@ -1092,3 +1092,54 @@ async fn optional_person_details_are_folded_until_answered_or_refused() {
         );
     }
 }
+
+/// A case opened on the form is planned from its first report as it is saved (graffiti or
+/// damage, a witness, an alleged perpetrator who can be named), and gets exactly what the
+/// case's stored records call for.
+#[tokio::test]
+async fn the_first_reports_types_and_people_decide_the_stages_planned() {
+    use harbour::{deadlines::schedule::facts, procedure::Stage};
+    let mut w = world().await;
+    let plain = report(w.area).post(&mut w.tess, "/cases/new").await;
+    assert_eq!(plain.status, StatusCode::SEE_OTHER, "{}", plain.body);
+    let full = report(w.area)
+        // Someone else, so the form has nobody to offer as already known.
+        .set("p0_name", "Bilal Ahmed")
+        .set("p0_tenancy_ref", "T-2002")
+        .set("p0_postcode", "LE2 1AA")
+        .set("types", "graffiti-home")
+        .set("people", "3")
+        .set("p2_role", "witness")
+        .set("p2_kind", "person")
+        .set("p2_name", "Wendy Watts")
+        .set("p2_ethnicity", "not-known")
+        .post(&mut w.tess, "/cases/new")
+        .await;
+    assert_eq!(full.status, StatusCode::SEE_OTHER, "{}", full.body);
+    let optional = [
+        Stage::GraffitiRemoval,
+        Stage::WitnessesContacted,
+        Stage::PerpetratorInterviewed,
+    ];
+    for (reference, expected) in [
+        ("HC-2026-000001", [false, false, true]),
+        ("HC-2026-000002", [true, true, true]),
+    ] {
+        let case = case_by_ref(&w.app, reference).await;
+        let stored = facts(&w.app.db, case.id).await.unwrap();
+        for (stage, expected) in optional.into_iter().zip(expected) {
+            let sql = format!(
+                "SELECT COUNT(*) FROM deadlines WHERE case_id = {} AND stage = '{}' AND status = 'open'",
+                case.id,
+                stage.code()
+            );
+            let has = w.app.count(&sql).await == 1;
+            assert_eq!(has, expected, "{reference} {stage:?}");
+            assert_eq!(
+                has,
+                stored.report_stages().contains(&stage),
+                "{reference} {stage:?} as stored"
+            );
+        }
+    }
+}

@@ -177,7 +177,9 @@ pub async fn create_case(
             .await?;
         }
     }
-    deadlines::schedule::after_opening(txn, &saved, report.incident.received_at, by.now).await?;
+    let people = report.people.iter().map(|p| (p.role, p.details.kind.as_str()));
+    let facts = deadlines::schedule::facts_of_report(&report.incident.types, people);
+    deadlines::schedule::after_opening(txn, &saved, facts, report.incident.received_at, by.now).await?;
     Ok(Opened { case: saved, named })
 }
 
