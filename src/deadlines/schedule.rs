@@ -511,33 +511,20 @@ pub async fn schedule_next(
     if !stage.recurring() || case.status != codes::OPEN {
         return Ok(());
     }
-    let mut same = occurrences(db, case.id, &[stage]).await?;
-    schedule_next_among(db, rules, case, stage, from, now, &mut same).await
+    let same = occurrences(db, case.id, &[stage]).await?;
+    if let Some(occurrence) = next_needed(&same, stage) {
+        insert(db, rules, case, stage, occurrence, from, now).await?;
+    }
+    Ok(())
 }
 
-/// [`schedule_next`] on a case whose deadlines of `stage` the caller holds as
-/// [`occurrences`] reads them (kept current: a deadline planned here is added).
-async fn schedule_next_among(
-    db: &impl ConnectionTrait,
-    rules: &Rules,
-    case: &cases::Model,
-    stage: Stage,
-    from: OffsetDateTime,
-    now: OffsetDateTime,
-    known: &mut Vec<(String, i32, String)>,
-) -> Result<(), DbErr> {
-    if !stage.recurring() || case.status != codes::OPEN {
-        return Ok(());
-    }
+/// The occurrence to plan next for a recurring `stage`, among a case's deadlines as
+/// [`occurrences`] reads them; `None` while one is open.
+fn next_needed(known: &[(String, i32, String)], stage: Stage) -> Option<i32> {
     let open = known
         .iter()
         .any(|(s, _, status)| s == stage.code() && status == state::OPEN);
-    if !open {
-        let occurrence = next_among(known, stage);
-        insert(db, rules, case, stage, occurrence, from, now).await?;
-        known.push((stage.code().to_owned(), occurrence, state::OPEN.to_owned()));
-    }
-    Ok(())
+    (!open).then(|| next_among(known, stage))
 }
 
 /// The stages a contact of `kind` with someone in `role` on the case completes.
@@ -633,7 +620,14 @@ pub async fn after_contact_in_roles(
             if let Some(k) = known.iter_mut().find(same) {
                 k.2 = done.status;
             }
-            schedule_next_among(db, &rules, case, stage, at, now, &mut known).await?;
+            // A recurring stage always has one open deadline: the next counts from the contact.
+            if stage.recurring()
+                && case.status == codes::OPEN
+                && let Some(next) = next_needed(&known, stage)
+            {
+                insert(db, &rules, case, stage, next, at, now).await?;
+                known.push((stage.code().to_owned(), next, state::OPEN.to_owned()));
+            }
         }
     }
     Ok(completed)
