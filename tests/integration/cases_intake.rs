@@ -1116,6 +1116,17 @@ async fn the_first_reports_types_and_people_decide_the_stages_planned() {
         .post(&mut w.tess, "/cases/new")
         .await;
     assert_eq!(full.status, StatusCode::SEE_OTHER, "{}", full.body);
+    // Nobody can interview an alleged perpetrator nobody can name.
+    let unnamed = report(w.area)
+        .set("p0_name", "Chloe Brown")
+        .set("p0_tenancy_ref", "T-3003")
+        .set("p0_postcode", "LE3 3CC")
+        .set("p1_kind", "unknown")
+        .set("p1_name", "")
+        .set("p1_description", "A tall man in a grey hoodie")
+        .post(&mut w.tess, "/cases/new")
+        .await;
+    assert_eq!(unnamed.status, StatusCode::SEE_OTHER, "{}", unnamed.body);
     let optional = [
         Stage::GraffitiRemoval,
         Stage::WitnessesContacted,
@@ -1124,6 +1135,7 @@ async fn the_first_reports_types_and_people_decide_the_stages_planned() {
     for (reference, expected) in [
         ("HC-2026-000001", [false, false, true]),
         ("HC-2026-000002", [true, true, true]),
+        ("HC-2026-000003", [false, false, false]),
     ] {
         let case = case_by_ref(&w.app, reference).await;
         let stored = facts(&w.app.db, case.id).await.unwrap();

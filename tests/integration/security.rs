@@ -365,7 +365,7 @@ async fn a_save_while_another_process_holds_the_write_lock_is_busy_not_a_fault()
         "{}",
         res.body
     );
-    assert!(res.body.contains("nothing you sent was saved"), "{}", res.body);
+    assert!(res.body.contains("Nothing you sent was saved"), "{}", res.body);
     holder.rollback().await.unwrap();
     let res = c.post("/deadlines/notices/read", &[]).await;
     assert_eq!(
