@@ -594,20 +594,20 @@ pub async fn after_contact_in_roles(
     let case = &crate::cases::lock::hold_case(db, case).await?;
     let rules = Rules::for_case(db, case).await?;
     let all = existing(db, case.id).await?;
-    // What planning the next recurring deadline needs, kept current as deadlines are done.
+    // What planning the next recurring deadline needs, kept current as deadlines are done
+    // (the first `all.len()` in the same order as `all`).
     let mut known: Vec<(String, i32, String)> = all
         .iter()
         .map(|d| (d.stage.clone(), d.occurrence, d.status.clone()))
         .collect();
     let mut completed = vec![];
-    for d in all {
+    for (i, d) in all.into_iter().enumerate() {
         let Some(stage) = Stage::from_code(&d.stage) else {
             continue;
         };
         if d.status != state::OPEN || !stages.contains(&stage) || at < d.anchored_at {
             continue;
         }
-        let occurrence = d.occurrence;
         let done = Done {
             at,
             by,
@@ -616,10 +616,7 @@ pub async fn after_contact_in_roles(
         };
         if let Some(done) = mark_done(db, &rules, d, done).await? {
             completed.push((stage, state::state(&done, now) == state::State::Met));
-            let same = |(s, o, _): &&mut (String, i32, String)| *s == done.stage && *o == occurrence;
-            if let Some(k) = known.iter_mut().find(same) {
-                k.2 = done.status;
-            }
+            known[i].2 = done.status;
             // A recurring stage always has one open deadline: the next counts from the contact.
             if stage.recurring()
                 && case.status == codes::OPEN

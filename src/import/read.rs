@@ -60,9 +60,9 @@ enum Body {
 }
 
 impl From<Grid> for Sheet {
-    fn from(grid: Grid) -> Self {
+    fn from(mut grid: Grid) -> Self {
         Sheet {
-            headers: grid.headers.clone(),
+            headers: std::mem::take(&mut grid.headers),
             body: Body::Rows(grid),
         }
     }
