@@ -43,7 +43,10 @@ async fn main() {
     println!("|---:|---:|---:|---:|---:|---:|---:|");
     for rows in sizes {
         let (url, cleanup) = support::database("harbour_bench_import", false).await;
-        let db = harbour::db::connect(&url).await.unwrap();
+        // As `harbour import` connects (src/import/cli.rs).
+        let db = harbour::db::connect_for(&url, harbour::db::Work::BulkWrite)
+            .await
+            .unwrap();
         harbour::migrate(&db).await.unwrap();
         for name in ["North Estate", "Riverside", "Town Centre"] {
             harbour::admin::areas::find_or_create(&db, name, now)

@@ -229,9 +229,9 @@ pub async fn mark_closed(
     Ok(updated.rows_affected == 1)
 }
 
-/// The closure's own row (a case closed twice has two).
-pub async fn insert_closure(db: &impl ConnectionTrait, case_id: i32, c: &Closing<'_>) -> Result<(), DbErr> {
-    case_closures::Entity::insert(case_closures::ActiveModel {
+/// The closure's own row (a case closed twice has two); returns its id.
+pub async fn insert_closure(db: &impl ConnectionTrait, case_id: i32, c: &Closing<'_>) -> Result<i32, DbErr> {
+    let stored = case_closures::Entity::insert(case_closures::ActiveModel {
         case_id: Set(case_id),
         closed_at: Set(c.at),
         closed_by: Set(c.by),
@@ -240,9 +240,9 @@ pub async fn insert_closure(db: &impl ConnectionTrait, case_id: i32, c: &Closing
         victim_told_on: Set(c.victim_told_on),
         ..Default::default()
     })
-    .exec_without_returning(db)
+    .exec(db)
     .await?;
-    Ok(())
+    Ok(stored.last_insert_id)
 }
 
 pub async fn reopen_form(

@@ -75,28 +75,28 @@ pub fn search_words(text: &str) -> Vec<String> {
 
 /// Replaces the stored search terms of `person`.
 pub async fn index_terms(db: &impl ConnectionTrait, person: &people::Model) -> Result<(), DbErr> {
+    // Terms a bulk write holds back (`add_terms`) are replaced too.
+    crate::db::bulk::flush::<person_terms::ActiveModel>(db).await?;
     person_terms::Entity::delete_many()
         .filter(person_terms::Column::PersonId.eq(person.id))
         .exec(db)
         .await?;
-    add_terms(db, person).await
+    add_terms(db, std::slice::from_ref(person)).await
 }
 
-/// Stores the search terms of a person who has none yet.
-async fn add_terms(db: &impl ConnectionTrait, person: &people::Model) -> Result<(), DbErr> {
-    let rows: Vec<_> = terms(person)
-        .into_iter()
-        .map(|term| person_terms::ActiveModel {
-            term: Set(term),
-            person_id: Set(person.id),
+/// Stores the search terms of people who have none yet, in one statement (held back in
+/// a bulk write: nothing in one searches).
+async fn add_terms(db: &impl ConnectionTrait, people: &[people::Model]) -> Result<(), DbErr> {
+    let rows: Vec<_> = people
+        .iter()
+        .flat_map(|person| {
+            terms(person).into_iter().map(|term| person_terms::ActiveModel {
+                term: Set(term),
+                person_id: Set(person.id),
+            })
         })
         .collect();
-    if !rows.is_empty() {
-        person_terms::Entity::insert_many(rows)
-            .exec_without_returning(db)
-            .await?;
-    }
-    Ok(())
+    crate::db::bulk::insert(db, rows).await
 }
 
 /// What a form says about a person: a new one, or more about one already known.
@@ -185,6 +185,42 @@ pub async fn create(
     by: i32,
     d: &PersonDetails,
 ) -> Result<people::Model, DbErr> {
+    let mut created = create_all(db, now, by, &[d]).await?;
+    created.pop().ok_or_else(|| DbErr::RecordNotInserted)
+}
+
+/// Stores new people and their search terms in two statements, whatever their number
+/// (a report naming several); returns them in the order of `details`.
+pub async fn create_all(
+    db: &impl ConnectionTrait,
+    now: OffsetDateTime,
+    by: i32,
+    details: &[&PersonDetails],
+) -> Result<Vec<people::Model>, DbErr> {
+    if details.is_empty() {
+        return Ok(vec![]);
+    }
+    let rows = details
+        .iter()
+        .map(|d| new_row(now, by, d))
+        .collect::<Result<Vec<_>, _>>()?;
+    let mut stored = people::Entity::insert_many(rows).exec_with_returning(db).await?;
+    // RETURNING promises no order: each is found again by what it says (two people alike
+    // in every detail are interchangeable).
+    let mut created = Vec::with_capacity(details.len());
+    for d in details {
+        let at = stored
+            .iter()
+            .position(|p| p.kind == d.kind && with_details(p, d).is_ok_and(|same| same == *p))
+            .ok_or(DbErr::RecordNotInserted)?;
+        created.push(stored.swap_remove(at));
+    }
+    add_terms(db, &created).await?;
+    Ok(created)
+}
+
+/// A new person's row, as `d` describes them.
+fn new_row(now: OffsetDateTime, by: i32, d: &PersonDetails) -> Result<people::ActiveModel, DbErr> {
     let mut person = people::ActiveModel {
         kind: Set(d.kind.clone()),
         name: Set(d.name.clone()),
@@ -202,8 +238,6 @@ pub async fn create(
     for (column, value) in d.text_columns() {
         person.try_set(column, Value::String(value))?;
     }
-    let person = person.insert(db).await?;
-    add_terms(db, &person).await?;
     Ok(person)
 }
 

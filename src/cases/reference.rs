@@ -6,34 +6,77 @@ use sea_orm::{
     ColumnTrait, DatabaseTransaction, DbErr, EntityTrait, QueryFilter,
     sea_query::{Expr, ExprTrait},
 };
+use std::{
+    cell::RefCell,
+    collections::{BTreeMap, HashMap},
+};
 
 /// Takes the next reference for `year`. Serialised per database (advisory lock on
 /// PostgreSQL, the single writer on SQLite), so concurrent submissions get consecutive
-/// numbers; the unique index on `cases.reference` backs this up.
+/// numbers; the unique index on `cases.reference` backs this up. Inside [`reserving`],
+/// from the numbers reserved for the year, without a statement.
 pub async fn next(txn: &DatabaseTransaction, year: i32) -> Result<String, DbErr> {
+    let reserved = RESERVED.try_with(|r| {
+        let mut r = r.borrow_mut();
+        let (next, last) = r.get_mut(&year)?;
+        (*next <= *last).then(|| {
+            *next += 1;
+            *next - 1
+        })
+    });
+    let number = match reserved {
+        Ok(Some(number)) => number,
+        Ok(None) | Err(_) => take(txn, year, 1).await?,
+    };
+    Ok(format(year, number))
+}
+
+tokio::task_local! {
+    /// The numbers a [`reserving`] write holds for each year: the next and the last.
+    static RESERVED: RefCell<HashMap<i32, (i32, i32)>>;
+}
+
+/// Runs `work`, a bulk write in `txn` that opens `per_year[year]` cases received in each
+/// year (an import, the demo landlord), with their numbers taken in one statement a year
+/// instead of one a case. The transaction holds the lock, so they are consecutive all the
+/// same; a year with more cases than reserved takes the rest one by one.
+pub async fn reserving<T>(
+    txn: &DatabaseTransaction,
+    per_year: &BTreeMap<i32, i32>,
+    work: impl Future<Output = Result<T, DbErr>>,
+) -> Result<T, DbErr> {
+    let mut reserved = HashMap::new();
+    for (&year, &count) in per_year.iter().filter(|(_, count)| **count > 0) {
+        let last = take(txn, year, count).await?;
+        reserved.insert(year, (last - count + 1, last));
+    }
+    RESERVED.scope(RefCell::new(reserved), work).await
+}
+
+/// Takes `count` numbers for `year`; returns the last of them.
+async fn take(txn: &DatabaseTransaction, year: i32, count: i32) -> Result<i32, DbErr> {
     crate::db::lock_for_transaction(txn, crate::db::Lock::CaseReferences).await?;
     // One statement where the year has begun: the number taken is the one written.
     let taken = case_sequences::Entity::update_many()
         .col_expr(
             case_sequences::Column::LastNumber,
-            Expr::col(case_sequences::Column::LastNumber).add(1),
+            Expr::col(case_sequences::Column::LastNumber).add(count),
         )
         .filter(case_sequences::Column::Year.eq(year))
         .exec_with_returning(txn)
         .await?;
-    let number = match taken.first() {
+    Ok(match taken.first() {
         Some(row) => row.last_number,
         None => {
             case_sequences::Entity::insert(case_sequences::ActiveModel {
                 year: Set(year),
-                last_number: Set(1),
+                last_number: Set(count),
             })
             .exec_without_returning(txn)
             .await?;
-            1
+            count
         }
-    };
-    Ok(format(year, number))
+    })
 }
 
 pub fn format(year: i32, number: i32) -> String {

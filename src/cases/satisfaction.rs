@@ -171,6 +171,31 @@ pub async fn store(
     check: &Check,
     now: OffsetDateTime,
 ) -> Result<(OffsetDateTime, String), DbErr> {
+    let closure = case_closures::Entity::find()
+        .filter(case_closures::Column::CaseId.eq(case.id))
+        .order_by_desc(case_closures::Column::Id)
+        .one(txn)
+        .await?;
+    let due = deadlines::Entity::find()
+        .filter(deadlines::Column::CaseId.eq(case.id))
+        .filter(deadlines::Column::Stage.eq(Stage::PostClosureCheck.code()))
+        .filter(deadlines::Column::Status.eq(state::OPEN))
+        .order_by_asc(deadlines::Column::Id)
+        .one(txn)
+        .await?;
+    store_against(txn, case, closure.map(|c| c.id), due, check, now).await
+}
+
+/// [`store`] against the closure `closure_id`, completing `due`, the case's open
+/// post-closure check deadline if it has one (a caller that just made both knows them).
+pub async fn store_against(
+    txn: &impl ConnectionTrait,
+    case: &cases::Model,
+    closure_id: Option<i32>,
+    due: Option<deadlines::Model>,
+    check: &Check,
+    now: OffsetDateTime,
+) -> Result<(OffsetDateTime, String), DbErr> {
     let Check {
         checked_on,
         handling,
@@ -178,14 +203,9 @@ pub async fn store(
         ..
     } = *check;
     let today = london_date(now);
-    let closure = case_closures::Entity::find()
-        .filter(case_closures::Column::CaseId.eq(case.id))
-        .order_by_desc(case_closures::Column::Id)
-        .one(txn)
-        .await?;
     satisfaction_checks::ActiveModel {
         case_id: Set(case.id),
-        closure_id: Set(closure.map(|c| c.id)),
+        closure_id: Set(closure_id),
         checked_on: Set(checked_on),
         handling: Set(handling.to_owned()),
         outcome: Set(outcome.to_owned()),
@@ -205,13 +225,6 @@ pub async fn store(
             .map(crate::calendar::start_of_london_day)
             .map_or(now, |t| t - time::Duration::seconds(1))
     };
-    let due = deadlines::Entity::find()
-        .filter(deadlines::Column::CaseId.eq(case.id))
-        .filter(deadlines::Column::Stage.eq(Stage::PostClosureCheck.code()))
-        .filter(deadlines::Column::Status.eq(state::OPEN))
-        .order_by_asc(deadlines::Column::Id)
-        .one(txn)
-        .await?;
     if let Some(d) = due {
         let rules = Rules::for_case(txn, case).await?;
         let done = Done {

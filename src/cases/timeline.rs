@@ -9,8 +9,7 @@ use crate::{
     state::AppState,
 };
 use entity::{cases, timeline_entries};
-use sea_orm::{ActiveValue::Set, DatabaseTransaction, DbErr, EntityTrait};
-use std::cell::RefCell;
+use sea_orm::{ActiveValue::Set, DatabaseTransaction, DbErr};
 use time::OffsetDateTime;
 
 /// One thing that happened to a case.
@@ -92,58 +91,9 @@ pub async fn write(
         created_at: Set(now),
         ..Default::default()
     };
-    let mut row = Some(row);
-    let full = HELD.try_with(|held| {
-        let mut held = held.borrow_mut();
-        held.extend(row.take());
-        (held.len() >= BATCH).then(|| std::mem::take(&mut *held))
-    });
-    match full {
-        Ok(Some(batch)) => insert_all(txn, batch).await,
-        Ok(None) => Ok(()),
-        // Not in a batched write: now.
-        Err(_) => insert_all(txn, row.into_iter().collect()).await,
-    }
-}
-
-tokio::task_local! {
-    /// Entries a [`batched`] write holds back, in the order they were written.
-    static HELD: RefCell<Vec<timeline_entries::ActiveModel>>;
-}
-
-/// Entries written in one statement by a batched write: 8 values each, well inside both
-/// databases' limits on a statement's parameters.
-const BATCH: usize = 500;
-
-/// Runs `work`, a bulk write in `txn` (an import, the demo landlord), with its timeline
-/// entries written a few hundred to a statement instead of one each (a sixth of an
-/// import's statements); the rest are written before this returns. In the order they were
-/// written, so the timeline reads the same. Nothing in such work reads the timeline back.
-pub async fn batched<T>(
-    txn: &DatabaseTransaction,
-    work: impl Future<Output = Result<T, DbErr>>,
-) -> Result<T, DbErr> {
-    let (out, rest) = HELD
-        .scope(RefCell::new(vec![]), async {
-            let out = work.await;
-            (out, HELD.with(RefCell::take))
-        })
-        .await;
-    let out = out?;
-    insert_all(txn, rest).await?;
-    Ok(out)
-}
-
-async fn insert_all(
-    txn: &DatabaseTransaction,
-    rows: Vec<timeline_entries::ActiveModel>,
-) -> Result<(), DbErr> {
-    if !rows.is_empty() {
-        timeline_entries::Entity::insert_many(rows)
-            .exec_without_returning(txn)
-            .await?;
-    }
-    Ok(())
+    // Held back and written with others in a bulk write: nothing in one reads the
+    // timeline back.
+    crate::db::bulk::insert(txn, vec![row]).await
 }
 
 /// An audit row about `case` (no timeline entry). `summary` must hold no case content.

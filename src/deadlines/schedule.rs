@@ -14,7 +14,7 @@ use sea_orm::{
     ActiveModelTrait,
     ActiveValue::Set,
     ColumnTrait, ConnectionTrait, DbErr, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder, QuerySelect,
-    sea_query::{Expr, ExprTrait, Query},
+    sea_query::{CaseStatement, Condition, Expr, ExprTrait, Query},
 };
 use time::OffsetDateTime;
 
@@ -75,6 +75,8 @@ const REACHING: [&str; 5] = ["visit", "phone-call", "letter", "email", "meeting"
 /// What the case's reports and people say about which stages apply. One statement: it
 /// runs for every report, and an import makes thousands.
 pub async fn facts(db: &impl ConnectionTrait, case_id: i32) -> Result<CaseFacts, DbErr> {
+    // A bulk write holds incident types back (`intake::store`): they are read here.
+    crate::db::bulk::flush::<incident_types::ActiveModel>(db).await?;
     let removal = Query::select()
         .expr(Expr::val(1))
         .from(incident_types::Entity)
@@ -226,15 +228,20 @@ fn row(
     }
 }
 
-/// Inserts `rows` in one statement (a report plans several stages at once).
-async fn insert_all(db: &impl ConnectionTrait, rows: Vec<deadlines::ActiveModel>) -> Result<usize, DbErr> {
-    let planned = rows.len();
-    if planned > 0 {
-        deadlines::Entity::insert_many(rows)
-            .exec_without_returning(db)
-            .await?;
+/// Inserts `rows` in one statement (a report plans several stages at once) and returns
+/// them as stored, in the order of their ids.
+async fn insert_all(
+    db: &impl ConnectionTrait,
+    rows: Vec<deadlines::ActiveModel>,
+) -> Result<Vec<deadlines::Model>, DbErr> {
+    if rows.is_empty() {
+        return Ok(vec![]);
     }
-    Ok(planned)
+    let mut stored = deadlines::Entity::insert_many(rows)
+        .exec_with_returning(db)
+        .await?;
+    stored.sort_by_key(|d| d.id);
+    Ok(stored)
 }
 
 /// After a report (the first, or a further one) on an open case: plans every stage the
@@ -251,18 +258,19 @@ pub async fn after_report(
     }
     let all = existing(db, case.id).await?;
     let facts = facts(db, case.id).await?;
-    plan_report(db, case, &all, facts, received_at, now).await
+    Ok(plan_report(db, case, &all, facts, received_at, now).await?.len())
 }
 
 /// After the report that opened `case` (in this transaction), with the `facts` it gives
 /// ([`facts_of_report`]): [`after_report`] on a case with no deadlines yet, reading nothing.
+/// Returns the deadlines planned: all the case has.
 pub async fn after_opening(
     db: &impl ConnectionTrait,
     case: &cases::Model,
     facts: CaseFacts,
     received_at: OffsetDateTime,
     now: OffsetDateTime,
-) -> Result<usize, DbErr> {
+) -> Result<Vec<deadlines::Model>, DbErr> {
     plan_report(db, case, &[], facts, received_at, now).await
 }
 
@@ -274,7 +282,7 @@ async fn plan_report(
     facts: CaseFacts,
     received_at: OffsetDateTime,
     now: OffsetDateTime,
-) -> Result<usize, DbErr> {
+) -> Result<Vec<deadlines::Model>, DbErr> {
     let rules = Rules::for_case(db, case).await?;
     let mut rows = vec![];
     for stage in facts.report_stages() {
@@ -336,7 +344,7 @@ pub async fn after_reopen(
             rows.push(row(&rules, case, stage, next_occurrence(&all, stage), at, at));
         }
     }
-    let replanned = insert_all(db, rows).await?;
+    let replanned = insert_all(db, rows).await?.len();
     Ok(replanned + after_report(db, case, at, at).await?)
 }
 
@@ -352,7 +360,40 @@ pub async fn close_off_unrecorded(
     before: OffsetDateTime,
     at: OffsetDateTime,
 ) -> Result<u64, DbErr> {
-    // One statement, by the (case, status, due) index: only this case's open deadlines.
+    close_off(
+        db,
+        case_id,
+        Condition::all().add(deadlines::Column::DueAt.lt(before)),
+        at,
+    )
+    .await
+}
+
+/// Imported history of a case closed in the caller's transaction: every deadline still
+/// open from before its closure, and the closure's own (the letter, the check) where due
+/// before `at`, are closed off as not recorded. A recent closure's own are live.
+pub async fn close_off_unrecorded_at_closure(
+    db: &impl ConnectionTrait,
+    case_id: i32,
+    at: OffsetDateTime,
+) -> Result<u64, DbErr> {
+    let closure_stages = Stage::ALL
+        .into_iter()
+        .filter(|s| s.trigger() == procedure::Trigger::Closure)
+        .map(Stage::code);
+    let unrecorded = Condition::any()
+        .add(deadlines::Column::DueAt.lt(at))
+        .add(deadlines::Column::Stage.is_not_in(closure_stages));
+    close_off(db, case_id, unrecorded, at).await
+}
+
+/// One statement, by the (case, status, due) index: only this case's open deadlines.
+async fn close_off(
+    db: &impl ConnectionTrait,
+    case_id: i32,
+    which: Condition,
+    at: OffsetDateTime,
+) -> Result<u64, DbErr> {
     let closed = deadlines::Entity::update_many()
         .col_expr(deadlines::Column::Status, Expr::value(state::NOT_APPLICABLE))
         .col_expr(deadlines::Column::ResolvedAt, Expr::value(Some(at)))
@@ -366,7 +407,7 @@ pub async fn close_off_unrecorded(
         )
         .filter(deadlines::Column::CaseId.eq(case_id))
         .filter(deadlines::Column::Status.eq(state::OPEN))
-        .filter(deadlines::Column::DueAt.lt(before))
+        .filter(which)
         .exec(db)
         .await?;
     Ok(closed.rows_affected)
@@ -417,11 +458,35 @@ pub async fn after_closure(
     closed_at: OffsetDateTime,
     now: OffsetDateTime,
 ) -> Result<(), DbErr> {
+    let all = occurrences(db, case.id, &CLOSURE_STAGES).await?;
+    plan_closure(db, case, &all, closed_at, now).await.map(drop)
+}
+
+/// [`after_closure`] for a case never closed before (one imported in this transaction),
+/// reading nothing. Returns the deadlines planned.
+pub async fn after_first_closure(
+    db: &impl ConnectionTrait,
+    case: &cases::Model,
+    closed_at: OffsetDateTime,
+    now: OffsetDateTime,
+) -> Result<Vec<deadlines::Model>, DbErr> {
+    plan_closure(db, case, &[], closed_at, now).await
+}
+
+/// What a closure brings.
+const CLOSURE_STAGES: [Stage; 2] = [Stage::ClosureLetter, Stage::PostClosureCheck];
+
+/// Plans [`CLOSURE_STAGES`] after the occurrences the case has of them (`all`).
+async fn plan_closure(
+    db: &impl ConnectionTrait,
+    case: &cases::Model,
+    all: &[(String, i32, String)],
+    closed_at: OffsetDateTime,
+    now: OffsetDateTime,
+) -> Result<Vec<deadlines::Model>, DbErr> {
     let rules = Rules::for_case(db, case).await?;
-    let stages = [Stage::ClosureLetter, Stage::PostClosureCheck];
-    let all = occurrences(db, case.id, &stages).await?;
-    let rows = stages.map(|stage| row(&rules, case, stage, next_among(&all, stage), closed_at, now));
-    insert_all(db, rows.into()).await.map(drop)
+    let rows = CLOSURE_STAGES.map(|stage| row(&rules, case, stage, next_among(all, stage), closed_at, now));
+    insert_all(db, rows.into()).await
 }
 
 /// Who did a deadline's activity, when, with an optional note.
@@ -444,7 +509,7 @@ pub async fn complete(
     done: Done,
 ) -> Result<Option<deadlines::Model>, DbErr> {
     let (from, now) = (done.at, done.now);
-    let Some(done) = mark_done(db, rules, deadline, done).await? else {
+    let Some(done) = mark_done(db, rules, vec![deadline], done).await?.pop() else {
         return Ok(None);
     };
     if let Some(stage) = Stage::from_code(&done.stage) {
@@ -453,49 +518,54 @@ pub async fn complete(
     Ok(Some(done))
 }
 
-/// [`complete`] without planning what comes next.
+/// Marks the open deadlines `due` done in one statement (each judged against its own
+/// original due time) without planning what comes next. Returns those it changed, in the
+/// order of their ids: one changed since it was read (someone else completed or closed it
+/// off) is left as it is.
 async fn mark_done(
     db: &impl ConnectionTrait,
     rules: &Rules,
-    deadline: deadlines::Model,
+    due: Vec<deadlines::Model>,
     done: Done,
-) -> Result<Option<deadlines::Model>, DbErr> {
+) -> Result<Vec<deadlines::Model>, DbErr> {
+    if due.is_empty() {
+        return Ok(vec![]);
+    }
     let Done {
         at: done_at,
         by,
         note,
         now,
     } = done;
-    let late = rules
-        .calendar
-        .working_days_late(deadline.original_due_at, done_at);
-    // Only the open version read: two people completing it at once cannot both write.
-    let changed = deadlines::Entity::update_many()
+    let mut late = CaseStatement::new();
+    // Only the open version read: two people completing one at once cannot both write.
+    let mut as_read = Condition::any();
+    for d in &due {
+        let days = rules.calendar.working_days_late(d.original_due_at, done_at) as i32;
+        late = late.case(deadlines::Column::Id.eq(d.id), Expr::value(days));
+        as_read = as_read.add(
+            deadlines::Column::Id
+                .eq(d.id)
+                .and(deadlines::Column::Version.eq(d.version)),
+        );
+    }
+    let mut changed = deadlines::Entity::update_many()
         .col_expr(deadlines::Column::Status, Expr::value(state::DONE))
         .col_expr(deadlines::Column::DoneAt, Expr::value(Some(done_at)))
-        .col_expr(deadlines::Column::LateWorkingDays, Expr::value(Some(late as i32)))
+        .col_expr(deadlines::Column::LateWorkingDays, late.into())
         .col_expr(deadlines::Column::ResolvedBy, Expr::value(Some(by)))
         .col_expr(deadlines::Column::ResolvedAt, Expr::value(Some(now)))
-        .col_expr(deadlines::Column::ResolutionNote, Expr::value(note.clone()))
-        .col_expr(deadlines::Column::Version, Expr::value(deadline.version + 1))
-        .filter(deadlines::Column::Id.eq(deadline.id))
+        .col_expr(deadlines::Column::ResolutionNote, Expr::value(note))
+        .col_expr(
+            deadlines::Column::Version,
+            Expr::col(deadlines::Column::Version).add(1),
+        )
         .filter(deadlines::Column::Status.eq(state::OPEN))
-        .filter(deadlines::Column::Version.eq(deadline.version))
-        .exec(db)
+        .filter(as_read)
+        .exec_with_returning(db)
         .await?;
-    if changed.rows_affected == 0 {
-        return Ok(None);
-    }
-    Ok(Some(deadlines::Model {
-        status: state::DONE.to_owned(),
-        done_at: Some(done_at),
-        late_working_days: Some(late as i32),
-        resolved_by: Some(by),
-        resolved_at: Some(now),
-        resolution_note: note,
-        version: deadline.version + 1,
-        ..deadline
-    }))
+    changed.sort_by_key(|d| d.id);
+    Ok(changed)
 }
 
 /// A recurring stage on an open case always has one open deadline: after one is done
@@ -568,66 +638,87 @@ pub async fn after_contact(
         .into_tuple()
         .all(db)
         .await?;
-    after_contact_in_roles(db, case, kind, &roles, at, by, now).await
+    if stages_met(kind, &roles).is_empty() {
+        return Ok(vec![]);
+    }
+    let case = &crate::cases::lock::hold_case(db, case).await?;
+    let all = existing(db, case.id).await?;
+    after_contact_on(db, case, all, kind, &roles, at, by, now).await
 }
 
-/// [`after_contact`] with someone whose `roles` on the case the caller knows (a case just
-/// opened says whom it names).
-pub async fn after_contact_in_roles(
+/// [`after_contact`] with someone whose `roles` on the case the caller knows, on a case
+/// the caller holds (or opened in this transaction: an import knows whom it names and
+/// what it planned) whose deadlines are `all`.
+#[allow(clippy::too_many_arguments)]
+pub async fn after_contact_on(
     db: &impl ConnectionTrait,
     case: &cases::Model,
+    mut all: Vec<deadlines::Model>,
     kind: &str,
     roles: &[String],
     at: OffsetDateTime,
     by: i32,
     now: OffsetDateTime,
 ) -> Result<Vec<(Stage, bool)>, DbErr> {
+    let stages = stages_met(kind, roles);
+    if stages.is_empty() {
+        return Ok(vec![]);
+    }
+    all.sort_by_key(|d| d.id);
+    let rules = Rules::for_case(db, case).await?;
+    let due = all
+        .iter()
+        .filter(|d| d.status == state::OPEN && at >= d.anchored_at)
+        .filter(|d| Stage::from_code(&d.stage).is_some_and(|s| stages.contains(&s)))
+        .cloned()
+        .collect();
+    let done = Done {
+        at,
+        by,
+        note: None,
+        now,
+    };
+    let completed = mark_done(db, &rules, due, done).await?;
+    // What planning the next recurring deadline needs, as the contact leaves it.
+    let mut known: Vec<(String, i32, String)> = all
+        .into_iter()
+        .map(|d| {
+            let status = match completed.iter().find(|c| c.id == d.id) {
+                Some(c) => c.status.clone(),
+                None => d.status,
+            };
+            (d.stage, d.occurrence, status)
+        })
+        .collect();
+    let mut next = vec![];
+    let mut met = vec![];
+    for d in &completed {
+        let Some(stage) = Stage::from_code(&d.stage) else {
+            continue;
+        };
+        met.push((stage, state::state(d, now) == state::State::Met));
+        // A recurring stage always has one open deadline: the next counts from the contact.
+        if stage.recurring()
+            && case.status == codes::OPEN
+            && let Some(occurrence) = next_needed(&known, stage)
+        {
+            next.push(row(&rules, case, stage, occurrence, at, now));
+            known.push((stage.code().to_owned(), occurrence, state::OPEN.to_owned()));
+        }
+    }
+    insert_all(db, next).await?;
+    Ok(met)
+}
+
+/// The stages a contact of `kind` with someone in any of `roles` completes.
+fn stages_met(kind: &str, roles: &[String]) -> Vec<Stage> {
     let mut stages: Vec<Stage> = roles
         .iter()
         .flat_map(|role| stages_met_by_contact(kind, role))
         .collect();
     stages.sort();
     stages.dedup();
-    if stages.is_empty() {
-        return Ok(vec![]);
-    }
-    let case = &crate::cases::lock::hold_case(db, case).await?;
-    let rules = Rules::for_case(db, case).await?;
-    let all = existing(db, case.id).await?;
-    // What planning the next recurring deadline needs, kept current as deadlines are done
-    // (the first `all.len()` in the same order as `all`).
-    let mut known: Vec<(String, i32, String)> = all
-        .iter()
-        .map(|d| (d.stage.clone(), d.occurrence, d.status.clone()))
-        .collect();
-    let mut completed = vec![];
-    for (i, d) in all.into_iter().enumerate() {
-        let Some(stage) = Stage::from_code(&d.stage) else {
-            continue;
-        };
-        if d.status != state::OPEN || !stages.contains(&stage) || at < d.anchored_at {
-            continue;
-        }
-        let done = Done {
-            at,
-            by,
-            note: None,
-            now,
-        };
-        if let Some(done) = mark_done(db, &rules, d, done).await? {
-            completed.push((stage, state::state(&done, now) == state::State::Met));
-            known[i].2 = done.status;
-            // A recurring stage always has one open deadline: the next counts from the contact.
-            if stage.recurring()
-                && case.status == codes::OPEN
-                && let Some(next) = next_needed(&known, stage)
-            {
-                insert(db, &rules, case, stage, next, at, now).await?;
-                known.push((stage.code().to_owned(), next, state::OPEN.to_owned()));
-            }
-        }
-    }
-    Ok(completed)
+    stages
 }
 
 /// Re-plans the case's open deadlines (all, or one stage's) under its own procedure

@@ -71,7 +71,7 @@ pub async fn contents(db: &DatabaseConnection) -> Result<Contents, sea_orm::DbEr
 }
 
 pub async fn run(args: DemoArgs) -> anyhow::Result<()> {
-    let db = crate::db::connect(&args.database_url).await?;
+    let db = crate::db::connect_for(&args.database_url, crate::db::Work::BulkWrite).await?;
     crate::migrate(&db).await?;
     match contents(&db).await? {
         Contents::Real => anyhow::bail!(

@@ -91,6 +91,7 @@ pub async fn events(
     db: &impl ConnectionTrait,
     action_id: i32,
 ) -> Result<Vec<perpetrator_action_events::Model>, DbErr> {
+    crate::db::bulk::flush::<perpetrator_action_events::ActiveModel>(db).await?;
     perpetrator_action_events::Entity::find()
         .filter(perpetrator_action_events::Column::ActionId.eq(action_id))
         .order_by_asc(perpetrator_action_events::Column::OnDate)
@@ -284,7 +285,7 @@ pub async fn add_event(
     by: i32,
     now: OffsetDateTime,
 ) -> Result<(), DbErr> {
-    perpetrator_action_events::Entity::insert(perpetrator_action_events::ActiveModel {
+    let event = perpetrator_action_events::ActiveModel {
         action_id: Set(action_id),
         status: Set(status.to_owned()),
         on_date: Set(on),
@@ -292,10 +293,10 @@ pub async fn add_event(
         created_by: Set(by),
         created_at: Set(now),
         ..Default::default()
-    })
-    .exec_without_returning(db)
-    .await?;
-    Ok(())
+    };
+    // Held back in a bulk write, every event alike, so their ids keep their order;
+    // [`events`] flushes them before reading.
+    crate::db::bulk::insert(db, vec![event]).await
 }
 
 #[cfg(test)]

@@ -21,7 +21,7 @@ use std::io::Write;
 pub async fn run(args: &ImportArgs) -> anyhow::Result<Result<String, String>> {
     let bytes = std::fs::read(&args.file)
         .map_err(|e| anyhow::anyhow!("could not read {}: {e}", args.file.display()))?;
-    let db = crate::db::connect(&args.db.database_url).await?;
+    let db = crate::db::connect_for(&args.db.database_url, crate::db::Work::BulkWrite).await?;
     crate::migrate(&db).await?;
     let user = users::Entity::find()
         .filter(users::Column::Username.eq(args.as_user.trim().to_lowercase()))

@@ -10,7 +10,7 @@ use crate::{
         closure::{self, Closing},
         codes,
         intake::service::{self, Opening},
-        satisfaction,
+        reference, satisfaction,
         timeline::{self, Entry},
         visibility::Viewer,
     },
@@ -25,6 +25,7 @@ use sea_orm::{
     ActiveValue::Set, ColumnTrait, DatabaseConnection, DatabaseTransaction, DbErr, EntityTrait, QueryFilter,
     sea_query::Expr,
 };
+use std::collections::BTreeMap;
 use time::{Date, OffsetDateTime, macros::time};
 
 /// The timeline's text for an imported first contact.
@@ -116,12 +117,22 @@ pub async fn commit_with(
             let mut planned = plan
                 .planned(case)
                 .ok_or_else(|| DbErr::Custom("a case of the file no longer passes its check".into()))?;
-            write_case(&txn, &mut planned, import_id, by, casework).await?;
+            // On the heap: a case's write is a deep future, and a web import runs it on a
+            // worker thread's stack.
+            Box::pin(write_case(&txn, &mut planned, import_id, by, casework)).await?;
             progress(done + 1);
         }
         Ok(())
     };
-    deadline_rules::rules_cache::with_cached_rules(timeline::batched(&txn, cases)).await?;
+    // Numbered by the year each was received in (`intake::store::create_case`).
+    let mut per_year = BTreeMap::new();
+    for case in &plan.cases {
+        *per_year
+            .entry(time_fmt::london(case.received_at).year())
+            .or_insert(0) += 1;
+    }
+    let cases = reference::reserving(&txn, &per_year, crate::db::bulk::batched(&txn, cases));
+    deadline_rules::rules_cache::with_cached_rules(cases).await?;
     imports::Entity::update_many()
         .col_expr(imports::Column::CommittedAt, Expr::value(Some(by.now)))
         .col_expr(
@@ -169,7 +180,11 @@ async fn write_case(
         external_ref: &planned.external_ref,
         owner: planned.officer.as_ref().map(|(id, _)| *id),
     };
-    let service::Opened { case, named } = service::open(txn, by, &planned.new, &opening).await?;
+    let service::Opened {
+        case,
+        named,
+        deadlines: planned_deadlines,
+    } = service::open(txn, by, &planned.new, &opening).await?;
     let mut case = case;
     if let Some((_, name)) = &planned.officer {
         let entry = Entry::event(
@@ -181,7 +196,7 @@ async fn write_case(
         timeline::write(txn, by.now, by.viewer, &entry).await?;
     }
     if let Some((at, kind)) = planned.first_contact {
-        first_contact(txn, &case, &named, at, kind, by).await?;
+        first_contact(txn, &case, &named, planned_deadlines, at, kind, by).await?;
     }
     for &(kind, on, dated) in &planned.actions {
         action(txn, &case, &named, kind, on, dated, by).await?;
@@ -225,10 +240,12 @@ fn first_named<'a>(named: &'a [service::Named], role: &str) -> Option<&'a servic
     named.iter().find(|n| n.role == role)
 }
 
+/// The first contact with the victim, on a case just opened with the deadlines `planned`.
 async fn first_contact(
     txn: &DatabaseTransaction,
     case: &cases::Model,
     named: &[service::Named],
+    planned: Vec<entity::deadlines::Model>,
     at: OffsetDateTime,
     kind: &'static str,
     by: &Actor<'_>,
@@ -243,7 +260,7 @@ async fn first_contact(
         .filter(|n| Some(n.person_id) == person_id)
         .map(|n| n.role.clone())
         .collect();
-    deadlines::after_contact_in_roles(txn, case, kind, &roles, at, by.viewer.id, by.now).await?;
+    deadlines::after_contact_on(txn, case, planned, kind, &roles, at, by.viewer.id, by.now).await?;
     Ok(())
 }
 
@@ -293,8 +310,6 @@ async fn close(
 ) -> Result<(), DbErr> {
     // A closing date without a time: the end of the working day, not before the report.
     let at = london_at(on, time!(17:00)).max(not_before);
-    // What was due while the case was open: the file could not say.
-    deadlines::close_off_unrecorded(txn, case.id, far_future(), by.now).await?;
     closure::mark_closed(txn, case.id, at, Some(outcome)).await?;
     let closing = Closing {
         at,
@@ -303,7 +318,7 @@ async fn close(
         reason: "Closed before the case was imported",
         victim_told_on: on,
     };
-    closure::insert_closure(txn, case.id, &closing).await?;
+    let closure_id = closure::insert_closure(txn, case.id, &closing).await?;
     timeline::write(
         txn,
         by.now,
@@ -317,7 +332,8 @@ async fn close(
         outcome: Some(outcome.to_owned()),
         ..case.clone()
     };
-    deadlines::after_closure(txn, &closed, at, by.now).await?;
+    // Opened in this transaction: its first closure.
+    let planned = deadlines::after_first_closure(txn, &closed, at, by.now).await?;
     if let Some(answer) = satisfied {
         let check = satisfaction::Check {
             checked_on: on,
@@ -326,7 +342,11 @@ async fn close(
             notes: Some("Imported: one answer for handling and outcome".to_owned()),
             by: by.viewer.id,
         };
-        let (at, body) = satisfaction::store(txn, &closed, &check, by.now).await?;
+        let due = planned
+            .into_iter()
+            .find(|d| d.stage == Stage::PostClosureCheck.code());
+        let (at, body) =
+            satisfaction::store_against(txn, &closed, Some(closure_id), due, &check, by.now).await?;
         timeline::write(
             txn,
             by.now,
@@ -335,9 +355,9 @@ async fn close(
         )
         .await?;
     }
-    // The closure letter and any check not given, if due already: the file could not
-    // say. A recent closure's are live.
-    deadlines::close_off_unrecorded(txn, case.id, by.now, by.now).await?;
+    // What was due while the case was open, and the closure letter and any check not
+    // given if due already: the file could not say.
+    deadlines::close_off_unrecorded_at_closure(txn, case.id, by.now).await?;
     Ok(())
 }
 
@@ -382,11 +402,6 @@ async fn settle_plan_actions(
 
 fn london_at(on: Date, at: time::Time) -> OffsetDateTime {
     time_fmt::london_at(on, at).unwrap_or_else(|| on.with_time(at).assume_utc())
-}
-
-/// Later than any deadline: every open one.
-fn far_future() -> OffsetDateTime {
-    OffsetDateTime::new_utc(Date::MAX, time::Time::MIDNIGHT)
 }
 
 /// The import row for a file about to be previewed.

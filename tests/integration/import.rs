@@ -719,7 +719,7 @@ async fn a_bulk_writes_timeline_entries_all_arrive_in_the_order_written() {
         visibility::Viewer,
     };
     use harbour::clock::Clock;
-    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+    use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder};
     let app = TestApp::spawn().await;
     let area = fixtures::area(&app, "North").await;
     let boss = app.create_user("boss", Role::Manager).await;
@@ -741,12 +741,17 @@ async fn a_bulk_writes_timeline_entries_all_arrive_in_the_order_written() {
     let now = app.clock.now();
     let txn = harbour::db::begin(&app.db).await.unwrap();
     let written = 1_203;
-    timeline::batched(&txn, async {
+    harbour::db::bulk::batched(&txn, async {
         for i in 0..written {
             let case = &cases[i % 2];
             let entry = Entry::event(case, "note", now, format!("bulk {i}"));
             timeline::write(&txn, now, &viewer, &entry).await?;
         }
+        // Two full statements written, the rest held until a reader asks for them.
+        let in_txn = || entity::timeline_entries::Entity::find().count(&txn);
+        assert_eq!(in_txn().await?, before as u64 + 1_000);
+        harbour::db::bulk::flush::<entity::timeline_entries::ActiveModel>(&txn).await?;
+        assert_eq!(in_txn().await?, before as u64 + written as u64);
         Ok(())
     })
     .await
@@ -781,7 +786,7 @@ async fn a_bulk_writes_timeline_entries_all_arrive_in_the_order_written() {
     // A bulk write that fails part way returns the failure; rolled back, nothing of it stays
     // (a full batch of 500 had been written, the rest was held).
     let txn = harbour::db::begin(&app.db).await.unwrap();
-    let failed = timeline::batched(&txn, async {
+    let failed = harbour::db::bulk::batched(&txn, async {
         for i in 0..600 {
             let entry = Entry::event(&cases[0], "note", now, format!("lost {i}"));
             timeline::write(&txn, now, &viewer, &entry).await?;
@@ -944,4 +949,88 @@ async fn plan_cache_mode(db: &impl sea_orm::ConnectionTrait) -> String {
     let show = sea_orm::Statement::from_string(db.get_database_backend(), "SHOW plan_cache_mode");
     let row = db.query_one_raw(show).await.unwrap().unwrap();
     row.try_get_by_index::<String>(0).unwrap()
+}
+
+/// On SQLite a bulk write (`harbour import`, the demo's filling) keeps its statement
+/// journals in memory (a fifth of an import's time was writing them to a temporary
+/// file); a server keeps the default, so a large sort never grows in memory.
+#[tokio::test]
+async fn only_a_bulk_write_keeps_sqlite_temporary_files_in_memory() {
+    let app = TestApp::spawn().await;
+    if app.test_db.is_postgres() {
+        return;
+    }
+    use harbour::db::{Work, connect_for};
+    use sea_orm::{ConnectionTrait, TransactionTrait};
+    for (work, expected) in [(Work::Serving, 0), (Work::BulkWrite, 2)] {
+        let db = connect_for(&app.test_db.url, work).await.unwrap();
+        // Every pooled connection, not only the first: hold several at once (read-only
+        // transactions, so none waits for the write lock).
+        #[allow(clippy::disallowed_methods)]
+        let txns = [
+            db.begin().await.unwrap(),
+            db.begin().await.unwrap(),
+            db.begin().await.unwrap(),
+        ];
+        for txn in &txns {
+            let show = sea_orm::Statement::from_string(txn.get_database_backend(), "PRAGMA temp_store");
+            let row = txn.query_one_raw(show).await.unwrap().unwrap();
+            assert_eq!(row.try_get_by_index::<i32>(0).unwrap(), expected, "{work:?}");
+        }
+        for txn in txns {
+            txn.rollback().await.unwrap();
+        }
+        db.close().await.unwrap();
+    }
+}
+
+/// An import takes its cases' numbers a year at a time: still consecutive in the order
+/// received within each year, after the cases the landlord already has, and a case
+/// logged afterwards carries on from the last.
+#[tokio::test]
+async fn an_import_numbers_each_years_cases_on_from_the_landlords_own() {
+    let app = TestApp::spawn().await;
+    let area = fixtures::area(&app, "North").await;
+    let boss = app.create_user("boss", Role::Manager).await;
+    let spec = |on: time::OffsetDateTime| fixtures::CaseSpec {
+        received_at: Some(on),
+        ..fixtures::CaseSpec::new(boss, area)
+    };
+    let before = fixtures::case(&app, spec(time::macros::datetime!(2026-01-10 09:00 UTC))).await;
+    assert_eq!(before.reference, "HC-2026-000001");
+    let dir = scratch_dir();
+    let path = dir.join("years.csv");
+    std::fs::write(
+        &path,
+        "reference,received,area,victim_name\n\
+         R1,05/06/2025,North,Ann Ash\n\
+         R2,01/02/2026,North,Bob Birch\n\
+         R3,03/04/2025,North,Cat Cole\n\
+         R4,02/02/2026,North,Dev Dale\n",
+    )
+    .unwrap();
+    let out = run_cli(
+        &["import", &path.display().to_string(), "--as", "boss"],
+        &app.test_db.url,
+        "",
+    );
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    for (external, reference) in [
+        ("R3", "HC-2025-000001"),
+        ("R1", "HC-2025-000002"),
+        ("R2", "HC-2026-000002"),
+        ("R4", "HC-2026-000003"),
+    ] {
+        assert_eq!(
+            app.count(&format!(
+                "SELECT COUNT(*) FROM cases WHERE external_ref = '{external}' AND reference = '{reference}'"
+            ))
+            .await,
+            1,
+            "{external} is {reference}"
+        );
+    }
+    let after = fixtures::case(&app, spec(time::macros::datetime!(2026-03-01 09:00 UTC))).await;
+    assert_eq!(after.reference, "HC-2026-000004");
+    std::fs::remove_dir_all(&dir).ok();
 }

@@ -88,10 +88,11 @@ pub struct Named {
     pub name: Option<String>,
 }
 
-/// A case just opened and who it names.
+/// A case just opened, who it names and the deadlines planned for it.
 pub struct Opened {
     pub case: cases::Model,
     pub named: Vec<Named>,
+    pub deadlines: Vec<entity::deadlines::Model>,
 }
 
 /// Opens a case for `report`. The reference is taken inside the transaction, so it is
@@ -179,8 +180,13 @@ pub async fn create_case(
     }
     let people = report.people.iter().map(|p| (p.role, p.details.kind.as_str()));
     let facts = deadlines::schedule::facts_of_report(&report.incident.types, people);
-    deadlines::schedule::after_opening(txn, &saved, facts, report.incident.received_at, by.now).await?;
-    Ok(Opened { case: saved, named })
+    let deadlines =
+        deadlines::schedule::after_opening(txn, &saved, facts, report.incident.received_at, by.now).await?;
+    Ok(Opened {
+        case: saved,
+        named,
+        deadlines,
+    })
 }
 
 /// Adds `report` to an open case. `false` (and nothing written) when the case was closed
@@ -217,16 +223,12 @@ pub async fn add_report(
 }
 
 async fn insert_strands(txn: &DatabaseTransaction, case_id: i32, strand_ids: &[i32]) -> Result<(), DbErr> {
-    if strand_ids.is_empty() {
-        return Ok(());
-    }
-    case_strands::Entity::insert_many(strand_ids.iter().map(|&strand_id| case_strands::ActiveModel {
+    let rows = strand_ids.iter().map(|&strand_id| case_strands::ActiveModel {
         case_id: Set(case_id),
         strand_id: Set(strand_id),
-    }))
-    .exec_without_returning(txn)
-    .await?;
-    Ok(())
+    });
+    // Nothing in a bulk write reads strands back.
+    crate::db::bulk::insert(txn, rows.collect()).await
 }
 
 /// Who is named on the case already, in which role.
@@ -280,12 +282,12 @@ async fn insert_incident(
     }
     .insert(txn)
     .await?;
-    incident_types::Entity::insert_many(i.types.iter().map(|code| incident_types::ActiveModel {
+    let types = i.types.iter().map(|code| incident_types::ActiveModel {
         incident_id: Set(incident.id),
         type_code: Set(code.clone()),
-    }))
-    .exec_without_returning(txn)
-    .await?;
+    });
+    // Held back in a bulk write; deadline planning, their one reader there, flushes them.
+    crate::db::bulk::insert(txn, types.collect()).await?;
     Ok(incident)
 }
 
@@ -302,8 +304,7 @@ async fn link_people(
     mut on_case: HashSet<(i32, String)>,
 ) -> Result<Vec<Named>, DbErr> {
     let mut named = vec![];
-    for p in people {
-        let person = save_person(txn, by, p).await?;
+    for (p, person) in people.iter().zip(save_people(txn, by, people).await?) {
         people_store::queue_possible_duplicates(txn, by.now, person.id, &p.possibly_same, case_id).await?;
         if on_case.insert((person.id, p.role.to_owned())) {
             named.push((person, p.role));
@@ -343,19 +344,37 @@ async fn link_people(
         .collect()
 }
 
-async fn save_person(
+/// Fills in what known people lacked and stores the new ones together; returns each
+/// person as stored, in the order of `people`.
+async fn save_people(
     txn: &DatabaseTransaction,
     by: &Actor<'_>,
-    p: &ValidPerson,
-) -> Result<people::Model, DbErr> {
-    let known = match p.decision {
-        Decision::Reuse(id) => people::Entity::find_by_id(id).one(txn).await?,
-        Decision::New | Decision::Undecided => None,
-    };
-    match known {
-        Some(known) => people_store::fill_blanks(txn, by.now, known, &p.details).await,
-        None => people_store::create(txn, by.now, by.viewer.id, &p.details).await,
+    people: &[ValidPerson],
+) -> Result<Vec<people::Model>, DbErr> {
+    let mut known = Vec::with_capacity(people.len());
+    for p in people {
+        let found = match p.decision {
+            Decision::Reuse(id) => people::Entity::find_by_id(id).one(txn).await?,
+            Decision::New | Decision::Undecided => None,
+        };
+        known.push(match found {
+            Some(found) => Some(people_store::fill_blanks(txn, by.now, found, &p.details).await?),
+            None => None,
+        });
     }
+    let new: Vec<_> = people
+        .iter()
+        .zip(&known)
+        .filter(|(_, k)| k.is_none())
+        .map(|(p, _)| &p.details)
+        .collect();
+    let mut created = people_store::create_all(txn, by.now, by.viewer.id, &new)
+        .await?
+        .into_iter();
+    known
+        .into_iter()
+        .map(|k| k.or_else(|| created.next()).ok_or(DbErr::RecordNotInserted))
+        .collect()
 }
 
 /// The timeline's one line about a report: how it came in and what it was.

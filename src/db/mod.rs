@@ -1,5 +1,7 @@
 //! Connecting and migrating, the same way on SQLite and PostgreSQL.
 
+pub mod bulk;
+
 use migration::{Migrator, MigratorTrait};
 use sea_orm::{
     ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DatabaseTransaction, DbBackend, DbErr,
@@ -65,7 +67,21 @@ pub fn is_sqlite(db: &impl ConnectionTrait) -> bool {
 /// SQLite connections in the pool: enough for readers on every core and a writer.
 const SQLITE_CONNECTIONS: u32 = 4;
 
+/// What a process connects for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Work {
+    /// Serving people and short commands: what a server needs.
+    Serving,
+    /// One long write of many rows in one transaction (`harbour import`, the demo
+    /// landlord's filling) and nothing else.
+    BulkWrite,
+}
+
 pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
+    connect_for(url, Work::Serving).await
+}
+
+pub async fn connect_for(url: &str, work: Work) -> Result<DatabaseConnection, DbErr> {
     let mut opts = ConnectOptions::new(url.to_owned());
     // Every statement's text and time (never its values) at debug level, when an operator
     // asks for them: HARBOUR_LOG=sqlx=debug.
@@ -79,7 +95,7 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
         // An in-memory database is one per connection: it must stay on one.
         let in_memory = url.contains(":memory:") || url.contains("mode=memory");
         opts.max_connections(if in_memory { 1 } else { SQLITE_CONNECTIONS })
-            .map_sqlx_sqlite_opts(|o| {
+            .map_sqlx_sqlite_opts(move |o| {
                 o.journal_mode(sea_orm::sqlx::sqlite::SqliteJournalMode::Wal)
                     .foreign_keys(true)
                     .busy_timeout(Duration::from_secs(10))
@@ -87,6 +103,20 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
                     // Deleted and overwritten content is zeroed, not left in free pages: what
                     // disposal destroys is gone from the file, not just from the tables.
                     .pragma("secure_delete", "ON")
+                    // A statement that changes several rows inside a long transaction
+                    // first copies each page it touches to a statement journal, a
+                    // temporary file beyond 64 KiB: about 160 writes a case in an
+                    // import, a fifth of its time (docs/PERFORMANCE.md). Held in memory it
+                    // is freed as each statement ends. Only for a bulk write: in a server
+                    // the same setting would also hold large sorts in memory.
+                    .pragma(
+                        "temp_store",
+                        if work == Work::BulkWrite {
+                            "MEMORY"
+                        } else {
+                            "DEFAULT"
+                        },
+                    )
             });
     } else {
         opts.max_connections(10);
