@@ -72,12 +72,11 @@ where
         table.extend(rows.take().into_iter().flatten());
         (table.len() >= per_statement::<A>()).then(|| std::mem::take(table))
     });
-    match (full, rows) {
-        (Ok(Some(full)), _) => write(db, full).await,
-        (Ok(None), _) => Ok(()),
+    match full {
+        Ok(Some(full)) => write(db, full).await,
+        Ok(None) => Ok(()),
         // Not in a batched write: now.
-        (Err(_), Some(rows)) => write(db, rows).await,
-        (Err(_), None) => Ok(()),
+        Err(_) => write(db, rows.unwrap_or_default()).await,
     }
 }
 

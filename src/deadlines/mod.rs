@@ -1,10 +1,12 @@
-//! Deadlines on cases: planning and completing them ([`schedule`]), their states ([`state`]),
+//! Deadlines on cases: planning and completing them ([`schedule`]; what a contact
+//! completes, [`contact`]; imported history closed off, [`unrecorded`]), their states ([`state`]),
 //! the landlord's calendar settings, the due lists, the case page's deadline actions and
 //! the reminder job.
 
 pub mod calendar_settings;
 pub mod case_panel;
 pub mod closing;
+pub mod contact;
 pub mod dated;
 pub mod lists;
 pub mod of_case;
@@ -12,6 +14,7 @@ pub mod reminders;
 pub mod rules_cache;
 pub mod schedule;
 pub mod state;
+pub mod unrecorded;
 
 use crate::web::route::Route;
 

@@ -1,6 +1,6 @@
 //! Deadlines as a case's events happen: planned when reports arrive and when the case is
-//! closed, completed by the activity that meets them (a contact with the victim completes
-//! initial contact), rescheduled when a recurring one is done, re-planned when priority or
+//! closed, completed by the activity that meets them (a contact's in [`super::contact`]),
+//! rescheduled when a recurring one is done, re-planned when priority or
 //! the agreed contact frequency changes. Every function works in the caller's transaction.
 
 use super::state;
@@ -69,9 +69,6 @@ pub fn agreed_frequency(case: &cases::Model) -> Option<Timescale> {
 /// Incident types that call for graffiti or hate damage to be removed.
 const REMOVAL_TYPES: [&str; 3] = ["graffiti-home", "graffiti-communal", "damage"];
 
-/// Contact kinds that reach someone (a failed attempt or a file note does not).
-const REACHING: [&str; 5] = ["visit", "phone-call", "letter", "email", "meeting"];
-
 /// What the case's reports and people say about which stages apply. One statement: it
 /// runs for every report, and an import makes thousands.
 pub async fn facts(db: &impl ConnectionTrait, case_id: i32) -> Result<CaseFacts, DbErr> {
@@ -139,7 +136,10 @@ pub fn facts_of_report<'a>(
     facts
 }
 
-async fn existing(db: &impl ConnectionTrait, case_id: i32) -> Result<Vec<deadlines::Model>, DbErr> {
+pub(super) async fn existing(
+    db: &impl ConnectionTrait,
+    case_id: i32,
+) -> Result<Vec<deadlines::Model>, DbErr> {
     deadlines::Entity::find()
         .filter(deadlines::Column::CaseId.eq(case_id))
         .order_by_asc(deadlines::Column::Id)
@@ -200,7 +200,7 @@ async fn insert(
 }
 
 /// A new open deadline for `stage`, due by the case's timescale from `anchor`.
-fn row(
+pub(super) fn row(
     rules: &Rules,
     case: &cases::Model,
     stage: Stage,
@@ -230,7 +230,7 @@ fn row(
 
 /// Inserts `rows` in one statement (a report plans several stages at once) and returns
 /// them as stored, in the order of their ids.
-async fn insert_all(
+pub(super) async fn insert_all(
     db: &impl ConnectionTrait,
     rows: Vec<deadlines::ActiveModel>,
 ) -> Result<Vec<deadlines::Model>, DbErr> {
@@ -309,11 +309,7 @@ pub async fn after_reopen(
     at: OffsetDateTime,
 ) -> Result<usize, DbErr> {
     // The closure letter and post-closure check belong to the closure that was undone.
-    let closure_stages: Vec<&str> = Stage::ALL
-        .into_iter()
-        .filter(|s| s.trigger() == procedure::Trigger::Closure)
-        .map(Stage::code)
-        .collect();
+    let closure_stages = closure_stages().into_iter().map(Stage::code);
     deadlines::Entity::update_many()
         .col_expr(deadlines::Column::Status, Expr::value(state::NOT_APPLICABLE))
         .col_expr(deadlines::Column::ResolvedAt, Expr::value(Some(at)))
@@ -346,71 +342,6 @@ pub async fn after_reopen(
     }
     let replanned = insert_all(db, rows).await?.len();
     Ok(replanned + after_report(db, case, at, at).await?)
-}
-
-/// Why an imported case's deadline was closed off: its spreadsheet could not say.
-pub const NOT_RECORDED_NOTE: &str = "Not recorded before the case was imported";
-
-/// Imported history: the open deadlines due before `before` are closed off as not
-/// recorded, so they are left out of compliance as no longer applicable ones are. Only
-/// for a case being imported in the caller's transaction.
-pub async fn close_off_unrecorded(
-    db: &impl ConnectionTrait,
-    case_id: i32,
-    before: OffsetDateTime,
-    at: OffsetDateTime,
-) -> Result<u64, DbErr> {
-    close_off(
-        db,
-        case_id,
-        Condition::all().add(deadlines::Column::DueAt.lt(before)),
-        at,
-    )
-    .await
-}
-
-/// Imported history of a case closed in the caller's transaction: every deadline still
-/// open from before its closure, and the closure's own (the letter, the check) where due
-/// before `at`, are closed off as not recorded. A recent closure's own are live.
-pub async fn close_off_unrecorded_at_closure(
-    db: &impl ConnectionTrait,
-    case_id: i32,
-    at: OffsetDateTime,
-) -> Result<u64, DbErr> {
-    let closure_stages = Stage::ALL
-        .into_iter()
-        .filter(|s| s.trigger() == procedure::Trigger::Closure)
-        .map(Stage::code);
-    let unrecorded = Condition::any()
-        .add(deadlines::Column::DueAt.lt(at))
-        .add(deadlines::Column::Stage.is_not_in(closure_stages));
-    close_off(db, case_id, unrecorded, at).await
-}
-
-/// One statement, by the (case, status, due) index: only this case's open deadlines.
-async fn close_off(
-    db: &impl ConnectionTrait,
-    case_id: i32,
-    which: Condition,
-    at: OffsetDateTime,
-) -> Result<u64, DbErr> {
-    let closed = deadlines::Entity::update_many()
-        .col_expr(deadlines::Column::Status, Expr::value(state::NOT_APPLICABLE))
-        .col_expr(deadlines::Column::ResolvedAt, Expr::value(Some(at)))
-        .col_expr(
-            deadlines::Column::ResolutionNote,
-            Expr::value(Some(NOT_RECORDED_NOTE.to_owned())),
-        )
-        .col_expr(
-            deadlines::Column::Version,
-            Expr::col(deadlines::Column::Version).add(1),
-        )
-        .filter(deadlines::Column::CaseId.eq(case_id))
-        .filter(deadlines::Column::Status.eq(state::OPEN))
-        .filter(which)
-        .exec(db)
-        .await?;
-    Ok(closed.rows_affected)
 }
 
 /// Cases open before deadlines existed get the plan intake would have made. Runs once
@@ -458,7 +389,7 @@ pub async fn after_closure(
     closed_at: OffsetDateTime,
     now: OffsetDateTime,
 ) -> Result<(), DbErr> {
-    let all = occurrences(db, case.id, &CLOSURE_STAGES).await?;
+    let all = occurrences(db, case.id, &closure_stages()).await?;
     plan_closure(db, case, &all, closed_at, now).await.map(drop)
 }
 
@@ -473,10 +404,16 @@ pub async fn after_first_closure(
     plan_closure(db, case, &[], closed_at, now).await
 }
 
-/// What a closure brings.
-const CLOSURE_STAGES: [Stage; 2] = [Stage::ClosureLetter, Stage::PostClosureCheck];
+/// The stages a closure brings (the letter, the post-closure check), as the procedure
+/// says.
+pub(super) fn closure_stages() -> Vec<Stage> {
+    Stage::ALL
+        .into_iter()
+        .filter(|s| s.trigger() == procedure::Trigger::Closure)
+        .collect()
+}
 
-/// Plans [`CLOSURE_STAGES`] after the occurrences the case has of them (`all`).
+/// Plans [`closure_stages`] after the occurrences the case has of them (`all`).
 async fn plan_closure(
     db: &impl ConnectionTrait,
     case: &cases::Model,
@@ -485,8 +422,11 @@ async fn plan_closure(
     now: OffsetDateTime,
 ) -> Result<Vec<deadlines::Model>, DbErr> {
     let rules = Rules::for_case(db, case).await?;
-    let rows = CLOSURE_STAGES.map(|stage| row(&rules, case, stage, next_among(all, stage), closed_at, now));
-    insert_all(db, rows.into()).await
+    let rows = closure_stages()
+        .into_iter()
+        .map(|stage| row(&rules, case, stage, next_among(all, stage), closed_at, now))
+        .collect();
+    insert_all(db, rows).await
 }
 
 /// Who did a deadline's activity, when, with an optional note.
@@ -522,7 +462,7 @@ pub async fn complete(
 /// original due time) without planning what comes next. Returns those it changed, in the
 /// order of their ids: one changed since it was read (someone else completed or closed it
 /// off) is left as it is.
-async fn mark_done(
+pub(super) async fn mark_done(
     db: &impl ConnectionTrait,
     rules: &Rules,
     due: Vec<deadlines::Model>,
@@ -590,135 +530,11 @@ pub async fn schedule_next(
 
 /// The occurrence to plan next for a recurring `stage`, among a case's deadlines as
 /// [`occurrences`] reads them; `None` while one is open.
-fn next_needed(known: &[(String, i32, String)], stage: Stage) -> Option<i32> {
+pub(super) fn next_needed(known: &[(String, i32, String)], stage: Stage) -> Option<i32> {
     let open = known
         .iter()
         .any(|(s, _, status)| s == stage.code() && status == state::OPEN);
     (!open).then(|| next_among(known, stage))
-}
-
-/// The stages a contact of `kind` with someone in `role` on the case completes.
-pub fn stages_met_by_contact(kind: &str, role: &str) -> Vec<Stage> {
-    if !REACHING.contains(&kind) {
-        return vec![];
-    }
-    let in_person = matches!(kind, "visit" | "meeting");
-    match role {
-        codes::VICTIM if in_person => {
-            vec![Stage::InitialContact, Stage::VictimInterview, Stage::VictimUpdate]
-        }
-        codes::VICTIM => vec![Stage::InitialContact, Stage::VictimUpdate],
-        codes::WITNESS => vec![Stage::WitnessesContacted],
-        codes::PERPETRATOR if in_person || kind == "phone-call" => {
-            vec![Stage::PerpetratorInterviewed]
-        }
-        _ => vec![],
-    }
-}
-
-/// After a contact of `kind` with `person_id` at `at`: completes the open deadlines it
-/// meets. Returns the stages completed and whether each was met on time.
-pub async fn after_contact(
-    db: &impl ConnectionTrait,
-    case: &cases::Model,
-    kind: &str,
-    person_id: Option<i32>,
-    at: OffsetDateTime,
-    by: i32,
-    now: OffsetDateTime,
-) -> Result<Vec<(Stage, bool)>, DbErr> {
-    let Some(person_id) = person_id else {
-        return Ok(vec![]);
-    };
-    let roles: Vec<String> = case_parties::Entity::find()
-        .select_only()
-        .column(case_parties::Column::Role)
-        .filter(case_parties::Column::CaseId.eq(case.id))
-        .filter(case_parties::Column::PersonId.eq(person_id))
-        .into_tuple()
-        .all(db)
-        .await?;
-    if stages_met(kind, &roles).is_empty() {
-        return Ok(vec![]);
-    }
-    let case = &crate::cases::lock::hold_case(db, case).await?;
-    let all = existing(db, case.id).await?;
-    after_contact_on(db, case, all, kind, &roles, at, by, now).await
-}
-
-/// [`after_contact`] with someone whose `roles` on the case the caller knows, on a case
-/// the caller holds (or opened in this transaction: an import knows whom it names and
-/// what it planned) whose deadlines are `all`.
-#[allow(clippy::too_many_arguments)]
-pub async fn after_contact_on(
-    db: &impl ConnectionTrait,
-    case: &cases::Model,
-    mut all: Vec<deadlines::Model>,
-    kind: &str,
-    roles: &[String],
-    at: OffsetDateTime,
-    by: i32,
-    now: OffsetDateTime,
-) -> Result<Vec<(Stage, bool)>, DbErr> {
-    let stages = stages_met(kind, roles);
-    if stages.is_empty() {
-        return Ok(vec![]);
-    }
-    all.sort_by_key(|d| d.id);
-    let rules = Rules::for_case(db, case).await?;
-    let due = all
-        .iter()
-        .filter(|d| d.status == state::OPEN && at >= d.anchored_at)
-        .filter(|d| Stage::from_code(&d.stage).is_some_and(|s| stages.contains(&s)))
-        .cloned()
-        .collect();
-    let done = Done {
-        at,
-        by,
-        note: None,
-        now,
-    };
-    let completed = mark_done(db, &rules, due, done).await?;
-    // What planning the next recurring deadline needs, as the contact leaves it.
-    let mut known: Vec<(String, i32, String)> = all
-        .into_iter()
-        .map(|d| {
-            let status = match completed.iter().find(|c| c.id == d.id) {
-                Some(c) => c.status.clone(),
-                None => d.status,
-            };
-            (d.stage, d.occurrence, status)
-        })
-        .collect();
-    let mut next = vec![];
-    let mut met = vec![];
-    for d in &completed {
-        let Some(stage) = Stage::from_code(&d.stage) else {
-            continue;
-        };
-        met.push((stage, state::state(d, now) == state::State::Met));
-        // A recurring stage always has one open deadline: the next counts from the contact.
-        if stage.recurring()
-            && case.status == codes::OPEN
-            && let Some(occurrence) = next_needed(&known, stage)
-        {
-            next.push(row(&rules, case, stage, occurrence, at, now));
-            known.push((stage.code().to_owned(), occurrence, state::OPEN.to_owned()));
-        }
-    }
-    insert_all(db, next).await?;
-    Ok(met)
-}
-
-/// The stages a contact of `kind` with someone in any of `roles` completes.
-fn stages_met(kind: &str, roles: &[String]) -> Vec<Stage> {
-    let mut stages: Vec<Stage> = roles
-        .iter()
-        .flat_map(|role| stages_met_by_contact(kind, role))
-        .collect();
-    stages.sort();
-    stages.dedup();
-    stages
 }
 
 /// Re-plans the case's open deadlines (all, or one stage's) under its own procedure

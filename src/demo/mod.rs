@@ -92,6 +92,8 @@ pub async fn run(args: DemoArgs) -> anyhow::Result<()> {
     for (username, name, role, _) in STAFF {
         println!("  {username:<15} {name} ({})", policy::role_label(role));
     }
+    // The filling's connections are done with: `serve` makes its own, for serving.
+    db.close().await?;
     if args.no_serve {
         return Ok(());
     }

@@ -14,7 +14,9 @@ use crate::{
         timeline::{self, Entry},
         visibility::Viewer,
     },
-    deadlines::{self as deadline_rules, dated, schedule as deadlines, state as deadline_state},
+    deadlines::{
+        self as deadline_rules, contact, dated, schedule as deadlines, state as deadline_state, unrecorded,
+    },
     enforcement::{self, store as actions},
     plans,
     procedure::Stage,
@@ -225,7 +227,7 @@ async fn write_case(
         None => {
             // What fell due before the import is history the file could not tell; what
             // recurs starts again from today, so the case is live in the due lists.
-            deadlines::close_off_unrecorded(txn, case.id, by.now, by.now).await?;
+            unrecorded::close_off_unrecorded(txn, case.id, by.now, by.now).await?;
             deadlines::after_report(txn, &case, by.now, by.now).await?;
             if worked {
                 settle_plan_actions(txn, &case, by).await?;
@@ -260,7 +262,7 @@ async fn first_contact(
         .filter(|n| Some(n.person_id) == person_id)
         .map(|n| n.role.clone())
         .collect();
-    deadlines::after_contact_on(txn, case, planned, kind, &roles, at, by.viewer.id, by.now).await?;
+    contact::after_contact_on(txn, case, planned, kind, &roles, at, by.viewer.id, by.now).await?;
     Ok(())
 }
 
@@ -357,7 +359,7 @@ async fn close(
     }
     // What was due while the case was open, and the closure letter and any check not
     // given if due already: the file could not say.
-    deadlines::close_off_unrecorded_at_closure(txn, case.id, by.now).await?;
+    unrecorded::close_off_unrecorded_at_closure(txn, case.id, by.now).await?;
     Ok(())
 }
 
@@ -390,7 +392,7 @@ async fn settle_plan_actions(
             if done {
                 "Done, as its deadline records"
             } else {
-                deadlines::NOT_RECORDED_NOTE
+                unrecorded::NOT_RECORDED_NOTE
             },
             by.viewer.id,
             by.now,

@@ -19,6 +19,20 @@ fn scratch_dir() -> std::path::PathBuf {
     dir
 }
 
+/// Imports `csv` with `harbour import --as boss`, which must succeed.
+fn import_as_boss(app: &TestApp, csv: &str) {
+    let dir = scratch_dir();
+    let path = dir.join("cases.csv");
+    std::fs::write(&path, csv).unwrap();
+    let out = run_cli(
+        &["import", &path.display().to_string(), "--as", "boss"],
+        &app.test_db.url,
+        "",
+    );
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    std::fs::remove_dir_all(&dir).ok();
+}
+
 async fn manager(app: &TestApp) -> Client {
     app.create_user("boss", Role::Manager).await;
     app.signed_in_as("boss").await
@@ -810,21 +824,12 @@ async fn an_imported_first_contact_is_with_the_victim_named_first() {
     let app = TestApp::spawn().await;
     fixtures::area(&app, "North").await;
     app.create_user("boss", Role::Manager).await;
-    let dir = scratch_dir();
-    let path = dir.join("two.csv");
-    std::fs::write(
-        &path,
+    import_as_boss(
+        &app,
         "reference,received,area,victim_name,first_contact\n\
          R1,01/03/2026,North,Zara Zed,02/03/2026 10:00\n\
          R1,01/03/2026,North,Adam Able,02/03/2026 10:00\n",
-    )
-    .unwrap();
-    let out = run_cli(
-        &["import", &path.display().to_string(), "--as", "boss"],
-        &app.test_db.url,
-        "",
     );
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     assert_eq!(
         app.count("SELECT COUNT(*) FROM case_parties WHERE role = 'victim'")
             .await,
@@ -843,7 +848,6 @@ async fn an_imported_first_contact_is_with_the_victim_named_first() {
             .await,
         1
     );
-    std::fs::remove_dir_all(&dir).ok();
 }
 
 /// The `officer` column gives each case to that harassment officer: the owner, named on
@@ -998,23 +1002,14 @@ async fn an_import_numbers_each_years_cases_on_from_the_landlords_own() {
     };
     let before = fixtures::case(&app, spec(time::macros::datetime!(2026-01-10 09:00 UTC))).await;
     assert_eq!(before.reference, "HC-2026-000001");
-    let dir = scratch_dir();
-    let path = dir.join("years.csv");
-    std::fs::write(
-        &path,
+    import_as_boss(
+        &app,
         "reference,received,area,victim_name\n\
          R1,05/06/2025,North,Ann Ash\n\
          R2,01/02/2026,North,Bob Birch\n\
          R3,03/04/2025,North,Cat Cole\n\
          R4,02/02/2026,North,Dev Dale\n",
-    )
-    .unwrap();
-    let out = run_cli(
-        &["import", &path.display().to_string(), "--as", "boss"],
-        &app.test_db.url,
-        "",
     );
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     for (external, reference) in [
         ("R3", "HC-2025-000001"),
         ("R1", "HC-2025-000002"),
@@ -1032,5 +1027,4 @@ async fn an_import_numbers_each_years_cases_on_from_the_landlords_own() {
     }
     let after = fixtures::case(&app, spec(time::macros::datetime!(2026-03-01 09:00 UTC))).await;
     assert_eq!(after.reference, "HC-2026-000004");
-    std::fs::remove_dir_all(&dir).ok();
 }

@@ -175,7 +175,7 @@ pub async fn record(
     )
     .await?;
     // The contact is the activity that meets its deadlines (first contact, updates, …).
-    deadlines::schedule::after_contact(txn, case, kind, person_id, at, by.viewer.id, by.now).await
+    deadlines::contact::after_contact(txn, case, kind, person_id, at, by.viewer.id, by.now).await
 }
 
 pub async fn review_explained(
