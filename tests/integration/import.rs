@@ -1028,3 +1028,58 @@ async fn an_import_numbers_each_years_cases_on_from_the_landlords_own() {
     let after = fixtures::case(&app, spec(time::macros::datetime!(2026-03-01 09:00 UTC))).await;
     assert_eq!(after.reference, "HC-2026-000004");
 }
+
+/// A repeat victim whose later row tells more (a postcode) is one person, filled in, and
+/// found by every word of theirs: the search terms held back for the first row are
+/// replaced with the rest, not written twice.
+#[tokio::test]
+async fn a_repeat_victim_filled_in_by_a_later_row_is_found_by_all_their_words() {
+    let app = TestApp::spawn().await;
+    fixtures::area(&app, "North").await;
+    app.create_user("boss", Role::Manager).await;
+    import_as_boss(
+        &app,
+        "reference,received,area,victim_name,victim_tenancy_ref,victim_postcode\n\
+         R1,01/03/2026,North,Ann Ash,T-100,\n\
+         R2,02/03/2026,North,Ann Ash,T-100,LE1 5AB\n",
+    );
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM people WHERE name = 'Ann Ash'")
+            .await,
+        1
+    );
+    let terms = |term: &str| {
+        format!(
+            "SELECT COUNT(*) FROM person_terms t JOIN people p ON p.id = t.person_id \
+             WHERE p.name = 'Ann Ash' AND t.term = '{term}'"
+        )
+    };
+    for term in ["ann", "ash", "le15ab", "le1"] {
+        assert_eq!(app.count(&terms(term)).await, 1, "{term}");
+    }
+}
+
+/// Numbers reserved for a year that run out are taken one at a time after them.
+#[tokio::test]
+async fn numbers_beyond_those_reserved_carry_on_one_at_a_time() {
+    use harbour::cases::reference;
+    let app = TestApp::spawn().await;
+    let txn = harbour::db::begin(&app.db).await.unwrap();
+    let per_year = std::collections::BTreeMap::from([(2026, 1)]);
+    let taken = reference::reserving(&txn, &per_year, async {
+        Ok(vec![
+            reference::next(&txn, 2026).await?,
+            reference::next(&txn, 2026).await?,
+            reference::next(&txn, 2025).await?,
+        ])
+    })
+    .await
+    .unwrap();
+    txn.commit().await.unwrap();
+    assert_eq!(taken, ["HC-2026-000001", "HC-2026-000002", "HC-2025-000001"]);
+    assert_eq!(
+        app.count("SELECT last_number FROM case_sequences WHERE year = 2026")
+            .await,
+        2
+    );
+}
