@@ -291,6 +291,8 @@ async fn name_on_case(
     added_by: i32,
     now: time::OffsetDateTime,
 ) -> Result<(), DbErr> {
+    // A held row for the same pair would collide when written.
+    crate::db::bulk::flush::<case_access::ActiveModel>(txn).await?;
     case_access::Entity::insert(case_access::ActiveModel {
         case_id: Set(case.id),
         user_id: Set(user_id),

@@ -10,6 +10,8 @@ use sea_orm::{
 use std::collections::HashMap;
 use time::OffsetDateTime;
 
+pub mod known;
+
 /// Lower case, single spaces: "  Amina   KHAN " → "amina khan".
 pub fn name_key(name: &str) -> String {
     name.split_whitespace()
@@ -85,8 +87,10 @@ pub async fn index_terms(db: &impl ConnectionTrait, person: &people::Model) -> R
 }
 
 /// Stores the search terms of people who have none yet, in one statement (held back in
-/// a bulk write: nothing in one searches).
+/// a bulk write: nothing in one searches). Every writer of a person's details comes here,
+/// so their match keys are noted here too ([`known`]).
 async fn add_terms(db: &impl ConnectionTrait, people: &[people::Model]) -> Result<(), DbErr> {
+    people.iter().for_each(known::note);
     let rows: Vec<_> = people
         .iter()
         .flat_map(|person| {
@@ -283,7 +287,8 @@ pub async fn find_matches(db: &impl ConnectionTrait, d: &PersonDetails) -> Resul
                 .add(people::Column::PostcodeKey.eq(p)),
         );
     }
-    if !d.is_named() || same.is_empty() {
+    let nobody = || known::cannot_match(d.tenancy_ref.as_deref(), d.name.as_deref(), d.postcode.as_deref());
+    if !d.is_named() || same.is_empty() || nobody() {
         return Ok(vec![]);
     }
     people::Entity::find()

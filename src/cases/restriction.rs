@@ -65,6 +65,7 @@ pub async fn staff(db: &impl ConnectionTrait) -> Result<Vec<users::Model>, DbErr
 }
 
 pub async fn named_ids(db: &impl ConnectionTrait, case_id: i32) -> Result<Vec<i32>, DbErr> {
+    crate::db::bulk::flush::<case_access::ActiveModel>(db).await?;
     case_access::Entity::find()
         .select_only()
         .column(case_access::Column::UserId)
@@ -225,6 +226,7 @@ pub async fn restrict(
     if updated.rows_affected == 0 {
         return Ok(false);
     }
+    crate::db::bulk::flush::<case_access::ActiveModel>(txn).await?;
     case_access::Entity::delete_many()
         .filter(case_access::Column::CaseId.eq(case.id))
         .filter(case_access::Column::UserId.is_not_in(named.clone()))

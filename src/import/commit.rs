@@ -10,7 +10,7 @@ use crate::{
         closure::{self, Closing},
         codes,
         intake::service::{self, Opening},
-        reference, satisfaction,
+        people, reference, satisfaction,
         timeline::{self, Entry},
         visibility::Viewer,
     },
@@ -133,6 +133,8 @@ pub async fn commit_with(
             .entry(time_fmt::london(case.received_at).year())
             .or_insert(0) += 1;
     }
+    // Most people in a file are new: proving it needs no query each (`people::known`).
+    let cases = people::known::matching_within(&txn, cases);
     let cases = reference::reserving(&txn, &per_year, crate::db::bulk::batched(&txn, cases));
     deadline_rules::rules_cache::with_cached_rules(cases).await?;
     imports::Entity::update_many()

@@ -957,16 +957,17 @@ async fn plan_cache_mode(db: &impl sea_orm::ConnectionTrait) -> String {
 
 /// On SQLite a bulk write (`harbour import`, the demo's filling) keeps its statement
 /// journals in memory (a fifth of an import's time was writing them to a temporary
-/// file); a server keeps the default, so a large sort never grows in memory.
+/// file) and a 32 MiB page cache; a server keeps the defaults, so a large sort never
+/// grows in memory and four connections' caches stay small.
 #[tokio::test]
-async fn only_a_bulk_write_keeps_sqlite_temporary_files_in_memory() {
+async fn only_a_bulk_write_keeps_sqlite_temporary_files_and_more_pages_in_memory() {
     let app = TestApp::spawn().await;
     if app.test_db.is_postgres() {
         return;
     }
     use harbour::db::{Work, connect_for};
     use sea_orm::{ConnectionTrait, TransactionTrait};
-    for (work, expected) in [(Work::Serving, 0), (Work::BulkWrite, 2)] {
+    for (work, temp_store, cache_size) in [(Work::Serving, 0, -2000), (Work::BulkWrite, 2, -32768)] {
         let db = connect_for(&app.test_db.url, work).await.unwrap();
         // Every pooled connection, not only the first: hold several at once (read-only
         // transactions, so none waits for the write lock).
@@ -977,9 +978,16 @@ async fn only_a_bulk_write_keeps_sqlite_temporary_files_in_memory() {
             db.begin().await.unwrap(),
         ];
         for txn in &txns {
-            let show = sea_orm::Statement::from_string(txn.get_database_backend(), "PRAGMA temp_store");
-            let row = txn.query_one_raw(show).await.unwrap().unwrap();
-            assert_eq!(row.try_get_by_index::<i32>(0).unwrap(), expected, "{work:?}");
+            for (pragma, expected) in [("temp_store", temp_store), ("cache_size", cache_size)] {
+                let show =
+                    sea_orm::Statement::from_string(txn.get_database_backend(), format!("PRAGMA {pragma}"));
+                let row = txn.query_one_raw(show).await.unwrap().unwrap();
+                assert_eq!(
+                    row.try_get_by_index::<i32>(0).unwrap(),
+                    expected,
+                    "{work:?} {pragma}"
+                );
+            }
         }
         for txn in txns {
             txn.rollback().await.unwrap();
@@ -1081,5 +1089,55 @@ async fn numbers_beyond_those_reserved_carry_on_one_at_a_time() {
         app.count("SELECT COUNT(*) FROM case_sequences WHERE year = 2026 AND last_number = 2")
             .await,
         1
+    );
+}
+
+/// An import asks the database about a person only when someone on record may match
+/// (`cases::people::known`): people recorded before it, by an earlier row, or completed
+/// by an earlier row are all still found.
+#[tokio::test]
+async fn people_on_record_before_or_completed_during_an_import_are_matched() {
+    let app = TestApp::spawn().await;
+    fixtures::area(&app, "North").await;
+    app.create_user("boss", Role::Manager).await;
+    import_as_boss(
+        &app,
+        "reference,received,area,victim_name,victim_tenancy_ref,victim_postcode\n\
+         R1,01/03/2026,North,Cara Doe,,LE2 2AA\n\
+         R2,02/03/2026,North,Dan Fox,T-9,\n",
+    );
+    import_as_boss(
+        &app,
+        "reference,received,area,victim_name,victim_tenancy_ref,victim_postcode\n\
+         R10,03/03/2026,North,CARA  doe,,le2 2aa\n\
+         R11,04/03/2026,North,Daniel Fox,t 9,\n\
+         R12,05/03/2026,North,Eve Gray,T-50,\n\
+         R13,06/03/2026,North,Eve Gray,T-50,LE3 3CC\n\
+         R14,07/03/2026,North,Eve Gray,,LE3 3CC\n\
+         R15,08/03/2026,North,Eve Gray,,LE4 4DD\n",
+    );
+    let people = |name: &str| {
+        format!(
+            "SELECT COUNT(DISTINCT p.id) FROM people p JOIN case_parties cp ON cp.person_id = p.id \
+             WHERE p.name_key = '{name}'"
+        )
+    };
+    // Cara by name and postcode, Dan by tenancy reference, both from the first import.
+    assert_eq!(app.count(&people("cara doe")).await, 1);
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM people WHERE tenancy_ref_key = 'T9'")
+            .await,
+        1
+    );
+    // Eve: R13 matches R12 by tenancy and adds her postcode, by which R14 finds her; at
+    // another postcode and without a tenancy reference (R15) she is someone else.
+    assert_eq!(app.count(&people("eve gray")).await, 2);
+    assert_eq!(
+        app.count(
+            "SELECT COUNT(*) FROM case_parties cp JOIN people p ON p.id = cp.person_id \
+             WHERE p.tenancy_ref_key = 'T50'"
+        )
+        .await,
+        3
     );
 }

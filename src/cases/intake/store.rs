@@ -144,14 +144,15 @@ pub async fn create_case(
     // The logger stays named on the case, so they keep seeing it if it is restricted;
     // so does its officer.
     let named: HashSet<i32> = [Some(by.viewer.id), owner].into_iter().flatten().collect();
-    case_access::Entity::insert_many(named.into_iter().map(|user_id| case_access::ActiveModel {
+    // Held in a bulk write: its readers (restriction, assignment, the casework of the
+    // demo landlord, which reads through the visibility filter) flush it first.
+    let access = named.into_iter().map(|user_id| case_access::ActiveModel {
         case_id: Set(saved.id),
         user_id: Set(user_id),
         added_at: Set(by.now),
         added_by: Set(Some(by.viewer.id)),
-    }))
-    .exec_without_returning(txn)
-    .await?;
+    });
+    crate::db::bulk::insert(txn, access.collect()).await?;
     // A new case: nobody is named on it yet.
     let named = add_incident_and_people(txn, by, &saved, report, HashSet::new()).await?;
     let entry = Entry::event(
