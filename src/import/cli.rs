@@ -19,8 +19,10 @@ use std::io::Write;
 /// Runs the import; `Ok(report)` on success (or a clean dry run), `Err(report)` when the
 /// file has problems (nothing written).
 pub async fn run(args: &ImportArgs) -> anyhow::Result<Result<String, String>> {
-    let bytes = std::fs::read(&args.file)
+    // Read from disk as it goes, never held whole (`read::Source::Path`).
+    std::fs::File::open(&args.file)
         .map_err(|e| anyhow::anyhow!("could not read {}: {e}", args.file.display()))?;
+    let file = super::read::Source::Path(args.file.clone());
     let db = crate::db::connect_for(&args.db.database_url, crate::db::Work::BulkWrite).await?;
     crate::migrate(&db).await?;
     let user = users::Entity::find()
@@ -59,7 +61,7 @@ pub async fn run(args: &ImportArgs) -> anyhow::Result<Result<String, String>> {
         }
         mapped = Some(mappings);
     }
-    let mut plan = super::check_with(&db, &viewer, bytes, args.sheet.as_deref(), now, mapped).await?;
+    let mut plan = super::check_with(&db, &viewer, file, args.sheet.as_deref(), now, mapped).await?;
     let report = report(&plan);
     if !plan.problems.is_empty() || !plan.unmapped.is_empty() {
         return Ok(Err(report));

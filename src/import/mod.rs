@@ -53,23 +53,24 @@ pub fn routes() -> Vec<Route> {
     ]
 }
 
-/// Reads `bytes` and plans their import: what the web preview and `harbour import` show.
-/// The plan keeps the bytes, to read each case again as it is written.
+/// Reads a file (its bytes, or where it is on disk) and plans its import: what the web
+/// preview and `harbour import` show. The plan keeps the file, to read each case again
+/// as it is written.
 pub async fn check(
     db: &impl ConnectionTrait,
     viewer: &Viewer,
-    bytes: Vec<u8>,
+    file: impl Into<read::Source>,
     sheet: Option<&str>,
     now: OffsetDateTime,
 ) -> Result<Plan, DbErr> {
-    check_with(db, viewer, bytes, sheet, now, None).await
+    check_with(db, viewer, file, sheet, now, None).await
 }
 
 /// [`check`] with ethnicity mappings given instead of the remembered ones.
 pub async fn check_with(
     db: &impl ConnectionTrait,
     viewer: &Viewer,
-    bytes: Vec<u8>,
+    file: impl Into<read::Source>,
     sheet: Option<&str>,
     now: OffsetDateTime,
     mappings: Option<ethnicity::Mappings>,
@@ -78,7 +79,7 @@ pub async fn check_with(
     if let Some(m) = mappings {
         cx.mappings = m;
     }
-    Ok(match read::Sheet::open(bytes, sheet) {
+    Ok(match read::Sheet::open(file, sheet) {
         Ok(sheet) => plan::plan(db, sheet, cx).await?,
         Err(read::Unreadable(message)) => Plan::refused(message),
     })

@@ -232,6 +232,7 @@ pub async fn plan(db: &impl ConnectionTrait, sheet: Sheet, cx: Context) -> Resul
     };
     let references: Vec<&str> = groups.iter().map(|g| g.reference.as_str()).collect();
     let known = existing(db, &references).await?;
+    plan.cases.reserve_exact(groups.len());
     for index in groups {
         if known.contains(&index.reference) {
             plan.already_imported += 1;
@@ -323,6 +324,12 @@ fn group(
         });
         groups[at].rows.push((row.number, row.at));
     })?;
+    // Held while the import is written: no room to spare in each (most cases are one
+    // row, and a vector's first growth makes room for four).
+    for group in &mut groups {
+        group.rows.shrink_to_fit();
+    }
+    groups.shrink_to_fit();
     Ok((rows, groups))
 }
 

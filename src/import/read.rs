@@ -5,12 +5,18 @@
 //!
 //! A [`Sheet`] is read row by row ([`Sheet::each`]) and any row again by where it starts
 //! ([`Sheet::row_at`]), so an import never holds a file as a grid of cells: a CSV is
-//! parsed from its bytes as it goes (a workbook's sheet is held as calamine reads it).
+//! parsed as it goes, from memory (an upload) or from disk (`harbour import`, which so
+//! holds none of the file; a workbook's sheet is held as calamine reads it).
 
 use bytes::Bytes;
 use calamine::{Data, Range, Reader, Xlsx};
 use csv::{ByteRecord, Position};
-use std::{io::Cursor, sync::Mutex};
+use std::{
+    fs::File,
+    io::{self, Cursor, Read, Seek, SeekFrom},
+    path::PathBuf,
+    sync::Mutex,
+};
 
 use crate::web::upload::MAX_FILE_BYTES;
 
@@ -34,6 +40,90 @@ pub struct Row {
     pub cells: Vec<String>,
 }
 
+/// Where a file to import is: uploaded (in memory), or on disk.
+pub enum Source {
+    Bytes(Vec<u8>),
+    Path(PathBuf),
+}
+
+impl From<Vec<u8>> for Source {
+    fn from(bytes: Vec<u8>) -> Self {
+        Source::Bytes(bytes)
+    }
+}
+
+impl Source {
+    fn size(&self) -> io::Result<u64> {
+        match self {
+            Source::Bytes(b) => Ok(b.len() as u64),
+            Source::Path(p) => Ok(std::fs::metadata(p)?.len()),
+        }
+    }
+
+    fn reader(&self) -> io::Result<Box<dyn ReadSeek + '_>> {
+        Ok(match self {
+            Source::Bytes(b) => Box::new(Cursor::new(b.as_slice())),
+            Source::Path(p) => Box::new(File::open(p)?),
+        })
+    }
+
+    fn into_bytes(self) -> io::Result<Vec<u8>> {
+        match self {
+            Source::Bytes(b) => Ok(b),
+            Source::Path(p) => std::fs::read(p),
+        }
+    }
+}
+
+trait ReadSeek: Read + Seek + Send {}
+impl<T: Read + Seek + Send> ReadSeek for T {}
+
+/// A CSV's text, less any byte-order mark, to be read from its start as often as needed.
+enum Text {
+    Memory(Bytes),
+    /// A file on disk, its text starting `skip` bytes in.
+    File {
+        path: PathBuf,
+        skip: u64,
+    },
+}
+
+impl Text {
+    fn open(&self) -> io::Result<Box<dyn ReadSeek>> {
+        Ok(match self {
+            Text::Memory(b) => Box::new(Cursor::new(b.clone())),
+            Text::File { path, skip } => {
+                let mut file = File::open(path)?;
+                file.seek(SeekFrom::Start(*skip))?;
+                Box::new(Skipped { file, skip: *skip })
+            }
+        })
+    }
+}
+
+/// A file read as if it began `skip` bytes in (after its byte-order mark), so positions
+/// are the same as in memory.
+struct Skipped {
+    file: File,
+    skip: u64,
+}
+
+impl Read for Skipped {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        self.file.read(buf)
+    }
+}
+
+impl Seek for Skipped {
+    fn seek(&mut self, to: SeekFrom) -> io::Result<u64> {
+        let to = match to {
+            SeekFrom::Start(at) => SeekFrom::Start(at + self.skip),
+            other => other,
+        };
+        Ok(self.file.seek(to)?.saturating_sub(self.skip))
+    }
+}
+
 /// A file's header row, and its data rows to be read.
 pub struct Sheet {
     headers: Vec<String>,
@@ -45,11 +135,11 @@ enum Body {
     /// `header_end`. `again` reads a row again (one reader kept: making one costs more
     /// than reading a row).
     Csv {
-        text: Bytes,
+        text: Text,
         utf8: bool,
         delimiter: u8,
         header_end: usize,
-        again: Mutex<(csv::Reader<Cursor<Bytes>>, ByteRecord)>,
+        again: Mutex<(csv::Reader<Box<dyn ReadSeek>>, ByteRecord)>,
     },
     /// A workbook's sheet; rows are its rows after the first.
     Book {
@@ -69,27 +159,37 @@ impl From<Grid> for Sheet {
 }
 
 impl Sheet {
-    /// Opens `bytes`: a workbook when they are a zip (what `.xlsx` is), CSV otherwise.
+    /// Opens `source`: a workbook when it is a zip (what `.xlsx` is), CSV otherwise.
     /// Only the header row is read; a CSV's rows may still be unreadable ([`Sheet::each`]).
-    pub fn open(bytes: Vec<u8>, sheet: Option<&str>) -> Result<Sheet, Unreadable> {
-        if bytes.len() > MAX_FILE_BYTES {
+    pub fn open(source: impl Into<Source>, sheet: Option<&str>) -> Result<Sheet, Unreadable> {
+        let source = source.into();
+        if source.size().map_err(not_read)? > MAX_FILE_BYTES as u64 {
             return Err(Unreadable(format!(
                 "The file is larger than the {} MB limit. Split it into smaller files and import each",
                 MAX_FILE_BYTES / 1024 / 1024
             )));
         }
-        if bytes.iter().all(|b| b.is_ascii_whitespace()) {
+        let sniffed = Sniffed::of(source.reader().map_err(not_read)?).map_err(not_read)?;
+        if sniffed.blank {
             return Err(Unreadable("The file is empty".into()));
         }
-        let sheet = if bytes.starts_with(b"PK\x03\x04") {
-            workbook(&bytes, sheet)?
-        } else if looks_binary(&bytes) {
+        let sheet = if sniffed.zip {
+            workbook(&source.into_bytes().map_err(not_read)?, sheet)?
+        } else if sniffed.binary {
             return Err(Unreadable(
                 "This is not a spreadsheet Harbour can read. Save it as CSV or as an Excel workbook (.xlsx)"
                     .into(),
             ));
         } else {
-            csv_file(bytes)?
+            let skip = if sniffed.bom { 3 } else { 0 };
+            let text = match source {
+                Source::Bytes(bytes) => Text::Memory(Bytes::from(bytes).slice(skip..)),
+                Source::Path(path) => Text::File {
+                    path,
+                    skip: skip as u64,
+                },
+            };
+            csv_file(text, &sniffed)?
         };
         if sheet.headers.iter().all(|h| h.trim().is_empty()) {
             return Err(Unreadable("The first row has no column headings".into()));
@@ -119,7 +219,7 @@ impl Sheet {
                 header_end,
                 ..
             } => {
-                let mut rows = CsvRows::new(text, *utf8, *delimiter);
+                let mut rows = CsvRows::new(text.open().map_err(not_read)?, *utf8, *delimiter);
                 while let Some(row) = rows.next_row()? {
                     if row.at >= *header_end {
                         keep(row);
@@ -175,33 +275,95 @@ impl Sheet {
     }
 }
 
-/// Old `.xls`, PDFs, images: NUL bytes never occur in a text file.
-fn looks_binary(bytes: &[u8]) -> bool {
-    bytes.iter().take(4096).any(|&b| b == 0)
+fn not_read(e: io::Error) -> Unreadable {
+    Unreadable(format!("The file could not be read: {e}"))
 }
 
-/// The separator the header row uses more of: Excel in much of Europe saves `;`.
-fn separator(bytes: &[u8]) -> u8 {
-    let header = bytes
-        .split(|b| matches!(b, b'\n' | b'\r'))
-        .find(|l| !l.trim_ascii().is_empty())
-        .unwrap_or_default();
-    let count = |c| header.iter().filter(|&&b| b == c).count();
-    if count(b';') > count(b',') { b';' } else { b',' }
+/// What one pass over a file shows before it is read as a spreadsheet.
+struct Sniffed {
+    /// Only spaces and line breaks, or nothing.
+    blank: bool,
+    /// A zip, as an `.xlsx` workbook is.
+    zip: bool,
+    /// Old `.xls`, PDFs, images: NUL bytes never occur in a text file's first 4 KiB.
+    binary: bool,
+    /// Starts with a UTF-8 byte-order mark.
+    bom: bool,
+    /// All of it is UTF-8; else it is read as Windows-1252, a byte a character.
+    utf8: bool,
+    /// The first line with anything on it, after any byte-order mark.
+    header: Vec<u8>,
 }
 
-fn csv_file(bytes: Vec<u8>) -> Result<Sheet, Unreadable> {
-    let skip = if bytes.starts_with(b"\xEF\xBB\xBF") { 3 } else { 0 };
-    let text = Bytes::from(bytes).slice(skip..);
-    // UTF-8 when all of it is, else Windows-1252 (a byte a character, decoded cell by cell).
-    let utf8 = std::str::from_utf8(&text).is_ok();
-    let delimiter = separator(&text);
-    let header = CsvRows::new(&text, utf8, delimiter)
+impl Sniffed {
+    fn of(mut file: impl Read) -> io::Result<Sniffed> {
+        let mut start = Vec::with_capacity(4096);
+        (&mut file).take(4096).read_to_end(&mut start)?;
+        let bom = start.starts_with(b"\xEF\xBB\xBF");
+        let mut sniffed = Sniffed {
+            blank: true,
+            zip: start.starts_with(b"PK\x03\x04"),
+            binary: start.contains(&0),
+            bom,
+            utf8: true,
+            header: vec![],
+        };
+        let (mut unfinished, mut line, mut header_found) = (vec![], vec![], false);
+        let mut chunk = start;
+        let mut first = true;
+        loop {
+            let from = if first && bom { 3 } else { 0 };
+            first = false;
+            sniffed.blank &= chunk.iter().all(u8::is_ascii_whitespace);
+            if sniffed.utf8 {
+                // A character may be split across chunks: its start is kept for the next.
+                unfinished.extend_from_slice(&chunk);
+                match std::str::from_utf8(&unfinished) {
+                    Ok(_) => unfinished.clear(),
+                    Err(e) if e.error_len().is_none() => {
+                        unfinished.drain(..e.valid_up_to());
+                    }
+                    Err(_) => sniffed.utf8 = false,
+                }
+            }
+            for &b in chunk.get(from..).unwrap_or_default() {
+                if header_found {
+                    break;
+                }
+                if matches!(b, b'\n' | b'\r') {
+                    header_found = !line.trim_ascii().is_empty();
+                    if !header_found {
+                        line.clear();
+                    }
+                } else {
+                    line.push(b);
+                }
+            }
+            chunk.clear();
+            if (&mut file).take(1 << 16).read_to_end(&mut chunk)? == 0 {
+                break;
+            }
+        }
+        sniffed.utf8 &= unfinished.is_empty();
+        sniffed.header = line;
+        Ok(sniffed)
+    }
+
+    /// The separator the header row uses more of: Excel in much of Europe saves `;`.
+    fn separator(&self) -> u8 {
+        let count = |c| self.header.iter().filter(|&&b| b == c).count();
+        if count(b';') > count(b',') { b';' } else { b',' }
+    }
+}
+
+fn csv_file(text: Text, sniffed: &Sniffed) -> Result<Sheet, Unreadable> {
+    let (utf8, delimiter) = (sniffed.utf8, sniffed.separator());
+    let header = CsvRows::new(text.open().map_err(not_read)?, utf8, delimiter)
         .next_row()?
         .ok_or_else(|| Unreadable("The file is empty".into()))?;
     let again = reader(delimiter)
         .buffer_capacity(1024)
-        .from_reader(Cursor::new(text.clone()));
+        .from_reader(text.open().map_err(not_read)?);
     Ok(Sheet {
         headers: header.cells,
         body: Body::Csv {
@@ -225,10 +387,43 @@ fn cells(record: &ByteRecord, utf8: bool) -> Vec<String> {
     record.iter().map(|f| clean(&decode(f, utf8))).collect()
 }
 
+/// A reader that keeps what has been read from it since a point, so the bytes between
+/// and around records can be looked at after the CSV reader has parsed them.
+struct Tap<R> {
+    inner: R,
+    kept: Vec<u8>,
+    /// Where `kept` starts in the text.
+    kept_from: usize,
+}
+
+impl<R: Read> Read for Tap<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.kept.extend_from_slice(&buf[..n]);
+        Ok(n)
+    }
+}
+
+impl<R> Tap<R> {
+    /// What has been read from `at` (not before what was let go) on.
+    fn from(&self, at: usize) -> &[u8] {
+        let at = at.saturating_sub(self.kept_from).min(self.kept.len());
+        &self.kept[at..]
+    }
+
+    /// Lets go of what lies before `at` (in blocks, not a shift for every record).
+    fn let_go_before(&mut self, at: usize) {
+        let n = at.saturating_sub(self.kept_from).min(self.kept.len());
+        if n >= 1 << 16 {
+            self.kept.drain(..n);
+            self.kept_from += n;
+        }
+    }
+}
+
 /// A CSV text's records in order, each with its row number and where it starts.
-struct CsvRows<'a> {
-    text: &'a [u8],
-    reader: csv::Reader<&'a [u8]>,
+struct CsvRows {
+    reader: csv::Reader<Tap<Box<dyn ReadSeek>>>,
     record: ByteRecord,
     utf8: bool,
     // A spreadsheet's row is a line of the file, less the line breaks inside quoted
@@ -239,11 +434,14 @@ struct CsvRows<'a> {
     counted: usize,
 }
 
-impl<'a> CsvRows<'a> {
-    fn new(text: &'a [u8], utf8: bool, delimiter: u8) -> Self {
-        let reader = reader(delimiter).from_reader(text);
+impl CsvRows {
+    fn new(text: Box<dyn ReadSeek>, utf8: bool, delimiter: u8) -> Self {
+        let reader = reader(delimiter).from_reader(Tap {
+            inner: text,
+            kept: vec![],
+            kept_from: 0,
+        });
         CsvRows {
-            text,
             reader,
             record: ByteRecord::new(),
             utf8,
@@ -262,14 +460,19 @@ impl<'a> CsvRows<'a> {
             return Ok(None);
         }
         // Where the record starts (the reader reports a blank line before it as its start).
+        // The reader has read the whole record, so the tap holds all of these bytes.
         let start = self.record.position().map_or(0, |p| p.byte() as usize);
-        let blank = self.text[start..]
+        let tap = self.reader.get_mut();
+        let blank = tap
+            .from(start)
             .iter()
             .take_while(|b| matches!(b, b'\r' | b'\n'))
             .count();
         let start = start + blank;
-        self.lines_before += line_breaks(&self.text[self.counted..start]);
+        let between = tap.from(self.counted);
+        self.lines_before += line_breaks(&between[..(start - self.counted).min(between.len())]);
         self.counted = start;
+        tap.let_go_before(start);
         let number = 1 + self.lines_before - self.breaks_before;
         self.breaks_before += self.record.iter().map(line_breaks).sum::<usize>();
         Ok(Some(Row {
@@ -404,8 +607,25 @@ mod tests {
     use super::*;
 
     /// Every row as [`Sheet::each`] reads it, each checked against [`Sheet::row_at`].
+    /// Read from memory (an upload) and from disk (`harbour import`), which must agree.
     fn grid(bytes: &[u8], sheet: Option<&str>) -> Result<Grid, Unreadable> {
-        let sheet = Sheet::open(bytes.to_vec(), sheet)?;
+        let in_memory = grid_from(bytes.to_vec().into(), sheet);
+        let path = std::env::temp_dir().join(format!(
+            "harbour-read-{}.csv",
+            &crate::auth::tokens::random_token()[..12]
+        ));
+        std::fs::write(&path, bytes).unwrap();
+        let on_disk = grid_from(Source::Path(path.clone()), sheet);
+        std::fs::remove_file(&path).ok();
+        match (&in_memory, &on_disk) {
+            (Ok(a), Ok(b)) => assert_eq!((&a.headers, &a.rows), (&b.headers, &b.rows)),
+            (a, b) => assert_eq!(a.as_ref().err(), b.as_ref().err()),
+        }
+        in_memory
+    }
+
+    fn grid_from(source: Source, sheet: Option<&str>) -> Result<Grid, Unreadable> {
+        let sheet = Sheet::open(source, sheet)?;
         let mut rows = vec![];
         let mut starts = vec![];
         sheet.each(|row| {
@@ -469,6 +689,36 @@ mod tests {
                 (5, cells("R3", "4/2/25"))
             ]
         );
+    }
+
+    /// A file read from disk in pieces: characters split between pieces are still UTF-8,
+    /// and rows far beyond the first piece keep their numbers (a line break inside a
+    /// quoted cell is not a row) and read again alike.
+    #[test]
+    fn a_long_file_reads_alike_from_disk_and_memory() {
+        let mut text = "\u{feff}\n\nreference;description\n".to_owned();
+        let mut expected = vec![];
+        let mut line = 4;
+        for (i, boundary) in [4096, 4096 + 65_536, 4096 + 2 * 65_536].into_iter().enumerate() {
+            // Rows up to just before the boundary, then one whose "€"s (3 bytes each) span it.
+            while text.len() + 40 < boundary - 100 {
+                text.push_str(&format!("F{line};\"two\nlines\"\n"));
+                expected.push(line);
+                line += 1;
+            }
+            let mut row = format!("E{i};");
+            while (boundary - (text.len() + row.len())) % 3 != 1 {
+                row.push('x');
+            }
+            row.push_str(&"€".repeat(100));
+            text.push_str(&format!("{row}\n"));
+            expected.push(line);
+            line += 1;
+        }
+        let grid = grid(text.as_bytes(), None).unwrap();
+        assert_eq!(grid.headers, ["reference", "description"]);
+        assert_eq!(grid.rows.iter().map(|r| r.0).collect::<Vec<_>>(), expected);
+        assert!(grid.rows.iter().any(|r| r.1[1].ends_with("€€€")), "read as UTF-8");
     }
 
     #[test]
