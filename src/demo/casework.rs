@@ -104,9 +104,6 @@ impl commit::Casework for Casework {
         case: &cases::Model,
         planned: &Planned,
     ) -> Result<bool, DbErr> {
-        // The services below find the case through the visibility filter, which reads
-        // who is named on it: a row the import holds back must be written first.
-        crate::db::bulk::flush::<entity::case_access::ActiveModel>(txn).await?;
         let mut rng = self.rng_for(&planned.external_ref);
         let viewer = case
             .owner_id

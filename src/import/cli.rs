@@ -19,10 +19,8 @@ use std::io::Write;
 /// Runs the import; `Ok(report)` on success (or a clean dry run), `Err(report)` when the
 /// file has problems (nothing written).
 pub async fn run(args: &ImportArgs) -> anyhow::Result<Result<String, String>> {
-    // Read from disk as it goes, never held whole (`read::Source::Path`).
-    std::fs::File::open(&args.file)
-        .map_err(|e| anyhow::anyhow!("could not read {}: {e}", args.file.display()))?;
-    let file = super::read::Source::Path(args.file.clone());
+    let file =
+        source(&args.file).map_err(|e| anyhow::anyhow!("could not read {}: {e}", args.file.display()))?;
     let db = crate::db::connect_for(&args.db.database_url, crate::db::Work::BulkWrite).await?;
     crate::migrate(&db).await?;
     let user = users::Entity::find()
@@ -102,6 +100,23 @@ pub async fn run(args: &ImportArgs) -> anyhow::Result<Result<String, String>> {
     drop(held);
     eprintln!();
     Ok(Ok(format!("{report}\nImported {} cases.", counts.cases)))
+}
+
+/// A file on disk is read from there as the import goes, never held whole; anything else
+/// (a pipe, `/dev/stdin`) can be read only once, so it is read into memory.
+fn source(path: &std::path::Path) -> std::io::Result<super::read::Source> {
+    let file = std::fs::File::open(path)?;
+    if file.metadata()?.is_file() {
+        Ok(super::read::Source::Path(path.to_owned()))
+    } else {
+        // One byte past the limit is enough to refuse it (`read::Sheet::open`).
+        let mut bytes = vec![];
+        std::io::Read::read_to_end(
+            &mut std::io::Read::take(&file, crate::web::upload::MAX_FILE_BYTES as u64 + 1),
+            &mut bytes,
+        )?;
+        Ok(super::read::Source::Bytes(bytes))
+    }
 }
 
 fn bar(done: usize, total: usize) -> String {

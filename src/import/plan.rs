@@ -255,6 +255,7 @@ pub async fn plan(db: &impl ConnectionTrait, sheet: Sheet, cx: Context) -> Resul
             });
         }
     }
+    plan.cases.shrink_to_fit();
     plan.source = Some(Source { sheet, layout, cx });
     Ok(plan)
 }

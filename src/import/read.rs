@@ -81,19 +81,43 @@ impl<T: Read + Seek + Send> ReadSeek for T {}
 /// A CSV's text, less any byte-order mark, to be read from its start as often as needed.
 enum Text {
     Memory(Bytes),
-    /// A file on disk, its text starting `skip` bytes in.
+    /// A file on disk, its text starting `skip` bytes in, as it was when first read.
     File {
         path: PathBuf,
         skip: u64,
+        seen: Stamp,
     },
 }
 
+/// A file's size and when it was last changed: read again, it must be the file checked.
+type Stamp = (u64, Option<std::time::SystemTime>);
+
+fn stamp(file: &File) -> io::Result<Stamp> {
+    let meta = file.metadata()?;
+    Ok((meta.len(), meta.modified().ok()))
+}
+
 impl Text {
+    fn changed(&self) -> bool {
+        match self {
+            Text::Memory(_) => false,
+            Text::File { path, seen, .. } => {
+                let now = std::fs::metadata(path).map(|m| (m.len(), m.modified().ok()));
+                now.ok() != Some(*seen)
+            }
+        }
+    }
+
     fn open(&self) -> io::Result<Box<dyn ReadSeek>> {
         Ok(match self {
             Text::Memory(b) => Box::new(Cursor::new(b.clone())),
-            Text::File { path, skip } => {
+            Text::File { path, skip, seen } => {
                 let mut file = File::open(path)?;
+                if stamp(&file)? != *seen {
+                    return Err(io::Error::other(
+                        "it was changed while it was being imported. Import it again",
+                    ));
+                }
                 file.seek(SeekFrom::Start(*skip))?;
                 Box::new(Skipped { file, skip: *skip })
             }
@@ -185,6 +209,7 @@ impl Sheet {
             let text = match source {
                 Source::Bytes(bytes) => Text::Memory(Bytes::from(bytes).slice(skip..)),
                 Source::Path(path) => Text::File {
+                    seen: File::open(&path).and_then(|f| stamp(&f)).map_err(not_read)?,
                     path,
                     skip: skip as u64,
                 },
@@ -256,7 +281,14 @@ impl Sheet {
     /// The cells of the row [`Sheet::each`] gave as starting at `at`.
     pub fn row_at(&self, at: usize) -> Vec<String> {
         match &self.body {
-            Body::Csv { utf8, again, .. } => {
+            Body::Csv {
+                utf8, again, text, ..
+            } => {
+                // A file changed since it was checked reads as nothing: the case no longer
+                // passes its check, and the import stops with nothing written.
+                if text.changed() {
+                    return vec![];
+                }
                 let mut again = again.lock().unwrap_or_else(|e| e.into_inner());
                 let (reader, record) = &mut *again;
                 // From the line break before the row: a reader that seeks starts afresh, and
@@ -719,6 +751,43 @@ mod tests {
         assert_eq!(grid.headers, ["reference", "description"]);
         assert_eq!(grid.rows.iter().map(|r| r.0).collect::<Vec<_>>(), expected);
         assert!(grid.rows.iter().any(|r| r.1[1].ends_with("€€€")), "read as UTF-8");
+    }
+
+    /// Windows-1252 is told from UTF-8 by the whole file: a byte that is not UTF-8 far
+    /// beyond the first piece read, or a character cut short at the very end.
+    #[test]
+    fn a_file_is_utf8_only_if_all_of_it_is() {
+        let mut text = b"reference,victim_name\n".to_vec();
+        for i in 0..5_000 {
+            text.extend_from_slice(format!("R{i},Ann\n").as_bytes());
+        }
+        let mut late = text.clone();
+        late.extend_from_slice(b"R9,Ren\xe9e\n");
+        assert_eq!(grid(&late, None).unwrap().rows.last().unwrap().1[1], "Renée");
+        let mut cut = text.clone();
+        cut.extend_from_slice("R9,€".as_bytes());
+        cut.pop();
+        assert_eq!(grid(&cut, None).unwrap().rows.last().unwrap().1[1], "â‚");
+        assert_eq!(grid(&text, None).unwrap().rows.len(), 5_000);
+    }
+
+    /// `harbour import` reads a file twice (check, then write): changed in between, it reads
+    /// as nothing, so the import stops instead of writing what was not checked.
+    #[test]
+    fn a_file_changed_after_it_was_checked_is_not_read_again() {
+        let path = std::env::temp_dir().join(format!(
+            "harbour-changed-{}.csv",
+            &crate::auth::tokens::random_token()[..12]
+        ));
+        std::fs::write(&path, "reference,received\nA1,1/2/25\n").unwrap();
+        let sheet = Sheet::open(Source::Path(path.clone()), None).unwrap();
+        let mut starts = vec![];
+        sheet.each(|row| starts.push(row.at)).unwrap();
+        assert_eq!(sheet.row_at(starts[0]), ["A1", "1/2/25"]);
+        std::fs::write(&path, "reference,received\nA2,1/2/25\nA3,2/2/25\n").unwrap();
+        assert!(sheet.row_at(starts[0]).is_empty());
+        assert!(sheet.each(|_| {}).unwrap_err().0.contains("changed"));
+        std::fs::remove_file(&path).ok();
     }
 
     #[test]

@@ -33,6 +33,14 @@ fn import_as_boss(app: &TestApp, csv: &str) {
     std::fs::remove_dir_all(&dir).ok();
 }
 
+/// A landlord with the area North and a manager, boss, who imports.
+async fn north_with_boss() -> TestApp {
+    let app = TestApp::spawn().await;
+    fixtures::area(&app, "North").await;
+    app.create_user("boss", Role::Manager).await;
+    app
+}
+
 async fn manager(app: &TestApp) -> Client {
     app.create_user("boss", Role::Manager).await;
     app.signed_in_as("boss").await
@@ -409,9 +417,7 @@ async fn a_repeat_victim_across_rows_and_cases_is_one_person() {
 
 #[tokio::test]
 async fn the_command_line_checks_dry_runs_and_imports_all_or_nothing() {
-    let app = TestApp::spawn().await;
-    fixtures::area(&app, "North").await;
-    app.create_user("boss", Role::Manager).await;
+    let app = north_with_boss().await;
     app.create_user("root", Role::Admin).await;
     let dir = scratch_dir();
     let good = dir.join("good.csv");
@@ -821,9 +827,7 @@ async fn a_bulk_writes_timeline_entries_all_arrive_in_the_order_written() {
 /// and the further victim is on the case too.
 #[tokio::test]
 async fn an_imported_first_contact_is_with_the_victim_named_first() {
-    let app = TestApp::spawn().await;
-    fixtures::area(&app, "North").await;
-    app.create_user("boss", Role::Manager).await;
+    let app = north_with_boss().await;
     import_as_boss(
         &app,
         "reference,received,area,victim_name,first_contact\n\
@@ -1042,9 +1046,7 @@ async fn an_import_numbers_each_years_cases_on_from_the_landlords_own() {
 /// replaced with the rest, not written twice.
 #[tokio::test]
 async fn a_repeat_victim_filled_in_by_a_later_row_is_found_by_all_their_words() {
-    let app = TestApp::spawn().await;
-    fixtures::area(&app, "North").await;
-    app.create_user("boss", Role::Manager).await;
+    let app = north_with_boss().await;
     import_as_boss(
         &app,
         "reference,received,area,victim_name,victim_tenancy_ref,victim_postcode\n\
@@ -1097,9 +1099,7 @@ async fn numbers_beyond_those_reserved_carry_on_one_at_a_time() {
 /// by an earlier row are all still found.
 #[tokio::test]
 async fn people_on_record_before_or_completed_during_an_import_are_matched() {
-    let app = TestApp::spawn().await;
-    fixtures::area(&app, "North").await;
-    app.create_user("boss", Role::Manager).await;
+    let app = north_with_boss().await;
     import_as_boss(
         &app,
         "reference,received,area,victim_name,victim_tenancy_ref,victim_postcode\n\
@@ -1139,5 +1139,23 @@ async fn people_on_record_before_or_completed_during_an_import_are_matched() {
         )
         .await,
         3
+    );
+}
+
+/// A file on disk is read from there as the import goes; a pipe can be read only once,
+/// so `harbour import /dev/stdin` reads it into memory first and imports it all the same.
+#[tokio::test]
+async fn the_command_line_imports_from_a_pipe() {
+    let app = north_with_boss().await;
+    let out = run_cli(
+        &["import", "/dev/stdin", "--as", "boss"],
+        &app.test_db.url,
+        "reference,received,area,victim_name\nP1,01/03/2026,North,Ann Ash\nP2,02/03/2026,North,Bo Ash\n",
+    );
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM cases WHERE external_ref IN ('P1', 'P2')")
+            .await,
+        2
     );
 }

@@ -144,8 +144,9 @@ pub async fn create_case(
     // The logger stays named on the case, so they keep seeing it if it is restricted;
     // so does its officer.
     let named: HashSet<i32> = [Some(by.viewer.id), owner].into_iter().flatten().collect();
-    // Held in a bulk write: its readers (restriction, assignment, the casework of the
-    // demo landlord, which reads through the visibility filter) flush it first.
+    // Held in a bulk write: its readers there (restriction, and assignment, which could
+    // otherwise name the same person twice) flush it first; the demo landlord's casework
+    // is handed its cases, not found through the visibility filter.
     let access = named.into_iter().map(|user_id| case_access::ActiveModel {
         case_id: Set(saved.id),
         user_id: Set(user_id),
