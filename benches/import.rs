@@ -8,8 +8,12 @@
 //!   transaction, through the same driver (the floor any row-by-row import pays);
 //! - the check (read the CSV, plan every case, every problem) and the write (commit);
 //!
-//! It also reads the process's peak resident memory while checking and writing each size
-//! (Linux `VmHWM`, reset once the file is made).
+//! The file is read from disk, as `harbour import` reads it (never held whole). The bench
+//! also reads the process's peak resident memory while checking and writing each size
+//! (Linux `VmHWM`, reset once the file is made; the generator's freed memory may still be
+//! counted). Then, on a second fresh landlord, it runs the `harbour import` command itself
+//! on the same file and reports its wall-clock time and peak memory, which nothing else
+//! in this process inflates.
 //!
 //! Run: `cargo bench --bench import` (SQLite), or with
 //! HARBOUR_BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres.
@@ -39,34 +43,21 @@ async fn main() {
         .map(|v| v.split(',').filter_map(|s| s.trim().parse().ok()).collect())
         .unwrap_or_else(|| vec![10_000, 50_000]);
     let now = datetime!(2026-11-23 09:00 UTC);
-    println!("| rows | cases | anchor: INSERTs | check | write | write ÷ anchor | peak memory |");
-    println!("|---:|---:|---:|---:|---:|---:|---:|");
+    println!(
+        "| rows | cases | anchor: INSERTs | check | write | write ÷ anchor | peak memory | `harbour import` | its peak memory |"
+    );
+    println!("|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
     for rows in sizes {
         let (url, cleanup) = support::database("harbour_bench_import", false).await;
-        // As `harbour import` connects (src/import/cli.rs).
-        let db = harbour::db::connect_for(&url, harbour::db::Work::BulkWrite)
-            .await
-            .unwrap();
-        harbour::migrate(&db).await.unwrap();
-        for name in ["North Estate", "Riverside", "Town Centre"] {
-            harbour::admin::areas::find_or_create(&db, name, now)
-                .await
-                .unwrap();
-        }
-        let hash = harbour::auth::password::hash(support::PASSWORD.into())
-            .await
-            .unwrap();
-        support::user(&db, now, &hash, "boss".into(), Role::Manager, vec![]).await;
-        for officer in ["demo-officer", "demo-officer2"] {
-            support::user(&db, now, &hash, officer.into(), Role::HarassmentOfficer, vec![]).await;
-        }
+        let db = landlord(&url, now).await;
         let viewer = support::viewer(&db, "boss").await;
-        let csv = to_csv(&harbour::demo::landlord(7, rows, now));
+        let file = std::env::temp_dir().join(format!("harbour-bench-import-{rows}.csv"));
+        std::fs::write(&file, to_csv(&harbour::demo::landlord(7, rows, now))).unwrap();
         if let Some(dir) = std::env::var_os("HARBOUR_BENCH_SAVE_CSV") {
             // For timing `harbour import` itself on the same file.
-            std::fs::write(
+            std::fs::copy(
+                &file,
                 std::path::Path::new(&dir).join(format!("import-{rows}.csv")),
-                &csv,
             )
             .unwrap();
         }
@@ -78,7 +69,8 @@ async fn main() {
         let anchor = anchor(&db, rows).await;
         drop(held);
         let started = Instant::now();
-        let mut plan = import::check(&db, &viewer, csv, None, now).await.unwrap();
+        let source = import::read::Source::Path(file.clone());
+        let mut plan = import::check(&db, &viewer, source, None, now).await.unwrap();
         let checked = started.elapsed();
         assert!(
             plan.can_commit(),
@@ -104,18 +96,69 @@ async fn main() {
             .unwrap();
         drop(held);
         let written = started.elapsed();
+        let peak = peak_memory_mb();
+        db.close().await.ok();
+        cleanup.await;
+        let (command, command_peak) = command(&file, now).await;
         println!(
-            "| {rows} | {} | {:.2} s | {:.2} s | {:.2} s | {:.1} | {} MB |",
+            "| {rows} | {} | {:.2} s | {:.2} s | {:.2} s | {:.1} | {peak} MB | {:.2} s | {command_peak} MB |",
             counts.cases,
             anchor.as_secs_f64(),
             checked.as_secs_f64(),
             written.as_secs_f64(),
             written.as_secs_f64() / anchor.as_secs_f64(),
-            peak_memory_mb()
+            command.as_secs_f64(),
         );
-        db.close().await.ok();
-        cleanup.await;
+        std::fs::remove_file(&file).ok();
     }
+}
+
+/// A fresh landlord at `url`: three areas, the manager who imports and two officers.
+async fn landlord(url: &str, now: time::OffsetDateTime) -> sea_orm::DatabaseConnection {
+    // As `harbour import` connects (src/import/cli.rs).
+    let db = harbour::db::connect_for(url, harbour::db::Work::BulkWrite)
+        .await
+        .unwrap();
+    harbour::migrate(&db).await.unwrap();
+    for name in ["North Estate", "Riverside", "Town Centre"] {
+        harbour::admin::areas::find_or_create(&db, name, now)
+            .await
+            .unwrap();
+    }
+    let hash = harbour::auth::password::hash(support::PASSWORD.into())
+        .await
+        .unwrap();
+    support::user(&db, now, &hash, "boss".into(), Role::Manager, vec![]).await;
+    for officer in ["demo-officer", "demo-officer2"] {
+        support::user(&db, now, &hash, officer.into(), Role::HarassmentOfficer, vec![]).await;
+    }
+    db
+}
+
+/// `harbour import FILE` on a fresh landlord: its wall-clock time and peak resident
+/// memory in MB (`VmHWM`, read until it exits: it only rises).
+async fn command(file: &std::path::Path, now: time::OffsetDateTime) -> (std::time::Duration, u64) {
+    let (url, cleanup) = support::database("harbour_bench_import_command", false).await;
+    landlord(&url, now).await.close().await.ok();
+    let started = Instant::now();
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_harbour"))
+        .args(["import", &file.display().to_string(), "--as", "boss"])
+        .args(["--database-url", &url])
+        .env("HARBOUR_LOG", "error")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut peak = 0;
+    while child.try_wait().unwrap().is_none() {
+        let status = std::fs::read_to_string(format!("/proc/{}/status", child.id())).unwrap_or_default();
+        peak = peak.max(kib(&status, "VmHWM:") / 1024);
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    let took = started.elapsed();
+    assert!(child.wait().unwrap().success(), "harbour import failed");
+    cleanup.await;
+    (took, peak)
 }
 
 fn to_csv(grid: &harbour::import::read::Grid) -> Vec<u8> {
@@ -164,13 +207,18 @@ fn reset_peak_memory() {
 }
 
 fn peak_memory_mb() -> u64 {
-    std::fs::read_to_string("/proc/self/status")
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find(|l| l.starts_with("VmHWM:"))
-                .and_then(|l| l.split_whitespace().nth(1))
-                .and_then(|kb| kb.parse::<u64>().ok())
-        })
-        .map_or(0, |kb| kb / 1024)
+    kib(
+        &std::fs::read_to_string("/proc/self/status").unwrap_or_default(),
+        "VmHWM:",
+    ) / 1024
+}
+
+/// A `/proc/PID/status` field in KiB.
+fn kib(status: &str, field: &str) -> u64 {
+    status
+        .lines()
+        .find(|l| l.starts_with(field))
+        .and_then(|l| l.split_whitespace().nth(1))
+        .and_then(|kb| kb.parse().ok())
+        .unwrap_or(0)
 }
