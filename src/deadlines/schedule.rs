@@ -300,6 +300,34 @@ async fn plan_report(
     insert_all(db, rows).await
 }
 
+/// The case's open deadlines `which` selects are no longer applicable, with `note`, in one
+/// statement by the (case, status, due) index. Returns how many.
+pub(super) async fn close_off_open(
+    db: &impl ConnectionTrait,
+    case_id: i32,
+    which: Condition,
+    note: &str,
+    at: OffsetDateTime,
+) -> Result<u64, DbErr> {
+    let closed = deadlines::Entity::update_many()
+        .col_expr(deadlines::Column::Status, Expr::value(state::NOT_APPLICABLE))
+        .col_expr(deadlines::Column::ResolvedAt, Expr::value(Some(at)))
+        .col_expr(
+            deadlines::Column::ResolutionNote,
+            Expr::value(Some(note.to_owned())),
+        )
+        .col_expr(
+            deadlines::Column::Version,
+            Expr::col(deadlines::Column::Version).add(1),
+        )
+        .filter(deadlines::Column::CaseId.eq(case_id))
+        .filter(deadlines::Column::Status.eq(state::OPEN))
+        .filter(which)
+        .exec(db)
+        .await?;
+    Ok(closed.rows_affected)
+}
+
 /// After a reopening: the recurring stages start again from `at`, a one-off stage the
 /// closure left undone is planned again, and any stage the case now calls for that it
 /// never had is planned: the deadlines a new report would bring.
@@ -310,22 +338,8 @@ pub async fn after_reopen(
 ) -> Result<usize, DbErr> {
     // The closure letter and post-closure check belong to the closure that was undone.
     let closure_stages = closure_stages().into_iter().map(Stage::code);
-    deadlines::Entity::update_many()
-        .col_expr(deadlines::Column::Status, Expr::value(state::NOT_APPLICABLE))
-        .col_expr(deadlines::Column::ResolvedAt, Expr::value(Some(at)))
-        .col_expr(
-            deadlines::Column::ResolutionNote,
-            Expr::value(Some("The case was reopened".to_owned())),
-        )
-        .col_expr(
-            deadlines::Column::Version,
-            Expr::col(deadlines::Column::Version).add(1),
-        )
-        .filter(deadlines::Column::CaseId.eq(case.id))
-        .filter(deadlines::Column::Status.eq(state::OPEN))
-        .filter(deadlines::Column::Stage.is_in(closure_stages))
-        .exec(db)
-        .await?;
+    let undone = Condition::all().add(deadlines::Column::Stage.is_in(closure_stages));
+    close_off_open(db, case.id, undone, "The case was reopened", at).await?;
     // A stage the closure left undone (no longer applicable) is needed again, as for a
     // new report: a fresh occurrence, counted from the reopening. Stages done stay done.
     let rules = Rules::for_case(db, case).await?;

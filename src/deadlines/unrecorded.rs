@@ -2,13 +2,10 @@
 //! the import are closed off as not recorded, so they are left out of compliance as no
 //! longer applicable ones are. Only for a case being imported in the caller's transaction.
 
-use super::{schedule::closure_stages, state};
+use super::schedule::{close_off_open, closure_stages};
 use crate::procedure::Stage;
 use entity::deadlines;
-use sea_orm::{
-    ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter,
-    sea_query::{Condition, Expr, ExprTrait},
-};
+use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, sea_query::Condition};
 use time::OffsetDateTime;
 
 /// Why an imported case's deadline was closed off: its spreadsheet could not say.
@@ -23,13 +20,8 @@ pub async fn close_off_unrecorded(
     before: OffsetDateTime,
     at: OffsetDateTime,
 ) -> Result<u64, DbErr> {
-    close_off(
-        db,
-        case_id,
-        Condition::all().add(deadlines::Column::DueAt.lt(before)),
-        at,
-    )
-    .await
+    let due_before = Condition::all().add(deadlines::Column::DueAt.lt(before));
+    close_off_open(db, case_id, due_before, NOT_RECORDED_NOTE, at).await
 }
 
 /// Imported history of a case closed in the caller's transaction: every deadline still
@@ -44,31 +36,5 @@ pub async fn close_off_unrecorded_at_closure(
     let unrecorded = Condition::any()
         .add(deadlines::Column::DueAt.lt(at))
         .add(deadlines::Column::Stage.is_not_in(closure_stages));
-    close_off(db, case_id, unrecorded, at).await
-}
-
-/// One statement, by the (case, status, due) index: only this case's open deadlines.
-async fn close_off(
-    db: &impl ConnectionTrait,
-    case_id: i32,
-    which: Condition,
-    at: OffsetDateTime,
-) -> Result<u64, DbErr> {
-    let closed = deadlines::Entity::update_many()
-        .col_expr(deadlines::Column::Status, Expr::value(state::NOT_APPLICABLE))
-        .col_expr(deadlines::Column::ResolvedAt, Expr::value(Some(at)))
-        .col_expr(
-            deadlines::Column::ResolutionNote,
-            Expr::value(Some(NOT_RECORDED_NOTE.to_owned())),
-        )
-        .col_expr(
-            deadlines::Column::Version,
-            Expr::col(deadlines::Column::Version).add(1),
-        )
-        .filter(deadlines::Column::CaseId.eq(case_id))
-        .filter(deadlines::Column::Status.eq(state::OPEN))
-        .filter(which)
-        .exec(db)
-        .await?;
-    Ok(closed.rows_affected)
+    close_off_open(db, case_id, unrecorded, NOT_RECORDED_NOTE, at).await
 }
