@@ -8,17 +8,20 @@
 //! parsed as it goes, from memory (an upload) or from disk (`harbour import`, which so
 //! holds none of the file; a workbook's sheet is held as calamine reads it).
 
-use bytes::Bytes;
-use calamine::{Data, Range, Reader, Xlsx};
-use csv::{ByteRecord, Position};
-use std::{
-    fs::File,
-    io::{self, Cursor, Read, Seek, SeekFrom},
-    path::PathBuf,
-    sync::Mutex,
-};
+mod csv_text;
+mod source;
+mod workbook;
+
+pub use source::Source;
+pub use workbook::column_letters;
 
 use crate::web::upload::MAX_FILE_BYTES;
+use calamine::{Data, Range};
+use csv::{ByteRecord, Position};
+use csv_text::{CsvRows, cells, csv_file};
+use source::{ReadSeek, Sniffed, Text, not_read};
+use std::sync::Mutex;
+use workbook::{book_row, workbook};
 
 /// Rows made in memory (the demo landlord's generator): a header row and data rows, each
 /// with its row number as a spreadsheet would show it (the header is row 1).
@@ -38,114 +41,6 @@ pub struct Row {
     pub number: usize,
     pub at: usize,
     pub cells: Vec<String>,
-}
-
-/// Where a file to import is: uploaded (in memory), or on disk.
-pub enum Source {
-    Bytes(Vec<u8>),
-    Path(PathBuf),
-}
-
-impl From<Vec<u8>> for Source {
-    fn from(bytes: Vec<u8>) -> Self {
-        Source::Bytes(bytes)
-    }
-}
-
-impl Source {
-    fn size(&self) -> io::Result<u64> {
-        match self {
-            Source::Bytes(b) => Ok(b.len() as u64),
-            Source::Path(p) => Ok(std::fs::metadata(p)?.len()),
-        }
-    }
-
-    fn reader(&self) -> io::Result<Box<dyn ReadSeek + '_>> {
-        Ok(match self {
-            Source::Bytes(b) => Box::new(Cursor::new(b.as_slice())),
-            Source::Path(p) => Box::new(File::open(p)?),
-        })
-    }
-
-    fn into_bytes(self) -> io::Result<Vec<u8>> {
-        match self {
-            Source::Bytes(b) => Ok(b),
-            Source::Path(p) => std::fs::read(p),
-        }
-    }
-}
-
-trait ReadSeek: Read + Seek + Send {}
-impl<T: Read + Seek + Send> ReadSeek for T {}
-
-/// A CSV's text, less any byte-order mark, to be read from its start as often as needed.
-enum Text {
-    Memory(Bytes),
-    /// A file on disk, its text starting `skip` bytes in, as it was when first read.
-    File {
-        path: PathBuf,
-        skip: u64,
-        seen: Stamp,
-    },
-}
-
-/// A file's size and when it was last changed: read again, it must be the file checked.
-type Stamp = (u64, Option<std::time::SystemTime>);
-
-fn stamp(file: &File) -> io::Result<Stamp> {
-    let meta = file.metadata()?;
-    Ok((meta.len(), meta.modified().ok()))
-}
-
-impl Text {
-    fn changed(&self) -> bool {
-        match self {
-            Text::Memory(_) => false,
-            Text::File { path, seen, .. } => {
-                let now = std::fs::metadata(path).map(|m| (m.len(), m.modified().ok()));
-                now.ok() != Some(*seen)
-            }
-        }
-    }
-
-    fn open(&self) -> io::Result<Box<dyn ReadSeek>> {
-        Ok(match self {
-            Text::Memory(b) => Box::new(Cursor::new(b.clone())),
-            Text::File { path, skip, seen } => {
-                let mut file = File::open(path)?;
-                if stamp(&file)? != *seen {
-                    return Err(io::Error::other(
-                        "it was changed while it was being imported. Import it again",
-                    ));
-                }
-                file.seek(SeekFrom::Start(*skip))?;
-                Box::new(Skipped { file, skip: *skip })
-            }
-        })
-    }
-}
-
-/// A file read as if it began `skip` bytes in (after its byte-order mark), so positions
-/// are the same as in memory.
-struct Skipped {
-    file: File,
-    skip: u64,
-}
-
-impl Read for Skipped {
-    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        self.file.read(buf)
-    }
-}
-
-impl Seek for Skipped {
-    fn seek(&mut self, to: SeekFrom) -> io::Result<u64> {
-        let to = match to {
-            SeekFrom::Start(at) => SeekFrom::Start(at + self.skip),
-            other => other,
-        };
-        Ok(self.file.seek(to)?.saturating_sub(self.skip))
-    }
 }
 
 /// A file's header row, and its data rows to be read.
@@ -205,16 +100,7 @@ impl Sheet {
                     .into(),
             ));
         } else {
-            let skip = if sniffed.bom { 3 } else { 0 };
-            let text = match source {
-                Source::Bytes(bytes) => Text::Memory(Bytes::from(bytes).slice(skip..)),
-                Source::Path(path) => Text::File {
-                    seen: File::open(&path).and_then(|f| stamp(&f)).map_err(not_read)?,
-                    path,
-                    skip: skip as u64,
-                },
-            };
-            csv_file(text, &sniffed)?
+            csv_file(Text::of(source, &sniffed).map_err(not_read)?, &sniffed)?
         };
         if sheet.headers.iter().all(|h| h.trim().is_empty()) {
             return Err(Unreadable("The first row has no column headings".into()));
@@ -307,232 +193,6 @@ impl Sheet {
     }
 }
 
-fn not_read(e: io::Error) -> Unreadable {
-    Unreadable(format!("The file could not be read: {e}"))
-}
-
-/// What one pass over a file shows before it is read as a spreadsheet.
-struct Sniffed {
-    /// Only spaces and line breaks, or nothing.
-    blank: bool,
-    /// A zip, as an `.xlsx` workbook is.
-    zip: bool,
-    /// Old `.xls`, PDFs, images: NUL bytes never occur in a text file's first 4 KiB.
-    binary: bool,
-    /// Starts with a UTF-8 byte-order mark.
-    bom: bool,
-    /// All of it is UTF-8; else it is read as Windows-1252, a byte a character.
-    utf8: bool,
-    /// The first line with anything on it, after any byte-order mark.
-    header: Vec<u8>,
-}
-
-impl Sniffed {
-    fn of(mut file: impl Read) -> io::Result<Sniffed> {
-        let mut start = Vec::with_capacity(4096);
-        (&mut file).take(4096).read_to_end(&mut start)?;
-        let bom = start.starts_with(b"\xEF\xBB\xBF");
-        let mut sniffed = Sniffed {
-            blank: true,
-            zip: start.starts_with(b"PK\x03\x04"),
-            binary: start.contains(&0),
-            bom,
-            utf8: true,
-            header: vec![],
-        };
-        let (mut unfinished, mut line, mut header_found) = (vec![], vec![], false);
-        let mut chunk = start;
-        let mut first = true;
-        loop {
-            let from = if first && bom { 3 } else { 0 };
-            first = false;
-            sniffed.blank &= chunk.iter().all(u8::is_ascii_whitespace);
-            if sniffed.utf8 {
-                // A character may be split across chunks: its start is kept for the next.
-                unfinished.extend_from_slice(&chunk);
-                match std::str::from_utf8(&unfinished) {
-                    Ok(_) => unfinished.clear(),
-                    Err(e) if e.error_len().is_none() => {
-                        unfinished.drain(..e.valid_up_to());
-                    }
-                    Err(_) => sniffed.utf8 = false,
-                }
-            }
-            for &b in chunk.get(from..).unwrap_or_default() {
-                if header_found {
-                    break;
-                }
-                if matches!(b, b'\n' | b'\r') {
-                    header_found = !line.trim_ascii().is_empty();
-                    if !header_found {
-                        line.clear();
-                    }
-                } else {
-                    line.push(b);
-                }
-            }
-            chunk.clear();
-            if (&mut file).take(1 << 16).read_to_end(&mut chunk)? == 0 {
-                break;
-            }
-        }
-        sniffed.utf8 &= unfinished.is_empty();
-        sniffed.header = line;
-        Ok(sniffed)
-    }
-
-    /// The separator the header row uses more of: Excel in much of Europe saves `;`.
-    fn separator(&self) -> u8 {
-        let count = |c| self.header.iter().filter(|&&b| b == c).count();
-        if count(b';') > count(b',') { b';' } else { b',' }
-    }
-}
-
-fn csv_file(text: Text, sniffed: &Sniffed) -> Result<Sheet, Unreadable> {
-    let (utf8, delimiter) = (sniffed.utf8, sniffed.separator());
-    let header = CsvRows::new(text.open().map_err(not_read)?, utf8, delimiter)
-        .next_row()?
-        .ok_or_else(|| Unreadable("The file is empty".into()))?;
-    let again = reader(delimiter)
-        .buffer_capacity(1024)
-        .from_reader(text.open().map_err(not_read)?);
-    Ok(Sheet {
-        headers: header.cells,
-        body: Body::Csv {
-            text,
-            utf8,
-            delimiter,
-            header_end: header.at + 1,
-            again: Mutex::new((again, ByteRecord::new())),
-        },
-    })
-}
-
-/// How every CSV is read: any number of cells a row, no header row of its own.
-fn reader(delimiter: u8) -> csv::ReaderBuilder {
-    let mut builder = csv::ReaderBuilder::new();
-    builder.delimiter(delimiter).has_headers(false).flexible(true);
-    builder
-}
-
-fn cells(record: &ByteRecord, utf8: bool) -> Vec<String> {
-    record.iter().map(|f| clean(&decode(f, utf8))).collect()
-}
-
-/// A reader that keeps what has been read from it since a point, so the bytes between
-/// and around records can be looked at after the CSV reader has parsed them.
-struct Tap<R> {
-    inner: R,
-    kept: Vec<u8>,
-    /// Where `kept` starts in the text.
-    kept_from: usize,
-}
-
-impl<R: Read> Read for Tap<R> {
-    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        let n = self.inner.read(buf)?;
-        self.kept.extend_from_slice(&buf[..n]);
-        Ok(n)
-    }
-}
-
-impl<R> Tap<R> {
-    /// What has been read from `at` (not before what was let go) on.
-    fn from(&self, at: usize) -> &[u8] {
-        let at = at.saturating_sub(self.kept_from).min(self.kept.len());
-        &self.kept[at..]
-    }
-
-    /// Lets go of what lies before `at` (in blocks, not a shift for every record).
-    fn let_go_before(&mut self, at: usize) {
-        let n = at.saturating_sub(self.kept_from).min(self.kept.len());
-        if n >= 1 << 16 {
-            self.kept.drain(..n);
-            self.kept_from += n;
-        }
-    }
-}
-
-/// A CSV text's records in order, each with its row number and where it starts.
-struct CsvRows {
-    reader: csv::Reader<Tap<Box<dyn ReadSeek>>>,
-    record: ByteRecord,
-    utf8: bool,
-    // A spreadsheet's row is a line of the file, less the line breaks inside quoted
-    // cells of the rows before it (blank lines are rows too).
-    breaks_before: usize,
-    /// Line breaks before the record being read, counted once each up to `counted`.
-    lines_before: usize,
-    counted: usize,
-}
-
-impl CsvRows {
-    fn new(text: Box<dyn ReadSeek>, utf8: bool, delimiter: u8) -> Self {
-        let reader = reader(delimiter).from_reader(Tap {
-            inner: text,
-            kept: vec![],
-            kept_from: 0,
-        });
-        CsvRows {
-            reader,
-            record: ByteRecord::new(),
-            utf8,
-            breaks_before: 0,
-            lines_before: 0,
-            counted: 0,
-        }
-    }
-
-    fn next_row(&mut self) -> Result<Option<Row>, Unreadable> {
-        let more = self.reader.read_byte_record(&mut self.record).map_err(|e| {
-            let line = e.position().map_or(0, |p| p.line());
-            Unreadable(format!("The CSV could not be read near line {line}: {e}"))
-        })?;
-        if !more {
-            return Ok(None);
-        }
-        // Where the record starts (the reader reports a blank line before it as its start).
-        // The reader has read the whole record, so the tap holds all of these bytes.
-        let start = self.record.position().map_or(0, |p| p.byte() as usize);
-        let tap = self.reader.get_mut();
-        let blank = tap
-            .from(start)
-            .iter()
-            .take_while(|b| matches!(b, b'\r' | b'\n'))
-            .count();
-        let start = start + blank;
-        let between = tap.from(self.counted);
-        self.lines_before += line_breaks(&between[..(start - self.counted).min(between.len())]);
-        self.counted = start;
-        tap.let_go_before(start);
-        let number = 1 + self.lines_before - self.breaks_before;
-        self.breaks_before += self.record.iter().map(line_breaks).sum::<usize>();
-        Ok(Some(Row {
-            number,
-            at: start,
-            cells: cells(&self.record, self.utf8),
-        }))
-    }
-}
-
-fn decode(field: &[u8], utf8: bool) -> std::borrow::Cow<'_, str> {
-    if utf8 {
-        String::from_utf8_lossy(field)
-    } else {
-        encoding_rs::WINDOWS_1252.decode_without_bom_handling(field).0
-    }
-}
-
-/// Line breaks in `text`: `\n`, `\r\n`, or a lone `\r` (old Mac Excel's "CSV (Macintosh)").
-fn line_breaks(text: &[u8]) -> usize {
-    let lone_cr = text
-        .iter()
-        .enumerate()
-        .filter(|&(i, &b)| b == b'\r' && text.get(i + 1) != Some(&b'\n'))
-        .count();
-    text.iter().filter(|&&b| b == b'\n').count() + lone_cr
-}
-
 /// A cell without control characters other than tab and line breaks (a NUL cannot be
 /// stored by PostgreSQL; the rest are noise from other systems), nor byte-order marks
 /// (files joined end to end carry one at each join).
@@ -540,98 +200,6 @@ fn clean(text: &str) -> String {
     text.chars()
         .filter(|c| (!c.is_control() || matches!(c, '\t' | '\n')) && *c != '\u{feff}')
         .collect()
-}
-
-fn book_row(range: &Range<Data>, at: usize) -> Vec<String> {
-    (0..range.width())
-        .map(|c| {
-            range
-                .get((at, c))
-                .map_or_else(String::new, |d| clean(&cell_text(d)))
-        })
-        .collect()
-}
-
-fn workbook(bytes: &[u8], sheet: Option<&str>) -> Result<Sheet, Unreadable> {
-    let mut book = Xlsx::new(Cursor::new(bytes)).map_err(|_| {
-        Unreadable(
-            "The workbook could not be opened. Save it again as an Excel workbook (.xlsx) or as CSV".into(),
-        )
-    })?;
-    let names = book.sheet_names();
-    let name = match sheet.map(str::trim).filter(|s| !s.is_empty()) {
-        Some(wanted) => names
-            .iter()
-            .find(|n| n.eq_ignore_ascii_case(wanted))
-            .cloned()
-            .ok_or_else(|| {
-                Unreadable(format!(
-                    "The workbook has no sheet called “{wanted}”. Its sheets are: {}",
-                    names.join(", ")
-                ))
-            })?,
-        None => names
-            .first()
-            .cloned()
-            .ok_or_else(|| Unreadable("The workbook has no sheets".into()))?,
-    };
-    let formulas = book
-        .worksheet_formula(&name)
-        .map_err(|e| Unreadable(format!("The sheet “{name}” could not be read: {e}")))?;
-    if let Some((row, column, _)) = formulas.used_cells().find(|(_, _, f)| !f.is_empty()) {
-        let (row, column) = (
-            row + formulas.start().map_or(0, |s| s.0 as usize),
-            column + formulas.start().map_or(0, |s| s.1 as usize),
-        );
-        return Err(Unreadable(format!(
-            "Cell {}{} holds a formula. Harbour imports values only: copy the sheet and paste it as values, then import that",
-            column_letters(column),
-            row + 1
-        )));
-    }
-    let range = book
-        .worksheet_range(&name)
-        .map_err(|e| Unreadable(format!("The sheet “{name}” could not be read: {e}")))?;
-    let first_row = range.start().map_or(0, |s| s.0 as usize);
-    Ok(Sheet {
-        headers: book_row(&range, 0),
-        body: Body::Book { range, first_row },
-    })
-}
-
-/// A cell as the text a person would have typed; dates as `YYYY-MM-DD` (and `HH:MM`).
-fn cell_text(cell: &Data) -> String {
-    match cell {
-        Data::Empty => String::new(),
-        Data::String(s) | Data::DateTimeIso(s) | Data::DurationIso(s) => s.clone(),
-        Data::Int(i) => i.to_string(),
-        Data::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => format!("{}", *f as i64),
-        Data::Float(f) => f.to_string(),
-        Data::Bool(b) => if *b { "yes" } else { "no" }.to_owned(),
-        Data::DateTime(d) => {
-            let (y, m, day, h, min, _, _) = d.to_ymd_hms_milli();
-            if h == 0 && min == 0 {
-                format!("{y:04}-{m:02}-{day:02}")
-            } else {
-                format!("{y:04}-{m:02}-{day:02} {h:02}:{min:02}")
-            }
-        }
-        Data::Error(e) => format!("#{e:?}"),
-    }
-}
-
-/// `A`, `B`, … `Z`, `AA`, … for a zero-based column.
-pub fn column_letters(mut column: usize) -> String {
-    let mut letters = vec![];
-    loop {
-        letters.push(b'A' + (column % 26) as u8);
-        if column < 26 {
-            break;
-        }
-        column = column / 26 - 1;
-    }
-    letters.reverse();
-    String::from_utf8(letters).unwrap_or_default()
 }
 
 #[cfg(test)]
