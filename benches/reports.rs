@@ -169,6 +169,7 @@ async fn main() {
         .and_then(|t| t.cell("all", "cases_opened").and_then(|c| c.as_count()))
         .unwrap_or(0);
     println!("financial year 2025 to 2026: {opened} cases opened");
+    sections(&db, &manager, &criteria, &settings, now).await;
 
     // The pages over HTTP.
     let clock = Arc::new(ManualClock::new(now));
@@ -230,6 +231,65 @@ async fn main() {
         println!("| {label} | {p50:.0} ms | {max:.0} ms | {:.1} |", p50 / anchor_ms);
     }
     cleanup.await;
+}
+
+/// Each section's statements alone (one run each, facts up to date), and recomputing the
+/// facts of every case and of 1,000 (what a day's changes might mark).
+async fn sections(
+    db: &DatabaseConnection,
+    viewer: &harbour::cases::visibility::Viewer,
+    criteria: &Criteria,
+    settings: &ReportSettings,
+    now: time::OffsetDateTime,
+) {
+    use harbour::reports::equality::{facts, query};
+    let once =
+        |label: &'static str, t: Instant| println!("  {label}: {:.0} ms", t.elapsed().as_secs_f64() * 1000.0);
+    println!("each section alone:");
+    let cx = query::Context {
+        criteria,
+        viewer,
+        now,
+        close_target_days: settings.close_target_days,
+    };
+    let t = Instant::now();
+    query::victims(db, &cx).await.unwrap();
+    once("victims by ethnicity", t);
+    for (label, dim) in [
+        ("volume by month", query::Dimension::Month),
+        ("volume by strand", query::Dimension::Strand),
+        ("volume by incident type", query::Dimension::IncidentType),
+        ("volume by area", query::Dimension::Area),
+        ("volume by priority", query::Dimension::Priority),
+    ] {
+        let t = Instant::now();
+        query::volume(db, criteria, viewer, dim).await.unwrap();
+        once(label, t);
+    }
+    let t = Instant::now();
+    query::perpetrators(db, criteria, viewer).await.unwrap();
+    once("alleged perpetrators", t);
+    let t = Instant::now();
+    query::repeat_perpetrators(db, criteria, viewer).await.unwrap();
+    once("repeat alleged perpetrators", t);
+    let t = Instant::now();
+    query::recording(db, criteria, viewer).await.unwrap();
+    once("recording completeness", t);
+    let t = Instant::now();
+    query::characteristics(db, criteria, viewer).await.unwrap();
+    once("other characteristics", t);
+    db.execute_unprepared(
+        "INSERT INTO report_facts_stale (case_id, seq) SELECT id, 0 FROM cases WHERE id % 1000 = 0",
+    )
+    .await
+    .unwrap();
+    let t = Instant::now();
+    facts::refresh(db).await.unwrap();
+    once("recomputing the facts of 1,000 cases", t);
+    facts::mark_all(db).await.unwrap();
+    let t = Instant::now();
+    facts::refresh(db).await.unwrap();
+    once("recomputing the facts of every case", t);
 }
 
 /// (p50, max) in milliseconds over `runs` timed runs after one warm-up.

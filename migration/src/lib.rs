@@ -15,6 +15,7 @@ mod m20261206_000008_retention;
 mod m20261206_000009_person_history;
 mod m20261206_000010_audit_anchors;
 mod m20261206_000011_deadline_lookups;
+mod m20261207_000012_report_facts;
 
 pub struct Migrator;
 
@@ -33,6 +34,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000009_person_history::Migration),
             Box::new(m20261206_000010_audit_anchors::Migration),
             Box::new(m20261206_000011_deadline_lookups::Migration),
+            Box::new(m20261207_000012_report_facts::Migration),
         ]
     }
 }

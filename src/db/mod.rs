@@ -25,6 +25,8 @@ pub enum Lock {
     Procedure = 0x4841_5242_4f55_5205,
     /// Risk question set versions: two administrators saving at once get consecutive numbers.
     RiskQuestions = 0x4841_5242_4f55_5206,
+    /// The equality reports' facts: one recomputation of stale cases at a time.
+    ReportFacts = 0x4841_5242_4f55_5207,
 }
 
 /// Serialises this transaction with every other holding `lock`, until it ends. On SQLite

@@ -39,6 +39,7 @@ mod people_correction;
 mod people_merge;
 mod people_subject_access;
 mod reports_equality;
+mod reports_facts;
 mod retention;
 mod security;
 mod session_store;

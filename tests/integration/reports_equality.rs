@@ -35,12 +35,12 @@ use sea_orm::{
 use std::collections::HashMap;
 use time::{OffsetDateTime, macros::datetime};
 
-const Q2: &str = "period=q2-2026";
+pub(crate) const Q2: &str = "period=q2-2026";
 
-struct World {
-    refs: HashMap<&'static str, String>,
-    ids: HashMap<&'static str, i32>,
-    officer: i32,
+pub(crate) struct World {
+    pub(crate) refs: HashMap<&'static str, String>,
+    pub(crate) ids: HashMap<&'static str, i32>,
+    pub(crate) officer: i32,
 }
 
 fn person(name: &str, ethnicity: &str) -> PersonSpec {
@@ -50,7 +50,7 @@ fn person(name: &str, ethnicity: &str) -> PersonSpec {
     }
 }
 
-async fn close(app: &TestApp, case_id: i32, at: OffsetDateTime, outcome: &str, by: i32) {
+pub(crate) async fn close(app: &TestApp, case_id: i32, at: OffsetDateTime, outcome: &str, by: i32) {
     entity::cases::Entity::update_many()
         .col_expr(entity::cases::Column::Status, Expr::value("closed"))
         .col_expr(entity::cases::Column::ClosedAt, Expr::value(Some(at)))
@@ -91,7 +91,7 @@ async fn closure_row(
     .id
 }
 
-async fn contact(app: &TestApp, case_id: i32, person_id: i32, kind: &str, at: OffsetDateTime) {
+pub(crate) async fn contact(app: &TestApp, case_id: i32, person_id: i32, kind: &str, at: OffsetDateTime) {
     timeline_entries::ActiveModel {
         case_id: Set(case_id),
         kind: Set(kind.to_owned()),
@@ -110,7 +110,7 @@ async fn contact(app: &TestApp, case_id: i32, person_id: i32, kind: &str, at: Of
 
 /// Sets the case's initial-contact deadline: done `offset` minutes from its original due
 /// time, left open, or waived.
-async fn initial_contact(app: &TestApp, case_id: i32, outcome: Option<i64>, waive: bool) {
+pub(crate) async fn initial_contact(app: &TestApp, case_id: i32, outcome: Option<i64>, waive: bool) {
     let d = deadlines::Entity::find()
         .filter(deadlines::Column::CaseId.eq(case_id))
         .filter(deadlines::Column::Stage.eq("initial-contact"))
@@ -157,7 +157,7 @@ async fn action(app: &TestApp, case_id: i32, party_id: i32, kind: &str, status: 
     .unwrap();
 }
 
-async fn satisfaction(app: &TestApp, case_id: i32, handling: &str, outcome: &str, by: i32) {
+pub(crate) async fn satisfaction(app: &TestApp, case_id: i32, handling: &str, outcome: &str, by: i32) {
     satisfaction_checks::ActiveModel {
         case_id: Set(case_id),
         closure_id: Set(None),
@@ -174,7 +174,7 @@ async fn satisfaction(app: &TestApp, case_id: i32, handling: &str, outcome: &str
     .unwrap();
 }
 
-async fn world(app: &TestApp) -> World {
+pub(crate) async fn world(app: &TestApp) -> World {
     let officer = app.create_user("tina", Role::HarassmentOfficer).await;
     let north = fixtures::area(app, "North").await;
     let south = fixtures::area(app, "South").await;
@@ -491,7 +491,7 @@ async fn world(app: &TestApp) -> World {
 }
 
 /// The CSV as (section, group_code, measure) → value.
-type Csv = HashMap<(String, String, String), String>;
+pub(crate) type Csv = HashMap<(String, String, String), String>;
 
 fn parse_csv(body: &[u8]) -> (Vec<String>, Csv) {
     let text = String::from_utf8(body.to_vec()).unwrap();
@@ -509,7 +509,7 @@ fn parse_csv(body: &[u8]) -> (Vec<String>, Csv) {
     (header, out)
 }
 
-async fn manager_csv(app: &TestApp, query: &str) -> Csv {
+pub(crate) async fn manager_csv(app: &TestApp, query: &str) -> Csv {
     let mut m = app.signed_in(Role::Manager).await;
     let (status, headers, body) = m.get_bytes(&format!("/reports/equality.csv?{query}")).await;
     assert_eq!(status, StatusCode::OK);
@@ -532,7 +532,7 @@ fn v<'a>(
         .unwrap_or_else(|| panic!("no {section}/{group}/{measure}"))
 }
 
-async fn set_close_target(app: &TestApp, days: &str) {
+pub(crate) async fn set_close_target(app: &TestApp, days: &str) {
     let mut admin = app.signed_in(Role::Admin).await;
     let res = admin
         .post(

@@ -19,7 +19,7 @@ use crate::{
     cases::visibility::Viewer,
     reports::compliance::period::{Period, financial_year_of},
 };
-use sea_orm::{ConnectionTrait, DbErr};
+use sea_orm::{DatabaseConnection, DbErr};
 use time::OffsetDateTime;
 
 /// Names the report shows for codes and ids.
@@ -113,7 +113,7 @@ pub struct Inputs<'a> {
     pub full: bool,
 }
 
-pub async fn build(db: &impl ConnectionTrait, inputs: Inputs<'_>) -> Result<Report, DbErr> {
+pub async fn build(db: &DatabaseConnection, inputs: Inputs<'_>) -> Result<Report, DbErr> {
     let Inputs {
         viewer,
         criteria,
@@ -129,6 +129,7 @@ pub async fn build(db: &impl ConnectionTrait, inputs: Inputs<'_>) -> Result<Repo
         now,
         close_target_days: settings.close_target_days,
     };
+    super::facts::refresh(db).await?;
     let victims = query::victims(db, &cx).await?;
     let mut tables = vec![];
     let volumes = if full {

@@ -6,12 +6,11 @@ use crate::reports::equality::{
     groups::{self, ALL},
     params::Criteria,
 };
-use crate::reports::sql::{self, Sql, count_if, int, list, lit, minutes_between, text};
+use crate::reports::sql::{self, Sql, count_if, int, lit, text};
 use crate::{
     cases::{codes, visibility::Viewer},
     deadlines::state::{DONE, OPEN},
-    procedure::Stage,
-    risk, support,
+    risk,
 };
 use sea_orm::{ConnectionTrait, DbBackend, DbErr};
 use std::collections::BTreeMap;
@@ -81,8 +80,8 @@ pub struct Context<'a> {
     pub close_target_days: u32,
 }
 
-/// `WITH scope … , f …, m …`: the cases in the period with their facts (`f`) and their
-/// memberships of ethnicity rows (`m`).
+/// `WITH f …`: the cases in the period with their facts, from `report_facts` (kept by
+/// `equality::facts`; refresh it first). `f.vkey` is the case's set of victim categories.
 fn facts(cx: &Context, backend: DbBackend) -> Sql {
     let (from, before) = sql::bounds(cx.criteria.period.from, cx.criteria.period.to);
     // Cases received at least the target days before the period's end, or before today for
@@ -93,64 +92,49 @@ fn facts(cx: &Context, backend: DbBackend) -> Sql {
     let mut s = Sql::default();
     s.push(
         &format!(
-            "WITH scope AS MATERIALIZED (SELECT c.id, c.received_at, c.status, c.closed_at, c.outcome, \
+            "WITH f AS MATERIALIZED (SELECT c.id, c.victims AS vkey, c.status, c.outcome, \
              CASE WHEN {opened} THEN 1 ELSE 0 END AS opened_in, \
-             CASE WHEN {closed} THEN 1 ELSE 0 END AS closed_in \
-             FROM cases c WHERE (({opened}) OR ({closed}))"
-        ),
-        [from, before, from, before, from, before, from, before].map(Into::into),
-    );
-    s.append(filters(cx.criteria, cx.viewer, backend));
-    let victim = lit(codes::VICTIM);
-    let first = minutes_between(backend, "s.first_at", "s.received_at");
-    let to_close = minutes_between(backend, "s.closed_at", "s.received_at");
-    // Each case's facts come from index lookups on its own rows (correlated subqueries),
-    // so the cost follows the cases in the period, not the size of the tables.
-    s.push(
-        &format!(
-            "), v AS MATERIALIZED (SELECT DISTINCT cp.case_id, p.ethnicity AS code FROM scope vs \
-             JOIN case_parties cp ON cp.case_id = vs.id JOIN people p ON p.id = cp.person_id WHERE cp.role = {victim}), \
-             m AS (SELECT case_id, code AS g FROM v \
-             UNION ALL SELECT DISTINCT case_id, {group} FROM v WHERE code NOT IN {not_given} \
-             UNION ALL SELECT id, '{ALL}' FROM scope \
-             UNION ALL SELECT ms.id, {not_known} FROM scope ms WHERE NOT EXISTS (SELECT 1 FROM v WHERE v.case_id = ms.id)), \
-             s AS (SELECT sc.*, d.status AS ic_status, d.done_at AS ic_done_at, d.original_due_at AS ic_due_at, \
-             x.handling AS sat_handling, x.outcome AS sat_outcome, \
-             CASE WHEN sc.opened_in = 1 THEN (SELECT MIN(t.occurred_at) FROM timeline_entries t \
-             WHERE t.case_id = sc.id AND t.kind IN {contacts} AND EXISTS (SELECT 1 FROM case_parties tp \
-             WHERE tp.case_id = t.case_id AND tp.person_id = t.person_id AND tp.role = {victim})) END AS first_at, \
-             CASE WHEN sc.opened_in = 1 THEN (SELECT ra.level FROM risk_assessments ra WHERE ra.case_id = sc.id \
-             ORDER BY ra.assessed_at, ra.id LIMIT 1) END AS first_risk, \
-             CASE WHEN sc.opened_in = 1 THEN (SELECT COUNT(*) FROM support_measures y WHERE y.case_id = sc.id \
-             AND y.status = {provided}) ELSE 0 END AS provided, \
-             CASE WHEN sc.opened_in = 1 THEN (SELECT COUNT(*) FROM referrals y WHERE y.case_id = sc.id \
-             AND y.status IN {made}) ELSE 0 END AS referred \
-             FROM scope sc \
-             LEFT JOIN deadlines d ON d.case_id = sc.id AND d.stage = {initial} AND d.occurrence = 1 \
-             LEFT JOIN satisfaction_checks x ON x.id = (SELECT MAX(y.id) FROM satisfaction_checks y WHERE y.case_id = sc.id \
-             AND (y.closure_id IS NULL OR y.closure_id = (SELECT MAX(cc.id) FROM case_closures cc WHERE cc.case_id = sc.id)))), \
-             f AS MATERIALIZED (SELECT s.id, s.opened_in, s.closed_in, s.status, s.outcome, \
-             {first} AS first_minutes, \
-             CASE WHEN s.status = 'closed' THEN {to_close} END AS close_minutes, \
-             CASE WHEN s.opened_in = 1 AND s.received_at < ? THEN 1 ELSE 0 END AS cohort, \
-             CASE WHEN s.ic_status = {done} AND {met} THEN 1 ELSE 0 END AS ic_met, \
-             CASE WHEN s.ic_status = {done} OR (s.ic_status = {open} AND {past}) THEN 1 ELSE 0 END AS ic_decided, \
-             s.first_risk, \
-             s.provided, s.referred, s.sat_handling, s.sat_outcome FROM s) ",
-            group = groups::group_sql("code"),
-            not_known = lit(codes::NOT_KNOWN),
-            not_given = list(&[codes::NOT_KNOWN, codes::PREFER_NOT]),
-            contacts = list(&CONTACTS),
+             CASE WHEN {closed} THEN 1 ELSE 0 END AS closed_in, \
+             CASE WHEN {opened} AND c.received_at < ? THEN 1 ELSE 0 END AS cohort, \
+             CASE WHEN c.ic_status = {done} OR (c.ic_status = {open} AND {past}) THEN 1 ELSE 0 END AS ic_decided, ",
             done = lit(DONE),
             open = lit(OPEN),
-            initial = lit(Stage::InitialContact.code()),
-            met = sql::instants(backend, "s.ic_done_at", "<=", "s.ic_due_at"),
-            past = sql::instants(backend, "s.ic_due_at", "<", "?"),
-            provided = lit(support::PROVIDED),
-            made = list(&[support::SENT, support::RESPONDED]),
+            past = sql::instants(backend, "c.ic_due_at", "<", "?"),
         ),
-        [cohort_before.into(), cx.now.into()],
+        [from, before, from, before, from, before, cohort_before, cx.now].map(Into::into),
     );
+    s.push(
+        &format!(
+            "c.ic_met, c.first_contact_minutes AS first_minutes, c.close_minutes, \
+             c.first_risk, c.provided, c.referred, c.sat_handling, c.sat_outcome \
+             FROM report_facts c WHERE (({opened}) OR ({closed}))"
+        ),
+        [from, before, from, before].map(Into::into),
+    );
+    s.append(filters(cx.criteria, cx.viewer, backend));
+    s.push(") ", []);
+    s
+}
+
+/// `f`'s cases in ethnicity row `group` (a category, a group, Not known or All), as a
+/// condition on its set of victim categories ("a|b", NULL when none is recorded).
+fn member(group: &str) -> Sql {
+    let mut s = Sql::default();
+    if group == ALL {
+        s.push("1 = 1", []);
+    } else if let Some((_, _, prefix)) = groups::GROUPS.iter().find(|(code, ..)| *code == group) {
+        s.push("'|' || f.vkey LIKE ?", [format!("%|{prefix}%").into()]);
+    } else {
+        let nobody = if group == codes::NOT_KNOWN {
+            "f.vkey IS NULL OR "
+        } else {
+            ""
+        };
+        s.push(
+            &format!("({nobody}'|' || f.vkey || '|' LIKE ?)"),
+            [format!("%|{group}|%").into()],
+        );
+    }
     s
 }
 
@@ -196,30 +180,29 @@ pub fn victims_sql(cx: &Context<'_>, backend: DbBackend) -> Sql {
             )));
         }
     }
-    // One statement, grouped by each case's set of victim categories (`k.key`, "a|b"):
+    // One statement, grouped by each case's set of victim categories (`f.vkey`, "a|b"):
     // the counts, then the two histograms (value, cases) padded to the same columns. Each
     // case is counted once, and Rust adds each key's figures to the rows the key belongs to
     // (its categories, their groups, All), so a case with two victims in one group still
     // counts once in it.
-    let concat = match backend {
-        DbBackend::Postgres => "STRING_AGG(code, '|')",
-        _ => "GROUP_CONCAT(code, '|')",
-    };
-    let key = format!("COALESCE(k.key, {})", lit(codes::NOT_KNOWN));
+    let key = format!("COALESCE(f.vkey, {})", lit(codes::NOT_KNOWN));
     let pad = vec!["NULL"; columns.len() - 1].join(", ");
     let histogram = |part: u8, value: &str, condition: &str| {
         format!(
-            " UNION ALL SELECT {part}, {key}, {value}, COUNT(*), {pad} FROM f LEFT JOIN k ON k.case_id = f.id \
+            " UNION ALL SELECT {part}, {key}, {value}, COUNT(*), {pad} FROM f \
              WHERE {condition} GROUP BY {key}, {value}"
         )
     };
     let mut s = facts(cx, backend);
     s.push(
         &format!(
-            ", k AS (SELECT case_id, {concat} AS key FROM v GROUP BY case_id) \
-             SELECT 0, {key}, CAST(NULL AS BIGINT), {} FROM f LEFT JOIN k ON k.case_id = f.id GROUP BY {key}{}{}",
+            "SELECT 0, {key}, CAST(NULL AS BIGINT), {} FROM f GROUP BY {key}{}{}",
             columns.join(", "),
-            histogram(1, "f.first_minutes / 6", "f.opened_in = 1 AND f.first_minutes IS NOT NULL"),
+            histogram(
+                1,
+                "f.first_minutes / 6",
+                "f.opened_in = 1 AND f.first_minutes IS NOT NULL"
+            ),
             histogram(2, "f.close_minutes / 1440", "f.closed_in = 1"),
         ),
         [],
@@ -306,10 +289,8 @@ pub async fn victim_case_count(
         return Ok(None);
     };
     let mut s = facts(cx, db.get_database_backend());
-    s.push(
-        &format!("SELECT COUNT(*) FROM m JOIN f ON f.id = m.case_id WHERE m.g = ? AND {condition}"),
-        [group.into()],
-    );
+    s.push(&format!("SELECT COUNT(*) FROM f WHERE {condition} AND "), []);
+    s.append(member(group));
     Ok(Some(match s.all(db).await?.first() {
         Some(row) => int(row, 0)?,
         None => 0,
@@ -329,11 +310,11 @@ pub async fn victim_case_ids(
         return Ok(vec![]);
     };
     let mut s = facts(cx, db.get_database_backend());
+    s.push(&format!("SELECT f.id FROM f WHERE {condition} AND "), []);
+    s.append(member(group));
     s.push(
-        &format!(
-            "SELECT f.id FROM m JOIN f ON f.id = m.case_id WHERE m.g = ? AND {condition} ORDER BY f.id LIMIT ? OFFSET ?"
-        ),
-        [group.into(), (limit as i64).into(), (offset as i64).into()],
+        " ORDER BY f.id LIMIT ? OFFSET ?",
+        [(limit as i64).into(), (offset as i64).into()],
     );
     s.all(db)
         .await?

@@ -68,9 +68,9 @@ pub async fn volume(
             }
         };
         let base = if reports {
-            "incidents i JOIN cases c ON c.id = i.case_id"
+            "incidents i JOIN report_facts c ON c.id = i.case_id"
         } else {
-            "cases c"
+            "report_facts c"
         };
         let flags = ["0", "0", "0"]
             .iter()

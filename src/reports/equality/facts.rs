@@ -1,0 +1,124 @@
+//! Each case's facts for the victim tables, kept in `report_facts` (migration 000012):
+//! its victims' ethnicities, first contact with a victim, the first initial-contact
+//! deadline, the first risk level, support provided, referrals made and the latest
+//! satisfaction check. The database's triggers mark a case stale whenever a row its facts
+//! come from changes, on every write path; [`refresh`] recomputes the stale cases before a
+//! report reads the table, so a report never counts facts older than the data.
+
+use super::query::CONTACTS;
+use crate::{
+    cases::codes,
+    db::{self, Lock},
+    deadlines::state::DONE,
+    procedure::Stage,
+    reports::sql::{instants, list, lit, minutes_between},
+    support,
+};
+use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, DbErr};
+
+/// Recomputes the facts of every case marked stale and clears the markings it has seen.
+/// On PostgreSQL a case marked again while this runs keeps its newer marking (each
+/// marking has its own number), so it is recomputed next time rather than lost.
+pub async fn refresh(db: &DatabaseConnection) -> Result<(), DbErr> {
+    // Usually nothing is stale: one read, and no write lock.
+    if db
+        .query_one_raw(sea_orm::Statement::from_string(
+            db.get_database_backend(),
+            "SELECT case_id FROM report_facts_stale LIMIT 1",
+        ))
+        .await?
+        .is_none()
+    {
+        return Ok(());
+    }
+    let backend = db.get_database_backend();
+    let txn = db::begin(db).await?;
+    let batch = if backend == DbBackend::Postgres {
+        db::lock_for_transaction(&txn, Lock::ReportFacts).await?;
+        txn.execute_unprepared(
+            "CREATE TEMP TABLE report_facts_batch ON COMMIT DROP AS \
+             SELECT case_id, seq FROM report_facts_stale",
+        )
+        .await?;
+        "report_facts_batch"
+    } else {
+        // SQLite: this transaction holds the one write lock, so nothing is marked meanwhile.
+        "report_facts_stale"
+    };
+    txn.execute_unprepared(&format!(
+        "DELETE FROM report_facts WHERE id IN (SELECT case_id FROM {batch})"
+    ))
+    .await?;
+    // A deleted case (retention) has no row in `cases`, so it simply has no facts now.
+    txn.execute_unprepared(&format!(
+        "INSERT INTO report_facts ({COLUMNS}) {} WHERE c.id IN (SELECT case_id FROM {batch})",
+        compute(backend)
+    ))
+    .await?;
+    txn.execute_unprepared(if backend == DbBackend::Postgres {
+        "DELETE FROM report_facts_stale s USING report_facts_batch b \
+         WHERE s.case_id = b.case_id AND s.seq = b.seq"
+    } else {
+        "DELETE FROM report_facts_stale"
+    })
+    .await?;
+    txn.commit().await
+}
+
+/// Marks every case stale, so the next report recomputes all facts (`harbour` has no use
+/// for it in normal running: the triggers mark what changes; tests use it to compare).
+pub async fn mark_all(db: &impl ConnectionTrait) -> Result<(), DbErr> {
+    db.execute_unprepared("DELETE FROM report_facts_stale").await?;
+    db.execute_unprepared("INSERT INTO report_facts_stale (case_id, seq) SELECT id, 0 FROM cases")
+        .await?;
+    Ok(())
+}
+
+const COLUMNS: &str = "id, received_at, status, closed_at, outcome, area_id, priority, \
+    hate_perceived, logged_by, victims, first_contact_minutes, close_minutes, ic_status, ic_met, \
+    ic_due_at, first_risk, provided, referred, sat_handling, sat_outcome";
+
+/// `SELECT … FROM cases c …` computing [`COLUMNS`] for each case (a WHERE follows). Each
+/// fact is an index lookup on the case's own rows.
+fn compute(backend: DbBackend) -> String {
+    let victim = lit(codes::VICTIM);
+    let victims = match backend {
+        DbBackend::Postgres => format!(
+            "(SELECT STRING_AGG(DISTINCT p.ethnicity, '|' ORDER BY p.ethnicity) FROM case_parties cp \
+             JOIN people p ON p.id = cp.person_id WHERE cp.case_id = c.id AND cp.role = {victim})"
+        ),
+        _ => format!(
+            "(SELECT GROUP_CONCAT(e, '|') FROM (SELECT DISTINCT p.ethnicity AS e FROM case_parties cp \
+             JOIN people p ON p.id = cp.person_id WHERE cp.case_id = c.id AND cp.role = {victim} ORDER BY e))"
+        ),
+    };
+    let first_at = format!(
+        "(SELECT MIN(t.occurred_at) FROM timeline_entries t WHERE t.case_id = c.id AND t.kind IN {} \
+         AND EXISTS (SELECT 1 FROM case_parties tp WHERE tp.case_id = t.case_id AND tp.person_id = t.person_id \
+         AND tp.role = {victim}))",
+        list(&CONTACTS)
+    );
+    format!(
+        "SELECT c.id, c.received_at, c.status, c.closed_at, c.outcome, c.area_id, c.priority, \
+         c.hate_perceived, c.logged_by, {victims}, \
+         {first_contact}, \
+         CASE WHEN c.status = {closed} THEN {to_close} END, \
+         d.status, CASE WHEN d.status = {done} AND {met} THEN 1 ELSE 0 END, d.original_due_at, \
+         (SELECT ra.level FROM risk_assessments ra WHERE ra.case_id = c.id ORDER BY ra.assessed_at, ra.id LIMIT 1), \
+         (SELECT COUNT(*) FROM support_measures y WHERE y.case_id = c.id AND y.status = {provided}), \
+         (SELECT COUNT(*) FROM referrals y WHERE y.case_id = c.id AND y.status IN {made}), \
+         x.handling, x.outcome \
+         FROM cases c \
+         LEFT JOIN deadlines d ON d.case_id = c.id AND d.stage = {initial} AND d.occurrence = 1 \
+         LEFT JOIN satisfaction_checks x ON x.id = (SELECT MAX(y.id) FROM satisfaction_checks y WHERE y.case_id = c.id \
+         AND (y.closure_id IS NULL OR y.closure_id = (SELECT MAX(cc.id) FROM case_closures cc WHERE cc.case_id = c.id)))",
+        first_contact = minutes_between(backend, &first_at, "c.received_at"),
+        to_close = minutes_between(backend, "c.closed_at", "c.received_at"),
+        closed = lit(codes::CLOSED),
+        done = lit(DONE),
+        met = instants(backend, "d.done_at", "<=", "d.original_due_at"),
+        provided = lit(support::PROVIDED),
+        made = list(&[support::SENT, support::RESPONDED]),
+        initial = lit(Stage::InitialContact.code()),
+    )
+}
