@@ -180,3 +180,35 @@ async fn every_drill_down_lists_as_many_cases_as_its_count() {
     }
     assert!(nonzero >= 15, "the data set exercises most rows");
 }
+
+/// PostgreSQL: a recomputation running while a writer holds a marking neither waits for
+/// the writer (it could deadlock with one marking several cases) nor clears its marking.
+#[tokio::test]
+async fn a_refresh_neither_waits_for_nor_loses_a_writer_at_work() {
+    use harbour::reports::equality::facts;
+    use sea_orm::ConnectionTrait;
+    let app = TestApp::spawn().await;
+    if !app.test_db.is_postgres() {
+        return; // SQLite: writers and the refresh each hold the one write lock in turn
+    }
+    let w = world(&app).await;
+    let c3 = w.ids["C3"];
+    facts::refresh(&app.db).await.unwrap();
+    app.exec(&format!("UPDATE cases SET priority = priority WHERE id = {c3}"))
+        .await;
+    let writer = harbour::db::begin(&app.db).await.unwrap();
+    writer
+        .execute_unprepared("UPDATE people SET ethnicity = 'asian-indian' WHERE name = 'Will'")
+        .await
+        .unwrap();
+    // A guard against a hang, not a measure of speed.
+    let done = tokio::time::timeout(std::time::Duration::from_secs(60), facts::refresh(&app.db)).await;
+    done.expect("the refresh waited for the writer").unwrap();
+    let stale = format!("SELECT COUNT(*) FROM report_facts_stale WHERE case_id = {c3}");
+    assert_eq!(app.count(&stale).await, 1, "the writer's marking is kept");
+    writer.commit().await.unwrap();
+    facts::refresh(&app.db).await.unwrap();
+    assert_eq!(app.count(&stale).await, 0);
+    let victims = format!("SELECT COUNT(*) FROM report_facts WHERE id = {c3} AND victims = 'asian-indian'");
+    assert_eq!(app.count(&victims).await, 1, "the writer's change is counted");
+}

@@ -56,8 +56,10 @@ pub async fn refresh(db: &DatabaseConnection) -> Result<(), DbErr> {
     ))
     .await?;
     txn.execute_unprepared(if backend == DbBackend::Postgres {
-        "DELETE FROM report_facts_stale s USING report_facts_batch b \
-         WHERE s.case_id = b.case_id AND s.seq = b.seq"
+        // A marking locked by a writer still at work is left (it will carry a newer
+        // number): waiting for it could deadlock with a writer marking several cases.
+        "DELETE FROM report_facts_stale WHERE ctid IN (SELECT s.ctid FROM report_facts_stale s \
+         JOIN report_facts_batch b ON b.case_id = s.case_id AND b.seq = s.seq FOR UPDATE OF s SKIP LOCKED)"
     } else {
         "DELETE FROM report_facts_stale"
     })
