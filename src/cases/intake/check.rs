@@ -200,15 +200,21 @@ impl<'a> Checker<'a> {
             return None;
         }
         let Some(at) = time_fmt::parse_london(date, time) else {
-            self.fail(
-                date_field,
-                format!("Enter a real date and time {what}, like 2026-11-23 and 14:30"),
-            );
+            // The mistake goes against the part that is wrong: the date, or the time.
+            let (part, message) = time_fmt::unreadable_moment(date, time);
+            let field = if part == "date" { date_field } else { time_field };
+            self.fail(field, message.to_owned());
             return None;
         };
         if at > now {
+            // Later today is a wrong time; a later day, a wrong date.
+            let field = if time_fmt::london(at).date() > time_fmt::london(now).date() {
+                date_field
+            } else {
+                time_field
+            };
             self.fail(
-                date_field,
+                field,
                 format!("The date and time {what} must be now or in the past"),
             );
             return None;
@@ -640,7 +646,19 @@ mod tests {
     #[test]
     fn each_mistake_is_reported_against_its_field() {
         let cases = [
-            ("received_time=08:30", "received_time=09:30", "received_date"),
+            // Later today: the time is wrong; a later day: the date; an impossible time.
+            ("received_time=08:30", "received_time=09:30", "received_time"),
+            (
+                "received_date=2026-11-23",
+                "received_date=2026-11-24",
+                "received_date",
+            ),
+            ("received_time=08:30", "received_time=25:99", "received_time"),
+            (
+                "received_date=2026-11-23",
+                "received_date=2026-02-30",
+                "received_date",
+            ),
             ("types=verbal-abuse", "types=other", "other_type"),
             ("types=verbal-abuse", "types=shoving", "types"),
             ("description=Shouting", "description=++", "description"),
