@@ -212,3 +212,23 @@ async fn a_refresh_neither_waits_for_nor_loses_a_writer_at_work() {
     let victims = format!("SELECT COUNT(*) FROM report_facts WHERE id = {c3} AND victims = 'asian-indian'");
     assert_eq!(app.count(&victims).await, 1, "the writer's change is counted");
 }
+
+/// Recomputing a few cases a transaction covers every case once, whatever the chunk.
+#[tokio::test]
+async fn facts_recomputed_in_small_chunks_are_the_same() {
+    use harbour::reports::equality::facts;
+    let app = TestApp::spawn().await;
+    world(&app).await;
+    let all = format!("{Q2}&mode=internal");
+    let whole = manager_csv(&app, &all).await;
+    for chunk in [1, 2, 4] {
+        facts::mark_all(&app.db).await.unwrap();
+        facts::refresh_in_chunks(&app.db, chunk).await.unwrap();
+        assert_eq!(app.count("SELECT COUNT(*) FROM report_facts_stale").await, 0);
+        assert_eq!(
+            app.count("SELECT COUNT(*) FROM report_facts").await,
+            app.count("SELECT COUNT(*) FROM cases").await
+        );
+        assert_eq!(manager_csv(&app, &all).await, whole, "chunks of {chunk}");
+    }
+}

@@ -99,6 +99,41 @@ fn fraction(measure: &str, c: &query::VictimCounts) -> (u64, u64) {
     }
 }
 
+/// The volume tables, in order: (breakdown, table id, title).
+const VOLUMES: [(Dimension, &str, &str); 5] = [
+    (Dimension::Month, "volume-month", "Cases opened by month"),
+    (Dimension::Strand, "volume-strand", "By motivation strand"),
+    (Dimension::IncidentType, "volume-type", "By incident type"),
+    (Dimension::Area, "volume-area", "By area"),
+    (Dimension::Priority, "volume-priority", "By priority"),
+];
+
+/// Each of [`VOLUMES`]' counts, at once; none when `full` is not asked for.
+async fn volumes(
+    db: &DatabaseConnection,
+    criteria: &Criteria,
+    viewer: &Viewer,
+    full: bool,
+) -> Result<Vec<query::VolumeCounts>, DbErr> {
+    if !full {
+        return Ok(vec![]);
+    }
+    let v = |dim| query::volume(db, criteria, viewer, dim);
+    let (a, b, c, d, e) = tokio::try_join!(
+        v(VOLUMES[0].0),
+        v(VOLUMES[1].0),
+        v(VOLUMES[2].0),
+        v(VOLUMES[3].0),
+        v(VOLUMES[4].0)
+    )?;
+    Ok(vec![a, b, c, d, e])
+}
+
+/// `work`'s answer when `wanted`, else `None` without running it.
+async fn when<T>(wanted: bool, work: impl Future<Output = Result<T, DbErr>>) -> Result<Option<T>, DbErr> {
+    if wanted { work.await.map(Some) } else { Ok(None) }
+}
+
 /// What a report is built from.
 pub struct Inputs<'a> {
     pub viewer: &'a Viewer,
@@ -130,43 +165,39 @@ pub async fn build(db: &DatabaseConnection, inputs: Inputs<'_>) -> Result<Report
         close_target_days: settings.close_target_days,
     };
     super::facts::refresh(db).await?;
-    let victims = query::victims(db, &cx).await?;
-    let mut tables = vec![];
-    let volumes = if full {
-        [
-            (Dimension::Month, "volume-month", "Cases opened by month"),
-            (Dimension::Strand, "volume-strand", "By motivation strand"),
-            (Dimension::IncidentType, "volume-type", "By incident type"),
-            (Dimension::Area, "volume-area", "By area"),
-            (Dimension::Priority, "volume-priority", "By priority"),
-        ]
-        .as_slice()
-    } else {
-        &[]
-    };
-    for &(dim, id, title) in volumes {
-        let counts = query::volume(db, criteria, viewer, dim).await?;
-        tables.push(volume_table(dim, id, title, &counts, criteria, names));
-    }
-    tables.push(victim_table(&victims, settings));
-    tables.push(satisfaction_table(&victims));
-    if full {
-        let perpetrators = query::perpetrators(db, criteria, viewer).await?;
-        let repeat = query::repeat_perpetrators(db, criteria, viewer).await?;
-        tables.push(perpetrator_table(&perpetrators, repeat.len() as u64));
-    }
-    let recording = query::recording(db, criteria, viewer).await?;
-    tables.push(recording_table(&recording, names, settings, criteria.publication));
-    if full {
-        let characteristics = query::characteristics(db, criteria, viewer).await?;
-        tables.push(characteristics_table(&characteristics));
-    }
-
     let nm01_year = financial_year_of(criteria.period.to);
     let (fy_from, fy_to) = crate::reports::compliance::period::Preset::Year(nm01_year).dates();
     let (from, _) = crate::reports::sql::bounds(fy_from, fy_to);
     let (_, before) = crate::reports::sql::bounds(fy_from, criteria.period.to.min(fy_to));
-    let (opened, hate) = query::nm01(db, viewer, from, before).await?;
+    // Every section's statements at once: each runs on a connection of its own (readers
+    // run side by side on SQLite too), so the report takes about its slowest section
+    // rather than their sum.
+    let (victims, volumes, perpetrators, recording, characteristics, (opened, hate)) = tokio::try_join!(
+        query::victims(db, &cx),
+        volumes(db, criteria, viewer, full),
+        when(full, async {
+            tokio::try_join!(
+                query::perpetrators(db, criteria, viewer),
+                query::repeat_perpetrators(db, criteria, viewer)
+            )
+        }),
+        query::recording(db, criteria, viewer),
+        when(full, query::characteristics(db, criteria, viewer)),
+        query::nm01(db, viewer, from, before),
+    )?;
+    let mut tables = vec![];
+    for ((dim, id, title), counts) in VOLUMES.into_iter().zip(&volumes) {
+        tables.push(volume_table(dim, id, title, counts, criteria, names));
+    }
+    tables.push(victim_table(&victims, settings));
+    tables.push(satisfaction_table(&victims));
+    if let Some((perpetrators, repeat)) = perpetrators {
+        tables.push(perpetrator_table(&perpetrators, repeat.len() as u64));
+    }
+    tables.push(recording_table(&recording, names, settings, criteria.publication));
+    if let Some(characteristics) = characteristics {
+        tables.push(characteristics_table(&characteristics));
+    }
     tables.push(nm01_table(opened, hate, nm01.as_ref()));
 
     if criteria.publication {

@@ -18,6 +18,9 @@ pub enum Dimension {
     Month,
 }
 
+/// Volume by key: (cases opened, reports received, cases opened a year earlier).
+pub type VolumeCounts = BTreeMap<String, (u64, u64, u64)>;
+
 /// Volume by the key of `dim`, in one statement: key → (cases opened, reports received —
 /// every report, further reports included — and cases opened in the same period a year
 /// earlier; by month, a year-earlier month counts under this period's month).
@@ -26,7 +29,7 @@ pub async fn volume(
     criteria: &Criteria,
     viewer: &Viewer,
     dim: Dimension,
-) -> Result<BTreeMap<String, (u64, u64, u64)>, DbErr> {
+) -> Result<VolumeCounts, DbErr> {
     let backend = db.get_database_backend();
     let earlier = criteria.a_year_earlier();
     let mut s = Sql::new("SELECT k, ");
