@@ -1,7 +1,8 @@
-//! The equality reports' per-case facts: one row per case with what the victim tables count
-//! (its victims' ethnicities, first contact, the initial-contact deadline, first risk level,
-//! support and referrals, the latest satisfaction check), so a report reads one narrow table
-//! instead of looking each case's facts up in six (7–8 s a financial year at a million cases).
+//! The equality reports' per-case facts: one row per case with what the reports count (its
+//! victims' ethnicities, strands and incident types, first contact, the initial-contact
+//! deadline, first risk level, support and referrals, the latest satisfaction check), so a
+//! report reads one narrow table instead of looking each case's facts up in eight (7–8 s a
+//! financial year at a million cases).
 //!
 //! Triggers mark a case stale whenever anything its facts come from changes, on every write
 //! path (forms, import, demo, retention, merges) without any of them knowing; a report first
@@ -15,8 +16,10 @@ pub struct Migration;
 
 /// Tables whose rows name their case in `case_id`, and the condition (on `NEW`/`OLD`) under
 /// which a row matters to the facts; `None` for every row.
-const CASE_ROWS: [(&str, Option<&str>); 8] = [
+const CASE_ROWS: [(&str, Option<&str>); 10] = [
     ("case_parties", None),
+    ("case_strands", None),
+    ("incidents", None),
     ("timeline_entries", None),
     // Only the first initial-contact deadline is a fact; the other stages change often.
     (
@@ -55,6 +58,9 @@ impl MigrationTrait for Migration {
                     // The distinct ethnicity codes of its victims, sorted, joined by "|";
                     // NULL when no victim is recorded.
                     .col(text_null("victims"))
+                    // Likewise its motivation strands' codes, and its reports' incident types.
+                    .col(text_null("strands"))
+                    .col(text_null("types"))
                     // Whole minutes from receipt to the earliest contact with a victim that
                     // counts as first contact, and to the (latest) closure while closed.
                     .col(big_integer_null("first_contact_minutes"))
@@ -120,6 +126,9 @@ impl MigrationTrait for Migration {
             ("rf_cases_update", "cases"),
             ("rf_cases_delete", "cases"),
             ("rf_people_update", "people"),
+            ("rf_incident_types_insert", "incident_types"),
+            ("rf_incident_types_update", "incident_types"),
+            ("rf_incident_types_delete", "incident_types"),
         ] {
             let on = if postgres {
                 format!(" ON {table}")
@@ -130,7 +139,12 @@ impl MigrationTrait for Migration {
                 .await?;
         }
         if postgres {
-            for f in ["rf_mark_case_rows", "rf_mark_cases", "rf_mark_people"] {
+            for f in [
+                "rf_mark_case_rows",
+                "rf_mark_cases",
+                "rf_mark_people",
+                "rf_mark_incident_types",
+            ] {
                 db.execute_unprepared(&format!("DROP FUNCTION IF EXISTS {f}()"))
                     .await?;
             }
@@ -195,6 +209,23 @@ fn sqlite_triggers() -> Vec<String> {
          SELECT case_id, 0 FROM case_parties WHERE person_id = NEW.id; END"
             .to_owned(),
     );
+    // An incident type names its report, which names the case.
+    let mark_report = |row: &str| {
+        format!(
+            "INSERT OR IGNORE INTO report_facts_stale (case_id, seq) \
+             SELECT case_id, 0 FROM incidents WHERE id = {row}.incident_id;"
+        )
+    };
+    for (op, body) in [
+        ("insert", mark_report("NEW")),
+        ("update", mark_report("OLD") + &mark_report("NEW")),
+        ("delete", mark_report("OLD")),
+    ] {
+        out.push(format!(
+            "CREATE TRIGGER rf_incident_types_{op} AFTER {} ON incident_types BEGIN {body} END",
+            op.to_uppercase()
+        ));
+    }
     out
 }
 
@@ -226,6 +257,19 @@ fn postgres_triggers() -> Vec<String> {
             &upsert(
                 "SELECT case_id, nextval('report_facts_seq') FROM \
                  (SELECT DISTINCT case_id FROM case_parties WHERE person_id = NEW.id ORDER BY case_id) p",
+            ),
+        ),
+        // An incident type names its report, which names the case.
+        function(
+            "rf_mark_incident_types",
+            &format!(
+                "IF TG_OP <> 'INSERT' THEN {} END IF; IF TG_OP <> 'DELETE' THEN {} END IF;",
+                upsert(
+                    "SELECT case_id, nextval('report_facts_seq') FROM incidents WHERE id = OLD.incident_id"
+                ),
+                upsert(
+                    "SELECT case_id, nextval('report_facts_seq') FROM incidents WHERE id = NEW.incident_id"
+                ),
             ),
         ),
     ];
@@ -287,5 +331,14 @@ fn postgres_triggers() -> Vec<String> {
         "",
         "rf_mark_people",
     ));
+    for op in ["insert", "update", "delete"] {
+        out.push(trigger(
+            &format!("rf_incident_types_{op}"),
+            &op.to_uppercase(),
+            "incident_types",
+            "",
+            "rf_mark_incident_types",
+        ));
+    }
     out
 }

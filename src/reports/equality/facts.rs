@@ -2,8 +2,10 @@
 //! its victims' ethnicities, first contact with a victim, the first initial-contact
 //! deadline, the first risk level, support provided, referrals made and the latest
 //! satisfaction check. The database's triggers mark a case stale whenever a row its facts
-//! come from changes, on every write path; [`refresh`] recomputes the stale cases before a
-//! report reads the table, so a report never counts facts older than the data.
+//! come from changes, on every write path. Reports read [`CURRENT`]: the kept facts of the
+//! cases not marked, and the marked ones computed as they are read, so a report only reads
+//! (never waiting for SQLite's write lock, say during an import) and counts the data as it
+//! stands. [`refresh`] (housekeeping, every ten minutes) writes the marked cases' facts.
 
 use super::query::CONTACTS;
 use crate::{
@@ -16,9 +18,23 @@ use crate::{
 };
 use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, DbErr};
 
-/// Cases recomputed in one transaction: progress survives a request that times out, and
-/// no transaction holds SQLite's write lock for long (about 0.3 s on the benchmark machine).
-const CHUNK: i64 = 20_000;
+/// Cases recomputed in one transaction: no transaction holds SQLite's write lock for long
+/// (0.1–0.8 s for 1,000 cases scattered over a million on the benchmark machine).
+const CHUNK: i64 = 1_000;
+
+/// The name [`current`] gives the facts as they stand.
+pub const CURRENT: &str = "report_facts_now";
+
+/// `report_facts_now AS (…)`, for a `WITH`: every case's facts as they stand. Read it
+/// with conditions on its own columns only (dates, area, priority, hate, id): joined to
+/// another table, SQLite would compute every marked case's facts for each row.
+pub fn current(backend: DbBackend) -> String {
+    format!(
+        "{CURRENT} AS (SELECT {COLUMNS} FROM report_facts WHERE id NOT IN (SELECT case_id FROM report_facts_stale) \
+         UNION ALL {} WHERE c.id IN (SELECT case_id FROM report_facts_stale))",
+        compute(backend)
+    )
+}
 
 /// Recomputes the facts of every case marked stale and clears the markings it has seen,
 /// a chunk of cases at a time, in case order. On PostgreSQL a case marked again while
@@ -118,23 +134,36 @@ pub async fn mark_all(db: &impl ConnectionTrait) -> Result<(), DbErr> {
 }
 
 const COLUMNS: &str = "id, received_at, status, closed_at, outcome, area_id, priority, \
-    hate_perceived, logged_by, victims, first_contact_minutes, close_minutes, ic_status, ic_met, \
+    hate_perceived, logged_by, victims, strands, types, first_contact_minutes, close_minutes, ic_status, ic_met, \
     ic_due_at, first_risk, provided, referred, sat_handling, sat_outcome";
 
 /// `SELECT … FROM cases c …` computing [`COLUMNS`] for each case (a WHERE follows). Each
 /// fact is an index lookup on the case's own rows.
 fn compute(backend: DbBackend) -> String {
     let victim = lit(codes::VICTIM);
-    let victims = match backend {
-        DbBackend::Postgres => format!(
-            "(SELECT STRING_AGG(DISTINCT p.ethnicity, '|' ORDER BY p.ethnicity) FROM case_parties cp \
-             JOIN people p ON p.id = cp.person_id WHERE cp.case_id = c.id AND cp.role = {victim})"
-        ),
+    // The distinct values of `value` over `rows`, sorted and joined by "|" (NULL for none).
+    let set = |value: &str, rows: &str| match backend {
+        DbBackend::Postgres => {
+            format!("(SELECT STRING_AGG(DISTINCT {value}, '|' ORDER BY {value}) FROM {rows})")
+        }
         _ => format!(
-            "(SELECT GROUP_CONCAT(e, '|') FROM (SELECT DISTINCT p.ethnicity AS e FROM case_parties cp \
-             JOIN people p ON p.id = cp.person_id WHERE cp.case_id = c.id AND cp.role = {victim} ORDER BY e))"
+            "(SELECT GROUP_CONCAT(e, '|') FROM (SELECT DISTINCT {value} AS e FROM {rows} ORDER BY e))"
         ),
     };
+    let victims = set(
+        "p.ethnicity",
+        &format!(
+            "case_parties cp JOIN people p ON p.id = cp.person_id WHERE cp.case_id = c.id AND cp.role = {victim}"
+        ),
+    );
+    let strands = set(
+        "st.code",
+        "case_strands cs JOIN strands st ON st.id = cs.strand_id WHERE cs.case_id = c.id",
+    );
+    let types = set(
+        "it.type_code",
+        "incidents ti JOIN incident_types it ON it.incident_id = ti.id WHERE ti.case_id = c.id",
+    );
     let first_at = format!(
         "(SELECT MIN(t.occurred_at) FROM timeline_entries t WHERE t.case_id = c.id AND t.kind IN {} \
          AND EXISTS (SELECT 1 FROM case_parties tp WHERE tp.case_id = t.case_id AND tp.person_id = t.person_id \
@@ -143,7 +172,7 @@ fn compute(backend: DbBackend) -> String {
     );
     format!(
         "SELECT c.id, c.received_at, c.status, c.closed_at, c.outcome, c.area_id, c.priority, \
-         c.hate_perceived, c.logged_by, {victims}, \
+         c.hate_perceived, c.logged_by, {victims}, {strands}, {types}, \
          {first_contact}, \
          CASE WHEN c.status = {closed} THEN {to_close} END, \
          d.status, CASE WHEN d.status = {done} AND {met} THEN 1 ELSE 0 END, d.original_due_at, \

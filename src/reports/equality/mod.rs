@@ -343,7 +343,6 @@ async fn drill_down(
         now: state.now(),
         close_target_days: settings.close_target_days,
     };
-    facts::refresh(&state.db).await?;
     let Some(total) = query::victim_case_count(&state.db, &cx, &group, &measure).await? else {
         return Err(AppError::NotFound);
     };
@@ -380,7 +379,6 @@ async fn repeat_perpetrators(
     if !r.errors.is_empty() {
         return Ok(refused(&ctx, &r, &viewer));
     }
-    facts::refresh(&state.db).await?;
     let repeat = query::repeat_perpetrators(&state.db, &r.criteria, &viewer).await?;
     let people = drill::repeat_people(&state.db, &viewer, &repeat).await?;
     audit(

@@ -118,7 +118,7 @@ async fn volumes(
     if !full {
         return Ok(vec![]);
     }
-    let v = |dim| query::volume(db, criteria, viewer, dim);
+    let v = |dim| limited(query::volume(db, criteria, viewer, dim));
     let (a, b, c, d, e) = tokio::try_join!(
         v(VOLUMES[0].0),
         v(VOLUMES[1].0),
@@ -127,6 +127,17 @@ async fn volumes(
         v(VOLUMES[4].0)
     )?;
     Ok(vec![a, b, c, d, e])
+}
+
+/// Report statements running at once, across every report being built: about the
+/// cores, and half of SQLite's four connections.
+const AT_ONCE: usize = 2;
+static SECTIONS: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(AT_ONCE);
+
+/// `work`, once fewer than [`AT_ONCE`] report statements are running.
+async fn limited<T>(work: impl Future<Output = T>) -> T {
+    let _turn = SECTIONS.acquire().await.ok();
+    work.await
 }
 
 /// `work`'s answer when `wanted`, else `None` without running it.
@@ -164,26 +175,24 @@ pub async fn build(db: &DatabaseConnection, inputs: Inputs<'_>) -> Result<Report
         now,
         close_target_days: settings.close_target_days,
     };
-    super::facts::refresh(db).await?;
     let nm01_year = financial_year_of(criteria.period.to);
     let (fy_from, fy_to) = crate::reports::compliance::period::Preset::Year(nm01_year).dates();
     let (from, _) = crate::reports::sql::bounds(fy_from, fy_to);
     let (_, before) = crate::reports::sql::bounds(fy_from, criteria.period.to.min(fy_to));
-    // Every section's statements at once: each runs on a connection of its own (readers
-    // run side by side on SQLite too), so the report takes about its slowest section
-    // rather than their sum.
+    // The sections' statements side by side, at most [`AT_ONCE`] at a time across every
+    // report being built, so reports leave connections for everyone else.
     let (victims, volumes, perpetrators, recording, characteristics, (opened, hate)) = tokio::try_join!(
-        query::victims(db, &cx),
+        limited(query::victims(db, &cx)),
         volumes(db, criteria, viewer, full),
         when(full, async {
             tokio::try_join!(
-                query::perpetrators(db, criteria, viewer),
-                query::repeat_perpetrators(db, criteria, viewer)
+                limited(query::perpetrators(db, criteria, viewer)),
+                limited(query::repeat_perpetrators(db, criteria, viewer))
             )
         }),
-        query::recording(db, criteria, viewer),
-        when(full, query::characteristics(db, criteria, viewer)),
-        query::nm01(db, viewer, from, before),
+        limited(query::recording(db, criteria, viewer)),
+        when(full, limited(query::characteristics(db, criteria, viewer))),
+        limited(query::nm01(db, viewer, from, before)),
     )?;
     let mut tables = vec![];
     for ((dim, id, title), counts) in VOLUMES.into_iter().zip(&volumes) {

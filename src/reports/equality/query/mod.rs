@@ -12,10 +12,10 @@
 //!   end (or today, if sooner), those closed within the target days of being received.
 //!
 //! [`victims`], [`volume`] and [`people`] hold the statements; this module the filters they
-//! share and NM01's count. They read cases from `report_facts` (aliased `c`, with the case's
-//! id, dates, status, outcome, area, priority, hate flag and logging officer), which
-//! `equality::facts::refresh` must bring up to date first; NM01's counts, also on the home
-//! page, read `cases`.
+//! share and NM01's count. The victim tables and the volume of cases read each case's facts
+//! as they stand (`equality::facts::CURRENT`, aliased `c` like `cases`, with the case's id,
+//! dates, status, outcome, area, priority and hate flag, so [`filters`] apply to either);
+//! the rest read `cases`.
 
 mod people;
 mod victims;

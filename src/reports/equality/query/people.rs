@@ -46,7 +46,7 @@ fn perpetrators_cte(criteria: &Criteria, viewer: &Viewer, backend: DbBackend) ->
     let (from, before) = sql::bounds(criteria.period.from, criteria.period.to);
     let mut s = Sql::default();
     s.push(
-        "WITH pc AS (SELECT c.id FROM report_facts c WHERE c.received_at >= ? AND c.received_at < ?",
+        "WITH pc AS (SELECT c.id FROM cases c WHERE c.received_at >= ? AND c.received_at < ?",
         [from.into(), before.into()],
     );
     s.append(filters(criteria, viewer, backend));
@@ -174,7 +174,7 @@ pub async fn recording(
     s.push(
         &format!(
             "SELECT c.area_id, c.logged_by, cp.role, COUNT(*), {nk}, {pn} FROM case_parties cp \
-             JOIN report_facts c ON c.id = cp.case_id JOIN people p ON p.id = cp.person_id \
+             JOIN cases c ON c.id = cp.case_id JOIN people p ON p.id = cp.person_id \
              WHERE p.kind = {named} AND cp.role IN {roles} AND c.received_at >= ? AND c.received_at < ?",
             nk = count_if(&format!("p.ethnicity = {}", lit(codes::NOT_KNOWN))),
             pn = count_if(&format!("p.ethnicity = {}", lit(codes::PREFER_NOT))),
@@ -229,7 +229,7 @@ pub async fn characteristics(
     let mut s = Sql::default();
     s.push(
         &format!(
-            "SELECT {} FROM case_parties cp JOIN report_facts c ON c.id = cp.case_id JOIN people p ON p.id = cp.person_id \
+            "SELECT {} FROM case_parties cp JOIN cases c ON c.id = cp.case_id JOIN people p ON p.id = cp.person_id \
              WHERE p.kind = {} AND cp.role = {} AND c.received_at >= ? AND c.received_at < ?",
             columns.join(", "),
             lit(codes::NAMED),

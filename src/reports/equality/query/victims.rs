@@ -3,6 +3,7 @@
 
 use super::filters;
 use crate::reports::equality::{
+    facts::{self, CURRENT},
     groups::{self, ALL},
     params::Criteria,
 };
@@ -80,8 +81,8 @@ pub struct Context<'a> {
     pub close_target_days: u32,
 }
 
-/// `WITH f …`: the cases in the period with their facts, from `report_facts` (kept by
-/// `equality::facts`; refresh it first). `f.vkey` is the case's set of victim categories.
+/// `WITH … f …`: the cases in the period with their facts as they stand
+/// (`equality::facts`). `f.vkey` is the case's set of victim categories.
 fn facts(cx: &Context, backend: DbBackend) -> Sql {
     let (from, before) = sql::bounds(cx.criteria.period.from, cx.criteria.period.to);
     // Cases received at least the target days before the period's end, or before today for
@@ -92,11 +93,12 @@ fn facts(cx: &Context, backend: DbBackend) -> Sql {
     let mut s = Sql::default();
     s.push(
         &format!(
-            "WITH f AS MATERIALIZED (SELECT c.id, c.victims AS vkey, c.status, c.outcome, \
+            "WITH {current}, f AS MATERIALIZED (SELECT c.id, c.victims AS vkey, c.status, c.outcome, \
              CASE WHEN {opened} THEN 1 ELSE 0 END AS opened_in, \
              CASE WHEN {closed} THEN 1 ELSE 0 END AS closed_in, \
              CASE WHEN {opened} AND c.received_at < ? THEN 1 ELSE 0 END AS cohort, \
              CASE WHEN c.ic_status = {done} OR (c.ic_status = {open} AND {past}) THEN 1 ELSE 0 END AS ic_decided, ",
+            current = facts::current(backend),
             done = lit(DONE),
             open = lit(OPEN),
             past = sql::instants(backend, "c.ic_due_at", "<", "?"),
@@ -107,7 +109,7 @@ fn facts(cx: &Context, backend: DbBackend) -> Sql {
         &format!(
             "c.ic_met, c.first_contact_minutes AS first_minutes, c.close_minutes, \
              c.first_risk, c.provided, c.referred, c.sat_handling, c.sat_outcome \
-             FROM report_facts c WHERE (({opened}) OR ({closed}))"
+             FROM {CURRENT} c WHERE (({opened}) OR ({closed}))"
         ),
         [from, before, from, before].map(Into::into),
     );

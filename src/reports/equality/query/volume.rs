@@ -3,7 +3,10 @@
 
 use super::filters;
 use crate::cases::visibility::Viewer;
-use crate::reports::equality::params::Criteria;
+use crate::reports::equality::{
+    facts::{self, CURRENT},
+    params::Criteria,
+};
 use crate::reports::sql::{self, Sql, int, text};
 use sea_orm::{ConnectionTrait, DbErr};
 use std::collections::BTreeMap;
@@ -32,7 +35,7 @@ pub async fn volume(
 ) -> Result<VolumeCounts, DbErr> {
     let backend = db.get_database_backend();
     let earlier = criteria.a_year_earlier();
-    let mut s = Sql::new("SELECT k, ");
+    let mut s = Sql::new(format!("WITH {} SELECT k, ", facts::current(backend)));
     s.push(
         &format!("{}, {}, {} FROM (", sql::sum("o"), sql::sum("r"), sql::sum("p")),
         [],
@@ -44,20 +47,17 @@ pub async fn volume(
     {
         let at = if reports { "i.received_at" } else { "c.received_at" };
         let (key, joins, values) = match dim {
+            // Each case's set of strands and of incident types ("a|b", kept with its
+            // facts): a case counts once under each member of its set. A report counts
+            // once under each strand of its case.
+            Dimension::Strand if !reports => ("c.strands".to_owned(), String::new(), vec![]),
             Dimension::Strand => (
                 "st.code".to_owned(),
                 "JOIN case_strands cs ON cs.case_id = c.id JOIN strands st ON st.id = cs.strand_id"
                     .to_owned(),
                 vec![],
             ),
-            // A case counts once per type, however many of its reports name it (the
-            // branch is DISTINCT on the case and the type).
-            Dimension::IncidentType if !reports => (
-                "it.type_code".to_owned(),
-                "JOIN incidents ti ON ti.case_id = c.id JOIN incident_types it ON it.incident_id = ti.id"
-                    .to_owned(),
-                vec![],
-            ),
+            Dimension::IncidentType if !reports => ("c.types".to_owned(), String::new(), vec![]),
             Dimension::IncidentType => (
                 "it.type_code".to_owned(),
                 "JOIN incident_types it ON it.incident_id = i.id".to_owned(),
@@ -70,10 +70,11 @@ pub async fn volume(
                 (case, String::new(), values)
             }
         };
+        // Reports are joined to their cases (the facts are for reading alone).
         let base = if reports {
-            "incidents i JOIN report_facts c ON c.id = i.case_id"
+            "incidents i JOIN cases c ON c.id = i.case_id".to_owned()
         } else {
-            "report_facts c"
+            format!("{CURRENT} c")
         };
         let flags = ["0", "0", "0"]
             .iter()
@@ -86,27 +87,26 @@ pub async fn volume(
         }
         s.push(
             &format!(
-                "SELECT {distinct} {counted} AS id, {key} AS k, {} AS o, {} AS r, {} AS p \
+                "SELECT {key} AS k, {} AS o, {} AS r, {} AS p \
                  FROM {base} {joins} WHERE {at} >= ? AND {at} < ?",
-                flags[0],
-                flags[1],
-                flags[2],
-                distinct = if dim == Dimension::IncidentType && !reports {
-                    "DISTINCT"
-                } else {
-                    ""
-                },
-                counted = if reports { "i.id" } else { "c.id" },
+                flags[0], flags[1], flags[2],
             ),
             values.into_iter().chain([from.into(), before.into()]),
         );
         s.append(filters(criteria, viewer, backend));
     }
-    s.push(") x GROUP BY k", []);
+    s.push(") x WHERE k IS NOT NULL GROUP BY k", []);
 
-    let mut out = BTreeMap::new();
+    // A set key ("a|b") adds its counts to each of its members.
+    let mut out = VolumeCounts::new();
     for row in s.all(db).await? {
-        out.insert(text(&row, 0)?, (int(&row, 1)?, int(&row, 2)?, int(&row, 3)?));
+        let counts = (int(&row, 1)?, int(&row, 2)?, int(&row, 3)?);
+        for member in text(&row, 0)?.split('|') {
+            let slot = out.entry(member.to_owned()).or_default();
+            slot.0 += counts.0;
+            slot.1 += counts.1;
+            slot.2 += counts.2;
+        }
     }
     Ok(out)
 }
