@@ -106,6 +106,13 @@ async fn main() {
     } else {
         println!("reusing {existing} cases");
     }
+    // As housekeeping does after a large import: the reports then read kept facts.
+    let started = Instant::now();
+    harbour::reports::equality::facts::refresh(&db).await.unwrap();
+    println!(
+        "recomputed the facts of every marked case in {:.1} s",
+        started.elapsed().as_secs_f64()
+    );
     for (what, sql) in [
         ("cases", "SELECT COUNT(*) FROM cases"),
         ("people", "SELECT COUNT(*) FROM people"),
@@ -233,8 +240,8 @@ async fn main() {
     cleanup.await;
 }
 
-/// Each section's statements alone (one run each, facts up to date), and recomputing the
-/// facts of every case and of 1,000 (what a day's changes might mark).
+/// Each section's statements alone (one run each, facts up to date); then with 1,000 cases
+/// marked (what a day's changes might mark), the victim tables and recomputing them.
 async fn sections(
     db: &DatabaseConnection,
     viewer: &harbour::cases::visibility::Viewer,
@@ -284,12 +291,14 @@ async fn sections(
     .await
     .unwrap();
     let t = Instant::now();
-    facts::refresh(db).await.unwrap();
-    once("recomputing the facts of 1,000 cases", t);
-    facts::mark_all(db).await.unwrap();
+    query::victims(db, &cx).await.unwrap();
+    once(
+        "victims by ethnicity with 1,000 cases marked (computed as read)",
+        t,
+    );
     let t = Instant::now();
     facts::refresh(db).await.unwrap();
-    once("recomputing the facts of every case", t);
+    once("recomputing the facts of 1,000 cases", t);
 }
 
 /// (p50, max) in milliseconds over `runs` timed runs after one warm-up.

@@ -149,6 +149,18 @@ async fn save(
     Ok(Redirect::to("/admin/settings").into_response())
 }
 
+/// A strand's code: its name in lower case, letters and digits kept and anything else one
+/// hyphen ("Race | Religion" → `race-religion`). Codes appear in links and in the report
+/// facts' "|"-joined sets, so they hold nothing else.
+fn strand_code(label: &str) -> String {
+    label
+        .to_lowercase()
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .collect::<Vec<_>>()
+        .join("-")
+}
+
 async fn add_strand(
     State(state): State<AppState>,
     ctx: Ctx,
@@ -156,10 +168,11 @@ async fn add_strand(
     Form(f): Form<StrandForm>,
 ) -> AppResult<Response> {
     let label = f.label.split_whitespace().collect::<Vec<_>>().join(" ");
-    let code = crate::cases::people::name_key(&label).replace(' ', "-");
+    let code = strand_code(&label);
     let mut errors = FormErrors::default();
     match label.chars().count() {
         0 => errors.add("label", "Enter the strand's name"),
+        _ if code.is_empty() => errors.add("label", "Give the strand a name with letters or numbers"),
         n if n > MAX_STRAND_CHARS => errors.add(
             "label",
             format!("Strand names must be {MAX_STRAND_CHARS} characters or fewer"),
@@ -355,4 +368,18 @@ async fn page(
             }
         },
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::strand_code;
+
+    #[test]
+    fn strand_codes_hold_only_letters_digits_and_single_hyphens() {
+        assert_eq!(strand_code("Alternative  subculture"), "alternative-subculture");
+        assert_eq!(strand_code("Race | Religion"), "race-religion");
+        assert_eq!(strand_code("Sex workers (local)"), "sex-workers-local");
+        assert_eq!(strand_code("Gitanos/Roma"), "gitanos-roma");
+        assert_eq!(strand_code("| - |"), "");
+    }
 }

@@ -93,6 +93,8 @@ pub async fn commit_with(
     plan.cases.sort_by_key(|c| c.received_at);
     let txn = crate::db::begin(db).await?;
     crate::db::plan_for_growing_tables(&txn).await?;
+    // Only new cases are written: they are marked for the reports in one go at the end.
+    let report_triggers = crate::reports::equality::facts::set_aside(&txn).await?;
     let import_id = match target {
         Target::Upload(id) => {
             let claimed = imports::Entity::update_many()
@@ -166,6 +168,12 @@ pub async fn commit_with(
         Event::new("import.committed", summary).on("import", import_id),
     )
     .await?;
+    report_triggers
+        .restore(
+            &txn,
+            &format!("SELECT id FROM cases WHERE import_id = {import_id}"),
+        )
+        .await?;
     txn.commit().await?;
     crate::db::refresh_statistics(db).await;
     Ok(Some(counts))

@@ -549,6 +549,9 @@ async fn case_settings_and_strands_are_validated_and_audited() {
         .await;
     assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(res.body.contains("already exists"));
+    let res = admin.post("/admin/strands", &[("label", "| - |")]).await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(res.body.contains("letters or numbers"));
     let local = strand_id(&app, "alternative-subculture").await;
     let res = admin.post(&format!("/admin/strands/{local}/retire"), &[]).await;
     assert_eq!(res.status, StatusCode::SEE_OTHER);

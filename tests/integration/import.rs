@@ -1159,3 +1159,46 @@ async fn the_command_line_imports_from_a_pipe() {
         2
     );
 }
+
+/// An import sets the report triggers aside on SQLite and marks its cases itself: every
+/// imported case is marked for the reports, and the triggers are back afterwards.
+#[tokio::test]
+async fn imported_cases_are_marked_for_the_reports_and_the_triggers_come_back() {
+    let app = north_with_boss().await;
+    let triggers = if app.test_db.is_postgres() {
+        "SELECT COUNT(*) FROM information_schema.triggers WHERE trigger_name LIKE 'rf%'"
+    } else {
+        "SELECT COUNT(*) FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'rf%'"
+    };
+    let before = app.count(triggers).await;
+    assert!(before > 0);
+    import_as_boss(
+        &app,
+        &format!(
+            "{HEADER}\nR1,1/3/25,North,Ann,white-british,,,,,,,,,,,\nR2,2/3/25,North,Bo,black-african,,,,,,,,,,,\n"
+        ),
+    );
+    assert_eq!(app.count(triggers).await, before, "the triggers are back");
+    assert_eq!(
+        app.count(
+            "SELECT COUNT(*) FROM cases WHERE import_id IS NOT NULL \
+             AND id IN (SELECT case_id FROM report_facts_stale)"
+        )
+        .await,
+        2,
+        "both imported cases are marked"
+    );
+    harbour::reports::equality::facts::refresh(&app.db).await.unwrap();
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM report_facts WHERE victims IN ('white-british', 'black-african')")
+            .await,
+        2
+    );
+    app.exec("UPDATE people SET ethnicity = 'asian-indian' WHERE name = 'Ann'")
+        .await;
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM report_facts_stale").await,
+        1,
+        "a later change marks its case"
+    );
+}
