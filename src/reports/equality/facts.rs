@@ -2,7 +2,7 @@
 //! its victims' ethnicities, first contact with a victim, the first initial-contact
 //! deadline, the first risk level, support provided, referrals made and the latest
 //! satisfaction check. The database's triggers mark a case stale whenever a row its facts
-//! come from changes, on every write path. Reports read [`CURRENT`]: the kept facts of the
+//! come from changes, on every write path. Reports read [`current`]: the kept facts of the
 //! cases not marked, and the marked ones computed as they are read, so a report only reads
 //! (never waiting for SQLite's write lock, say during an import) and counts the data as it
 //! stands. [`refresh`] (housekeeping, every ten minutes) writes the marked cases' facts.
@@ -13,7 +13,7 @@ use crate::{
     db::{self, Lock},
     deadlines::state::DONE,
     procedure::Stage,
-    reports::sql::{instants, list, lit, minutes_between},
+    reports::sql::{Sql, instants, list, lit, minutes_between},
     support,
 };
 use sea_orm::{ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbBackend, DbErr};
@@ -22,18 +22,26 @@ use sea_orm::{ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbBacken
 /// (0.1–0.8 s for 1,000 cases scattered over a million on the benchmark machine).
 const CHUNK: i64 = 1_000;
 
-/// The name [`current`] gives the facts as they stand.
-pub const CURRENT: &str = "report_facts_now";
-
-/// `report_facts_now AS (…)`, for a `WITH`: every case's facts as they stand. Read it
-/// with conditions on its own columns only (dates, area, priority, hate, id): joined to
-/// another table, SQLite would compute every marked case's facts for each row.
-pub fn current(backend: DbBackend) -> String {
-    format!(
-        "{CURRENT} AS (SELECT {COLUMNS} FROM report_facts WHERE id NOT IN (SELECT case_id FROM report_facts_stale) \
-         UNION ALL {} WHERE c.id IN (SELECT case_id FROM report_facts_stale))",
-        compute(backend)
-    )
+/// `(… ) c`-ready: the facts as they stand of the cases `condition` selects — the kept
+/// facts of the cases not marked, and the marked ones computed as they are read. The
+/// condition may use only columns the facts share with `cases` under the alias `c` (id,
+/// received_at, status, closed_at, outcome, area_id, priority, hate_perceived, logged_by),
+/// and is applied inside both halves so each uses its table's indexes.
+pub fn current(backend: DbBackend, condition: &Sql) -> Sql {
+    let mut s = Sql::new(format!(
+        "(SELECT {COLUMNS} FROM report_facts c WHERE c.id NOT IN (SELECT case_id FROM report_facts_stale) AND ("
+    ));
+    s.append(condition.clone());
+    s.push(
+        &format!(
+            ") UNION ALL {} WHERE c.id IN (SELECT case_id FROM report_facts_stale) AND (",
+            compute(backend)
+        ),
+        [],
+    );
+    s.append(condition.clone());
+    s.push("))", []);
+    s
 }
 
 /// Recomputes the facts of every case marked stale and clears the markings it has seen,

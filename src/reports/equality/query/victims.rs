@@ -3,7 +3,7 @@
 
 use super::filters;
 use crate::reports::equality::{
-    facts::{self, CURRENT},
+    facts,
     groups::{self, ALL},
     params::Criteria,
 };
@@ -93,28 +93,27 @@ fn facts(cx: &Context, backend: DbBackend) -> Sql {
     let mut s = Sql::default();
     s.push(
         &format!(
-            "WITH {current}, f AS MATERIALIZED (SELECT c.id, c.victims AS vkey, c.status, c.outcome, \
+            "WITH f AS MATERIALIZED (SELECT c.id, c.victims AS vkey, c.status, c.outcome, \
              CASE WHEN {opened} THEN 1 ELSE 0 END AS opened_in, \
              CASE WHEN {closed} THEN 1 ELSE 0 END AS closed_in, \
              CASE WHEN {opened} AND c.received_at < ? THEN 1 ELSE 0 END AS cohort, \
-             CASE WHEN c.ic_status = {done} OR (c.ic_status = {open} AND {past}) THEN 1 ELSE 0 END AS ic_decided, ",
-            current = facts::current(backend),
+             CASE WHEN c.ic_status = {done} OR (c.ic_status = {open} AND {past}) THEN 1 ELSE 0 END AS ic_decided, \
+             c.ic_met, c.first_contact_minutes AS first_minutes, c.close_minutes, \
+             c.first_risk, c.provided, c.referred, c.sat_handling, c.sat_outcome FROM ",
             done = lit(DONE),
             open = lit(OPEN),
             past = sql::instants(backend, "c.ic_due_at", "<", "?"),
         ),
         [from, before, from, before, from, before, cohort_before, cx.now].map(Into::into),
     );
-    s.push(
-        &format!(
-            "c.ic_met, c.first_contact_minutes AS first_minutes, c.close_minutes, \
-             c.first_risk, c.provided, c.referred, c.sat_handling, c.sat_outcome \
-             FROM {CURRENT} c WHERE (({opened}) OR ({closed}))"
-        ),
+    let mut scope = Sql::default();
+    scope.push(
+        &format!("({opened}) OR ({closed})"),
         [from, before, from, before].map(Into::into),
     );
-    s.append(filters(cx.criteria, cx.viewer, backend));
-    s.push(") ", []);
+    scope.append(filters(cx.criteria, cx.viewer, backend));
+    s.append(facts::current(backend, &scope));
+    s.push(" c) ", []);
     s
 }
 

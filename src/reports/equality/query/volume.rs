@@ -3,10 +3,7 @@
 
 use super::filters;
 use crate::cases::visibility::Viewer;
-use crate::reports::equality::{
-    facts::{self, CURRENT},
-    params::Criteria,
-};
+use crate::reports::equality::{facts, params::Criteria};
 use crate::reports::sql::{self, Sql, int, text};
 use sea_orm::{ConnectionTrait, DbErr};
 use std::collections::BTreeMap;
@@ -35,7 +32,7 @@ pub async fn volume(
 ) -> Result<VolumeCounts, DbErr> {
     let backend = db.get_database_backend();
     let earlier = criteria.a_year_earlier();
-    let mut s = Sql::new(format!("WITH {} SELECT k, ", facts::current(backend)));
+    let mut s = Sql::new("SELECT k, ");
     s.push(
         &format!("{}, {}, {} FROM (", sql::sum("o"), sql::sum("r"), sql::sum("p")),
         [],
@@ -70,30 +67,45 @@ pub async fn volume(
                 (case, String::new(), values)
             }
         };
-        // Reports are joined to their cases (the facts are for reading alone).
-        let base = if reports {
-            "incidents i JOIN cases c ON c.id = i.case_id".to_owned()
+        // Reports are joined to their cases; cases are read with their facts as they stand.
+        let (from, before) = sql::bounds(period.period.from, period.period.to);
+        let mut base = Sql::default();
+        if reports {
+            base.push("incidents i JOIN cases c ON c.id = i.case_id", []);
         } else {
-            format!("{CURRENT} c")
-        };
+            let mut scope = Sql::default();
+            scope.push(
+                "c.received_at >= ? AND c.received_at < ?",
+                [from.into(), before.into()],
+            );
+            scope.append(filters(criteria, viewer, backend));
+            base.append(facts::current(backend, &scope));
+            base.push(" c", []);
+        }
         let flags = ["0", "0", "0"]
             .iter()
             .enumerate()
             .map(|(j, zero)| if j == column { "1" } else { zero })
             .collect::<Vec<_>>();
-        let (from, before) = sql::bounds(period.period.from, period.period.to);
         if i > 0 {
             s.push(" UNION ALL ", []);
         }
         s.push(
             &format!(
-                "SELECT {key} AS k, {} AS o, {} AS r, {} AS p \
-                 FROM {base} {joins} WHERE {at} >= ? AND {at} < ?",
+                "SELECT {key} AS k, {} AS o, {} AS r, {} AS p FROM ",
                 flags[0], flags[1], flags[2],
             ),
-            values.into_iter().chain([from.into(), before.into()]),
+            values,
         );
-        s.append(filters(criteria, viewer, backend));
+        s.append(base);
+        s.push(&format!(" {joins}"), []);
+        if reports {
+            s.push(
+                &format!(" WHERE {at} >= ? AND {at} < ?"),
+                [from.into(), before.into()],
+            );
+            s.append(filters(criteria, viewer, backend));
+        }
     }
     s.push(") x WHERE k IS NOT NULL GROUP BY k", []);
 
