@@ -34,8 +34,10 @@ pub fn current(backend: DbBackend, condition: &Sql) -> Sql {
     s.append(condition.clone());
     s.push(
         &format!(
-            ") UNION ALL {} WHERE c.id IN (SELECT case_id FROM report_facts_stale) AND (",
-            compute(backend)
+            // From the few marked cases to theirs (SQLite would otherwise scan the period's
+            // cases for the marked ones).
+            ") UNION ALL {} WHERE c.id = s.case_id AND (",
+            compute(backend, "report_facts_stale s CROSS JOIN cases c")
         ),
         [],
     );
@@ -98,7 +100,7 @@ async fn refresh_chunk(db: &DatabaseConnection, after: i64, chunk: i64) -> Resul
     // A deleted case (retention) has no row in `cases`, so it simply has no facts now.
     txn.execute_unprepared(&format!(
         "INSERT INTO report_facts ({COLUMNS}) {} WHERE c.id IN (SELECT case_id FROM {batch})",
-        compute(backend)
+        compute(backend, "cases c")
     ))
     .await?;
     txn.execute_unprepared(&if backend == DbBackend::Postgres {
@@ -193,9 +195,9 @@ const COLUMNS: &str = "id, received_at, status, closed_at, outcome, area_id, pri
     hate_perceived, logged_by, victims, strands, types, first_contact_minutes, close_minutes, ic_status, ic_met, \
     ic_due_at, first_risk, provided, referred, sat_handling, sat_outcome";
 
-/// `SELECT … FROM cases c …` computing [`COLUMNS`] for each case (a WHERE follows). Each
-/// fact is an index lookup on the case's own rows.
-fn compute(backend: DbBackend) -> String {
+/// `SELECT … FROM {cases} …` computing [`COLUMNS`] for each case `c` of `cases` (a WHERE
+/// follows). Each fact is an index lookup on the case's own rows.
+fn compute(backend: DbBackend, cases: &str) -> String {
     let victim = lit(codes::VICTIM);
     // The distinct values of `value` over `rows`, sorted and joined by "|" (NULL for none).
     let set = |value: &str, rows: &str| match backend {
@@ -236,7 +238,7 @@ fn compute(backend: DbBackend) -> String {
          (SELECT COUNT(*) FROM support_measures y WHERE y.case_id = c.id AND y.status = {provided}), \
          (SELECT COUNT(*) FROM referrals y WHERE y.case_id = c.id AND y.status IN {made}), \
          x.handling, x.outcome \
-         FROM cases c \
+         FROM {cases} \
          LEFT JOIN deadlines d ON d.case_id = c.id AND d.stage = {initial} AND d.occurrence = 1 \
          LEFT JOIN satisfaction_checks x ON x.id = (SELECT MAX(y.id) FROM satisfaction_checks y WHERE y.case_id = c.id \
          AND (y.closure_id IS NULL OR y.closure_id = (SELECT MAX(cc.id) FROM case_closures cc WHERE cc.case_id = c.id)))",
