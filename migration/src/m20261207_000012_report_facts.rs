@@ -82,6 +82,9 @@ impl MigrationTrait for Migration {
             .await?;
         index(manager, "report_facts", &["received_at"], false).await?;
         index(manager, "report_facts", &["closed_at"], false).await?;
+        // Reports received in a period (the volume tables) found by date, not by reading
+        // every report.
+        index(manager, "incidents", &["received_at"], false).await?;
         manager
             .create_table(
                 Table::create()
@@ -151,6 +154,14 @@ impl MigrationTrait for Migration {
             db.execute_unprepared("DROP SEQUENCE IF EXISTS report_facts_seq")
                 .await?;
         }
+        manager
+            .drop_index(
+                Index::drop()
+                    .name("idx_incidents_received_at")
+                    .table("incidents")
+                    .to_owned(),
+            )
+            .await?;
         for table in ["report_facts_stale", "report_facts"] {
             manager.drop_table(Table::drop().table(table).to_owned()).await?;
         }
