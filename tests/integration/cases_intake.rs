@@ -325,7 +325,10 @@ async fn every_mistake_comes_back_with_what_was_typed_and_nothing_saved() {
         (base.clone().without("types"), "types"),
         (base.clone().set("types", "other"), "other_type"),
         (base.clone().set("types", "shoving"), "types"),
-        (base.clone().set("received_time", "09:30"), "received_date"),
+        // Later today: the time is what is wrong; a later day: the date.
+        (base.clone().set("received_time", "09:30"), "received_time"),
+        (base.clone().set("received_date", "2026-11-24"), "received_date"),
+        (base.clone().set("received_time", "25:99"), "received_time"),
         (base.clone().set("received_date", "2026-02-30"), "received_date"),
         (base.clone().set("received_time", ""), "received_time"),
         (base.clone().set("received_how", "pigeon"), "received_how"),

@@ -536,7 +536,7 @@ const DESTROYED: [(&str, &str); 35] = [
 
 /// Text columns a disposed case keeps: codes, staff names, its own reference and the
 /// landlord's (which names a case, not a person).
-const KEPT: [(&str, &str); 40] = [
+const KEPT: [(&str, &str); 50] = [
     ("cases", "reference"),
     ("cases", "status"),
     ("cases", "priority"),
@@ -577,6 +577,18 @@ const KEPT: [(&str, &str); 40] = [
     ("satisfaction_checks", "outcome"),
     ("person_duplicates", "resolution"),
     ("person_changes", "field"),
+    // The reports' per-case facts: codes only, as the case and its stand-ins keep them,
+    // so past periods' figures stay the same after disposal.
+    ("report_facts", "status"),
+    ("report_facts", "outcome"),
+    ("report_facts", "priority"),
+    ("report_facts", "victims"),
+    ("report_facts", "strands"),
+    ("report_facts", "types"),
+    ("report_facts", "ic_status"),
+    ("report_facts", "first_risk"),
+    ("report_facts", "sat_handling"),
+    ("report_facts", "sat_outcome"),
 ];
 
 /// The spreadsheet a case came from: its name and content go with the first of its cases
