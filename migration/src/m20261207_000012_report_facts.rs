@@ -112,27 +112,18 @@ impl MigrationTrait for Migration {
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
         let db = manager.get_connection();
         let postgres = manager.get_database_backend() == sea_orm::DatabaseBackend::Postgres;
-        for (table, _) in CASE_ROWS {
-            for op in ["insert", "update", "delete"] {
-                let name = format!("rf_{table}_{op}");
-                let on = if postgres {
-                    format!(" ON {table}")
-                } else {
-                    String::new()
-                };
-                db.execute_unprepared(&format!("DROP TRIGGER IF EXISTS {name}{on}"))
-                    .await?;
-            }
+        let mut triggers: Vec<(String, &str)> = CASE_ROWS
+            .iter()
+            .chain(&[("incident_types", None)])
+            .flat_map(|(table, _)| {
+                ["insert", "update", "delete"].map(|op| (format!("rf_{table}_{op}"), *table))
+            })
+            .collect();
+        for op in ["insert", "update", "delete"] {
+            triggers.push((format!("rf_cases_{op}"), "cases"));
         }
-        for (name, table) in [
-            ("rf_cases_insert", "cases"),
-            ("rf_cases_update", "cases"),
-            ("rf_cases_delete", "cases"),
-            ("rf_people_update", "people"),
-            ("rf_incident_types_insert", "incident_types"),
-            ("rf_incident_types_update", "incident_types"),
-            ("rf_incident_types_delete", "incident_types"),
-        ] {
+        triggers.push(("rf_people_update".to_owned(), "people"));
+        for (name, table) in triggers {
             let on = if postgres {
                 format!(" ON {table}")
             } else {
