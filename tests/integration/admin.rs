@@ -44,13 +44,6 @@ async fn the_admin(app: &TestApp) -> users::Model {
     admins.into_iter().next().unwrap()
 }
 
-async fn audit_count(app: &TestApp, action: &str) -> i64 {
-    app.count(&format!(
-        "SELECT COUNT(*) FROM audit_events WHERE action = '{action}'"
-    ))
-    .await
-}
-
 async fn user_count(app: &TestApp) -> i64 {
     app.count("SELECT COUNT(*) FROM users").await
 }
@@ -138,7 +131,7 @@ async fn an_administrator_creates_a_user_who_must_choose_a_password_at_first_sig
         ))
         .await;
     assert_eq!(links, 2, "both areas are linked");
-    assert_eq!(audit_count(&app, "user.created").await, 1);
+    assert_eq!(app.audit_count("user.created").await, 1);
 
     let mut amina = app.client();
     let res = amina.login("amina.begum", &temporary).await;
@@ -200,7 +193,7 @@ async fn an_invalid_new_user_is_refused_with_every_typed_value_kept() {
     );
     assert_eq!(res.input_value("email").as_deref(), Some("not-an-email"));
     assert_eq!(user_count(&app).await, before, "nothing is saved");
-    assert_eq!(audit_count(&app, "user.created").await, 0);
+    assert_eq!(app.audit_count("user.created").await, 0);
 }
 
 #[tokio::test]
@@ -281,7 +274,7 @@ async fn a_username_differing_only_in_case_already_exists() {
     assert_eq!(res.input_value("username").as_deref(), Some("AMINA"));
     assert_eq!(res.input_value("display_name").as_deref(), Some("Another Amina"));
     assert_eq!(user_count(&app).await, before, "no second account");
-    assert_eq!(audit_count(&app, "user.created").await, 0);
+    assert_eq!(app.audit_count("user.created").await, 0);
 }
 
 #[tokio::test]
@@ -358,7 +351,7 @@ async fn editing_a_user_saves_the_changes_and_bumps_the_version() {
         .await,
         1
     );
-    assert_eq!(audit_count(&app, "user.updated").await, 1);
+    assert_eq!(app.audit_count("user.updated").await, 1);
 
     let page = admin.get(&format!("/admin/users/{id}")).await;
     assert!(
@@ -505,7 +498,7 @@ async fn an_invalid_edit_is_refused_and_nothing_is_saved() {
     assert_eq!(saved.display_name, "amina Test");
     assert_eq!(saved.email, None);
     assert_eq!(saved.version, 1);
-    assert_eq!(audit_count(&app, "user.updated").await, 0);
+    assert_eq!(app.audit_count("user.updated").await, 0);
 }
 
 #[tokio::test]
@@ -599,7 +592,7 @@ async fn an_administrator_cannot_deactivate_themselves() {
         "the reason is shown after the redirect"
     );
     assert!(user(&app, me.id).await.active, "still active");
-    assert_eq!(audit_count(&app, "user.deactivated").await, 0);
+    assert_eq!(app.audit_count("user.deactivated").await, 0);
 }
 
 #[tokio::test]
@@ -700,8 +693,8 @@ async fn deactivating_and_reactivating_controls_sign_in() {
         StatusCode::SEE_OTHER,
         "sign-in works again"
     );
-    assert_eq!(audit_count(&app, "user.deactivated").await, 1);
-    assert_eq!(audit_count(&app, "user.reactivated").await, 1);
+    assert_eq!(app.audit_count("user.deactivated").await, 1);
+    assert_eq!(app.audit_count("user.reactivated").await, 1);
 }
 
 #[tokio::test]
@@ -737,7 +730,7 @@ async fn unlocking_clears_a_lock_at_once() {
     let saved = user(&app, id).await;
     assert_eq!(saved.locked_until, None);
     assert_eq!(saved.failed_logins, 0);
-    assert_eq!(audit_count(&app, "user.unlocked").await, 1);
+    assert_eq!(app.audit_count("user.unlocked").await, 1);
     assert_eq!(
         amina.login("amina", PASSWORD).await.status,
         StatusCode::SEE_OTHER,
@@ -964,7 +957,7 @@ async fn an_administrator_adds_an_area() {
         page.body
             .contains(r#"<td class="table__cell" data-label="Name" role="cell">Riverside</td>"#)
     );
-    assert_eq!(audit_count(&app, "area.created").await, 1);
+    assert_eq!(app.audit_count("area.created").await, 1);
 }
 
 #[tokio::test]
@@ -988,7 +981,7 @@ async fn an_empty_area_name_is_refused() {
         "the typed name is kept"
     );
     assert_eq!(app.count("SELECT COUNT(*) FROM areas").await, 0);
-    assert_eq!(audit_count(&app, "area.created").await, 0);
+    assert_eq!(app.audit_count("area.created").await, 0);
 }
 
 #[tokio::test]
@@ -1001,7 +994,7 @@ async fn an_area_name_that_exists_ignoring_case_is_refused() {
     assert!(res.body.contains("An area with that name already exists"));
     assert_eq!(res.input_value("name").as_deref(), Some("RIVERSIDE"));
     assert_eq!(app.count("SELECT COUNT(*) FROM areas").await, 1);
-    assert_eq!(audit_count(&app, "area.created").await, 1);
+    assert_eq!(app.audit_count("area.created").await, 1);
 
     // The failed insert must not break later work.
     add_area(&app, &mut admin, "Hillside").await;
@@ -1027,7 +1020,7 @@ async fn an_area_is_renamed() {
             .body
             .contains("Area renamed to Riverside East.")
     );
-    assert_eq!(audit_count(&app, "area.renamed").await, 1);
+    assert_eq!(app.audit_count("area.renamed").await, 1);
 
     // Changing only the case of its own name is allowed.
     admin.get(&path).await;
@@ -1063,7 +1056,7 @@ async fn renaming_an_area_to_an_empty_or_taken_name_is_refused() {
 
     let saved = areas::Entity::find_by_id(id).one(&app.db).await.unwrap().unwrap();
     assert_eq!(saved.name, "Riverside", "the name is unchanged");
-    assert_eq!(audit_count(&app, "area.renamed").await, 0);
+    assert_eq!(app.audit_count("area.renamed").await, 0);
 }
 
 #[tokio::test]
@@ -1098,7 +1091,7 @@ async fn an_area_is_retired_and_reinstated() {
 
     // Retiring again changes nothing and records nothing.
     admin.post(&format!("{path}/retire"), &[]).await;
-    assert_eq!(audit_count(&app, "area.retired").await, 1);
+    assert_eq!(app.audit_count("area.retired").await, 1);
 
     let res = admin.post(&format!("{path}/reinstate"), &[]).await;
     assert_eq!(res.status, StatusCode::SEE_OTHER);
@@ -1110,7 +1103,7 @@ async fn an_area_is_retired_and_reinstated() {
             .unwrap()
             .retired
     );
-    assert_eq!(audit_count(&app, "area.reinstated").await, 1);
+    assert_eq!(app.audit_count("area.reinstated").await, 1);
     assert!(
         admin.get("/admin/users/new").await.body.contains("Riverside"),
         "a reinstated area is offered again"

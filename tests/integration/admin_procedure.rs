@@ -104,18 +104,6 @@ async fn world() -> World {
     }
 }
 
-async fn count(app: &TestApp, sql: &str) -> i64 {
-    app.count(sql).await
-}
-
-async fn audit_rows(app: &TestApp, action: &str) -> i64 {
-    count(
-        app,
-        &format!("SELECT COUNT(*) FROM audit_events WHERE action = '{action}'"),
-    )
-    .await
-}
-
 async fn case_deadlines(app: &TestApp, case_id: i32) -> Vec<deadlines::Model> {
     deadlines::Entity::find()
         .filter(deadlines::Column::CaseId.eq(case_id))
@@ -204,7 +192,7 @@ async fn timescale(app: &TestApp, number: i32, stage: &str, priority: &str) -> (
 }
 
 async fn versions(app: &TestApp) -> i64 {
-    count(app, "SELECT COUNT(*) FROM procedure_versions").await
+    app.count("SELECT COUNT(*) FROM procedure_versions").await
 }
 
 // ---------- /admin/procedure ----------
@@ -276,14 +264,12 @@ async fn saving_makes_a_new_version_that_only_cases_opened_later_follow() {
     assert_eq!(v2.note, "Board decision of 20 November");
     assert_eq!(v2.created_at, w.app.now());
     assert_eq!(
-        count(
-            &w.app,
-            &format!(
+        w.app
+            .count(&format!(
                 "SELECT COUNT(*) FROM procedure_timescales WHERE version_id = {}",
                 v2.id
-            )
-        )
-        .await,
+            ))
+            .await,
         22
     );
     assert_eq!(
@@ -309,9 +295,7 @@ async fn saving_makes_a_new_version_that_only_cases_opened_later_follow() {
 
     // Audited, without the free-text reason.
     assert_eq!(
-        count(
-            &w.app,
-            "SELECT COUNT(*) FROM audit_events WHERE action = 'procedure.version_created' AND summary = 'Procedure version 2'"
+        w.app.count("SELECT COUNT(*) FROM audit_events WHERE action = 'procedure.version_created' AND summary = 'Procedure version 2'"
         )
         .await,
         1
@@ -418,7 +402,7 @@ async fn invalid_timescales_are_refused_keeping_what_was_typed() {
     assert_links_resolve(&res);
 
     assert_eq!(versions(&w.app).await, 1);
-    assert_eq!(audit_rows(&w.app, "procedure.version_created").await, 0);
+    assert_eq!(w.app.audit_count("procedure.version_created").await, 0);
 }
 
 #[tokio::test]
@@ -434,7 +418,7 @@ async fn saving_unchanged_timescales_makes_no_version() {
     assert_links_resolve(&res);
     assert!(res.body.contains("Just checking</textarea>"));
     assert_eq!(versions(&w.app).await, 1);
-    assert_eq!(audit_rows(&w.app, "procedure.version_created").await, 0);
+    assert_eq!(w.app.audit_count("procedure.version_created").await, 0);
 }
 
 #[tokio::test]
@@ -477,7 +461,7 @@ async fn a_stale_form_is_refused_with_the_users_values_kept() {
     assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
     assert_eq!(versions(&w.app).await, 3);
     assert_eq!(timescale(&w.app, 3, "initial-contact", "p1").await.1, 36);
-    assert_eq!(audit_rows(&w.app, "procedure.version_created").await, 2);
+    assert_eq!(w.app.audit_count("procedure.version_created").await, 2);
 }
 
 // ---------- access ----------
@@ -548,13 +532,11 @@ async fn only_administrators_reach_the_procedure_and_calendar_pages() {
     }
     // Nothing changed.
     assert_eq!(versions(&w.app).await, 1);
-    assert_eq!(count(&w.app, "SELECT COUNT(*) FROM closure_days").await, 1);
+    assert_eq!(w.app.count("SELECT COUNT(*) FROM closure_days").await, 1);
     assert_eq!(
-        count(
-            &w.app,
-            "SELECT COUNT(*) FROM settings WHERE key = 'calendar.division'"
-        )
-        .await,
+        w.app
+            .count("SELECT COUNT(*) FROM settings WHERE key = 'calendar.division'")
+            .await,
         0
     );
     // The administrator reaches every page.
@@ -596,9 +578,7 @@ async fn changing_the_division_changes_deadlines_planned_afterwards() {
     assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
     assert_eq!(res.location(), Some("/admin/calendar"));
     assert_eq!(
-        count(
-            &w.app,
-            "SELECT COUNT(*) FROM audit_events WHERE action = 'calendar.division_changed' AND summary = 'Bank-holiday division changed from England and Wales to Scotland'"
+        w.app.count("SELECT COUNT(*) FROM audit_events WHERE action = 'calendar.division_changed' AND summary = 'Bank-holiday division changed from England and Wales to Scotland'"
         )
         .await,
         1
@@ -620,7 +600,7 @@ async fn changing_the_division_changes_deadlines_planned_afterwards() {
         .post("/admin/calendar/division", &[("division", "scotland")])
         .await;
     assert_eq!(res.status, StatusCode::SEE_OTHER);
-    assert_eq!(audit_rows(&w.app, "calendar.division_changed").await, 1);
+    assert_eq!(w.app.audit_count("calendar.division_changed").await, 1);
 
     // An unknown division is an invalid form.
     for bad in ["wales", ""] {
@@ -634,7 +614,7 @@ async fn changing_the_division_changes_deadlines_planned_afterwards() {
     }
     let res = w.admin.post("/admin/calendar/division", &[]).await;
     assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert_eq!(audit_rows(&w.app, "calendar.division_changed").await, 1);
+    assert_eq!(w.app.audit_count("calendar.division_changed").await, 1);
 }
 
 #[tokio::test]
@@ -661,9 +641,7 @@ async fn a_closure_day_is_skipped_by_deadlines_planned_while_it_is_listed() {
     assert_eq!(day.label, "Staff training day");
     assert_eq!(day.created_by, w.admin_id);
     assert_eq!(
-        count(
-            &w.app,
-            "SELECT COUNT(*) FROM audit_events WHERE action = 'calendar.closure_day_added' AND summary = 'Closure day 2026-11-30 added'"
+        w.app.count("SELECT COUNT(*) FROM audit_events WHERE action = 'calendar.closure_day_added' AND summary = 'Closure day 2026-11-30 added'"
         )
         .await,
         1
@@ -717,8 +695,8 @@ async fn a_closure_day_is_skipped_by_deadlines_planned_while_it_is_listed() {
         );
         assert_eq!(res.input_value("closure_date").as_deref(), Some(date));
     }
-    assert_eq!(count(&w.app, "SELECT COUNT(*) FROM closure_days").await, 1);
-    assert_eq!(audit_rows(&w.app, "calendar.closure_day_added").await, 1);
+    assert_eq!(w.app.count("SELECT COUNT(*) FROM closure_days").await, 1);
+    assert_eq!(w.app.audit_count("calendar.closure_day_added").await, 1);
 
     // Removed: later plans count Monday again; the earlier deadline stays as planned.
     let res = w
@@ -726,11 +704,9 @@ async fn a_closure_day_is_skipped_by_deadlines_planned_while_it_is_listed() {
         .post(&format!("/admin/calendar/closure-days/{}/delete", day.id), &[])
         .await;
     assert_eq!(res.status, StatusCode::SEE_OTHER);
-    assert_eq!(count(&w.app, "SELECT COUNT(*) FROM closure_days").await, 0);
+    assert_eq!(w.app.count("SELECT COUNT(*) FROM closure_days").await, 0);
     assert_eq!(
-        count(
-            &w.app,
-            "SELECT COUNT(*) FROM audit_events WHERE action = 'calendar.closure_day_removed' AND summary = 'Closure day 2026-11-30 removed'"
+        w.app.count("SELECT COUNT(*) FROM audit_events WHERE action = 'calendar.closure_day_removed' AND summary = 'Closure day 2026-11-30 removed'"
         )
         .await,
         1

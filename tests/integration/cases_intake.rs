@@ -132,13 +132,6 @@ async fn intake_rows(app: &TestApp) -> [i64; 8] {
     counts
 }
 
-async fn audit_rows(app: &TestApp, action: &str) -> i64 {
-    app.count(&format!(
-        "SELECT COUNT(*) FROM audit_events WHERE action = '{action}'"
-    ))
-    .await
-}
-
 async fn incidents_on(app: &TestApp, reference: &str) -> i64 {
     app.count(&format!(
         "SELECT COUNT(*) FROM incidents i JOIN cases c ON c.id = i.case_id WHERE c.reference = '{reference}'"
@@ -236,7 +229,7 @@ async fn a_valid_report_opens_a_case_in_one_go() {
     assert_eq!(res.location(), Some("/cases/HC-2026-000001"));
     // case, incident, one type, two people, two parties, one strand, logger named, "opened".
     assert_eq!(intake_rows(&w.app).await, [1, 1, 1, 2, 2, 1, 1, 1]);
-    assert_eq!(audit_rows(&w.app, "case.created").await, 1);
+    assert_eq!(w.app.audit_count("case.created").await, 1);
     assert_eq!(
         w.app
             .count("SELECT COUNT(*) FROM timeline_entries WHERE kind = 'opened'")
@@ -402,7 +395,7 @@ async fn every_mistake_comes_back_with_what_was_typed_and_nothing_saved() {
     }
     assert_eq!(intake_rows(&w.app).await, [0; 8]);
     assert_eq!(count(&w.app, "case_sequences").await, 0);
-    assert_eq!(audit_rows(&w.app, "case.created").await, 0);
+    assert_eq!(w.app.audit_count("case.created").await, 0);
 }
 
 #[tokio::test]
@@ -832,7 +825,7 @@ async fn a_report_about_a_victims_open_case_is_offered_to_it_and_added() {
             .await,
         1
     );
-    assert_eq!(audit_rows(&w.app, "case.report_added").await, 1);
+    assert_eq!(w.app.audit_count("case.report_added").await, 1);
     // Amina is not named twice; Dan is added as alleged perpetrator with this report.
     assert_eq!(
         w.app
@@ -889,7 +882,7 @@ async fn a_typed_case_reference_adds_the_report_to_that_case() {
         "p1",
         "case unchanged"
     );
-    assert_eq!(audit_rows(&w.app, "case.report_added").await, 1);
+    assert_eq!(w.app.audit_count("case.report_added").await, 1);
 }
 
 #[tokio::test]
@@ -1057,7 +1050,7 @@ async fn simultaneous_reports_get_distinct_consecutive_references() {
     let expected: Vec<String> = (1..=N).map(|n| format!("HC-2026-{n:06}")).collect();
     assert_eq!(references, expected);
     assert_eq!(count(&w.app, "cases").await, N as i64);
-    assert_eq!(audit_rows(&w.app, "case.created").await, N as i64);
+    assert_eq!(w.app.audit_count("case.created").await, N as i64);
 }
 
 #[tokio::test]

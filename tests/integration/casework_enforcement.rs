@@ -5,7 +5,7 @@
 
 use crate::{
     common::{Client, Res, TestApp, html_unescape},
-    fixtures::{self, CaseSpec, Created, PersonSpec},
+    fixtures::{self, CaseSpec, Created, PersonSpec, Team, history},
 };
 use entity::{Role, case_parties, deadlines, people, perpetrator_actions};
 use harbour::cases::codes;
@@ -13,11 +13,9 @@ use reqwest::StatusCode;
 use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use time::macros::{date, datetime};
 
+/// The North team (`w.app`, `w.tina`… through `Deref`) and a case with its parties.
 struct World {
-    app: TestApp,
-    area: i32,
-    tina: i32,
-    harry: i32,
+    team: Team,
     case: Created,
     /// Party ids of the case's alleged perpetrators: named, not known, a group.
     mark: i32,
@@ -27,52 +25,39 @@ struct World {
     victim: i32,
 }
 
+impl std::ops::Deref for World {
+    type Target = Team;
+    fn deref(&self) -> &Team {
+        &self.team
+    }
+}
+
 /// The clock is Monday 23 November 2026, 09:00 (GMT); the case was first reported on
 /// Monday 2 November.
 async fn world() -> World {
-    let app = TestApp::spawn().await;
-    let area = fixtures::area(&app, "North").await;
-    let tina = app.create_user("tina", Role::TenancyOfficer).await;
-    fixtures::give_area(&app, tina, area).await;
-    let harry = app.create_user("harry", Role::HarassmentOfficer).await;
-    fixtures::give_area(&app, harry, area).await;
-    app.create_user("maria", Role::Manager).await;
-    app.create_user("adam", Role::Admin).await;
+    let team = Team::north().await;
+    let (app, tina) = (&team.app, team.tina);
     let case = fixtures::case(
-        &app,
+        app,
         CaseSpec {
             received_at: Some(datetime!(2026-11-02 09:00 UTC)),
             perpetrators: vec![PersonSpec::named("Mark Stone")],
-            ..CaseSpec::new(tina, area)
+            ..CaseSpec::new(tina, team.area)
         },
     )
     .await;
-    let victim = party_id(&app, case.id, case.people[0]).await;
-    let mark = party_id(&app, case.id, case.people[1]).await;
-    let unknown = add_perpetrator(&app, case.id, "unknown", "tall man in a red jacket", tina).await;
-    let group = add_perpetrator(&app, case.id, "group", "youths on the estate", tina).await;
+    let victim = history::party_id(app, case.id, case.people[0]).await;
+    let mark = history::party_id(app, case.id, case.people[1]).await;
+    let unknown = add_perpetrator(app, case.id, "unknown", "tall man in a red jacket", tina).await;
+    let group = add_perpetrator(app, case.id, "group", "youths on the estate", tina).await;
     World {
-        app,
-        area,
-        tina,
-        harry,
+        team,
         case,
         mark,
         unknown,
         group,
         victim,
     }
-}
-
-async fn party_id(app: &TestApp, case_id: i32, person_id: i32) -> i32 {
-    case_parties::Entity::find()
-        .filter(case_parties::Column::CaseId.eq(case_id))
-        .filter(case_parties::Column::PersonId.eq(person_id))
-        .one(&app.db)
-        .await
-        .unwrap()
-        .expect("party")
-        .id
 }
 
 /// An alleged perpetrator who is not named (`kind` "unknown" or "group"); returns the
@@ -174,18 +159,6 @@ async fn record(c: &mut Client, w: &World, f: &[(&str, &str)]) -> i32 {
     all.last().unwrap().id
 }
 
-async fn count(app: &TestApp, sql: &str) -> i64 {
-    app.count(sql).await
-}
-
-async fn audit_count(app: &TestApp, action: &str) -> i64 {
-    count(
-        app,
-        &format!("SELECT COUNT(*) FROM audit_events WHERE action = '{action}'"),
-    )
-    .await
-}
-
 fn body_text(res: &Res) -> String {
     html_unescape(&res.body)
 }
@@ -264,9 +237,7 @@ async fn actions_are_recorded_against_named_unknown_and_group_perpetrators_and_n
     );
     // One event per action, for its starting status and date.
     assert_eq!(
-        count(
-            &w.app,
-            &format!(
+        w.app.count(&format!(
                 "SELECT COUNT(*) FROM perpetrator_action_events WHERE action_id = {letter} AND status = 'issued' AND on_date = '2026-11-12'"
             )
         )
@@ -274,19 +245,19 @@ async fn actions_are_recorded_against_named_unknown_and_group_perpetrators_and_n
         1
     );
     assert_eq!(
-        count(&w.app, "SELECT COUNT(*) FROM perpetrator_action_events").await,
+        w.app
+            .count("SELECT COUNT(*) FROM perpetrator_action_events")
+            .await,
         4
     );
-    assert_eq!(audit_count(&w.app, "case.enforcement_recorded").await, 4);
+    assert_eq!(w.app.audit_count("case.enforcement_recorded").await, 4);
     assert_eq!(
-        count(
-            &w.app,
-            &format!(
+        w.app
+            .count(&format!(
                 "SELECT COUNT(*) FROM timeline_entries WHERE case_id = {} AND kind = 'enforcement-recorded'",
                 w.case.id
-            )
-        )
-        .await,
+            ))
+            .await,
         4
     );
 
@@ -354,7 +325,9 @@ async fn ladder_actions_need_a_perpetrator_and_parties_must_be_this_cases_perpet
         },
     )
     .await;
-    let other_party = party_id(&w.app, other.id, other.people[1]).await.to_string();
+    let other_party = history::party_id(&w.app, other.id, other.people[1])
+        .await
+        .to_string();
     let victim = w.victim.to_string();
     for against in [victim.as_str(), other_party.as_str(), "999999", "x", ""] {
         let res = harry
@@ -373,7 +346,7 @@ async fn ladder_actions_need_a_perpetrator_and_parties_must_be_this_cases_perpet
     assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(res.body.contains("href=\"#kind\""));
     assert!(actions(&w.app, w.case.id).await.is_empty());
-    assert_eq!(audit_count(&w.app, "case.enforcement_recorded").await, 0);
+    assert_eq!(w.app.audit_count("case.enforcement_recorded").await, 0);
 
     // General measures may be aimed at an unknown perpetrator, or at no one.
     let unknown = w.unknown.to_string();
@@ -418,11 +391,11 @@ async fn status_changes_follow_the_transition_table_and_build_a_history() {
     let a = action(&w.app, id).await;
     assert_eq!((a.status.as_str(), a.version), ("planned", 1));
     assert_eq!(
-        count(
-            &w.app,
-            &format!("SELECT COUNT(*) FROM perpetrator_action_events WHERE action_id = {id}")
-        )
-        .await,
+        w.app
+            .count(&format!(
+                "SELECT COUNT(*) FROM perpetrator_action_events WHERE action_id = {id}"
+            ))
+            .await,
         1
     );
 
@@ -490,7 +463,7 @@ async fn status_changes_follow_the_transition_table_and_build_a_history() {
     .map(|t| history.find(t).unwrap_or_else(|| panic!("history lacks {t}")))
     .collect();
     assert!(order.windows(2).all(|p| p[0] < p[1]), "{order:?}");
-    assert_eq!(audit_count(&w.app, "case.enforcement_updated").await, 4);
+    assert_eq!(w.app.audit_count("case.enforcement_updated").await, 4);
 
     // A change dated before the current status's date, or in the future: 422.
     for on in ["2026-11-19", "2026-11-24"] {
@@ -524,11 +497,11 @@ async fn status_changes_follow_the_transition_table_and_build_a_history() {
         ("granted", Some("Order for 12 months"))
     );
     assert_eq!(
-        count(
-            &w.app,
-            &format!("SELECT COUNT(*) FROM perpetrator_action_events WHERE action_id = {id}")
-        )
-        .await,
+        w.app
+            .count(&format!(
+                "SELECT COUNT(*) FROM perpetrator_action_events WHERE action_id = {id}"
+            ))
+            .await,
         5
     );
 
@@ -585,11 +558,12 @@ async fn hearing_and_notice_dates_become_deadlines_on_the_case() {
     let dates = legal_deadlines(&w.app, w.case.id).await;
     assert_eq!(dates.len(), 1);
     let hearing = &dates[0];
-    let legal_id = count(
-        &w.app,
-        &format!("SELECT CAST(id AS BIGINT) FROM legal_dates WHERE action_id = {id}"),
-    )
-    .await as i32;
+    let legal_id = w
+        .app
+        .count(&format!(
+            "SELECT CAST(id AS BIGINT) FROM legal_dates WHERE action_id = {id}"
+        ))
+        .await as i32;
     assert_eq!(hearing.stage, "court-hearing");
     assert_eq!(hearing.occurrence, legal_id);
     assert_eq!(hearing.due_at, datetime!(2027-01-15 23:59:59 UTC));
@@ -619,16 +593,14 @@ async fn hearing_and_notice_dates_become_deadlines_on_the_case() {
     let notice = dates.iter().find(|d| d.stage == "notice-expiry").unwrap();
     assert_eq!(notice.due_at, datetime!(2027-06-15 22:59:59 UTC));
     assert_eq!(notice.title.as_deref(), Some("Civil injunction"));
-    assert_eq!(audit_count(&w.app, "case.legal_date_added").await, 1);
+    assert_eq!(w.app.audit_count("case.legal_date_added").await, 1);
     assert_eq!(
-        count(
-            &w.app,
-            &format!(
+        w.app
+            .count(&format!(
                 "SELECT COUNT(*) FROM timeline_entries WHERE case_id = {} AND kind = 'legal-date-added'",
                 w.case.id
-            )
-        )
-        .await,
+            ))
+            .await,
         1
     );
 
@@ -683,7 +655,7 @@ async fn hearing_and_notice_dates_become_deadlines_on_the_case() {
     assert!(res.body.contains("href=\"#date_note\""));
     assert!(res.body.contains("2027-13-01"));
     assert_eq!(legal_deadlines(&w.app, w.case.id).await.len(), 2);
-    assert_eq!(count(&w.app, "SELECT COUNT(*) FROM legal_dates").await, 2);
+    assert_eq!(w.app.count("SELECT COUNT(*) FROM legal_dates").await, 2);
 }
 
 #[tokio::test]
@@ -996,7 +968,7 @@ async fn cases_the_user_cannot_see_and_actions_of_other_cases_are_404() {
     .await;
     // Carl, named on it, records an action.
     let mut carl = w.app.signed_in_as("carl").await;
-    let party = party_id(&w.app, restricted.id, restricted.people[1])
+    let party = history::party_id(&w.app, restricted.id, restricted.people[1])
         .await
         .to_string();
     let res = carl
@@ -1096,7 +1068,7 @@ async fn closed_cases_take_no_new_actions_or_dates_but_record_status_changes() {
         .await;
     assert_eq!(res.status, StatusCode::CONFLICT);
     assert_eq!(actions(&w.app, w.case.id).await.len(), 1);
-    assert_eq!(count(&w.app, "SELECT COUNT(*) FROM legal_dates").await, 0);
+    assert_eq!(w.app.count("SELECT COUNT(*) FROM legal_dates").await, 0);
     // The court's decision after closure still goes on the record.
     let page = harry.get(&action_path(&w, id)).await;
     assert_eq!(page.status, StatusCode::OK);
@@ -1164,14 +1136,12 @@ async fn audit_rows_name_what_was_done_and_never_the_free_text() {
         "case.enforcement_updated",
         "case.legal_date_added",
     ] {
-        assert_eq!(audit_count(&w.app, action).await, 1, "{action}");
+        assert_eq!(w.app.audit_count(action).await, 1, "{action}");
     }
     // Viewing the action page and the form are audited as views of the case.
     harry.get(&action_path(&w, id)).await;
     assert!(
-        count(
-            &w.app,
-            "SELECT COUNT(*) FROM audit_events WHERE action = 'case.viewed' AND summary LIKE '%Viewed perpetrator action'"
+        w.app.count("SELECT COUNT(*) FROM audit_events WHERE action = 'case.viewed' AND summary LIKE '%Viewed perpetrator action'"
         )
         .await
             >= 1
@@ -1187,11 +1157,11 @@ async fn audit_rows_name_what_was_done_and_never_the_free_text() {
         "injunction",
     ] {
         assert_eq!(
-            count(
-                &w.app,
-                &format!("SELECT COUNT(*) FROM audit_events WHERE summary LIKE '%{secret}%'")
-            )
-            .await,
+            w.app
+                .count(&format!(
+                    "SELECT COUNT(*) FROM audit_events WHERE summary LIKE '%{secret}%'"
+                ))
+                .await,
             0,
             "audit summary holds {secret}"
         );

@@ -5,37 +5,17 @@
 //! case visibility and closed cases are respected; audit rows hold no free text.
 
 use crate::{
-    common::{Client, Res, TestApp},
-    fixtures::{self, CaseSpec},
+    common::{Client, TestApp},
+    fixtures::{self, CaseSpec, Team},
 };
-use entity::{Role, deadlines};
+use entity::deadlines;
 use reqwest::StatusCode;
 use time::macros::datetime;
 
-struct World {
-    app: TestApp,
-    tina: i32,
-    harry: i32,
-    area: i32,
-}
-
 /// The clock is Monday 23 November 2026, 09:00 (GMT = UTC). A P1 case received now has its
 /// action-plan deadline at the end of Monday 30 November.
-async fn world() -> World {
-    let app = TestApp::spawn().await;
-    let area = fixtures::area(&app, "North").await;
-    let tina = app.create_user("tina", Role::TenancyOfficer).await;
-    fixtures::give_area(&app, tina, area).await;
-    let harry = app.create_user("harry", Role::HarassmentOfficer).await;
-    fixtures::give_area(&app, harry, area).await;
-    app.create_user("maria", Role::Manager).await;
-    app.create_user("adam", Role::Admin).await;
-    World {
-        app,
-        tina,
-        harry,
-        area,
-    }
+async fn world() -> Team {
+    Team::north().await
 }
 
 type Fields = Vec<(String, String)>;
@@ -43,11 +23,6 @@ type Fields = Vec<(String, String)>;
 fn set(fields: &mut Fields, name: &str, value: &str) {
     fields.retain(|(n, _)| n != name);
     fields.push((name.to_owned(), value.to_owned()));
-}
-
-async fn post(c: &mut Client, path: &str, fields: &Fields) -> Res {
-    let pairs: Vec<(&str, &str)> = fields.iter().map(|(n, v)| (n.as_str(), v.as_str())).collect();
-    c.post(path, &pairs).await
 }
 
 /// A first plan agreed today, every 3 calendar days by phone, copy handed over today.
@@ -89,17 +64,13 @@ fn stage<'a>(all: &'a [deadlines::Model], code: &str) -> Vec<&'a deadlines::Mode
     all.iter().filter(|d| d.stage == code).collect()
 }
 
-async fn open_case(w: &World) -> fixtures::Created {
+async fn open_case(w: &Team) -> fixtures::Created {
     fixtures::case(&w.app, CaseSpec::new(w.tina, w.area)).await
-}
-
-async fn count(app: &TestApp, sql: &str) -> i64 {
-    app.count(sql).await
 }
 
 /// Agrees `form` on `case` as harry; asserts the redirect to the plan section.
 async fn agree(c: &mut Client, reference: &str, form: &Fields) {
-    let res = post(c, &format!("/cases/{reference}/plan"), form).await;
+    let res = c.post_pairs(&format!("/cases/{reference}/plan"), form).await;
     assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
     assert_eq!(res.location(), Some(format!("/cases/{reference}#plan").as_str()));
 }
@@ -159,7 +130,7 @@ async fn agreeing_a_plan_sets_contact_frequency_completes_the_deadline_and_plans
 
     // The case carries the agreed frequency; the open update deadline is re-planned.
     assert_eq!(
-        count(&w.app, &format!(
+        w.app.count(&format!(
             "SELECT COUNT(*) FROM cases WHERE id = {} AND contact_every_unit = 'calendar-days' AND contact_every_amount = 3",
             case.id
         ))
@@ -192,14 +163,14 @@ async fn agreeing_a_plan_sets_contact_frequency_completes_the_deadline_and_plans
     assert_eq!(actions[1].due_at, datetime!(2027-06-15 22:59:59 UTC));
     assert_eq!(actions[1].status, "open");
     assert_eq!(
-        count(&w.app, &format!(
+        w.app.count(&format!(
             "SELECT COUNT(*) FROM plan_actions WHERE id = {police} AND owner_id IS NULL AND owner_other = 'Amina (victim)' AND status = 'open'"
         ))
         .await,
         1
     );
     assert_eq!(
-        count(&w.app, &format!(
+        w.app.count(&format!(
             "SELECT COUNT(*) FROM plan_actions WHERE id = {locks} AND owner_id = {} AND owner_other IS NULL",
             w.harry
         ))
@@ -207,7 +178,7 @@ async fn agreeing_a_plan_sets_contact_frequency_completes_the_deadline_and_plans
         1
     );
     assert_eq!(
-        count(&w.app, &format!(
+        w.app.count(&format!(
             "SELECT COUNT(*) FROM action_plans WHERE case_id = {} AND copy_given_how = 'in-person' AND contact_channel = 'phone' AND interpreter_language = 'Urdu' AND created_by = {}",
             case.id, w.harry
         ))
@@ -221,10 +192,10 @@ async fn agreeing_a_plan_sets_contact_frequency_completes_the_deadline_and_plans
             case.id
         )
     };
-    assert_eq!(count(&w.app, &timeline("plan-agreed")).await, 1);
-    assert_eq!(count(&w.app, &timeline("plan-action-added")).await, 2);
+    assert_eq!(w.app.count(&timeline("plan-agreed")).await, 1);
+    assert_eq!(w.app.count(&timeline("plan-action-added")).await, 2);
     assert_eq!(
-        count(&w.app, &format!(
+        w.app.count(&format!(
             "SELECT COUNT(*) FROM timeline_entries WHERE case_id = {} AND kind = 'plan-agreed' AND body LIKE '%every 3 calendar days by phone call%'",
             case.id
         ))
@@ -232,19 +203,15 @@ async fn agreeing_a_plan_sets_contact_frequency_completes_the_deadline_and_plans
         1
     );
     assert_eq!(
-        count(
-            &w.app,
-            "SELECT COUNT(*) FROM audit_events WHERE action = 'case.plan_agreed'"
-        )
-        .await,
+        w.app
+            .count("SELECT COUNT(*) FROM audit_events WHERE action = 'case.plan_agreed'")
+            .await,
         1
     );
     assert_eq!(
-        count(
-            &w.app,
-            "SELECT COUNT(*) FROM audit_events WHERE action = 'case.plan_action_added'"
-        )
-        .await,
+        w.app
+            .count("SELECT COUNT(*) FROM audit_events WHERE action = 'case.plan_action_added'")
+            .await,
         2
     );
     no_free_text_in_audit(&w.app).await;
@@ -312,14 +279,11 @@ async fn without_a_plan_the_panel_shows_the_due_date_and_a_revision_keeps_action
     set(&mut add, "description", "Fit locks");
     set(&mut add, "owner", &w.harry.to_string());
     set(&mut add, "target_on", "2026-12-01");
-    let res = post(
-        &mut harry,
-        &format!("/cases/{}/plan/actions", case.reference),
-        &add,
-    )
-    .await;
+    let res = harry
+        .post_pairs(&format!("/cases/{}/plan/actions", case.reference), &add)
+        .await;
     assert_eq!(res.status, StatusCode::CONFLICT);
-    assert_eq!(count(&w.app, "SELECT COUNT(*) FROM plan_actions").await, 0);
+    assert_eq!(w.app.count("SELECT COUNT(*) FROM plan_actions").await, 0);
 
     agree(
         &mut harry,
@@ -334,7 +298,9 @@ async fn without_a_plan_the_panel_shows_the_due_date_and_a_revision_keeps_action
         ),
     )
     .await;
-    let first = count(&w.app, "SELECT CAST(MAX(id) AS BIGINT) FROM action_plans")
+    let first = w
+        .app
+        .count("SELECT CAST(MAX(id) AS BIGINT) FROM action_plans")
         .await
         .to_string();
     // The revision form is prefilled from the standing plan.
@@ -355,9 +321,9 @@ async fn without_a_plan_the_panel_shows_the_due_date_and_a_revision_keeps_action
     set(&mut revised, "copy_given_how", "not-given");
     set(&mut revised, "copy_given_on", "");
     agree(&mut harry, &case.reference, &revised).await;
-    assert_eq!(count(&w.app, "SELECT COUNT(*) FROM action_plans").await, 2);
+    assert_eq!(w.app.count("SELECT COUNT(*) FROM action_plans").await, 2);
     assert_eq!(
-        count(&w.app, &format!(
+        w.app.count(&format!(
             "SELECT COUNT(*) FROM cases WHERE id = {} AND contact_every_unit = 'working-days' AND contact_every_amount = 5",
             case.id
         ))
@@ -365,12 +331,9 @@ async fn without_a_plan_the_panel_shows_the_due_date_and_a_revision_keeps_action
         1
     );
     // Add an action to the revised plan.
-    let res = post(
-        &mut harry,
-        &format!("/cases/{}/plan/actions", case.reference),
-        &add,
-    )
-    .await;
+    let res = harry
+        .post_pairs(&format!("/cases/{}/plan/actions", case.reference), &add)
+        .await;
     assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
     let id = action_id(&w.app, case.id, "Fit locks").await;
     let all = fixtures::deadlines_of(&w.app, case.id).await;
@@ -386,24 +349,19 @@ async fn without_a_plan_the_panel_shows_the_due_date_and_a_revision_keeps_action
     assert!(page.body.contains("Fit new locks"));
     assert!(page.body.contains("Fit locks"));
     assert_eq!(
-        count(
-            &w.app,
-            &format!(
+        w.app
+            .count(&format!(
                 "SELECT COUNT(*) FROM timeline_entries WHERE case_id = {} AND kind = 'plan-action-added'",
                 case.id
-            )
-        )
-        .await,
+            ))
+            .await,
         2
     );
     // An action's target may not be before the plan it joins.
     set(&mut add, "target_on", "2026-11-23");
-    let res = post(
-        &mut harry,
-        &format!("/cases/{}/plan/actions", case.reference),
-        &add,
-    )
-    .await;
+    let res = harry
+        .post_pairs(&format!("/cases/{}/plan/actions", case.reference), &add)
+        .await;
     assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(res.input_value("target_on").as_deref(), Some("2026-11-23"));
 }
@@ -426,7 +384,7 @@ async fn a_plan_agreed_after_its_deadline_completes_it_late_and_an_earlier_date_
     assert_eq!(plan_deadline.done_at, Some(datetime!(2026-12-01 09:00 UTC)));
     assert_eq!(plan_deadline.late_working_days, Some(1));
     assert!(
-        count(&w.app, &format!(
+        w.app.count(&format!(
             "SELECT COUNT(*) FROM timeline_entries WHERE case_id = {} AND kind = 'plan-agreed' AND body LIKE '%deadline late%'",
             late_case.id
         ))
@@ -461,7 +419,9 @@ async fn invalid_plans_come_back_with_every_field_and_row_kept_and_nothing_saved
     let form = with_action(form, 1, "Fit new locks", &w.harry.to_string(), "", "2026-12-02");
     let form = with_action(form, 2, "Install CCTV", "", "", "");
     let form = with_action(form, 3, "", "other", "", "2026-12-10");
-    let res = post(&mut harry, &format!("/cases/{}/plan", case.reference), &form).await;
+    let res = harry
+        .post_pairs(&format!("/cases/{}/plan", case.reference), &form)
+        .await;
     assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
     for id in [
         "agreed_on",
@@ -500,7 +460,9 @@ async fn invalid_plans_come_back_with_every_field_and_row_kept_and_nothing_saved
     let mut form = plan_form();
     set(&mut form, "agreed_on", "2026-11-22");
     set(&mut form, "copy_given_how", "");
-    let res = post(&mut harry, &format!("/cases/{}/plan", case.reference), &form).await;
+    let res = harry
+        .post_pairs(&format!("/cases/{}/plan", case.reference), &form)
+        .await;
     assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(
         res.body.contains("before the case&#39;s first report")
@@ -510,43 +472,37 @@ async fn invalid_plans_come_back_with_every_field_and_row_kept_and_nothing_saved
     let mut form = plan_form();
     set(&mut form, "copy_given_how", "not-given");
     set(&mut form, "every_amount", "abc");
-    let res = post(&mut harry, &format!("/cases/{}/plan", case.reference), &form).await;
+    let res = harry
+        .post_pairs(&format!("/cases/{}/plan", case.reference), &form)
+        .await;
     assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(res.body.contains("href=\"#copy_given_on\""));
     assert!(res.body.contains("href=\"#every_amount\""));
     // Nothing saved anywhere.
-    assert_eq!(count(&w.app, "SELECT COUNT(*) FROM action_plans").await, 0);
-    assert_eq!(count(&w.app, "SELECT COUNT(*) FROM plan_actions").await, 0);
+    assert_eq!(w.app.count("SELECT COUNT(*) FROM action_plans").await, 0);
+    assert_eq!(w.app.count("SELECT COUNT(*) FROM plan_actions").await, 0);
     assert_eq!(
-        count(
-            &w.app,
-            "SELECT COUNT(*) FROM deadlines WHERE stage = 'plan-action'"
-        )
-        .await,
+        w.app
+            .count("SELECT COUNT(*) FROM deadlines WHERE stage = 'plan-action'")
+            .await,
         0
     );
     assert_eq!(
-        count(
-            &w.app,
-            "SELECT COUNT(*) FROM deadlines WHERE stage = 'action-plan' AND status = 'open'"
-        )
-        .await,
+        w.app
+            .count("SELECT COUNT(*) FROM deadlines WHERE stage = 'action-plan' AND status = 'open'")
+            .await,
         1
     );
     assert_eq!(
-        count(
-            &w.app,
-            "SELECT COUNT(*) FROM cases WHERE contact_every_unit IS NOT NULL"
-        )
-        .await,
+        w.app
+            .count("SELECT COUNT(*) FROM cases WHERE contact_every_unit IS NOT NULL")
+            .await,
         0
     );
     assert_eq!(
-        count(
-            &w.app,
-            "SELECT COUNT(*) FROM audit_events WHERE action LIKE 'case.plan%'"
-        )
-        .await,
+        w.app
+            .count("SELECT COUNT(*) FROM audit_events WHERE action LIKE 'case.plan%'")
+            .await,
         0
     );
 }
@@ -568,36 +524,44 @@ async fn a_stale_plan_form_is_refused_with_what_was_typed_kept() {
         "2026-12-02",
     );
     set(&mut mine, "notes", "Harry's notes");
-    let res = post(&mut harry, &format!("/cases/{}/plan", case.reference), &mine).await;
+    let res = harry
+        .post_pairs(&format!("/cases/{}/plan", case.reference), &mine)
+        .await;
     assert_eq!(res.status, StatusCode::CONFLICT);
     assert!(res.body.contains("Someone else recorded an action plan"));
     assert!(res.body.contains("Harry&#39;s notes") || res.body.contains("Harry's notes"));
     assert!(res.body.contains("Mine: fit locks"));
     assert!(res.body.contains("The plan as it stands"));
-    let current = count(&w.app, "SELECT CAST(MAX(id) AS BIGINT) FROM action_plans")
+    let current = w
+        .app
+        .count("SELECT CAST(MAX(id) AS BIGINT) FROM action_plans")
         .await
         .to_string();
     assert_eq!(res.input_value("based_on").as_deref(), Some(current.as_str()));
-    assert_eq!(count(&w.app, "SELECT COUNT(*) FROM action_plans").await, 1);
-    assert_eq!(count(&w.app, "SELECT COUNT(*) FROM plan_actions").await, 0);
+    assert_eq!(w.app.count("SELECT COUNT(*) FROM action_plans").await, 1);
+    assert_eq!(w.app.count("SELECT COUNT(*) FROM plan_actions").await, 0);
     // Submitting again (now based on the standing plan) saves it as a revision.
     set(&mut mine, "based_on", &current);
     agree(&mut harry, &case.reference, &mine).await;
-    assert_eq!(count(&w.app, "SELECT COUNT(*) FROM action_plans").await, 2);
-    assert_eq!(count(&w.app, "SELECT COUNT(*) FROM plan_actions").await, 1);
+    assert_eq!(w.app.count("SELECT COUNT(*) FROM action_plans").await, 2);
+    assert_eq!(w.app.count("SELECT COUNT(*) FROM plan_actions").await, 1);
     // A revision may not be dated before the plan that stands.
-    let latest = count(&w.app, "SELECT CAST(MAX(id) AS BIGINT) FROM action_plans")
+    let latest = w
+        .app
+        .count("SELECT CAST(MAX(id) AS BIGINT) FROM action_plans")
         .await
         .to_string();
     let mut earlier = plan_form();
     set(&mut earlier, "based_on", &latest);
     set(&mut earlier, "agreed_on", "2026-11-22");
-    let res = post(&mut harry, &format!("/cases/{}/plan", case.reference), &earlier).await;
+    let res = harry
+        .post_pairs(&format!("/cases/{}/plan", case.reference), &earlier)
+        .await;
     assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
 }
 
 /// A case with a plan and the action "Fit new locks" (target Wed 2 Dec 2026); its id.
-async fn with_locks_action(w: &World, c: &mut Client, case: &fixtures::Created) -> i32 {
+async fn with_locks_action(w: &Team, c: &mut Client, case: &fixtures::Created) -> i32 {
     let form = with_action(
         plan_form(),
         1,
@@ -631,7 +595,7 @@ async fn moving_a_target_date_needs_a_reason_and_keeps_the_original() {
     assert_eq!(page.input_value("target_on").as_deref(), Some("2026-12-02"));
     let harry_id = w.harry.to_string();
     let mut f = update_form("1", "Fit new locks and a chain", &harry_id, "2026-12-09", "open");
-    let res = post(&mut harry, &path, &f).await;
+    let res = harry.post_pairs(&path, &f).await;
     assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(res.body.contains("href=\"#reason\""));
     assert_eq!(res.input_value("target_on").as_deref(), Some("2026-12-09"));
@@ -641,7 +605,7 @@ async fn moving_a_target_date_needs_a_reason_and_keeps_the_original() {
         datetime!(2026-12-02 23:59:59 UTC)
     );
     set(&mut f, "reason", "Rain delayed the locksmith");
-    let res = post(&mut harry, &path, &f).await;
+    let res = harry.post_pairs(&path, &f).await;
     assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
     let d = action_deadline(&w.app, case.id, id).await;
     assert_eq!(d.due_at, datetime!(2026-12-09 23:59:59 UTC));
@@ -650,7 +614,7 @@ async fn moving_a_target_date_needs_a_reason_and_keeps_the_original() {
     assert_eq!(d.extended_by, Some(w.harry));
     assert_eq!(d.title.as_deref(), Some("Fit new locks and a chain"));
     assert_eq!(
-        count(&w.app, &format!(
+        w.app.count(&format!(
             "SELECT COUNT(*) FROM plan_actions WHERE id = {id} AND version = 2 AND target_on = '2026-12-09' AND updated_by = {}",
             w.harry
         ))
@@ -658,15 +622,13 @@ async fn moving_a_target_date_needs_a_reason_and_keeps_the_original() {
         1
     );
     assert_eq!(
-        count(
-            &w.app,
-            "SELECT COUNT(*) FROM audit_events WHERE action = 'case.plan_action_updated'"
-        )
-        .await,
+        w.app
+            .count("SELECT COUNT(*) FROM audit_events WHERE action = 'case.plan_action_updated'")
+            .await,
         1
     );
     assert_eq!(
-        count(&w.app, &format!(
+        w.app.count(&format!(
             "SELECT COUNT(*) FROM timeline_entries WHERE case_id = {} AND kind = 'plan-action-updated' AND body LIKE '%Rain delayed%'",
             case.id
         ))
@@ -679,7 +641,7 @@ async fn moving_a_target_date_needs_a_reason_and_keeps_the_original() {
     let mut f = update_form("2", "Fit new locks and a chain", &harry_id, "2026-12-09", "done");
     set(&mut f, "completed_on", "2026-12-03");
     set(&mut f, "outcome", "Fitted");
-    let res = post(&mut harry, &path, &f).await;
+    let res = harry.post_pairs(&path, &f).await;
     assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
     let d = action_deadline(&w.app, case.id, id).await;
     assert_eq!(d.status, "done");
@@ -711,7 +673,7 @@ async fn done_is_met_or_late_cancelled_is_not_applicable_and_both_are_final() {
     // Done needs a date completed (not in the future) and an outcome.
     let mut f = update_form("1", "Fit new locks", &harry_id, "2026-12-02", "done");
     set(&mut f, "completed_on", "2026-11-28");
-    let res = post(&mut harry, &path(locks), &f).await;
+    let res = harry.post_pairs(&path(locks), &f).await;
     assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(res.body.contains("href=\"#completed_on\""));
     assert!(res.body.contains("href=\"#outcome\""));
@@ -719,7 +681,7 @@ async fn done_is_met_or_late_cancelled_is_not_applicable_and_both_are_final() {
     // Done on Thursday, before the target: met, at the end of that day.
     set(&mut f, "completed_on", "2026-11-26");
     set(&mut f, "outcome", "Fitted, victim has keys");
-    let res = post(&mut harry, &path(locks), &f).await;
+    let res = harry.post_pairs(&path(locks), &f).await;
     assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
     let d = action_deadline(&w.app, case.id, locks).await;
     assert_eq!(d.status, "done");
@@ -730,7 +692,7 @@ async fn done_is_met_or_late_cancelled_is_not_applicable_and_both_are_final() {
     set(&mut f, "completed_on", "2026-11-27");
     set(&mut f, "outcome", "Removed");
     assert_eq!(
-        post(&mut harry, &path(graffiti), &f).await.status,
+        harry.post_pairs(&path(graffiti), &f).await.status,
         StatusCode::SEE_OTHER
     );
     let d = action_deadline(&w.app, case.id, graffiti).await;
@@ -740,12 +702,12 @@ async fn done_is_met_or_late_cancelled_is_not_applicable_and_both_are_final() {
     let f = update_form("1", "Patrol estate", "other", "2026-11-30", "cancelled");
     let mut f = f;
     set(&mut f, "owner_other", "Police");
-    let res = post(&mut harry, &path(patrol), &f).await;
+    let res = harry.post_pairs(&path(patrol), &f).await;
     assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(res.body.contains("Say why the action was cancelled"));
     set(&mut f, "outcome", "Police declined");
     assert_eq!(
-        post(&mut harry, &path(patrol), &f).await.status,
+        harry.post_pairs(&path(patrol), &f).await.status,
         StatusCode::SEE_OTHER
     );
     let d = action_deadline(&w.app, case.id, patrol).await;
@@ -759,14 +721,14 @@ async fn done_is_met_or_late_cancelled_is_not_applicable_and_both_are_final() {
     // Final: no way back from done or cancelled, nor a new target date.
     let mut f = update_form("2", "Fit new locks", &harry_id, "2026-12-02", "open");
     set(&mut f, "outcome", "Fitted, victim has keys");
-    let res = post(&mut harry, &path(locks), &f).await;
+    let res = harry.post_pairs(&path(locks), &f).await;
     assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(res.body.contains("its status cannot change"));
     let mut f = update_form("2", "Patrol estate", "other", "2026-12-05", "cancelled");
     set(&mut f, "owner_other", "Police");
     set(&mut f, "outcome", "Police declined");
     set(&mut f, "reason", "Later");
-    let res = post(&mut harry, &path(patrol), &f).await;
+    let res = harry.post_pairs(&path(patrol), &f).await;
     assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(res.body.contains("href=\"#target_on\""));
     assert_eq!(
@@ -774,11 +736,11 @@ async fn done_is_met_or_late_cancelled_is_not_applicable_and_both_are_final() {
         "not-applicable"
     );
     assert_eq!(
-        count(
-            &w.app,
-            &format!("SELECT COUNT(*) FROM plan_actions WHERE id = {locks} AND status = 'done'")
-        )
-        .await,
+        w.app
+            .count(&format!(
+                "SELECT COUNT(*) FROM plan_actions WHERE id = {locks} AND status = 'done'"
+            ))
+            .await,
         1
     );
     // The outcome of a done action can still be corrected.
@@ -786,11 +748,11 @@ async fn done_is_met_or_late_cancelled_is_not_applicable_and_both_are_final() {
     set(&mut f, "completed_on", "2026-11-26");
     set(&mut f, "outcome", "Fitted; keys given");
     assert_eq!(
-        post(&mut harry, &path(locks), &f).await.status,
+        harry.post_pairs(&path(locks), &f).await.status,
         StatusCode::SEE_OTHER
     );
     assert_eq!(
-        count(&w.app, &format!("SELECT COUNT(*) FROM plan_actions WHERE id = {locks} AND outcome = 'Fitted; keys given' AND version = 3")).await,
+        w.app.count(&format!("SELECT COUNT(*) FROM plan_actions WHERE id = {locks} AND outcome = 'Fitted; keys given' AND version = 3")).await,
         1
     );
     no_free_text_in_audit(&w.app).await;
@@ -807,12 +769,12 @@ async fn a_stale_action_form_is_refused_with_what_was_typed_kept() {
     let harry_id = w.harry.to_string();
     let theirs = update_form("1", "Fit new locks (urgent)", &harry_id, "2026-12-02", "open");
     assert_eq!(
-        post(&mut maria, &path, &theirs).await.status,
+        maria.post_pairs(&path, &theirs).await.status,
         StatusCode::SEE_OTHER
     );
     let mut mine = update_form("1", "Fit locks and door chain", &harry_id, "2026-12-04", "open");
     set(&mut mine, "reason", "Supplier delay");
-    let res = post(&mut harry, &path, &mine).await;
+    let res = harry.post_pairs(&path, &mine).await;
     assert_eq!(res.status, StatusCode::CONFLICT);
     assert!(res.body.contains("Someone else changed this action"));
     assert!(res.body.contains("Fit locks and door chain"));
@@ -852,13 +814,15 @@ async fn tenancy_officers_and_administrators_are_refused_every_route() {
             );
         }
         for path in &posts {
-            let res = post(&mut c, path, &plan_form()).await;
+            let res = c.post_pairs(path, &plan_form()).await;
             assert_eq!(res.status, StatusCode::FORBIDDEN, "{who} POST {path}");
         }
     }
-    assert_eq!(count(&w.app, "SELECT COUNT(*) FROM action_plans").await, 1);
+    assert_eq!(w.app.count("SELECT COUNT(*) FROM action_plans").await, 1);
     assert_eq!(
-        count(&w.app, "SELECT COUNT(*) FROM plan_actions WHERE version = 1").await,
+        w.app
+            .count("SELECT COUNT(*) FROM plan_actions WHERE version = 1")
+            .await,
         1
     );
 }
@@ -897,7 +861,7 @@ async fn restricted_cases_closed_cases_and_other_cases_actions_are_refused() {
         format!("{base}/actions/{restricted_action}"),
     ] {
         assert_eq!(
-            post(&mut harry, &path, &plan_form()).await.status,
+            harry.post_pairs(&path, &plan_form()).await.status,
             StatusCode::NOT_FOUND,
             "POST {path}"
         );
@@ -909,7 +873,7 @@ async fn restricted_cases_closed_cases_and_other_cases_actions_are_refused() {
     let wrong = format!("/cases/{}/plan/actions/{mine_action}", other.reference);
     assert_eq!(harry.get(&wrong).await.status, StatusCode::NOT_FOUND);
     let f = update_form("1", "Hijack", &w.harry.to_string(), "2026-12-02", "open");
-    assert_eq!(post(&mut harry, &wrong, &f).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(harry.post_pairs(&wrong, &f).await.status, StatusCode::NOT_FOUND);
     assert_eq!(
         harry
             .get(&format!("/cases/{}/plan/actions/abc", mine.reference))
@@ -928,12 +892,9 @@ async fn restricted_cases_closed_cases_and_other_cases_actions_are_refused() {
     .await;
     let res = harry.get(&format!("/cases/{}/plan/new", closed.reference)).await;
     assert_eq!(res.status, StatusCode::CONFLICT);
-    let res = post(
-        &mut harry,
-        &format!("/cases/{}/plan", closed.reference),
-        &plan_form(),
-    )
-    .await;
+    let res = harry
+        .post_pairs(&format!("/cases/{}/plan", closed.reference), &plan_form())
+        .await;
     assert_eq!(res.status, StatusCode::CONFLICT);
     assert!(res.body.contains("This case is closed"));
     w.app
@@ -949,21 +910,21 @@ async fn restricted_cases_closed_cases_and_other_cases_actions_are_refused() {
         "2026-12-02",
         "cancelled",
     );
-    let res = post(
-        &mut harry,
-        &format!("/cases/{}/plan/actions/{mine_action}", mine.reference),
-        &f,
-    )
-    .await;
+    let res = harry
+        .post_pairs(
+            &format!("/cases/{}/plan/actions/{mine_action}", mine.reference),
+            &f,
+        )
+        .await;
     assert_eq!(res.status, StatusCode::CONFLICT);
-    let res = post(&mut harry, &format!("/cases/{}/plan/actions", mine.reference), &f).await;
+    let res = harry
+        .post_pairs(&format!("/cases/{}/plan/actions", mine.reference), &f)
+        .await;
     assert_eq!(res.status, StatusCode::CONFLICT);
     assert_eq!(
-        count(
-            &w.app,
-            "SELECT COUNT(*) FROM plan_actions WHERE status = 'cancelled'"
-        )
-        .await,
+        w.app
+            .count("SELECT COUNT(*) FROM plan_actions WHERE status = 'cancelled'")
+            .await,
         0
     );
 }
@@ -1022,23 +983,24 @@ async fn closing_the_case_settles_open_actions_with_their_deadlines() {
         fields.push((name, value));
     }
     set(&mut fields, &format!("deadline-{}", locks_deadline.id), "done");
-    let res = post(&mut harry, &format!("/cases/{}/close", case.reference), &fields).await;
+    let res = harry
+        .post_pairs(&format!("/cases/{}/close", case.reference), &fields)
+        .await;
     assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
     let status = |id: i32| format!("SELECT COUNT(*) FROM plan_actions WHERE id = {id} AND status = ");
     assert_eq!(
-        count(
-            &w.app,
-            &format!("{}'done' AND completed_on IS NOT NULL", status(locks))
-        )
-        .await,
+        w.app
+            .count(&format!("{}'done' AND completed_on IS NOT NULL", status(locks)))
+            .await,
         1
     );
     assert_eq!(
-        count(
-            &w.app,
-            &format!("{}'cancelled' AND outcome = 'Case closing'", status(patrol))
-        )
-        .await,
+        w.app
+            .count(&format!(
+                "{}'cancelled' AND outcome = 'Case closing'",
+                status(patrol)
+            ))
+            .await,
         1,
         "the reason given at closing is the cancelled action's outcome"
     );
@@ -1060,12 +1022,9 @@ async fn a_target_brought_forward_is_the_date_that_counts() {
     let harry_id = w.harry.to_string();
     let mut f = update_form("1", "Fit new locks", &harry_id, "2026-11-25", "open");
     set(&mut f, "reason", "Victim is frightened: locks needed sooner");
-    let res = post(
-        &mut harry,
-        &format!("/cases/{}/plan/actions/{id}", case.reference),
-        &f,
-    )
-    .await;
+    let res = harry
+        .post_pairs(&format!("/cases/{}/plan/actions/{id}", case.reference), &f)
+        .await;
     assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
     let d = action_deadline(&w.app, case.id, id).await;
     let end_of_25th = time::macros::datetime!(2026-11-25 23:59:59 UTC);

@@ -5,7 +5,7 @@
 
 use crate::{
     common::{Client, Res, TestApp},
-    fixtures::{self, CaseSpec, Created},
+    fixtures::{self, CaseSpec, Created, Team},
 };
 use entity::{Role, cases, deadlines, risk_assessments};
 use harbour::risk::{QuestionSet, store};
@@ -13,32 +13,12 @@ use reqwest::StatusCode;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use time::macros::datetime;
 
-struct World {
-    app: TestApp,
-    tina: i32,
-    harry: i32,
-    area: i32,
-}
-
 /// The clock is Monday 23 November 2026, 09:00 (GMT = UTC).
-async fn world() -> World {
-    let app = TestApp::spawn().await;
-    let area = fixtures::area(&app, "North").await;
-    let tina = app.create_user("tina", Role::TenancyOfficer).await;
-    fixtures::give_area(&app, tina, area).await;
-    let harry = app.create_user("harry", Role::HarassmentOfficer).await;
-    fixtures::give_area(&app, harry, area).await;
-    app.create_user("maria", Role::Manager).await;
-    app.create_user("adam", Role::Admin).await;
-    World {
-        app,
-        tina,
-        harry,
-        area,
-    }
+async fn world() -> Team {
+    Team::north().await
 }
 
-async fn new_case(w: &World) -> Created {
+async fn new_case(w: &Team) -> Created {
     fixtures::case(&w.app, CaseSpec::new(w.tina, w.area)).await
 }
 
@@ -76,13 +56,9 @@ fn set(mut fields: Vec<(String, String)>, name: &str, value: &str) -> Vec<(Strin
     fields
 }
 
-async fn post(c: &mut Client, path: &str, fields: &[(String, String)]) -> Res {
-    let pairs: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
-    c.post(path, &pairs).await
-}
-
 async fn assess(c: &mut Client, case: &Created, fields: &[(String, String)]) -> Res {
-    post(c, &format!("/cases/{}/risk", case.reference), fields).await
+    c.post_pairs(&format!("/cases/{}/risk", case.reference), fields)
+        .await
 }
 
 async fn assessments(app: &TestApp, case_id: i32) -> Vec<risk_assessments::Model> {
@@ -140,10 +116,6 @@ fn set_fields(set: &QuestionSet) -> Vec<(String, String)> {
     fields
 }
 
-async fn count(app: &TestApp, sql: &str) -> i64 {
-    app.count(sql).await
-}
-
 #[tokio::test]
 async fn scores_follow_the_version_and_an_assessment_keeps_its_own() {
     let w = world().await;
@@ -177,14 +149,12 @@ async fn scores_follow_the_version_and_an_assessment_keeps_its_own() {
     );
     assert_eq!((first.set_id, first.override_reason.clone()), (v1.id, None));
     assert_eq!(
-        count(
-            &w.app,
-            &format!(
+        w.app
+            .count(&format!(
                 "SELECT COUNT(*) FROM risk_answers WHERE assessment_id = {} AND score = 1",
                 first.id
-            )
-        )
-        .await,
+            ))
+            .await,
         10
     );
 
@@ -198,7 +168,7 @@ async fn scores_follow_the_version_and_an_assessment_keeps_its_own() {
         "question-2-text",
         "Has anyone threatened to kill or hurt anyone in the household?",
     );
-    let res = post(&mut adam, "/admin/risk", &fields).await;
+    let res = adam.post_pairs("/admin/risk", &fields).await;
     assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
     let v2 = current_set(&w.app).await;
     assert_eq!((v2.number, v2.medium_from, v2.high_from), (2, 3, 8));
@@ -656,11 +626,10 @@ async fn only_harassment_officers_and_managers_assess_and_only_case_staff_read()
     );
     let secret_id = assessments(&w.app, secret.id).await[0].id;
     let mut harry = w.app.signed_in_as("harry").await;
-    let views_before = count(
-        &w.app,
-        "SELECT COUNT(*) FROM audit_events WHERE action = 'case.viewed'",
-    )
-    .await;
+    let views_before = w
+        .app
+        .count("SELECT COUNT(*) FROM audit_events WHERE action = 'case.viewed'")
+        .await;
     for res in [
         harry.get(&format!("/cases/{}/risk/new", secret.reference)).await,
         assess(&mut harry, &secret, &fields).await,
@@ -675,11 +644,9 @@ async fn only_harassment_officers_and_managers_assess_and_only_case_staff_read()
         assert_eq!(res.status, StatusCode::NOT_FOUND);
     }
     assert_eq!(
-        count(
-            &w.app,
-            "SELECT COUNT(*) FROM audit_events WHERE action = 'case.viewed'"
-        )
-        .await,
+        w.app
+            .count("SELECT COUNT(*) FROM audit_events WHERE action = 'case.viewed'")
+            .await,
         views_before,
         "nothing seen, nothing recorded"
     );
@@ -769,7 +736,7 @@ async fn bad_input_is_refused_with_what_was_typed() {
         }
     }
     assert!(assessments(&w.app, case.id).await.is_empty());
-    assert_eq!(count(&w.app, "SELECT COUNT(*) FROM risk_answers").await, 0);
+    assert_eq!(w.app.count("SELECT COUNT(*) FROM risk_answers").await, 0);
 }
 
 #[tokio::test]
@@ -780,7 +747,7 @@ async fn a_form_built_on_an_old_question_set_comes_back_with_its_answers() {
     let mut adam = w.app.signed_in_as("adam").await;
     let fields = set(set_fields(&v1), "question-2-text", "A new second question?");
     assert_eq!(
-        post(&mut adam, "/admin/risk", &fields).await.status,
+        adam.post_pairs("/admin/risk", &fields).await.status,
         StatusCode::SEE_OTHER
     );
     let v2 = current_set(&w.app).await;
@@ -830,7 +797,7 @@ async fn assessing_and_reading_are_audited_without_case_text() {
     let id = assessments(&w.app, case.id).await[0].id;
     harry.get(&format!("/cases/{}/risk/{id}", case.reference)).await;
     let app = &w.app;
-    let one = |sql: String| async move { count(app, &sql).await };
+    let one = |sql: String| async move { app.count(&sql).await };
     assert_eq!(
         one("SELECT COUNT(*) FROM audit_events WHERE action = 'case.risk_assessed'".to_owned()).await,
         1
@@ -900,7 +867,7 @@ async fn administrators_save_versions_and_read_old_ones() {
         "Yes = 4\nNo = 0\nPrefer not to say = 1",
     );
     let fields = set(fields, "high_review_days", "7");
-    let res = post(&mut adam, "/admin/risk", &fields).await;
+    let res = adam.post_pairs("/admin/risk", &fields).await;
     assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
     assert_eq!(res.location(), Some("/admin/risk"));
     let v2 = current_set(&w.app).await;
@@ -916,9 +883,7 @@ async fn administrators_save_versions_and_read_old_ones() {
         [("Yes", 4), ("No", 0), ("Prefer not to say", 1)]
     );
     assert_eq!(
-        count(
-            &w.app,
-            "SELECT COUNT(*) FROM audit_events WHERE action = 'risk.version_created' AND summary = 'Risk question set version 2'"
+        w.app.count("SELECT COUNT(*) FROM audit_events WHERE action = 'risk.version_created' AND summary = 'Risk question set version 2'"
         )
         .await,
         1
@@ -951,12 +916,12 @@ async fn administrators_get_their_input_back_when_it_is_wrong_or_stale() {
     let v1 = current_set(&w.app).await;
     let mut adam = w.app.signed_in_as("adam").await;
     let app = &w.app;
-    let versions = || async move { count(app, "SELECT COUNT(*) FROM risk_question_sets").await };
+    let versions = || async move { app.count("SELECT COUNT(*) FROM risk_question_sets").await };
 
     let fields = set(set_fields(&v1), "question-11-text", "A question with one answer?");
     let fields = set(fields, "question-11-answers", "Only = 1");
     let fields = set(fields, "high_from", "6");
-    let res = post(&mut adam, "/admin/risk", &fields).await;
+    let res = adam.post_pairs("/admin/risk", &fields).await;
     assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(res.body.contains("Question 11: give at least two answers"));
     assert!(res.body.contains("href=\"#question-11-answers\""));
@@ -984,7 +949,9 @@ async fn administrators_get_their_input_back_when_it_is_wrong_or_stale() {
         ("high_from", "99", "could never be reached"),
         ("note", "", "Enter what changed"),
     ] {
-        let res = post(&mut adam, "/admin/risk", &set(set_fields(&v1), field, value)).await;
+        let res = adam
+            .post_pairs("/admin/risk", &set(set_fields(&v1), field, value))
+            .await;
         assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{field}={value}");
         assert!(res.body.contains(message), "{field}: {message}");
     }
@@ -995,27 +962,24 @@ async fn administrators_get_their_input_back_when_it_is_wrong_or_stale() {
             v.clear();
         }
     }
-    let res = post(&mut adam, "/admin/risk", &none).await;
+    let res = adam.post_pairs("/admin/risk", &none).await;
     assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(res.body.contains("Keep at least one question"));
     // Nothing changed.
-    let res = post(&mut adam, "/admin/risk", &set_fields(&v1)).await;
+    let res = adam.post_pairs("/admin/risk", &set_fields(&v1)).await;
     assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(res.body.contains("Nothing changed"));
     assert_eq!(versions().await, 1);
 
     // Someone else saves version 2 meanwhile: a form built on version 1 is stale.
     let mut other = w.app.signed_in(Role::Admin).await;
-    let res = post(
-        &mut other,
-        "/admin/risk",
-        &set(set_fields(&v1), "high_review_days", "10"),
-    )
-    .await;
+    let res = other
+        .post_pairs("/admin/risk", &set(set_fields(&v1), "high_review_days", "10"))
+        .await;
     assert_eq!(res.status, StatusCode::SEE_OTHER);
     let mine = set(set_fields(&v1), "high_from", "11");
     let mine = set(mine, "note", "My change");
-    let res = post(&mut adam, "/admin/risk", &mine).await;
+    let res = adam.post_pairs("/admin/risk", &mine).await;
     assert_eq!(res.status, StatusCode::CONFLICT);
     assert!(res.body.contains("Someone else saved version 2"));
     assert_eq!(res.input_value("high_from").as_deref(), Some("11"));
@@ -1024,7 +988,7 @@ async fn administrators_get_their_input_back_when_it_is_wrong_or_stale() {
     assert!(res.body.contains("Every 10 days"), "their version shown");
     assert_eq!(versions().await, 2);
     // Saving again, now knowingly over version 2, works.
-    let res = post(&mut adam, "/admin/risk", &set(mine, "based_on", "2")).await;
+    let res = adam.post_pairs("/admin/risk", &set(mine, "based_on", "2")).await;
     assert_eq!(res.status, StatusCode::SEE_OTHER);
     assert_eq!(versions().await, 3);
 }
@@ -1040,12 +1004,12 @@ async fn only_administrators_reach_the_question_sets() {
         }
         let fields = set(set_fields(&v1), "high_review_days", "7");
         assert_eq!(
-            post(&mut c, "/admin/risk", &fields).await.status,
+            c.post_pairs("/admin/risk", &fields).await.status,
             StatusCode::FORBIDDEN,
             "{name}"
         );
     }
-    assert_eq!(count(&w.app, "SELECT COUNT(*) FROM risk_question_sets").await, 1);
+    assert_eq!(w.app.count("SELECT COUNT(*) FROM risk_question_sets").await, 1);
 }
 
 /// Risk is assessed at each case review: once a manager records a review after the latest

@@ -7,34 +7,19 @@
 
 use crate::{
     common::{Res, TestApp},
-    fixtures::{self, CaseSpec, Created},
+    fixtures::{self, CaseSpec, Created, Team},
 };
-use entity::Role;
 use reqwest::StatusCode;
 
 const CONSENT_FIRST: &str =
     "Record consent to share (who gave it, when, and what may be shared) before marking the referral sent";
 
-struct World {
-    app: TestApp,
-    tina: i32,
-    area: i32,
-}
-
 /// The clock is Monday 23 November 2026, 09:00 (GMT = UTC): "today" is 2026-11-23.
-async fn world() -> World {
-    let app = TestApp::spawn().await;
-    let area = fixtures::area(&app, "North").await;
-    let tina = app.create_user("tina", Role::TenancyOfficer).await;
-    fixtures::give_area(&app, tina, area).await;
-    let harry = app.create_user("harry", Role::HarassmentOfficer).await;
-    fixtures::give_area(&app, harry, area).await;
-    app.create_user("maria", Role::Manager).await;
-    app.create_user("adam", Role::Admin).await;
-    World { app, tina, area }
+async fn world() -> Team {
+    Team::north().await
 }
 
-async fn a_case(w: &World) -> Created {
+async fn a_case(w: &Team) -> Created {
     fixtures::case(&w.app, CaseSpec::new(w.tina, w.area)).await
 }
 
@@ -116,10 +101,6 @@ fn assert_redirect_to_panel(res: &Res, reference: &str) {
     );
 }
 
-async fn count(app: &TestApp, sql: &str) -> i64 {
-    app.count(sql).await
-}
-
 /// No audit row may carry case text, names, amounts or agency names.
 async fn assert_audit_clean(app: &TestApp) {
     for needle in [
@@ -134,13 +115,11 @@ async fn assert_audit_clean(app: &TestApp) {
         "Police",
         "Emergency repair",
     ] {
-        let found = count(
-            app,
-            &format!(
+        let found = app
+            .count(&format!(
                 "SELECT COUNT(*) FROM audit_events WHERE action LIKE 'case.%' AND summary LIKE '%{needle}%'"
-            ),
-        )
-        .await;
+            ))
+            .await;
         assert_eq!(found, 0, "a case audit row mentions {needle:?}");
     }
 }
@@ -181,9 +160,7 @@ async fn a_tenancy_officer_records_support_but_cannot_refer() {
         .await;
     assert_redirect_to_panel(&res, &case.reference);
     assert_eq!(
-        count(
-            &w.app,
-            &format!(
+        w.app.count(&format!(
                 "SELECT COUNT(*) FROM support_measures WHERE case_id = {} AND status = 'provided' AND cost_pence = 123450 AND requested_on = '2026-11-20' AND provided_on = '2026-11-22' AND declined_on IS NULL AND notes = 'Fitted a new front door' AND version = 1",
                 case.id
             )
@@ -192,9 +169,7 @@ async fn a_tenancy_officer_records_support_but_cannot_refer() {
         1
     );
     assert_eq!(
-        count(
-            &w.app,
-            &format!(
+        w.app.count(&format!(
                 "SELECT COUNT(*) FROM timeline_entries WHERE case_id = {} AND kind = 'support-recorded' AND body LIKE '%Emergency repair%'",
                 case.id
             )
@@ -203,11 +178,9 @@ async fn a_tenancy_officer_records_support_but_cannot_refer() {
         1
     );
     assert_eq!(
-        count(
-            &w.app,
-            "SELECT COUNT(*) FROM audit_events WHERE action = 'case.support_recorded'"
-        )
-        .await,
+        w.app
+            .count("SELECT COUNT(*) FROM audit_events WHERE action = 'case.support_recorded'")
+            .await,
         1
     );
     assert_audit_clean(&w.app).await;
@@ -233,7 +206,7 @@ async fn a_tenancy_officer_records_support_but_cannot_refer() {
     ] {
         assert_eq!(res.status, StatusCode::FORBIDDEN);
     }
-    assert_eq!(count(&w.app, "SELECT COUNT(*) FROM referrals").await, 0);
+    assert_eq!(w.app.count("SELECT COUNT(*) FROM referrals").await, 0);
 }
 
 #[tokio::test]
@@ -338,13 +311,11 @@ async fn invalid_support_is_refused_with_what_was_typed() {
             fields[2].1
         )));
     }
-    assert_eq!(count(&w.app, "SELECT COUNT(*) FROM support_measures").await, 0);
+    assert_eq!(w.app.count("SELECT COUNT(*) FROM support_measures").await, 0);
     assert_eq!(
-        count(
-            &w.app,
-            "SELECT COUNT(*) FROM audit_events WHERE action = 'case.support_recorded'"
-        )
-        .await,
+        w.app
+            .count("SELECT COUNT(*) FROM audit_events WHERE action = 'case.support_recorded'")
+            .await,
         0
     );
 }
@@ -375,21 +346,19 @@ async fn costs_are_typed_in_pounds_and_kept_in_pence() {
     }
     for pence in [25_000, 25_050, 123_450] {
         assert_eq!(
-            count(
-                &w.app,
-                &format!("SELECT COUNT(*) FROM support_measures WHERE cost_pence = {pence}")
-            )
-            .await,
+            w.app
+                .count(&format!(
+                    "SELECT COUNT(*) FROM support_measures WHERE cost_pence = {pence}"
+                ))
+                .await,
             1,
             "{pence}"
         );
     }
     assert_eq!(
-        count(
-            &w.app,
-            "SELECT COUNT(*) FROM support_measures WHERE cost_pence IS NULL"
-        )
-        .await,
+        w.app
+            .count("SELECT COUNT(*) FROM support_measures WHERE cost_pence IS NULL")
+            .await,
         1
     );
     // Only provided measures count towards the total: £250.00 + £250.50.
@@ -464,9 +433,7 @@ async fn support_updates_are_versioned_and_allowed_after_closure() {
     assert_eq!(res.input_value("declined_on").as_deref(), Some("2026-11-22"));
     assert_eq!(res.input_value("version").as_deref(), Some("2"));
     assert_eq!(
-        count(
-            &w.app,
-            &format!("SELECT COUNT(*) FROM support_measures WHERE id = {id} AND status = 'provided' AND cost_pence = 40000 AND version = 2")
+        w.app.count(&format!("SELECT COUNT(*) FROM support_measures WHERE id = {id} AND status = 'provided' AND cost_pence = 40000 AND version = 2")
         )
         .await,
         1
@@ -480,11 +447,11 @@ async fn support_updates_are_versioned_and_allowed_after_closure() {
         .await;
     assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(
-        count(
-            &w.app,
-            &format!("SELECT COUNT(*) FROM support_measures WHERE id = {id} AND version = 2")
-        )
-        .await,
+        w.app
+            .count(&format!(
+                "SELECT COUNT(*) FROM support_measures WHERE id = {id} AND version = 2"
+            ))
+            .await,
         1
     );
 
@@ -518,30 +485,24 @@ async fn support_updates_are_versioned_and_allowed_after_closure() {
         .await;
     assert_redirect_to_panel(&res, &case.reference);
     assert_eq!(
-        count(
-            &w.app,
-            &format!("SELECT COUNT(*) FROM support_measures WHERE id = {id} AND cost_pence = 45000 AND version = 3 AND notes = 'Camera moved'")
+        w.app.count(&format!("SELECT COUNT(*) FROM support_measures WHERE id = {id} AND cost_pence = 45000 AND version = 3 AND notes = 'Camera moved'")
         )
         .await,
         1
     );
     assert_eq!(
-        count(
-            &w.app,
-            &format!(
+        w.app
+            .count(&format!(
                 "SELECT COUNT(*) FROM timeline_entries WHERE case_id = {} AND kind = 'support-updated'",
                 case.id
-            )
-        )
-        .await,
+            ))
+            .await,
         2
     );
     assert_eq!(
-        count(
-            &w.app,
-            "SELECT COUNT(*) FROM audit_events WHERE action = 'case.support_updated'"
-        )
-        .await,
+        w.app
+            .count("SELECT COUNT(*) FROM audit_events WHERE action = 'case.support_updated'")
+            .await,
         2
     );
     assert_audit_clean(&w.app).await;
@@ -599,8 +560,8 @@ async fn closed_cases_take_no_new_support_or_referrals() {
         assert_eq!(res.status, StatusCode::CONFLICT);
         assert!(res.body.contains("This case is closed"));
     }
-    assert_eq!(count(&w.app, "SELECT COUNT(*) FROM support_measures").await, 0);
-    assert_eq!(count(&w.app, "SELECT COUNT(*) FROM referrals").await, 0);
+    assert_eq!(w.app.count("SELECT COUNT(*) FROM support_measures").await, 0);
+    assert_eq!(w.app.count("SELECT COUNT(*) FROM referrals").await, 0);
 }
 
 #[tokio::test]
@@ -675,7 +636,7 @@ async fn consent_to_share_is_recorded_before_a_referral_is_sent() {
     let who = "x".repeat(121);
     let res = harry.post(&path, &referral(&vs, &[("consent_by", &who)])).await;
     assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert_eq!(count(&w.app, "SELECT COUNT(*) FROM referrals").await, 0);
+    assert_eq!(w.app.count("SELECT COUNT(*) FROM referrals").await, 0);
 
     // With consent it is sent.
     let mut extra = vec![("status", "sent"), ("sent_on", "2026-11-21")];
@@ -683,9 +644,7 @@ async fn consent_to_share_is_recorded_before_a_referral_is_sent() {
     let res = harry.post(&path, &referral(&vs, &extra)).await;
     assert_redirect_to_panel(&res, &case.reference);
     assert_eq!(
-        count(
-            &w.app,
-            &format!(
+        w.app.count(&format!(
                 "SELECT COUNT(*) FROM referrals WHERE case_id = {} AND agency_id = {vs} AND status = 'sent' AND sent_on = '2026-11-21' AND consent_by = 'Amina Khan (victim)' AND consent_on = '2026-11-20' AND consent_scope = 'Contact details and the incidents reported'",
                 case.id
             )
@@ -694,22 +653,18 @@ async fn consent_to_share_is_recorded_before_a_referral_is_sent() {
         1
     );
     assert_eq!(
-        count(
-            &w.app,
-            &format!(
+        w.app
+            .count(&format!(
                 "SELECT COUNT(*) FROM timeline_entries WHERE case_id = {} AND kind = 'referral-recorded'",
                 case.id
-            )
-        )
-        .await,
+            ))
+            .await,
         1
     );
     assert_eq!(
-        count(
-            &w.app,
-            "SELECT COUNT(*) FROM audit_events WHERE action = 'case.referral_recorded'"
-        )
-        .await,
+        w.app
+            .count("SELECT COUNT(*) FROM audit_events WHERE action = 'case.referral_recorded'")
+            .await,
         1
     );
     assert_audit_clean(&w.app).await;
@@ -758,11 +713,11 @@ async fn referral_statuses_move_forward_only() {
     assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(res.body.contains(CONSENT_FIRST));
     assert_eq!(
-        count(
-            &w.app,
-            &format!("SELECT COUNT(*) FROM referrals WHERE id = {id} AND status = 'to-send' AND version = 1")
-        )
-        .await,
+        w.app
+            .count(&format!(
+                "SELECT COUNT(*) FROM referrals WHERE id = {id} AND status = 'to-send' AND version = 1"
+            ))
+            .await,
         1
     );
 
@@ -795,7 +750,7 @@ async fn referral_statuses_move_forward_only() {
         .await;
     assert_redirect_to_panel(&res, &case.reference);
     assert_eq!(
-        count(&w.app, &format!("SELECT COUNT(*) FROM referrals WHERE id = {id} AND consent_by = 'Amina Khan (victim)' AND version = 3")).await,
+        w.app.count(&format!("SELECT COUNT(*) FROM referrals WHERE id = {id} AND consent_by = 'Amina Khan (victim)' AND version = 3")).await,
         1
     );
 
@@ -869,9 +824,7 @@ async fn referral_statuses_move_forward_only() {
         .await;
     assert_redirect_to_panel(&res, &case.reference);
     assert_eq!(
-        count(
-            &w.app,
-            &format!("SELECT COUNT(*) FROM referrals WHERE id = {id} AND status = 'responded' AND response = 'Crime number 123' AND response_on = '2026-11-23'")
+        w.app.count(&format!("SELECT COUNT(*) FROM referrals WHERE id = {id} AND status = 'responded' AND response = 'Crime number 123' AND response_on = '2026-11-23'")
         )
         .await,
         1
@@ -913,22 +866,18 @@ async fn referral_statuses_move_forward_only() {
     assert!(res.body.contains("cannot become"));
 
     assert_eq!(
-        count(
-            &w.app,
-            &format!(
+        w.app
+            .count(&format!(
                 "SELECT COUNT(*) FROM timeline_entries WHERE case_id = {} AND kind = 'referral-updated'",
                 case.id
-            )
-        )
-        .await,
+            ))
+            .await,
         4
     );
     assert_eq!(
-        count(
-            &w.app,
-            "SELECT COUNT(*) FROM audit_events WHERE action = 'case.referral_updated'"
-        )
-        .await,
+        w.app
+            .count("SELECT COUNT(*) FROM audit_events WHERE action = 'case.referral_updated'")
+            .await,
         4
     );
     assert_audit_clean(&w.app).await;
@@ -1000,11 +949,10 @@ async fn restricted_cases_not_naming_the_user_are_not_found() {
     assert_redirect_to_panel(&res, &case.reference);
     let m = id_of(&w.app, "SELECT CAST(MAX(id) AS BIGINT) FROM support_measures").await;
     let r = id_of(&w.app, "SELECT CAST(MAX(id) AS BIGINT) FROM referrals").await;
-    let views_before = count(
-        &w.app,
-        "SELECT COUNT(*) FROM audit_events WHERE action = 'case.viewed'",
-    )
-    .await;
+    let views_before = w
+        .app
+        .count("SELECT COUNT(*) FROM audit_events WHERE action = 'case.viewed'")
+        .await;
     for user in ["harry", "tina"] {
         let mut c = w.app.signed_in_as(user).await;
         let support_paths = [
@@ -1034,18 +982,18 @@ async fn restricted_cases_not_naming_the_user_are_not_found() {
             }
         }
     }
-    assert_eq!(count(&w.app, "SELECT COUNT(*) FROM support_measures").await, 1);
-    assert_eq!(count(&w.app, "SELECT COUNT(*) FROM referrals").await, 1);
+    assert_eq!(w.app.count("SELECT COUNT(*) FROM support_measures").await, 1);
+    assert_eq!(w.app.count("SELECT COUNT(*) FROM referrals").await, 1);
     assert_eq!(
-        count(&w.app, "SELECT COUNT(*) FROM support_measures WHERE version = 1").await,
+        w.app
+            .count("SELECT COUNT(*) FROM support_measures WHERE version = 1")
+            .await,
         1
     );
     assert_eq!(
-        count(
-            &w.app,
-            "SELECT COUNT(*) FROM audit_events WHERE action = 'case.viewed'"
-        )
-        .await,
+        w.app
+            .count("SELECT COUNT(*) FROM audit_events WHERE action = 'case.viewed'")
+            .await,
         views_before,
         "nothing seen, nothing audited as viewed"
     );
@@ -1107,11 +1055,9 @@ async fn administrators_add_rename_retire_and_reinstate_support_measures() {
     assert_eq!(res.location(), Some("/admin/support"));
     let chain = catalogue(&w.app, "Door chain").await;
     assert_eq!(
-        count(
-            &w.app,
-            "SELECT COUNT(*) FROM audit_events WHERE action = 'support_catalogue.created'"
-        )
-        .await,
+        w.app
+            .count("SELECT COUNT(*) FROM audit_events WHERE action = 'support_catalogue.created'")
+            .await,
         1
     );
     // Duplicates (ignoring case), blank and over-long names: 422 with the typing kept.
@@ -1132,7 +1078,7 @@ async fn administrators_add_rename_retire_and_reinstate_support_measures() {
         );
         assert_eq!(res.input_value("name").as_deref(), Some(name));
     }
-    assert_eq!(count(&w.app, "SELECT COUNT(*) FROM support_catalogue").await, 15);
+    assert_eq!(w.app.count("SELECT COUNT(*) FROM support_catalogue").await, 15);
 
     // A tenancy officer records the new measure.
     let mut tina = w.app.signed_in_as("tina").await;
@@ -1190,11 +1136,9 @@ async fn administrators_add_rename_retire_and_reinstate_support_measures() {
         .await;
     assert_eq!(res.status, StatusCode::SEE_OTHER);
     assert_eq!(
-        count(
-            &w.app,
-            "SELECT COUNT(*) FROM audit_events WHERE action = 'support_catalogue.renamed'"
-        )
-        .await,
+        w.app
+            .count("SELECT COUNT(*) FROM audit_events WHERE action = 'support_catalogue.renamed'")
+            .await,
         2
     );
 
@@ -1225,11 +1169,11 @@ async fn administrators_add_rename_retire_and_reinstate_support_measures() {
     assert!(form.body.contains("Door chain and Viewer"));
     for action in ["support_catalogue.retired", "support_catalogue.reinstated"] {
         assert_eq!(
-            count(
-                &w.app,
-                &format!("SELECT COUNT(*) FROM audit_events WHERE action = '{action}'")
-            )
-            .await,
+            w.app
+                .count(&format!(
+                    "SELECT COUNT(*) FROM audit_events WHERE action = '{action}'"
+                ))
+                .await,
             1,
             "{action}"
         );
@@ -1260,7 +1204,7 @@ async fn administrators_keep_the_agencies_and_the_multi_agency_panel() {
     assert_eq!(res.status, StatusCode::SEE_OTHER);
     assert_eq!(res.location(), Some("/admin/agencies"));
     assert_eq!(
-        count(&w.app, "SELECT COUNT(*) FROM agencies WHERE name = 'North MARAC' AND multi_agency = true AND active = true").await,
+        w.app.count("SELECT COUNT(*) FROM agencies WHERE name = 'North MARAC' AND multi_agency = true AND active = true").await,
         1
     );
     let res = adam
@@ -1290,11 +1234,11 @@ async fn administrators_keep_the_agencies_and_the_multi_agency_panel() {
         .await;
     assert_eq!(res.status, StatusCode::SEE_OTHER);
     assert_eq!(
-        count(
-            &w.app,
-            &format!("SELECT COUNT(*) FROM agencies WHERE id = {north} AND multi_agency = false")
-        )
-        .await,
+        w.app
+            .count(&format!(
+                "SELECT COUNT(*) FROM agencies WHERE id = {north} AND multi_agency = false"
+            ))
+            .await,
         1
     );
     // A form built before that change is stale.
@@ -1312,11 +1256,9 @@ async fn administrators_keep_the_agencies_and_the_multi_agency_panel() {
     assert_eq!(res.status, StatusCode::CONFLICT);
     assert_eq!(res.input_value("name").as_deref(), Some("North panel"));
     assert_eq!(
-        count(
-            &w.app,
-            "SELECT COUNT(*) FROM audit_events WHERE action = 'agency.updated'"
-        )
-        .await,
+        w.app
+            .count("SELECT COUNT(*) FROM audit_events WHERE action = 'agency.updated'")
+            .await,
         1
     );
 
@@ -1353,11 +1295,11 @@ async fn administrators_keep_the_agencies_and_the_multi_agency_panel() {
     assert!(form.body.contains("North MARAC"));
     for action in ["agency.created", "agency.retired", "agency.reinstated"] {
         assert_eq!(
-            count(
-                &w.app,
-                &format!("SELECT COUNT(*) FROM audit_events WHERE action = '{action}'")
-            )
-            .await,
+            w.app
+                .count(&format!(
+                    "SELECT COUNT(*) FROM audit_events WHERE action = '{action}'"
+                ))
+                .await,
             1,
             "{action}"
         );
@@ -1379,7 +1321,7 @@ async fn assert_referral(app: &TestApp, id: &str, state: &str) {
         date("sent_on", sent_on),
         date("consent_on", consent_on)
     );
-    assert_eq!(count(app, &sql).await, 1, "referral {id} is not {state}");
+    assert_eq!(app.count(&sql).await, 1, "referral {id} is not {state}");
 }
 
 #[tokio::test]
@@ -1396,11 +1338,9 @@ async fn a_referral_has_a_date_sent_only_once_sent_with_consent() {
         referral(&police, &all)
     };
     let updates = || async {
-        count(
-            &w.app,
-            "SELECT COUNT(*) FROM audit_events WHERE action = 'case.referral_updated'",
-        )
-        .await
+        w.app
+            .count("SELECT COUNT(*) FROM audit_events WHERE action = 'case.referral_updated'")
+            .await
     };
 
     // To send, no consent: withdrawn with a date sent is refused, with or without consent
@@ -1645,21 +1585,17 @@ async fn a_referral_has_a_date_sent_only_once_sent_with_consent() {
     // Every refusal changed nothing: 4 updates taken, one timeline entry each.
     assert_eq!(updates().await, 4);
     assert_eq!(
-        count(
-            &w.app,
-            &format!(
+        w.app
+            .count(&format!(
                 "SELECT COUNT(*) FROM timeline_entries WHERE case_id = {} AND kind = 'referral-updated'",
                 case.id
-            )
-        )
-        .await,
+            ))
+            .await,
         4
     );
     // No referral has a date sent without consent, or before it.
     assert_eq!(
-        count(
-            &w.app,
-            "SELECT COUNT(*) FROM referrals WHERE sent_on IS NOT NULL AND (consent_by IS NULL OR consent_on IS NULL OR consent_scope IS NULL OR consent_on > sent_on OR status = 'to-send')"
+        w.app.count("SELECT COUNT(*) FROM referrals WHERE sent_on IS NOT NULL AND (consent_by IS NULL OR consent_on IS NULL OR consent_scope IS NULL OR consent_on > sent_on OR status = 'to-send')"
         )
         .await,
         0
@@ -1736,9 +1672,7 @@ async fn records_of_another_case_are_not_found_through_it() {
 
     // Nothing changed.
     assert_eq!(
-        count(
-            &w.app,
-            &format!(
+        w.app.count(&format!(
                 "SELECT COUNT(*) FROM support_measures WHERE id = {m} AND case_id = {} AND status = 'requested' AND provided_on IS NULL AND cost_pence IS NULL AND version = 1",
                 case.id
             )
@@ -1747,9 +1681,7 @@ async fn records_of_another_case_are_not_found_through_it() {
         1
     );
     assert_eq!(
-        count(
-            &w.app,
-            &format!(
+        w.app.count(&format!(
                 "SELECT COUNT(*) FROM referrals WHERE id = {r} AND case_id = {} AND status = 'to-send' AND sent_on IS NULL AND consent_by IS NULL AND version = 1",
                 case.id
             )
@@ -1758,25 +1690,21 @@ async fn records_of_another_case_are_not_found_through_it() {
         1
     );
     assert_eq!(
-        count(
-            &w.app,
-            "SELECT COUNT(*) FROM timeline_entries WHERE kind IN ('support-updated', 'referral-updated')"
+        w.app
+            .count(
+                "SELECT COUNT(*) FROM timeline_entries WHERE kind IN ('support-updated', 'referral-updated')"
+            )
+            .await,
+        0
+    );
+    assert_eq!(
+        w.app.count("SELECT COUNT(*) FROM audit_events WHERE action IN ('case.support_updated', 'case.referral_updated')"
         )
         .await,
         0
     );
     assert_eq!(
-        count(
-            &w.app,
-            "SELECT COUNT(*) FROM audit_events WHERE action IN ('case.support_updated', 'case.referral_updated')"
-        )
-        .await,
-        0
-    );
-    assert_eq!(
-        count(
-            &w.app,
-            &format!(
+        w.app.count(&format!(
                 "SELECT COUNT(*) FROM timeline_entries WHERE case_id = {} AND kind LIKE 'support-%' OR case_id = {} AND kind LIKE 'referral-%'",
                 other.id, other.id
             )

@@ -354,6 +354,14 @@ impl TestApp {
         row.try_get_by_index::<i64>(0).unwrap()
     }
 
+    /// Audit events recorded with `action`.
+    pub async fn audit_count(&self, action: &str) -> i64 {
+        self.count(&format!(
+            "SELECT COUNT(*) FROM audit_events WHERE action = '{action}'"
+        ))
+        .await
+    }
+
     pub async fn exec(&self, sql: &str) {
         self.db
             .execute_raw(Statement::from_string(
@@ -477,6 +485,12 @@ impl Client {
             .unwrap();
         let (status, headers) = (res.status(), res.headers().clone());
         (status, headers, res.bytes().await.unwrap_or_default().to_vec())
+    }
+
+    /// [`Client::post`] with fields built at run time (owned names or values).
+    pub async fn post_pairs(&mut self, path: &str, fields: &[(impl AsRef<str>, impl AsRef<str>)]) -> Res {
+        let pairs: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (k.as_ref(), v.as_ref())).collect();
+        self.post(path, &pairs).await
     }
 
     /// Posts a form as the page would, with the session's form token (fetched from the

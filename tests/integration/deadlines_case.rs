@@ -4,39 +4,20 @@
 //! frequency, and closing a case with open deadlines.
 
 use crate::{
-    common::{Client, TestApp},
-    fixtures::{self, CaseSpec, PersonSpec},
+    common::TestApp,
+    fixtures::{self, CaseSpec, PersonSpec, Team},
 };
-use entity::{Role, deadlines};
+use entity::deadlines;
 use reqwest::StatusCode;
 use time::{OffsetDateTime, macros::datetime};
 
-struct World {
-    app: TestApp,
-    tina: i32,
-    harry: i32,
-    area: i32,
-}
-
 /// The clock is Monday 23 November 2026, 09:00 (GMT = UTC).
-async fn world() -> World {
-    let app = TestApp::spawn().await;
-    let area = fixtures::area(&app, "North").await;
-    let tina = app.create_user("tina", Role::TenancyOfficer).await;
-    fixtures::give_area(&app, tina, area).await;
-    let harry = app.create_user("harry", Role::HarassmentOfficer).await;
-    fixtures::give_area(&app, harry, area).await;
-    app.create_user("maria", Role::Manager).await;
-    World {
-        app,
-        tina,
-        harry,
-        area,
-    }
+async fn world() -> Team {
+    Team::north().await
 }
 
 /// A case with a witness and a named alleged perpetrator, logged by Tina.
-async fn with_witness_and_perpetrator(w: &World) -> fixtures::Created {
+async fn with_witness_and_perpetrator(w: &Team) -> fixtures::Created {
     fixtures::case(
         &w.app,
         CaseSpec {
@@ -59,10 +40,6 @@ fn stages(all: &[deadlines::Model]) -> Vec<&str> {
     let mut s: Vec<&str> = all.iter().map(|d| d.stage.as_str()).collect();
     s.sort();
     s
-}
-
-async fn post(c: &mut Client, path: &str, fields: &[(&str, &str)]) -> crate::common::Res {
-    c.post(path, fields).await
 }
 
 /// Which stages a case calls for, read in one statement: each fact both ways.
@@ -203,35 +180,35 @@ async fn a_tenancy_officer_records_first_contact_and_the_deadline_is_met() {
     w.app.advance_minutes(120);
     let mut tina = w.app.signed_in_as("tina").await;
     // A failed attempt completes nothing.
-    let res = post(
-        &mut tina,
-        &format!("/cases/{}/timeline", case.reference),
-        &[
-            ("kind", "failed-attempt"),
-            ("date", "2026-11-23"),
-            ("time", "10:00"),
-            ("person_id", &victim),
-            ("body", "No answer"),
-        ],
-    )
-    .await;
+    let res = tina
+        .post(
+            &format!("/cases/{}/timeline", case.reference),
+            &[
+                ("kind", "failed-attempt"),
+                ("date", "2026-11-23"),
+                ("time", "10:00"),
+                ("person_id", &victim),
+                ("body", "No answer"),
+            ],
+        )
+        .await;
     assert_eq!(res.status, StatusCode::SEE_OTHER);
     assert_eq!(
         stage(&fixtures::deadlines_of(&w.app, case.id).await, "initial-contact").status,
         "open"
     );
-    let res = post(
-        &mut tina,
-        &format!("/cases/{}/timeline", case.reference),
-        &[
-            ("kind", "phone-call"),
-            ("date", "2026-11-23"),
-            ("time", "10:30"),
-            ("person_id", &victim),
-            ("body", "Spoke to Amina"),
-        ],
-    )
-    .await;
+    let res = tina
+        .post(
+            &format!("/cases/{}/timeline", case.reference),
+            &[
+                ("kind", "phone-call"),
+                ("date", "2026-11-23"),
+                ("time", "10:30"),
+                ("person_id", &victim),
+                ("body", "Spoke to Amina"),
+            ],
+        )
+        .await;
     assert_eq!(res.status, StatusCode::SEE_OTHER);
     let all = fixtures::deadlines_of(&w.app, case.id).await;
     let first = stage(&all, "initial-contact");
@@ -277,18 +254,18 @@ async fn a_late_contact_is_late_by_working_days() {
         page.body.contains("4 working days overdue"),
         "Wed–Fri and Mon count as overdue"
     );
-    let res = post(
-        &mut harry,
-        &format!("/cases/{}/timeline", case.reference),
-        &[
-            ("kind", "visit"),
-            ("date", "2026-11-23"),
-            ("time", "08:00"),
-            ("person_id", &victim),
-            ("body", "Home visit"),
-        ],
-    )
-    .await;
+    let res = harry
+        .post(
+            &format!("/cases/{}/timeline", case.reference),
+            &[
+                ("kind", "visit"),
+                ("date", "2026-11-23"),
+                ("time", "08:00"),
+                ("person_id", &victim),
+                ("body", "Home visit"),
+            ],
+        )
+        .await;
     assert_eq!(res.status, StatusCode::SEE_OTHER);
     let all = fixtures::deadlines_of(&w.app, case.id).await;
     let first = stage(&all, "initial-contact");
@@ -331,26 +308,23 @@ async fn an_extension_keeps_the_original_due_date_for_reports() {
         ),
         ("soon", "Victim away", "Enter the new due date"),
     ] {
-        let res = post(
-            &mut harry,
-            &path,
-            &[("due_on", due), ("text", reason), ("version", "1")],
-        )
-        .await;
+        let res = harry
+            .post(&path, &[("due_on", due), ("text", reason), ("version", "1")])
+            .await;
         assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{due} {reason}");
         assert!(res.body.contains(message), "{message}");
         assert!(res.body.contains(reason), "typed reason kept");
     }
-    let res = post(
-        &mut harry,
-        &path,
-        &[
-            ("due_on", "2026-12-04"),
-            ("text", "Victim in hospital until December"),
-            ("version", "1"),
-        ],
-    )
-    .await;
+    let res = harry
+        .post(
+            &path,
+            &[
+                ("due_on", "2026-12-04"),
+                ("text", "Victim in hospital until December"),
+                ("version", "1"),
+            ],
+        )
+        .await;
     assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
     let extended = open_deadline(&w.app, case.id, "risk-assessment").await;
     assert_eq!(extended.due_at, datetime!(2026-12-04 23:59:59 UTC));
@@ -363,12 +337,12 @@ async fn an_extension_keeps_the_original_due_date_for_reports() {
         Some("Victim in hospital until December")
     );
     // The same form again is stale.
-    let res = post(
-        &mut harry,
-        &path,
-        &[("due_on", "2026-12-11"), ("text", "Again"), ("version", "1")],
-    )
-    .await;
+    let res = harry
+        .post(
+            &path,
+            &[("due_on", "2026-12-11"), ("text", "Again"), ("version", "1")],
+        )
+        .await;
     assert_eq!(res.status, StatusCode::CONFLICT);
     // After the original due date the deadline shows as extended, not overdue.
     w.app.clock.advance(time::Duration::days(3));
@@ -377,17 +351,17 @@ async fn an_extension_keeps_the_original_due_date_for_reports() {
     assert!(page.body.contains("Extended"));
     // Done within the extension still counts as late against the original.
     let done = format!("/cases/{}/deadlines/{}/done", case.reference, d.id);
-    let res = post(
-        &mut harry,
-        &done,
-        &[
-            ("date", "2026-11-26"),
-            ("time", "09:00"),
-            ("text", ""),
-            ("version", "2"),
-        ],
-    )
-    .await;
+    let res = harry
+        .post(
+            &done,
+            &[
+                ("date", "2026-11-26"),
+                ("time", "09:00"),
+                ("text", ""),
+                ("version", "2"),
+            ],
+        )
+        .await;
     assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
     let after = open_deadline(&w.app, case.id, "risk-assessment").await;
     assert_eq!(after.status, "done");
@@ -423,28 +397,27 @@ async fn only_managers_waive_and_only_managers_record_their_review() {
     let mut harry = w.app.signed_in_as("harry").await;
     assert_eq!(harry.get(&waive).await.status, StatusCode::FORBIDDEN);
     assert_eq!(
-        post(&mut harry, &waive, &[("text", "Not needed"), ("version", "1")])
+        harry
+            .post(&waive, &[("text", "Not needed"), ("version", "1")])
             .await
             .status,
         StatusCode::FORBIDDEN
     );
     let mut maria = w.app.signed_in_as("maria").await;
-    let res = post(&mut maria, &waive, &[("text", "  "), ("version", "1")]).await;
+    let res = maria.post(&waive, &[("text", "  "), ("version", "1")]).await;
     assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(res.body.contains("Give the reason"));
-    let res = post(
-        &mut maria,
-        &waive,
-        &[("text", "Victim declined a plan"), ("version", "1")],
-    )
-    .await;
+    let res = maria
+        .post(&waive, &[("text", "Victim declined a plan"), ("version", "1")])
+        .await;
     assert_eq!(res.status, StatusCode::SEE_OTHER);
     let waived = open_deadline(&w.app, case.id, "action-plan").await;
     assert_eq!(waived.status, "waived");
     assert_eq!(waived.resolution_note.as_deref(), Some("Victim declined a plan"));
     // A waived deadline takes no more actions.
     assert_eq!(
-        post(&mut maria, &waive, &[("text", "Again"), ("version", "2")])
+        maria
+            .post(&waive, &[("text", "Again"), ("version", "2")])
             .await
             .status,
         StatusCode::CONFLICT
@@ -455,17 +428,17 @@ async fn only_managers_waive_and_only_managers_record_their_review() {
     let review = open_deadline(&w.app, case.id, "manager-review").await;
     let done = format!("/cases/{}/deadlines/{}/done", case.reference, review.id);
     assert_eq!(harry.get(&done).await.status, StatusCode::FORBIDDEN);
-    let res = post(
-        &mut maria,
-        &done,
-        &[
-            ("date", "2026-11-23"),
-            ("time", "08:30"),
-            ("text", "Reviewed with Harry"),
-            ("version", "1"),
-        ],
-    )
-    .await;
+    let res = maria
+        .post(
+            &done,
+            &[
+                ("date", "2026-11-23"),
+                ("time", "08:30"),
+                ("text", "Reviewed with Harry"),
+                ("version", "1"),
+            ],
+        )
+        .await;
     assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
     let next = open_deadline(&w.app, case.id, "manager-review").await;
     assert_eq!(next.occurrence, 2);
@@ -479,17 +452,17 @@ async fn only_managers_waive_and_only_managers_record_their_review() {
         ("2020-01-01", "09:00"),
         ("2026-11-23", "25:00"),
     ] {
-        let res = post(
-            &mut harry,
-            &done,
-            &[
-                ("date", date),
-                ("time", time),
-                ("text", "kept note"),
-                ("version", "1"),
-            ],
-        )
-        .await;
+        let res = harry
+            .post(
+                &done,
+                &[
+                    ("date", date),
+                    ("time", time),
+                    ("text", "kept note"),
+                    ("version", "1"),
+                ],
+            )
+            .await;
         assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{date} {time}");
         assert!(res.body.contains("kept note"));
     }
@@ -519,37 +492,37 @@ async fn a_new_priority_re_plans_open_deadlines_only() {
     let victim = case.people[0].to_string();
     let mut harry = w.app.signed_in_as("harry").await;
     // Initial contact done first (kept as recorded), then the priority goes up.
-    post(
-        &mut harry,
-        &format!("/cases/{}/timeline", case.reference),
-        &[
-            ("kind", "phone-call"),
-            ("date", "2026-11-23"),
-            ("time", "09:00"),
-            ("person_id", &victim),
-            ("body", "Called"),
-        ],
-    )
-    .await;
+    harry
+        .post(
+            &format!("/cases/{}/timeline", case.reference),
+            &[
+                ("kind", "phone-call"),
+                ("date", "2026-11-23"),
+                ("time", "09:00"),
+                ("person_id", &victim),
+                ("body", "Called"),
+            ],
+        )
+        .await;
     let before = fixtures::deadlines_of(&w.app, case.id).await;
     assert_eq!(stage(&before, "initial-contact").status, "done");
     let edit = format!("/cases/{}/edit", case.reference);
     let form = harry.get(&edit).await;
     let version = form.input_value("version").unwrap();
-    let res = post(
-        &mut harry,
-        &edit,
-        &[
-            ("version", &version),
-            ("priority", "p1"),
-            ("priority_reason", "Threats made"),
-            ("hate_perceived", "yes"),
-            ("perceived_by", "victim"),
-            ("strand", "1"),
-            ("area_id", &w.area.to_string()),
-        ],
-    )
-    .await;
+    let res = harry
+        .post(
+            &edit,
+            &[
+                ("version", &version),
+                ("priority", "p1"),
+                ("priority_reason", "Threats made"),
+                ("hate_perceived", "yes"),
+                ("perceived_by", "victim"),
+                ("strand", "1"),
+                ("area_id", &w.area.to_string()),
+            ],
+        )
+        .await;
     assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
     let after = fixtures::deadlines_of(&w.app, case.id).await;
     assert_eq!(
@@ -576,10 +549,12 @@ async fn the_agreed_contact_frequency_replaces_the_update_timescale() {
     let mut harry = w.app.signed_in_as("harry").await;
     assert_eq!(harry.get(&path).await.status, StatusCode::OK);
     for (amount, unit) in [("0", "calendar-days"), ("x", "working-days"), ("3", "fortnights")] {
-        let res = post(&mut harry, &path, &[("amount", amount), ("unit", unit)]).await;
+        let res = harry.post(&path, &[("amount", amount), ("unit", unit)]).await;
         assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{amount} {unit}");
     }
-    let res = post(&mut harry, &path, &[("amount", "3"), ("unit", "calendar-days")]).await;
+    let res = harry
+        .post(&path, &[("amount", "3"), ("unit", "calendar-days")])
+        .await;
     assert_eq!(res.status, StatusCode::SEE_OTHER);
     let update = open_deadline(&w.app, case.id, "victim-update").await;
     assert_eq!(update.due_at, datetime!(2026-11-26 23:59:59 UTC));
@@ -590,7 +565,7 @@ async fn the_agreed_contact_frequency_replaces_the_update_timescale() {
             .contains("every 3 calendar days (agreed with the victim)")
     );
     // Back to the procedure's weekly update.
-    let res = post(&mut harry, &path, &[("amount", ""), ("unit", "")]).await;
+    let res = harry.post(&path, &[("amount", ""), ("unit", "")]).await;
     assert_eq!(res.status, StatusCode::SEE_OTHER);
     assert_eq!(
         open_deadline(&w.app, case.id, "victim-update").await.due_at,
@@ -625,7 +600,7 @@ async fn closing_asks_what_happens_to_each_open_deadline() {
         ("victim_told_on", "2026-11-23"),
     ];
     // No answers: refused, naming the deadlines, keeping the outcome.
-    let res = post(&mut harry, &close, &base).await;
+    let res = harry.post(&close, &base).await;
     assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(
         res.body
@@ -647,7 +622,7 @@ async fn closing_asks_what_happens_to_each_open_deadline() {
     let as_refs = |f: &[(String, String)]| f.iter().map(|(k, v)| (k.clone(), v.clone())).collect::<Vec<_>>();
     let owned = as_refs(&fields);
     let borrowed: Vec<(&str, &str)> = owned.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
-    let res = post(&mut harry, &close, &borrowed).await;
+    let res = harry.post(&close, &borrowed).await;
     assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(res.body.contains("Say what happens to"));
     assert!(res.body.contains("Give the reason for"));
@@ -669,7 +644,7 @@ async fn closing_asks_what_happens_to_each_open_deadline() {
         ));
     }
     let borrowed: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
-    let res = post(&mut harry, &close, &borrowed).await;
+    let res = harry.post(&close, &borrowed).await;
     assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
     let after = fixtures::deadlines_of(&w.app, case.id).await;
     assert_eq!(after.iter().filter(|d| d.status == "done").count(), 1);
@@ -693,12 +668,12 @@ async fn closing_asks_what_happens_to_each_open_deadline() {
     );
     // Reopening restarts the recurring updates.
     let mut maria = w.app.signed_in_as("maria").await;
-    let res = post(
-        &mut maria,
-        &format!("/cases/{}/reopen", case.reference),
-        &[("reason", "New incident")],
-    )
-    .await;
+    let res = maria
+        .post(
+            &format!("/cases/{}/reopen", case.reference),
+            &[("reason", "New incident")],
+        )
+        .await;
     assert_eq!(res.status, StatusCode::SEE_OTHER);
     let reopened = fixtures::deadlines_of(&w.app, case.id).await;
     assert!(
@@ -778,7 +753,7 @@ async fn officers_cannot_excuse_an_overdue_deadline_or_the_managers_review_at_cl
         (format!("deadline-{}-reason", first.id), "Victim moved".to_owned()),
     ];
     let fields = close_fields(&base, &answers);
-    let res = post(&mut harry, &close, &borrowed(&fields)).await;
+    let res = harry.post(&close, &borrowed(&fields)).await;
     assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(res.body.contains("Say what happens to “Manager case review (1)”"));
     assert!(
@@ -804,7 +779,7 @@ async fn officers_cannot_excuse_an_overdue_deadline_or_the_managers_review_at_cl
     let mut maria = w.app.signed_in_as("maria").await;
     let answers = fixtures::deadline_answers(&w.app, case.id, "not-applicable").await;
     let fields = close_fields(&base, &answers);
-    let res = post(&mut maria, &close, &borrowed(&fields)).await;
+    let res = maria.post(&close, &borrowed(&fields)).await;
     assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
 }
 
@@ -822,15 +797,15 @@ async fn reopening_closes_off_the_previous_closures_deadlines() {
     let fields = close_fields(&base, &answers);
     let close = format!("/cases/{}/close", case.reference);
     assert_eq!(
-        post(&mut maria, &close, &borrowed(&fields)).await.status,
+        maria.post(&close, &borrowed(&fields)).await.status,
         StatusCode::SEE_OTHER
     );
-    let res = post(
-        &mut maria,
-        &format!("/cases/{}/reopen", case.reference),
-        &[("reason", "More abuse")],
-    )
-    .await;
+    let res = maria
+        .post(
+            &format!("/cases/{}/reopen", case.reference),
+            &[("reason", "More abuse")],
+        )
+        .await;
     assert_eq!(res.status, StatusCode::SEE_OTHER);
     let all = fixtures::deadlines_of(&w.app, case.id).await;
     for code in ["closure-letter", "post-closure-check"] {
@@ -848,23 +823,23 @@ async fn a_stale_deadline_form_comes_back_with_what_was_typed() {
     let extend = format!("/cases/{}/deadlines/{}/extend", case.reference, d.id);
     let mut harry = w.app.signed_in_as("harry").await;
     let mut maria = w.app.signed_in_as("maria").await;
-    let res = post(
-        &mut maria,
-        &extend,
-        &[("due_on", "2026-12-31"), ("text", "Christmas"), ("version", "1")],
-    )
-    .await;
+    let res = maria
+        .post(
+            &extend,
+            &[("due_on", "2026-12-31"), ("text", "Christmas"), ("version", "1")],
+        )
+        .await;
     assert_eq!(res.status, StatusCode::SEE_OTHER);
-    let res = post(
-        &mut harry,
-        &extend,
-        &[
-            ("due_on", "2027-01-08"),
-            ("text", "Victim abroad until January"),
-            ("version", "1"),
-        ],
-    )
-    .await;
+    let res = harry
+        .post(
+            &extend,
+            &[
+                ("due_on", "2027-01-08"),
+                ("text", "Victim abroad until January"),
+                ("version", "1"),
+            ],
+        )
+        .await;
     assert_eq!(res.status, StatusCode::CONFLICT);
     assert!(
         res.body.contains("Victim abroad until January"),
@@ -879,17 +854,17 @@ async fn a_stale_deadline_form_comes_back_with_what_was_typed() {
     );
     // Done before the deadline's own start is refused.
     let done = format!("/cases/{}/deadlines/{}/done", case.reference, d.id);
-    let res = post(
-        &mut harry,
-        &done,
-        &[
-            ("date", "2026-11-22"),
-            ("time", "09:00"),
-            ("text", ""),
-            ("version", "2"),
-        ],
-    )
-    .await;
+    let res = harry
+        .post(
+            &done,
+            &[
+                ("date", "2026-11-22"),
+                ("time", "09:00"),
+                ("text", ""),
+                ("version", "2"),
+            ],
+        )
+        .await;
     assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
 }
 

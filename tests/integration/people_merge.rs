@@ -69,11 +69,6 @@ fn merge_form(w: &World, phone: &str) -> Vec<(&'static str, String)> {
     ]
 }
 
-async fn post(c: &mut crate::common::Client, path: &str, form: &[(&str, String)]) -> crate::common::Res {
-    let pairs: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
-    c.post(path, &pairs).await
-}
-
 #[tokio::test]
 async fn only_managers_reach_duplicates_and_merging() {
     let w = world().await;
@@ -94,7 +89,7 @@ async fn only_managers_reach_duplicates_and_merging() {
                 "{role:?} {path}"
             );
         }
-        let res = post(&mut c, "/people/merge", &merge_form(&w, "other")).await;
+        let res = c.post_pairs("/people/merge", &merge_form(&w, "other")).await;
         assert_eq!(res.status, StatusCode::FORBIDDEN, "{role:?}");
         let res = c
             .post(&format!("/people/duplicates/{}/different", w.question), &[])
@@ -127,18 +122,18 @@ async fn a_manager_merges_two_records_of_one_person_losing_nothing() {
     // Unanswered: refused, the page comes back with the question and nothing changes.
     let mut unanswered = merge_form(&w, "");
     unanswered.retain(|(k, _)| *k != "take_phone");
-    let res = post(&mut mo, "/people/merge", &unanswered).await;
+    let res = mo.post_pairs("/people/merge", &unanswered).await;
     assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(res.body.contains("Choose which phone to keep"));
     // A record changed since the page was opened: 409, both shown as they are now.
     let mut stale = merge_form(&w, "other");
     stale[3].1 = "7".to_owned();
-    let res = post(&mut mo, "/people/merge", &stale).await;
+    let res = mo.post_pairs("/people/merge", &stale).await;
     assert_eq!(res.status, StatusCode::CONFLICT);
     assert!(res.body.contains("changed since you opened this page"));
     assert_eq!(w.app.count("SELECT COUNT(*) FROM people").await, 2);
 
-    let res = post(&mut mo, "/people/merge", &merge_form(&w, "other")).await;
+    let res = mo.post_pairs("/people/merge", &merge_form(&w, "other")).await;
     assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
     let (first, second) = (w.first, w.second);
     assert_eq!(w.app.count("SELECT COUNT(*) FROM people").await, 1);
@@ -195,7 +190,7 @@ async fn a_manager_merges_two_records_of_one_person_losing_nothing() {
     let queue = mo.get("/people/duplicates").await;
     assert!(queue.body.contains("Nobody is waiting to be checked."));
     // The merged record is gone: merging it again finds nothing.
-    let res = post(&mut mo, "/people/merge", &merge_form(&w, "other")).await;
+    let res = mo.post_pairs("/people/merge", &merge_form(&w, "other")).await;
     assert_eq!(res.status, StatusCode::NOT_FOUND);
 }
 
@@ -273,20 +268,20 @@ async fn a_chain_of_merges_keeps_every_merge_record_and_names_no_other_case() {
         ]
     };
     // The second record takes in the third, then the first takes in the second.
-    let res = post(&mut mo, "/people/merge", &form(w.second, third)).await;
+    let res = mo.post_pairs("/people/merge", &form(w.second, third)).await;
     assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
-    let res = post(
-        &mut mo,
-        "/people/merge",
-        &[
-            ("kept", w.first.to_string()),
-            ("other", w.second.to_string()),
-            ("kept_version", "1".to_owned()),
-            ("other_version", "2".to_owned()),
-            ("take_phone", "other".to_owned()),
-        ],
-    )
-    .await;
+    let res = mo
+        .post_pairs(
+            "/people/merge",
+            &[
+                ("kept", w.first.to_string()),
+                ("other", w.second.to_string()),
+                ("kept_version", "1".to_owned()),
+                ("other_version", "2".to_owned()),
+                ("take_phone", "other".to_owned()),
+            ],
+        )
+        .await;
     assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
     assert_eq!(w.app.count("SELECT COUNT(*) FROM people").await, 1);
     assert_eq!(

@@ -22,11 +22,10 @@
 
 use crate::{
     common::{TestApp, html_unescape},
-    fixtures::{self, CaseSpec, PersonSpec},
+    fixtures::{self, CaseSpec, PersonSpec, history},
 };
 use entity::{
-    Role, case_closures, case_parties, deadlines, incidents, perpetrator_actions, referrals,
-    risk_assessments, satisfaction_checks, support_measures, timeline_entries,
+    Role, deadlines, incidents, referrals, risk_assessments, satisfaction_checks, support_measures,
 };
 use reqwest::StatusCode;
 use sea_orm::{
@@ -48,130 +47,6 @@ fn person(name: &str, ethnicity: &str) -> PersonSpec {
         ethnicity: ethnicity.to_owned(),
         ..PersonSpec::named(name)
     }
-}
-
-pub(crate) async fn close(app: &TestApp, case_id: i32, at: OffsetDateTime, outcome: &str, by: i32) {
-    entity::cases::Entity::update_many()
-        .col_expr(entity::cases::Column::Status, Expr::value("closed"))
-        .col_expr(entity::cases::Column::ClosedAt, Expr::value(Some(at)))
-        .col_expr(
-            entity::cases::Column::Outcome,
-            Expr::value(Some(outcome.to_owned())),
-        )
-        .filter(entity::cases::Column::Id.eq(case_id))
-        .exec(&app.db)
-        .await
-        .unwrap();
-    closure_row(app, case_id, at, outcome, by, None).await;
-}
-
-async fn closure_row(
-    app: &TestApp,
-    case_id: i32,
-    at: OffsetDateTime,
-    outcome: &str,
-    by: i32,
-    reopened: Option<OffsetDateTime>,
-) -> i32 {
-    case_closures::ActiveModel {
-        case_id: Set(case_id),
-        closed_at: Set(at),
-        closed_by: Set(by),
-        outcome: Set(outcome.to_owned()),
-        reason: Set("Test".to_owned()),
-        victim_told_on: Set(at.date()),
-        reopened_at: Set(reopened),
-        reopened_by: Set(reopened.map(|_| by)),
-        reopen_reason: Set(reopened.map(|_| "More abuse".to_owned())),
-        ..Default::default()
-    }
-    .insert(&app.db)
-    .await
-    .unwrap()
-    .id
-}
-
-pub(crate) async fn contact(app: &TestApp, case_id: i32, person_id: i32, kind: &str, at: OffsetDateTime) {
-    timeline_entries::ActiveModel {
-        case_id: Set(case_id),
-        kind: Set(kind.to_owned()),
-        occurred_at: Set(at),
-        body: Set("Contact".to_owned()),
-        person_id: Set(Some(person_id)),
-        author_id: Set(None),
-        author_name: Set("Test".to_owned()),
-        created_at: Set(at),
-        ..Default::default()
-    }
-    .insert(&app.db)
-    .await
-    .unwrap();
-}
-
-/// Sets the case's initial-contact deadline: done `offset` minutes from its original due
-/// time, left open, or waived.
-pub(crate) async fn initial_contact(app: &TestApp, case_id: i32, outcome: Option<i64>, waive: bool) {
-    let d = deadlines::Entity::find()
-        .filter(deadlines::Column::CaseId.eq(case_id))
-        .filter(deadlines::Column::Stage.eq("initial-contact"))
-        .one(&app.db)
-        .await
-        .unwrap()
-        .expect("an initial-contact deadline");
-    let mut m: deadlines::ActiveModel = d.clone().into();
-    if let Some(offset) = outcome {
-        m.status = Set("done".to_owned());
-        m.done_at = Set(Some(d.original_due_at + time::Duration::minutes(offset)));
-    } else if waive {
-        m.status = Set("waived".to_owned());
-    }
-    m.update(&app.db).await.unwrap();
-}
-
-async fn party(app: &TestApp, case_id: i32, person_id: i32) -> i32 {
-    case_parties::Entity::find()
-        .filter(case_parties::Column::CaseId.eq(case_id))
-        .filter(case_parties::Column::PersonId.eq(person_id))
-        .one(&app.db)
-        .await
-        .unwrap()
-        .unwrap()
-        .id
-}
-
-async fn action(app: &TestApp, case_id: i32, party_id: i32, kind: &str, status: &str, by: i32) {
-    perpetrator_actions::ActiveModel {
-        case_id: Set(case_id),
-        party_id: Set(Some(party_id)),
-        kind: Set(kind.to_owned()),
-        status: Set(status.to_owned()),
-        status_on: Set(time::macros::date!(2026 - 08 - 01)),
-        planned_on: Set(time::macros::date!(2026 - 07 - 20)),
-        created_by: Set(by),
-        created_at: Set(app.now()),
-        version: Set(1),
-        ..Default::default()
-    }
-    .insert(&app.db)
-    .await
-    .unwrap();
-}
-
-pub(crate) async fn satisfaction(app: &TestApp, case_id: i32, handling: &str, outcome: &str, by: i32) {
-    satisfaction_checks::ActiveModel {
-        case_id: Set(case_id),
-        closure_id: Set(None),
-        checked_on: Set(time::macros::date!(2026 - 09 - 25)),
-        handling: Set(handling.to_owned()),
-        outcome: Set(outcome.to_owned()),
-        notes: Set(None),
-        created_by: Set(by),
-        created_at: Set(app.now()),
-        ..Default::default()
-    }
-    .insert(&app.db)
-    .await
-    .unwrap();
 }
 
 pub(crate) async fn world(app: &TestApp) -> World {
@@ -304,8 +179,8 @@ pub(crate) async fn world(app: &TestApp) -> World {
     people.insert("Paul", c2.people[3]);
     people.insert("Will", c3.people[0]);
 
-    close(app, c1.id, datetime!(2026-08-09 10:00 UTC), "resolved", officer).await;
-    close(
+    history::close(app, c1.id, datetime!(2026-08-09 10:00 UTC), "resolved", officer).await;
+    history::close(
         app,
         c2.id,
         datetime!(2026-09-20 09:00 UTC),
@@ -313,9 +188,9 @@ pub(crate) async fn world(app: &TestApp) -> World {
         officer,
     )
     .await;
-    close(app, c4.id, datetime!(2026-07-20 10:00 UTC), "resolved", officer).await;
+    history::close(app, c4.id, datetime!(2026-07-20 10:00 UTC), "resolved", officer).await;
     // C5: closed, reopened, closed again: counts once, with its latest outcome.
-    closure_row(
+    history::closure_row(
         app,
         c5.id,
         datetime!(2026-07-25 10:00 UTC),
@@ -324,10 +199,10 @@ pub(crate) async fn world(app: &TestApp) -> World {
         Some(datetime!(2026-08-01 10:00 UTC)),
     )
     .await;
-    close(app, c5.id, datetime!(2026-09-01 10:00 UTC), "withdrawn", officer).await;
-    close(app, c9.id, datetime!(2026-10-10 10:00 UTC), "resolved", officer).await;
+    history::close(app, c5.id, datetime!(2026-09-01 10:00 UTC), "withdrawn", officer).await;
+    history::close(app, c9.id, datetime!(2026-10-10 10:00 UTC), "resolved", officer).await;
 
-    contact(
+    history::contact(
         app,
         c1.id,
         people["Wit"],
@@ -335,7 +210,7 @@ pub(crate) async fn world(app: &TestApp) -> World {
         datetime!(2026-07-10 11:00 UTC),
     )
     .await;
-    contact(
+    history::contact(
         app,
         c1.id,
         people["Ada"],
@@ -343,7 +218,7 @@ pub(crate) async fn world(app: &TestApp) -> World {
         datetime!(2026-07-10 14:00 UTC),
     )
     .await;
-    contact(
+    history::contact(
         app,
         c2.id,
         people["Wes"],
@@ -351,7 +226,7 @@ pub(crate) async fn world(app: &TestApp) -> World {
         datetime!(2026-07-16 09:00 UTC),
     )
     .await;
-    contact(
+    history::contact(
         app,
         c3.id,
         people["Will"],
@@ -359,7 +234,7 @@ pub(crate) async fn world(app: &TestApp) -> World {
         datetime!(2026-08-01 13:00 UTC),
     )
     .await;
-    contact(
+    history::contact(
         app,
         c3.id,
         people["Will"],
@@ -368,11 +243,11 @@ pub(crate) async fn world(app: &TestApp) -> World {
     )
     .await;
 
-    initial_contact(app, c1.id, Some(-20 * 60), false).await;
-    initial_contact(app, c2.id, Some(60), false).await;
-    initial_contact(app, c3.id, None, false).await;
+    history::initial_contact(app, c1.id, Some(-20 * 60), false).await;
+    history::initial_contact(app, c2.id, Some(60), false).await;
+    history::initial_contact(app, c3.id, None, false).await;
     for c in [&c5, &c7, &c8, &c9] {
-        initial_contact(app, c.id, None, true).await;
+        history::initial_contact(app, c.id, None, true).await;
     }
 
     // Risk: C1 medium then high (first: medium); C2 standard.
@@ -437,28 +312,28 @@ pub(crate) async fn world(app: &TestApp) -> World {
     }
     // Enforcement: Pete a warning letter on C1 and an injunction granted on C2; Paul a
     // mediation only planned.
-    action(
+    history::action(
         app,
         c1.id,
-        party(app, c1.id, people["Pete"]).await,
+        history::party_id(app, c1.id, people["Pete"]).await,
         "warning-letter",
         "issued",
         officer,
     )
     .await;
-    action(
+    history::action(
         app,
         c2.id,
-        party(app, c2.id, people["Pete"]).await,
+        history::party_id(app, c2.id, people["Pete"]).await,
         "injunction",
         "granted",
         officer,
     )
     .await;
-    action(
+    history::action(
         app,
         c2.id,
-        party(app, c2.id, people["Paul"]).await,
+        history::party_id(app, c2.id, people["Paul"]).await,
         "mediation",
         "planned",
         officer,
@@ -466,10 +341,10 @@ pub(crate) async fn world(app: &TestApp) -> World {
     .await;
     // Satisfaction: C1's latest check (satisfied) replaces an earlier one; C2 declined; C4
     // very dissatisfied with handling, dissatisfied with the outcome.
-    satisfaction(app, c1.id, "dissatisfied", "dissatisfied", officer).await;
-    satisfaction(app, c1.id, "satisfied", "very-satisfied", officer).await;
-    satisfaction(app, c2.id, "declined", "declined", officer).await;
-    satisfaction(app, c4.id, "very-dissatisfied", "dissatisfied", officer).await;
+    history::satisfaction(app, c1.id, "dissatisfied", "dissatisfied", officer).await;
+    history::satisfaction(app, c1.id, "satisfied", "very-satisfied", officer).await;
+    history::satisfaction(app, c2.id, "declined", "declined", officer).await;
+    history::satisfaction(app, c4.id, "very-dissatisfied", "dissatisfied", officer).await;
     // A further report on C4 (opened in March) in August: a report received, not a case.
     incidents::ActiveModel {
         case_id: Set(c4.id),
@@ -1142,7 +1017,7 @@ async fn young_cases_and_checks_of_an_undone_closure_do_not_count() {
         },
     )
     .await;
-    let first = closure_row(
+    let first = history::closure_row(
         &app,
         c.id,
         datetime!(2026-06-10 10:00 UTC),
@@ -1164,7 +1039,7 @@ async fn young_cases_and_checks_of_an_undone_closure_do_not_count() {
     .insert(&app.db)
     .await
     .unwrap();
-    close(&app, c.id, datetime!(2026-07-20 10:00 UTC), "withdrawn", officer).await;
+    history::close(&app, c.id, datetime!(2026-07-20 10:00 UTC), "withdrawn", officer).await;
     set_close_target(&app, "30").await;
     let csv = manager_csv(&app, "period=fy-2026").await;
     // Cohort: only the June case (the young one is left out); closed after 49 days.

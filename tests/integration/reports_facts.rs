@@ -4,9 +4,8 @@
 
 use crate::{
     common::TestApp,
-    reports_equality::{
-        Csv, Q2, close, contact, initial_contact, manager_csv, satisfaction, set_close_target, world,
-    },
+    fixtures::history::{close, contact, initial_contact, satisfaction},
+    reports_equality::{Csv, Q2, manager_csv, set_close_target, world},
 };
 use harbour::reports::equality::facts;
 use time::macros::datetime;
