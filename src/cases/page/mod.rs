@@ -109,7 +109,7 @@ async fn load_page(state: &AppState, viewer: &Viewer, case: cases::Model) -> Res
         .one(db)
         .await?
         .map_or_else(String::new, |a| a.name);
-    let strand_ids = super::details::strand_ids(db, case.id).await?;
+    let strand_ids = super::details::store::strand_ids(db, case.id).await?;
     let strands = strands::Entity::find()
         .filter(strands::Column::Id.is_in(strand_ids))
         .order_by_asc(strands::Column::Position)

@@ -9,7 +9,7 @@ use super::redact::{Redactor, Replaced, role_tag};
 use crate::{
     cases::{
         codes::{self, label},
-        details::strand_ids,
+        details::store::strand_ids,
         parts::person_name,
         people::name_key,
         visibility::Viewer,
