@@ -7,7 +7,7 @@ use crate::cases::timeline::Actor;
 use crate::{
     audit::{self, Event},
     cases::{
-        closure::{self, Closing},
+        closure::{self, store::Closing},
         codes,
         intake::service::{self, Opening},
         people, reference, satisfaction,
@@ -322,7 +322,7 @@ async fn close(
 ) -> Result<(), DbErr> {
     // A closing date without a time: the end of the working day, not before the report.
     let at = london_at(on, time!(17:00)).max(not_before);
-    closure::mark_closed(txn, case.id, at, Some(outcome)).await?;
+    closure::store::mark_closed(txn, case.id, at, Some(outcome)).await?;
     let closing = Closing {
         at,
         by: by.viewer.id,
@@ -330,7 +330,7 @@ async fn close(
         reason: "Closed before the case was imported",
         victim_told_on: on,
     };
-    let closure_id = closure::insert_closure(txn, case.id, &closing).await?;
+    let closure_id = closure::store::insert_closure(txn, case.id, &closing).await?;
     timeline::write(
         txn,
         by.now,
