@@ -162,11 +162,11 @@ async fn load_page(state: &AppState, viewer: &Viewer, case: cases::Model) -> Res
         }
     }
     let officers = if allows(viewer.role, Permission::AssignCases) {
-        super::assign::assignable_officers(db).await?
+        super::assign::store::assignable_officers(db).await?
     } else {
         vec![]
     };
-    let can_take = allows(viewer.role, Permission::TakeCases) && super::assign::can_take(viewer, &case);
+    let can_take = allows(viewer.role, Permission::TakeCases) && super::assign::form::can_take(viewer, &case);
     let now = state.now();
     let deadlines = crate::deadlines::case_panel::load(db, &case, now).await?;
     let risk = crate::risk::case_panel::load(db, &case, viewer, now).await?;
