@@ -12,7 +12,7 @@ use crate::{
     cases::{
         codes,
         page::contact::{self, Contact},
-        restriction::{self, Restriction},
+        restriction::{self, store::Restriction},
         visibility::Viewer,
     },
     enforcement::{self, dates},
@@ -453,7 +453,7 @@ impl Casework {
         by: &Actor<'_>,
         case: &cases::Model,
     ) -> Result<(), DbErr> {
-        let staff = restriction::staff(txn).await?;
+        let staff = restriction::store::staff(txn).await?;
         // The version as the casework so far left it.
         let version = cases::Entity::find_by_id(case.id)
             .one(txn)
@@ -465,7 +465,7 @@ impl Casework {
             named: case.owner_id.into_iter().collect(),
             version,
         };
-        if restriction::restrict(txn, by, case, &staff, change)
+        if restriction::store::restrict(txn, by, case, &staff, change)
             .await
             .map_err(failed)?
         {
