@@ -347,7 +347,7 @@ async fn close(
     // Opened in this transaction: its first closure.
     let planned = deadlines::after_first_closure(txn, &closed, at, by.now).await?;
     if let Some(answer) = satisfied {
-        let check = satisfaction::Check {
+        let check = satisfaction::store::Check {
             checked_on: on,
             handling: answer,
             outcome: answer,
@@ -358,7 +358,7 @@ async fn close(
             .into_iter()
             .find(|d| d.stage == Stage::PostClosureCheck.code());
         let (at, body) =
-            satisfaction::store_against(txn, &closed, Some(closure_id), due, &check, by.now).await?;
+            satisfaction::store::store_against(txn, &closed, Some(closure_id), due, &check, by.now).await?;
         timeline::write(
             txn,
             by.now,
