@@ -121,7 +121,7 @@ async fn landlord(url: &str, now: time::OffsetDateTime) -> sea_orm::DatabaseConn
         .unwrap();
     harbour::migrate(&db).await.unwrap();
     for name in ["North Estate", "Riverside", "Town Centre"] {
-        harbour::admin::areas::find_or_create(&db, name, now)
+        harbour::admin::areas::store::find_or_create(&db, name, now)
             .await
             .unwrap();
     }

@@ -93,7 +93,11 @@ pub async fn create_user(args: &CreateUserArgs, password_text: &str) -> anyhow::
     let mut area_ids = vec![];
     let cli = Actor::named("cli");
     for name in &args.area {
-        if !args.create_area && crate::admin::areas::find_by_name(&txn, name).await?.is_none() {
+        if !args.create_area
+            && crate::admin::areas::store::find_by_name(&txn, name)
+                .await?
+                .is_none()
+        {
             let known: Vec<String> = crate::cases::areas::all(&txn)
                 .await?
                 .into_iter()
@@ -109,7 +113,7 @@ pub async fn create_user(args: &CreateUserArgs, password_text: &str) -> anyhow::
                 }
             );
         }
-        let (id, created) = crate::admin::areas::find_or_create(&txn, name, now).await?;
+        let (id, created) = crate::admin::areas::store::find_or_create(&txn, name, now).await?;
         if created {
             let event = Event::new(
                 "area.created",

@@ -127,7 +127,11 @@ pub async fn fill(
     .await?;
     let mut area_ids = vec![];
     for name in AREAS {
-        area_ids.push(crate::admin::areas::find_or_create(&txn, name, now).await?.0);
+        area_ids.push(
+            crate::admin::areas::store::find_or_create(&txn, name, now)
+                .await?
+                .0,
+        );
     }
     let mut manager = None;
     let mut officers = vec![];
