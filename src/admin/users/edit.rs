@@ -65,12 +65,17 @@ struct Valid {
 }
 
 /// `current_areas`: the person's areas now; they may keep a retired one, not gain one.
+/// `new_account`: the username is checked too (it cannot be changed later).
 fn validate(
     f: &UserForm,
     known_areas: &[areas::Model],
     current_areas: &[i32],
-    errors: &mut FormErrors,
-) -> Option<Valid> {
+    new_account: bool,
+) -> Result<Valid, FormErrors> {
+    let mut errors = FormErrors::default();
+    if new_account && let Err(e) = accounts::check_username(&f.username) {
+        errors.add("username", e);
+    }
     if let Err(e) = accounts::check_display_name(&f.display_name) {
         errors.add("display_name", e);
     }
@@ -94,13 +99,15 @@ fn validate(
             None => errors.add("area", "Choose areas from the list"),
         }
     }
-    Some(Valid {
-        display_name: f.display_name.trim().to_owned(),
-        email,
-        role: role?,
-        area_ids,
-    })
-    .filter(|_| errors.is_empty())
+    match role {
+        Some(role) if errors.is_empty() => Ok(Valid {
+            display_name: f.display_name.trim().to_owned(),
+            email,
+            role,
+            area_ids,
+        }),
+        _ => Err(errors),
+    }
 }
 
 pub async fn new_form(State(state): State<AppState>, ctx: Ctx) -> AppResult<Markup> {
@@ -125,18 +132,16 @@ pub async fn create(
 ) -> AppResult<Response> {
     let actor = ctx.actor()?;
     let areas = crate::cases::areas::all(&state.db).await?;
-    let mut errors = FormErrors::default();
-    if let Err(e) = accounts::check_username(&f.username) {
-        errors.add("username", e);
-    }
-    let valid = validate(&f, &areas, &[], &mut errors);
-    let Some(v) = valid.filter(|_| errors.is_empty()) else {
-        return Ok(forms::invalid(form_page(
-            &ctx,
-            FormView::new(None, &areas, &state),
-            &f,
-            &errors,
-        )));
+    let v = match validate(&f, &areas, &[], true) {
+        Ok(v) => v,
+        Err(errors) => {
+            return Ok(forms::invalid(form_page(
+                &ctx,
+                FormView::new(None, &areas, &state),
+                &f,
+                &errors,
+            )));
+        }
     };
     let temporary = temporary_password();
     let hash = password::hash(temporary.clone()).await?;
@@ -159,6 +164,7 @@ pub async fn create(
     let user = match created {
         Ok(u) => u,
         Err(CreateUserError::DuplicateUsername) => {
+            let mut errors = FormErrors::default();
             errors.add("username", "A user with that username already exists");
             return Ok(forms::invalid(form_page(
                 &ctx,
@@ -207,9 +213,8 @@ pub async fn update(
     let actor = ctx.actor()?;
     let user = find(&state, id).await?;
     let areas = crate::cases::areas::all(&state.db).await?;
-    let mut errors = FormErrors::default();
     let current_areas = accounts::area_ids_of(&state.db, id).await?;
-    let valid = validate(&f, &areas, &current_areas, &mut errors);
+    let valid = validate(&f, &areas, &current_areas, false);
     let refuse = |errors: &FormErrors| {
         forms::invalid(form_page(
             &ctx,
@@ -218,12 +223,14 @@ pub async fn update(
             errors,
         ))
     };
-    let Some(v) = valid.filter(|_| errors.is_empty()) else {
-        return Ok(refuse(&errors));
+    let v = match valid {
+        Ok(v) => v,
+        Err(errors) => return Ok(refuse(&errors)),
     };
     let now = state.now();
     let txn = crate::db::begin(&state.db).await?;
     if v.role != Role::Admin && is_last_active_admin(&txn, &user).await? {
+        let mut errors = FormErrors::default();
         errors.add(
             "role",
             "This is the only active administrator: make someone else an administrator first",
