@@ -15,12 +15,16 @@ use crate::{
     db::{self, Lock},
     error::{AppError, AppResult},
     state::AppState,
-    web::{Ctx, extract::set_flash, forms::FormErrors, route::Route},
+    web::{
+        Ctx,
+        extract::set_flash,
+        forms::{self, FormErrors},
+        route::Route,
+    },
 };
 use axum::{
     Form,
     extract::{Path, State},
-    http::StatusCode,
     response::{IntoResponse, Redirect, Response},
 };
 use entity::{procedure_versions, users};
@@ -62,15 +66,7 @@ async fn save(
     let valid = match form.validate() {
         Ok(valid) => valid,
         Err(errors) => {
-            return rerender(
-                &state,
-                &ctx,
-                StatusCode::UNPROCESSABLE_ENTITY,
-                form,
-                errors,
-                false,
-            )
-            .await;
+            return Ok(forms::invalid(rerender(&state, &ctx, form, errors, false).await?));
         }
     };
     let actor = ctx.actor()?;
@@ -93,7 +89,7 @@ async fn save(
             version: current.number.to_string(),
             ..form
         };
-        return rerender(&state, &ctx, StatusCode::CONFLICT, form, errors, true).await;
+        return Ok(forms::stale(rerender(&state, &ctx, form, errors, true).await?));
     }
     if valid.same_as(&current) {
         drop(txn);
@@ -105,15 +101,7 @@ async fn save(
                 current.number
             ),
         );
-        return rerender(
-            &state,
-            &ctx,
-            StatusCode::UNPROCESSABLE_ENTITY,
-            form,
-            errors,
-            false,
-        )
-        .await;
+        return Ok(forms::invalid(rerender(&state, &ctx, form, errors, false).await?));
     }
     let created = store::create(&txn, &valid.timescales, &valid.note, by, now).await?;
     audit::record(
@@ -141,15 +129,15 @@ async fn save(
 }
 
 /// The edit page again with the user's values; `show_latest` adds the current version
-/// read-only (after a stale submission).
+/// read-only (after a stale submission). The caller sends it as `forms::invalid` or
+/// `forms::stale`.
 async fn rerender(
     state: &AppState,
     ctx: &Ctx,
-    status: StatusCode,
     form: ProcedureForm,
     errors: FormErrors,
     show_latest: bool,
-) -> AppResult<Response> {
+) -> AppResult<Markup> {
     let view = edit_view(&state.db).await?;
     let theirs = if show_latest {
         let current = store::current(&state.db).await?;
@@ -157,11 +145,7 @@ async fn rerender(
     } else {
         None
     };
-    Ok((
-        status,
-        view::edit_page(ctx, &view, &form, &errors, theirs.as_ref()),
-    )
-        .into_response())
+    Ok(view::edit_page(ctx, &view, &form, &errors, theirs.as_ref()))
 }
 
 async fn version(State(state): State<AppState>, ctx: Ctx, Path(number): Path<String>) -> AppResult<Markup> {

@@ -16,12 +16,16 @@ use crate::{
     db::{self, Lock},
     error::{AppError, AppResult},
     state::AppState,
-    web::{Ctx, extract::set_flash, forms::FormErrors, route::Route},
+    web::{
+        Ctx,
+        extract::set_flash,
+        forms::{self, FormErrors},
+        route::Route,
+    },
 };
 use axum::{
     Form,
     extract::{Path, State},
-    http::StatusCode,
     response::{IntoResponse, Redirect, Response},
 };
 use entity::users;
@@ -69,15 +73,7 @@ async fn save(
     let valid = match form.validate() {
         Ok(valid) => valid,
         Err(errors) => {
-            return rerender(
-                &state,
-                &ctx,
-                StatusCode::UNPROCESSABLE_ENTITY,
-                form,
-                errors,
-                false,
-            )
-            .await;
+            return Ok(forms::invalid(rerender(&state, &ctx, form, errors, false).await?));
         }
     };
     let actor = ctx.actor()?;
@@ -100,7 +96,7 @@ async fn save(
             based_on: current.number.to_string(),
             ..form
         };
-        return rerender(&state, &ctx, StatusCode::CONFLICT, form, errors, true).await;
+        return Ok(forms::stale(rerender(&state, &ctx, form, errors, true).await?));
     }
     if valid.draft.same_as(&current) {
         drop(txn);
@@ -112,15 +108,7 @@ async fn save(
                 current.number
             ),
         );
-        return rerender(
-            &state,
-            &ctx,
-            StatusCode::UNPROCESSABLE_ENTITY,
-            form,
-            errors,
-            false,
-        )
-        .await;
+        return Ok(forms::invalid(rerender(&state, &ctx, form, errors, false).await?));
     }
     let created = store::create(&txn, &valid.draft, by, now).await?;
     audit::record(
@@ -148,23 +136,25 @@ async fn save(
 }
 
 /// The edit page again with the administrator's values; `show_latest` adds the current
-/// version read-only (after a stale submission).
+/// version read-only (after a stale submission). The caller sends it as `forms::invalid`
+/// or `forms::stale`.
 async fn rerender(
     state: &AppState,
     ctx: &Ctx,
-    status: StatusCode,
     form: SetForm,
     errors: FormErrors,
     show_latest: bool,
-) -> AppResult<Response> {
+) -> AppResult<Markup> {
     let current = store::current(&state.db).await?;
     let summaries = summaries(&state.db).await?;
     let view = version_view(&summaries, current)?;
-    Ok((
-        status,
-        view::edit_page(ctx, &view.summary, &form, &errors, show_latest.then_some(&view)),
-    )
-        .into_response())
+    Ok(view::edit_page(
+        ctx,
+        &view.summary,
+        &form,
+        &errors,
+        show_latest.then_some(&view),
+    ))
 }
 
 async fn version(State(state): State<AppState>, ctx: Ctx, Path(number): Path<String>) -> AppResult<Markup> {
