@@ -1,6 +1,7 @@
 //! Connecting and migrating, the same way on SQLite and PostgreSQL.
 
 pub mod bulk;
+pub mod versioned;
 
 use migration::{Migrator, MigratorTrait};
 use sea_orm::{

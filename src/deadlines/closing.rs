@@ -195,21 +195,22 @@ pub async fn apply(
             state::WAIVED => format!("Waived “{name}” when the case was closed: {reason}"),
             _ => format!("“{name}” no longer applicable when the case was closed: {reason}"),
         };
-        let changed = deadlines::Entity::update_many()
-            .col_expr(deadlines::Column::Status, Expr::value(status))
-            .col_expr(deadlines::Column::ResolvedBy, Expr::value(Some(viewer.id)))
-            .col_expr(deadlines::Column::ResolvedAt, Expr::value(Some(now)))
-            .col_expr(
-                deadlines::Column::ResolutionNote,
-                Expr::value(Some(reason.clone())),
-            )
-            .col_expr(deadlines::Column::Version, Expr::value(d.version + 1))
-            .filter(deadlines::Column::Id.eq(d.id))
-            .filter(deadlines::Column::Status.eq(state::OPEN))
-            .filter(deadlines::Column::Version.eq(d.version))
-            .exec(txn)
-            .await?;
-        if changed.rows_affected == 0 {
+        let changed = crate::db::versioned::save_if_unchanged(
+            txn,
+            deadlines::Entity::update_many()
+                .col_expr(deadlines::Column::Status, Expr::value(status))
+                .col_expr(deadlines::Column::ResolvedBy, Expr::value(Some(viewer.id)))
+                .col_expr(deadlines::Column::ResolvedAt, Expr::value(Some(now)))
+                .col_expr(
+                    deadlines::Column::ResolutionNote,
+                    Expr::value(Some(reason.clone())),
+                )
+                .filter(deadlines::Column::Status.eq(state::OPEN)),
+            d.id,
+            d.version,
+        )
+        .await?;
+        if !changed {
             return Ok(None);
         }
         if d.stage == Stage::PlanAction.code() {

@@ -124,19 +124,20 @@ pub async fn move_to(
         (Some(now), Some(by), Some(reason.to_owned()))
     };
     let original = if forward { due } else { deadline.original_due_at };
-    let changed = deadlines::Entity::update_many()
-        .col_expr(deadlines::Column::OriginalDueAt, Expr::value(original))
-        .col_expr(deadlines::Column::DueAt, Expr::value(due))
-        .col_expr(deadlines::Column::ExtendedAt, Expr::value(extended_at))
-        .col_expr(deadlines::Column::ExtendedBy, Expr::value(extended_by))
-        .col_expr(deadlines::Column::ExtensionReason, Expr::value(reason))
-        .col_expr(deadlines::Column::Version, Expr::value(deadline.version + 1))
-        .filter(deadlines::Column::Id.eq(deadline.id))
-        .filter(deadlines::Column::Status.eq(state::OPEN))
-        .filter(deadlines::Column::Version.eq(deadline.version))
-        .exec(db)
-        .await?;
-    Ok(changed.rows_affected == 1)
+    let changed = crate::db::versioned::save_if_unchanged(
+        db,
+        deadlines::Entity::update_many()
+            .col_expr(deadlines::Column::OriginalDueAt, Expr::value(original))
+            .col_expr(deadlines::Column::DueAt, Expr::value(due))
+            .col_expr(deadlines::Column::ExtendedAt, Expr::value(extended_at))
+            .col_expr(deadlines::Column::ExtendedBy, Expr::value(extended_by))
+            .col_expr(deadlines::Column::ExtensionReason, Expr::value(reason))
+            .filter(deadlines::Column::Status.eq(state::OPEN)),
+        deadline.id,
+        deadline.version,
+    )
+    .await?;
+    Ok(changed)
 }
 
 /// The record's activity happened at `at` (an action done, a hearing held): the deadline

@@ -161,15 +161,16 @@ pub async fn save(
     crate::retention::lock_unless_disposed(&txn, &case).await?;
     let mut update = corrected.clone().into_active_model().reset_all();
     update.id = NotSet;
-    update.version = Set(person.version + 1);
+    update.version = NotSet; // moved on by the save
     update.updated_at = Set(now);
-    let saved = people::Entity::update_many()
-        .set(update)
-        .filter(people::Column::Id.eq(person.id))
-        .filter(people::Column::Version.eq(person.version))
-        .exec(&txn)
-        .await?;
-    if saved.rows_affected == 0 {
+    let saved = crate::db::versioned::save_if_unchanged(
+        &txn,
+        people::Entity::update_many().set(update),
+        person.id,
+        person.version,
+    )
+    .await?;
+    if !saved {
         drop(txn);
         return conflict(&state, &ctx, &viewer, &origin, &case, person, typed).await;
     }

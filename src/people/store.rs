@@ -12,11 +12,8 @@ use entity::{
     person_standins, timeline_entries,
 };
 use sea_orm::{
-    ActiveModelTrait,
-    ActiveValue::Set,
-    ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, IntoActiveModel, ModelTrait, QueryFilter,
-    QueryOrder, Value,
-    sea_query::{Expr, ExprTrait},
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait,
+    IntoActiveModel, ModelTrait, QueryFilter, QueryOrder, Value, sea_query::Expr,
 };
 use serde_json::{Map, json};
 use time::OffsetDateTime;
@@ -73,13 +70,10 @@ pub async fn merge(
 ) -> Result<Option<(people::Model, Vec<i32>)>, DbErr> {
     // Claim both versions first, so a concurrent edit or merge loses cleanly.
     for p in [kept, other] {
-        let claimed = people::Entity::update_many()
-            .col_expr(people::Column::Version, Expr::col(people::Column::Version).add(1))
-            .filter(people::Column::Id.eq(p.id))
-            .filter(people::Column::Version.eq(p.version))
-            .exec(db)
-            .await?;
-        if claimed.rows_affected == 0 {
+        let claimed =
+            crate::db::versioned::save_if_unchanged(db, people::Entity::update_many(), p.id, p.version)
+                .await?;
+        if !claimed {
             return Ok(None);
         }
     }

@@ -25,10 +25,7 @@ use axum::{
 use axum_extra::extract::Form;
 use entity::{Role, areas, users};
 use maud::{Markup, html};
-use sea_orm::{
-    ColumnTrait, EntityTrait, Iterable, QueryFilter,
-    sea_query::{Expr, ExprTrait},
-};
+use sea_orm::{EntityTrait, Iterable, sea_query::Expr};
 use serde::Deserialize;
 
 #[derive(Deserialize, Default, Clone)]
@@ -238,17 +235,18 @@ pub async fn update(
         return Ok(refuse(&errors));
     }
     // Optimistic concurrency: only the version the editor saw may be changed.
-    let updated = users::Entity::update_many()
-        .col_expr(users::Column::DisplayName, Expr::value(v.display_name.clone()))
-        .col_expr(users::Column::Email, Expr::value(v.email.clone()))
-        .col_expr(users::Column::Role, Expr::value(role_code(v.role)))
-        .col_expr(users::Column::UpdatedAt, Expr::value(now))
-        .col_expr(users::Column::Version, Expr::col(users::Column::Version).add(1))
-        .filter(users::Column::Id.eq(id))
-        .filter(users::Column::Version.eq(f.version.unwrap_or(-1)))
-        .exec(&txn)
-        .await?;
-    if updated.rows_affected == 0 {
+    let updated = crate::db::versioned::save_if_unchanged(
+        &txn,
+        users::Entity::update_many()
+            .col_expr(users::Column::DisplayName, Expr::value(v.display_name.clone()))
+            .col_expr(users::Column::Email, Expr::value(v.email.clone()))
+            .col_expr(users::Column::Role, Expr::value(role_code(v.role)))
+            .col_expr(users::Column::UpdatedAt, Expr::value(now)),
+        id,
+        f.version.unwrap_or(-1),
+    )
+    .await?;
+    if !updated {
         drop(txn);
         let area_ids = accounts::area_ids_of(&state.db, id).await?;
         let theirs = UserForm::from_model(&user, &area_ids);

@@ -124,20 +124,21 @@ pub(super) async fn reopen(
     reason: &str,
 ) -> AppResult<()> {
     let now = by.now;
-    let updated = cases::Entity::update_many()
-        .col_expr(cases::Column::Status, Expr::value(codes::OPEN))
-        .col_expr(cases::Column::ClosedAt, Expr::value(None::<time::OffsetDateTime>))
-        .col_expr(cases::Column::Outcome, Expr::value(None::<String>))
-        .col_expr(cases::Column::UpdatedAt, Expr::value(now))
-        .col_expr(cases::Column::Version, Expr::col(cases::Column::Version).add(1))
-        .filter(cases::Column::Id.eq(case.id))
-        .filter(cases::Column::Status.eq(codes::CLOSED))
-        // Unchanged since it was read: a case disposed of meanwhile (which changes its
-        // version) is not brought back.
-        .filter(cases::Column::Version.eq(case.version))
-        .exec(txn)
-        .await?;
-    if updated.rows_affected == 0 {
+    // Unchanged since it was read: a case disposed of meanwhile (which changes its
+    // version) is not brought back.
+    let updated = crate::db::versioned::save_if_unchanged(
+        txn,
+        cases::Entity::update_many()
+            .col_expr(cases::Column::Status, Expr::value(codes::OPEN))
+            .col_expr(cases::Column::ClosedAt, Expr::value(None::<time::OffsetDateTime>))
+            .col_expr(cases::Column::Outcome, Expr::value(None::<String>))
+            .col_expr(cases::Column::UpdatedAt, Expr::value(now))
+            .filter(cases::Column::Status.eq(codes::CLOSED)),
+        case.id,
+        case.version,
+    )
+    .await?;
+    if !updated {
         return Err(AppError::Conflict(
             "This case changed while you were reopening it: open it again to see how it stands.",
         ));

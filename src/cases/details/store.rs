@@ -8,10 +8,8 @@ use crate::{
 };
 use entity::{case_strands, cases, strands};
 use sea_orm::{
-    ActiveValue::Set,
-    ColumnTrait, ConnectionTrait, DatabaseTransaction, DbErr, EntityTrait, QueryFilter, QueryOrder,
-    QuerySelect,
-    sea_query::{Expr, ExprTrait},
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseTransaction, DbErr, EntityTrait, QueryFilter,
+    QueryOrder, QuerySelect, sea_query::Expr,
 };
 
 /// The strands and areas the form offers.
@@ -49,22 +47,23 @@ pub(super) async fn save(
     lists: &Lists,
 ) -> AppResult<Option<usize>> {
     let now = by.now;
-    let updated = cases::Entity::update_many()
-        .col_expr(cases::Column::Priority, Expr::value(v.priority))
-        .col_expr(
-            cases::Column::PriorityReason,
-            Expr::value(v.priority_reason.clone()),
-        )
-        .col_expr(cases::Column::HatePerceived, Expr::value(v.hate))
-        .col_expr(cases::Column::PerceivedBy, Expr::value(v.perceived_by.clone()))
-        .col_expr(cases::Column::AreaId, Expr::value(v.area_id))
-        .col_expr(cases::Column::UpdatedAt, Expr::value(now))
-        .col_expr(cases::Column::Version, Expr::col(cases::Column::Version).add(1))
-        .filter(cases::Column::Id.eq(case.id))
-        .filter(cases::Column::Version.eq(version))
-        .exec(txn)
-        .await?;
-    if updated.rows_affected == 0 {
+    let updated = crate::db::versioned::save_if_unchanged(
+        txn,
+        cases::Entity::update_many()
+            .col_expr(cases::Column::Priority, Expr::value(v.priority))
+            .col_expr(
+                cases::Column::PriorityReason,
+                Expr::value(v.priority_reason.clone()),
+            )
+            .col_expr(cases::Column::HatePerceived, Expr::value(v.hate))
+            .col_expr(cases::Column::PerceivedBy, Expr::value(v.perceived_by.clone()))
+            .col_expr(cases::Column::AreaId, Expr::value(v.area_id))
+            .col_expr(cases::Column::UpdatedAt, Expr::value(now)),
+        case.id,
+        version,
+    )
+    .await?;
+    if !updated {
         return Ok(None);
     }
     case_strands::Entity::delete_many()

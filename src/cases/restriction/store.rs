@@ -7,10 +7,8 @@ use crate::{
 };
 use entity::{Role, case_access, cases, users};
 use sea_orm::{
-    ActiveValue::Set,
-    ColumnTrait, ConnectionTrait, DatabaseTransaction, DbErr, EntityTrait, QueryFilter, QueryOrder,
-    QuerySelect,
-    sea_query::{Expr, ExprTrait},
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseTransaction, DbErr, EntityTrait, QueryFilter,
+    QueryOrder, QuerySelect, sea_query::Expr,
 };
 
 /// Active staff who work on cases (administrators cannot be named: they see no cases).
@@ -68,19 +66,20 @@ pub async fn restrict(
     let before = named_ids(txn, case.id).await?;
     // Only the version the form was filled in against may change: a stale form must not
     // silently lift (or impose) a restriction someone else just set.
-    let updated = cases::Entity::update_many()
-        .col_expr(cases::Column::Restricted, Expr::value(restricted))
-        .col_expr(
-            cases::Column::RestrictedReason,
-            Expr::value(restricted.then(|| reason.to_owned())),
-        )
-        .col_expr(cases::Column::UpdatedAt, Expr::value(now))
-        .col_expr(cases::Column::Version, Expr::col(cases::Column::Version).add(1))
-        .filter(cases::Column::Id.eq(case.id))
-        .filter(cases::Column::Version.eq(version))
-        .exec(txn)
-        .await?;
-    if updated.rows_affected == 0 {
+    let updated = crate::db::versioned::save_if_unchanged(
+        txn,
+        cases::Entity::update_many()
+            .col_expr(cases::Column::Restricted, Expr::value(restricted))
+            .col_expr(
+                cases::Column::RestrictedReason,
+                Expr::value(restricted.then(|| reason.to_owned())),
+            )
+            .col_expr(cases::Column::UpdatedAt, Expr::value(now)),
+        case.id,
+        version,
+    )
+    .await?;
+    if !updated {
         return Ok(false);
     }
     crate::db::bulk::flush::<case_access::ActiveModel>(txn).await?;
