@@ -264,10 +264,9 @@ impl Casework {
             declined_on: date_value(Some(later).filter(|_| status == support::DECLINED)),
             ..Default::default()
         };
-        let mut errors = FormErrors::default();
         let today = time_fmt::london(self.now).date();
-        let valid = measures::form::validate(&form, Some(&self.catalogue), 0, today, &mut errors)
-            .ok_or_else(|| refused("support measure", &errors))?;
+        let valid = measures::form::validate(&form, Some(&self.catalogue), 0, today)
+            .map_err(|errors| refused("support measure", &errors))?;
         measures::store::record(txn, by, case, &valid, &entry.name)
             .await
             .map_err(failed)
@@ -297,10 +296,9 @@ impl Casework {
             form.consent_scope = "Contact details and what happened".to_owned();
             form.sent_on = date_value(Some(on));
         }
-        let mut errors = FormErrors::default();
         let today = time_fmt::london(self.now).date();
-        let valid = referrals::form::validate(&form, Some(&self.agencies), None, today, &mut errors)
-            .ok_or_else(|| refused("referral", &errors))?;
+        let valid = referrals::form::validate(&form, Some(&self.agencies), None, today)
+            .map_err(|errors| refused("referral", &errors))?;
         referrals::record(txn, by, case, &valid, &agency.name)
             .await
             .map_err(failed)

@@ -206,17 +206,19 @@ pub async fn save(
     if !is_based_on(&f, standing.as_ref()) {
         return stale(&state, &ctx, &case, standing, &staff, f).await;
     }
-    let mut errors = FormErrors::default();
-    let Some(valid) = validate(&f, &case, standing.as_ref(), &staff, now, &mut errors) else {
-        let standing = with_author(&state, standing).await?;
-        return Ok(forms::invalid(page(
-            &ctx,
-            &case,
-            standing.as_ref(),
-            &staff,
-            &f,
-            &errors,
-        )));
+    let valid = match validate(&f, &case, standing.as_ref(), &staff, now) {
+        Ok(valid) => valid,
+        Err(errors) => {
+            let standing = with_author(&state, standing).await?;
+            return Ok(forms::invalid(page(
+                &ctx,
+                &case,
+                standing.as_ref(),
+                &staff,
+                &f,
+                &errors,
+            )));
+        }
     };
     let txn = crate::db::begin(&state.db).await?;
     // The case row is held from here (PostgreSQL), so two agreements cannot interleave.
@@ -250,9 +252,9 @@ pub async fn agree_first(
 ) -> AppResult<Result<cases::Model, FormErrors>> {
     let f = PlanForm::from_pairs(pairs);
     let staff = super::staff(txn).await?;
-    let mut errors = FormErrors::default();
-    let Some(valid) = validate(&f, case, None, &staff, by.now, &mut errors) else {
-        return Ok(Err(errors));
+    let valid = match validate(&f, case, None, &staff, by.now) {
+        Ok(valid) => valid,
+        Err(errors) => return Ok(Err(errors)),
     };
     let held = crate::cases::lock::hold_case(txn, case).await?;
     crate::cases::lock::require_open(&held, CLOSED)?;
@@ -306,8 +308,8 @@ fn validate(
     standing: Option<&action_plans::Model>,
     staff: &[(i32, String)],
     now: OffsetDateTime,
-    errors: &mut FormErrors,
-) -> Option<Valid> {
+) -> Result<Valid, FormErrors> {
+    let mut errors = FormErrors::default();
     let today = london_date(now);
     let reported = london_date(case.received_at);
     let agreed_on = match time_fmt::parse_date(&f.agreed_on) {
@@ -395,14 +397,18 @@ fn validate(
         errors.add("channel", "Choose how the victim will be contacted");
     }
     let interpreter_language = crate::web::fields::optional_text(
-        errors,
+        &mut errors,
         "interpreter_language",
         &f.interpreter_language,
         INTERPRETER_MAX,
     );
-    let communication_needs =
-        crate::web::fields::optional_text(errors, "communication_needs", &f.communication_needs, TEXT_MAX);
-    let notes = crate::web::fields::optional_text(errors, "notes", &f.notes, TEXT_MAX);
+    let communication_needs = crate::web::fields::optional_text(
+        &mut errors,
+        "communication_needs",
+        &f.communication_needs,
+        TEXT_MAX,
+    );
+    let notes = crate::web::fields::optional_text(&mut errors, "notes", &f.notes, TEXT_MAX);
     let rules = fields::Rules {
         staff,
         keep: None,
@@ -415,24 +421,29 @@ fn validate(
             continue;
         }
         let which = format!("action {}", i + 1);
-        if let Some(valid) = fields::validate(row, &row_prefix(i), &which, &rules, errors) {
-            actions.push(valid);
+        match fields::validate(row, &row_prefix(i), &which, &rules) {
+            Ok(valid) => actions.push(valid),
+            Err(row_errors) => errors.append(row_errors),
         }
     }
-    if !errors.is_empty() {
-        return None;
+    match (agreed_on, copy_given_how, unit, amount, channel) {
+        (Some(agreed_on), Some(copy_given_how), Some(unit), Some(amount), Some(channel))
+            if errors.is_empty() =>
+        {
+            Ok(Valid {
+                agreed_on,
+                copy_given_how,
+                copy_given_on,
+                every: Timescale::new(unit, amount as u32),
+                channel,
+                interpreter_language,
+                communication_needs,
+                notes,
+                actions,
+            })
+        }
+        _ => Err(errors),
     }
-    Some(Valid {
-        agreed_on: agreed_on?,
-        copy_given_how: copy_given_how?,
-        copy_given_on,
-        every: Timescale::new(unit?, amount? as u32),
-        channel: channel?,
-        interpreter_language,
-        communication_needs,
-        notes,
-        actions,
-    })
 }
 
 /// Everything one agreement writes, in the caller's transaction; returns the case as it

@@ -111,8 +111,8 @@ pub fn validate(
     prefix: &str,
     which: &str,
     rules: &Rules,
-    errors: &mut FormErrors,
-) -> Option<ValidAction> {
+) -> Result<ValidAction, FormErrors> {
+    let mut errors = FormErrors::default();
     let of = |what: &str| {
         if which.is_empty() {
             what.to_owned()
@@ -212,11 +212,14 @@ pub fn validate(
         }
         Some(day) => Some(day),
     };
-    Some(ValidAction {
-        description: description?,
-        owner: owner?,
-        target_on: target_on?,
-    })
+    match (description, owner, target_on) {
+        (Some(description), Some(owner), Some(target_on)) => Ok(ValidAction {
+            description,
+            owner,
+            target_on,
+        }),
+        _ => Err(errors),
+    }
 }
 
 fn latest_target(today: Date) -> Date {
@@ -301,16 +304,13 @@ mod tests {
     #[test]
     fn a_complete_action_is_valid() {
         let staff = [(4, "Harry".to_owned())];
-        let mut errors = FormErrors::default();
         let v = validate(
             &fields(" Fit locks ", "4", "", "2026-12-01"),
             "",
             "",
             &rules(&staff),
-            &mut errors,
         )
         .expect("valid");
-        assert!(errors.is_empty());
         assert_eq!(v.description, "Fit locks");
         assert_eq!(v.owner, Owner::Staff(4));
         assert_eq!(v.target_on, date!(2026 - 12 - 01));
@@ -319,7 +319,6 @@ mod tests {
             "",
             "",
             &rules(&staff),
-            &mut errors,
         )
         .expect("valid");
         assert_eq!(v.owner, Owner::Other("Police".to_owned()));
@@ -328,9 +327,8 @@ mod tests {
     #[test]
     fn each_wrong_field_gets_its_own_error() {
         let staff = [(4, "Harry".to_owned())];
-        let mut errors = FormErrors::default();
         let bad = fields("", "99", "", "2026-11-19");
-        assert!(validate(&bad, "action-2-", "action 2", &rules(&staff), &mut errors).is_none());
+        let errors = validate(&bad, "action-2-", "action 2", &rules(&staff)).expect_err("invalid");
         assert_eq!(
             errors.get("action-2-description"),
             Some("Enter the description of action 2")
@@ -344,38 +342,27 @@ mod tests {
                 .get("action-2-target_on")
                 .is_some_and(|m| m.contains("20 Nov 2026"))
         );
-        let mut errors = FormErrors::default();
         let bad = fields("x", "other", &"n".repeat(121), "2030-01-01");
-        assert!(validate(&bad, "", "", &rules(&staff), &mut errors).is_none());
+        let errors = validate(&bad, "", "", &rules(&staff)).expect_err("invalid");
         assert!(errors.get("owner_other").is_some());
         assert!(
             errors
                 .get("target_on")
                 .is_some_and(|m| m.contains("within 3 years"))
         );
-        let mut errors = FormErrors::default();
-        assert!(
-            validate(
-                &fields("x", "other", " ", "2026-13-01"),
-                "",
-                "",
-                &rules(&staff),
-                &mut errors
-            )
-            .is_none()
-        );
+        let errors =
+            validate(&fields("x", "other", " ", "2026-13-01"), "", "", &rules(&staff)).expect_err("invalid");
         assert!(errors.get("owner_other").is_some());
         assert!(errors.get("target_on").is_some());
     }
 
     #[test]
     fn the_current_owner_stays_valid_when_no_longer_listed() {
-        let mut errors = FormErrors::default();
         let r = Rules {
             keep: Some(7),
             ..rules(&[])
         };
-        let v = validate(&fields("x", "7", "", "2026-11-30"), "", "", &r, &mut errors).expect("valid");
+        let v = validate(&fields("x", "7", "", "2026-11-30"), "", "", &r).expect("valid");
         assert_eq!(v.owner, Owner::Staff(7));
     }
 

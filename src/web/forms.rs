@@ -36,6 +36,12 @@ impl FormErrors {
     pub fn messages(&self) -> Vec<&str> {
         self.0.iter().map(|(_, m)| m.as_str()).collect()
     }
+
+    /// Adds `other`'s errors after these, in their order (a part of a form checked on
+    /// its own, such as one row of several).
+    pub fn append(&mut self, other: FormErrors) {
+        self.0.extend(other.0);
+    }
 }
 
 /// A form sent back to be put right: 422 with the page showing what was typed and,

@@ -216,8 +216,8 @@ fn validate(
     case: &cases::Model,
     d: &deadlines::Model,
     now: OffsetDateTime,
-    errors: &mut FormErrors,
-) -> Option<Change> {
+) -> Result<Change, FormErrors> {
+    let mut errors = FormErrors::default();
     let text = f.text.trim();
     if text.chars().count() > MAX_TEXT_CHARS {
         errors.add("text", format!("Keep it under {MAX_TEXT_CHARS} characters"));
@@ -260,7 +260,10 @@ fn validate(
         },
         Action::Waive => Some(Change::Waive),
     };
-    change.filter(|_| errors.is_empty())
+    match change {
+        Some(change) if errors.is_empty() => Ok(change),
+        _ => Err(errors),
+    }
 }
 
 async fn submit(
@@ -275,9 +278,9 @@ async fn submit(
     let (case, d) = find(&state, &viewer, None, &reference, &id).await?;
     check(&viewer, action, &d)?;
     let now = state.now();
-    let mut errors = FormErrors::default();
     if f.version.trim().parse::<i32>().ok() != Some(d.version) {
         // Stale form: shown again as the deadline now is, with what they typed kept.
+        let mut errors = FormErrors::default();
         errors.add(
             "version",
             "Someone changed this deadline while you were filling in the form. Check it as it is now (above) and submit again.",
@@ -288,8 +291,9 @@ async fn submit(
         };
         return Ok(forms::stale(page(&ctx, &case, &d, action, &f, &errors)));
     }
-    let Some(change) = validate(&f, action, &case, &d, now, &mut errors) else {
-        return Ok(forms::invalid(page(&ctx, &case, &d, action, &f, &errors)));
+    let change = match validate(&f, action, &case, &d, now) {
+        Ok(change) => change,
+        Err(errors) => return Ok(forms::invalid(page(&ctx, &case, &d, action, &f, &errors))),
     };
     let text = f.text.trim().to_owned();
     let name = stage_name(&d);

@@ -76,10 +76,11 @@ fn require_open(case: &cases::Model) -> AppResult<()> {
     }
 }
 
-fn validate(f: &FrequencyForm, errors: &mut FormErrors) -> Option<Option<Timescale>> {
+fn validate(f: &FrequencyForm) -> Result<Option<Timescale>, FormErrors> {
     if f.unit.trim().is_empty() {
-        return Some(None);
+        return Ok(None);
     }
+    let mut errors = FormErrors::default();
     let unit = Unit::from_code(f.unit.trim()).filter(|u| AGREED_UNITS.contains(u));
     if unit.is_none() {
         errors.add("unit", "Choose calendar days or working days");
@@ -93,7 +94,10 @@ fn validate(f: &FrequencyForm, errors: &mut FormErrors) -> Option<Option<Timesca
     if amount.is_none() {
         errors.add("amount", format!("Enter a whole number from 1 to {MAX_AMOUNT}"));
     }
-    Some(Some(Timescale::new(unit?, amount? as u32)))
+    match (unit, amount) {
+        (Some(unit), Some(amount)) => Ok(Some(Timescale::new(unit, amount as u32))),
+        _ => Err(errors),
+    }
 }
 
 pub async fn save(
@@ -106,9 +110,9 @@ pub async fn save(
 ) -> AppResult<Response> {
     let case = crate::cases::visibility::find(&state.db, &viewer, &reference).await?;
     require_open(&case)?;
-    let mut errors = FormErrors::default();
-    let Some(agreed) = validate(&f, &mut errors) else {
-        return Ok(forms::invalid(page(&ctx, &case, &f, &errors)));
+    let agreed = match validate(&f) {
+        Ok(agreed) => agreed,
+        Err(errors) => return Ok(forms::invalid(page(&ctx, &case, &f, &errors))),
     };
     let now = state.now();
     let txn = crate::db::begin(&state.db).await?;

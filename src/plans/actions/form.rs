@@ -83,8 +83,8 @@ pub(super) fn validate(
     staff: &[(i32, String)],
     case: &cases::Model,
     now: OffsetDateTime,
-    errors: &mut FormErrors,
-) -> Option<Valid> {
+) -> Result<Valid, FormErrors> {
+    let mut errors = FormErrors::default();
     let a = &shown.action;
     let today = london_date(now);
     let rules = fields::Rules {
@@ -93,7 +93,13 @@ pub(super) fn validate(
         earliest: Some((shown.plan_agreed_on, "the date the plan was agreed")),
         today,
     };
-    let action = fields::validate(&f.action, "", "", &rules, errors);
+    let action = match fields::validate(&f.action, "", "", &rules) {
+        Ok(action) => Some(action),
+        Err(action_errors) => {
+            errors.append(action_errors);
+            None
+        }
+    };
     let status = codes::find(&ACTION_STATUSES, &f.status);
     let final_label = crate::plans::action_status_label(&a.status).to_lowercase();
     match status {
@@ -178,14 +184,14 @@ pub(super) fn validate(
     } else {
         Some(outcome.to_owned())
     };
-    if !errors.is_empty() {
-        return None;
+    match (action, status) {
+        (Some(action), Some(status)) if errors.is_empty() => Ok(Valid {
+            action,
+            status,
+            completed_on,
+            outcome,
+            reason,
+        }),
+        _ => Err(errors),
     }
-    Some(Valid {
-        action: action?,
-        status: status?,
-        completed_on,
-        outcome,
-        reason,
-    })
 }

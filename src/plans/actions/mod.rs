@@ -94,9 +94,11 @@ pub async fn add(
         earliest: Some((plan.agreed_on, "the date the plan was agreed")),
         today: london_date(now),
     };
-    let mut errors = FormErrors::default();
-    let Some(valid) = fields::validate(&f, "", "", &rules, &mut errors) else {
-        return Ok(forms::invalid(add_page(&ctx, &case, &plan, &staff, &f, &errors)));
+    let valid = match fields::validate(&f, "", "", &rules) {
+        Ok(valid) => valid,
+        Err(errors) => {
+            return Ok(forms::invalid(add_page(&ctx, &case, &plan, &staff, &f, &errors)));
+        }
     };
     let txn = crate::db::begin(&state.db).await?;
     let held = crate::cases::lock::hold_case(&txn, &case).await?;
@@ -155,11 +157,13 @@ pub async fn update(
     if f.version.trim().parse::<i32>().ok() != Some(shown.action.version) {
         return Ok(stale(&ctx, &case, &shown, &staff, f, now));
     }
-    let mut errors = FormErrors::default();
-    let Some(valid) = validate(&f, &shown, &staff, &case, now, &mut errors) else {
-        return Ok(forms::invalid(edit_page(
-            &ctx, &case, &shown, &staff, &f, now, false, &errors,
-        )));
+    let valid = match validate(&f, &shown, &staff, &case, now) {
+        Ok(valid) => valid,
+        Err(errors) => {
+            return Ok(forms::invalid(edit_page(
+                &ctx, &case, &shown, &staff, &f, now, false, &errors,
+            )));
+        }
     };
     let a = &shown.action;
     let txn = crate::db::begin(&state.db).await?;

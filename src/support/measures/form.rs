@@ -63,8 +63,8 @@ pub fn validate(
     catalogue: Option<&[support_catalogue::Model]>,
     fixed_catalogue_id: i32,
     today: Date,
-    errors: &mut FormErrors,
-) -> Option<Valid> {
+) -> Result<Valid, FormErrors> {
+    let mut errors = FormErrors::default();
     let catalogue_id = match catalogue {
         Some(entries) => {
             let chosen = f.catalogue_id.trim().parse::<i32>().ok();
@@ -83,7 +83,13 @@ pub fn validate(
             "Choose whether the support was requested, provided or declined",
         );
     }
-    let requested_on = fields::past_date(&f.requested_on, "requested_on", "date requested", today, errors);
+    let requested_on = fields::past_date(
+        &f.requested_on,
+        "requested_on",
+        "date requested",
+        today,
+        &mut errors,
+    );
     if f.requested_on.trim().is_empty() {
         errors.add("requested_on", "Enter the date the support was requested");
     }
@@ -118,14 +124,14 @@ pub fn validate(
         &f.provided_on,
         "date provided",
         status == Some(PROVIDED),
-        errors,
+        &mut errors,
     );
     let declined_on = dated(
         "declined_on",
         &f.declined_on,
         "date declined",
         status == Some(DECLINED),
-        errors,
+        &mut errors,
     );
     let cost_pence = match parse_pounds(&f.cost) {
         Ok(cost) => cost,
@@ -134,19 +140,19 @@ pub fn validate(
             None
         }
     };
-    let notes = optional_text(errors, "notes", &f.notes, MAX_TEXT_CHARS);
-    if !errors.is_empty() {
-        return None;
+    let notes = optional_text(&mut errors, "notes", &f.notes, MAX_TEXT_CHARS);
+    match (catalogue_id, status, requested_on) {
+        (Some(catalogue_id), Some(status), Some(requested_on)) if errors.is_empty() => Ok(Valid {
+            catalogue_id,
+            status,
+            requested_on,
+            provided_on,
+            declined_on,
+            cost_pence,
+            notes,
+        }),
+        _ => Err(errors),
     }
-    Some(Valid {
-        catalogue_id: catalogue_id?,
-        status: status?,
-        requested_on: requested_on?,
-        provided_on,
-        declined_on,
-        cost_pence,
-        notes,
-    })
 }
 
 /// What the timeline says about a measure: "Emergency repair: provided on 24 Nov 2026

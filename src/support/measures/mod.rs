@@ -65,15 +65,9 @@ pub async fn create(
     crate::cases::lock::require_open(&case, CLOSED)?;
     let now = state.now();
     let catalogue = active_catalogue(&state.db).await?;
-    let mut errors = FormErrors::default();
-    let Some(v) = validate(
-        &f,
-        Some(&catalogue),
-        0,
-        crate::calendar::london_date(now),
-        &mut errors,
-    ) else {
-        return Ok(forms::invalid(new_page(&ctx, &case, &catalogue, &f, &errors)));
+    let v = match validate(&f, Some(&catalogue), 0, crate::calendar::london_date(now)) {
+        Ok(v) => v,
+        Err(errors) => return Ok(forms::invalid(new_page(&ctx, &case, &catalogue, &f, &errors))),
     };
     let name = catalogue
         .iter()
@@ -126,17 +120,13 @@ pub async fn update(
         return Ok(conflict(&ctx, &case, &m, &name, f));
     }
     let now = state.now();
-    let mut errors = FormErrors::default();
-    let Some(v) = validate(
-        &f,
-        None,
-        m.catalogue_id,
-        crate::calendar::london_date(now),
-        &mut errors,
-    ) else {
-        return Ok(forms::invalid(edit_page(
-            &ctx, &case, &m, &name, &f, None, &errors,
-        )));
+    let v = match validate(&f, None, m.catalogue_id, crate::calendar::london_date(now)) {
+        Ok(v) => v,
+        Err(errors) => {
+            return Ok(forms::invalid(edit_page(
+                &ctx, &case, &m, &name, &f, None, &errors,
+            )));
+        }
     };
     let txn = crate::db::begin(&state.db).await?;
     // Only the version the form was built from changes.

@@ -105,8 +105,8 @@ pub fn validate(
     agencies: Option<&[agencies::Model]>,
     existing: Option<&referrals::Model>,
     today: Date,
-    errors: &mut FormErrors,
-) -> Option<Valid> {
+) -> Result<Valid, FormErrors> {
+    let mut errors = FormErrors::default();
     let agency_id = match (agencies, existing) {
         (_, Some(r)) => Some(r.agency_id),
         (Some(list), None) => {
@@ -138,11 +138,11 @@ pub fn validate(
         }
         Some(s) => Some(s),
     };
-    let referred_on = fields::past_date(&f.referred_on, "referred_on", "date referred", today, errors);
+    let referred_on = fields::past_date(&f.referred_on, "referred_on", "date referred", today, &mut errors);
     if f.referred_on.trim().is_empty() {
         errors.add("referred_on", "Enter the date of the referral");
     }
-    let reason = optional_text(errors, "reason", &f.reason, MAX_TEXT_CHARS);
+    let reason = optional_text(&mut errors, "reason", &f.reason, MAX_TEXT_CHARS);
     if f.reason.trim().is_empty() {
         errors.add("reason", "Say why the victim is being referred");
     }
@@ -171,9 +171,9 @@ pub fn validate(
                     "consent_on",
                     "date consent was given",
                     today,
-                    errors,
+                    &mut errors,
                 ),
-                scope: optional_text(errors, "consent_scope", &f.consent_scope, MAX_TEXT_CHARS),
+                scope: optional_text(&mut errors, "consent_scope", &f.consent_scope, MAX_TEXT_CHARS),
             }
         }
     };
@@ -231,7 +231,7 @@ pub fn validate(
             errors.add("sent_on", "Enter the date the referral was sent");
             None
         }
-        _ => fields::past_date(&f.sent_on, "sent_on", "date sent", today, errors),
+        _ => fields::past_date(&f.sent_on, "sent_on", "date sent", today, &mut errors),
     };
     if let (Some(sent), Some(referred)) = (sent_on, referred_on)
         && sent < referred
@@ -270,7 +270,7 @@ pub fn validate(
             "response_on",
             "date of the response",
             today,
-            errors,
+            &mut errors,
         );
         if f.response_on.trim().is_empty() {
             errors.add("response_on", "Enter the date of the response");
@@ -280,7 +280,7 @@ pub fn validate(
         {
             errors.add("response_on", "The response cannot be before the date sent");
         }
-        let response = optional_text(errors, "response", &f.response, MAX_TEXT_CHARS);
+        let response = optional_text(&mut errors, "response", &f.response, MAX_TEXT_CHARS);
         if f.response.trim().is_empty() {
             errors.add("response", "Enter the agency's response");
         }
@@ -300,19 +300,19 @@ pub fn validate(
         }
         (None, None)
     };
-    if !errors.is_empty() {
-        return None;
+    match (agency_id, status, referred_on, reason) {
+        (Some(agency_id), Some(status), Some(referred_on), Some(reason)) if errors.is_empty() => Ok(Valid {
+            agency_id,
+            status,
+            referred_on,
+            reason,
+            consent,
+            sent_on,
+            response_on,
+            response,
+        }),
+        _ => Err(errors),
     }
-    Some(Valid {
-        agency_id: agency_id?,
-        status: status?,
-        referred_on: referred_on?,
-        reason: reason?,
-        consent,
-        sent_on,
-        response_on,
-        response,
-    })
 }
 
 /// What the timeline says: status, dates, reason, consent and response.
@@ -373,19 +373,16 @@ mod tests {
         f.sent_on = "2026-11-21".into();
         f.consent_by = "Amina Khan (victim)".into();
         f.consent_on = "2026-11-20".into();
-        let mut errors = FormErrors::default();
-        assert!(validate(&f, Some(&agencies), None, TODAY, &mut errors).is_none());
+        let errors = validate(&f, Some(&agencies), None, TODAY).err().expect("invalid");
         assert_eq!(errors.get("consent_scope"), Some(CONSENT_FIRST));
         f.consent_scope = "Contact details".into();
-        let mut errors = FormErrors::default();
-        let v = validate(&f, Some(&agencies), None, TODAY, &mut errors).expect("valid");
+        let v = validate(&f, Some(&agencies), None, TODAY).expect("valid");
         assert_eq!(v.status, SENT);
         assert!(v.consent.complete());
         // To send: consent may wait, and may be partly recorded meanwhile.
-        let mut errors = FormErrors::default();
         let mut to_send = form(TO_SEND);
         to_send.consent_by = "Amina Khan".into();
-        assert!(validate(&to_send, Some(&agencies), None, TODAY, &mut errors).is_some());
+        assert!(validate(&to_send, Some(&agencies), None, TODAY).is_ok());
     }
 
     #[test]
@@ -396,14 +393,12 @@ mod tests {
         f.consent_by = "Amina Khan".into();
         f.consent_on = "2026-11-21".into();
         f.consent_scope = "All".into();
-        let mut errors = FormErrors::default();
-        assert!(validate(&f, Some(&agencies), None, TODAY, &mut errors).is_none());
+        let errors = validate(&f, Some(&agencies), None, TODAY).err().expect("invalid");
         assert!(errors.get("consent_on").is_some());
         let mut f = form(TO_SEND);
         f.sent_on = "2026-11-20".into();
         f.response = "Seen".into();
-        let mut errors = FormErrors::default();
-        assert!(validate(&f, Some(&agencies), None, TODAY, &mut errors).is_none());
+        let errors = validate(&f, Some(&agencies), None, TODAY).err().expect("invalid");
         assert!(errors.get("sent_on").is_some());
         assert!(errors.get("response").is_some());
     }

@@ -86,15 +86,9 @@ pub async fn create(
     crate::cases::lock::require_open(&case, CLOSED)?;
     let now = state.now();
     let agencies = active_agencies(&state.db).await?;
-    let mut errors = FormErrors::default();
-    let Some(v) = validate(
-        &f,
-        Some(&agencies),
-        None,
-        crate::calendar::london_date(now),
-        &mut errors,
-    ) else {
-        return Ok(forms::invalid(new_page(&ctx, &case, &agencies, &f, &errors)));
+    let v = match validate(&f, Some(&agencies), None, crate::calendar::london_date(now)) {
+        Ok(v) => v,
+        Err(errors) => return Ok(forms::invalid(new_page(&ctx, &case, &agencies, &f, &errors))),
     };
     let agency = agencies
         .iter()
@@ -194,11 +188,13 @@ pub async fn update(
         return Ok(conflict(&ctx, &case, &r, &agency, f));
     }
     let now = state.now();
-    let mut errors = FormErrors::default();
-    let Some(v) = validate(&f, None, Some(&r), crate::calendar::london_date(now), &mut errors) else {
-        return Ok(forms::invalid(edit_page(
-            &ctx, &case, &r, &agency, &f, None, &errors,
-        )));
+    let v = match validate(&f, None, Some(&r), crate::calendar::london_date(now)) {
+        Ok(v) => v,
+        Err(errors) => {
+            return Ok(forms::invalid(edit_page(
+                &ctx, &case, &r, &agency, &f, None, &errors,
+            )));
+        }
     };
     let txn = crate::db::begin(&state.db).await?;
     // Only the version (and so the status) the form was built from changes.
