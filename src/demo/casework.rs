@@ -299,7 +299,7 @@ impl Casework {
         let today = time_fmt::london(self.now).date();
         let valid = referrals::form::validate(&form, Some(&self.agencies), None, today)
             .map_err(|errors| refused("referral", &errors))?;
-        referrals::record(txn, by, case, &valid, &agency.name)
+        referrals::store::record(txn, by, case, &valid, &agency.name)
             .await
             .map_err(failed)
     }

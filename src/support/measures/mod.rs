@@ -9,7 +9,7 @@ use crate::cases::timeline::Actor;
 use crate::{
     audit::Origin,
     cases::{
-        timeline::{self, Entry},
+        timeline,
         visibility::{self, Viewer},
     },
     error::AppResult,
@@ -27,9 +27,8 @@ use axum::{
 };
 use axum_extra::extract::Form;
 use entity::{cases, support_measures};
-use form::{MeasureForm, describe, validate};
+use form::{MeasureForm, validate};
 use maud::Markup;
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, sea_query::Expr};
 use store::{active_catalogue, catalogue_name, find, record};
 use view::{edit_page, new_page};
 
@@ -129,40 +128,16 @@ pub async fn update(
         }
     };
     let txn = crate::db::begin(&state.db).await?;
-    // Only the version the form was built from changes.
-    let claimed = support_measures::Entity::update_many()
-        .col_expr(support_measures::Column::Status, Expr::value(v.status))
-        .col_expr(support_measures::Column::RequestedOn, Expr::value(v.requested_on))
-        .col_expr(support_measures::Column::ProvidedOn, Expr::value(v.provided_on))
-        .col_expr(support_measures::Column::DeclinedOn, Expr::value(v.declined_on))
-        .col_expr(support_measures::Column::CostPence, Expr::value(v.cost_pence))
-        .col_expr(support_measures::Column::Notes, Expr::value(v.notes.clone()))
-        .col_expr(support_measures::Column::UpdatedBy, Expr::value(viewer.id))
-        .col_expr(support_measures::Column::UpdatedAt, Expr::value(now))
-        .col_expr(support_measures::Column::Version, Expr::value(m.version + 1))
-        .filter(support_measures::Column::Id.eq(m.id))
-        .filter(support_measures::Column::Version.eq(m.version))
-        .exec(&txn)
-        .await?;
-    if claimed.rows_affected == 0 {
+    let by = Actor {
+        viewer: &viewer,
+        origin: &origin,
+        now,
+    };
+    if !store::update(&txn, &by, &case, &m, &v, &name).await? {
         drop(txn);
         let (case, latest) = find(&state, &viewer, None, &reference, &id).await?;
         return Ok(conflict(&ctx, &case, &latest, &name, f));
     }
-    timeline::record(
-        &txn,
-        now,
-        &viewer,
-        &origin,
-        "case.support_updated",
-        Entry::event(
-            &case,
-            "support-updated",
-            now,
-            format!("Support updated: {}", describe(&name, &v)),
-        ),
-    )
-    .await?;
     txn.commit().await?;
     set_flash(&ctx.session, format!("Support updated: {name}.")).await?;
     Ok(Redirect::to(&format!("/cases/{}#support", case.reference)).into_response())

@@ -1,5 +1,6 @@
 //! Support measures and the catalogue in the database: recording a measure (the form and
-//! the demo landlord) and finding one on a case.
+//! the demo landlord), saving a change over the version the form was built from, and
+//! finding one on a case.
 
 use super::CLOSED;
 use super::form::{Valid, describe};
@@ -17,7 +18,7 @@ use crate::{
 use entity::{cases, support_catalogue, support_measures};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseTransaction, DbErr, EntityTrait, QueryFilter,
-    QueryOrder,
+    QueryOrder, sea_query::Expr,
 };
 
 pub async fn active_catalogue(db: &impl ConnectionTrait) -> Result<Vec<support_catalogue::Model>, DbErr> {
@@ -96,4 +97,50 @@ pub(super) async fn find(
         .await?
         .ok_or(AppError::NotFound)?;
     Ok((case, measure))
+}
+
+/// Saves `v` over the measure `m` (of the catalogue entry called `name`) on `case`, with
+/// its timeline entry, if `m` is still the saved version (the one the form was built
+/// from); false, writing nothing, when someone else saved first.
+pub(super) async fn update(
+    txn: &DatabaseTransaction,
+    by: &Actor<'_>,
+    case: &cases::Model,
+    m: &support_measures::Model,
+    v: &Valid,
+    name: &str,
+) -> AppResult<bool> {
+    // Only the version the form was built from changes.
+    let claimed = support_measures::Entity::update_many()
+        .col_expr(support_measures::Column::Status, Expr::value(v.status))
+        .col_expr(support_measures::Column::RequestedOn, Expr::value(v.requested_on))
+        .col_expr(support_measures::Column::ProvidedOn, Expr::value(v.provided_on))
+        .col_expr(support_measures::Column::DeclinedOn, Expr::value(v.declined_on))
+        .col_expr(support_measures::Column::CostPence, Expr::value(v.cost_pence))
+        .col_expr(support_measures::Column::Notes, Expr::value(v.notes.clone()))
+        .col_expr(support_measures::Column::UpdatedBy, Expr::value(by.viewer.id))
+        .col_expr(support_measures::Column::UpdatedAt, Expr::value(by.now))
+        .col_expr(support_measures::Column::Version, Expr::value(m.version + 1))
+        .filter(support_measures::Column::Id.eq(m.id))
+        .filter(support_measures::Column::Version.eq(m.version))
+        .exec(txn)
+        .await?;
+    if claimed.rows_affected == 0 {
+        return Ok(false);
+    }
+    timeline::record(
+        txn,
+        by.now,
+        by.viewer,
+        by.origin,
+        "case.support_updated",
+        Entry::event(
+            case,
+            "support-updated",
+            by.now,
+            format!("Support updated: {}", describe(name, v)),
+        ),
+    )
+    .await?;
+    Ok(true)
 }

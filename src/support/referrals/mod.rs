@@ -6,12 +6,12 @@ pub mod form;
 pub mod store;
 mod view;
 
-use super::{TO_SEND, referral_status_label};
+use super::TO_SEND;
 use crate::cases::timeline::Actor;
 use crate::{
     audit::Origin,
     cases::{
-        timeline::{self, Entry},
+        timeline,
         visibility::{self, Viewer},
     },
     error::AppResult,
@@ -29,13 +29,10 @@ use axum::{
 };
 use axum_extra::extract::Form;
 use entity::{cases, referrals};
-use form::{ReferralForm, Valid, describe, validate};
+use form::{ReferralForm, validate};
 use maud::Markup;
-use sea_orm::{
-    ActiveValue::Set, ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, sea_query::Expr,
-};
 use serde::Deserialize;
-use store::{active_agencies, agency_name, find};
+use store::{active_agencies, agency_name, find, record};
 use view::{edit_page, new_page};
 
 const CLOSED: &str = "This case is closed: new referrals cannot be recorded on it. Reopen the case first.";
@@ -106,53 +103,6 @@ pub async fn create(
     Ok(Redirect::to(&format!("/cases/{}#support", case.reference)).into_response())
 }
 
-/// Records the referral `v` (to the agency called `agency`) on open `case`: the one way a
-/// referral is recorded (the form and the demo landlord).
-pub async fn record(
-    txn: &DatabaseTransaction,
-    by: &Actor<'_>,
-    case: &cases::Model,
-    v: &Valid,
-    agency: &str,
-) -> AppResult<()> {
-    let case = crate::cases::lock::hold_case(txn, case).await?;
-    crate::cases::lock::require_open(&case, CLOSED)?;
-    referrals::Entity::insert(referrals::ActiveModel {
-        case_id: Set(case.id),
-        agency_id: Set(v.agency_id),
-        status: Set(v.status.to_owned()),
-        referred_on: Set(v.referred_on),
-        reason: Set(Some(v.reason.clone())),
-        consent_by: Set(v.consent.by.clone()),
-        consent_on: Set(v.consent.on),
-        consent_scope: Set(v.consent.scope.clone()),
-        sent_on: Set(v.sent_on),
-        response_on: Set(None),
-        response: Set(None),
-        created_by: Set(by.viewer.id),
-        created_at: Set(by.now),
-        version: Set(1),
-        ..Default::default()
-    })
-    .exec_without_returning(txn)
-    .await?;
-    timeline::record(
-        txn,
-        by.now,
-        by.viewer,
-        by.origin,
-        "case.referral_recorded",
-        Entry::event(
-            &case,
-            "referral-recorded",
-            by.now,
-            format!("Referral recorded: {}", describe(agency, v)),
-        ),
-    )
-    .await?;
-    Ok(())
-}
-
 pub async fn edit_form(
     State(state): State<AppState>,
     ctx: Ctx,
@@ -197,51 +147,16 @@ pub async fn update(
         }
     };
     let txn = crate::db::begin(&state.db).await?;
-    // Only the version (and so the status) the form was built from changes.
-    let claimed = referrals::Entity::update_many()
-        .col_expr(referrals::Column::Status, Expr::value(v.status))
-        .col_expr(referrals::Column::ReferredOn, Expr::value(v.referred_on))
-        .col_expr(referrals::Column::Reason, Expr::value(Some(v.reason.clone())))
-        .col_expr(referrals::Column::ConsentBy, Expr::value(v.consent.by.clone()))
-        .col_expr(referrals::Column::ConsentOn, Expr::value(v.consent.on))
-        .col_expr(
-            referrals::Column::ConsentScope,
-            Expr::value(v.consent.scope.clone()),
-        )
-        .col_expr(referrals::Column::SentOn, Expr::value(v.sent_on))
-        .col_expr(referrals::Column::ResponseOn, Expr::value(v.response_on))
-        .col_expr(referrals::Column::Response, Expr::value(v.response.clone()))
-        .col_expr(referrals::Column::UpdatedBy, Expr::value(viewer.id))
-        .col_expr(referrals::Column::UpdatedAt, Expr::value(now))
-        .col_expr(referrals::Column::Version, Expr::value(r.version + 1))
-        .filter(referrals::Column::Id.eq(r.id))
-        .filter(referrals::Column::Version.eq(r.version))
-        .exec(&txn)
-        .await?;
-    if claimed.rows_affected == 0 {
+    let by = Actor {
+        viewer: &viewer,
+        origin: &origin,
+        now,
+    };
+    if !store::update(&txn, &by, &case, &r, &v, &agency).await? {
         drop(txn);
         let (case, latest) = find(&state, &viewer, None, &reference, &id).await?;
         return Ok(conflict(&ctx, &case, &latest, &agency, f));
     }
-    let change = if v.status == r.status {
-        String::new()
-    } else {
-        format!(" (was {})", referral_status_label(&r.status).to_lowercase())
-    };
-    timeline::record(
-        &txn,
-        now,
-        &viewer,
-        &origin,
-        "case.referral_updated",
-        Entry::event(
-            &case,
-            "referral-updated",
-            now,
-            format!("Referral updated{change}: {}", describe(&agency, &v)),
-        ),
-    )
-    .await?;
     txn.commit().await?;
     set_flash(&ctx.session, format!("Referral to {agency} updated.")).await?;
     Ok(Redirect::to(&format!("/cases/{}#support", case.reference)).into_response())

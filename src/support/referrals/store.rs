@@ -1,14 +1,25 @@
-//! Referrals and agencies in the database.
+//! Referrals and agencies in the database: recording a referral (the form and the demo
+//! landlord), saving a change over the version the form was built from, and finding one
+//! on a case.
 
-use crate::support::fields::{self};
+use super::CLOSED;
+use super::form::{Valid, describe};
+use crate::cases::timeline::Actor;
+use crate::support::{fields, referral_status_label};
 use crate::{
     audit::Origin,
-    cases::visibility::Viewer,
+    cases::{
+        timeline::{self, Entry},
+        visibility::Viewer,
+    },
     error::{AppError, AppResult},
     state::AppState,
 };
 use entity::{agencies, cases, referrals};
-use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseTransaction, DbErr, EntityTrait, QueryFilter,
+    QueryOrder, sea_query::Expr,
+};
 
 pub async fn active_agencies(db: &impl ConnectionTrait) -> Result<Vec<agencies::Model>, DbErr> {
     agencies::Entity::find()
@@ -41,4 +52,108 @@ pub(super) async fn find(
         .await?
         .ok_or(AppError::NotFound)?;
     Ok((case, referral))
+}
+
+/// Records the referral `v` (to the agency called `agency`) on open `case`: the one way a
+/// referral is recorded (the form and the demo landlord).
+pub async fn record(
+    txn: &DatabaseTransaction,
+    by: &Actor<'_>,
+    case: &cases::Model,
+    v: &Valid,
+    agency: &str,
+) -> AppResult<()> {
+    let case = crate::cases::lock::hold_case(txn, case).await?;
+    crate::cases::lock::require_open(&case, CLOSED)?;
+    referrals::Entity::insert(referrals::ActiveModel {
+        case_id: Set(case.id),
+        agency_id: Set(v.agency_id),
+        status: Set(v.status.to_owned()),
+        referred_on: Set(v.referred_on),
+        reason: Set(Some(v.reason.clone())),
+        consent_by: Set(v.consent.by.clone()),
+        consent_on: Set(v.consent.on),
+        consent_scope: Set(v.consent.scope.clone()),
+        sent_on: Set(v.sent_on),
+        response_on: Set(None),
+        response: Set(None),
+        created_by: Set(by.viewer.id),
+        created_at: Set(by.now),
+        version: Set(1),
+        ..Default::default()
+    })
+    .exec_without_returning(txn)
+    .await?;
+    timeline::record(
+        txn,
+        by.now,
+        by.viewer,
+        by.origin,
+        "case.referral_recorded",
+        Entry::event(
+            &case,
+            "referral-recorded",
+            by.now,
+            format!("Referral recorded: {}", describe(agency, v)),
+        ),
+    )
+    .await?;
+    Ok(())
+}
+
+/// Saves `v` over the referral `r` (to the agency called `agency`) on `case`, with its
+/// timeline entry, if `r` is still the saved version (the one the form was built from);
+/// false, writing nothing, when someone else saved first.
+pub(super) async fn update(
+    txn: &DatabaseTransaction,
+    by: &Actor<'_>,
+    case: &cases::Model,
+    r: &referrals::Model,
+    v: &Valid,
+    agency: &str,
+) -> AppResult<bool> {
+    // Only the version (and so the status) the form was built from changes.
+    let claimed = referrals::Entity::update_many()
+        .col_expr(referrals::Column::Status, Expr::value(v.status))
+        .col_expr(referrals::Column::ReferredOn, Expr::value(v.referred_on))
+        .col_expr(referrals::Column::Reason, Expr::value(Some(v.reason.clone())))
+        .col_expr(referrals::Column::ConsentBy, Expr::value(v.consent.by.clone()))
+        .col_expr(referrals::Column::ConsentOn, Expr::value(v.consent.on))
+        .col_expr(
+            referrals::Column::ConsentScope,
+            Expr::value(v.consent.scope.clone()),
+        )
+        .col_expr(referrals::Column::SentOn, Expr::value(v.sent_on))
+        .col_expr(referrals::Column::ResponseOn, Expr::value(v.response_on))
+        .col_expr(referrals::Column::Response, Expr::value(v.response.clone()))
+        .col_expr(referrals::Column::UpdatedBy, Expr::value(by.viewer.id))
+        .col_expr(referrals::Column::UpdatedAt, Expr::value(by.now))
+        .col_expr(referrals::Column::Version, Expr::value(r.version + 1))
+        .filter(referrals::Column::Id.eq(r.id))
+        .filter(referrals::Column::Version.eq(r.version))
+        .exec(txn)
+        .await?;
+    if claimed.rows_affected == 0 {
+        return Ok(false);
+    }
+    let change = if v.status == r.status {
+        String::new()
+    } else {
+        format!(" (was {})", referral_status_label(&r.status).to_lowercase())
+    };
+    timeline::record(
+        txn,
+        by.now,
+        by.viewer,
+        by.origin,
+        "case.referral_updated",
+        Entry::event(
+            case,
+            "referral-updated",
+            by.now,
+            format!("Referral updated{change}: {}", describe(agency, v)),
+        ),
+    )
+    .await?;
+    Ok(true)
 }
