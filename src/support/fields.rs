@@ -1,6 +1,7 @@
 //! What the support and referral forms share beyond `web::fields`: dates typed as
 //! `YYYY-MM-DD` that may be blank but cannot be in the future, the text length limit,
-//! record ids from the path, and the case a record's page is on.
+//! record ids from the path, the case a record's page is on, and the version check of an
+//! edit with its message when someone else saved first.
 
 use crate::{
     audit::Origin,
@@ -61,4 +62,22 @@ pub async fn case_of(
         Some(origin) => timeline::open(state, viewer, origin, reference, what).await,
         None => Ok(visibility::find(&state.db, viewer, reference).await?),
     }
+}
+
+/// Whether an edit form's `version` (as typed) is the record's saved `version`.
+pub fn is_current(typed: &str, version: i32) -> bool {
+    typed.trim().parse::<i32>().ok() == Some(version)
+}
+
+/// The error of an edit that lost a race with someone else's save, on the status field;
+/// `what` names the record ("support measure", "referral").
+pub fn changed_meanwhile(what: &str) -> FormErrors {
+    let mut errors = FormErrors::default();
+    errors.add(
+        "status",
+        format!(
+            "Someone else changed this {what} while you were editing. Their version is shown below; your changes are still in the form. Check both, then save again"
+        ),
+    );
+    errors
 }

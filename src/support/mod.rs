@@ -7,6 +7,7 @@
 pub mod case_panel;
 mod fields;
 pub mod measures;
+mod pages;
 pub mod referrals;
 
 use crate::{

@@ -6,6 +6,7 @@ pub mod store;
 mod view;
 
 use crate::cases::timeline::Actor;
+use crate::support::fields;
 use crate::{
     audit::Origin,
     cases::{
@@ -115,7 +116,7 @@ pub async fn update(
 ) -> AppResult<Response> {
     let (case, m) = find(&state, &viewer, None, &reference, &id).await?;
     let name = catalogue_name(&state.db, m.catalogue_id).await?;
-    if f.version.trim().parse::<i32>().ok() != Some(m.version) {
+    if !fields::is_current(&f.version, m.version) {
         return Ok(conflict(&ctx, &case, &m, &name, f));
     }
     let now = state.now();
@@ -152,11 +153,7 @@ fn conflict(
     name: &str,
     mine: MeasureForm,
 ) -> Response {
-    let mut errors = FormErrors::default();
-    errors.add(
-        "status",
-        "Someone else changed this support measure while you were editing. Their version is shown below; your changes are still in the form. Check both, then save again",
-    );
+    let errors = fields::changed_meanwhile("support measure");
     let mine = MeasureForm {
         version: latest.version.to_string(),
         ..mine

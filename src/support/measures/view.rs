@@ -1,18 +1,20 @@
 //! The support measure pages.
 
 use super::form::MeasureForm;
-use crate::support::{MEASURE_STATUSES, format_pence, measure_status_label};
+use crate::support::{
+    MEASURE_STATUSES, format_pence, measure_status_label,
+    pages::{choices, date_or_dash, row, their_version},
+};
 use crate::{
     cases::{codes, parts::case_form},
     web::{
         Ctx,
-        forms::{Choice, FormErrors, Input, code_choices, radios, select, textarea},
+        forms::{FormErrors, Input, code_choices, radios, select, textarea},
         time_fmt,
     },
 };
 use entity::{cases, support_catalogue, support_measures};
 use maud::{Markup, html};
-use time::Date;
 
 pub(super) fn new_page(
     ctx: &Ctx,
@@ -21,17 +23,11 @@ pub(super) fn new_page(
     f: &MeasureForm,
     errors: &FormErrors,
 ) -> Markup {
-    let choices: Vec<Choice> = std::iter::once(Choice {
-        value: String::new(),
-        label: "Choose a support measure",
-        selected: f.catalogue_id.trim().is_empty(),
-    })
-    .chain(catalogue.iter().map(|e| Choice {
-        value: e.id.to_string(),
-        label: &e.name,
-        selected: f.catalogue_id.trim() == e.id.to_string(),
-    }))
-    .collect();
+    let choices = choices(
+        "Choose a support measure",
+        &f.catalogue_id,
+        catalogue.iter().map(|e| (e.id, e.name.as_str())),
+    );
     case_form(
         ctx,
         case,
@@ -67,12 +63,7 @@ pub(super) fn edit_page(
             @if case.status != codes::OPEN {
                 div.inset-text { p.body { "This case is closed. You can still update support recorded on it: support is often provided after a case closes." } }
             }
-            @if let Some(t) = theirs {
-                div.inset-text id="their-version" {
-                    h2.heading-m { "Their version (saved)" }
-                    (summary(t))
-                }
-            }
+            (their_version(theirs.map(summary)))
         },
         html! {
             input type="hidden" name="version" value=(f.version);
@@ -98,16 +89,12 @@ fn measure_fields(f: &MeasureForm, errors: &FormErrors) -> Markup {
 
 /// A measure as saved (shown beside a conflicting edit).
 fn summary(m: &support_measures::Model) -> Markup {
-    let row = |key: &str, value: Markup| {
-        html! { div.summary-list__row { dt.summary-list__key { (key) } dd.summary-list__value { (value) } } }
-    };
-    let date = |d: Option<Date>| d.map_or_else(|| html! { "–" }, time_fmt::date);
     html! {
         dl.summary-list {
             (row("Status", html! { (measure_status_label(&m.status)) }))
             (row("Date requested", time_fmt::date(m.requested_on)))
-            (row("Date provided", date(m.provided_on)))
-            (row("Date declined", date(m.declined_on)))
+            (row("Date provided", date_or_dash(m.provided_on)))
+            (row("Date declined", date_or_dash(m.declined_on)))
             (row("Cost", html! { (m.cost_pence.map(format_pence).unwrap_or_else(|| "–".to_owned())) }))
             (row("Notes", html! { (m.notes.as_deref().unwrap_or("–")) }))
         }

@@ -6,7 +6,7 @@ pub mod form;
 pub mod store;
 mod view;
 
-use super::TO_SEND;
+use super::{TO_SEND, fields};
 use crate::cases::timeline::Actor;
 use crate::{
     audit::Origin,
@@ -134,7 +134,7 @@ pub async fn update(
 ) -> AppResult<Response> {
     let (case, r) = find(&state, &viewer, None, &reference, &id).await?;
     let agency = agency_name(&state.db, r.agency_id).await?;
-    if f.version.trim().parse::<i32>().ok() != Some(r.version) {
+    if !fields::is_current(&f.version, r.version) {
         return Ok(conflict(&ctx, &case, &r, &agency, f));
     }
     let now = state.now();
@@ -170,11 +170,7 @@ fn conflict(
     agency: &str,
     mine: ReferralForm,
 ) -> Response {
-    let mut errors = FormErrors::default();
-    errors.add(
-        "status",
-        "Someone else changed this referral while you were editing. Their version is shown below; your changes are still in the form. Check both, then save again",
-    );
+    let errors = fields::changed_meanwhile("referral");
     let mine = ReferralForm {
         version: latest.version.to_string(),
         ..mine

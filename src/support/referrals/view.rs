@@ -1,7 +1,11 @@
 //! The referral pages.
 
 use super::form::{ReferralForm, consent_open, status_choices};
-use crate::support::{RESPONDED, SENT, referral_status_label};
+use crate::support::{
+    RESPONDED, SENT,
+    pages::{choices, date_or_dash, row, their_version},
+    referral_status_label,
+};
 use crate::{
     cases::parts::case_form,
     web::{
@@ -12,7 +16,6 @@ use crate::{
 };
 use entity::{agencies, cases, referrals};
 use maud::{Markup, html};
-use time::Date;
 
 pub(super) fn new_page(
     ctx: &Ctx,
@@ -21,17 +24,11 @@ pub(super) fn new_page(
     f: &ReferralForm,
     errors: &FormErrors,
 ) -> Markup {
-    let choices: Vec<Choice> = std::iter::once(Choice {
-        value: String::new(),
-        label: "Choose an agency",
-        selected: f.agency_id.trim().is_empty(),
-    })
-    .chain(agencies.iter().map(|a| Choice {
-        value: a.id.to_string(),
-        label: &a.name,
-        selected: f.agency_id.trim() == a.id.to_string(),
-    }))
-    .collect();
+    let choices = choices(
+        "Choose an agency",
+        &f.agency_id,
+        agencies.iter().map(|a| (a.id, a.name.as_str())),
+    );
     case_form(
         ctx,
         case,
@@ -63,14 +60,7 @@ pub(super) fn edit_page(
         &title,
         &format!("referrals/{}", r.id),
         errors,
-        html! {
-            @if let Some(t) = theirs {
-                div.inset-text id="their-version" {
-                    h2.heading-m { "Their version (saved)" }
-                    (summary(t))
-                }
-            }
-        },
+        their_version(theirs.map(summary)),
         html! {
             input type="hidden" name="version" value=(f.version);
             (referral_fields(Some(r), f, errors))
@@ -124,14 +114,6 @@ pub(super) fn referral_fields(
             (textarea("response", "The agency's response", None, &f.response, errors))
         }
     }
-}
-
-pub(super) fn row(key: &str, value: Markup) -> Markup {
-    html! { div.summary-list__row { dt.summary-list__key { (key) } dd.summary-list__value { (value) } } }
-}
-
-pub(super) fn date_or_dash(d: Option<Date>) -> Markup {
-    d.map_or_else(|| html! { "–" }, time_fmt::date)
 }
 
 pub(super) fn consent_summary(r: &referrals::Model) -> Markup {
