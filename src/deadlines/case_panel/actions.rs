@@ -33,7 +33,7 @@ use axum::{
 use axum_extra::extract::Form;
 use entity::{cases, deadlines};
 use maud::{Markup, html};
-use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, sea_query::Expr};
+use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter};
 use serde::Deserialize;
 use time::OffsetDateTime;
 
@@ -300,14 +300,14 @@ async fn submit(
     let txn = crate::db::begin(&state.db).await?;
     // Only the version the form was built from changes: two people acting at once cannot
     // both succeed.
-    let claimed = deadlines::Entity::update_many()
-        .col_expr(deadlines::Column::Version, Expr::value(d.version + 1))
-        .filter(deadlines::Column::Id.eq(d.id))
-        .filter(deadlines::Column::Version.eq(d.version))
-        .filter(deadlines::Column::Status.eq(state::OPEN))
-        .exec(&txn)
-        .await?;
-    if claimed.rows_affected == 0 {
+    let claimed = crate::db::versioned::save_if_unchanged(
+        &txn,
+        deadlines::Entity::update_many().filter(deadlines::Column::Status.eq(state::OPEN)),
+        d.id,
+        d.version,
+    )
+    .await?;
+    if !claimed {
         return Err(AppError::Conflict("This deadline changed or is no longer open."));
     }
     let d = deadlines::Model {

@@ -31,7 +31,7 @@ use axum::{
 use axum_extra::extract::Form;
 use entity::{cases, perpetrator_actions};
 use maud::Markup;
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, sea_query::Expr};
+use sea_orm::{EntityTrait, sea_query::Expr};
 
 use form::{DateForm, UpdateForm, validate};
 use read::load;
@@ -95,31 +95,29 @@ pub async fn update(
         });
     // Only the version the form was built from changes: two people acting at once
     // cannot both succeed.
-    let claimed = perpetrator_actions::Entity::update_many()
-        .col_expr(perpetrator_actions::Column::Status, Expr::value(status.clone()))
-        .col_expr(perpetrator_actions::Column::StatusOn, Expr::value(status_on))
-        .col_expr(
-            perpetrator_actions::Column::Outcome,
-            Expr::value(change.outcome.clone()),
-        )
-        .col_expr(
-            perpetrator_actions::Column::Documents,
-            Expr::value(change.documents.clone()),
-        )
-        .col_expr(
-            perpetrator_actions::Column::UpdatedBy,
-            Expr::value(Some(viewer.id)),
-        )
-        .col_expr(perpetrator_actions::Column::UpdatedAt, Expr::value(Some(now)))
-        .col_expr(
-            perpetrator_actions::Column::Version,
-            Expr::value(action.version + 1),
-        )
-        .filter(perpetrator_actions::Column::Id.eq(action.id))
-        .filter(perpetrator_actions::Column::Version.eq(action.version))
-        .exec(&txn)
-        .await?;
-    if claimed.rows_affected == 0 {
+    let claimed = crate::db::versioned::save_if_unchanged(
+        &txn,
+        perpetrator_actions::Entity::update_many()
+            .col_expr(perpetrator_actions::Column::Status, Expr::value(status.clone()))
+            .col_expr(perpetrator_actions::Column::StatusOn, Expr::value(status_on))
+            .col_expr(
+                perpetrator_actions::Column::Outcome,
+                Expr::value(change.outcome.clone()),
+            )
+            .col_expr(
+                perpetrator_actions::Column::Documents,
+                Expr::value(change.documents.clone()),
+            )
+            .col_expr(
+                perpetrator_actions::Column::UpdatedBy,
+                Expr::value(Some(viewer.id)),
+            )
+            .col_expr(perpetrator_actions::Column::UpdatedAt, Expr::value(Some(now))),
+        action.id,
+        action.version,
+    )
+    .await?;
+    if !claimed {
         drop(txn);
         return conflict(&state, &ctx, &viewer, &case, action, f).await;
     }

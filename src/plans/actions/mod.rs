@@ -37,7 +37,7 @@ use axum::{
 use axum_extra::extract::Form;
 use entity::{cases, plan_actions};
 use maud::Markup;
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, sea_query::Expr};
+use sea_orm::{EntityTrait, sea_query::Expr};
 use time::OffsetDateTime;
 
 use form::{UpdateForm, action_from_pairs, validate};
@@ -171,34 +171,35 @@ pub async fn update(
     crate::cases::lock::require_open(&held, CLOSED)?;
     // Only the version the form was built from changes: two people editing at once cannot
     // both succeed.
-    let claimed = plan_actions::Entity::update_many()
-        .col_expr(
-            plan_actions::Column::Description,
-            Expr::value(valid.action.description.clone()),
-        )
-        .col_expr(
-            plan_actions::Column::OwnerId,
-            Expr::value(valid.action.owner.id()),
-        )
-        .col_expr(
-            plan_actions::Column::OwnerOther,
-            Expr::value(valid.action.owner.other()),
-        )
-        .col_expr(
-            plan_actions::Column::TargetOn,
-            Expr::value(valid.action.target_on),
-        )
-        .col_expr(plan_actions::Column::Status, Expr::value(valid.status))
-        .col_expr(plan_actions::Column::CompletedOn, Expr::value(valid.completed_on))
-        .col_expr(plan_actions::Column::Outcome, Expr::value(valid.outcome.clone()))
-        .col_expr(plan_actions::Column::UpdatedBy, Expr::value(Some(viewer.id)))
-        .col_expr(plan_actions::Column::UpdatedAt, Expr::value(Some(now)))
-        .col_expr(plan_actions::Column::Version, Expr::value(a.version + 1))
-        .filter(plan_actions::Column::Id.eq(a.id))
-        .filter(plan_actions::Column::Version.eq(a.version))
-        .exec(&txn)
-        .await?;
-    if claimed.rows_affected == 0 {
+    let claimed = crate::db::versioned::save_if_unchanged(
+        &txn,
+        plan_actions::Entity::update_many()
+            .col_expr(
+                plan_actions::Column::Description,
+                Expr::value(valid.action.description.clone()),
+            )
+            .col_expr(
+                plan_actions::Column::OwnerId,
+                Expr::value(valid.action.owner.id()),
+            )
+            .col_expr(
+                plan_actions::Column::OwnerOther,
+                Expr::value(valid.action.owner.other()),
+            )
+            .col_expr(
+                plan_actions::Column::TargetOn,
+                Expr::value(valid.action.target_on),
+            )
+            .col_expr(plan_actions::Column::Status, Expr::value(valid.status))
+            .col_expr(plan_actions::Column::CompletedOn, Expr::value(valid.completed_on))
+            .col_expr(plan_actions::Column::Outcome, Expr::value(valid.outcome.clone()))
+            .col_expr(plan_actions::Column::UpdatedBy, Expr::value(Some(viewer.id)))
+            .col_expr(plan_actions::Column::UpdatedAt, Expr::value(Some(now))),
+        a.id,
+        a.version,
+    )
+    .await?;
+    if !claimed {
         drop(txn);
         let shown = find(&state.db, &case, &id).await?;
         return Ok(stale(&ctx, &case, &shown, &staff, f, now));

@@ -111,21 +111,22 @@ pub(super) async fn update(
     name: &str,
 ) -> AppResult<bool> {
     // Only the version the form was built from changes.
-    let claimed = support_measures::Entity::update_many()
-        .col_expr(support_measures::Column::Status, Expr::value(v.status))
-        .col_expr(support_measures::Column::RequestedOn, Expr::value(v.requested_on))
-        .col_expr(support_measures::Column::ProvidedOn, Expr::value(v.provided_on))
-        .col_expr(support_measures::Column::DeclinedOn, Expr::value(v.declined_on))
-        .col_expr(support_measures::Column::CostPence, Expr::value(v.cost_pence))
-        .col_expr(support_measures::Column::Notes, Expr::value(v.notes.clone()))
-        .col_expr(support_measures::Column::UpdatedBy, Expr::value(by.viewer.id))
-        .col_expr(support_measures::Column::UpdatedAt, Expr::value(by.now))
-        .col_expr(support_measures::Column::Version, Expr::value(m.version + 1))
-        .filter(support_measures::Column::Id.eq(m.id))
-        .filter(support_measures::Column::Version.eq(m.version))
-        .exec(txn)
-        .await?;
-    if claimed.rows_affected == 0 {
+    let claimed = crate::db::versioned::save_if_unchanged(
+        txn,
+        support_measures::Entity::update_many()
+            .col_expr(support_measures::Column::Status, Expr::value(v.status))
+            .col_expr(support_measures::Column::RequestedOn, Expr::value(v.requested_on))
+            .col_expr(support_measures::Column::ProvidedOn, Expr::value(v.provided_on))
+            .col_expr(support_measures::Column::DeclinedOn, Expr::value(v.declined_on))
+            .col_expr(support_measures::Column::CostPence, Expr::value(v.cost_pence))
+            .col_expr(support_measures::Column::Notes, Expr::value(v.notes.clone()))
+            .col_expr(support_measures::Column::UpdatedBy, Expr::value(by.viewer.id))
+            .col_expr(support_measures::Column::UpdatedAt, Expr::value(by.now)),
+        m.id,
+        m.version,
+    )
+    .await?;
+    if !claimed {
         return Ok(false);
     }
     timeline::record(

@@ -113,27 +113,28 @@ pub(super) async fn update(
     agency: &str,
 ) -> AppResult<bool> {
     // Only the version (and so the status) the form was built from changes.
-    let claimed = referrals::Entity::update_many()
-        .col_expr(referrals::Column::Status, Expr::value(v.status))
-        .col_expr(referrals::Column::ReferredOn, Expr::value(v.referred_on))
-        .col_expr(referrals::Column::Reason, Expr::value(Some(v.reason.clone())))
-        .col_expr(referrals::Column::ConsentBy, Expr::value(v.consent.by.clone()))
-        .col_expr(referrals::Column::ConsentOn, Expr::value(v.consent.on))
-        .col_expr(
-            referrals::Column::ConsentScope,
-            Expr::value(v.consent.scope.clone()),
-        )
-        .col_expr(referrals::Column::SentOn, Expr::value(v.sent_on))
-        .col_expr(referrals::Column::ResponseOn, Expr::value(v.response_on))
-        .col_expr(referrals::Column::Response, Expr::value(v.response.clone()))
-        .col_expr(referrals::Column::UpdatedBy, Expr::value(by.viewer.id))
-        .col_expr(referrals::Column::UpdatedAt, Expr::value(by.now))
-        .col_expr(referrals::Column::Version, Expr::value(r.version + 1))
-        .filter(referrals::Column::Id.eq(r.id))
-        .filter(referrals::Column::Version.eq(r.version))
-        .exec(txn)
-        .await?;
-    if claimed.rows_affected == 0 {
+    let claimed = crate::db::versioned::save_if_unchanged(
+        txn,
+        referrals::Entity::update_many()
+            .col_expr(referrals::Column::Status, Expr::value(v.status))
+            .col_expr(referrals::Column::ReferredOn, Expr::value(v.referred_on))
+            .col_expr(referrals::Column::Reason, Expr::value(Some(v.reason.clone())))
+            .col_expr(referrals::Column::ConsentBy, Expr::value(v.consent.by.clone()))
+            .col_expr(referrals::Column::ConsentOn, Expr::value(v.consent.on))
+            .col_expr(
+                referrals::Column::ConsentScope,
+                Expr::value(v.consent.scope.clone()),
+            )
+            .col_expr(referrals::Column::SentOn, Expr::value(v.sent_on))
+            .col_expr(referrals::Column::ResponseOn, Expr::value(v.response_on))
+            .col_expr(referrals::Column::Response, Expr::value(v.response.clone()))
+            .col_expr(referrals::Column::UpdatedBy, Expr::value(by.viewer.id))
+            .col_expr(referrals::Column::UpdatedAt, Expr::value(by.now)),
+        r.id,
+        r.version,
+    )
+    .await?;
+    if !claimed {
         return Ok(false);
     }
     let change = if v.status == r.status {
