@@ -327,48 +327,13 @@ pub const CONTACT_KINDS: [Code; 7] = [
     ("note", "Note"),
 ];
 
-/// Timeline entries the system records as things happen.
-pub const EVENT_KINDS: [Code; 33] = [
-    ("opened", "Case opened"),
-    ("imported", "Imported"),
-    ("further-report", "Further report added"),
-    ("assigned", "Assigned"),
-    ("details-edited", "Details changed"),
-    ("person-added", "Person added"),
-    ("closed", "Closed"),
-    ("reopened", "Reopened"),
-    ("restricted", "Restriction changed"),
-    ("staff-named", "Staff named on case"),
-    ("case-review-explained", "ASB Case Review explained"),
-    ("deadline-done", "Deadline recorded as done"),
-    ("deadline-extended", "Deadline extended"),
-    ("deadline-waived", "Deadline waived"),
-    ("deadline-not-applicable", "Deadline no longer applicable"),
-    ("contact-frequency", "Contact frequency agreed"),
-    ("risk-assessed", "Risk assessed"),
-    ("plan-agreed", "Action plan agreed"),
-    ("plan-action-added", "Action plan action added"),
-    ("plan-action-updated", "Action plan action updated"),
-    ("support-recorded", "Support measure recorded"),
-    ("support-updated", "Support measure updated"),
-    ("referral-recorded", "Referral recorded"),
-    ("referral-updated", "Referral updated"),
-    ("enforcement-recorded", "Perpetrator action recorded"),
-    ("enforcement-updated", "Perpetrator action updated"),
-    ("legal-date-added", "Court or notice date added"),
-    ("satisfaction-recorded", "Post-closure check recorded"),
-    ("people-merged", "People merged"),
-    ("hold-placed", "Legal hold placed"),
-    ("hold-lifted", "Legal hold lifted"),
-    ("disposed", "Identifying details destroyed"),
-    ("person-corrected", "Details corrected"),
-];
+pub use super::events::EVENT_KINDS;
 
 pub fn timeline_label(kind: &str) -> &str {
     if is_code(&CONTACT_KINDS, kind) {
         label(&CONTACT_KINDS, kind)
     } else {
-        label(&EVENT_KINDS, kind)
+        label(EVENT_KINDS, kind)
     }
 }
 
@@ -440,7 +405,7 @@ mod tests {
             &INCIDENT_TYPES,
             &PARTY_ROLES,
             &CONTACT_KINDS,
-            &EVENT_KINDS,
+            EVENT_KINDS,
             &OUTCOMES,
         ];
         for list in lists {

@@ -7,6 +7,7 @@ pub mod caseload;
 pub mod closure;
 pub mod codes;
 pub mod details;
+pub mod events;
 pub mod intake;
 pub mod lock;
 pub mod monitoring;

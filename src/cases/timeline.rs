@@ -3,6 +3,7 @@
 //! transaction. Views of case data are audited here too.
 
 use super::visibility::Viewer;
+use crate::cases::events::EventKind;
 use crate::{
     audit::{self, Event, Origin},
     error::AppResult,
@@ -23,7 +24,7 @@ pub struct Actor<'a> {
 
 pub struct Entry<'a> {
     pub case: &'a cases::Model,
-    /// Timeline kind (`codes::CONTACT_KINDS` or `codes::EVENT_KINDS`).
+    /// Timeline kind (`codes::CONTACT_KINDS` or an `Event`'s code).
     pub kind: &'static str,
     pub occurred_at: OffsetDateTime,
     pub body: String,
@@ -31,15 +32,32 @@ pub struct Entry<'a> {
 }
 
 impl<'a> Entry<'a> {
-    pub fn event(
+    /// A contact or note about `person_id`, of `kind` (`codes::CONTACT_KINDS`).
+    pub fn contact(
         case: &'a cases::Model,
         kind: &'static str,
+        at: OffsetDateTime,
+        body: impl Into<String>,
+        person_id: Option<i32>,
+    ) -> Self {
+        Entry {
+            case,
+            kind,
+            occurred_at: at,
+            body: body.into(),
+            person_id,
+        }
+    }
+
+    pub fn event(
+        case: &'a cases::Model,
+        kind: EventKind,
         at: OffsetDateTime,
         body: impl Into<String>,
     ) -> Self {
         Entry {
             case,
-            kind,
+            kind: kind.code(),
             occurred_at: at,
             body: body.into(),
             person_id: None,

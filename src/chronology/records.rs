@@ -8,6 +8,7 @@ use super::{
     ledger::Ledger,
     load::{Names, SYSTEM, label},
 };
+use crate::cases::events::EventKind;
 use crate::{
     cases::codes,
     deadlines::{
@@ -177,7 +178,12 @@ pub(super) fn plan_action(a: &plan_actions::Model, ledger: &mut Ledger, name: &N
         _ => None,
     };
     // Actions added together (a plan's) are paired with their rows in id order.
-    let recorded = ledger.take("plan-action-added", a.created_by, a.created_at, |_| true);
+    let recorded = ledger.take(
+        EventKind::PlanActionAdded.code(),
+        a.created_by,
+        a.created_at,
+        |_| true,
+    );
     let changed = a.updated_at.is_some();
     let details = match recorded {
         Some(t) if changed => t.body.clone(),
@@ -193,8 +199,13 @@ pub(super) fn plan_action(a: &plan_actions::Model, ledger: &mut Ledger, name: &N
             .details(details),
     ];
     let last = if changed {
-        unrecorded_change(ledger, &["plan-action-updated"], a.updated_by, a.updated_at)
-            .map(|(by, at)| (by, When::At(at)))
+        unrecorded_change(
+            ledger,
+            &[EventKind::PlanActionUpdated.code()],
+            a.updated_by,
+            a.updated_at,
+        )
+        .map(|(by, at)| (by, When::At(at)))
     } else if a.status != plans::OPEN {
         // Recorded settled and never changed (not something the forms do): by its
         // creator, on the day completed.
@@ -238,9 +249,12 @@ pub(super) fn measure(
 ) -> Vec<Entry> {
     let cost = m.cost_pence.map(format_pence);
     let start = format!("Support recorded: {what}:");
-    let recorded = ledger.take_preferring("support-recorded", m.created_by, m.created_at, |b| {
-        b.starts_with(&start)
-    });
+    let recorded = ledger.take_preferring(
+        EventKind::SupportRecorded.code(),
+        m.created_by,
+        m.created_at,
+        |b| b.starts_with(&start),
+    );
     let requested = Entry::new(
         Source::Support,
         m.id,
@@ -252,7 +266,12 @@ pub(super) fn measure(
         let mut out = vec![
             requested.details(recorded.map_or_else(|| format!("{what}: requested"), |t| t.body.clone())),
         ];
-        if let Some((by, at)) = unrecorded_change(ledger, &["support-updated"], m.updated_by, m.updated_at) {
+        if let Some((by, at)) = unrecorded_change(
+            ledger,
+            &[EventKind::SupportUpdated.code()],
+            m.updated_by,
+            m.updated_at,
+        ) {
             out.push(
                 Entry::new(Source::Support, m.id, When::At(at), "Support measure updated")
                     .step(LAST_CHANGE)
@@ -313,9 +332,12 @@ pub(super) fn measure(
 /// what was recorded at first, every change being a `referral-updated` row.
 pub(super) fn referral(r: &referrals::Model, agency: &str, ledger: &mut Ledger, name: &Names) -> Vec<Entry> {
     let start = format!("Referral recorded: {agency}:");
-    let recorded = ledger.take_preferring("referral-recorded", r.created_by, r.created_at, |b| {
-        b.starts_with(&start)
-    });
+    let recorded = ledger.take_preferring(
+        EventKind::ReferralRecorded.code(),
+        r.created_by,
+        r.created_at,
+        |b| b.starts_with(&start),
+    );
     let referred =
         Entry::new(Source::Referral, r.id, When::Day(r.referred_on), "Referral").by(name(r.created_by));
     if r.updated_at.is_some() {
@@ -323,7 +345,12 @@ pub(super) fn referral(r: &referrals::Model, agency: &str, ledger: &mut Ledger, 
             vec![referred.details(
                 recorded.map_or_else(|| format!("To {agency}: referral recorded"), |t| t.body.clone()),
             )];
-        if let Some((by, at)) = unrecorded_change(ledger, &["referral-updated"], r.updated_by, r.updated_at) {
+        if let Some((by, at)) = unrecorded_change(
+            ledger,
+            &[EventKind::ReferralUpdated.code()],
+            r.updated_by,
+            r.updated_at,
+        ) {
             out.push(
                 Entry::new(Source::Referral, r.id, When::At(at), "Referral updated")
                     .step(LAST_CHANGE)
@@ -408,7 +435,12 @@ pub(super) fn perpetrator_action(
 ) -> Vec<Entry> {
     let what = &about.what;
     let ours = |b: &str| b.starts_with(&about.headline);
-    let recorded = ledger.take_preferring("enforcement-recorded", a.created_by, a.created_at, ours);
+    let recorded = ledger.take_preferring(
+        EventKind::EnforcementRecorded.code(),
+        a.created_by,
+        a.created_at,
+        ours,
+    );
     let changed = a.updated_at.is_some();
     let status = |s: &str| status_label(s).to_owned();
     // As first recorded: the notes never change; documents and outcome only while the
@@ -447,7 +479,12 @@ pub(super) fn perpetrator_action(
                 created.note.as_ref(),
             )];
             for (n, e) in later.iter().enumerate() {
-                let row = ledger.take_preferring("enforcement-updated", e.created_by, e.created_at, ours);
+                let row = ledger.take_preferring(
+                    EventKind::EnforcementUpdated.code(),
+                    e.created_by,
+                    e.created_at,
+                    ours,
+                );
                 let details = row.map_or_else(
                     || {
                         Details::new()
@@ -472,7 +509,12 @@ pub(super) fn perpetrator_action(
             out
         }
     };
-    if let Some((by, at)) = unrecorded_change(ledger, &["enforcement-updated"], a.updated_by, a.updated_at) {
+    if let Some((by, at)) = unrecorded_change(
+        ledger,
+        &[EventKind::EnforcementUpdated.code()],
+        a.updated_by,
+        a.updated_at,
+    ) {
         out.push(
             Entry::new(Source::Enforcement, a.id, When::At(at), "Perpetrator action")
                 .step(LAST_CHANGE)
@@ -521,7 +563,14 @@ pub(super) fn deadline(row: &Row, ledger: &Ledger) -> Vec<Entry> {
     let what = stage_name(d);
     let mut out = vec![];
     if let (Some(at), Some(by)) = (d.extended_at, d.extended_by)
-        && !ledger.recorded(&["deadline-extended", "plan-action-updated"], by, at)
+        && !ledger.recorded(
+            &[
+                EventKind::DeadlineExtended.code(),
+                EventKind::PlanActionUpdated.code(),
+            ],
+            by,
+            at,
+        )
     {
         out.push(
             Entry::new(Source::Deadline, d.id, When::At(at), "Deadline extended")

@@ -19,7 +19,9 @@ pub trait Versioned: EntityTrait {
 
 /// Applies `update` to row `id` if it still has version `seen`, adding one to the version;
 /// `false` (nothing changed) when someone else saved first, or the row is gone or no longer
-/// matches the update's own filters.
+/// matches the update's own filters. The version is this function's to set: an update built
+/// from a model (`.set(model)`) must leave `version` `NotSet` (PostgreSQL refuses a column
+/// assigned twice).
 pub async fn save_if_unchanged<E: Versioned>(
     db: &impl ConnectionTrait,
     update: UpdateMany<E>,

@@ -7,6 +7,7 @@ use super::{
     schedule::{self, Done, Rules},
     state,
 };
+use crate::cases::events::EventKind;
 use crate::{
     audit::Origin,
     cases::{
@@ -178,7 +179,7 @@ pub async fn apply(
                     viewer,
                     origin,
                     "deadline.completed",
-                    Entry::event(case, "deadline-done", now, body),
+                    Entry::event(case, EventKind::DeadlineDone, now, body),
                 )
                 .await?;
                 continue;
@@ -186,10 +187,15 @@ pub async fn apply(
             Answer::NotApplicable(reason) => (
                 state::NOT_APPLICABLE,
                 reason,
-                "deadline-not-applicable",
+                EventKind::DeadlineNotApplicable,
                 "deadline.not_applicable",
             ),
-            Answer::Waived(reason) => (state::WAIVED, reason, "deadline-waived", "deadline.waived"),
+            Answer::Waived(reason) => (
+                state::WAIVED,
+                reason,
+                EventKind::DeadlineWaived,
+                "deadline.waived",
+            ),
         };
         let body = match status {
             state::WAIVED => format!("Waived “{name}” when the case was closed: {reason}"),

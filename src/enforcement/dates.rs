@@ -13,6 +13,7 @@ use super::{
     record::legal_date,
     store, transitions,
 };
+use crate::cases::events::EventKind;
 use crate::cases::timeline::Actor;
 use crate::web::forms;
 use crate::{
@@ -151,7 +152,7 @@ pub async fn record(
         by.viewer,
         by.origin,
         "case.legal_date_added",
-        Entry::event(&case, "legal-date-added", by.now, body),
+        Entry::event(&case, EventKind::LegalDateAdded, by.now, body),
     )
     .await?;
     Ok(())

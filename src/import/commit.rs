@@ -3,6 +3,7 @@
 //! page uses, all in one transaction with one audit row. A failure anywhere writes nothing.
 
 use super::plan::{Counts, Plan, Planned};
+use crate::cases::events::EventKind;
 use crate::cases::timeline::Actor;
 use crate::{
     audit::{self, Event},
@@ -201,7 +202,7 @@ async fn write_case(
     if let Some((_, name)) = &planned.officer {
         let entry = Entry::event(
             &case,
-            "assigned",
+            EventKind::Assigned,
             by.now,
             format!("Assigned to {name} (imported)"),
         );
@@ -263,8 +264,7 @@ async fn first_contact(
     by: &Actor<'_>,
 ) -> Result<(), DbErr> {
     let person_id = first_named(named, codes::VICTIM).map(|victim| victim.person_id);
-    let mut entry = Entry::event(case, kind, at, FIRST_CONTACT);
-    entry.person_id = person_id;
+    let entry = Entry::contact(case, kind, at, FIRST_CONTACT, person_id);
     timeline::write(txn, by.now, by.viewer, &entry).await?;
     // Every part the victim has on the case (a victim may be a witness too).
     let roles: Vec<String> = named
@@ -304,7 +304,7 @@ async fn action(
     // Recorded now, as the form records it (the action's own date is in its text).
     let entry = Entry::event(
         case,
-        "enforcement-recorded",
+        EventKind::EnforcementRecorded,
         by.now,
         format!("{} (imported)", new.summary(name.as_deref())),
     );
@@ -335,7 +335,7 @@ async fn close(
         txn,
         by.now,
         by.viewer,
-        &Entry::event(case, "closed", at, closing.summary()),
+        &Entry::event(case, EventKind::Closed, at, closing.summary()),
     )
     .await?;
     let closed = cases::Model {
@@ -363,7 +363,7 @@ async fn close(
             txn,
             by.now,
             by.viewer,
-            &Entry::event(&closed, "satisfaction-recorded", at, body),
+            &Entry::event(&closed, EventKind::SatisfactionRecorded, at, body),
         )
         .await?;
     }

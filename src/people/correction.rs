@@ -6,6 +6,7 @@
 //! with the saved details shown and the typed ones kept.
 
 use super::fields;
+use crate::cases::events::EventKind;
 use crate::{
     audit::{self, Event, Origin},
     cases::{
@@ -201,7 +202,7 @@ pub async fn save(
     let role_name = label(&codes::PARTY_ROLES, role).to_lowercase();
     let mut entry = Entry::event(
         &case,
-        "person-corrected",
+        EventKind::PersonCorrected,
         now,
         format!("Details of the {role_name} corrected: {names}"),
     );

@@ -5,6 +5,7 @@
 //! values kept (`correction`); and subject access: finding a person and producing
 //! everything held about them, other people redacted (`subject_access`).
 
+use crate::cases::events::EventKind;
 pub mod correction;
 mod fields;
 mod store;
@@ -349,7 +350,7 @@ async fn merge(
         .all(&txn)
         .await?
     {
-        let mut entry = Entry::event(&case, "people-merged", now, body.clone());
+        let mut entry = Entry::event(&case, EventKind::PeopleMerged, now, body.clone());
         entry.person_id = Some(merged.id);
         timeline::record(&txn, now, &viewer, &origin, "case.people_merged", entry).await?;
     }

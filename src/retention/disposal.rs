@@ -8,6 +8,7 @@
 //! "alleged on two or more cases" still counts them once; the person record itself is
 //! deleted with its last case.
 
+use crate::cases::events::EventKind;
 use crate::{
     audit::Origin,
     cases::{
@@ -61,7 +62,7 @@ pub async fn dispose(
         viewer,
         origin,
         "case.disposed",
-        Entry::event(case, "disposed", now, body),
+        Entry::event(case, EventKind::Disposed, now, body),
     )
     .await
 }

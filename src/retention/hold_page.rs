@@ -2,6 +2,7 @@
 //! go on the case's timeline and the audit trail (the reasons stay off the audit trail).
 
 use super::{case_panel, holds};
+use crate::cases::events::EventKind;
 use crate::{
     audit::Origin,
     cases::{
@@ -83,7 +84,7 @@ pub async fn place(
     .exec_without_returning(&txn)
     .await?;
     let body = format!("Legal hold placed: {}", f.reason.trim());
-    let entry = Entry::event(&case, "hold-placed", now, body);
+    let entry = Entry::event(&case, EventKind::HoldPlaced, now, body);
     timeline::record(&txn, now, &viewer, &origin, "case.hold_placed", entry).await?;
     txn.commit().await?;
     set_flash(
@@ -136,7 +137,7 @@ pub async fn lift(
         return Err(AppError::NotFound);
     }
     let body = format!("Legal hold lifted: {}", f.reason.trim());
-    let entry = Entry::event(&case, "hold-lifted", now, body);
+    let entry = Entry::event(&case, EventKind::HoldLifted, now, body);
     timeline::record(&txn, now, &viewer, &origin, "case.hold_lifted", entry).await?;
     txn.commit().await?;
     set_flash(&ctx.session, "Legal hold lifted.").await?;

@@ -9,6 +9,7 @@ use super::{
     store,
     view::{level_label, occasion_phrase},
 };
+use crate::cases::events::EventKind;
 use crate::cases::timeline::Actor;
 use crate::{
     cases::timeline::{self, Entry},
@@ -134,7 +135,7 @@ pub async fn record(
         by.viewer,
         by.origin,
         "case.risk_assessed",
-        Entry::event(&case, "risk-assessed", valid.assessed_at, body),
+        Entry::event(&case, EventKind::RiskAssessed, valid.assessed_at, body),
     )
     .await?;
     Ok(Recorded { case, standing, met })

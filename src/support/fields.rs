@@ -64,11 +64,6 @@ pub async fn case_of(
     }
 }
 
-/// Whether an edit form's `version` (as typed) is the record's saved `version`.
-pub fn is_current(typed: &str, version: i32) -> bool {
-    typed.trim().parse::<i32>().ok() == Some(version)
-}
-
 /// The error of an edit that lost a race with someone else's save, on the status field;
 /// `what` names the record ("support measure", "referral").
 pub fn changed_meanwhile(what: &str) -> FormErrors {

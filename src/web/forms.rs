@@ -56,6 +56,12 @@ pub fn stale(page: impl IntoResponse) -> Response {
     (StatusCode::CONFLICT, page).into_response()
 }
 
+/// Whether an edit form's hidden `version` field (as typed) is the record's saved
+/// `version`: a form filled in against an older version is stale (see `stale`).
+pub fn same_version(typed: &str, saved: i32) -> bool {
+    typed.trim().parse::<i32>().ok() == Some(saved)
+}
+
 /// "There is a problem" box at the top of the form; each message links to its field.
 pub fn error_summary(errors: &FormErrors) -> Markup {
     html! {

@@ -145,16 +145,8 @@ async fn the_template_round_trips_and_imported_history_completes_the_right_deadl
     let second = "(SELECT id FROM cases WHERE external_ref = 'ASB/2025/0212')";
     assert_eq!(app.count(&format!("SELECT COUNT(*) FROM deadlines WHERE case_id = {second} AND status = 'open' AND stage = 'victim-update'")).await, 1);
     // One audit row for the import, none per case.
-    assert_eq!(
-        app.count("SELECT COUNT(*) FROM audit_events WHERE action = 'import.committed'")
-            .await,
-        1
-    );
-    assert_eq!(
-        app.count("SELECT COUNT(*) FROM audit_events WHERE action = 'case.created'")
-            .await,
-        0
-    );
+    assert_eq!(app.audit_count("import.committed").await, 1);
+    assert_eq!(app.audit_count("case.created").await, 0);
     // The case page says it was imported; the landlord's reference finds it.
     let case = c.get("/cases/HC-2025-000001").await;
     assert!(case.body.contains("Imported from the landlord"), "{}", case.body);
@@ -764,7 +756,7 @@ async fn a_bulk_writes_timeline_entries_all_arrive_in_the_order_written() {
     harbour::db::bulk::batched(&txn, async {
         for i in 0..written {
             let case = &cases[i % 2];
-            let entry = Entry::event(case, "note", now, format!("bulk {i}"));
+            let entry = Entry::contact(case, "note", now, format!("bulk {i}"), None);
             timeline::write(&txn, now, &viewer, &entry).await?;
         }
         // Two full statements written, the rest held until a reader asks for them.
@@ -777,7 +769,7 @@ async fn a_bulk_writes_timeline_entries_all_arrive_in_the_order_written() {
     .await
     .unwrap();
     // Outside a bulk write: at once.
-    let entry = Entry::event(&cases[0], "note", now, "single");
+    let entry = Entry::contact(&cases[0], "note", now, "single", None);
     timeline::write(&txn, now, &viewer, &entry).await.unwrap();
     txn.commit().await.unwrap();
     assert_eq!(
@@ -808,7 +800,7 @@ async fn a_bulk_writes_timeline_entries_all_arrive_in_the_order_written() {
     let txn = harbour::db::begin(&app.db).await.unwrap();
     let failed = harbour::db::bulk::batched(&txn, async {
         for i in 0..600 {
-            let entry = Entry::event(&cases[0], "note", now, format!("lost {i}"));
+            let entry = Entry::contact(&cases[0], "note", now, format!("lost {i}"), None);
             timeline::write(&txn, now, &viewer, &entry).await?;
         }
         Err::<(), _>(sea_orm::DbErr::Custom("the last row was bad".into()))

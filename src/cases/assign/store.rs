@@ -1,6 +1,7 @@
 //! Owners in the database: who may be assigned, and assigning or taking a case (the owner
 //! set and named on the case, one timeline entry and audit row).
 
+use crate::cases::events::EventKind;
 use crate::cases::{
     codes,
     timeline::{self, Actor, Entry},
@@ -88,7 +89,7 @@ pub(super) async fn assign(
         by.viewer,
         by.origin,
         "case.assigned",
-        Entry::event(case, "assigned", now, body),
+        Entry::event(case, EventKind::Assigned, now, body),
     )
     .await?;
     Ok(true)
@@ -119,7 +120,7 @@ pub(super) async fn take(
         "case.taken",
         Entry::event(
             case,
-            "assigned",
+            EventKind::Assigned,
             now,
             format!(
                 "Assigned to {} (taken from the triage queue)",

@@ -2,6 +2,7 @@
 //! it settles) and reopening one. The importer closes cases through `mark_closed` and
 //! `insert_closure` too.
 
+use crate::cases::events::EventKind;
 use crate::{
     cases::{
         codes::{self, label},
@@ -94,7 +95,7 @@ pub(super) async fn close(
         by.viewer,
         by.origin,
         "case.closed",
-        Entry::event(case, "closed", now, body),
+        Entry::event(case, EventKind::Closed, now, body),
     )
     .await?;
     let closed = cases::Model {
@@ -167,7 +168,7 @@ pub(super) async fn reopen(
         by.viewer,
         by.origin,
         "case.reopened",
-        Entry::event(case, "reopened", now, format!("Reopened: {reason}")),
+        Entry::event(case, EventKind::Reopened, now, format!("Reopened: {reason}")),
     )
     .await?;
     let reopened = cases::Model {

@@ -2,6 +2,7 @@
 //! saving a change (with its timeline entry, and re-planning deadlines for a new priority).
 
 use super::form::{Lists, Valid, changes};
+use crate::cases::events::EventKind;
 use crate::{
     cases::timeline::{self, Actor, Entry},
     error::AppResult,
@@ -85,7 +86,7 @@ pub(super) async fn save(
         by.viewer,
         by.origin,
         "case.updated",
-        Entry::event(case, "details-edited", now, summary),
+        Entry::event(case, EventKind::DetailsEdited, now, summary),
     )
     .await?;
     // A new priority re-plans the open deadlines under the case's own procedure version.

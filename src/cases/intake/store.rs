@@ -2,6 +2,7 @@
 //! an open one. Each save is one transaction with its timeline entry and audit row.
 
 use super::check::{Decision, Report, ValidCase, ValidIncident, ValidPerson};
+use crate::cases::events::EventKind;
 use crate::cases::timeline::Actor;
 use crate::{
     cases::{
@@ -158,7 +159,7 @@ pub async fn create_case(
     let named = add_incident_and_people(txn, by, &saved, report, HashSet::new()).await?;
     let entry = Entry::event(
         &saved,
-        "opened",
+        EventKind::Opened,
         report.incident.received_at,
         summary(&report.incident),
     );
@@ -175,7 +176,7 @@ pub async fn create_case(
                 txn,
                 by.now,
                 by.viewer,
-                &Entry::event(&saved, "imported", by.now, imported),
+                &Entry::event(&saved, EventKind::Imported, by.now, imported),
             )
             .await?;
         }
@@ -214,7 +215,7 @@ pub async fn add_report(
     add_incident_and_people(txn, by, case, report, on_case).await?;
     let entry = Entry::event(
         case,
-        "further-report",
+        EventKind::FurtherReport,
         report.incident.received_at,
         summary(&report.incident),
     );

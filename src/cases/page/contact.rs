@@ -2,6 +2,7 @@
 //! failed attempt, note), and recording that the ASB Case Review was explained.
 
 use super::{self as page, CaseView};
+use crate::cases::events::EventKind;
 use crate::cases::{
     codes,
     parts::person_name,
@@ -168,10 +169,7 @@ pub async fn record(
         by.viewer,
         by.origin,
         "case.contact_added",
-        Entry {
-            person_id,
-            ..Entry::event(case, kind, at, body)
-        },
+        Entry::contact(case, kind, at, body, person_id),
     )
     .await?;
     // The contact is the activity that meets its deadlines (first contact, updates, …).
@@ -196,7 +194,7 @@ pub async fn review_explained(
         "case.review_explained",
         Entry::event(
             &case,
-            "case-review-explained",
+            EventKind::CaseReviewExplained,
             now,
             "Explained the ASB Case Review to the victim",
         ),

@@ -5,6 +5,7 @@
 pub mod contact;
 mod view;
 
+use crate::cases::events::EventKind;
 use crate::cases::{parts::person_name, staff_names::user_names};
 pub use view::render;
 
@@ -142,7 +143,9 @@ async fn load_page(state: &AppState, viewer: &Viewer, case: cases::Model) -> Res
         .order_by_desc(timeline_entries::Column::Id)
         .all(db)
         .await?;
-    let review_explained = timeline.iter().any(|t| t.kind == "case-review-explained");
+    let review_explained = timeline
+        .iter()
+        .any(|t| t.kind == EventKind::CaseReviewExplained.code());
     let closures = closures_of(db, case.id).await?;
     let satisfaction = entity::satisfaction_checks::Entity::find()
         .filter(entity::satisfaction_checks::Column::CaseId.eq(case.id))

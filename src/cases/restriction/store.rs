@@ -1,6 +1,7 @@
 //! Restrictions in the database: the staff who may be named, who is named on a case, and
 //! setting a restriction (the form and the demo landlord).
 
+use crate::cases::events::EventKind;
 use crate::{
     cases::timeline::{self, Actor, Entry},
     error::AppResult,
@@ -129,7 +130,7 @@ pub async fn restrict(
         by.viewer,
         by.origin,
         action,
-        Entry::event(case, "restricted", now, body),
+        Entry::event(case, EventKind::Restricted, now, body),
     )
     .await?;
     Ok(true)

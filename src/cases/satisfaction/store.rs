@@ -1,6 +1,7 @@
 //! Post-closure checks in the database: stored against the case's latest closure, and
 //! completing its post-closure check deadline (the form and the importer).
 
+use crate::cases::events::EventKind;
 use crate::{
     calendar::london_date,
     cases::{
@@ -57,7 +58,7 @@ pub(super) async fn record(
         by.viewer,
         by.origin,
         "case.satisfaction_recorded",
-        Entry::event(case, "satisfaction-recorded", at, body),
+        Entry::event(case, EventKind::SatisfactionRecorded, at, body),
     )
     .await
 }

@@ -3,6 +3,7 @@
 //! Each is versioned (a stale form is a 409) and written to the timeline and audit trail.
 
 use super::stage_name;
+use crate::cases::events::EventKind;
 use crate::{
     audit::Origin,
     auth::policy::{Permission, allows},
@@ -278,7 +279,7 @@ async fn submit(
     let (case, d) = find(&state, &viewer, None, &reference, &id).await?;
     check(&viewer, action, &d)?;
     let now = state.now();
-    if f.version.trim().parse::<i32>().ok() != Some(d.version) {
+    if !forms::same_version(&f.version, d.version) {
         // Stale form: shown again as the deadline now is, with what they typed kept.
         let mut errors = FormErrors::default();
         errors.add(
@@ -343,7 +344,7 @@ async fn submit(
                 body.push_str(&text);
             }
             (
-                "deadline-done",
+                EventKind::DeadlineDone,
                 "deadline.completed",
                 body,
                 format!("“{name}” recorded as done ({verdict})."),
@@ -362,7 +363,7 @@ async fn submit(
             .await?;
             let shown = time_fmt::london(due).date();
             (
-                "deadline-extended",
+                EventKind::DeadlineExtended,
                 "deadline.extended",
                 format!("Extended “{name}” to {}: {text}", time_fmt::plain_date(shown)),
                 format!("“{name}” extended."),
@@ -383,7 +384,7 @@ async fn submit(
                 schedule::schedule_next(&txn, &rules, &case, stage, now, now).await?;
             }
             (
-                "deadline-waived",
+                EventKind::DeadlineWaived,
                 "deadline.waived",
                 format!("Waived “{name}”: {text}"),
                 format!("“{name}” waived."),

@@ -1,6 +1,7 @@
 //! The victim-contact frequency agreed with the victim: it replaces the procedure's
 //! regular-update timescale on this case and re-plans the open update deadline.
 
+use crate::cases::events::EventKind;
 use crate::{
     audit::Origin,
     cases::{
@@ -145,7 +146,7 @@ pub async fn save(
         &viewer,
         &origin,
         "case.contact_frequency_set",
-        Entry::event(&updated, "contact-frequency", now, body),
+        Entry::event(&updated, EventKind::ContactFrequency, now, body),
     )
     .await?;
     txn.commit().await?;

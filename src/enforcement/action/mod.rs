@@ -4,6 +4,7 @@
 //! built from: a stale one is refused (409) with the action shown as it now is and what
 //! was typed kept.
 
+use crate::cases::events::EventKind;
 pub mod form;
 pub mod read;
 pub mod view;
@@ -74,7 +75,7 @@ pub async fn update(
     let case = visibility::find(&state.db, &viewer, &reference).await?;
     let action = store::find(&state.db, case.id, &id).await?;
     let now = state.now();
-    if f.version.trim().parse::<i32>().ok() != Some(action.version) {
+    if !crate::web::forms::same_version(&f.version, action.version) {
         return conflict(&state, &ctx, &viewer, &case, action, f).await;
     }
     let change = match validate(&f, &action, now) {
@@ -177,7 +178,7 @@ pub async fn update(
         &viewer,
         &origin,
         "case.enforcement_updated",
-        Entry::event(&case, "enforcement-updated", now, body),
+        Entry::event(&case, EventKind::EnforcementUpdated, now, body),
     )
     .await?;
     txn.commit().await?;

@@ -2,6 +2,7 @@
 //! dated deadline) and the timeline entry, in the caller's transaction.
 
 use super::{CLOSED, form::Valid};
+use crate::cases::events::EventKind;
 use crate::cases::timeline::Actor;
 use crate::{
     cases::timeline::{self, Entry},
@@ -75,7 +76,7 @@ pub(super) async fn record(
         by.viewer,
         by.origin,
         "case.enforcement_recorded",
-        Entry::event(&case, "enforcement-recorded", by.now, body),
+        Entry::event(&case, EventKind::EnforcementRecorded, by.now, body),
     )
     .await?;
     Ok(case)

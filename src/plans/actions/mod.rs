@@ -4,6 +4,7 @@
 //! description, moved (an extension, with a reason) with the target date, completed (met
 //! or late) when the action is done, closed off when it is cancelled.
 
+use crate::cases::events::EventKind;
 mod form;
 pub mod store;
 mod view;
@@ -154,7 +155,7 @@ pub async fn update(
     let staff = crate::plans::staff(&state.db).await?;
     let f = UpdateForm::from_pairs(pairs);
     let now = state.now();
-    if f.version.trim().parse::<i32>().ok() != Some(shown.action.version) {
+    if !forms::same_version(&f.version, shown.action.version) {
         return Ok(stale(&ctx, &case, &shown, &staff, f, now));
     }
     let valid = match validate(&f, &shown, &staff, &case, now) {
@@ -278,7 +279,7 @@ pub async fn update(
         &viewer,
         &origin,
         "case.plan_action_updated",
-        Entry::event(&held, "plan-action-updated", now, body),
+        Entry::event(&held, EventKind::PlanActionUpdated, now, body),
     )
     .await?;
     txn.commit().await?;

@@ -1,6 +1,7 @@
 //! Plan actions in the database: adding one with its deadline and timeline entry, the
 //! owner's name, and finding one on a case.
 
+use crate::cases::events::EventKind;
 use crate::plans::{
     OPEN,
     fields::{Owner, ValidAction},
@@ -71,7 +72,7 @@ pub async fn insert(
         viewer,
         origin,
         "case.plan_action_added",
-        Entry::event(case, "plan-action-added", now, body),
+        Entry::event(case, EventKind::PlanActionAdded, now, body),
     )
     .await?;
     Ok(row)

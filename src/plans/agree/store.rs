@@ -7,6 +7,7 @@ use super::{
     CLOSED,
     form::{PlanForm, Valid, validate},
 };
+use crate::cases::events::EventKind;
 use crate::cases::timeline::Actor;
 use crate::{
     audit::Origin,
@@ -147,7 +148,7 @@ pub(super) async fn write(
         viewer,
         origin,
         "case.plan_agreed",
-        Entry::event(&case, "plan-agreed", agreed_at, body),
+        Entry::event(&case, EventKind::PlanAgreed, agreed_at, body),
     )
     .await?;
     for action in &v.actions {

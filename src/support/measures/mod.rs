@@ -116,7 +116,7 @@ pub async fn update(
 ) -> AppResult<Response> {
     let (case, m) = find(&state, &viewer, None, &reference, &id).await?;
     let name = catalogue_name(&state.db, m.catalogue_id).await?;
-    if !fields::is_current(&f.version, m.version) {
+    if !crate::web::forms::same_version(&f.version, m.version) {
         return Ok(conflict(&ctx, &case, &m, &name, f));
     }
     let now = state.now();

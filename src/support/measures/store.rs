@@ -4,6 +4,7 @@
 
 use super::CLOSED;
 use super::form::{Valid, describe};
+use crate::cases::events::EventKind;
 use crate::cases::timeline::Actor;
 use crate::support::fields::{self};
 use crate::{
@@ -73,7 +74,7 @@ pub async fn record(
         "case.support_recorded",
         Entry::event(
             &case,
-            "support-recorded",
+            EventKind::SupportRecorded,
             by.now,
             format!("Support recorded: {}", describe(name, v)),
         ),
@@ -137,7 +138,7 @@ pub(super) async fn update(
         "case.support_updated",
         Entry::event(
             case,
-            "support-updated",
+            EventKind::SupportUpdated,
             by.now,
             format!("Support updated: {}", describe(name, v)),
         ),

@@ -134,7 +134,7 @@ pub async fn update(
 ) -> AppResult<Response> {
     let (case, r) = find(&state, &viewer, None, &reference, &id).await?;
     let agency = agency_name(&state.db, r.agency_id).await?;
-    if !fields::is_current(&f.version, r.version) {
+    if !crate::web::forms::same_version(&f.version, r.version) {
         return Ok(conflict(&ctx, &case, &r, &agency, f));
     }
     let now = state.now();

@@ -4,6 +4,7 @@
 
 use super::CLOSED;
 use super::form::{Valid, describe};
+use crate::cases::events::EventKind;
 use crate::cases::timeline::Actor;
 use crate::support::{fields, referral_status_label};
 use crate::{
@@ -92,7 +93,7 @@ pub async fn record(
         "case.referral_recorded",
         Entry::event(
             &case,
-            "referral-recorded",
+            EventKind::ReferralRecorded,
             by.now,
             format!("Referral recorded: {}", describe(agency, v)),
         ),
@@ -150,7 +151,7 @@ pub(super) async fn update(
         "case.referral_updated",
         Entry::event(
             case,
-            "referral-updated",
+            EventKind::ReferralUpdated,
             by.now,
             format!("Referral updated{change}: {}", describe(agency, v)),
         ),
