@@ -262,11 +262,7 @@ async fn old_months_are_summarised_and_the_chain_still_verifies() {
         6,
         "November 2020 is inside the retention period"
     );
-    assert_eq!(
-        app.count("SELECT COUNT(*) FROM audit_events WHERE action = 'audit.summarised'")
-            .await,
-        3
-    );
+    assert_eq!(app.audit_count("audit.summarised").await, 3);
     assert_eq!(audit::verify(&app.db).await.unwrap(), Ok(4 + 3));
     let said = assert_verified(&harbour_audit(&app, &["verify"]));
     assert!(said.contains("after 3 summarised months"), "{said}");

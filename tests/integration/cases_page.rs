@@ -516,11 +516,7 @@ async fn a_single_hate_incident_can_meet_the_threshold_by_setting() {
             .body
             .contains("ASB Case Review threshold met")
     );
-    assert_eq!(
-        app.count("SELECT COUNT(*) FROM audit_events WHERE action = 'settings.updated'")
-            .await,
-        1
-    );
+    assert_eq!(app.audit_count("settings.updated").await, 1);
 }
 
 #[tokio::test]

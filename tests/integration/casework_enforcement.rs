@@ -5,7 +5,7 @@
 
 use crate::{
     common::{Client, Res, TestApp, html_unescape},
-    fixtures::{self, CaseSpec, Created, PersonSpec, Team, history},
+    fixtures::{self, CaseSpec, Created, PersonSpec, Team},
 };
 use entity::{Role, case_parties, deadlines, people, perpetrator_actions};
 use harbour::cases::codes;
@@ -46,8 +46,8 @@ async fn world() -> World {
         },
     )
     .await;
-    let victim = history::party_id(app, case.id, case.people[0]).await;
-    let mark = history::party_id(app, case.id, case.people[1]).await;
+    let victim = fixtures::party_id(app, case.id, case.people[0]).await;
+    let mark = fixtures::party_id(app, case.id, case.people[1]).await;
     let unknown = add_perpetrator(app, case.id, "unknown", "tall man in a red jacket", tina).await;
     let group = add_perpetrator(app, case.id, "group", "youths on the estate", tina).await;
     World {
@@ -325,7 +325,7 @@ async fn ladder_actions_need_a_perpetrator_and_parties_must_be_this_cases_perpet
         },
     )
     .await;
-    let other_party = history::party_id(&w.app, other.id, other.people[1])
+    let other_party = fixtures::party_id(&w.app, other.id, other.people[1])
         .await
         .to_string();
     let victim = w.victim.to_string();
@@ -968,7 +968,7 @@ async fn cases_the_user_cannot_see_and_actions_of_other_cases_are_404() {
     .await;
     // Carl, named on it, records an action.
     let mut carl = w.app.signed_in_as("carl").await;
-    let party = history::party_id(&w.app, restricted.id, restricted.people[1])
+    let party = fixtures::party_id(&w.app, restricted.id, restricted.people[1])
         .await
         .to_string();
     let res = carl

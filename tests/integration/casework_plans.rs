@@ -202,18 +202,8 @@ async fn agreeing_a_plan_sets_contact_frequency_completes_the_deadline_and_plans
         .await,
         1
     );
-    assert_eq!(
-        w.app
-            .count("SELECT COUNT(*) FROM audit_events WHERE action = 'case.plan_agreed'")
-            .await,
-        1
-    );
-    assert_eq!(
-        w.app
-            .count("SELECT COUNT(*) FROM audit_events WHERE action = 'case.plan_action_added'")
-            .await,
-        2
-    );
+    assert_eq!(w.app.audit_count("case.plan_agreed").await, 1);
+    assert_eq!(w.app.audit_count("case.plan_action_added").await, 2);
     no_free_text_in_audit(&w.app).await;
 
     // The case page shows the plan and its actions, with update links for harry.
@@ -621,12 +611,7 @@ async fn moving_a_target_date_needs_a_reason_and_keeps_the_original() {
         .await,
         1
     );
-    assert_eq!(
-        w.app
-            .count("SELECT COUNT(*) FROM audit_events WHERE action = 'case.plan_action_updated'")
-            .await,
-        1
-    );
+    assert_eq!(w.app.audit_count("case.plan_action_updated").await, 1);
     assert_eq!(
         w.app.count(&format!(
             "SELECT COUNT(*) FROM timeline_entries WHERE case_id = {} AND kind = 'plan-action-updated' AND body LIKE '%Rain delayed%'",

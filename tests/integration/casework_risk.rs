@@ -626,10 +626,7 @@ async fn only_harassment_officers_and_managers_assess_and_only_case_staff_read()
     );
     let secret_id = assessments(&w.app, secret.id).await[0].id;
     let mut harry = w.app.signed_in_as("harry").await;
-    let views_before = w
-        .app
-        .count("SELECT COUNT(*) FROM audit_events WHERE action = 'case.viewed'")
-        .await;
+    let views_before = w.app.audit_count("case.viewed").await;
     for res in [
         harry.get(&format!("/cases/{}/risk/new", secret.reference)).await,
         assess(&mut harry, &secret, &fields).await,
@@ -644,9 +641,7 @@ async fn only_harassment_officers_and_managers_assess_and_only_case_staff_read()
         assert_eq!(res.status, StatusCode::NOT_FOUND);
     }
     assert_eq!(
-        w.app
-            .count("SELECT COUNT(*) FROM audit_events WHERE action = 'case.viewed'")
-            .await,
+        w.app.audit_count("case.viewed").await,
         views_before,
         "nothing seen, nothing recorded"
     );

@@ -177,12 +177,7 @@ async fn a_tenancy_officer_records_support_but_cannot_refer() {
         .await,
         1
     );
-    assert_eq!(
-        w.app
-            .count("SELECT COUNT(*) FROM audit_events WHERE action = 'case.support_recorded'")
-            .await,
-        1
-    );
+    assert_eq!(w.app.audit_count("case.support_recorded").await, 1);
     assert_audit_clean(&w.app).await;
 
     let page = tina.get(&format!("/cases/{}", case.reference)).await;
@@ -312,12 +307,7 @@ async fn invalid_support_is_refused_with_what_was_typed() {
         )));
     }
     assert_eq!(w.app.count("SELECT COUNT(*) FROM support_measures").await, 0);
-    assert_eq!(
-        w.app
-            .count("SELECT COUNT(*) FROM audit_events WHERE action = 'case.support_recorded'")
-            .await,
-        0
-    );
+    assert_eq!(w.app.audit_count("case.support_recorded").await, 0);
 }
 
 #[tokio::test]
@@ -499,12 +489,7 @@ async fn support_updates_are_versioned_and_allowed_after_closure() {
             .await,
         2
     );
-    assert_eq!(
-        w.app
-            .count("SELECT COUNT(*) FROM audit_events WHERE action = 'case.support_updated'")
-            .await,
-        2
-    );
+    assert_eq!(w.app.audit_count("case.support_updated").await, 2);
     assert_audit_clean(&w.app).await;
     // A measure of another case is not found through this one.
     let other = a_case(&w).await;
@@ -661,12 +646,7 @@ async fn consent_to_share_is_recorded_before_a_referral_is_sent() {
             .await,
         1
     );
-    assert_eq!(
-        w.app
-            .count("SELECT COUNT(*) FROM audit_events WHERE action = 'case.referral_recorded'")
-            .await,
-        1
-    );
+    assert_eq!(w.app.audit_count("case.referral_recorded").await, 1);
     assert_audit_clean(&w.app).await;
     let page = harry.get(&format!("/cases/{}", case.reference)).await;
     assert!(page.body.contains("Given by Amina Khan (victim) on"));
@@ -874,12 +854,7 @@ async fn referral_statuses_move_forward_only() {
             .await,
         4
     );
-    assert_eq!(
-        w.app
-            .count("SELECT COUNT(*) FROM audit_events WHERE action = 'case.referral_updated'")
-            .await,
-        4
-    );
+    assert_eq!(w.app.audit_count("case.referral_updated").await, 4);
     assert_audit_clean(&w.app).await;
     let page = harry.get(&format!("/cases/{}", case.reference)).await;
     assert!(page.body.contains("Response received"));
@@ -949,10 +924,7 @@ async fn restricted_cases_not_naming_the_user_are_not_found() {
     assert_redirect_to_panel(&res, &case.reference);
     let m = id_of(&w.app, "SELECT CAST(MAX(id) AS BIGINT) FROM support_measures").await;
     let r = id_of(&w.app, "SELECT CAST(MAX(id) AS BIGINT) FROM referrals").await;
-    let views_before = w
-        .app
-        .count("SELECT COUNT(*) FROM audit_events WHERE action = 'case.viewed'")
-        .await;
+    let views_before = w.app.audit_count("case.viewed").await;
     for user in ["harry", "tina"] {
         let mut c = w.app.signed_in_as(user).await;
         let support_paths = [
@@ -991,9 +963,7 @@ async fn restricted_cases_not_naming_the_user_are_not_found() {
         1
     );
     assert_eq!(
-        w.app
-            .count("SELECT COUNT(*) FROM audit_events WHERE action = 'case.viewed'")
-            .await,
+        w.app.audit_count("case.viewed").await,
         views_before,
         "nothing seen, nothing audited as viewed"
     );
@@ -1054,12 +1024,7 @@ async fn administrators_add_rename_retire_and_reinstate_support_measures() {
     assert_eq!(res.status, StatusCode::SEE_OTHER);
     assert_eq!(res.location(), Some("/admin/support"));
     let chain = catalogue(&w.app, "Door chain").await;
-    assert_eq!(
-        w.app
-            .count("SELECT COUNT(*) FROM audit_events WHERE action = 'support_catalogue.created'")
-            .await,
-        1
-    );
+    assert_eq!(w.app.audit_count("support_catalogue.created").await, 1);
     // Duplicates (ignoring case), blank and over-long names: 422 with the typing kept.
     for (name, message) in [
         ("door CHAIN", "There is already a support measure with that name"),
@@ -1135,12 +1100,7 @@ async fn administrators_add_rename_retire_and_reinstate_support_measures() {
         )
         .await;
     assert_eq!(res.status, StatusCode::SEE_OTHER);
-    assert_eq!(
-        w.app
-            .count("SELECT COUNT(*) FROM audit_events WHERE action = 'support_catalogue.renamed'")
-            .await,
-        2
-    );
+    assert_eq!(w.app.audit_count("support_catalogue.renamed").await, 2);
 
     // Retired: not offered for new support, still shown on the record that used it.
     let res = adam.post(&format!("/admin/support/{chain}/retire"), &[]).await;
@@ -1255,12 +1215,7 @@ async fn administrators_keep_the_agencies_and_the_multi_agency_panel() {
         .await;
     assert_eq!(res.status, StatusCode::CONFLICT);
     assert_eq!(res.input_value("name").as_deref(), Some("North panel"));
-    assert_eq!(
-        w.app
-            .count("SELECT COUNT(*) FROM audit_events WHERE action = 'agency.updated'")
-            .await,
-        1
-    );
+    assert_eq!(w.app.audit_count("agency.updated").await, 1);
 
     // Retired: not offered for new referrals, still shown on the referral that used it.
     let mut harry = w.app.signed_in_as("harry").await;
@@ -1337,11 +1292,7 @@ async fn a_referral_has_a_date_sent_only_once_sent_with_consent() {
         all.extend_from_slice(extra);
         referral(&police, &all)
     };
-    let updates = || async {
-        w.app
-            .count("SELECT COUNT(*) FROM audit_events WHERE action = 'case.referral_updated'")
-            .await
-    };
+    let updates = || async { w.app.audit_count("case.referral_updated").await };
 
     // To send, no consent: withdrawn with a date sent is refused, with or without consent
     // typed, and the typing is kept.

@@ -286,11 +286,7 @@ async fn notices_go_to_the_responsible_officer_for_overdue_and_due_soon_deadline
             .await,
         1
     );
-    assert_eq!(
-        app.count("SELECT COUNT(*) FROM audit_events WHERE action = 'reminders.run'")
-            .await,
-        1
-    );
+    assert_eq!(app.audit_count("reminders.run").await, 1);
 }
 
 #[tokio::test]

@@ -57,11 +57,7 @@ async fn sign_in_rotates_the_session_and_returns_to_the_page_asked_for() {
     let home = c.get("/").await;
     assert_eq!(home.status, StatusCode::OK);
     assert!(home.body.contains("amina Test"));
-    assert_eq!(
-        app.count("SELECT COUNT(*) FROM audit_events WHERE action = 'login.succeeded'")
-            .await,
-        1
-    );
+    assert_eq!(app.audit_count("login.succeeded").await, 1);
 }
 
 #[tokio::test]
@@ -130,11 +126,7 @@ async fn five_failures_lock_the_account_for_fifteen_minutes() {
     let locked = c.login("amina", PASSWORD).await;
     assert_eq!(locked.status, StatusCode::UNAUTHORIZED);
     assert!(locked.body.contains(FAILED_MESSAGE));
-    assert_eq!(
-        app.count("SELECT COUNT(*) FROM audit_events WHERE action = 'account.locked'")
-            .await,
-        1
-    );
+    assert_eq!(app.audit_count("account.locked").await, 1);
 
     app.advance_minutes(14);
     assert_eq!(c.login("amina", PASSWORD).await.status, StatusCode::UNAUTHORIZED);
@@ -237,11 +229,7 @@ async fn sign_out_ends_the_session_on_the_server() {
             .await,
         0
     );
-    assert_eq!(
-        app.count("SELECT COUNT(*) FROM audit_events WHERE action = 'logout'")
-            .await,
-        1
-    );
+    assert_eq!(app.audit_count("logout").await, 1);
 }
 
 #[tokio::test]
@@ -537,16 +525,8 @@ async fn wrong_current_passwords_count_towards_the_lockout_and_sign_out() {
         StatusCode::UNAUTHORIZED,
         "locked"
     );
-    assert_eq!(
-        app.count("SELECT COUNT(*) FROM audit_events WHERE action = 'password.change_failed'")
-            .await,
-        5
-    );
-    assert_eq!(
-        app.count("SELECT COUNT(*) FROM audit_events WHERE action = 'account.locked'")
-            .await,
-        1
-    );
+    assert_eq!(app.audit_count("password.change_failed").await, 5);
+    assert_eq!(app.audit_count("account.locked").await, 1);
 }
 
 #[tokio::test]

@@ -168,12 +168,7 @@ async fn a_manager_merges_two_records_of_one_person_losing_nothing() {
     // The question is answered and goes with the merged record (the merge record and the
     // audit trail tell what was decided).
     assert_eq!(w.app.count("SELECT COUNT(*) FROM person_duplicates").await, 0);
-    assert_eq!(
-        w.app
-            .count("SELECT COUNT(*) FROM audit_events WHERE action = 'person.merged'")
-            .await,
-        1
-    );
+    assert_eq!(w.app.audit_count("person.merged").await, 1);
     // Every case either record was on says so in its history, once.
     assert_eq!(
         w.app
@@ -239,12 +234,7 @@ async fn malformed_merges_are_refused_and_different_people_leave_the_queue() {
             .body
             .contains("Nobody is waiting")
     );
-    assert_eq!(
-        w.app
-            .count("SELECT COUNT(*) FROM audit_events WHERE action = 'person.set_apart'")
-            .await,
-        1
-    );
+    assert_eq!(w.app.audit_count("person.set_apart").await, 1);
 }
 
 #[tokio::test]

@@ -219,12 +219,7 @@ async fn only_managers_produce_subject_access_and_bad_ids_are_not_found() {
     ] {
         assert_eq!(manager.get(path).await.status, StatusCode::NOT_FOUND, "{path}");
     }
-    assert_eq!(
-        w.app
-            .count("SELECT COUNT(*) FROM audit_events WHERE action = 'person.subject_access_exported'")
-            .await,
-        0
-    );
+    assert_eq!(w.app.audit_count("person.subject_access_exported").await, 0);
 }
 
 #[tokio::test]

@@ -315,7 +315,7 @@ pub(crate) async fn world(app: &TestApp) -> World {
     history::action(
         app,
         c1.id,
-        history::party_id(app, c1.id, people["Pete"]).await,
+        fixtures::party_id(app, c1.id, people["Pete"]).await,
         "warning-letter",
         "issued",
         officer,
@@ -324,7 +324,7 @@ pub(crate) async fn world(app: &TestApp) -> World {
     history::action(
         app,
         c2.id,
-        history::party_id(app, c2.id, people["Pete"]).await,
+        fixtures::party_id(app, c2.id, people["Pete"]).await,
         "injunction",
         "granted",
         officer,
@@ -333,7 +333,7 @@ pub(crate) async fn world(app: &TestApp) -> World {
     history::action(
         app,
         c2.id,
-        history::party_id(app, c2.id, people["Paul"]).await,
+        fixtures::party_id(app, c2.id, people["Paul"]).await,
         "mediation",
         "planned",
         officer,

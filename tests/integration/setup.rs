@@ -77,11 +77,7 @@ async fn the_setup_link_creates_the_first_administrator_once() {
     assert_eq!(res.status, StatusCode::SEE_OTHER);
     c.get("/").await;
     assert_eq!(c.get("/admin/users").await.status, StatusCode::OK);
-    assert_eq!(
-        app.count("SELECT COUNT(*) FROM audit_events WHERE action = 'setup.admin_created'")
-            .await,
-        1
-    );
+    assert_eq!(app.audit_count("setup.admin_created").await, 1);
 }
 
 #[tokio::test]
