@@ -6,7 +6,7 @@ use crate::config::Settings;
 use crate::{
     auth::tokens,
     error::{AppError, ErrorPage},
-    web::upload,
+    web::{error_pages::Resend, upload},
 };
 use axum::extract::State;
 use axum::{
@@ -106,11 +106,26 @@ pub async fn check(
             } else {
                 None
             };
-            let body = match cleaned {
-                Some(cleaned) => Body::from(cleaned),
-                None => Body::from(bytes),
+            let form = match cleaned {
+                Some(cleaned) => axum::body::Bytes::from(cleaned),
+                None => bytes,
             };
-            next.run(Request::from_parts(parts, body)).await
+            let action = parts
+                .uri
+                .path_and_query()
+                .map(|p| p.to_string())
+                .unwrap_or_default();
+            let mut res = next
+                .run(Request::from_parts(parts, Body::from(form.clone())))
+                .await;
+            // A form the database was too busy to save is offered back as typed.
+            if is_form
+                && res.status() == StatusCode::SERVICE_UNAVAILABLE
+                && let Some(resend) = Resend::of(action, &form)
+            {
+                res.extensions_mut().insert(resend);
+            }
+            res
         }
         _ => expired_form(),
     }

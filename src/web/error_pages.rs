@@ -15,6 +15,27 @@ use axum::{
 };
 use maud::html;
 
+/// A form the database was too busy to save, to offer back as it was typed: the busy page
+/// carries it in hidden fields with a button that sends it again, so nothing typed is lost.
+#[derive(Clone, Debug)]
+pub struct Resend {
+    /// Where the form was sent (path and query).
+    pub action: String,
+    pub fields: Vec<(String, String)>,
+}
+
+impl Resend {
+    /// What a form sent to `action` held, unless it holds a password: a password is never
+    /// written back into a page.
+    pub fn of(action: String, form: &[u8]) -> Option<Resend> {
+        let fields: Vec<(String, String)> = url::form_urlencoded::parse(form).into_owned().collect();
+        if fields.iter().any(|(name, _)| name.contains("password")) {
+            return None;
+        }
+        Some(Resend { action, fields })
+    }
+}
+
 pub async fn render(State(state): State<crate::state::AppState>, req: Request, next: Next) -> Response {
     let request_id = req
         .headers()
@@ -57,13 +78,24 @@ pub async fn render(State(state): State<crate::state::AppState>, req: Request, n
             .cloned()
             .unwrap_or_else(|| page_for(status))
     };
+    let resend = res.extensions().get::<Resend>();
     let body = layout::page(
         &ctx,
         page.title,
         false,
         html! {
             h1.heading-l { (page.title) }
-            p.body { (page.message) }
+            @if let Some(resend) = resend {
+                p.body { "Harbour could not reach the database in time: other work (such as a large spreadsheet import) is being saved. Nothing you sent was saved, but what you typed is kept on this page. Wait a minute or two, then send it again." }
+                form method="post" action=(resend.action) {
+                    @for (name, value) in &resend.fields {
+                        input type="hidden" name=(name) value=(value);
+                    }
+                    button.button type="submit" { "Send it again" }
+                }
+            } @else {
+                p.body { (page.message) }
+            }
             @if status.is_server_error() && !request_id.is_empty() {
                 p.body-s.hint { "Reference: " code { (request_id) } }
             }
@@ -78,4 +110,28 @@ pub async fn render(State(state): State<crate::state::AppState>, req: Request, n
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Resend;
+
+    #[test]
+    fn a_form_is_offered_back_as_typed_but_never_one_with_a_password() {
+        let resend = Resend::of("/admin/areas".into(), b"csrf_token=t&name=East+%26+West&name=2").unwrap();
+        assert_eq!(resend.action, "/admin/areas");
+        assert_eq!(
+            resend.fields,
+            [("csrf_token", "t"), ("name", "East & West"), ("name", "2")]
+                .map(|(k, v)| (k.to_owned(), v.to_owned()))
+        );
+        assert!(
+            Resend::of(
+                "/account/password".into(),
+                b"csrf_token=t&current_password=secret"
+            )
+            .is_none()
+        );
+        assert!(Resend::of("/login".into(), b"username=a&password=secret").is_none());
+    }
 }

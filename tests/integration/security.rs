@@ -1,7 +1,7 @@
 //! Web-layer defences: security headers, cross-site request forgery, malformed requests,
 //! error pages that leak nothing, health check.
 
-use crate::common::{PASSWORD, TestApp};
+use crate::common::{PASSWORD, TestApp, html_unescape};
 use entity::Role;
 use reqwest::StatusCode;
 
@@ -346,18 +346,19 @@ async fn control_characters_are_removed_from_forms_and_queries_on_both_databases
 
 /// A save that meets another process's long write (`harbour import` on SQLite holds the one
 /// write lock for minutes) is told the truth: busy, nothing saved, try again in a minute —
-/// not "a problem with the service", and not a 500 in the logs.
+/// not "a problem with the service", and not a 500 in the logs. What was typed is kept on
+/// the page, and sending it again once the lock is free saves it.
 #[tokio::test]
 async fn a_save_while_another_process_holds_the_write_lock_is_busy_not_a_fault() {
     let app = TestApp::spawn().await;
     if app.test_db.is_postgres() {
         return;
     }
-    let mut c = app.signed_in(Role::TenancyOfficer).await;
-    c.get("/deadlines").await;
+    let mut c = app.signed_in(Role::Admin).await;
+    c.get("/admin/areas").await;
     let importer = harbour::db::connect(&app.test_db.url).await.unwrap();
     let holder = harbour::db::begin(&importer).await.unwrap();
-    let res = c.post("/deadlines/notices/read", &[]).await;
+    let res = c.post("/admin/areas", &[("name", "Riverside & <Docks>")]).await;
     assert_eq!(res.status, StatusCode::SERVICE_UNAVAILABLE, "{}", res.body);
     assert_eq!(res.header("retry-after"), Some("60"));
     assert!(
@@ -366,11 +367,40 @@ async fn a_save_while_another_process_holds_the_write_lock_is_busy_not_a_fault()
         res.body
     );
     assert!(res.body.contains("Nothing you sent was saved"), "{}", res.body);
+    // The form comes back as typed (escaped), to be sent again.
+    assert!(res.body.contains(r#"action="/admin/areas""#), "{}", res.body);
+    assert!(
+        res.body
+            .contains(r#"name="name" value="Riverside &amp; &lt;Docks&gt;""#),
+        "{}",
+        res.body
+    );
+    let form = &res.body[res.body.find(r#"action="/admin/areas""#).unwrap()..];
+    let resent = hidden_fields(&form[..form.find("</form>").unwrap()]);
+    assert!(resent.iter().any(|(k, _)| k == "csrf_token"), "{resent:?}");
     holder.rollback().await.unwrap();
-    let res = c.post("/deadlines/notices/read", &[]).await;
+    let pairs: Vec<(&str, &str)> = resent.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    let res = c.post_raw("/admin/areas", &pairs, &[]).await;
     assert_eq!(
         res.status,
         StatusCode::SEE_OTHER,
         "once the lock is free it saves"
     );
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM areas WHERE name = 'Riverside & <Docks>'")
+            .await,
+        1
+    );
+}
+
+/// The hidden fields of a page, unescaped.
+fn hidden_fields(body: &str) -> Vec<(String, String)> {
+    body.split(r#"<input type="hidden" name=""#)
+        .skip(1)
+        .map(|rest| {
+            let name = &rest[..rest.find('"').unwrap()];
+            let value = rest.split(r#"value=""#).nth(1).unwrap();
+            (name.to_owned(), html_unescape(&value[..value.find('"').unwrap()]))
+        })
+        .collect()
 }
