@@ -81,6 +81,18 @@ pub fn unreadable_moment(date: &str, time_of_day: &str) -> (&'static str, &'stat
     }
 }
 
+/// [`unreadable_moment`] for a form with more than one moment: the message says which
+/// (`what`, such as "it happened").
+pub fn unreadable_moment_of(date: &str, time_of_day: &str, what: &str) -> (&'static str, String) {
+    let (part, message) = unreadable_moment(date, time_of_day);
+    let lead = format!("Enter the {part}");
+    let message = match message.strip_prefix(&lead) {
+        Some(rest) => format!("{lead} {what}{rest}"),
+        None => message.to_owned(),
+    };
+    (part, message)
+}
+
 /// A London date and time of day as a UTC instant (`None` for a time skipped when the
 /// clocks go forward; the earlier reading in the hour they go back).
 pub fn london_at(d: time::Date, t: time::Time) -> Option<OffsetDateTime> {
@@ -117,6 +129,26 @@ fn machine(t: OffsetDateTime) -> String {
 mod tests {
     use super::*;
     use time::macros::datetime as at;
+
+    #[test]
+    fn a_form_with_two_moments_says_which_one_is_unreadable() {
+        assert_eq!(
+            unreadable_moment_of("2026-02-30", "10:00", "it happened"),
+            (
+                "date",
+                "Enter the date it happened as YYYY-MM-DD, a real date like 2026-11-23".to_owned()
+            )
+        );
+        assert_eq!(
+            unreadable_moment_of("2026-02-28", "9", "the report was received").1,
+            "Enter the time the report was received as HH:MM on the 24-hour clock, like 14:30"
+        );
+        assert!(
+            unreadable_moment_of("2026-03-29", "01:30", "it happened")
+                .1
+                .starts_with("That time did not happen in London")
+        );
+    }
 
     #[test]
     fn an_unreadable_moment_says_which_part_is_wrong() {

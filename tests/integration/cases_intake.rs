@@ -298,6 +298,32 @@ async fn a_valid_report_opens_a_case_in_one_go() {
     );
 }
 
+/// The form has two moments (when the report was received, when it happened): a date or
+/// time that cannot be read says which one it is.
+#[tokio::test]
+async fn an_unreadable_date_or_time_says_which_moment_it_is() {
+    let mut w = world().await;
+    for (field, value, message) in [
+        (
+            "occurred_date",
+            "2026-02-30",
+            "Enter the date it happened as YYYY-MM-DD",
+        ),
+        (
+            "received_time",
+            "25:99",
+            "Enter the time the report was received as HH:MM",
+        ),
+    ] {
+        let res = report(w.area)
+            .set(field, value)
+            .post(&mut w.tess, "/cases/new")
+            .await;
+        assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{field}");
+        assert!(res.body.contains(message), "{field}: {}", res.body);
+    }
+}
+
 #[tokio::test]
 async fn every_mistake_comes_back_with_what_was_typed_and_nothing_saved() {
     let mut w = world().await;

@@ -201,9 +201,9 @@ impl<'a> Checker<'a> {
         }
         let Some(at) = time_fmt::parse_london(date, time) else {
             // The mistake goes against the part that is wrong: the date, or the time.
-            let (part, message) = time_fmt::unreadable_moment(date, time);
+            let (part, message) = time_fmt::unreadable_moment_of(date, time, what);
             let field = if part == "date" { date_field } else { time_field };
-            self.fail(field, message.to_owned());
+            self.fail(field, message);
             return None;
         };
         if at > now {
