@@ -3,12 +3,12 @@
 //! change itself, so a change without its audit row cannot exist.
 
 pub mod anchors;
+mod browse;
 mod chain;
 pub mod periods;
-mod routes;
 
+pub use browse::routes;
 pub use chain::{ChainBreak, GENESIS, hash_of, head, period_hash, verify};
-pub use routes::routes;
 
 use entity::audit_events;
 use sea_orm::{DatabaseTransaction, DbErr, EntityTrait, Set};
