@@ -1,6 +1,10 @@
 //! The possible-duplicates queue and the merge review.
 
-use super::{KEPT, Known, OTHER, fields};
+use super::{
+    form::{KEPT, OTHER},
+    store::Known,
+};
+use crate::people::fields;
 use crate::{
     cases::{
         codes,

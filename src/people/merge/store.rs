@@ -1,22 +1,219 @@
 //! The possible-duplicates queue, and making two records of one person one: every case
 //! part, timeline mention and queued question moves to the kept record; what both held
-//! before is kept in `person_merges`, so nothing is lost.
+//! before is kept in `person_merges`, so nothing is lost. Each screen showing people's
+//! details (monitoring answers included) is audited.
 
-use super::fields::{self, From};
-use crate::cases::{
-    codes,
-    people::{index_terms, name_key, postcode_key, tenancy_ref_key},
+use crate::cases::events::EventKind;
+use crate::people::fields::{self, From};
+use crate::{
+    audit::{self, Event, Origin},
+    cases::{
+        codes,
+        monitoring::{self, Shown},
+        people::{CaseLink, index_terms, name_key, postcode_key, tenancy_ref_key, visible_cases},
+        timeline::{self, Actor, Entry},
+        visibility::Viewer,
+    },
+    error::{AppError, AppResult},
+    state::AppState,
 };
 use entity::{
-    case_parties, people, perpetrator_actions, person_changes, person_duplicates, person_merges,
+    case_parties, cases, people, perpetrator_actions, person_changes, person_duplicates, person_merges,
     person_standins, timeline_entries,
 };
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait,
-    IntoActiveModel, ModelTrait, QueryFilter, QueryOrder, Value, sea_query::Expr,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, DatabaseTransaction, DbErr,
+    EntityTrait, IntoActiveModel, ModelTrait, QueryFilter, QueryOrder, Value, sea_query::Expr,
 };
 use serde_json::{Map, json};
 use time::OffsetDateTime;
+
+/// A person with the cases they are on.
+pub struct Known {
+    pub person: people::Model,
+    pub cases: Vec<CaseLink>,
+    /// How their monitoring answers are shown. Always the answers: whoever may merge may
+    /// read them (a policy test holds `MergePeople` to that), and the merge review offers
+    /// them as choices.
+    pub monitoring: Shown,
+}
+
+/// People `ids` (those that exist, in that order), each with the cases `viewer` may see
+/// them on.
+pub(super) async fn known(
+    db: &impl ConnectionTrait,
+    viewer: &Viewer,
+    ids: &[i32],
+) -> Result<Vec<Known>, DbErr> {
+    let found = people::Entity::find()
+        .filter(people::Column::Id.is_in(ids.to_vec()))
+        .all(db)
+        .await?;
+    let links = visible_cases(db, viewer, ids).await?;
+    Ok(ids
+        .iter()
+        .filter_map(|id| found.iter().find(|p| p.id == *id))
+        .map(|person| Known {
+            cases: links
+                .iter()
+                .filter(|l| l.person_id == person.id)
+                .cloned()
+                .collect(),
+            monitoring: monitoring::shown(viewer, person),
+            person: person.clone(),
+        })
+        .collect())
+}
+
+/// Audits a screen showing `shown` (their details, monitoring answers included).
+pub(super) async fn audit_view(
+    state: &AppState,
+    viewer: &Viewer,
+    origin: &Origin,
+    event: Event,
+    screen: &str,
+    shown: &[&Known],
+) -> Result<(), DbErr> {
+    let now = state.now();
+    let txn = crate::db::begin(&state.db).await?;
+    audit::record(&txn, now, &viewer.audit_actor(), origin, event).await?;
+    let people: Vec<&people::Model> = shown.iter().map(|k| &k.person).collect();
+    monitoring::audit_shown(&txn, now, viewer, origin, screen, &people).await?;
+    txn.commit().await
+}
+
+/// Audits the merge review showing `kept` and `other`.
+pub(super) async fn audit_review(
+    state: &AppState,
+    viewer: &Viewer,
+    origin: &Origin,
+    kept: &Known,
+    other: &Known,
+) -> Result<(), DbErr> {
+    let event = merge_event("person.merge_reviewed", kept, other);
+    audit_view(state, viewer, origin, event, "Merge review", &[kept, other]).await
+}
+
+fn merge_event(action: &'static str, kept: &Known, other: &Known) -> Event {
+    Event::new(
+        action,
+        format!("Person {} and person {}", kept.person.id, other.person.id),
+    )
+    .on("person", kept.person.id)
+}
+
+/// The two records, earlier first (the earlier one is kept), when both exist, differ and
+/// are named people.
+pub(super) async fn pair(
+    db: &impl ConnectionTrait,
+    viewer: &Viewer,
+    a: i32,
+    b: i32,
+) -> AppResult<(Known, Known)> {
+    let (first, second) = (a.min(b), a.max(b));
+    if first == second {
+        return Err(AppError::NotFound);
+    }
+    let mut both = known(db, viewer, &[first, second]).await?;
+    if both.len() != 2 || !both.iter().all(|k| mergeable(&k.person)) {
+        return Err(AppError::NotFound);
+    }
+    // A disposed case's de-identified stand-in is nobody to merge: merging would put a
+    // name back on it.
+    if crate::retention::any_standin(db, &[first, second]).await? {
+        return Err(AppError::NotFound);
+    }
+    let second = both.pop().expect("two");
+    let first = both.pop().expect("two");
+    Ok((first, second))
+}
+
+/// The queued question `id`; `NotFound` when there is none.
+pub(super) async fn question(db: &impl ConnectionTrait, id: i32) -> AppResult<person_duplicates::Model> {
+    person_duplicates::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .ok_or(AppError::NotFound)
+}
+
+/// Records that the two people `question` asks about are different people, audited when it
+/// settles anything.
+pub(super) async fn set_apart(
+    txn: &DatabaseTransaction,
+    by: &Actor<'_>,
+    question: &person_duplicates::Model,
+) -> Result<(), DbErr> {
+    let (now, viewer) = (by.now, by.viewer);
+    let settled = resolve_pair(
+        txn,
+        now,
+        viewer.id,
+        (question.person_id, question.other_id),
+        "different",
+    )
+    .await?;
+    if settled > 0 {
+        audit::record(
+            txn,
+            now,
+            &viewer.audit_actor(),
+            by.origin,
+            Event::new(
+                "person.set_apart",
+                format!(
+                    "Person {} and person {} are different people",
+                    question.person_id, question.other_id
+                ),
+            )
+            .on("person", question.person_id),
+        )
+        .await?;
+    }
+    Ok(())
+}
+
+/// What follows `merge` of `other` into `kept` (now `merged`; `moved` the cases the other
+/// was on): the audit record, and an entry on the timeline of every case either was on.
+pub(super) async fn record_merge(
+    txn: &DatabaseTransaction,
+    by: &Actor<'_>,
+    (kept, other): (&Known, &Known),
+    merged: &people::Model,
+    moved: Vec<i32>,
+) -> Result<(), DbErr> {
+    let (now, viewer) = (by.now, by.viewer);
+    audit::record(
+        txn,
+        now,
+        &viewer.audit_actor(),
+        by.origin,
+        merge_event("person.merged", kept, other),
+    )
+    .await?;
+    // Every case either record was on says so: the kept record's values may have changed too.
+    let mut case_ids: Vec<i32> = moved
+        .into_iter()
+        .chain(kept.cases.iter().map(|c| c.case_id))
+        .collect();
+    case_ids.sort_unstable();
+    case_ids.dedup();
+    // No other case is named: readers of this one may not see the others.
+    let body = format!(
+        "Two records of {} were made one by {}: this case's record of them and another are now the same person",
+        crate::cases::parts::person_name(merged),
+        viewer.display_name,
+    );
+    for case in cases::Entity::find()
+        .filter(cases::Column::Id.is_in(case_ids))
+        .all(txn)
+        .await?
+    {
+        let mut entry = Entry::event(&case, EventKind::PeopleMerged, now, body.clone());
+        entry.person_id = Some(merged.id);
+        timeline::record(txn, now, viewer, by.origin, "case.people_merged", entry).await?;
+    }
+    Ok(())
+}
 
 /// The questions still waiting, oldest first.
 pub async fn waiting(db: &impl ConnectionTrait) -> Result<Vec<person_duplicates::Model>, DbErr> {
