@@ -101,6 +101,7 @@ impl IntoResponse for AppError {
                 )
                     .into_response();
                 res.extensions_mut().insert(page);
+                res.extensions_mut().insert(NothingSaved);
                 return res;
             }
             AppError::Internal(detail) => {
@@ -122,10 +123,22 @@ impl IntoResponse for AppError {
 /// was saved and it will very likely work in a minute.
 fn busy_page() -> ErrorPage {
     ErrorPage {
-        title: "Harbour is busy saving other work",
-        message: "Harbour could not reach the database in time: other work (such as a large spreadsheet import) is being saved. Nothing you sent was saved. If you were filling in a form, go back in your browser: it may still hold what you typed. Try again in a minute or two.".to_owned(),
+        title: BUSY_TITLE,
+        message: format!(
+            "{BUSY_WHY} If you were filling in a form, go back in your browser: it may still hold what you typed. Try again in a minute or two."
+        ),
     }
 }
+
+pub const BUSY_TITLE: &str = "Harbour is busy saving other work";
+/// Why a busy answer came, and that nothing was saved (true of every `AppError::Busy`:
+/// its transaction never committed).
+pub const BUSY_WHY: &str = "Harbour could not reach the database in time: other work (such as a large spreadsheet import) is being saved. Nothing you sent was saved.";
+
+/// Marks an answer as `AppError::Busy`'s: nothing the request sent was saved, so a form
+/// may be offered back to send again (`web::error_pages::Resend`).
+#[derive(Clone, Copy, Debug)]
+pub struct NothingSaved;
 
 /// The standard wording for an error status, used for errors raised outside our handlers
 /// too (unknown routes, body limits, time-outs, malformed forms).

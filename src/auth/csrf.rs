@@ -120,7 +120,7 @@ pub async fn check(
                 .await;
             // A form the database was too busy to save is offered back as typed.
             if is_form
-                && res.status() == StatusCode::SERVICE_UNAVAILABLE
+                && res.extensions().get::<crate::error::NothingSaved>().is_some()
                 && let Some(resend) = Resend::of(action, &form)
             {
                 res.extensions_mut().insert(resend);

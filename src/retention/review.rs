@@ -96,23 +96,23 @@ pub async fn dispose(
     }
     let retention = super::rules::Retention::load(&state.db).await?;
     let mut disposed = 0;
+    // All the chosen cases or none: a save that fails part way (Harbour busy with an
+    // import, say) leaves nothing destroyed, so "nothing was saved" stays true and the
+    // same choice can be sent again.
+    let txn = crate::db::begin(&state.db).await?;
     for d in &chosen {
-        let txn = crate::db::begin(&state.db).await?;
         // Checked again under the case's row lock: it may have been reopened or held
         // since the list was shown.
         let Some(case) = disposal::lock_closed(&txn, d.case.id).await? else {
             continue;
         };
         let still = due::one(&txn, &retention, &case, today).await?;
-        match still {
-            Some(now_due) if now_due.held.is_empty() => {
-                disposal::dispose(&txn, &case, &viewer, &origin, now, now_due.kept_until).await?;
-                txn.commit().await?;
-                disposed += 1;
-            }
-            _ => drop(txn),
+        if let Some(now_due) = still.filter(|now_due| now_due.held.is_empty()) {
+            disposal::dispose(&txn, &case, &viewer, &origin, now, now_due.kept_until).await?;
+            disposed += 1;
         }
     }
+    txn.commit().await?;
     let skipped = chosen.len() - disposed;
     let mut message = format!(
         "Identifying details destroyed on {disposed} case{}.",

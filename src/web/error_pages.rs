@@ -28,6 +28,10 @@ impl Resend {
     /// What a form sent to `action` held, unless it holds a password: a password is never
     /// written back into a page.
     pub fn of(action: String, form: &[u8]) -> Option<Resend> {
+        // Our own paths only ("//host" would send it elsewhere).
+        if !action.starts_with('/') || action.starts_with("//") {
+            return None;
+        }
         let fields: Vec<(String, String)> = url::form_urlencoded::parse(form).into_owned().collect();
         if fields.iter().any(|(name, _)| name.contains("password")) {
             return None;
@@ -86,7 +90,7 @@ pub async fn render(State(state): State<crate::state::AppState>, req: Request, n
         html! {
             h1.heading-l { (page.title) }
             @if let Some(resend) = resend {
-                p.body { "Harbour could not reach the database in time: other work (such as a large spreadsheet import) is being saved. Nothing you sent was saved, but what you typed is kept on this page. Wait a minute or two, then send it again." }
+                p.body { (crate::error::BUSY_WHY) " What you typed is kept on this page: wait a minute or two, then send it again." }
                 form method="post" action=(resend.action) {
                     @for (name, value) in &resend.fields {
                         input type="hidden" name=(name) value=(value);
@@ -133,5 +137,6 @@ mod tests {
             .is_none()
         );
         assert!(Resend::of("/login".into(), b"username=a&password=secret").is_none());
+        assert!(Resend::of("//elsewhere.example/x".into(), b"name=a").is_none());
     }
 }

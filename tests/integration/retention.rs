@@ -919,3 +919,57 @@ async fn a_merge_carries_the_merged_records_stand_in_to_the_kept_one() {
         .await;
     assert_eq!(standin_parts, 2, "both disposed cases, on one stand-in");
 }
+
+/// Disposal is all or nothing: when destroying one chosen case fails (here a trigger
+/// refuses its disposal row), the others chosen with it are left as they were, so the
+/// error page's "nothing was saved" is true and the same choice can be made again.
+#[tokio::test]
+async fn a_disposal_that_fails_part_way_destroys_nothing() {
+    let app = TestApp::spawn().await;
+    let (mgr_id, mut mgr) = manager(&app).await;
+    let area = fixtures::area(&app, "North").await;
+    let mut first = CaseSpec::new(mgr_id, area);
+    first.description = "MARKER-FIRST shouted at the door".to_owned();
+    let first = fixtures::case(&app, first).await;
+    let second = fixtures::case(&app, CaseSpec::new(mgr_id, area)).await;
+    for c in [&first, &second] {
+        close_at(&app, c.id, datetime!(2019-01-10 12:00 UTC), "resolved").await;
+    }
+    let refuse = if app.test_db.is_postgres() {
+        vec![
+            format!(
+                "CREATE FUNCTION refuse_disposal() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN \
+                 IF NEW.case_id = {} THEN RAISE EXCEPTION 'refused'; END IF; RETURN NEW; END $$",
+                second.id
+            ),
+            "CREATE TRIGGER refuse_disposal BEFORE INSERT ON case_disposals FOR EACH ROW \
+             EXECUTE FUNCTION refuse_disposal()"
+                .to_owned(),
+        ]
+    } else {
+        vec![format!(
+            "CREATE TRIGGER refuse_disposal BEFORE INSERT ON case_disposals WHEN NEW.case_id = {} \
+             BEGIN SELECT RAISE(ABORT, 'refused'); END",
+            second.id
+        )]
+    };
+    for sql in &refuse {
+        app.exec(sql).await;
+    }
+    let res = mgr
+        .post(
+            "/retention/dispose",
+            &[
+                ("case", &first.reference),
+                ("case", &second.reference),
+                ("confirm", "yes"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::INTERNAL_SERVER_ERROR, "{}", res.body);
+    assert_eq!(app.count("SELECT COUNT(*) FROM case_disposals").await, 0);
+    assert!(
+        !find_everywhere(&app, "MARKER-FIRST").await.is_empty(),
+        "the first case's details are still there"
+    );
+}
