@@ -22,29 +22,29 @@ pub struct NewCase {
 
 /// Checks a report that opens a new case, exactly as the intake form is checked. Every
 /// problem is recorded against the form field it is about.
-pub fn check(
-    form: &ReportForm,
-    choices: &Choices,
-    now: OffsetDateTime,
-    errors: &mut FormErrors,
-) -> Option<NewCase> {
-    let incident = check::incident(&form.incident, now, errors);
-    let people = check::people(&form.people, true, errors);
+pub fn check(form: &ReportForm, choices: &Choices, now: OffsetDateTime) -> Result<NewCase, FormErrors> {
+    let mut errors = FormErrors::default();
+    let incident = check::incident(&form.incident, now, &mut errors);
+    let people = check::people(&form.people, true, &mut errors);
     let case = check::case(
         &form.case,
         &form.incident.types,
         &choices.strands,
         &choices.areas(),
         choices.settings.hate_is_priority_1,
-        errors,
+        &mut errors,
     );
-    Some(NewCase {
-        case: case?,
-        report: Report {
-            incident: incident?,
-            people: people.complete.then_some(people.valid)?,
-        },
-    })
+    match (case, incident, people.complete) {
+        (Some(case), Some(incident), true) if errors.is_empty() => Ok(NewCase {
+            case,
+            report: Report {
+                incident,
+                people: people.valid,
+            },
+        }),
+        // A part that is not valid always has an error recorded.
+        _ => Err(errors),
+    }
 }
 
 /// The name of a victim whose records gave none (kept apart from anyone else's).

@@ -109,9 +109,13 @@ impl CaseRows<'_> {
         self.case_answers(&mut form);
         let officer = self.officer();
         let slots = self.people(&mut form);
-        let mut errors = FormErrors::default();
-        let new = service::check(&form, &self.cx.choices, self.cx.now, &mut errors);
-        self.report_errors(&errors, &slots);
+        let new = match service::check(&form, &self.cx.choices, self.cx.now) {
+            Ok(new) => Some(new),
+            Err(errors) => {
+                self.report_errors(&errors, &slots);
+                None
+            }
+        };
         let received_on = new
             .as_ref()
             .map(|n| time_fmt::london(n.report.incident.received_at).date());
