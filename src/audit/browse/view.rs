@@ -116,7 +116,7 @@ pub(super) fn page(
 
 /// An action code as people read it: `case.chronology_exported` → "Case: chronology
 /// exported" (codes stay stable for filters and exports; labels are for reading).
-pub fn action_label(code: &str) -> String {
+pub(super) fn action_label(code: &str) -> String {
     match code.split_once('.') {
         Some((record, what)) => format!("{}: {}", sentence(record), what.replace(['_', '-'], " ")),
         None => sentence(code),

@@ -216,7 +216,7 @@ pub(super) async fn record_merge(
 }
 
 /// The questions still waiting, oldest first.
-pub async fn waiting(db: &impl ConnectionTrait) -> Result<Vec<person_duplicates::Model>, DbErr> {
+pub(super) async fn waiting(db: &impl ConnectionTrait) -> Result<Vec<person_duplicates::Model>, DbErr> {
     person_duplicates::Entity::find()
         .filter(person_duplicates::Column::ResolvedAt.is_null())
         .order_by_asc(person_duplicates::Column::FoundAt)
@@ -226,7 +226,7 @@ pub async fn waiting(db: &impl ConnectionTrait) -> Result<Vec<person_duplicates:
 }
 
 /// Settles the waiting questions between `a` and `b` (either way round).
-pub async fn resolve_pair(
+pub(super) async fn resolve_pair(
     db: &impl ConnectionTrait,
     now: OffsetDateTime,
     by: i32,
@@ -258,7 +258,7 @@ pub async fn resolve_pair(
 /// Makes `other` part of `kept` with the chosen values, returning the kept record and the
 /// cases the other was on; `None` (nothing written) when either record changed since the
 /// manager looked (the versions of `kept` and `other` are what they saw).
-pub async fn merge(
+pub(super) async fn merge(
     db: &impl ConnectionTrait,
     now: OffsetDateTime,
     by: i32,
@@ -458,6 +458,6 @@ async fn move_parts(
 
 /// Only records of named people are merged: unknown people and groups are descriptions,
 /// not identities.
-pub fn mergeable(p: &people::Model) -> bool {
+pub(super) fn mergeable(p: &people::Model) -> bool {
     p.kind == codes::NAMED
 }
