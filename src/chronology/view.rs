@@ -59,7 +59,7 @@ pub fn page(ctx: &Ctx, chronology: &Chronology) -> Markup {
                 h1.heading-xl { (title) }
                 dl.summary-list.chronology__header {
                     @for (key, value) in rows {
-                        div.summary-list__row { dt.summary-list__key { (key) } dd.summary-list__value { (value) } }
+                        (layout::summary_row(key, value))
                     }
                 }
                 div.no-print {

@@ -7,6 +7,7 @@ use super::{
     level_tag,
     score::{Answer, QuestionSet, Scored},
 };
+use crate::web::layout::summary_row as row;
 use crate::{
     cases::{codes, parts::case_form},
     web::{
@@ -186,13 +187,4 @@ pub fn assessment_page(ctx: &Ctx, case: &cases::Model, v: &AssessmentView) -> Ma
             ))
         },
     )
-}
-
-fn row(key: &str, value: Markup) -> Markup {
-    html! {
-        div.summary-list__row {
-            dt.summary-list__key { (key) }
-            dd.summary-list__value { (value) }
-        }
-    }
 }

@@ -38,10 +38,7 @@ pub fn their_version(summary: Option<Markup>) -> Markup {
     }
 }
 
-/// One row of a summary list.
-pub fn row(key: &str, value: Markup) -> Markup {
-    html! { div.summary-list__row { dt.summary-list__key { (key) } dd.summary-list__value { (value) } } }
-}
+pub use crate::web::layout::summary_row as row;
 
 /// A date, or a dash when there is none.
 pub fn date_or_dash(d: Option<Date>) -> Markup {

@@ -29,6 +29,11 @@ const NAV: [(&str, &str, Permission); 15] = [
 
 /// A whole page. `title` becomes the <title> and should match the page's h1; pages showing
 /// form errors pass `has_errors` so the title starts with "Error:" (GOV.UK pattern).
+/// One row of a summary list (`dl.summary-list`): a key and its value.
+pub fn summary_row(key: &str, value: impl maud::Render) -> Markup {
+    html! { div.summary-list__row { dt.summary-list__key { (key) } dd.summary-list__value { (value) } } }
+}
+
 pub fn page(ctx: &Ctx, title: &str, has_errors: bool, content: Markup) -> Markup {
     html! {
         (DOCTYPE)

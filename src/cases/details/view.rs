@@ -1,6 +1,7 @@
 //! The change-details page.
 
 use super::form::{DetailsForm, Lists, or_none};
+use crate::web::layout::summary_row as pair;
 use crate::{
     cases::{
         codes::{self, label},
@@ -60,7 +61,7 @@ pub(super) fn form_page(
                         (pair("Priority reason", &t.priority_reason))
                         (pair("Perceived as hate", if t.hate_perceived == "yes" { "Yes" } else { "No" }))
                         (pair("Perceived by", label(&codes::PERCEIVED_BY, &t.perceived_by)))
-                        (pair("Strands", &or_none(lists.strands.iter().filter(|s| t.strands.contains(&s.id.to_string())).map(|s| s.label.as_str()).collect::<Vec<_>>().join(", "))))
+                        (pair("Strands", or_none(lists.strands.iter().filter(|s| t.strands.contains(&s.id.to_string())).map(|s| s.label.as_str()).collect::<Vec<_>>().join(", "))))
                         (pair("Area", lists.areas.iter().find(|a| a.id.to_string() == t.area_id).map_or("", |a| a.name.as_str())))
                     }
                 }
@@ -80,8 +81,4 @@ pub(super) fn form_page(
                 }
         },
     )
-}
-
-fn pair(key: &str, value: &str) -> Markup {
-    html! { div.summary-list__row { dt.summary-list__key { (key) } dd.summary-list__value { (value) } } }
 }

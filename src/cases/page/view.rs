@@ -1,6 +1,7 @@
 //! Rendering the case page from a [`CaseView`]: plain functions of the loaded data.
 
 use super::CaseView;
+use crate::web::layout::summary_row as row;
 use crate::{
     auth::policy::{Permission, allows},
     cases::parts::{case_link, person_card, person_name, priority_tag, status_tag},
@@ -355,10 +356,6 @@ fn incidents_section(view: &CaseView) -> Markup {
             }
         }
     }
-}
-
-fn row(key: &str, value: Markup) -> Markup {
-    html! { div.summary-list__row { dt.summary-list__key { (key) } dd.summary-list__value { (value) } } }
 }
 
 fn timeline_section(view: &CaseView) -> Markup {

@@ -78,9 +78,7 @@ pub fn page(
         label: status_label(s),
         selected: f.status.trim() == *s,
     }));
-    let row = |key: &str, value: Markup| {
-        html! { div.summary-list__row { dt.summary-list__key { (key) } dd.summary-list__value { (value) } } }
-    };
+    let row = |key: &str, value: Markup| layout::summary_row(key, value);
     layout::page(
         ctx,
         &title,

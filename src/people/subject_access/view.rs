@@ -1,6 +1,7 @@
 //! The person search, the person page and the printable subject access page.
 
 use super::collect::{CasePart, Detail, Dossier};
+use crate::web::layout::summary_row as row;
 use crate::{
     cases::{
         codes::{self, label},
@@ -126,30 +127,26 @@ fn details_list(list: &[Detail]) -> Markup {
     }
 }
 
-fn row(key: &str, value: &str) -> Markup {
-    html! { div.summary-list__row { dt.summary-list__key { (key) } dd.summary-list__value { (value) } } }
-}
-
 fn case_section(c: &CasePart) -> Markup {
     html! {
         section.subject-access__case aria-label=(c.reference) {
             h2.heading-l { (c.reference) }
             dl.summary-list {
-                (row("Their part", &c.roles.join(", ")))
+                (row("Their part", c.roles.join(", ")))
                 (row("Received", &c.received))
                 (row("Opened", &c.opened))
                 (row("Status", &c.status))
                 @if let Some(closed) = &c.closed { (row("Closed", closed)) }
                 @if let Some(outcome) = &c.outcome { (row("Outcome", outcome)) }
                 (row("Priority", &c.priority))
-                (row("Motivation strands", &c.strands.join(", ")))
+                (row("Motivation strands", c.strands.join(", ")))
             }
             h3.heading-m { "Reports" }
             @for (n, i) in c.incidents.iter().enumerate() {
                 h4.heading-s { "Report " (n + 1) }
                 dl.summary-list {
                     (row("Received", &i.received))
-                    (row("What happened", &i.what_happened.join(", ")))
+                    (row("What happened", i.what_happened.join(", ")))
                     (row("Where", &i.location))
                     div.summary-list__row { dt.summary-list__key { "Description" } dd.summary-list__value { p.body.preserve-lines { (i.description) } } }
                 }
@@ -195,9 +192,9 @@ pub fn dossier(ctx: &Ctx, d: &Dossier) -> Markup {
                 a.back-link.no-print href={ "/people/" (p.person_id) } { "Back to " (p.name) }
                 h1.heading-xl { (title) }
                 dl.summary-list.chronology__header {
-                    (row("Person", &p.person_id.to_string()))
-                    (row("Produced", &format!("{} (London time) by {}", p.produced_at, p.produced_by)))
-                    (row("Cases", &d.cases.len().to_string()))
+                    (row("Person", p.person_id.to_string()))
+                    (row("Produced", format!("{} (London time) by {}", p.produced_at, p.produced_by)))
+                    (row("Cases", d.cases.len().to_string()))
                 }
                 div.no-print {
                     p.body {

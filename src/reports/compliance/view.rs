@@ -8,6 +8,7 @@ use super::{
     query::Names,
     stats::{Bucket, Dashboard, Item, Measures, show_halves},
 };
+use crate::web::layout::summary_row;
 use crate::{
     procedure::{Priority, Stage},
     web::{
@@ -537,15 +538,6 @@ pub fn render_drill(ctx: &Ctx, p: &DrillPage) -> Markup {
 
 fn month_label(y: i32, m: Month) -> String {
     format!("{m} {y}")
-}
-
-fn summary_row(key: &str, value: Markup) -> Markup {
-    html! {
-        div.summary-list__row {
-            dt.summary-list__key { (key) }
-            dd.summary-list__value { (value) }
-        }
-    }
 }
 
 fn drill_table(p: &DrillPage, measure: &str) -> Markup {
