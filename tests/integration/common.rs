@@ -236,6 +236,9 @@ pub struct TestApp {
     pub clock: Arc<ManualClock>,
     pub db: DatabaseConnection,
     pub settings: Settings,
+    /// What the app (not the test) sent to the database while [`TestApp::statements_of`]
+    /// listened.
+    pub statements: Arc<StatementLog>,
     // Last, so the database is dropped after the connection above is no longer used.
     pub test_db: TestDb,
 }
@@ -257,7 +260,13 @@ impl TestApp {
             ..Settings::default()
         };
         adjust(&mut settings);
-        let state = AppState::new(db.clone(), clock.clone(), settings.clone());
+        // The served connection (not `db`, which the test itself uses) reports each
+        // statement it sends, for tests that count a page's round trips.
+        let statements = Arc::new(StatementLog::default());
+        let mut served = db.clone();
+        let log = statements.clone();
+        served.set_metric_callback(move |info| log.record(&info.statement.sql));
+        let state = AppState::new(served, clock.clone(), settings.clone());
         let app = harbour::app(state);
         tokio::spawn(async move {
             axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
@@ -270,6 +279,7 @@ impl TestApp {
             clock,
             db,
             settings,
+            statements,
             test_db,
         }
     }
@@ -372,10 +382,39 @@ impl TestApp {
             .unwrap();
     }
 
+    /// What `work` returns, and the text of each statement the app sent to the database
+    /// meanwhile, in order: its round trips. (sea-orm reports every statement it runs, in
+    /// a transaction or not; a transaction's `BEGIN` and `COMMIT` are not among them.)
+    pub async fn statements_of<T>(&self, work: impl Future<Output = T>) -> (T, Vec<String>) {
+        self.statements.start();
+        let out = work.await;
+        (out, self.statements.stop())
+    }
+
     /// An `AppState` over this app's database, clock and settings (for calling
     /// capability functions, such as background jobs, directly).
     pub fn state(&self) -> AppState {
         AppState::new(self.db.clone(), self.clock.clone(), self.settings.clone())
+    }
+}
+
+/// The statements the served app sends, kept only while a test listens.
+#[derive(Default)]
+pub struct StatementLog(std::sync::Mutex<Option<Vec<String>>>);
+
+impl StatementLog {
+    fn record(&self, sql: &str) {
+        if let Some(kept) = self.0.lock().unwrap().as_mut() {
+            kept.push(sql.to_owned());
+        }
+    }
+
+    fn start(&self) {
+        *self.0.lock().unwrap() = Some(vec![]);
+    }
+
+    fn stop(&self) -> Vec<String> {
+        self.0.lock().unwrap().take().unwrap_or_default()
     }
 }
 

@@ -41,6 +41,7 @@ mod people_subject_access;
 mod reports_equality;
 mod reports_facts;
 mod retention;
+mod round_trips;
 mod security;
 mod session_store;
 mod setup;

@@ -1,0 +1,291 @@
+//! How many statements the busiest signed-in pages send to the database. On SQLite each
+//! is a hand-off to the driver's worker thread, on PostgreSQL a round trip, and their
+//! number, not their work, dominates a page's time (docs/PERFORMANCE.md, "Load from
+//! outside"). Each bound is what the page sends now on a case with every panel filled:
+//! a change that adds a round trip fails here, and should load what it needs with what
+//! the page already reads.
+
+use crate::{
+    common::{Client, TestApp},
+    fixtures::{self, CaseSpec, PersonSpec, Team, history},
+};
+use entity::{incident_types, incidents};
+use reqwest::StatusCode;
+use sea_orm::{ActiveModelTrait, ActiveValue::Set, EntityTrait};
+use std::ops::Deref;
+use time::macros::datetime;
+
+struct World {
+    team: Team,
+    reference: String,
+    /// The older case sharing the first victim.
+    related: String,
+}
+
+impl Deref for World {
+    type Target = Team;
+    fn deref(&self) -> &Team {
+        &self.team
+    }
+}
+
+async fn post_ok(c: &mut Client, path: &str, fields: &[(&str, &str)]) {
+    let res = c.post(path, fields).await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "POST {path}: {}", res.body);
+}
+
+async fn id_of(app: &TestApp, sql: &str) -> String {
+    app.count(sql).await.to_string()
+}
+
+/// Harry's case, logged by Tina on Friday 20 November: two victims, a witness and an
+/// alleged perpetrator; a further report; contacts; a closure since reopened; a risk
+/// assessment, an action plan, a support measure, a referral and an injunction with its
+/// hearing date, all through the forms. The first victim was also the victim on an older
+/// case, closed, with a satisfaction check: a related case and a repeat report.
+async fn world() -> World {
+    let team = Team::north().await;
+    let app = &team.app;
+    let older = fixtures::case(
+        app,
+        CaseSpec {
+            received_at: Some(datetime!(2026-09-01 09:00 UTC)),
+            owner_id: Some(team.harry),
+            ..CaseSpec::new(team.tina, team.area)
+        },
+    )
+    .await;
+    history::close(
+        app,
+        older.id,
+        datetime!(2026-10-01 12:00 UTC),
+        "resolved",
+        team.harry,
+    )
+    .await;
+    history::satisfaction(app, older.id, "satisfied", "satisfied", team.harry).await;
+    let created = fixtures::case(
+        app,
+        CaseSpec {
+            received_at: Some(datetime!(2026-11-20 09:00 UTC)),
+            owner_id: Some(team.harry),
+            victims: vec![
+                PersonSpec::existing(older.people[0]),
+                PersonSpec::named("Yusuf Khan").tenancy("T-101"),
+            ],
+            witnesses: vec![PersonSpec::named("Joe Bloggs")],
+            perpetrators: vec![PersonSpec::named("Gary Mills").at("3 Oak Road", "LE1 5AB")],
+            ..CaseSpec::new(team.tina, team.area)
+        },
+    )
+    .await;
+    let (r, case_id) = (created.reference.clone(), created.id);
+    history::closure_row(
+        app,
+        case_id,
+        datetime!(2026-11-21 10:00 UTC),
+        "resolved",
+        team.maria,
+        Some(datetime!(2026-11-22 10:00 UTC)),
+    )
+    .await;
+    for person in &created.people[..3] {
+        history::contact(
+            app,
+            case_id,
+            *person,
+            "contact-visit",
+            datetime!(2026-11-21 09:00 UTC),
+        )
+        .await;
+    }
+
+    // A further report, from the witness, with the police involved.
+    let further = incidents::ActiveModel {
+        case_id: Set(case_id),
+        received_at: Set(datetime!(2026-11-22 19:30 UTC)),
+        received_how: Set("in-person".into()),
+        reporter_type: Set("witness".into()),
+        reporter_name: Set(Some("Joe Bloggs".into())),
+        occurred_kind: Set("unknown".into()),
+        location_kind: Set("communal".into()),
+        description: Set("Threatened to burn the door".into()),
+        police_involved: Set(true),
+        crime_reference: Set(Some("CR/123/26".into())),
+        logged_by: Set(team.harry),
+        created_at: Set(datetime!(2026-11-22 19:45 UTC)),
+        ..Default::default()
+    }
+    .insert(&app.db)
+    .await
+    .unwrap();
+    incident_types::Entity::insert(incident_types::ActiveModel {
+        incident_id: Set(further.id),
+        type_code: Set("threats".into()),
+    })
+    .exec_without_returning(&app.db)
+    .await
+    .unwrap();
+
+    let mut h = app.signed_in_as("harry").await;
+    let set = harbour::risk::store::current(&app.db).await.unwrap();
+    let mut fields: Vec<(String, String)> = [
+        ("set_id", set.id.to_string()),
+        ("occasion", "triage".into()),
+        ("date", "2026-11-23".into()),
+        ("time", "09:00".into()),
+        ("level", "high".into()),
+        ("notes", "Victim very frightened".into()),
+        ("reason", "Threats to the children".into()),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_owned(), v))
+    .collect();
+    for q in &set.questions {
+        let no = q.options.iter().find(|o| o.label == "No").unwrap();
+        fields.push((format!("q-{}", q.id), no.id.to_string()));
+    }
+    let pairs: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    post_ok(&mut h, &format!("/cases/{r}/risk"), &pairs).await;
+
+    let harry_id = team.harry.to_string();
+    post_ok(
+        &mut h,
+        &format!("/cases/{r}/plan"),
+        &[
+            ("based_on", "0"),
+            ("agreed_on", "2026-11-23"),
+            ("copy_given_how", "in-person"),
+            ("copy_given_on", "2026-11-23"),
+            ("every_amount", "7"),
+            ("every_unit", "calendar-days"),
+            ("channel", "phone"),
+            ("interpreter_language", ""),
+            ("communication_needs", ""),
+            ("notes", ""),
+            ("action-1-description", "Fit new locks"),
+            ("action-1-owner", &harry_id),
+            ("action-1-owner_other", ""),
+            ("action-1-target_on", "2026-12-02"),
+        ],
+    )
+    .await;
+
+    let locks = id_of(
+        app,
+        "SELECT CAST(MIN(id) AS BIGINT) FROM support_catalogue WHERE name LIKE 'Target hardening%'",
+    )
+    .await;
+    post_ok(
+        &mut h,
+        &format!("/cases/{r}/support"),
+        &[
+            ("catalogue_id", &locks),
+            ("status", "requested"),
+            ("requested_on", "2026-11-23"),
+            ("provided_on", ""),
+            ("declined_on", ""),
+            ("cost", ""),
+            ("notes", "Front door"),
+            ("version", ""),
+        ],
+    )
+    .await;
+    let police = id_of(
+        app,
+        "SELECT CAST(id AS BIGINT) FROM agencies WHERE name = 'Police'",
+    )
+    .await;
+    post_ok(
+        &mut h,
+        &format!("/cases/{r}/referrals"),
+        &[
+            ("agency_id", &police),
+            ("referred_on", "2026-11-23"),
+            ("reason", "Threats of arson"),
+            ("consent_by", ""),
+            ("consent_on", ""),
+            ("consent_scope", ""),
+            ("status", "to-send"),
+            ("sent_on", ""),
+            ("response_on", ""),
+            ("response", ""),
+        ],
+    )
+    .await;
+    let gary = id_of(
+        app,
+        &format!(
+            "SELECT CAST(id AS BIGINT) FROM case_parties WHERE case_id = {case_id} AND role = 'alleged-perpetrator'"
+        ),
+    )
+    .await;
+    post_ok(
+        &mut h,
+        &format!("/cases/{r}/enforcement"),
+        &[
+            ("against", &gary),
+            ("kind", "injunction"),
+            ("status", "planned"),
+            ("planned_on", "2026-11-23"),
+            ("issued_on", ""),
+            ("documents", "Draft application"),
+            ("notes", "Evidence from three neighbours"),
+            ("date_kind", "hearing"),
+            ("due_on", "2026-12-10"),
+            ("date_note", "County court"),
+        ],
+    )
+    .await;
+    World {
+        related: older.reference.clone(),
+        team,
+        reference: r,
+    }
+}
+
+/// The statements `path` sends for `who`, checked against `most`; every statement is
+/// printed when there are more.
+async fn at_most(app: &TestApp, who: &mut Client, path: &str, most: usize) -> String {
+    let (res, statements) = app.statements_of(who.get(path)).await;
+    assert_eq!(res.status, StatusCode::OK, "GET {path}: {}", res.body);
+    eprintln!("GET {path}: {} statements", statements.len());
+    assert!(
+        statements.len() <= most,
+        "GET {path} sent {} statements, at most {most} expected:\n{}",
+        statements.len(),
+        statements.join("\n")
+    );
+    res.body
+}
+
+#[tokio::test]
+async fn a_manager_and_an_officer_see_a_full_case_in_a_bounded_number_of_statements() {
+    let w = world().await;
+    let case = format!("/cases/{}", w.reference);
+    for (name, case_page, home, caseload) in [("maria", 50, 10, 13), ("harry", 49, 12, 13)] {
+        let mut c = w.app.signed_in_as(name).await;
+        let views = w.app.audit_count("case.viewed").await;
+        let page = at_most(&w.app, &mut c, &case, case_page).await;
+        assert!(
+            page.contains(&w.related),
+            "{name}'s case page links the related case"
+        );
+        for shown in [
+            "Yusuf Khan",
+            "Gary Mills",
+            "Threatened to burn the door",
+            "Fit new locks",
+            "Civil injunction",
+            "Threats of arson",
+        ] {
+            assert!(page.contains(shown), "{name}'s case page shows {shown}");
+        }
+        // Every view is still audited.
+        assert_eq!(w.app.audit_count("case.viewed").await, views + 1);
+        // Right after an audit event: the home page's memo of the quarter is out of date.
+        at_most(&w.app, &mut c, "/", home).await;
+        let list = at_most(&w.app, &mut c, "/cases?tab=all", caseload).await;
+        assert!(list.contains(&w.reference));
+    }
+}
