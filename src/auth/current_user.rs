@@ -8,8 +8,8 @@ use axum::{
     middleware::Next,
     response::{IntoResponse, Response},
 };
-use entity::{Role, users};
-use sea_orm::EntityTrait;
+use entity::{Role, user_areas, users};
+use sea_orm::{ConnectionTrait, DbErr, EntityTrait, JoinType, QueryOrder, QuerySelect};
 use tower_sessions::Session;
 
 /// Session key: when the user signed in (unix seconds), for the absolute timeout.
@@ -25,18 +25,43 @@ pub struct CurrentUser {
     pub display_name: String,
     pub role: Role,
     pub must_change_password: bool,
+    /// The areas they work in, read with them: what case visibility needs
+    /// (`cases::visibility::Viewer`) without another statement on every request.
+    pub area_ids: Vec<i32>,
 }
 
-impl From<&users::Model> for CurrentUser {
-    fn from(u: &users::Model) -> Self {
+impl CurrentUser {
+    pub fn new(u: &users::Model, area_ids: Vec<i32>) -> Self {
         CurrentUser {
             id: u.id,
             username: u.username.clone(),
             display_name: u.display_name.clone(),
             role: u.role,
             must_change_password: u.must_change_password,
+            area_ids,
         }
     }
+}
+
+/// The user with `id` and the areas they work in: one statement, a row per area.
+async fn find(db: &impl ConnectionTrait, id: i32) -> Result<Option<(users::Model, Vec<i32>)>, DbErr> {
+    let rows: Vec<(users::Model, Option<user_areas::Model>)> = users::Entity::find_by_id(id)
+        .join_rev(
+            JoinType::LeftJoin,
+            user_areas::Entity::belongs_to(users::Entity)
+                .from(user_areas::Column::UserId)
+                .to(users::Column::Id)
+                .into(),
+        )
+        .select_also(user_areas::Entity)
+        .order_by_asc(user_areas::Column::AreaId)
+        .all(db)
+        .await?;
+    let area_ids = rows
+        .iter()
+        .filter_map(|(_, a)| a.as_ref().map(|a| a.area_id))
+        .collect();
+    Ok(rows.into_iter().next().map(|(u, _)| (u, area_ids)))
 }
 
 pub async fn load(State(state): State<AppState>, session: Session, mut req: Request, next: Next) -> Response {
@@ -45,7 +70,11 @@ pub async fn load(State(state): State<AppState>, session: Session, mut req: Requ
             req.extensions_mut().insert(user);
         }
         Ok(None) => {}
-        Err(e) => return e.into_response(),
+        // Outside the pages' error renderer: dress the error as it would.
+        Err(e) => {
+            let asked = crate::web::error_pages::Asked::of(&req);
+            return crate::web::error_pages::dress(&state, asked, e.into_response()).await;
+        }
     }
     next.run(req).await
 }
@@ -60,8 +89,8 @@ async fn resolve(state: &AppState, session: &Session) -> Result<Option<CurrentUs
         session.flush().await?;
         return Ok(None);
     }
-    match users::Entity::find_by_id(user_id).one(&state.db).await? {
-        Some(u) if u.active => Ok(Some(CurrentUser::from(&u))),
+    match find(&state.db, user_id).await? {
+        Some((u, area_ids)) if u.active => Ok(Some(CurrentUser::new(&u, area_ids))),
         _ => {
             session.flush().await?;
             Ok(None)

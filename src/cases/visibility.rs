@@ -12,9 +12,9 @@
 
 use crate::{auth::CurrentUser, error::AppError, state::AppState};
 use axum::{extract::FromRequestParts, http::request::Parts};
-use entity::{Role, case_access, cases, user_areas};
+use entity::{Role, case_access, cases, users};
 use sea_orm::{
-    ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QuerySelect,
+    ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, QueryFilter,
     sea_query::{Expr, ExprTrait, Query},
 };
 
@@ -29,21 +29,11 @@ pub struct Viewer {
 }
 
 impl Viewer {
-    pub async fn load(db: &impl ConnectionTrait, user: &CurrentUser) -> Result<Self, DbErr> {
-        let area_ids = user_areas::Entity::find()
-            .select_only()
-            .column(user_areas::Column::AreaId)
-            .filter(user_areas::Column::UserId.eq(user.id))
-            .into_tuple()
-            .all(db)
-            .await?;
-        Ok(Viewer {
-            id: user.id,
-            username: user.username.clone(),
-            display_name: user.display_name.clone(),
-            role: user.role,
-            area_ids,
-        })
+    /// `user` as a viewer, with their areas read now: for work outside a request (the
+    /// import command, the demo landlord). A request's viewer comes from its signed-in user.
+    pub async fn load(db: &impl ConnectionTrait, user: &users::Model) -> Result<Self, DbErr> {
+        let area_ids = crate::auth::users::area_ids_of(db, user.id).await?;
+        Ok(Viewer::from(&CurrentUser::new(user, area_ids)))
     }
 
     /// The condition on `cases` that selects exactly the cases this viewer may see.
@@ -101,8 +91,21 @@ pub async fn find(
 impl FromRequestParts<AppState> for Viewer {
     type Rejection = AppError;
 
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, AppError> {
+    async fn from_request_parts(parts: &mut Parts, _: &AppState) -> Result<Self, AppError> {
         let user = parts.extensions.get::<CurrentUser>().ok_or(AppError::Forbidden)?;
-        Ok(Viewer::load(&state.db, user).await?)
+        Ok(Viewer::from(user))
+    }
+}
+
+impl From<&CurrentUser> for Viewer {
+    /// The signed-in user with the areas the auth layer read with them.
+    fn from(user: &CurrentUser) -> Self {
+        Viewer {
+            id: user.id,
+            username: user.username.clone(),
+            display_name: user.display_name.clone(),
+            role: user.role,
+            area_ids: user.area_ids.clone(),
+        }
     }
 }

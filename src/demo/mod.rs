@@ -9,7 +9,7 @@ mod casework;
 
 use crate::{
     audit::Origin,
-    auth::{CurrentUser, password, policy, users},
+    auth::{password, policy, users},
     cases::{timeline::Actor, visibility::Viewer},
     clock::{Clock, SystemClock},
     config::{DbArgs, DemoArgs, ServeArgs},
@@ -170,7 +170,7 @@ pub async fn fill(
         // A landlord with staff and no history (a file to import into, say).
         return Ok(0);
     }
-    let viewer = Viewer::load(db, &CurrentUser::from(&manager)).await?;
+    let viewer = Viewer::load(db, &manager).await?;
     let cx = plan::Context::load(db, &viewer, now).await?;
     let sheet = landlord(seed, cases, now).into();
     let mut plan = plan::plan(db, sheet, cx).await?;
@@ -199,7 +199,7 @@ pub async fn fill(
     };
     let mut staff = vec![];
     for officer in &officers {
-        staff.push(Viewer::load(db, &CurrentUser::from(officer)).await?);
+        staff.push(Viewer::load(db, officer).await?);
     }
     let casework = casework::Casework::load(db, seed, now, viewer.clone(), staff).await?;
     let counts = commit::commit_with(db, &mut plan, target, &by, &mut |_| {}, &casework).await?;

@@ -4,10 +4,7 @@
 use super::{commit, ethnicity::Mappings, plan::Plan};
 use crate::{
     audit::Origin,
-    auth::{
-        CurrentUser,
-        policy::{Permission, allows},
-    },
+    auth::policy::{Permission, allows},
     cases::{timeline::Actor, visibility::Viewer},
     clock::{Clock, SystemClock},
     config::ImportArgs,
@@ -35,7 +32,7 @@ pub async fn run(args: &ImportArgs) -> anyhow::Result<Result<String, String>> {
             user.username
         );
     }
-    let viewer = Viewer::load(&db, &CurrentUser::from(&user)).await?;
+    let viewer = Viewer::load(&db, &user).await?;
     let now = SystemClock.now();
     let mut mapped = None;
     if !args.map.is_empty() {

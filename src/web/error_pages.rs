@@ -41,17 +41,45 @@ impl Resend {
 }
 
 pub async fn render(State(state): State<crate::state::AppState>, req: Request, next: Next) -> Response {
-    let request_id = req
-        .headers()
-        .get("x-request-id")
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or_default()
-        .to_owned();
-    let session = req.extensions().get::<tower_sessions::Session>().cloned();
-    let user = req.extensions().get::<crate::auth::CurrentUser>().cloned();
-    let path = req.uri().path().to_owned();
+    let asked = Asked::of(&req);
     let res = next.run(req).await;
+    dress(&state, asked, res).await
+}
 
+/// What an error page needs of the request, taken before it is handled.
+pub struct Asked {
+    request_id: String,
+    session: Option<tower_sessions::Session>,
+    user: Option<crate::auth::CurrentUser>,
+    path: String,
+}
+
+impl Asked {
+    pub fn of(req: &Request) -> Self {
+        Asked {
+            request_id: req
+                .headers()
+                .get("x-request-id")
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or_default()
+                .to_owned(),
+            session: req.extensions().get::<tower_sessions::Session>().cloned(),
+            user: req.extensions().get::<crate::auth::CurrentUser>().cloned(),
+            path: req.uri().path().to_owned(),
+        }
+    }
+}
+
+/// `res` as a page in the site layout when it is an error without one: what [`render`]
+/// does for the pages, and what refuses a request outside it (the signed-in user could not
+/// be read) does for itself.
+pub async fn dress(state: &crate::state::AppState, asked: Asked, res: Response) -> Response {
+    let Asked {
+        request_id,
+        session,
+        user,
+        path,
+    } = asked;
     let status = res.status();
     let is_html = res
         .headers()

@@ -87,6 +87,7 @@ mod tests {
             display_name: "U".into(),
             role,
             must_change_password: false,
+            area_ids: vec![],
         };
         assert!(accepts("/import", Some(&user(Role::Manager))));
         assert!(!accepts("/import", Some(&user(Role::Admin))));
