@@ -12,6 +12,34 @@ use time::OffsetDateTime;
 
 pub mod known;
 
+/// A case's parties with their people, in the order they were added.
+pub struct Parties(pub Vec<(case_parties::Model, people::Model)>);
+
+/// The parties of case `case_id` with their people: one statement, and once per page
+/// (`page_memo`): the case page's people, its related cases and its enforcement panel
+/// all start from them.
+pub async fn parties_of(db: &impl ConnectionTrait, case_id: i32) -> Result<std::sync::Arc<Parties>, DbErr> {
+    crate::page_memo::kept_or(i64::from(case_id), async {
+        let rows: Vec<(case_parties::Model, Option<people::Model>)> = case_parties::Entity::find()
+            .join(
+                sea_orm::JoinType::InnerJoin,
+                case_parties::Entity::belongs_to(people::Entity)
+                    .from(case_parties::Column::PersonId)
+                    .to(people::Column::Id)
+                    .into(),
+            )
+            .select_also(people::Entity)
+            .filter(case_parties::Column::CaseId.eq(case_id))
+            .order_by_asc(case_parties::Column::Id)
+            .all(db)
+            .await?;
+        Ok(Parties(
+            rows.into_iter().filter_map(|(cp, p)| Some((cp, p?))).collect(),
+        ))
+    })
+    .await
+}
+
 /// Lower case, single spaces: "  Amina   KHAN " → "amina khan".
 pub fn name_key(name: &str) -> String {
     name.split_whitespace()

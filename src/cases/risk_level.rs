@@ -5,7 +5,9 @@
 
 use crate::procedure::{Timescale, Unit};
 use entity::{risk_assessments, risk_question_sets};
-use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, DbErr, EntityTrait, JoinType, QueryFilter, QueryOrder, QuerySelect,
+};
 
 pub const STANDARD: &str = "standard";
 pub const MEDIUM: &str = "medium";
@@ -14,12 +16,20 @@ pub const HIGH: &str = "high";
 /// The manager-review cadence for a case whose standing level is high: the one in the
 /// question set of its latest assessment.
 pub async fn high_risk_review(db: &impl ConnectionTrait, case_id: i32) -> Result<Option<Timescale>, DbErr> {
-    let Some(latest) = latest_for_case(db, case_id).await? else {
-        return Ok(None);
-    };
-    Ok(risk_question_sets::Entity::find_by_id(latest.set_id)
+    // The latest assessment with its question set, in one statement.
+    let latest: Option<(risk_assessments::Model, Option<risk_question_sets::Model>)> = latest_query(case_id)
+        .join(
+            JoinType::LeftJoin,
+            risk_assessments::Entity::belongs_to(risk_question_sets::Entity)
+                .from(risk_assessments::Column::SetId)
+                .to(risk_question_sets::Column::Id)
+                .into(),
+        )
+        .select_also(risk_question_sets::Entity)
         .one(db)
-        .await?
+        .await?;
+    Ok(latest
+        .and_then(|(_, set)| set)
         .and_then(|set| u32::try_from(set.high_review_days).ok())
         .filter(|days| *days > 0)
         .map(|days| Timescale::new(Unit::CalendarDays, days)))
@@ -31,10 +41,12 @@ pub async fn latest_for_case(
     db: &impl ConnectionTrait,
     case_id: i32,
 ) -> Result<Option<risk_assessments::Model>, DbErr> {
+    latest_query(case_id).one(db).await
+}
+
+fn latest_query(case_id: i32) -> sea_orm::Select<risk_assessments::Entity> {
     risk_assessments::Entity::find()
         .filter(risk_assessments::Column::CaseId.eq(case_id))
         .order_by_desc(risk_assessments::Column::AssessedAt)
         .order_by_desc(risk_assessments::Column::Id)
-        .one(db)
-        .await
 }

@@ -1,7 +1,6 @@
 //! The landlord's case settings, stored as rows in `settings` with safe defaults.
 
-use entity::settings;
-use sea_orm::{ConnectionTrait, DbErr, EntityTrait};
+use sea_orm::{ConnectionTrait, DbErr};
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct CaseSettings {
@@ -32,7 +31,7 @@ const SINGLE_HATE: &str = "cases.single_hate_incident_qualifies";
 
 impl CaseSettings {
     pub async fn load(db: &impl ConnectionTrait) -> Result<Self, DbErr> {
-        let rows = settings::Entity::find().all(db).await?;
+        let rows = crate::db::settings(db).await?;
         let get = |key: &str| rows.iter().find(|r| r.key == key).map(|r| r.value.as_str());
         let defaults = CaseSettings::default();
         Ok(CaseSettings {

@@ -6,7 +6,7 @@ pub mod versioned;
 use migration::{Migrator, MigratorTrait};
 use sea_orm::{
     ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DatabaseTransaction, DbBackend, DbErr,
-    Statement, TransactionTrait,
+    EntityTrait, Statement, TransactionTrait,
 };
 use std::time::Duration;
 
@@ -252,6 +252,15 @@ pub fn is_unique_violation(e: &DbErr) -> bool {
     matches!(e.sql_err(), Some(sea_orm::SqlErr::UniqueConstraintViolation(_)))
 }
 
+/// Every landlord setting (a few key/value rows): read whole, so that a page whose parts
+/// each need some (case, calendar and retention settings on the case page) reads them once
+/// (`page_memo`).
+pub async fn settings(
+    db: &impl ConnectionTrait,
+) -> Result<std::sync::Arc<Vec<entity::settings::Model>>, DbErr> {
+    crate::page_memo::kept_or(0, entity::settings::Entity::find().all(db)).await
+}
+
 /// Writes one landlord setting (a key/value row in `settings`), replacing its old value.
 pub async fn put_setting(
     db: &impl ConnectionTrait,
@@ -261,7 +270,7 @@ pub async fn put_setting(
     by: i32,
 ) -> Result<(), DbErr> {
     use entity::settings;
-    use sea_orm::{ActiveValue::Set, EntityTrait, sea_query::OnConflict};
+    use sea_orm::{ActiveValue::Set, sea_query::OnConflict};
     settings::Entity::insert(settings::ActiveModel {
         key: Set(key.to_owned()),
         value: Set(value),

@@ -1,17 +1,19 @@
 //! The landlord's calendar as stored: the bank-holiday division (a setting) and closure
-//! days (rows). Read per use, so every instance behind a load balancer agrees at once.
+//! days (rows). Read per use, so every instance behind a load balancer agrees at once
+//! (once per page inside `page_memo::for_one_page`).
 
 use crate::calendar::{Calendar, Division};
-use entity::{closure_days, settings};
+use entity::closure_days;
 use sea_orm::{ConnectionTrait, DbErr, EntityTrait, QueryOrder};
 use time::OffsetDateTime;
 
 const DIVISION: &str = "calendar.division";
 
 pub async fn division(db: &impl ConnectionTrait) -> Result<Division, DbErr> {
-    Ok(settings::Entity::find_by_id(DIVISION)
-        .one(db)
+    Ok(crate::db::settings(db)
         .await?
+        .iter()
+        .find(|row| row.key == DIVISION)
         .and_then(|row| Division::from_code(&row.value))
         .unwrap_or_default())
 }
@@ -34,7 +36,11 @@ pub async fn closure_days(db: &impl ConnectionTrait) -> Result<Vec<closure_days:
 
 /// The working-day calendar deadlines are counted in.
 pub async fn load(db: &impl ConnectionTrait) -> Result<Calendar, DbErr> {
-    let division = division(db).await?;
-    let days = closure_days(db).await?;
-    Ok(Calendar::new(division, days.into_iter().map(|d| d.day)))
+    let calendar = crate::page_memo::kept_or(0, async {
+        let division = division(db).await?;
+        let days = closure_days(db).await?;
+        Ok::<_, DbErr>(Calendar::new(division, days.into_iter().map(|d| d.day)))
+    })
+    .await?;
+    Ok((*calendar).clone())
 }

@@ -486,7 +486,7 @@ impl Casework {
         rng: &mut StdRng,
     ) -> Result<bool, DbErr> {
         let mut wrote = false;
-        for action in enforcement::store::actions_of(txn, case.id).await? {
+        for action in enforcement::store::actions_of(txn, case.id).await?.iter() {
             if !enforcement::USUALLY_HEARD.contains(&action.kind.as_str()) {
                 continue;
             }
@@ -507,7 +507,7 @@ impl Casework {
                 Some(action.planned_on),
             )
             .ok_or_else(|| refused("court date", &errors))?;
-            dates::record(txn, by, case, &action, kind, on, note)
+            dates::record(txn, by, case, action, kind, on, note)
                 .await
                 .map_err(failed)?;
             wrote = true;

@@ -40,10 +40,12 @@ pub async fn load(
 ) -> Result<Panel, DbErr> {
     let perpetrators = store::perpetrators(db, case.id).await?;
     let actions = store::actions_of(db, case.id).await?;
-    let dates = store::legal_dates_of(db, actions.iter().map(|a| a.id)).await?;
+    let mut dates = store::legal_dates_of_case(db, case.id).await?.as_ref().clone();
+    dates.retain(|ld| actions.iter().any(|a| a.id == ld.action_id));
     let mut deadlines = store::date_deadlines(db, case.id, &dates).await?;
     let mut items: Vec<Item> = actions
-        .into_iter()
+        .iter()
+        .cloned()
         .map(|action| Item {
             dates: dates
                 .iter()

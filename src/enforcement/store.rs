@@ -7,7 +7,7 @@ use crate::{
     deadlines::{dated, state},
     error::{AppError, AppResult},
 };
-use entity::{case_parties, deadlines, legal_dates, people, perpetrator_action_events, perpetrator_actions};
+use entity::{deadlines, legal_dates, perpetrator_action_events, perpetrator_actions};
 use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder};
 use std::collections::HashMap;
 use time::{Date, OffsetDateTime};
@@ -23,27 +23,15 @@ pub struct Perpetrator {
 
 /// The case's alleged perpetrators, in the order they were added.
 pub async fn perpetrators(db: &impl ConnectionTrait, case_id: i32) -> Result<Vec<Perpetrator>, DbErr> {
-    let parties = case_parties::Entity::find()
-        .filter(case_parties::Column::CaseId.eq(case_id))
-        .filter(case_parties::Column::Role.eq(codes::PERPETRATOR))
-        .order_by_asc(case_parties::Column::Id)
-        .all(db)
-        .await?;
-    let persons: HashMap<i32, people::Model> = people::Entity::find()
-        .filter(people::Column::Id.is_in(parties.iter().map(|p| p.person_id)))
-        .all(db)
+    Ok(crate::cases::people::parties_of(db, case_id)
         .await?
-        .into_iter()
-        .map(|p| (p.id, p))
-        .collect();
-    Ok(parties
-        .into_iter()
-        .filter_map(|cp| {
-            persons.get(&cp.person_id).map(|p| Perpetrator {
-                party_id: cp.id,
-                person_id: p.id,
-                name: person_name(p),
-            })
+        .0
+        .iter()
+        .filter(|(cp, _)| cp.role == codes::PERPETRATOR)
+        .map(|(cp, p)| Perpetrator {
+            party_id: cp.id,
+            person_id: p.id,
+            name: person_name(p),
         })
         .collect())
 }
@@ -74,16 +62,20 @@ pub async fn find(
 }
 
 /// The case's actions, oldest first.
+/// Once per page (`page_memo`): the enforcement and retention panels both read them.
 pub async fn actions_of(
     db: &impl ConnectionTrait,
     case_id: i32,
-) -> Result<Vec<perpetrator_actions::Model>, DbErr> {
-    perpetrator_actions::Entity::find()
-        .filter(perpetrator_actions::Column::CaseId.eq(case_id))
-        .order_by_asc(perpetrator_actions::Column::PlannedOn)
-        .order_by_asc(perpetrator_actions::Column::Id)
-        .all(db)
-        .await
+) -> Result<std::sync::Arc<Vec<perpetrator_actions::Model>>, DbErr> {
+    crate::page_memo::kept_or(
+        i64::from(case_id),
+        perpetrator_actions::Entity::find()
+            .filter(perpetrator_actions::Column::CaseId.eq(case_id))
+            .order_by_asc(perpetrator_actions::Column::PlannedOn)
+            .order_by_asc(perpetrator_actions::Column::Id)
+            .all(db),
+    )
+    .await
 }
 
 /// An action's status history, in order (dates never go backwards, so date then id).
@@ -111,6 +103,23 @@ pub async fn legal_dates_of(
         .order_by_asc(legal_dates::Column::Id)
         .all(db)
         .await
+}
+
+/// Every legal date on case `case_id`, by date; once per page (`page_memo`), like
+/// [`actions_of`].
+pub async fn legal_dates_of_case(
+    db: &impl ConnectionTrait,
+    case_id: i32,
+) -> Result<std::sync::Arc<Vec<legal_dates::Model>>, DbErr> {
+    crate::page_memo::kept_or(
+        i64::from(case_id),
+        legal_dates::Entity::find()
+            .filter(legal_dates::Column::CaseId.eq(case_id))
+            .order_by_asc(legal_dates::Column::DueOn)
+            .order_by_asc(legal_dates::Column::Id)
+            .all(db),
+    )
+    .await
 }
 
 /// The case's court-hearing and notice-expiry deadlines, by legal date id.

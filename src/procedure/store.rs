@@ -3,7 +3,10 @@
 
 use super::{Priority, Procedure, Stage, Timescale, Unit};
 use entity::{procedure_timescales, procedure_versions};
-use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, JoinType, QueryFilter, QueryOrder,
+    QuerySelect,
+};
 use time::OffsetDateTime;
 
 /// The version new cases are opened under: the highest number.
@@ -18,11 +21,24 @@ pub async fn current(db: &impl ConnectionTrait) -> Result<Procedure, DbErr> {
 
 /// A particular version (a case's own).
 pub async fn load(db: &impl ConnectionTrait, version_id: i32) -> Result<Procedure, DbErr> {
-    let version = procedure_versions::Entity::find_by_id(version_id)
-        .one(db)
-        .await?
+    // The version with its timescales in one statement: a row per timescale.
+    let rows: Vec<(procedure_versions::Model, Option<procedure_timescales::Model>)> =
+        procedure_versions::Entity::find_by_id(version_id)
+            .join_rev(
+                JoinType::LeftJoin,
+                procedure_timescales::Entity::belongs_to(procedure_versions::Entity)
+                    .from(procedure_timescales::Column::VersionId)
+                    .to(procedure_versions::Column::Id)
+                    .into(),
+            )
+            .select_also(procedure_timescales::Entity)
+            .all(db)
+            .await?;
+    let version = rows
+        .first()
+        .map(|(v, _)| v.clone())
         .ok_or_else(|| DbErr::RecordNotFound(format!("procedure version {version_id}")))?;
-    with_timescales(db, version).await
+    Ok(of_rows(version, rows.into_iter().filter_map(|(_, t)| t)))
 }
 
 /// Every version, newest first.
@@ -41,6 +57,13 @@ async fn with_timescales(
         .filter(procedure_timescales::Column::VersionId.eq(version.id))
         .all(db)
         .await?;
+    Ok(of_rows(version, rows))
+}
+
+fn of_rows(
+    version: procedure_versions::Model,
+    rows: impl IntoIterator<Item = procedure_timescales::Model>,
+) -> Procedure {
     let timescales = rows.into_iter().filter_map(|row| {
         let stage = Stage::from_code(&row.stage)?;
         let unit = Unit::from_code(&row.unit)?;
@@ -50,7 +73,7 @@ async fn with_timescales(
             Timescale::new(unit, amount),
         ))
     });
-    Ok(Procedure::new(version.id, version.number, timescales))
+    Procedure::new(version.id, version.number, timescales)
 }
 
 /// Adds a version with these timescales (one per stage and priority) and returns it.

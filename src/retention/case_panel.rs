@@ -32,10 +32,7 @@ pub async fn load(
     Ok(Panel {
         years: retention.years_for(case.outcome.as_deref().filter(|_| closed_at.is_some())),
         kept_until: closed_at.map(|at| retention.kept_until(at, case.outcome.as_deref())),
-        held: holds::reasons(db, &[case.id], london_date(now))
-            .await?
-            .remove(&case.id)
-            .unwrap_or_default(),
+        held: holds::reasons_for_case(db, case.id, london_date(now)).await?,
         disposed: case_disposals::Entity::find_by_id(case.id).one(db).await?,
     })
 }

@@ -42,13 +42,6 @@ pub async fn reasons(
             .order_by_asc(legal_dates::Column::DueOn)
             .all(db)
             .await?;
-        for d in dates {
-            out.entry(d.case_id).or_default().push(format!(
-                "{} on {}",
-                enforcement::legal_date_label(&d.kind),
-                crate::web::time_fmt::plain_date(d.due_on)
-            ));
-        }
         let actions = perpetrator_actions::Entity::find()
             .filter(perpetrator_actions::Column::CaseId.is_in(chunk.to_vec()))
             .filter(perpetrator_actions::Column::Kind.is_in(IN_FORCE_KINDS))
@@ -56,20 +49,60 @@ pub async fn reasons(
             .order_by_asc(perpetrator_actions::Column::Id)
             .all(db)
             .await?;
-        for a in actions {
-            out.entry(a.case_id).or_default().push(format!(
-                "{}: {}",
-                enforcement::kind_label(&a.kind),
-                enforcement::status_label(&a.status).to_lowercase()
-            ));
-        }
-        for h in manual(db, chunk).await? {
-            out.entry(h.case_id)
-                .or_default()
-                .push(format!("Held by a manager: {}", h.reason));
-        }
+        let manual = manual(db, chunk).await?;
+        describe(&mut out, &dates, &actions, &manual);
     }
     Ok(out)
+}
+
+/// [`reasons`] for one case, from the case's actions and dates as its page reads them
+/// for the enforcement panel too (once, `page_memo`), filtered here as `reasons` filters
+/// them in its queries.
+pub async fn reasons_for_case(
+    db: &impl ConnectionTrait,
+    case_id: i32,
+    today: Date,
+) -> Result<Vec<String>, DbErr> {
+    let dates = enforcement::store::legal_dates_of_case(db, case_id).await?;
+    let dates: Vec<_> = dates.iter().filter(|d| d.due_on >= today).cloned().collect();
+    let mut actions: Vec<_> = enforcement::store::actions_of(db, case_id)
+        .await?
+        .iter()
+        .filter(|a| IN_FORCE_KINDS.contains(&a.kind.as_str()) && LIVE_STATUSES.contains(&a.status.as_str()))
+        .cloned()
+        .collect();
+    actions.sort_by_key(|a| a.id);
+    let mut out = BTreeMap::new();
+    describe(&mut out, &dates, &actions, &manual(db, &[case_id]).await?);
+    Ok(out.remove(&case_id).unwrap_or_default())
+}
+
+/// The reasons the live dates, live actions and managers' holds given give, by case.
+fn describe(
+    out: &mut BTreeMap<i32, Vec<String>>,
+    dates: &[legal_dates::Model],
+    actions: &[perpetrator_actions::Model],
+    manual: &[case_holds::Model],
+) {
+    for d in dates {
+        out.entry(d.case_id).or_default().push(format!(
+            "{} on {}",
+            enforcement::legal_date_label(&d.kind),
+            crate::web::time_fmt::plain_date(d.due_on)
+        ));
+    }
+    for a in actions {
+        out.entry(a.case_id).or_default().push(format!(
+            "{}: {}",
+            enforcement::kind_label(&a.kind),
+            enforcement::status_label(&a.status).to_lowercase()
+        ));
+    }
+    for h in manual {
+        out.entry(h.case_id)
+            .or_default()
+            .push(format!("Held by a manager: {}", h.reason));
+    }
 }
 
 /// Managers' holds in force on `case_ids`.

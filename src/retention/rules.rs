@@ -2,8 +2,7 @@
 //! `settings`) and the date a case's period ends. Pure apart from load and save.
 
 use crate::cases::codes;
-use entity::settings;
-use sea_orm::{ConnectionTrait, DbErr, EntityTrait};
+use sea_orm::{ConnectionTrait, DbErr};
 use std::collections::BTreeMap;
 use time::{Date, OffsetDateTime};
 
@@ -36,10 +35,10 @@ impl Default for Retention {
 
 impl Retention {
     pub async fn load(db: &impl ConnectionTrait) -> Result<Self, DbErr> {
-        let rows = settings::Entity::find().all(db).await?;
+        let rows = crate::db::settings(db).await?;
         let years = |value: &str| value.parse().ok().filter(|y| YEARS_RANGE.contains(y));
         let mut r = Retention::default();
-        for row in rows {
+        for row in rows.iter() {
             if row.key == YEARS {
                 r.years = years(&row.value).unwrap_or(DEFAULT_YEARS);
             } else if let Some(outcome) = row.key.strip_prefix(BY_OUTCOME)

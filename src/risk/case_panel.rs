@@ -12,9 +12,9 @@ use crate::{
         time_fmt,
     },
 };
-use entity::{agencies, cases, referrals, risk_assessments};
+use entity::{agencies, cases, risk_assessments};
 use maud::{Markup, html};
-use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder};
+use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder};
 use time::OffsetDateTime;
 
 /// What the case page shows of this capability.
@@ -60,13 +60,12 @@ pub async fn load(
             .all(db)
             .await?;
         let referred = !panels.is_empty()
-            && referrals::Entity::find()
-                .filter(referrals::Column::CaseId.eq(case.id))
-                .filter(referrals::Column::Status.ne(crate::support::WITHDRAWN))
-                .filter(referrals::Column::AgencyId.is_in(panels.iter().map(|a| a.id)))
-                .count(db)
+            && crate::support::referrals::store::of_case(db, case.id)
                 .await?
-                > 0;
+                .iter()
+                .any(|(r, _)| {
+                    r.status != crate::support::WITHDRAWN && panels.iter().any(|a| a.id == r.agency_id)
+                });
         panels.retain(|a| a.active);
         let prompt = (!referred).then(|| panels.into_iter().next());
         (Some(cadence), prompt)

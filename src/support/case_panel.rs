@@ -11,10 +11,11 @@ use crate::{
         time_fmt,
     },
 };
-use entity::{agencies, cases, referrals, support_catalogue, support_measures};
+use entity::{cases, referrals, support_catalogue, support_measures};
 use maud::{Markup, html};
-use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder};
-use std::collections::HashMap;
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, DbErr, EntityTrait, JoinType, QueryFilter, QueryOrder, QuerySelect,
+};
 use time::OffsetDateTime;
 
 /// A catalogue entry or agency as a record shows it.
@@ -38,48 +39,39 @@ pub async fn load(
     _viewer: &Viewer,
     _now: OffsetDateTime,
 ) -> Result<Panel, DbErr> {
-    let measures = support_measures::Entity::find()
-        .filter(support_measures::Column::CaseId.eq(case.id))
-        .order_by_asc(support_measures::Column::RequestedOn)
-        .order_by_asc(support_measures::Column::Id)
-        .all(db)
-        .await?;
-    let catalogue: HashMap<i32, support_catalogue::Model> = support_catalogue::Entity::find()
-        .filter(support_catalogue::Column::Id.is_in(measures.iter().map(|m| m.catalogue_id)))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|e| (e.id, e))
-        .collect();
-    let referrals = referrals::Entity::find()
-        .filter(referrals::Column::CaseId.eq(case.id))
-        .order_by_asc(referrals::Column::ReferredOn)
-        .order_by_asc(referrals::Column::Id)
-        .all(db)
-        .await?;
-    let agencies: HashMap<i32, agencies::Model> = agencies::Entity::find()
-        .filter(agencies::Column::Id.is_in(referrals.iter().map(|r| r.agency_id)))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|a| (a.id, a))
-        .collect();
+    let measures: Vec<(support_measures::Model, Option<support_catalogue::Model>)> =
+        support_measures::Entity::find()
+            .join(
+                JoinType::LeftJoin,
+                support_measures::Entity::belongs_to(support_catalogue::Entity)
+                    .from(support_measures::Column::CatalogueId)
+                    .to(support_catalogue::Column::Id)
+                    .into(),
+            )
+            .select_also(support_catalogue::Entity)
+            .filter(support_measures::Column::CaseId.eq(case.id))
+            .order_by_asc(support_measures::Column::RequestedOn)
+            .order_by_asc(support_measures::Column::Id)
+            .all(db)
+            .await?;
+    let referrals = super::referrals::store::of_case(db, case.id).await?;
     let provided_cost = measures
         .iter()
+        .map(|(m, _)| m)
         .filter(|m| m.status == super::PROVIDED)
         .filter_map(|m| m.cost_pence)
         .sum();
     Ok(Panel {
         measures: measures
             .into_iter()
-            .map(|m| {
-                let named = catalogue.get(&m.catalogue_id).map_or_else(
+            .map(|(m, entry)| {
+                let named = entry.map_or_else(
                     || Named {
                         name: String::new(),
                         retired: false,
                     },
                     |e| Named {
-                        name: e.name.clone(),
+                        name: e.name,
                         retired: !e.active,
                     },
                 );
@@ -87,9 +79,9 @@ pub async fn load(
             })
             .collect(),
         referrals: referrals
-            .into_iter()
-            .map(|r| {
-                let named = agencies.get(&r.agency_id).map_or_else(
+            .iter()
+            .map(|(r, agency)| {
+                let named = agency.as_ref().map_or_else(
                     || Named {
                         name: String::new(),
                         retired: false,
@@ -99,7 +91,7 @@ pub async fn load(
                         retired: !a.active,
                     },
                 );
-                (r, named)
+                (r.clone(), named)
             })
             .collect(),
         provided_cost,

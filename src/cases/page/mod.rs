@@ -25,17 +25,18 @@ use crate::{
 };
 use axum::extract::{Path, State};
 use entity::{
-    areas, case_closures, case_parties, cases, incident_types, incidents, people, strands, timeline_entries,
+    areas, case_closures, case_parties, case_strands, cases, incident_types, incidents, people, strands,
+    timeline_entries,
 };
 use maud::Markup;
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
+    ColumnTrait, ConnectionTrait, DbErr, EntityTrait, JoinType, Order, QueryFilter, QueryOrder, QuerySelect,
     sea_query::{Expr, ExprTrait, Query},
 };
 use std::collections::HashMap;
 
-/// Everything the case page shows: a fixed number of queries, plus one per victim for
-/// the repeat-report count.
+/// Everything the case page shows, in a fixed number of statements whatever the case
+/// holds (`tests/integration/round_trips.rs` bounds them).
 pub struct CaseView {
     pub case: cases::Model,
     pub area: String,
@@ -97,8 +98,9 @@ pub async fn record_view(
     super::monitoring::record_case_view(state, viewer, origin, &view.case, what, &shown).await
 }
 
-/// Everything the case page shows. Its panels name staff on many records and show the
-/// case's deadlines in several ways: the names and the deadlines are read once.
+/// Everything the case page shows. Its panels share much: staff names, the case's
+/// deadlines, parties, enforcement actions and legal dates, referrals, the settings and
+/// the calendar are each read once (`page_memo`).
 pub async fn load(state: &AppState, viewer: &Viewer, case: cases::Model) -> Result<CaseView, DbErr> {
     crate::page_memo::for_one_page(load_page(state, viewer, case)).await
 }
@@ -110,32 +112,9 @@ async fn load_page(state: &AppState, viewer: &Viewer, case: cases::Model) -> Res
         .one(db)
         .await?
         .map_or_else(String::new, |a| a.name);
-    let strand_ids = super::details::store::strand_ids(db, case.id).await?;
-    let strands = strands::Entity::find()
-        .filter(strands::Column::Id.is_in(strand_ids))
-        .order_by_asc(strands::Column::Position)
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|s| s.label)
-        .collect();
-    let party_rows = case_parties::Entity::find()
-        .filter(case_parties::Column::CaseId.eq(case.id))
-        .order_by_asc(case_parties::Column::Id)
-        .all(db)
-        .await?;
-    let person_ids: Vec<i32> = party_rows.iter().map(|p| p.person_id).collect();
-    let persons: HashMap<i32, people::Model> = people::Entity::find()
-        .filter(people::Column::Id.is_in(person_ids.clone()))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|p| (p.id, p))
-        .collect();
-    let parties: Vec<_> = party_rows
-        .into_iter()
-        .filter_map(|cp| persons.get(&cp.person_id).cloned().map(|p| (cp, p)))
-        .collect();
+    let strands = strands_of(db, case.id).await?;
+    let parties = super::people::parties_of(db, case.id).await?.0.clone();
+    let persons: HashMap<i32, people::Model> = parties.iter().map(|(_, p)| (p.id, p.clone())).collect();
     let incidents = incidents_of(db, case.id).await?;
     let timeline = timeline_entries::Entity::find()
         .filter(timeline_entries::Column::CaseId.eq(case.id))
@@ -154,16 +133,23 @@ async fn load_page(state: &AppState, viewer: &Viewer, case: cases::Model) -> Res
         .await?;
     let related = related_cases(db, viewer, &case, &persons).await?;
     let settings = CaseSettings::load(db).await?;
-    let mut repeat = vec![];
+    let mut victims: Vec<&people::Model> = vec![];
     for (cp, person) in &parties {
-        if cp.role == codes::VICTIM && !repeat.iter().any(|(p, _): &(people::Model, _)| p.id == person.id) {
-            let reports = reports_by_victim(db, viewer, person.id, repeat::window_start(state.now())).await?;
-            repeat.push((
-                person.clone(),
-                repeat::assess(reports, case.hate_perceived, &settings),
-            ));
+        if cp.role == codes::VICTIM && !victims.iter().any(|p| p.id == person.id) {
+            victims.push(person);
         }
     }
+    let reports = reports_by_victims(db, viewer, &victims, repeat::window_start(state.now())).await?;
+    let repeat = victims
+        .into_iter()
+        .map(|person| {
+            let reports = reports.get(&person.id).copied().unwrap_or(0);
+            (
+                person.clone(),
+                repeat::assess(reports, case.hate_perceived, &settings),
+            )
+        })
+        .collect();
     let officers = if allows(viewer.role, Permission::AssignCases) {
         super::assign::store::assignable_officers(db).await?
     } else {
@@ -202,20 +188,52 @@ async fn load_page(state: &AppState, viewer: &Viewer, case: cases::Model) -> Res
     })
 }
 
+/// The case's strands' labels, in the landlord's order.
+async fn strands_of(db: &impl ConnectionTrait, case_id: i32) -> Result<Vec<String>, DbErr> {
+    case_strands::Entity::find()
+        .select_only()
+        .column(strands::Column::Label)
+        .join(
+            JoinType::InnerJoin,
+            case_strands::Entity::belongs_to(strands::Entity)
+                .from(case_strands::Column::StrandId)
+                .to(strands::Column::Id)
+                .into(),
+        )
+        .filter(case_strands::Column::CaseId.eq(case_id))
+        .order_by_asc(strands::Column::Position)
+        .into_tuple()
+        .all(db)
+        .await
+}
+
+/// The case's reports, first received first, each with its types as said; one statement.
 async fn incidents_of(
     db: &impl ConnectionTrait,
     case_id: i32,
 ) -> Result<Vec<(incidents::Model, Vec<String>)>, DbErr> {
-    let rows = incidents::Entity::find()
+    let joined: Vec<(incidents::Model, Option<incident_types::Model>)> = incidents::Entity::find()
+        .join_rev(
+            JoinType::LeftJoin,
+            incident_types::Entity::belongs_to(incidents::Entity)
+                .from(incident_types::Column::IncidentId)
+                .to(incidents::Column::Id)
+                .into(),
+        )
+        .select_also(incident_types::Entity)
         .filter(incidents::Column::CaseId.eq(case_id))
         .order_by_asc(incidents::Column::ReceivedAt)
         .order_by_asc(incidents::Column::Id)
         .all(db)
         .await?;
-    let types = incident_types::Entity::find()
-        .filter(incident_types::Column::IncidentId.is_in(rows.iter().map(|i| i.id)))
-        .all(db)
-        .await?;
+    let mut rows: Vec<incidents::Model> = vec![];
+    let mut types = vec![];
+    for (incident, kind) in joined {
+        if rows.last().is_none_or(|last| last.id != incident.id) {
+            rows.push(incident);
+        }
+        types.extend(kind);
+    }
     Ok(rows
         .into_iter()
         .map(|i| {
@@ -259,8 +277,11 @@ async fn related_cases(
     if person_ids.is_empty() {
         return Ok(vec![]);
     }
-    let others = cases::Entity::find()
-        .filter(
+    // The 50 latest visible cases sharing a person, with the parts those people play there.
+    let latest = Query::select()
+        .column(cases::Column::Id)
+        .from(cases::Entity)
+        .and_where(
             cases::Column::Id.in_subquery(
                 Query::select()
                     .column(case_parties::Column::CaseId)
@@ -269,53 +290,65 @@ async fn related_cases(
                     .to_owned(),
             ),
         )
-        .filter(cases::Column::Id.ne(case.id))
-        .filter(viewer.condition())
-        .order_by_desc(cases::Column::ReceivedAt)
+        .and_where(cases::Column::Id.ne(case.id))
+        .cond_where(viewer.condition())
+        .order_by(cases::Column::ReceivedAt, Order::Desc)
+        .order_by(cases::Column::Id, Order::Desc)
         .limit(50)
-        .all(db)
-        .await?;
-    let links = case_parties::Entity::find()
-        .filter(case_parties::Column::CaseId.is_in(others.iter().map(|c| c.id)))
+        .to_owned();
+    let links: Vec<(case_parties::Model, Option<cases::Model>)> = case_parties::Entity::find()
+        .join(
+            JoinType::InnerJoin,
+            case_parties::Entity::belongs_to(cases::Entity)
+                .from(case_parties::Column::CaseId)
+                .to(cases::Column::Id)
+                .into(),
+        )
+        .select_also(cases::Entity)
         .filter(case_parties::Column::PersonId.is_in(person_ids))
+        .filter(cases::Column::Id.in_subquery(latest))
+        .order_by_desc(cases::Column::ReceivedAt)
+        .order_by_desc(cases::Column::Id)
+        .order_by_asc(case_parties::Column::Id)
         .all(db)
         .await?;
-    Ok(others
+    Ok(links
         .into_iter()
-        .flat_map(|c| {
-            links
-                .iter()
-                .filter(|l| l.case_id == c.id)
-                .map(|l| {
-                    let name = persons.get(&l.person_id).map(person_name).unwrap_or_default();
-                    (c.clone(), name, label(&codes::PARTY_ROLES, &l.role).to_owned())
-                })
-                .collect::<Vec<_>>()
+        .filter_map(|(l, c)| {
+            let name = persons.get(&l.person_id).map(person_name).unwrap_or_default();
+            Some((c?, name, label(&codes::PARTY_ROLES, &l.role).to_owned()))
         })
         .collect())
 }
 
-/// Reports (incidents) naming `person_id` as victim since `since`. Every unrestricted case
-/// counts, even in another area (the statutory prompt must not depend on who takes the
-/// call); restricted cases count only for those who may see them.
-async fn reports_by_victim(
+/// Reports (incidents) naming each of `victims` as victim since `since`, by person (none
+/// absent), in one statement. Every unrestricted case counts, even in another area (the
+/// statutory prompt must not depend on who takes the call); restricted cases count only
+/// for those who may see them.
+async fn reports_by_victims(
     db: &impl ConnectionTrait,
     viewer: &Viewer,
-    person_id: i32,
+    victims: &[&people::Model],
     since: time::OffsetDateTime,
-) -> Result<u64, DbErr> {
-    incidents::Entity::find()
-        .filter(incidents::Column::ReceivedAt.gte(since))
-        .filter(
-            incidents::Column::CaseId.in_subquery(
-                Query::select()
-                    .column(case_parties::Column::CaseId)
-                    .from(case_parties::Entity)
-                    .and_where(case_parties::Column::PersonId.eq(person_id))
-                    .and_where(case_parties::Column::Role.eq(codes::VICTIM))
-                    .to_owned(),
-            ),
+) -> Result<HashMap<i32, u64>, DbErr> {
+    if victims.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let rows: Vec<(i32, i64)> = incidents::Entity::find()
+        .select_only()
+        .column(case_parties::Column::PersonId)
+        // Distinct: someone named twice as victim on one case has each report once.
+        .expr(Expr::col((incidents::Entity, incidents::Column::Id)).count_distinct())
+        .join_rev(
+            JoinType::InnerJoin,
+            case_parties::Entity::belongs_to(incidents::Entity)
+                .from(case_parties::Column::CaseId)
+                .to(incidents::Column::CaseId)
+                .into(),
         )
+        .filter(incidents::Column::ReceivedAt.gte(since))
+        .filter(case_parties::Column::PersonId.is_in(victims.iter().map(|p| p.id)))
+        .filter(case_parties::Column::Role.eq(codes::VICTIM))
         // Correlated, so the case is looked up by id: SQLite would otherwise build the
         // list of every visible case on each count (see docs/PERFORMANCE.md, Casework).
         .filter(Expr::exists(
@@ -333,6 +366,12 @@ async fn reports_by_victim(
                 )
                 .to_owned(),
         ))
-        .count(db)
-        .await
+        .group_by(case_parties::Column::PersonId)
+        .into_tuple()
+        .all(db)
+        .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(person, n)| (person, u64::try_from(n).unwrap_or(0)))
+        .collect())
 }

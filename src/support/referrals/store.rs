@@ -19,8 +19,34 @@ use crate::{
 use entity::{agencies, cases, referrals};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseTransaction, DbErr, EntityTrait, QueryFilter,
-    QueryOrder, sea_query::Expr,
+    QueryOrder, QuerySelect, sea_query::Expr,
 };
+
+/// The case's referrals with their agencies, in the order they were made: one statement,
+/// once per page (`page_memo`): the support panel lists them, the risk panel asks whether
+/// one went to a multi-agency panel.
+pub async fn of_case(
+    db: &impl ConnectionTrait,
+    case_id: i32,
+) -> Result<std::sync::Arc<Vec<(referrals::Model, Option<agencies::Model>)>>, DbErr> {
+    crate::page_memo::kept_or(
+        i64::from(case_id),
+        referrals::Entity::find()
+            .join(
+                sea_orm::JoinType::LeftJoin,
+                referrals::Entity::belongs_to(agencies::Entity)
+                    .from(referrals::Column::AgencyId)
+                    .to(agencies::Column::Id)
+                    .into(),
+            )
+            .select_also(agencies::Entity)
+            .filter(referrals::Column::CaseId.eq(case_id))
+            .order_by_asc(referrals::Column::ReferredOn)
+            .order_by_asc(referrals::Column::Id)
+            .all(db),
+    )
+    .await
+}
 
 pub async fn active_agencies(db: &impl ConnectionTrait) -> Result<Vec<agencies::Model>, DbErr> {
     agencies::Entity::find()
