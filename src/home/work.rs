@@ -123,8 +123,7 @@ pub async fn load(db: &impl ConnectionTrait, viewer: &Viewer, now: OffsetDateTim
     // Counted in full, but only the rows shown are fetched: an officer with hundreds of
     // overdue deadlines would otherwise load (and price in working days) every one.
     let (mine, end_of_today) = (Scope::Officer(viewer.id), window.end_of_today());
-    let overdue_total = due::count(db, viewer, mine, now).await?;
-    let today_total = due::count(db, viewer, mine, end_of_today).await? - overdue_total;
+    let (overdue_total, today_total) = due::count_split(db, viewer, mine, now, end_of_today).await?;
     let mut rows = due::fetch_first(db, viewer, mine, None, now, SHOWN as u64).await?;
     rows.extend(due::fetch_first(db, viewer, mine, Some(now), end_of_today, SHOWN as u64).await?);
     Ok(Work {

@@ -140,14 +140,14 @@ pub async fn create(
     with_questions(db, row).await
 }
 
-/// Every assessment on the case, latest first (the order of [`latest_for_case`]).
+/// Every assessment on the case, latest first (the order of [`latest_for_case`]); on a
+/// page, the reading the deadlines' rules use too (`risk_level::assessed`).
 pub async fn history(db: &impl ConnectionTrait, case_id: i32) -> Result<Vec<risk_assessments::Model>, DbErr> {
-    risk_assessments::Entity::find()
-        .filter(risk_assessments::Column::CaseId.eq(case_id))
-        .order_by_desc(risk_assessments::Column::AssessedAt)
-        .order_by_desc(risk_assessments::Column::Id)
-        .all(db)
-        .await
+    Ok(crate::cases::risk_level::assessed(db, case_id)
+        .await?
+        .iter()
+        .map(|(a, _)| a.clone())
+        .collect())
 }
 
 /// The assessment `id` if it is on case `case_id`.

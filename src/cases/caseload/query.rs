@@ -1,7 +1,7 @@
 //! The caseload queries. Every one starts from [`Viewer::condition`], so a case the viewer
 //! may not see is absent from the rows and from the total alike. A page costs a fixed
-//! number of queries whatever its length: the count, the page's case ids, those cases, then
-//! one query each for their victims, strands, owners and areas (plus, for a search of
+//! number of queries whatever its length: the count, the page's case ids, those cases with
+//! their areas' and officers' names, then one query each for their victims and strands (plus, for a search of
 //! several words, one small count per word to find the rarest).
 //!
 //! Search never scans text: a reference is an exact match on a unique index, and each
@@ -16,8 +16,8 @@ use crate::{
 };
 use entity::{Role, areas, case_parties, case_strands, cases, people, person_terms, strands, users};
 use sea_orm::{
-    ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, JoinType, PaginatorTrait, QueryFilter,
-    QueryOrder, QuerySelect, QueryTrait, Select,
+    ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, FromQueryResult, JoinType, PaginatorTrait,
+    QueryFilter, QueryOrder, QuerySelect, QueryTrait, Select,
     sea_query::{CommonTableExpression, Expr, ExprTrait, Query, SelectStatement, UnionType, WithClause},
 };
 use std::collections::HashMap;
@@ -353,25 +353,46 @@ pub async fn fetch(db: &impl ConnectionTrait, viewer: &Viewer, c: &Criteria) -> 
     })
 }
 
-/// The cases with `ids`, described, in the order of `ids`.
+/// A case of the page with its area's and its officer's names.
+#[derive(FromQueryResult)]
+struct Named {
+    #[sea_orm(nested)]
+    case: cases::Model,
+    area_name: Option<String>,
+    owner_name: Option<String>,
+}
+
+/// The cases with `ids`, described, in the order of `ids`. Their areas' and officers'
+/// names come with them (joined): two statements fewer than reading them after.
 async fn cases_in_order(db: &impl ConnectionTrait, ids: Vec<i32>) -> Result<Vec<Row>, DbErr> {
-    let mut page = cases::Entity::find()
+    let mut page: Vec<Named> = cases::Entity::find()
+        .column_as(areas::Column::Name, "area_name")
+        .column_as(users::Column::DisplayName, "owner_name")
+        .join(
+            JoinType::LeftJoin,
+            cases::Entity::belongs_to(areas::Entity)
+                .from(cases::Column::AreaId)
+                .to(areas::Column::Id)
+                .into(),
+        )
+        .join(
+            JoinType::LeftJoin,
+            cases::Entity::belongs_to(users::Entity)
+                .from(cases::Column::OwnerId)
+                .to(users::Column::Id)
+                .into(),
+        )
         .filter(cases::Column::Id.is_in(ids.clone()))
+        .into_model()
         .all(db)
         .await?;
-    page.sort_by_key(|c| ids.iter().position(|id| *id == c.id));
+    page.sort_by_key(|n| ids.iter().position(|id| *id == n.case.id));
     describe(db, page).await
 }
 
-/// Adds victims, strands, owner and area to a page of cases: one query each.
-async fn describe(db: &impl ConnectionTrait, page: Vec<cases::Model>) -> Result<Vec<Row>, DbErr> {
-    let ids: Vec<i32> = page.iter().map(|c| c.id).collect();
-    let mut owner_ids: Vec<i32> = page.iter().filter_map(|c| c.owner_id).collect();
-    owner_ids.sort_unstable();
-    owner_ids.dedup();
-    let mut area_ids: Vec<i32> = page.iter().map(|c| c.area_id).collect();
-    area_ids.sort_unstable();
-    area_ids.dedup();
+/// Adds victims and strands to a page of cases: one query each.
+async fn describe(db: &impl ConnectionTrait, page: Vec<Named>) -> Result<Vec<Row>, DbErr> {
+    let ids: Vec<i32> = page.iter().map(|n| n.case.id).collect();
 
     let victim_rows: Vec<(i32, Option<String>, String)> = case_parties::Entity::find()
         .select_only()
@@ -421,46 +442,27 @@ async fn describe(db: &impl ConnectionTrait, page: Vec<cases::Model>) -> Result<
         strand_labels.entry(case_id).or_default().push(label);
     }
 
-    let owners: HashMap<i32, String> = if owner_ids.is_empty() {
-        HashMap::new()
-    } else {
-        users::Entity::find()
-            .select_only()
-            .column(users::Column::Id)
-            .column(users::Column::DisplayName)
-            .filter(users::Column::Id.is_in(owner_ids))
-            .into_tuple::<(i32, String)>()
-            .all(db)
-            .await?
-            .into_iter()
-            .collect()
-    };
-    let area_names: HashMap<i32, String> = areas::Entity::find()
-        .select_only()
-        .column(areas::Column::Id)
-        .column(areas::Column::Name)
-        .filter(areas::Column::Id.is_in(area_ids))
-        .into_tuple::<(i32, String)>()
-        .all(db)
-        .await?
-        .into_iter()
-        .collect();
-
     Ok(page
         .into_iter()
-        .map(|c| Row {
-            id: c.id,
-            victims: victims.remove(&c.id).unwrap_or_default(),
-            strands: strand_labels.remove(&c.id).unwrap_or_default(),
-            owner: c.owner_id.and_then(|id| owners.get(&id).cloned()),
-            area: area_names.get(&c.area_id).cloned().unwrap_or_default(),
-            reference: c.reference,
-            received_at: c.received_at,
-            priority: c.priority,
-            status: c.status,
-            restricted: c.restricted,
-            risk_level: c.risk_level,
-        })
+        .map(
+            |Named {
+                 case: c,
+                 area_name,
+                 owner_name,
+             }| Row {
+                id: c.id,
+                victims: victims.remove(&c.id).unwrap_or_default(),
+                strands: strand_labels.remove(&c.id).unwrap_or_default(),
+                owner: owner_name,
+                area: area_name.unwrap_or_default(),
+                reference: c.reference,
+                received_at: c.received_at,
+                priority: c.priority,
+                status: c.status,
+                restricted: c.restricted,
+                risk_level: c.risk_level,
+            },
+        )
         .collect())
 }
 

@@ -96,6 +96,28 @@ pub async fn count(
     select(viewer, scope, cutoff).count(db).await
 }
 
+/// [`count`] at `split` and at `cutoff` (a later time), in one statement: how many are
+/// due before `split`, and how many from then until before `cutoff`.
+pub async fn count_split(
+    db: &impl ConnectionTrait,
+    viewer: &Viewer,
+    scope: Scope,
+    split: OffsetDateTime,
+    cutoff: OffsetDateTime,
+) -> Result<(u64, u64), DbErr> {
+    let before = Expr::case(deadlines::Column::DueAt.lt(split), 1).finally(0);
+    let counts: Option<(Option<i64>, i64)> = select(viewer, scope, cutoff)
+        .select_only()
+        .expr(Func::cast_as(Func::sum(before), "BIGINT"))
+        .expr(Func::count(Expr::col((deadlines::Entity, deadlines::Column::Id))))
+        .into_tuple()
+        .one(db)
+        .await?;
+    let (before, all) = counts.map_or((0, 0), |(before, all)| (before.unwrap_or(0), all));
+    let count = |n: i64| u64::try_from(n).unwrap_or(0);
+    Ok((count(before), count(all - before)))
+}
+
 /// The deadlines of [`fetch`], unsorted and uncut.
 fn select(viewer: &Viewer, scope: Scope, cutoff: OffsetDateTime) -> Select<deadlines::Entity> {
     let responsible = Func::coalesce([
