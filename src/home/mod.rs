@@ -36,20 +36,22 @@ pub fn routes() -> Vec<Route> {
 async fn home(State(state): State<AppState>, ctx: Ctx, viewer: Viewer) -> AppResult<Markup> {
     let user = ctx.user()?;
     let (db, now, role) = (&state.db, state.now(), viewer.role);
-    let team = if allows(role, Permission::ViewTeamDeadlines) {
-        Some(team::load(db, &viewer, now).await?)
+    let sees_cases = allows(role, Permission::ViewCases);
+    // Someone with the team in view sees their own work only when they have some: most
+    // have none, and the statement counting the team's figures says so.
+    let (team, has_work) = if allows(role, Permission::ViewTeamDeadlines) {
+        let mine = sees_cases.then(|| work::any_statement(&viewer));
+        let (team, mine) = team::load(db, &viewer, now, mine).await?;
+        (Some(team), mine)
+    } else {
+        (None, sees_cases)
+    };
+    let work = if sees_cases && has_work {
+        // Someone with the team in view sees their own work only when they have some.
+        Some(work::load(db, &viewer, now).await?).filter(|w| team.is_none() || !w.is_empty())
     } else {
         None
     };
-    // Someone with the team in view sees their own work only when they have some: most
-    // have none, and one query says so.
-    let work =
-        if allows(role, Permission::ViewCases) && (team.is_none() || work::has_any(db, &viewer).await?) {
-            // Someone with the team in view sees their own work only when they have some.
-            Some(work::load(db, &viewer, now).await?).filter(|w| team.is_none() || !w.is_empty())
-        } else {
-            None
-        };
     let quarter = if allows(role, Permission::ViewReports) {
         Some(quarter::load_memoised(db, &state.shared::<quarter::Memo>(), &viewer, now).await?)
     } else {

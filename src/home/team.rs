@@ -17,7 +17,10 @@ use crate::{
     },
 };
 use maud::{Markup, html};
-use sea_orm::{ConnectionTrait, DbErr, PaginatorTrait};
+use sea_orm::{
+    ConnectionTrait, DbErr, QuerySelect, QueryTrait,
+    sea_query::{Asterisk, Expr, Func, Query, SelectStatement},
+};
 use time::OffsetDateTime;
 
 pub struct Team {
@@ -29,21 +32,47 @@ pub struct Team {
     pub all_areas: bool,
 }
 
-pub async fn load(db: &impl ConnectionTrait, viewer: &Viewer, now: OffsetDateTime) -> Result<Team, DbErr> {
+/// The team's figures and, in the same statement, whether `mine` finds anything (the
+/// home page asks whether the viewer has work of their own: [`super::work::any_statement`]).
+pub async fn load(
+    db: &impl ConnectionTrait,
+    viewer: &Viewer,
+    now: OffsetDateTime,
+    mine: Option<SelectStatement>,
+) -> Result<(Team, bool), DbErr> {
     // Due before now is exactly the due list's "Overdue" group.
-    let overdue = due::count(db, viewer, Scope::Team, now).await?;
+    let overdue = due::count_statement(viewer, Scope::Team, now);
     let triage = Criteria {
         tab: Tab::Triage,
         ..Criteria::default_for(viewer.role)
     };
     let triage = caseload::select(viewer, &triage, Purpose::Count)
-        .count(db)
-        .await?;
-    Ok(Team {
-        overdue,
-        triage,
-        all_areas: viewer.area_ids.is_empty(),
-    })
+        .select_only()
+        .expr(Func::count(Expr::col(Asterisk)))
+        .into_query();
+    let sub = |q: SelectStatement| Expr::SubQuery(None, Box::new(q.into()));
+    let mut figures = Query::select();
+    figures.expr(sub(overdue)).expr(sub(triage));
+    if let Some(mine) = mine {
+        figures.expr(Expr::exists(mine));
+    }
+    let row = db
+        .query_one(&figures)
+        .await?
+        .ok_or_else(|| DbErr::RecordNotFound("the team's figures".into()))?;
+    let count = |i: usize| {
+        row.try_get_by_index::<i64>(i)
+            .map(|n| u64::try_from(n).unwrap_or(0))
+    };
+    let mine = row.try_get_by_index::<bool>(2).unwrap_or(false);
+    Ok((
+        Team {
+            overdue: count(0)?,
+            triage: count(1)?,
+            all_areas: viewer.area_ids.is_empty(),
+        },
+        mine,
+    ))
 }
 
 pub fn render(t: &Team) -> Markup {

@@ -97,13 +97,19 @@ pub async fn load(db: &impl ConnectionTrait, viewer: &Viewer, now: OffsetDateTim
         &Options::default(),
         &mut FormErrors::default(),
     );
-    let open_total = caseload::select(viewer, &criteria, Purpose::Count)
-        .count(db)
-        .await?;
     let first = caseload::sorted(caseload::select(viewer, &criteria, Purpose::Page), criteria.sort)
         .limit(SHOWN as u64)
         .all(db)
         .await?;
+    // Fewer than a full list is every one of them: counted without a statement.
+    let open_total = match first.len() {
+        shown if shown < SHOWN => shown as u64,
+        _ => {
+            caseload::select(viewer, &criteria, Purpose::Count)
+                .count(db)
+                .await?
+        }
+    };
     let ids: Vec<i32> = first.iter().map(|c| c.id).collect();
     let mut next = due::next_due(db, &ids).await?;
     let open = first
@@ -123,9 +129,15 @@ pub async fn load(db: &impl ConnectionTrait, viewer: &Viewer, now: OffsetDateTim
     // Counted in full, but only the rows shown are fetched: an officer with hundreds of
     // overdue deadlines would otherwise load (and price in working days) every one.
     let (mine, end_of_today) = (Scope::Officer(viewer.id), window.end_of_today());
-    let (overdue_total, today_total) = due::count_split(db, viewer, mine, now, end_of_today).await?;
     let mut rows = due::fetch_first(db, viewer, mine, None, now, SHOWN as u64).await?;
-    rows.extend(due::fetch_first(db, viewer, mine, Some(now), end_of_today, SHOWN as u64).await?);
+    let today = due::fetch_first(db, viewer, mine, Some(now), end_of_today, SHOWN as u64).await?;
+    // Lists shorter than their limit are whole; only a full one needs counting.
+    let (overdue_total, today_total) = if rows.len() < SHOWN && today.len() < SHOWN {
+        (rows.len() as u64, today.len() as u64)
+    } else {
+        due::count_split(db, viewer, mine, now, end_of_today).await?
+    };
+    rows.extend(today);
     Ok(Work {
         open_total,
         open,
@@ -223,13 +235,14 @@ fn due_section(group: Group, shown: &[Row], total: u64) -> Markup {
     }
 }
 
-/// Whether `viewer` may have work of their own to show: a case they answer for (as its
-/// officer, or as whoever logged it while it has none) that is open or has an open
-/// deadline. One query, a superset of what [`load`] finds.
-pub async fn has_any(db: &impl ConnectionTrait, viewer: &Viewer) -> Result<bool, DbErr> {
+/// The statement finding whether `viewer` may have work of their own: a case they answer
+/// for (as its officer, or as whoever logged it while it has none) that is open or has an
+/// open deadline. A superset of what [`load`] finds; the home page runs it with the team's
+/// figures (`team::load`).
+pub fn any_statement(viewer: &Viewer) -> sea_orm::sea_query::SelectStatement {
     use entity::{cases, deadlines};
     use sea_orm::{
-        ColumnTrait, Condition, EntityTrait, QueryFilter,
+        ColumnTrait, Condition, EntityTrait, QueryFilter, QueryTrait,
         sea_query::{Expr, ExprTrait, Query},
     };
     let open_deadline = cases::Column::Id.in_subquery(
@@ -239,7 +252,9 @@ pub async fn has_any(db: &impl ConnectionTrait, viewer: &Viewer) -> Result<bool,
             .and_where(Expr::col(deadlines::Column::Status).eq(crate::deadlines::state::OPEN))
             .to_owned(),
     );
-    Ok(cases::Entity::find()
+    cases::Entity::find()
+        .select_only()
+        .column(cases::Column::Id)
         .filter(due::answers_for(viewer.id))
         .filter(
             Condition::any()
@@ -247,7 +262,6 @@ pub async fn has_any(db: &impl ConnectionTrait, viewer: &Viewer) -> Result<bool,
                 .add(open_deadline),
         )
         .filter(viewer.condition())
-        .one(db)
-        .await?
-        .is_some())
+        .limit(1)
+        .into_query()
 }

@@ -12,7 +12,7 @@
 use super::filters::{Criteria, Options, OwnerFilter, RiskFilter, Search, Sort, Tab, Word};
 use crate::{
     cases::{codes, visibility::Viewer},
-    web::pagination::Pager,
+    web::pagination::{PER_PAGE, Pager},
 };
 use entity::{Role, areas, case_parties, case_strands, cases, people, person_terms, strands, users};
 use sea_orm::{
@@ -331,26 +331,48 @@ pub async fn planned(db: &impl ConnectionTrait, c: &Criteria) -> Result<Criteria
 /// The page of the caseload `c` asks for, with the total.
 pub async fn fetch(db: &impl ConnectionTrait, viewer: &Viewer, c: &Criteria) -> Result<Caseload, DbErr> {
     let c = &planned(db, c).await?;
+    // The first page is read before the count: when it is not full it holds every match,
+    // and the count (a statement) is not needed.
+    if c.page.unwrap_or(1) <= 1 {
+        let ids = page_ids(db, viewer, c, 0).await?;
+        let total = match ids.len() as u64 {
+            shown if shown < PER_PAGE => shown,
+            _ => select(viewer, c, Purpose::Count).count(db).await?,
+        };
+        return Ok(Caseload {
+            rows: cases_in_order(db, ids).await?,
+            pager: Pager::new(c.page, total),
+        });
+    }
     let total = select(viewer, c, Purpose::Count).count(db).await?;
     let pager = Pager::new(c.page, total);
     if total == 0 {
         return Ok(Caseload { rows: vec![], pager });
     }
-    // The page's ids first, from the caseload indexes alone (each ends with the sort
-    // columns, the id and `restricted`), so skipped rows of a deep page are never read;
-    // then those cases.
-    let ids: Vec<i32> = sorted(select(viewer, c, Purpose::Page), c.sort)
-        .select_only()
-        .column(cases::Column::Id)
-        .offset(pager.offset())
-        .limit(pager.per_page)
-        .into_tuple()
-        .all(db)
-        .await?;
+    let ids = page_ids(db, viewer, c, pager.offset()).await?;
     Ok(Caseload {
         rows: cases_in_order(db, ids).await?,
         pager,
     })
+}
+
+/// The ids of a page of the caseload from `offset`, in order: from the caseload indexes
+/// alone (each ends with the sort columns, the id and `restricted`), so skipped rows of a
+/// deep page are never read; the cases themselves are read after.
+async fn page_ids(
+    db: &impl ConnectionTrait,
+    viewer: &Viewer,
+    c: &Criteria,
+    offset: u64,
+) -> Result<Vec<i32>, DbErr> {
+    sorted(select(viewer, c, Purpose::Page), c.sort)
+        .select_only()
+        .column(cases::Column::Id)
+        .offset(offset)
+        .limit(PER_PAGE)
+        .into_tuple()
+        .all(db)
+        .await
 }
 
 /// A case of the page with its area's and its officer's names.
@@ -365,6 +387,9 @@ struct Named {
 /// The cases with `ids`, described, in the order of `ids`. Their areas' and officers'
 /// names come with them (joined): two statements fewer than reading them after.
 async fn cases_in_order(db: &impl ConnectionTrait, ids: Vec<i32>) -> Result<Vec<Row>, DbErr> {
+    if ids.is_empty() {
+        return Ok(vec![]);
+    }
     let mut page: Vec<Named> = cases::Entity::find()
         .column_as(areas::Column::Name, "area_name")
         .column_as(users::Column::DisplayName, "owner_name")

@@ -6,9 +6,9 @@
 use crate::{cases::visibility::Viewer, deadlines::state};
 use entity::{Role, cases, deadlines, users};
 use sea_orm::{
-    ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, FromQueryResult, JoinType, PaginatorTrait,
-    QueryFilter, QueryOrder, QuerySelect, QueryTrait, Select,
-    sea_query::{Expr, ExprTrait, Func},
+    ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, FromQueryResult, JoinType, QueryFilter,
+    QueryOrder, QuerySelect, QueryTrait, Select,
+    sea_query::{Asterisk, Expr, ExprTrait, Func, SelectStatement},
 };
 use std::collections::HashMap;
 use time::OffsetDateTime;
@@ -86,17 +86,16 @@ pub async fn fetch_first(
         .await
 }
 
-/// How many deadlines [`fetch`] would find, uncut (the home page's team count).
-pub async fn count(
-    db: &impl ConnectionTrait,
-    viewer: &Viewer,
-    scope: Scope,
-    cutoff: OffsetDateTime,
-) -> Result<u64, DbErr> {
-    select(viewer, scope, cutoff).count(db).await
+/// The statement counting the deadlines [`fetch`] would find, uncut: the home page's team
+/// count, which it runs with its other figures.
+pub fn count_statement(viewer: &Viewer, scope: Scope, cutoff: OffsetDateTime) -> SelectStatement {
+    select(viewer, scope, cutoff)
+        .select_only()
+        .expr(Func::count(Expr::col(Asterisk)))
+        .into_query()
 }
 
-/// [`count`] at `split` and at `cutoff` (a later time), in one statement: how many are
+/// The count of [`count_statement`] at `split` and at `cutoff` (a later time), in one statement: how many are
 /// due before `split`, and how many from then until before `cutoff`.
 pub async fn count_split(
     db: &impl ConnectionTrait,
