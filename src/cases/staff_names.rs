@@ -1,15 +1,19 @@
 //! Staff display names by user id: who logged, owns, closed, assessed or extended something.
 //! A page that shows several records each naming staff (the case page's panels) asks
 //! inside `page_memo::for_one_page`: the first lookup reads every member of staff's name (a
-//! landlord has tens to hundreds) and the rest answer from it. Outside one each lookup reads
-//! the names it needs.
+//! landlord has tens to hundreds) and the rest answer from it, as does the list of officers
+//! a manager may assign the case to. Outside one each lookup reads what it needs.
 
-use entity::users;
-use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QuerySelect};
+use entity::{Role, users};
+use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use std::collections::HashMap;
 
-/// Every member of staff's name, as a page keeps it.
-struct Everyone(HashMap<i32, String>);
+/// Every member of staff, as a page keeps them: names by id, and everyone in name order
+/// with their role and whether they are active (the case page's choice of officer).
+struct Everyone {
+    names: HashMap<i32, String>,
+    by_name: Vec<(i32, String, Role, bool)>,
+}
 
 /// The display names of `ids` (absent ones ignored), by id.
 pub async fn user_names(
@@ -21,24 +25,72 @@ pub async fn user_names(
         if ids.is_empty() {
             return Ok(HashMap::new());
         }
-        return read(db, Some(ids)).await;
+        return read(db, ids).await;
     }
-    let all = crate::page_memo::kept_or(0, async { read(db, None).await.map(Everyone) }).await?;
+    let all = everyone(db).await?;
     Ok(ids
         .into_iter()
-        .filter_map(|id| all.0.get(&id).map(|name| (id, name.clone())))
+        .filter_map(|id| all.names.get(&id).map(|name| (id, name.clone())))
         .collect())
 }
 
-/// The names of `ids`, or of everyone.
-async fn read(db: &impl ConnectionTrait, ids: Option<Vec<i32>>) -> Result<HashMap<i32, String>, DbErr> {
-    let mut q = users::Entity::find()
+/// The active members of staff in `role`: (user id, display name), by name.
+pub async fn active_in_role(db: &impl ConnectionTrait, role: Role) -> Result<Vec<(i32, String)>, DbErr> {
+    if crate::page_memo::in_page() {
+        return Ok(everyone(db)
+            .await?
+            .by_name
+            .iter()
+            .filter(|(_, _, r, active)| *r == role && *active)
+            .map(|(id, name, _, _)| (*id, name.clone()))
+            .collect());
+    }
+    by_name(users::Entity::find())
         .select_only()
         .column(users::Column::Id)
-        .column(users::Column::DisplayName);
-    if let Some(ids) = ids {
-        q = q.filter(users::Column::Id.is_in(ids));
-    }
-    let rows: Vec<(i32, String)> = q.into_tuple().all(db).await?;
+        .column(users::Column::DisplayName)
+        .filter(users::Column::Role.eq(role))
+        .filter(users::Column::Active.eq(true))
+        .into_tuple()
+        .all(db)
+        .await
+}
+
+/// Everyone, once per page (in the database's order of names, as outside a page).
+async fn everyone(db: &impl ConnectionTrait) -> Result<std::sync::Arc<Everyone>, DbErr> {
+    crate::page_memo::kept_or(0, async {
+        let by_name: Vec<(i32, String, Role, bool)> = by_name(users::Entity::find())
+            .select_only()
+            .column(users::Column::Id)
+            .column(users::Column::DisplayName)
+            .column(users::Column::Role)
+            .column(users::Column::Active)
+            .into_tuple()
+            .all(db)
+            .await?;
+        let names = by_name
+            .iter()
+            .map(|(id, name, _, _)| (*id, name.clone()))
+            .collect();
+        Ok::<_, DbErr>(Everyone { names, by_name })
+    })
+    .await
+}
+
+fn by_name(q: sea_orm::Select<users::Entity>) -> sea_orm::Select<users::Entity> {
+    q.order_by_asc(users::Column::DisplayName)
+        .order_by_asc(users::Column::Id)
+}
+
+/// The names of `ids`.
+async fn read(db: &impl ConnectionTrait, ids: Vec<i32>) -> Result<HashMap<i32, String>, DbErr> {
+    let rows: Vec<(i32, String)> = users::Entity::find()
+        .select_only()
+        .column(users::Column::Id)
+        .column(users::Column::DisplayName)
+        .filter(users::Column::Id.is_in(ids))
+        .into_tuple()
+        .all(db)
+        .await?;
     Ok(rows.into_iter().collect())
 }

@@ -9,25 +9,14 @@ use crate::cases::{
 use entity::{Role, areas, case_access, cases, users};
 use sea_orm::{
     ActiveValue::Set,
-    ColumnTrait, ConnectionTrait, DatabaseTransaction, DbErr, EntityTrait, QueryFilter, QueryOrder,
-    QuerySelect,
+    ColumnTrait, ConnectionTrait, DatabaseTransaction, DbErr, EntityTrait, QueryFilter,
     sea_query::{Expr, ExprTrait},
 };
 
 /// Active harassment officers a manager may assign cases to: (user id, display name),
 /// by name.
 pub async fn assignable_officers(db: &impl ConnectionTrait) -> Result<Vec<(i32, String)>, DbErr> {
-    users::Entity::find()
-        .select_only()
-        .column(users::Column::Id)
-        .column(users::Column::DisplayName)
-        .filter(users::Column::Role.eq(Role::HarassmentOfficer))
-        .filter(users::Column::Active.eq(true))
-        .order_by_asc(users::Column::DisplayName)
-        .order_by_asc(users::Column::Id)
-        .into_tuple()
-        .all(db)
-        .await
+    crate::cases::staff_names::active_in_role(db, Role::HarassmentOfficer).await
 }
 
 pub(super) async fn assignable_officer(
