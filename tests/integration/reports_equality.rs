@@ -1056,3 +1056,59 @@ async fn young_cases_and_checks_of_an_undone_closure_do_not_count() {
     assert_eq!(v(&csv, "satisfaction", "all", "checks"), "0");
     assert_eq!(v(&csv, "satisfaction", "all", "handling_satisfied"), "0");
 }
+
+/// The database's London month of an instant (volume by month) against the time-zone
+/// rules: the hours either side of every month's end from 2019 to 2030, summer time or
+/// not, and the hours of each change of the clocks.
+#[tokio::test]
+async fn the_database_reads_the_london_month_of_every_instant_as_the_clock_does() {
+    use harbour::reports::sql::{Sql, london_month};
+    let app = TestApp::spawn().await;
+    let backend = sea_orm::ConnectionTrait::get_database_backend(&app.db);
+    let mut instants = vec![];
+    for year in 2019..=2030 {
+        for month in 1..=12u8 {
+            let first = time::Date::from_calendar_date(year, month.try_into().unwrap(), 1).unwrap();
+            let midnight = first.midnight().assume_utc();
+            for hours in -3..=3 {
+                instants.push(midnight + time::Duration::hours(hours) + time::Duration::minutes(30));
+            }
+            // Late March and late October: the clocks change on the last Sunday at 01:00 UTC.
+            for day in 24..=31u8 {
+                if let Ok(d) = first.replace_day(day) {
+                    instants.push(d.midnight().assume_utc() + time::Duration::minutes(90));
+                }
+            }
+        }
+    }
+    for chunk in instants.chunks(200) {
+        let mut s = Sql::default();
+        for (i, at) in chunk.iter().enumerate() {
+            if i > 0 {
+                s.push(" UNION ALL ", []);
+            }
+            let bound = match backend {
+                sea_orm::DbBackend::Postgres => "CAST(? AS TIMESTAMPTZ)",
+                _ => "?",
+            };
+            s.push(
+                &format!(
+                    "SELECT {i}, {} FROM (SELECT {bound} AS at) t",
+                    london_month(backend, "t.at")
+                ),
+                [(*at).into()],
+            );
+        }
+        for row in s.all(&app.db).await.unwrap() {
+            let i: i32 = row.try_get_by_index(0).unwrap();
+            let month: String = row.try_get_by_index(1).unwrap();
+            let at = chunk[i as usize];
+            let local = harbour::web::time_fmt::london(at);
+            assert_eq!(
+                month,
+                format!("{:04}-{:02}", local.year(), local.month() as u8),
+                "{at}"
+            );
+        }
+    }
+}

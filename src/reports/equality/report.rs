@@ -108,25 +108,17 @@ const VOLUMES: [(Dimension, &str, &str); 5] = [
     (Dimension::Priority, "volume-priority", "By priority"),
 ];
 
-/// Each of [`VOLUMES`]' counts, at once; none when `full` is not asked for.
+/// Each of [`VOLUMES`]' counts; none when `full` is not asked for.
 async fn volumes(
     db: &DatabaseConnection,
     criteria: &Criteria,
     viewer: &Viewer,
     full: bool,
-) -> Result<Vec<query::VolumeCounts>, DbErr> {
+) -> Result<query::Volumes, DbErr> {
     if !full {
-        return Ok(vec![]);
+        return Ok(query::Volumes::new());
     }
-    let v = |dim| limited(query::volume(db, criteria, viewer, dim));
-    let (a, b, c, d, e) = tokio::try_join!(
-        v(VOLUMES[0].0),
-        v(VOLUMES[1].0),
-        v(VOLUMES[2].0),
-        v(VOLUMES[3].0),
-        v(VOLUMES[4].0)
-    )?;
-    Ok(vec![a, b, c, d, e])
+    query::volumes(db, criteria, viewer, |s| limited(async move { s.all(db).await })).await
 }
 
 /// Report statements running at once, across every report being built: about the
@@ -195,8 +187,11 @@ pub async fn build(db: &DatabaseConnection, inputs: Inputs<'_>) -> Result<Report
         limited(query::nm01(db, viewer, from, before)),
     )?;
     let mut tables = vec![];
-    for ((dim, id, title), counts) in VOLUMES.into_iter().zip(&volumes) {
-        tables.push(volume_table(dim, id, title, counts, criteria, names));
+    if full {
+        for (dim, id, title) in VOLUMES {
+            let counts = volumes.get(&dim).cloned().unwrap_or_default();
+            tables.push(volume_table(dim, id, title, &counts, criteria, names));
+        }
     }
     tables.push(victim_table(&victims, settings));
     tables.push(satisfaction_table(&victims));

@@ -1,5 +1,10 @@
 //! Volume: cases opened and reports received by month, strand, incident type, area and
 //! priority, against the same period a year earlier.
+//!
+//! Four statements for the five breakdowns: cases by (area, priority, month) and by (strand
+//! set, incident-type set), both years in one reading of the facts; reports by (area,
+//! priority, month), and by strand and by incident type. Rust adds each group to the
+//! breakdowns it belongs to.
 
 use super::filters;
 use crate::cases::visibility::Viewer;
@@ -9,7 +14,7 @@ use sea_orm::{ConnectionTrait, DbErr};
 use std::collections::BTreeMap;
 
 /// A breakdown of volume.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Dimension {
     Strand,
     IncidentType,
@@ -21,124 +26,168 @@ pub enum Dimension {
 /// Volume by key: (cases opened, reports received, cases opened a year earlier).
 pub type VolumeCounts = BTreeMap<String, (u64, u64, u64)>;
 
-/// Volume by the key of `dim`, in one statement: key → (cases opened, reports received —
-/// every report, further reports included — and cases opened in the same period a year
-/// earlier; by month, a year-earlier month counts under this period's month).
-pub async fn volume(
+/// Every breakdown's counts: key → (cases opened, reports received — every report,
+/// further reports included — and cases opened in the same period a year earlier; by
+/// month, a year-earlier month counts under this period's month).
+pub type Volumes = BTreeMap<Dimension, VolumeCounts>;
+
+/// Which of the three counts a row adds to.
+#[derive(Clone, Copy)]
+enum Count {
+    Opened,
+    Reports,
+    Earlier,
+}
+
+/// The five breakdowns, each statement run by `run` (so the caller can bound how many run
+/// at once).
+pub async fn volumes<F, Fut>(
     db: &impl ConnectionTrait,
     criteria: &Criteria,
     viewer: &Viewer,
-    dim: Dimension,
-) -> Result<VolumeCounts, DbErr> {
+    run: F,
+) -> Result<Volumes, DbErr>
+where
+    F: Fn(Sql) -> Fut,
+    Fut: Future<Output = Result<Vec<sea_orm::QueryResult>, DbErr>>,
+{
     let backend = db.get_database_backend();
     let earlier = criteria.a_year_earlier();
-    let mut s = Sql::new("SELECT k, ");
-    s.push(
-        &format!("{}, {}, {} FROM (", sql::sum("o"), sql::sum("r"), sql::sum("p")),
-        [],
-    );
-    // (which column counts, whose period, counting reports rather than cases)
-    for (i, (column, period, reports)) in [(0, criteria, false), (1, criteria, true), (2, &earlier, false)]
-        .into_iter()
-        .enumerate()
-    {
-        let at = if reports { "i.received_at" } else { "c.received_at" };
-        let (key, joins, values) = match dim {
-            // Each case's set of strands and of incident types ("a|b", kept with its
-            // facts): a case counts once under each member of its set. A report counts
-            // once under each strand of its case.
-            Dimension::Strand if !reports => ("c.strands".to_owned(), String::new(), vec![]),
-            Dimension::Strand => (
-                "st.code".to_owned(),
-                "JOIN case_strands cs ON cs.case_id = c.id JOIN strands st ON st.id = cs.strand_id"
-                    .to_owned(),
-                vec![],
-            ),
-            Dimension::IncidentType if !reports => ("c.types".to_owned(), String::new(), vec![]),
-            Dimension::IncidentType => (
-                "it.type_code".to_owned(),
-                "JOIN incident_types it ON it.incident_id = i.id".to_owned(),
-                vec![],
-            ),
-            Dimension::Area => ("CAST(c.area_id AS VARCHAR(12))".to_owned(), String::new(), vec![]),
-            Dimension::Priority => ("c.priority".to_owned(), String::new(), vec![]),
-            Dimension::Month => {
-                let (case, values) = month_case(period, criteria, at);
-                (case, String::new(), values)
-            }
-        };
-        // Reports are joined to their cases; cases are read with their facts as they stand.
-        let (from, before) = sql::bounds(period.period.from, period.period.to);
-        let mut base = Sql::default();
-        if reports {
-            base.push("incidents i JOIN cases c ON c.id = i.case_id", []);
-        } else {
-            let mut scope = Sql::default();
-            scope.push(
-                "c.received_at >= ? AND c.received_at < ?",
-                [from.into(), before.into()],
-            );
-            scope.append(filters(criteria, viewer, backend));
-            base.append(facts::current(backend, &scope));
-            base.push(" c", []);
-        }
-        let flags = ["0", "0", "0"]
-            .iter()
-            .enumerate()
-            .map(|(j, zero)| if j == column { "1" } else { zero })
-            .collect::<Vec<_>>();
-        if i > 0 {
-            s.push(" UNION ALL ", []);
-        }
+    let (from, before) = sql::bounds(criteria.period.from, criteria.period.to);
+    let (e_from, e_before) = sql::bounds(earlier.period.from, earlier.period.to);
+
+    // Cases of either year (the two may overlap for a period longer than a year): which
+    // year they count in, read once from the facts as they stand.
+    let cases = |keys: &[&str]| {
+        let mut scope = Sql::default();
+        scope.push(
+            "((c.received_at >= ? AND c.received_at < ?) OR (c.received_at >= ? AND c.received_at < ?))",
+            [from, before, e_from, e_before].map(Into::into),
+        );
+        scope.append(filters(criteria, viewer, backend));
+        let mut s = Sql::default();
+        s.push(
+            "SELECT CASE WHEN c.received_at >= ? AND c.received_at < ? THEN 1 ELSE 0 END, \
+             CASE WHEN c.received_at >= ? AND c.received_at < ? THEN 1 ELSE 0 END, ",
+            [from, before, e_from, e_before].map(Into::into),
+        );
+        s.push(&format!("{}, COUNT(*) FROM ", keys.join(", ")), []);
+        s.append(facts::current(backend, &scope));
+        s.push(" c GROUP BY 1, 2, ", []);
+        let key_columns: Vec<String> = (3..3 + keys.len()).map(|i| i.to_string()).collect();
+        s.push(&key_columns.join(", "), []);
+        s
+    };
+    // Reports received in the period, with their cases' keys (`tag` a constant naming
+    // the breakdown: PostgreSQL refuses to group by a constant).
+    let reports = |tag: &str, keys: &str, joins: &str| {
+        let mut s = Sql::default();
         s.push(
             &format!(
-                "SELECT {key} AS k, {} AS o, {} AS r, {} AS p FROM ",
-                flags[0], flags[1], flags[2],
+                "SELECT 1, 0, {tag}{keys}, COUNT(*) FROM incidents i JOIN cases c ON c.id = i.case_id {joins} \
+                 WHERE i.received_at >= ? AND i.received_at < ?"
             ),
-            values,
+            [from.into(), before.into()],
         );
-        s.append(base);
-        s.push(&format!(" {joins}"), []);
-        if reports {
-            s.push(
-                &format!(" WHERE {at} >= ? AND {at} < ?"),
-                [from.into(), before.into()],
+        s.append(filters(criteria, viewer, backend));
+        s.push(&format!(" GROUP BY {keys}"), []);
+        s
+    };
+    let case_month = sql::london_month(backend, "c.received_at");
+    let report_month = sql::london_month(backend, "i.received_at");
+    let (area, priority) = ("CAST(c.area_id AS VARCHAR(12))", "c.priority");
+    let (a, b, c, d) = tokio::try_join!(
+        run(cases(&[area, priority, &case_month])),
+        run(cases(&["c.strands", "c.types"])),
+        run(reports("", &format!("{area}, {priority}, {report_month}"), "")),
+        run({
+            // A report counts once under each strand of its case and each of its types.
+            let mut s = reports(
+                "'s', ",
+                "st.code",
+                "JOIN case_strands cs ON cs.case_id = c.id JOIN strands st ON st.id = cs.strand_id",
             );
-            s.append(filters(criteria, viewer, backend));
+            s.push(" UNION ALL ", []);
+            s.append(reports(
+                "'t', ",
+                "it.type_code",
+                "JOIN incident_types it ON it.incident_id = i.id",
+            ));
+            s
+        }),
+    )?;
+
+    let mut out = Volumes::new();
+    let mut add = |dim: Dimension, key: &str, count: Count, n: u64| {
+        // A set key ("a|b", kept with the case's facts) counts once under each member.
+        for member in key.split('|').filter(|k| !k.is_empty()) {
+            let slot = out.entry(dim).or_default().entry(member.to_owned()).or_default();
+            match count {
+                Count::Opened => slot.0 += n,
+                Count::Reports => slot.1 += n,
+                Count::Earlier => slot.2 += n,
+            }
+        }
+    };
+    let by_place = [Dimension::Area, Dimension::Priority, Dimension::Month];
+    let by_kind = [Dimension::Strand, Dimension::IncidentType];
+    // Each row: (in the period, in the year earlier, a key for each breakdown…, count).
+    for (rows, dims, this_year) in [
+        (a, &by_place[..], Count::Opened),
+        (b, &by_kind[..], Count::Opened),
+        (c, &by_place[..], Count::Reports),
+    ] {
+        for row in rows {
+            let n = int(&row, 2 + dims.len())?;
+            let (now, then) = (flag(&row, 0)?, flag(&row, 1)?);
+            for (j, dim) in dims.iter().enumerate() {
+                let key = text(&row, 2 + j)?;
+                if now {
+                    add(*dim, &key, this_year, n);
+                }
+                if then {
+                    add(*dim, &a_year_on(*dim, &key), Count::Earlier, n);
+                }
+            }
         }
     }
-    s.push(") x WHERE k IS NOT NULL GROUP BY k", []);
-
-    // A set key ("a|b") adds its counts to each of its members.
-    let mut out = VolumeCounts::new();
-    for row in s.all(db).await? {
-        let counts = (int(&row, 1)?, int(&row, 2)?, int(&row, 3)?);
-        for member in text(&row, 0)?.split('|') {
-            let slot = out.entry(member.to_owned()).or_default();
-            slot.0 += counts.0;
-            slot.1 += counts.1;
-            slot.2 += counts.2;
-        }
+    for row in d {
+        let dim = if text(&row, 2)? == "s" {
+            Dimension::Strand
+        } else {
+            Dimension::IncidentType
+        };
+        add(dim, &text(&row, 3)?, Count::Reports, int(&row, 4)?);
     }
     Ok(out)
 }
 
-/// `CASE WHEN at >= ? AND at < ? THEN 'YYYY-MM' …`: the London month of `at` within
-/// `period`, named as the same month of `named` (this period's, for a year earlier).
-fn month_case(period: &Criteria, named: &Criteria, at: &str) -> (String, Vec<sea_orm::Value>) {
-    let mut case = String::from("CASE");
-    let mut values = vec![];
-    for ((y, m), (ny, nm)) in period.period.months().into_iter().zip(named.period.months()) {
-        let first = time::Date::from_calendar_date(y, m, 1).expect("first of month");
-        let last = time::Date::from_calendar_date(y, m, m.length(y)).expect("last of month");
-        let (from, before) = sql::bounds(first, last);
-        case.push_str(&format!(
-            " WHEN {at} >= ? AND {at} < ? THEN '{ny:04}-{:02}'",
-            nm as u8
-        ));
-        values.push(from.into());
-        values.push(before.into());
+/// A 1/0 column (an INTEGER on PostgreSQL, not a BIGINT like the counts).
+fn flag(row: &sea_orm::QueryResult, i: usize) -> Result<bool, DbErr> {
+    Ok(row.try_get_by_index::<i32>(i)? == 1)
+}
+
+/// A year-earlier key as this period's: a month ("YYYY-MM") a year on; others as they are.
+fn a_year_on(dim: Dimension, key: &str) -> String {
+    match (dim, key.split_once('-')) {
+        (Dimension::Month, Some((year, month))) => match year.parse::<i32>() {
+            Ok(year) => format!("{:04}-{month}", year + 1),
+            Err(_) => key.to_owned(),
+        },
+        _ => key.to_owned(),
     }
-    case.push_str(" ELSE 'other' END");
-    (case, values)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_year_earlier_month_counts_under_this_periods_month() {
+        assert_eq!(a_year_on(Dimension::Month, "2024-12"), "2025-12");
+        assert_eq!(a_year_on(Dimension::Month, "2025-01"), "2026-01");
+        assert_eq!(a_year_on(Dimension::Area, "12"), "12");
+        assert_eq!(a_year_on(Dimension::Priority, "high"), "high");
+        assert_eq!(a_year_on(Dimension::Strand, "race-ethnicity"), "race-ethnicity");
+    }
 }
