@@ -292,11 +292,14 @@ async fn sections(
     query::repeat_perpetrators(db, criteria, viewer).await.unwrap();
     once("repeat alleged perpetrators", t);
     let t = Instant::now();
-    query::recording(db, criteria, viewer).await.unwrap();
+    query::recording(db, criteria, viewer, false).await.unwrap();
     once("recording completeness", t);
     let t = Instant::now();
-    query::characteristics(db, criteria, viewer).await.unwrap();
-    once("other characteristics", t);
+    query::recording(db, criteria, viewer, true).await.unwrap();
+    once(
+        "recording completeness with the other characteristics (one statement)",
+        t,
+    );
     db.execute_unprepared(
         "INSERT INTO report_facts_stale (case_id, seq) SELECT id, 0 FROM cases WHERE id % 1000 = 0",
     )

@@ -88,15 +88,17 @@ pub fn instants(backend: DbBackend, a: &str, op: &str, b: &str) -> String {
 }
 
 /// The Europe/London month of instant `at`, as "YYYY-MM". SQLite has no time zones, but a
-/// UTC instant is in another London month only in the last hour of a month whose next
-/// month starts in British Summer Time: March to September (summer time runs from the last
-/// Sunday of March to the last Sunday of October, 01:00 UTC, and has since 1981), so an
-/// instant of those months is read an hour on, which moves no other instant out of its month.
+/// UTC instant is in another London month only in the last hour (23:00 UTC) of a month
+/// whose next month starts in British Summer Time: March to September (summer time runs
+/// from the last Sunday of March to the last Sunday of October, 01:00 UTC, and has since
+/// 1981). Instants are stored in UTC as "YYYY-MM-DD HH…", so the text gives the month
+/// directly, and only an instant of those hours is read an hour on.
 pub fn london_month(backend: DbBackend, at: &str) -> String {
     match backend {
         DbBackend::Postgres => format!("TO_CHAR({at} AT TIME ZONE 'Europe/London', 'YYYY-MM')"),
         _ => format!(
-            "strftime('%Y-%m', {at}, CASE WHEN strftime('%m', {at}) BETWEEN '03' AND '09' THEN '+1 hour' ELSE '+0 hour' END)"
+            "CASE WHEN substr({at}, 12, 2) = '23' AND substr({at}, 6, 2) BETWEEN '03' AND '09' \
+             THEN strftime('%Y-%m', {at}, '+1 hour') ELSE substr({at}, 1, 7) END"
         ),
     }
 }

@@ -173,7 +173,7 @@ pub async fn build(db: &DatabaseConnection, inputs: Inputs<'_>) -> Result<Report
     let (_, before) = crate::reports::sql::bounds(fy_from, criteria.period.to.min(fy_to));
     // The sections' statements side by side, at most [`AT_ONCE`] at a time across every
     // report being built, so reports leave connections for everyone else.
-    let (victims, volumes, perpetrators, recording, characteristics, (opened, hate)) = tokio::try_join!(
+    let (victims, volumes, perpetrators, (recording, characteristics), (opened, hate)) = tokio::try_join!(
         limited(query::victims(db, &cx)),
         volumes(db, criteria, viewer, full),
         when(full, async {
@@ -182,8 +182,7 @@ pub async fn build(db: &DatabaseConnection, inputs: Inputs<'_>) -> Result<Report
                 limited(query::repeat_perpetrators(db, criteria, viewer))
             )
         }),
-        limited(query::recording(db, criteria, viewer)),
-        when(full, limited(query::characteristics(db, criteria, viewer))),
+        limited(query::recording(db, criteria, viewer, full)),
         limited(query::nm01(db, viewer, from, before)),
     )?;
     let mut tables = vec![];

@@ -160,24 +160,53 @@ pub struct Recording {
     pub prefer_not: u64,
 }
 
-/// By (key, role): key `all`, `area-N` or `officer-N` (the officer who logged the case).
+/// Recording completeness by (key, role): key `all`, `area-N` or `officer-N` (the officer
+/// who logged the case).
+pub type RecordingCounts = BTreeMap<(String, String), Recording>;
+
+/// The other protected characteristics of victims on cases opened in the period, each as
+/// (answered, prefer not to say, not asked), in `codes::CHARACTERISTICS` order.
+pub type Characteristics = Vec<(u64, u64, u64)>;
+
+/// Recording completeness and, when `characteristics` is asked for, the victims' other
+/// characteristics: one statement over the period's named victims and alleged
+/// perpetrators, by (area, logging officer, role); All, each area and each officer, and
+/// the characteristics, are added up from it.
 pub async fn recording(
     db: &impl ConnectionTrait,
     criteria: &Criteria,
     viewer: &Viewer,
-) -> Result<BTreeMap<(String, String), Recording>, DbErr> {
+    characteristics: bool,
+) -> Result<(RecordingCounts, Option<Characteristics>), DbErr> {
     let backend = db.get_database_backend();
     let (from, before) = sql::bounds(criteria.period.from, criteria.period.to);
-    // One statement by (area, logging officer, role); All, each area and each officer are
-    // added up from it.
+    let prefer = lit(codes::PREFER_NOT);
+    let victim = lit(codes::VICTIM);
+    let answers: Vec<String> = if characteristics {
+        codes::CHARACTERISTICS
+            .iter()
+            .flat_map(|ch| {
+                let f = format!("p.{}", ch.field);
+                [
+                    format!("{f} IS NOT NULL AND {f} <> {prefer}"),
+                    format!("{f} = {prefer}"),
+                    format!("{f} IS NULL"),
+                ]
+            })
+            .map(|answer| format!(", {}", count_if(&format!("cp.role = {victim} AND {answer}"))))
+            .collect()
+    } else {
+        vec![]
+    };
     let mut s = Sql::default();
     s.push(
         &format!(
-            "SELECT c.area_id, c.logged_by, cp.role, COUNT(*), {nk}, {pn} FROM case_parties cp \
+            "SELECT c.area_id, c.logged_by, cp.role, COUNT(*), {nk}, {pn}{answers} FROM case_parties cp \
              JOIN cases c ON c.id = cp.case_id JOIN people p ON p.id = cp.person_id \
              WHERE p.kind = {named} AND cp.role IN {roles} AND c.received_at >= ? AND c.received_at < ?",
             nk = count_if(&format!("p.ethnicity = {}", lit(codes::NOT_KNOWN))),
-            pn = count_if(&format!("p.ethnicity = {}", lit(codes::PREFER_NOT))),
+            pn = count_if(&format!("p.ethnicity = {prefer}")),
+            answers = answers.concat(),
             named = lit(codes::NAMED),
             roles = list(&[codes::VICTIM, codes::PERPETRATOR]),
         ),
@@ -185,7 +214,8 @@ pub async fn recording(
     );
     s.append(filters(criteria, viewer, backend));
     s.push(" GROUP BY c.area_id, c.logged_by, cp.role", []);
-    let mut out: BTreeMap<(String, String), Recording> = BTreeMap::new();
+    let mut out = RecordingCounts::new();
+    let mut answered = vec![0; answers.len()];
     for row in s.all(db).await? {
         let area: i32 = row.try_get_by_index(0)?;
         let officer: i32 = row.try_get_by_index(1)?;
@@ -201,48 +231,15 @@ pub async fn recording(
             r.not_known += not_known;
             r.prefer_not += prefer_not;
         }
+        for (i, slot) in answered.iter_mut().enumerate() {
+            *slot += int(&row, 6 + i)?;
+        }
     }
-    Ok(out)
-}
-
-/// The other protected characteristics of victims on cases opened in the period, each as
-/// (answered, prefer not to say, not asked), in `codes::CHARACTERISTICS` order.
-pub async fn characteristics(
-    db: &impl ConnectionTrait,
-    criteria: &Criteria,
-    viewer: &Viewer,
-) -> Result<Vec<(u64, u64, u64)>, DbErr> {
-    let backend = db.get_database_backend();
-    let (from, before) = sql::bounds(criteria.period.from, criteria.period.to);
-    let prefer = lit(codes::PREFER_NOT);
-    let columns: Vec<String> = codes::CHARACTERISTICS
-        .iter()
-        .flat_map(|ch| {
-            let f = format!("p.{}", ch.field);
-            [
-                count_if(&format!("{f} IS NOT NULL AND {f} <> {prefer}")),
-                count_if(&format!("{f} = {prefer}")),
-                count_if(&format!("{f} IS NULL")),
-            ]
-        })
-        .collect();
-    let mut s = Sql::default();
-    s.push(
-        &format!(
-            "SELECT {} FROM case_parties cp JOIN cases c ON c.id = cp.case_id JOIN people p ON p.id = cp.person_id \
-             WHERE p.kind = {} AND cp.role = {} AND c.received_at >= ? AND c.received_at < ?",
-            columns.join(", "),
-            lit(codes::NAMED),
-            lit(codes::VICTIM)
-        ),
-        [from.into(), before.into()],
-    );
-    s.append(filters(criteria, viewer, backend));
-    let rows = s.all(db).await?;
-    let Some(row) = rows.first() else {
-        return Ok(vec![(0, 0, 0); codes::CHARACTERISTICS.len()]);
-    };
-    (0..codes::CHARACTERISTICS.len())
-        .map(|i| Ok((int(row, 3 * i)?, int(row, 3 * i + 1)?, int(row, 3 * i + 2)?)))
-        .collect()
+    let characteristics = characteristics.then(|| {
+        answered
+            .chunks(3)
+            .map(|c| (c[0], c[1], c[2]))
+            .collect::<Characteristics>()
+    });
+    Ok((out, characteristics))
 }
