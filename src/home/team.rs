@@ -53,8 +53,11 @@ pub async fn load(
     let sub = |q: SelectStatement| Expr::SubQuery(None, Box::new(q.into()));
     let mut figures = Query::select();
     figures.expr(sub(overdue)).expr(sub(triage));
+    let asked = mine.is_some();
     if let Some(mine) = mine {
-        figures.expr(Expr::exists(mine));
+        // 1 or 0 rather than the EXISTS itself: an integer on SQLite and PostgreSQL alike,
+        // where a bare EXISTS is a boolean on one and an integer on the other.
+        figures.expr(Expr::case(Expr::exists(mine), 1).finally(0));
     }
     let row = db
         .query_one(&figures)
@@ -64,7 +67,7 @@ pub async fn load(
         row.try_get_by_index::<i64>(i)
             .map(|n| u64::try_from(n).unwrap_or(0))
     };
-    let mine = row.try_get_by_index::<bool>(2).unwrap_or(false);
+    let mine = asked && row.try_get_by_index::<i64>(2)? != 0;
     Ok((
         Team {
             overdue: count(0)?,

@@ -440,3 +440,29 @@ async fn open_cases_come_soonest_deadline_first_and_cases_with_none_last() {
     assert!(at(&sooner.reference) < at(&later.reference));
     assert!(at(&later.reference) < at(&quiet.reference));
 }
+
+/// A manager sees the team's figures and, when they answer for cases themselves, their own
+/// work beside them; a manager with none sees only the team's.
+#[tokio::test]
+async fn a_manager_with_cases_of_their_own_sees_them_beside_the_team() {
+    let app = TestApp::spawn().await;
+    let north = fixtures::area(&app, "North").await;
+    let tom = app.create_user("tom", Role::TenancyOfficer).await;
+    let max = app.create_user("max", Role::Manager).await;
+    app.create_user("mo", Role::Manager).await;
+    fixtures::case(
+        &app,
+        CaseSpec {
+            owner_id: Some(max),
+            ..CaseSpec::new(tom, north)
+        },
+    )
+    .await;
+
+    let res = home(&app, "max").await;
+    assert!(section(&res, "team-heading").contains("Your team"));
+    assert!(section(&res, "your-cases-heading").contains("Your open cases (1)"));
+    let res = home(&app, "mo").await;
+    assert!(section(&res, "team-heading").contains("Your team"));
+    assert!(!res.body.contains("your-cases-heading"), "{}", res.body);
+}
