@@ -8,7 +8,7 @@ mod disposal;
 mod due;
 mod guard;
 mod hold_page;
-mod holds;
+pub mod holds;
 mod job;
 mod review;
 pub mod rules;

@@ -471,6 +471,60 @@ async fn cases_past_retention_are_listed_held_or_disposed_of() {
     assert!(find_everywhere(&app, "Morrowpike").await.is_empty());
 }
 
+/// The retention list (`holds::reasons`, the database filtering) and the case page
+/// (`holds::reasons_for_case`, filtering what the page read) give a case the same reasons,
+/// in the same order: a hearing to come, a granted injunction and a manager's hold keep it;
+/// a hearing passed and a withdrawn injunction do not.
+#[tokio::test]
+async fn the_retention_list_and_the_case_page_hold_a_case_for_the_same_reasons() {
+    let app = TestApp::spawn().await;
+    let (mgr_id, mut mgr) = manager(&app).await;
+    let area = fixtures::area(&app, "North").await;
+    let case = fixtures::case(&app, CaseSpec::new(mgr_id, area)).await;
+    close_at(&app, case.id, datetime!(2019-01-10 12:00 UTC), "resolved").await;
+    let withdrawn = injunction(&app, case.id, "withdrawn", mgr_id).await;
+    injunction(&app, case.id, "granted", mgr_id).await;
+    for (action, due_on) in [
+        (withdrawn, time::macros::date!(2026 - 01 - 15)),
+        (withdrawn, time::macros::date!(2027 - 01 - 15)),
+    ] {
+        legal_dates::Entity::insert(legal_dates::ActiveModel {
+            case_id: Set(case.id),
+            action_id: Set(action),
+            kind: Set("hearing".to_owned()),
+            due_on: Set(due_on),
+            note: Set(None),
+            created_by: Set(mgr_id),
+            created_at: Set(app.now()),
+            ..Default::default()
+        })
+        .exec_without_returning(&app.db)
+        .await
+        .unwrap();
+    }
+    let hold = mgr
+        .post(
+            &format!("/cases/{}/hold", case.reference),
+            &[("reason", "Disrepair claim pending")],
+        )
+        .await;
+    assert_eq!(hold.status, StatusCode::SEE_OTHER);
+
+    use harbour::retention::holds;
+    let today = harbour::calendar::london_date(app.now());
+    let listed = holds::reasons(&app.db, &[case.id], today).await.unwrap();
+    let on_page = holds::reasons_for_case(&app.db, case.id, today).await.unwrap();
+    assert_eq!(
+        on_page,
+        [
+            "Court hearing on 15 Jan 2027",
+            "Civil injunction (ASB, Crime and Policing Act 2014 Part 1): granted",
+            "Held by a manager: Disrepair claim pending",
+        ]
+    );
+    assert_eq!(listed.get(&case.id), Some(&on_page));
+}
+
 /// The daily run lists how many cases wait for a decision.
 #[tokio::test]
 async fn the_daily_run_counts_cases_awaiting_review() {
