@@ -2,7 +2,7 @@
 //! A page that shows several records each naming staff (the case page's panels) asks
 //! inside `page_memo::for_one_page`: the first lookup reads every member of staff's name (a
 //! landlord has tens to hundreds) and the rest answer from it, as does the list of officers
-//! a manager may assign the case to. Outside one each lookup reads what it needs.
+//! a manager may assign the case to. Outside one, a lookup of names reads only those.
 
 use entity::{Role, users};
 use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
@@ -34,26 +34,16 @@ pub async fn user_names(
         .collect())
 }
 
-/// The active members of staff in `role`: (user id, display name), by name.
+/// The active members of staff in `role`: (user id, display name), by name. Only the case
+/// page asks (a manager's choice of officer), so from everyone as the page reads them.
 pub async fn active_in_role(db: &impl ConnectionTrait, role: Role) -> Result<Vec<(i32, String)>, DbErr> {
-    if crate::page_memo::in_page() {
-        return Ok(everyone(db)
-            .await?
-            .by_name
-            .iter()
-            .filter(|(_, _, r, active)| *r == role && *active)
-            .map(|(id, name, _, _)| (*id, name.clone()))
-            .collect());
-    }
-    by_name(users::Entity::find())
-        .select_only()
-        .column(users::Column::Id)
-        .column(users::Column::DisplayName)
-        .filter(users::Column::Role.eq(role))
-        .filter(users::Column::Active.eq(true))
-        .into_tuple()
-        .all(db)
-        .await
+    Ok(everyone(db)
+        .await?
+        .by_name
+        .iter()
+        .filter(|(_, _, r, active)| *r == role && *active)
+        .map(|(id, name, _, _)| (*id, name.clone()))
+        .collect())
 }
 
 /// Everyone, once per page (in the database's order of names, as outside a page).
