@@ -3,7 +3,7 @@
 //! of old ones), and a case's assessments.
 
 use super::score::{Answer, AnswerOption, Draft, Question, QuestionSet};
-pub use crate::cases::risk_level::latest_for_case;
+use crate::cases::risk_level::latest_first;
 use entity::{risk_answer_options, risk_answers, risk_assessments, risk_question_sets, risk_questions};
 use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder};
 use std::collections::HashMap;
@@ -140,14 +140,17 @@ pub async fn create(
     with_questions(db, row).await
 }
 
-/// Every assessment on the case, latest first (the order of [`latest_for_case`]); on a
-/// page, the reading the deadlines' rules use too (`risk_level::assessed`).
+/// The case's latest assessment (the one whose level stands), if any.
+pub async fn latest_for_case(
+    db: &impl ConnectionTrait,
+    case_id: i32,
+) -> Result<Option<risk_assessments::Model>, DbErr> {
+    latest_first(case_id).one(db).await
+}
+
+/// Every assessment on the case, latest first.
 pub async fn history(db: &impl ConnectionTrait, case_id: i32) -> Result<Vec<risk_assessments::Model>, DbErr> {
-    Ok(crate::cases::risk_level::assessed(db, case_id)
-        .await?
-        .iter()
-        .map(|(a, _)| a.clone())
-        .collect())
+    latest_first(case_id).all(db).await
 }
 
 /// The assessment `id` if it is on case `case_id`.

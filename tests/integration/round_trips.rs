@@ -265,7 +265,7 @@ async fn a_manager_and_an_officer_see_a_full_case_in_a_bounded_number_of_stateme
     let case = format!("/cases/{}", w.reference);
     // On PostgreSQL the view's audit record first takes the trail's lock (one statement more).
     let audit_lock = usize::from(w.app.test_db.is_postgres());
-    for (name, case_page, home, caseload) in [("maria", 29, 7, 9), ("harry", 29, 8, 9)] {
+    for (name, case_page, home, caseload) in [("maria", 30, 7, 9), ("harry", 30, 8, 9)] {
         let mut c = w.app.signed_in_as(name).await;
         let views = w.app.audit_count("case.viewed").await;
         let page = at_most(&w.app, &mut c, &case, case_page + audit_lock).await;
