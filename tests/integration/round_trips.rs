@@ -20,6 +20,9 @@ struct World {
     reference: String,
     /// The older case sharing the first victim.
     related: String,
+    /// Another older case of the first victim's, restricted to Tina (who logged it): Maria
+    /// sees it, Harry does not.
+    restricted: String,
 }
 
 impl Deref for World {
@@ -42,7 +45,8 @@ async fn id_of(app: &TestApp, sql: &str) -> String {
 /// alleged perpetrator; a further report; contacts; a closure since reopened; a risk
 /// assessment, an action plan, a support measure, a referral and an injunction with its
 /// hearing date, all through the forms. The first victim was also the victim on an older
-/// case, closed, with a satisfaction check: a related case and a repeat report.
+/// case, closed, with a satisfaction check: a related case and a repeat report; and on a
+/// restricted one naming Tina only, which only the manager may see or count.
 async fn world() -> World {
     let team = Team::north().await;
     let app = &team.app;
@@ -64,6 +68,17 @@ async fn world() -> World {
     )
     .await;
     history::satisfaction(app, older.id, "satisfied", "satisfied", team.harry).await;
+    let restricted = fixtures::case(
+        app,
+        CaseSpec {
+            received_at: Some(datetime!(2026-10-15 09:00 UTC)),
+            restricted: true,
+            named: vec![team.tina],
+            victims: vec![PersonSpec::existing(older.people[0])],
+            ..CaseSpec::new(team.tina, team.area)
+        },
+    )
+    .await;
     let created = fixtures::case(
         app,
         CaseSpec {
@@ -239,6 +254,7 @@ async fn world() -> World {
     .await;
     World {
         related: older.reference.clone(),
+        restricted: restricted.reference,
         team,
         reference: r,
     }
@@ -273,6 +289,17 @@ async fn a_manager_and_an_officer_see_a_full_case_in_a_bounded_number_of_stateme
             page.contains(&w.related),
             "{name}'s case page links the related case"
         );
+        // The restricted case is Maria's to see and count, not Harry's: the first victim's
+        // reports are the older case's, this case's two and, for Maria, the restricted one's.
+        let manager = name == "maria";
+        assert_eq!(
+            page.contains(&w.restricted),
+            manager,
+            "{name}'s case page links the restricted case"
+        );
+        let reports = if manager { 4 } else { 3 };
+        let counted = format!("Amina Khan has made {reports} reports in the last six months");
+        assert!(page.contains(&counted), "{name}: {counted}");
         for shown in [
             "Yusuf Khan",
             "Gary Mills",
