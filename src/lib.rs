@@ -86,7 +86,8 @@ pub fn app(state: AppState) -> Router {
     let pages = routes::router(&state)
         .fallback(|| async { error::AppError::NotFound })
         // Innermost first: these run closest to the handlers. Everything that can refuse a
-        // request sits inside the error-page renderer, so every refusal is a proper page.
+        // request sits inside the error-page renderer, so every refusal is a proper page;
+        // the auth layer, outside it, dresses its own errors (`web::error_pages::dress`).
         .layer(middleware::from_fn_with_state(
             settings.clone(),
             auth::csrf::check,

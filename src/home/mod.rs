@@ -37,8 +37,9 @@ async fn home(State(state): State<AppState>, ctx: Ctx, viewer: Viewer) -> AppRes
     let user = ctx.user()?;
     let (db, now, role) = (&state.db, state.now(), viewer.role);
     let sees_cases = allows(role, Permission::ViewCases);
-    // Someone with the team in view sees their own work only when they have some: most
-    // have none, and the statement counting the team's figures says so.
+    // Someone with the team in view sees their own work only when they have some (most
+    // have none): the statement counting the team's figures says whether they may have any,
+    // and an empty list is dropped below.
     let (team, has_work) = if allows(role, Permission::ViewTeamDeadlines) {
         let mine = sees_cases.then(|| work::any_statement(&viewer));
         let (team, mine) = team::load(db, &viewer, now, mine).await?;
@@ -47,7 +48,6 @@ async fn home(State(state): State<AppState>, ctx: Ctx, viewer: Viewer) -> AppRes
         (None, sees_cases)
     };
     let work = if sees_cases && has_work {
-        // Someone with the team in view sees their own work only when they have some.
         Some(work::load(db, &viewer, now).await?).filter(|w| team.is_none() || !w.is_empty())
     } else {
         None

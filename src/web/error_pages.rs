@@ -70,9 +70,10 @@ impl Asked {
     }
 }
 
-/// `res` as a page in the site layout when it is an error without one: what [`render`]
-/// does for the pages, and what refuses a request outside it (the signed-in user could not
-/// be read) does for itself.
+/// Turns `res` into a page in the site layout when it is an error response that is not a
+/// page already; any other response is returned as it is. [`render`] calls it for every
+/// page. A layer outside `render` that refuses a request calls it itself: the auth layer,
+/// when it cannot read the signed-in user.
 pub async fn dress(state: &crate::state::AppState, asked: Asked, res: Response) -> Response {
     let Asked {
         request_id,

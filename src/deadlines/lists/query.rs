@@ -95,8 +95,8 @@ pub fn count_statement(viewer: &Viewer, scope: Scope, cutoff: OffsetDateTime) ->
         .into_query()
 }
 
-/// The count of [`count_statement`] at `split` and at `cutoff` (a later time), in one statement: how many are
-/// due before `split`, and how many from then until before `cutoff`.
+/// The count of [`count_statement`] at `split` and at `cutoff` (a later time), in one
+/// statement: how many are due before `split`, and how many from then until before `cutoff`.
 pub async fn count_split(
     db: &impl ConnectionTrait,
     viewer: &Viewer,
