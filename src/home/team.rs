@@ -55,8 +55,8 @@ pub async fn load(
     figures.expr(sub(overdue)).expr(sub(triage));
     let asked = mine.is_some();
     if let Some(mine) = mine {
-        // 1 or 0 rather than the EXISTS itself: an integer on SQLite and PostgreSQL alike,
-        // where a bare EXISTS is a boolean on one and an integer on the other.
+        // 1 or 0 rather than the EXISTS itself: an INTEGER (read as i32) on SQLite and
+        // PostgreSQL alike, where a bare EXISTS is a boolean on one and an integer on the other.
         figures.expr(Expr::case(Expr::exists(mine), 1).finally(0));
     }
     let row = db
@@ -67,7 +67,7 @@ pub async fn load(
         row.try_get_by_index::<i64>(i)
             .map(|n| u64::try_from(n).unwrap_or(0))
     };
-    let mine = asked && row.try_get_by_index::<i64>(2)? != 0;
+    let mine = asked && row.try_get_by_index::<i32>(2)? != 0;
     Ok((
         Team {
             overdue: count(0)?,
