@@ -7,7 +7,7 @@ use crate::reports::equality::{
     groups::{self, ALL},
     params::Criteria,
 };
-use crate::reports::sql::{self, Sql, count_if, int, lit, text};
+use crate::reports::sql::{self, Sql, int, lit, text};
 use crate::{
     cases::{codes, visibility::Viewer},
     deadlines::state::{DONE, OPEN},
@@ -144,67 +144,57 @@ pub async fn victims(db: &impl ConnectionTrait, cx: &Context<'_>) -> Result<Vict
     read_victims(s.all(db).await?)
 }
 
-/// The one statement behind [`victims`] (for reading its plan).
+/// The parts of [`victims_sql`]'s answer, in its first column.
+const OPENED: i32 = 0;
+const CLOSED: i32 = 1;
+const FIRST_CONTACT: i32 = 2;
+const DAYS_TO_CLOSE: i32 = 3;
+
+/// The one statement behind [`victims`] (for reading its plan): the period's cases grouped
+/// by their set of victim categories (`f.vkey`, "a|b") and by the facts each measure
+/// counts, so the database sorts each case once instead of testing ~45 conditions on it.
+/// Rows: (part, key, text facts ×3, value, flags ×5, cases, support provided, referrals):
+/// - cases opened, by (first risk level; open, initial contact decided, met, in the
+///   closing-target cohort, closed within the target);
+/// - cases closed, by (outcome, satisfaction with handling, with the outcome);
+/// - the two histograms (value, cases): first contact in tenths of an hour, days to close.
+///
+/// Each case is counted once per part, and Rust adds each key's figures to the rows the key
+/// belongs to (its categories, their groups, All), so a case with two victims in one group
+/// still counts once in it.
 pub fn victims_sql(cx: &Context<'_>, backend: DbBackend) -> Sql {
     let target_minutes = i64::from(cx.close_target_days) * 1440;
-    let mut columns = vec![
-        count_if("f.opened_in = 1"),
-        count_if("f.opened_in = 1 AND f.status = 'open'"),
-        count_if("f.closed_in = 1"),
-    ];
-    for (code, _) in codes::OUTCOMES {
-        columns.push(count_if(&format!(
-            "f.closed_in = 1 AND f.outcome = {}",
-            lit(code)
-        )));
-    }
-    columns.push(count_if("f.opened_in = 1 AND f.ic_met = 1"));
-    columns.push(count_if("f.opened_in = 1 AND f.ic_decided = 1"));
-    for (level, _) in risk::LEVELS {
-        columns.push(count_if(&format!(
-            "f.opened_in = 1 AND f.first_risk = {}",
-            lit(level)
-        )));
-    }
-    columns.push(count_if("f.opened_in = 1 AND f.first_risk IS NULL"));
-    columns.push(sql::sum("CASE WHEN f.opened_in = 1 THEN f.provided ELSE 0 END"));
-    columns.push(sql::sum("CASE WHEN f.opened_in = 1 THEN f.referred ELSE 0 END"));
-    columns.push(count_if("f.cohort = 1"));
-    columns.push(count_if(&format!(
-        "f.cohort = 1 AND f.close_minutes IS NOT NULL AND f.close_minutes <= {target_minutes}"
-    )));
-    for which in ["sat_handling", "sat_outcome"] {
-        for (code, _) in codes::SATISFACTION {
-            columns.push(count_if(&format!(
-                "f.closed_in = 1 AND f.{which} = {}",
-                lit(code)
-            )));
-        }
-    }
-    // One statement, grouped by each case's set of victim categories (`f.vkey`, "a|b"):
-    // the counts, then the two histograms (value, cases) padded to the same columns. Each
-    // case is counted once, and Rust adds each key's figures to the rows the key belongs to
-    // (its categories, their groups, All), so a case with two victims in one group still
-    // counts once in it.
     let key = format!("COALESCE(f.vkey, {})", lit(codes::NOT_KNOWN));
-    let pad = vec!["NULL"; columns.len() - 1].join(", ");
-    let histogram = |part: u8, value: &str, condition: &str| {
+    let no_text = "CAST(NULL AS VARCHAR(32))";
+    let no_flags = "0, 0, 0, 0, 0";
+    let opened = format!(
+        "SELECT {OPENED}, {key}, f.first_risk, {no_text}, {no_text}, CAST(NULL AS BIGINT), \
+         CASE WHEN f.status = 'open' THEN 1 ELSE 0 END, f.ic_decided, f.ic_met, f.cohort, \
+         CASE WHEN f.cohort = 1 AND f.close_minutes IS NOT NULL AND f.close_minutes <= {target_minutes} THEN 1 ELSE 0 END, \
+         COUNT(*), {provided}, {referred} FROM f WHERE f.opened_in = 1 GROUP BY {key}, f.first_risk, 7, 8, 9, 10, 11",
+        provided = sql::sum("f.provided"),
+        referred = sql::sum("f.referred"),
+    );
+    let closed = format!(
+        " UNION ALL SELECT {CLOSED}, {key}, f.outcome, f.sat_handling, f.sat_outcome, NULL, {no_flags}, COUNT(*), 0, 0 \
+         FROM f WHERE f.closed_in = 1 GROUP BY {key}, f.outcome, f.sat_handling, f.sat_outcome"
+    );
+    let histogram = |part: i32, value: &str, condition: &str| {
         format!(
-            " UNION ALL SELECT {part}, {key}, {value}, COUNT(*), {pad} FROM f \
+            " UNION ALL SELECT {part}, {key}, NULL, NULL, NULL, {value}, {no_flags}, COUNT(*), 0, 0 FROM f \
              WHERE {condition} GROUP BY {key}, {value}"
         )
     };
     let mut s = facts(cx, backend);
     s.push(
         &format!(
-            "SELECT 0, {key}, CAST(NULL AS BIGINT), {} FROM f GROUP BY {key}{}{}",
-            columns.join(", "),
+            "{opened}{closed}{}{}",
             histogram(
-                1,
+                FIRST_CONTACT,
                 "f.first_minutes / 6",
                 "f.opened_in = 1 AND f.first_minutes IS NOT NULL"
             ),
-            histogram(2, "f.close_minutes / 1440", "f.closed_in = 1"),
+            histogram(DAYS_TO_CLOSE, "f.close_minutes / 1440", "f.closed_in = 1"),
         ),
         [],
     );
@@ -228,51 +218,81 @@ fn rows_of(key: &str) -> Vec<String> {
     rows
 }
 
+/// Where `code` is in `list`, if it is there.
+fn position(list: &[codes::Code], code: &str) -> Option<usize> {
+    list.iter().position(|(c, _)| *c == code)
+}
+
 fn read_victims(rows: Vec<sea_orm::QueryResult>) -> Result<Victims, DbErr> {
     let mut out = Victims::default();
+    let mut by_key: BTreeMap<String, VictimCounts> = BTreeMap::new();
     for row in rows {
         let part: i32 = row.try_get_by_index(0)?;
         let key = text(&row, 1)?;
-        if part > 0 {
-            let b: Option<i64> = row.try_get_by_index(2)?;
-            let slot = if part == 1 {
+        let facts: [Option<String>; 3] = [
+            row.try_get_by_index(2)?,
+            row.try_get_by_index(3)?,
+            row.try_get_by_index(4)?,
+        ];
+        let flags = (6..11)
+            .map(|i| Ok(row.try_get_by_index::<Option<i32>>(i)?.unwrap_or(0) == 1))
+            .collect::<Result<Vec<bool>, DbErr>>()?;
+        let cases = int(&row, 11)?;
+        if part == FIRST_CONTACT || part == DAYS_TO_CLOSE {
+            let value: Option<i64> = row.try_get_by_index(5)?;
+            let slot = if part == FIRST_CONTACT {
                 &mut out.first_contact
             } else {
                 &mut out.days_to_close
             };
-            let bin = (b.unwrap_or(0).max(0), int(&row, 3)?);
             for g in rows_of(&key) {
-                slot.entry(g).or_default().push(bin);
+                slot.entry(g)
+                    .or_default()
+                    .push((value.unwrap_or(0).max(0), cases));
             }
             continue;
         }
-        let mut i = 2;
-        let mut next = || {
-            i += 1;
-            int(&row, i)
-        };
-        let outcomes_n = codes::OUTCOMES.len();
-        let sat_n = codes::SATISFACTION.len();
-        let mut c = VictimCounts {
-            opened: next()?,
-            still_open: next()?,
-            closed: next()?,
+        let c = by_key.entry(key).or_insert_with(|| VictimCounts {
+            outcomes: vec![0; codes::OUTCOMES.len()],
+            handling: vec![0; codes::SATISFACTION.len()],
+            outcome_satisfaction: vec![0; codes::SATISFACTION.len()],
             ..Default::default()
-        };
-        c.outcomes = (0..outcomes_n).map(|_| next()).collect::<Result<_, _>>()?;
-        c.ic_met = next()?;
-        c.ic_decided = next()?;
-        for slot in c.risk.iter_mut() {
-            *slot = next()?;
+        });
+        let [first, second, third] = &facts;
+        if part == OPENED {
+            let [open, ic_decided, ic_met, cohort, in_target] = flags[..] else {
+                unreachable!("five flags")
+            };
+            c.opened += cases;
+            c.still_open += if open { cases } else { 0 };
+            c.ic_decided += if ic_decided { cases } else { 0 };
+            c.ic_met += if ic_met { cases } else { 0 };
+            c.target_cohort += if cohort { cases } else { 0 };
+            c.target_met += if in_target { cases } else { 0 };
+            let level = first
+                .as_deref()
+                .and_then(|l| position(&risk::LEVELS, l))
+                .unwrap_or(risk::LEVELS.len());
+            c.risk[level] += cases;
+            c.support_provided += int(&row, 12)?;
+            c.referrals += int(&row, 13)?;
+        } else if part == CLOSED {
+            c.closed += cases;
+            let counted = [
+                (first, &codes::OUTCOMES[..], &mut c.outcomes),
+                (second, &codes::SATISFACTION[..], &mut c.handling),
+                (third, &codes::SATISFACTION[..], &mut c.outcome_satisfaction),
+            ];
+            for (fact, list, slot) in counted {
+                if let Some(i) = fact.as_deref().and_then(|f| position(list, f)) {
+                    slot[i] += cases;
+                }
+            }
         }
-        c.support_provided = next()?;
-        c.referrals = next()?;
-        c.target_cohort = next()?;
-        c.target_met = next()?;
-        c.handling = (0..sat_n).map(|_| next()).collect::<Result<_, _>>()?;
-        c.outcome_satisfaction = (0..sat_n).map(|_| next()).collect::<Result<_, _>>()?;
-        for g in rows_of(&key) {
-            out.counts.entry(g).or_default().add(&c);
+    }
+    for (key, c) in &by_key {
+        for g in rows_of(key) {
+            out.counts.entry(g).or_default().add(c);
         }
     }
     Ok(out)
