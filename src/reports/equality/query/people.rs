@@ -37,9 +37,12 @@ pub const GROUP_OF_PEOPLE: &str = "group-of-people";
 
 /// A party's person seen through disposal: a de-identified stand-in counts as the person it
 /// stands in for while that record exists, so someone on a disposed case and a kept one is
-/// still one person (retention must not change a figure).
-const WHO: &str =
-    "COALESCE((SELECT s.original_id FROM person_standins s WHERE s.standin_id = cp.person_id), cp.person_id)";
+/// still one person (retention must not change a figure). Needs [`STANDIN`] among the joins.
+const WHO: &str = "COALESCE(ps.original_id, cp.person_id)";
+
+/// The stand-in record, if any, of party `cp`'s person: a join rather than a lookup per
+/// row, which PostgreSQL ran for every party of every case before joining the actions.
+const STANDIN: &str = "LEFT JOIN person_standins ps ON ps.standin_id = cp.person_id";
 
 /// `WITH pc …, pp …`: cases opened in the period and their alleged perpetrators.
 fn perpetrators_cte(criteria: &Criteria, viewer: &Viewer, backend: DbBackend) -> Sql {
@@ -53,7 +56,7 @@ fn perpetrators_cte(criteria: &Criteria, viewer: &Viewer, backend: DbBackend) ->
     s.push(
         &format!(
             "), pp AS (SELECT DISTINCT {WHO} AS person_id, p.kind, p.ethnicity FROM case_parties cp \
-             JOIN pc ON pc.id = cp.case_id JOIN people p ON p.id = cp.person_id WHERE cp.role = {}) ",
+             JOIN pc ON pc.id = cp.case_id JOIN people p ON p.id = cp.person_id {STANDIN} WHERE cp.role = {}) ",
             lit(codes::PERPETRATOR)
         ),
         [],
@@ -92,7 +95,7 @@ pub async fn perpetrators(
             ", pm AS (SELECT person_id, {by_category} AS g FROM pp UNION SELECT person_id, {by_group} FROM pp \
              UNION SELECT person_id, '{ALL}' FROM pp), \
              acts AS (SELECT {WHO} AS person_id, a.kind, a.status FROM perpetrator_actions a \
-             JOIN case_parties cp ON cp.id = a.party_id JOIN pc ON pc.id = a.case_id) \
+             JOIN pc ON pc.id = a.case_id JOIN case_parties cp ON cp.id = a.party_id {STANDIN}) \
              SELECT pm.g, {columns} FROM pm LEFT JOIN acts ON acts.person_id = pm.person_id GROUP BY pm.g",
             by_category = kind("ethnicity"),
             by_group = kind(&groups::group_sql("ethnicity")),
@@ -130,7 +133,7 @@ pub async fn repeat_perpetrators(
     s.push(
         &format!(
             "SELECT {WHO}, COUNT(DISTINCT cp.case_id) FROM case_parties cp JOIN cases c ON c.id = cp.case_id \
-             WHERE cp.role = {} AND {WHO} IN (SELECT person_id FROM pp WHERE kind = {})",
+             {STANDIN} WHERE cp.role = {} AND {WHO} IN (SELECT person_id FROM pp WHERE kind = {})",
             lit(codes::PERPETRATOR),
             lit(codes::NAMED)
         ),
