@@ -269,11 +269,14 @@ fn read_victims(rows: Vec<sea_orm::QueryResult>) -> Result<Victims, DbErr> {
             c.ic_met += if ic_met { cases } else { 0 };
             c.target_cohort += if cohort { cases } else { 0 };
             c.target_met += if in_target { cases } else { 0 };
-            let level = first
-                .as_deref()
-                .and_then(|l| position(&risk::LEVELS, l))
-                .unwrap_or(risk::LEVELS.len());
-            c.risk[level] += cases;
+            // Not assessed counts in the last column; a level no longer known in none.
+            let level = match first.as_deref() {
+                None => Some(risk::LEVELS.len()),
+                Some(level) => position(&risk::LEVELS, level),
+            };
+            if let Some(i) = level {
+                c.risk[i] += cases;
+            }
             c.support_provided += int(&row, 12)?;
             c.referrals += int(&row, 13)?;
         } else if part == CLOSED {
