@@ -37,8 +37,9 @@ fn rss_mib(pid: u32) -> (f64, f64) {
 }
 
 /// `pid`'s resident memory in MiB: all, the kernel's high-water mark, the process's own
-/// (anonymous) and file pages mapped in (on SQLite, the database read through its memory
-/// map: the system's file cache, which the kernel may drop at any time).
+/// (anonymous) and file pages mapped in (the executable and its libraries, and on SQLite
+/// the database read through its memory map: the system's file cache, which the kernel
+/// may drop at any time).
 fn memory_mib(pid: u32) -> [f64; 4] {
     let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
     let field = |name: &str| {
@@ -257,7 +258,7 @@ async fn main() {
     );
     let [_, _, own, file] = memory_mib(pid);
     println!(
-        "Of which the process's own (anonymous) memory: peak {} MiB, {own:.0} MiB idle; file pages mapped in: {file:.0} MiB idle",
+        "Of which the process's own (anonymous) memory: peak {} MiB, {own:.0} MiB idle; file pages mapped in (the program, and on SQLite the database): {file:.0} MiB idle",
         peak_own.load(Ordering::Relaxed)
     );
     drop(server);

@@ -531,6 +531,22 @@ async fn volume_perpetrators_recording_and_nm01() {
     assert_eq!(vol("priority-p2", "cases_opened"), "1");
     assert_eq!(vol("type-verbal-abuse", "cases_opened"), "7");
 
+    // A custom period longer than a year overlaps the year before it: March 2026 to March
+    // 2027 a year earlier is March 2025 to March 2026, so C4 (10 March 2026) counts in
+    // both, and as a year-earlier case under March 2027, the month a year on.
+    let long = manager_csv(&app, "period=custom&from=2026-03-01&to=2027-03-31").await;
+    let vol = |group: &str, measure: &str| v(&long, "volume", group, measure).to_owned();
+    assert_eq!(vol("month-2026-03", "cases_opened"), "1");
+    assert_eq!(vol("month-2026-03", "cases_opened_previous_year"), "0");
+    assert_eq!(vol("month-2027-03", "cases_opened_previous_year"), "1");
+    assert_eq!(vol("month-2026-10", "cases_opened"), "1");
+    assert_eq!(vol("all", "cases_opened"), "9");
+    assert_eq!(vol("all", "cases_opened_previous_year"), "1");
+    assert_eq!(vol("strand-race", "cases_opened_previous_year"), "1");
+    assert_eq!(vol("strand-religion", "cases_opened_previous_year"), "0");
+    assert_eq!(vol("priority-p1", "cases_opened_previous_year"), "1");
+    assert_eq!(vol("type-verbal-abuse", "cases_opened_previous_year"), "1");
+
     // Alleged perpetrators on cases opened in the period: Pete (White British, on C1 and
     // C2), an unknown person, Paul (Indian), a group.
     let p = |group: &str, measure: &str| v(&csv, "perpetrator_ethnicity", group, measure).to_owned();
