@@ -445,27 +445,7 @@ async fn describe(db: &impl ConnectionTrait, page: Vec<Named>) -> Result<Vec<Row
         victims.entry(case_id).or_default().push(shown);
     }
 
-    let strand_rows: Vec<(i32, String)> = case_strands::Entity::find()
-        .select_only()
-        .column(case_strands::Column::CaseId)
-        .column(strands::Column::Label)
-        .join(
-            JoinType::InnerJoin,
-            case_strands::Entity::belongs_to(strands::Entity)
-                .from(case_strands::Column::StrandId)
-                .to(strands::Column::Id)
-                .into(),
-        )
-        .filter(case_strands::Column::CaseId.is_in(ids))
-        .order_by_asc(strands::Column::Position)
-        .order_by_asc(strands::Column::Id)
-        .into_tuple()
-        .all(db)
-        .await?;
-    let mut strand_labels: HashMap<i32, Vec<String>> = HashMap::new();
-    for (case_id, label) in strand_rows {
-        strand_labels.entry(case_id).or_default().push(label);
-    }
+    let mut strand_labels = crate::cases::details::store::strand_labels(db, &ids).await?;
 
     Ok(page
         .into_iter()

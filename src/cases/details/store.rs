@@ -9,9 +9,10 @@ use crate::{
 };
 use entity::{case_strands, cases, strands};
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseTransaction, DbErr, EntityTrait, QueryFilter,
-    QueryOrder, QuerySelect, sea_query::Expr,
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseTransaction, DbErr, EntityTrait, JoinType,
+    QueryFilter, QueryOrder, QuerySelect, sea_query::Expr,
 };
+use std::collections::HashMap;
 
 /// The strands and areas the form offers.
 pub(super) async fn lists(db: &impl ConnectionTrait) -> Result<Lists, DbErr> {
@@ -33,6 +34,36 @@ pub async fn strand_ids(db: &impl ConnectionTrait, case_id: i32) -> Result<Vec<i
         .into_tuple()
         .all(db)
         .await
+}
+
+/// The labels of the strands recorded on each of `case_ids`, in the landlord's order: one
+/// statement for a case page or a caseload's page.
+pub async fn strand_labels(
+    db: &impl ConnectionTrait,
+    case_ids: &[i32],
+) -> Result<HashMap<i32, Vec<String>>, DbErr> {
+    let rows: Vec<(i32, String)> = case_strands::Entity::find()
+        .select_only()
+        .column(case_strands::Column::CaseId)
+        .column(strands::Column::Label)
+        .join(
+            JoinType::InnerJoin,
+            case_strands::Entity::belongs_to(strands::Entity)
+                .from(case_strands::Column::StrandId)
+                .to(strands::Column::Id)
+                .into(),
+        )
+        .filter(case_strands::Column::CaseId.is_in(case_ids.iter().copied()))
+        .order_by_asc(strands::Column::Position)
+        .order_by_asc(strands::Column::Id)
+        .into_tuple()
+        .all(db)
+        .await?;
+    let mut labels: HashMap<i32, Vec<String>> = HashMap::new();
+    for (case_id, label) in rows {
+        labels.entry(case_id).or_default().push(label);
+    }
+    Ok(labels)
 }
 
 /// Saves `v` over `case` (whose strands were `old_strands`) if the case is still at

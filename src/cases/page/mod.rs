@@ -25,8 +25,7 @@ use crate::{
 };
 use axum::extract::{Path, State};
 use entity::{
-    areas, case_closures, case_parties, case_strands, cases, incident_types, incidents, people, strands,
-    timeline_entries,
+    areas, case_closures, case_parties, cases, incident_types, incidents, people, timeline_entries,
 };
 use maud::Markup;
 use sea_orm::{
@@ -112,7 +111,10 @@ async fn load_page(state: &AppState, viewer: &Viewer, case: cases::Model) -> Res
         .one(db)
         .await?
         .map_or_else(String::new, |a| a.name);
-    let strands = strands_of(db, case.id).await?;
+    let strands = super::details::store::strand_labels(db, &[case.id])
+        .await?
+        .remove(&case.id)
+        .unwrap_or_default();
     let parties = super::people::parties_of(db, case.id).await?.0.clone();
     let persons: HashMap<i32, people::Model> = parties.iter().map(|(_, p)| (p.id, p.clone())).collect();
     let incidents = incidents_of(db, case.id).await?;
@@ -186,25 +188,6 @@ async fn load_page(state: &AppState, viewer: &Viewer, case: cases::Model) -> Res
         can_take,
         case,
     })
-}
-
-/// The case's strands' labels, in the landlord's order.
-async fn strands_of(db: &impl ConnectionTrait, case_id: i32) -> Result<Vec<String>, DbErr> {
-    case_strands::Entity::find()
-        .select_only()
-        .column(strands::Column::Label)
-        .join(
-            JoinType::InnerJoin,
-            case_strands::Entity::belongs_to(strands::Entity)
-                .from(case_strands::Column::StrandId)
-                .to(strands::Column::Id)
-                .into(),
-        )
-        .filter(case_strands::Column::CaseId.eq(case_id))
-        .order_by_asc(strands::Column::Position)
-        .into_tuple()
-        .all(db)
-        .await
 }
 
 /// The case's reports, first received first, each with its types as said; one statement.
