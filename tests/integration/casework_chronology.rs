@@ -17,7 +17,10 @@
 
 use crate::{
     common::{Client, Res, TestApp, html_unescape},
-    fixtures::{self, CaseSpec, PersonSpec},
+    fixtures::{
+        self, CaseSpec, PersonSpec,
+        forms::{agree_plan, assess_high_risk, id_of, post_ok},
+    },
 };
 use entity::{
     Role, action_plans, case_closures, case_parties, cases, deadlines, incident_types, incidents,
@@ -1492,15 +1495,6 @@ async fn a_case_with_only_its_first_report_has_a_chronology_too() {
 // End to end: the real forms write the records and their timeline rows; the chronology
 // shows every change once, with the right author, in order.
 
-async fn post_ok(c: &mut Client, path: &str, fields: &[(&str, &str)]) {
-    let res = c.post(path, fields).await;
-    assert_eq!(res.status, StatusCode::SEE_OTHER, "POST {path}: {}", res.body);
-}
-
-async fn id_of(app: &TestApp, sql: &str) -> String {
-    app.count(sql).await.to_string()
-}
-
 /// Moves the clock to `minutes` past 09:00 on `day` of November 2026 (later than now).
 fn at(app: &TestApp, day: u8, minutes: i64) {
     let target = time::Date::from_calendar_date(2026, time::Month::November, day)
@@ -1538,50 +1532,12 @@ async fn every_change_made_through_the_forms_appears_once_with_its_author() {
 
     // Monday 23 November. Harry assesses the risk: the answers score standard, he sets
     // high with a reason.
-    let set = harbour::risk::store::current(&app.db).await.unwrap();
-    let mut fields: Vec<(String, String)> = [
-        ("set_id", set.id.to_string()),
-        ("occasion", "triage".into()),
-        ("date", "2026-11-23".into()),
-        ("time", "09:00".into()),
-        ("level", "high".into()),
-        ("notes", "Victim very frightened".into()),
-        ("reason", "Threats to the children".into()),
-    ]
-    .into_iter()
-    .map(|(k, v)| (k.to_owned(), v))
-    .collect();
-    for q in &set.questions {
-        let no = q.options.iter().find(|o| o.label == "No").unwrap();
-        fields.push((format!("q-{}", q.id), no.id.to_string()));
-    }
-    let pairs: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
     let mut h = app.signed_in_as("harry").await;
-    post_ok(&mut h, &format!("/cases/{r}/risk"), &pairs).await;
+    assess_high_risk(&app, &mut h, &r).await;
 
     // He agrees a plan with one action, then hands the action to Maria.
     at(&app, 23, 10);
-    post_ok(
-        &mut h,
-        &format!("/cases/{r}/plan"),
-        &[
-            ("based_on", "0"),
-            ("agreed_on", "2026-11-23"),
-            ("copy_given_how", "in-person"),
-            ("copy_given_on", "2026-11-23"),
-            ("every_amount", "7"),
-            ("every_unit", "calendar-days"),
-            ("channel", "phone"),
-            ("interpreter_language", ""),
-            ("communication_needs", ""),
-            ("notes", ""),
-            ("action-1-description", "Fit new locks"),
-            ("action-1-owner", &harry_id),
-            ("action-1-owner_other", ""),
-            ("action-1-target_on", "2026-12-02"),
-        ],
-    )
-    .await;
+    agree_plan(&mut h, &r, &harry_id).await;
     let locks = id_of(&app, "SELECT CAST(MAX(id) AS BIGINT) FROM plan_actions").await;
     let action_form = |version: &'static str, owner: &str, status: &'static str| {
         vec![

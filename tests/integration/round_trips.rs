@@ -7,7 +7,11 @@
 
 use crate::{
     common::{Client, TestApp},
-    fixtures::{self, CaseSpec, PersonSpec, Team, history},
+    fixtures::{
+        self, CaseSpec, PersonSpec, Team,
+        forms::{agree_plan, assess_high_risk, id_of, post_ok},
+        history,
+    },
 };
 use entity::{incident_types, incidents};
 use reqwest::StatusCode;
@@ -30,15 +34,6 @@ impl Deref for World {
     fn deref(&self) -> &Team {
         &self.team
     }
-}
-
-async fn post_ok(c: &mut Client, path: &str, fields: &[(&str, &str)]) {
-    let res = c.post(path, fields).await;
-    assert_eq!(res.status, StatusCode::SEE_OTHER, "POST {path}: {}", res.body);
-}
-
-async fn id_of(app: &TestApp, sql: &str) -> String {
-    app.count(sql).await.to_string()
 }
 
 /// Harry's case, logged by Tina on Friday 20 November: two victims, a witness and an
@@ -143,48 +138,10 @@ async fn world() -> World {
     .unwrap();
 
     let mut h = app.signed_in_as("harry").await;
-    let set = harbour::risk::store::current(&app.db).await.unwrap();
-    let mut fields: Vec<(String, String)> = [
-        ("set_id", set.id.to_string()),
-        ("occasion", "triage".into()),
-        ("date", "2026-11-23".into()),
-        ("time", "09:00".into()),
-        ("level", "high".into()),
-        ("notes", "Victim very frightened".into()),
-        ("reason", "Threats to the children".into()),
-    ]
-    .into_iter()
-    .map(|(k, v)| (k.to_owned(), v))
-    .collect();
-    for q in &set.questions {
-        let no = q.options.iter().find(|o| o.label == "No").unwrap();
-        fields.push((format!("q-{}", q.id), no.id.to_string()));
-    }
-    let pairs: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
-    post_ok(&mut h, &format!("/cases/{r}/risk"), &pairs).await;
+    assess_high_risk(app, &mut h, &r).await;
 
     let harry_id = team.harry.to_string();
-    post_ok(
-        &mut h,
-        &format!("/cases/{r}/plan"),
-        &[
-            ("based_on", "0"),
-            ("agreed_on", "2026-11-23"),
-            ("copy_given_how", "in-person"),
-            ("copy_given_on", "2026-11-23"),
-            ("every_amount", "7"),
-            ("every_unit", "calendar-days"),
-            ("channel", "phone"),
-            ("interpreter_language", ""),
-            ("communication_needs", ""),
-            ("notes", ""),
-            ("action-1-description", "Fit new locks"),
-            ("action-1-owner", &harry_id),
-            ("action-1-owner_other", ""),
-            ("action-1-target_on", "2026-12-02"),
-        ],
-    )
-    .await;
+    agree_plan(&mut h, &r, &harry_id).await;
 
     let locks = id_of(
         app,
