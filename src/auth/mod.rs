@@ -4,6 +4,7 @@
 pub mod account;
 pub mod csrf;
 pub mod current_user;
+mod hashers;
 pub mod login;
 pub mod password;
 pub mod policy;

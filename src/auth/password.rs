@@ -2,27 +2,21 @@
 //! defaults) and the password policy (NCSC: length over complexity, no composition rules,
 //! block the commonly used ones and the username itself).
 
+use super::hashers;
 use argon2::{
     Argon2,
     password_hash::{PasswordHasher, PasswordVerifier, phc::PasswordHash},
 };
-use std::{
-    collections::HashSet,
-    sync::{
-        OnceLock,
-        atomic::{AtomicUsize, Ordering},
-    },
-};
-use tokio::sync::Semaphore;
+use std::{collections::HashSet, sync::OnceLock};
 
 pub const MIN_LENGTH: usize = 12;
 /// Long enough for any passphrase; bounded so nobody can make us hash megabytes.
 pub const MAX_LENGTH: usize = 256;
 
-/// Hashes on a blocking thread: argon2 takes tens of milliseconds of CPU and must never
+/// Hashes on a hashing thread (`super::hashers`): argon2 takes tens of milliseconds of CPU and must never
 /// stall the async runtime.
 pub async fn hash(password: String) -> Result<String, crate::error::AppError> {
-    bounded(move || {
+    hashers::run(move || {
         Argon2::default()
             .hash_password(password.as_bytes())
             .map(|h| h.to_string())
@@ -31,38 +25,14 @@ pub async fn hash(password: String) -> Result<String, crate::error::AppError> {
     .await?
 }
 
-/// Verifies on a blocking thread. A malformed stored hash counts as a mismatch.
+/// Verifies on a hashing thread. A malformed stored hash counts as a mismatch.
 pub async fn verify(password: String, stored: String) -> Result<bool, crate::error::AppError> {
-    bounded(move || {
+    hashers::run(move || {
         PasswordHash::new(&stored)
             .map(|h| Argon2::default().verify_password(password.as_bytes(), &h).is_ok())
             .unwrap_or(false)
     })
     .await
-}
-
-/// Hashes running now, and the most ever running at once (what the bound is tested by).
-static RUNNING: AtomicUsize = AtomicUsize::new(0);
-static PEAK: AtomicUsize = AtomicUsize::new(0);
-
-/// Runs `work` (an argon2 hash of 19 MiB) on a blocking thread, at most one per core at
-/// once, the rest queued in arrival order: a storm of sign-ins waits its turn instead of
-/// taking every blocking thread and 19 MiB each while other pages starve.
-async fn bounded<T: Send + 'static>(
-    work: impl FnOnce() -> T + Send + 'static,
-) -> Result<T, crate::error::AppError> {
-    static SLOTS: OnceLock<Semaphore> = OnceLock::new();
-    let slots =
-        SLOTS.get_or_init(|| Semaphore::new(std::thread::available_parallelism().map_or(2, |n| n.get())));
-    let _slot = slots.acquire().await.map_err(crate::error::AppError::internal)?;
-    Ok(tokio::task::spawn_blocking(move || {
-        let now = RUNNING.fetch_add(1, Ordering::SeqCst) + 1;
-        PEAK.fetch_max(now, Ordering::SeqCst);
-        let out = work();
-        RUNNING.fetch_sub(1, Ordering::SeqCst);
-        out
-    })
-    .await?)
 }
 
 /// A real hash of a random password, verified against when the username is unknown so
@@ -103,6 +73,8 @@ pub fn check_policy(password: &str, username: &str) -> Result<(), &'static str> 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::auth::hashers::PEAK;
+    use std::sync::atomic::Ordering;
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
     async fn no_more_hashes_run_at_once_than_there_are_cores() {
