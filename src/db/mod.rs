@@ -184,8 +184,10 @@ pub async fn ping(db: &DatabaseConnection) -> bool {
 }
 
 /// Refreshes PostgreSQL's planner statistics after a bulk write (an import, the demo
-/// landlord). Autovacuum would get there within minutes, but until then it plans for the
-/// tables as they were (a few rows) and picks nested loops that cost 10×. Not on SQLite:
+/// landlord), and clears the dead row versions its own updates left. Autovacuum would get
+/// there within minutes, but until then it plans for the tables as they were (a few rows)
+/// and picks nested loops that cost 10×, and index scans step over every dead version (the
+/// team's overdue count read 26,000 index entries for 49 deadlines: 17 ms against 1 ms). Not on SQLite:
 /// its bundled build keeps STAT4 samples, and with them every statement whose plan a bound
 /// value might change is compiled again on each run (16 % of a case page's CPU in
 /// callgrind); its plans without statistics are the ones the indexes were made for.
@@ -195,7 +197,7 @@ pub async fn refresh_statistics(db: &impl ConnectionTrait) {
         return;
     }
     if let Err(e) = db
-        .execute_raw(Statement::from_string(DbBackend::Postgres, "ANALYZE"))
+        .execute_raw(Statement::from_string(DbBackend::Postgres, "VACUUM (ANALYZE)"))
         .await
     {
         tracing::warn!(error = %e, "could not refresh the planner's statistics");
