@@ -16,6 +16,7 @@ mod m20261206_000009_person_history;
 mod m20261206_000010_audit_anchors;
 mod m20261206_000011_deadline_lookups;
 mod m20261207_000012_report_facts;
+mod m20261207_000013_data_changes;
 
 pub struct Migrator;
 
@@ -35,6 +36,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000010_audit_anchors::Migration),
             Box::new(m20261206_000011_deadline_lookups::Migration),
             Box::new(m20261207_000012_report_facts::Migration),
+            Box::new(m20261207_000013_data_changes::Migration),
         ]
     }
 }

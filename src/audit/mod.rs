@@ -11,7 +11,7 @@ pub use browse::routes;
 pub use chain::{ChainBreak, GENESIS, hash_of, head, period_hash, verify};
 
 use entity::audit_events;
-use sea_orm::{DatabaseTransaction, DbErr, EntityTrait, Set};
+use sea_orm::{ConnectionTrait, DatabaseTransaction, DbErr, EntityTrait, Set};
 
 /// Who acted.
 #[derive(Clone, Debug)]
@@ -113,14 +113,84 @@ pub async fn record(
     })
     .exec_without_returning(txn)
     .await?;
+    if changes_data(event.action) {
+        // Under the same lock as the append, so the number only ever rises.
+        txn.execute_unprepared(&format!("UPDATE data_changes SET last_event_id = {id}"))
+            .await?;
+    }
     Ok(())
+}
+
+/// Whether an event with `action` records a change, as opposed to a read: a view, an
+/// export or a search of case data, or a sign-in or out. Unlisted actions count as
+/// changes, so a new kind of event can only make kept figures be worked out more often.
+pub fn changes_data(action: &str) -> bool {
+    const READS: [&str; 6] = [
+        ".viewed",
+        "_viewed",
+        ".exported",
+        "_exported",
+        ".searched",
+        "_searched",
+    ];
+    const SIGN_INS: [&str; 2] = ["login.", "logout"];
+    !(READS.iter().any(|end| action.ends_with(end)) || SIGN_INS.iter().any(|start| action.starts_with(start)))
 }
 
 fn truncate(s: &str, max_chars: usize) -> String {
     s.chars().take(max_chars).collect()
 }
 
-/// The newest event's number: it moves with every change.
-pub async fn newest_id(db: &impl sea_orm::ConnectionTrait) -> Result<i64, DbErr> {
-    Ok(chain::head(db).await?.0)
+/// The number of the newest event recording a change ([`changes_data`]): it moves with
+/// every change, on every instance, and not with views or sign-ins.
+pub async fn newest_change(db: &impl sea_orm::ConnectionTrait) -> Result<i64, DbErr> {
+    let row = db
+        .query_one_raw(sea_orm::Statement::from_string(
+            db.get_database_backend(),
+            "SELECT last_event_id FROM data_changes WHERE id = 1",
+        ))
+        .await?;
+    Ok(match row {
+        Some(row) => row.try_get_by_index::<i64>(0)?,
+        None => 0,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::changes_data;
+
+    #[test]
+    fn views_exports_searches_and_sign_ins_are_reads_and_everything_else_a_change() {
+        for read in [
+            "case.viewed",
+            "case.chronology_viewed",
+            "case.chronology_exported",
+            "caseload.searched",
+            "people.searched",
+            "person.viewed",
+            "person.monitoring_viewed",
+            "person.subject_access_exported",
+            "reports.viewed",
+            "reports.board_viewed",
+            "reports.exported",
+            "login.succeeded",
+            "login.failed",
+            "logout",
+        ] {
+            assert!(!changes_data(read), "{read}");
+        }
+        // "reviewed" is not "viewed": a review records a decision.
+        for change in [
+            "retention.reviewed",
+            "person.merge_reviewed",
+            "case.created",
+            "settings.updated",
+            "import.committed",
+            "account.locked",
+            "a.new_kind_of_event",
+        ] {
+            assert!(changes_data(change), "{change}");
+        }
+    }
 }

@@ -50,14 +50,14 @@ pub struct Quarter {
 pub type Memo = std::sync::Mutex<Option<(MemoKey, Quarter)>>;
 
 /// Landlord-wide figures are the same for everyone in a role that counts every case, until
-/// case data changes (every change writes an audit event, so the newest event's number
-/// moves) or the minute turns (a deadline may have become overdue). The home page is the
+/// case data changes (every change writes an audit event, so the newest change's number
+/// moves; views and sign-ins do not move it: `audit::changes_data`) or the minute turns (a deadline may have become overdue). The home page is the
 /// most requested page: it must not recount the quarter for every visit.
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub struct MemoKey {
     role: entity::Role,
     minute: i64,
-    newest_event: i64,
+    newest_change: i64,
 }
 
 /// [`load`], from `memo` when nothing it counts can have changed.
@@ -74,7 +74,7 @@ pub async fn load_memoised(
     let key = MemoKey {
         role: viewer.role,
         minute: now.unix_timestamp().div_euclid(60),
-        newest_event: crate::audit::newest_id(db).await?,
+        newest_change: crate::audit::newest_change(db).await?,
     };
     if let Some((k, q)) = memo.lock().expect("memo").as_ref()
         && *k == key

@@ -272,9 +272,57 @@ async fn a_manager_and_an_officer_see_a_full_case_in_a_bounded_number_of_stateme
         assert_eq!(page.contains(&offered), name == "maria", "{name}: {offered}");
         // Every view is still audited.
         assert_eq!(w.app.audit_count("case.viewed").await, views + 1);
-        // Right after an audit event: the home page's memo of the quarter is out of date.
+        // The first home page since starting: the quarter is counted (no figures kept yet).
         at_most(&w.app, &mut c, "/", home).await;
         let list = at_most(&w.app, &mut c, "/cases?tab=all", caseload).await;
         assert!(list.contains(&w.reference));
     }
+}
+
+/// The manager's home keeps this quarter's landlord-wide figures until something changes:
+/// viewing a case (audited) does not make it count them again; a change does, once.
+#[tokio::test]
+async fn the_managers_quarter_is_counted_again_after_a_change_not_after_a_view() {
+    let w = world().await;
+    let mut maria = w.app.signed_in_as("maria").await;
+    let statements = |res: &(crate::common::Res, Vec<String>)| {
+        assert_eq!(res.0.status, StatusCode::OK);
+        res.1.len()
+    };
+    maria.get("/").await;
+    let kept = statements(&w.app.statements_of(maria.get("/")).await);
+    maria.get(&format!("/cases/{}", w.reference)).await;
+    assert_eq!(
+        statements(&w.app.statements_of(maria.get("/")).await),
+        kept,
+        "a view is not a change"
+    );
+    let mut h = w.app.signed_in_as("harry").await;
+    let police = id_of(
+        &w.app,
+        "SELECT CAST(id AS BIGINT) FROM agencies WHERE name = 'Police'",
+    )
+    .await;
+    post_ok(
+        &mut h,
+        &format!("/cases/{}/referrals", w.reference),
+        &[
+            ("agency_id", &police),
+            ("referred_on", "2026-11-23"),
+            ("reason", "A second referral"),
+            ("consent_by", ""),
+            ("consent_on", ""),
+            ("consent_scope", ""),
+            ("status", "to-send"),
+            ("sent_on", ""),
+            ("response_on", ""),
+            ("response", ""),
+        ],
+    )
+    .await;
+    assert!(
+        statements(&w.app.statements_of(maria.get("/")).await) > kept,
+        "a change is counted"
+    );
+    assert_eq!(statements(&w.app.statements_of(maria.get("/")).await), kept);
 }
