@@ -115,23 +115,30 @@ pub async fn record(
     .await?;
     if changes_data(event.action) {
         // Under the same lock as the append, so the number only ever rises.
-        txn.execute_unprepared(&format!("UPDATE data_changes SET last_event_id = {id}"))
-            .await?;
+        use sea_orm::sea_query::{Expr, ExprTrait, Query};
+        txn.execute(
+            Query::update()
+                .table("data_changes")
+                .value("last_event_id", id)
+                .and_where(Expr::col("id").eq(1)),
+        )
+        .await?;
     }
     Ok(())
 }
 
 /// Whether an event with `action` records a change, as opposed to a read: a view, an
-/// export or a search of case data, or a sign-in or out. Unlisted actions count as
+/// export, a search or a drill-down of case data, or a sign-in or out. Unlisted actions count as
 /// changes, so a new kind of event can only make kept figures be worked out more often.
 pub fn changes_data(action: &str) -> bool {
-    const READS: [&str; 6] = [
+    const READS: [&str; 7] = [
         ".viewed",
         "_viewed",
         ".exported",
         "_exported",
         ".searched",
         "_searched",
+        ".drilled",
     ];
     const SIGN_INS: [&str; 2] = ["login.", "logout"];
     !(READS.iter().any(|end| action.ends_with(end)) || SIGN_INS.iter().any(|start| action.starts_with(start)))
@@ -142,18 +149,16 @@ fn truncate(s: &str, max_chars: usize) -> String {
 }
 
 /// The number of the newest event recording a change ([`changes_data`]): it moves with
-/// every change, on every instance, and not with views or sign-ins.
-pub async fn newest_change(db: &impl sea_orm::ConnectionTrait) -> Result<i64, DbErr> {
+/// every change, on every instance, and not with views or sign-ins. `None` if the row is
+/// missing (then nothing may be kept against it).
+pub async fn newest_change(db: &impl sea_orm::ConnectionTrait) -> Result<Option<i64>, DbErr> {
     let row = db
         .query_one_raw(sea_orm::Statement::from_string(
             db.get_database_backend(),
             "SELECT last_event_id FROM data_changes WHERE id = 1",
         ))
         .await?;
-    Ok(match row {
-        Some(row) => row.try_get_by_index::<i64>(0)?,
-        None => 0,
-    })
+    row.map(|row| row.try_get_by_index::<i64>(0)).transpose()
 }
 
 #[cfg(test)]
@@ -174,6 +179,7 @@ mod tests {
             "reports.viewed",
             "reports.board_viewed",
             "reports.exported",
+            "reports.drilled",
             "login.succeeded",
             "login.failed",
             "logout",

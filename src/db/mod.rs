@@ -191,8 +191,9 @@ pub async fn ping(db: &DatabaseConnection) -> bool {
 /// its bundled build keeps STAT4 samples, and with them every statement whose plan a bound
 /// value might change is compiled again on each run (16 % of a case page's CPU in
 /// callgrind); its plans without statistics are the ones the indexes were made for.
-/// A failure only costs speed, so it is logged, not returned.
-pub async fn refresh_statistics(db: &impl ConnectionTrait) {
+/// A failure only costs speed, so it is logged, not returned. A connection, not a
+/// transaction: VACUUM cannot run inside one.
+pub async fn refresh_statistics(db: &DatabaseConnection) {
     if db.get_database_backend() != DbBackend::Postgres {
         return;
     }

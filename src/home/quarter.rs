@@ -71,10 +71,13 @@ pub async fn load_memoised(
     if !(landlord_wide && allows(viewer.role, Permission::CountEveryCaseInReports)) {
         return load(db, viewer, now).await;
     }
+    let Some(newest_change) = crate::audit::newest_change(db).await? else {
+        return load(db, viewer, now).await;
+    };
     let key = MemoKey {
         role: viewer.role,
         minute: now.unix_timestamp().div_euclid(60),
-        newest_change: crate::audit::newest_change(db).await?,
+        newest_change,
     };
     if let Some((k, q)) = memo.lock().expect("memo").as_ref()
         && *k == key
