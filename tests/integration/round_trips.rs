@@ -163,28 +163,7 @@ async fn world() -> World {
         ],
     )
     .await;
-    let police = id_of(
-        app,
-        "SELECT CAST(id AS BIGINT) FROM agencies WHERE name = 'Police'",
-    )
-    .await;
-    post_ok(
-        &mut h,
-        &format!("/cases/{r}/referrals"),
-        &[
-            ("agency_id", &police),
-            ("referred_on", "2026-11-23"),
-            ("reason", "Threats of arson"),
-            ("consent_by", ""),
-            ("consent_on", ""),
-            ("consent_scope", ""),
-            ("status", "to-send"),
-            ("sent_on", ""),
-            ("response_on", ""),
-            ("response", ""),
-        ],
-    )
-    .await;
+    refer_to_police(app, &mut h, &r, "Threats of arson").await;
     let gary = id_of(
         app,
         &format!(
@@ -215,6 +194,32 @@ async fn world() -> World {
         team,
         reference: r,
     }
+}
+
+/// A referral of case `r` to the police on 23 November 2026, to be sent, through the form.
+async fn refer_to_police(app: &TestApp, h: &mut Client, r: &str, reason: &str) {
+    let police = id_of(
+        app,
+        "SELECT CAST(id AS BIGINT) FROM agencies WHERE name = 'Police'",
+    )
+    .await;
+    post_ok(
+        h,
+        &format!("/cases/{r}/referrals"),
+        &[
+            ("agency_id", &police),
+            ("referred_on", "2026-11-23"),
+            ("reason", reason),
+            ("consent_by", ""),
+            ("consent_on", ""),
+            ("consent_scope", ""),
+            ("status", "to-send"),
+            ("sent_on", ""),
+            ("response_on", ""),
+            ("response", ""),
+        ],
+    )
+    .await;
 }
 
 /// The statements `path` sends for `who`, checked against `most`; every statement is
@@ -303,28 +308,7 @@ async fn the_managers_quarter_is_counted_again_after_a_change_not_after_a_view()
         kept,
         "a sign-in is not a change"
     );
-    let police = id_of(
-        &w.app,
-        "SELECT CAST(id AS BIGINT) FROM agencies WHERE name = 'Police'",
-    )
-    .await;
-    post_ok(
-        &mut h,
-        &format!("/cases/{}/referrals", w.reference),
-        &[
-            ("agency_id", &police),
-            ("referred_on", "2026-11-23"),
-            ("reason", "A second referral"),
-            ("consent_by", ""),
-            ("consent_on", ""),
-            ("consent_scope", ""),
-            ("status", "to-send"),
-            ("sent_on", ""),
-            ("response_on", ""),
-            ("response", ""),
-        ],
-    )
-    .await;
+    refer_to_police(&w.app, &mut h, &w.reference, "A second referral").await;
     // Counted again, within the manager's bound, and kept again.
     at_most(&w.app, &mut maria, "/", 7).await;
     let (_, again) = w.app.statements_of(maria.get("/")).await;
