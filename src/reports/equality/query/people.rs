@@ -7,7 +7,7 @@ use crate::reports::equality::{
     groups::{self, ALL},
     params::Criteria,
 };
-use crate::reports::sql::{self, Sql, count_if, int, list, lit, sum, text};
+use crate::reports::sql::{self, Sql, count_if, int, list, lit, text};
 use crate::{
     cases::{codes, visibility::Viewer},
     enforcement::{self, LADDER},
@@ -75,40 +75,31 @@ pub async fn perpetrators(
             "CASE WHEN kind = 'unknown' THEN '{UNKNOWN_PERSON}' WHEN kind = 'group' THEN '{GROUP_OF_PEOPLE}' ELSE {then} END"
         )
     };
-    // Each person's actions are counted first (one row a person), then added up by group:
-    // counting distinct people over every (person, action) pair made PostgreSQL sort the
-    // period's whole join (docs/PERFORMANCE.md).
-    let mut per_person = vec![];
+    let mut columns = vec![
+        "COUNT(DISTINCT pm.person_id)".to_owned(),
+        "COUNT(DISTINCT acts.person_id)".to_owned(),
+    ];
     for (rung, _) in LADDER {
-        per_person.push(count_if(&format!(
-            "a.kind = {} AND a.status <> {}",
+        columns.push(count_if(&format!(
+            "acts.kind = {} AND acts.status <> {}",
             lit(rung),
             lit(enforcement::PLANNED)
         )));
     }
     for status in PERPETRATOR_OUTCOMES {
-        per_person.push(count_if(&format!("a.status = {}", lit(status))));
+        columns.push(count_if(&format!("acts.status = {}", lit(status))));
     }
-    let named: Vec<String> = (0..per_person.len()).map(|i| format!("n{i}")).collect();
-    let per_person: Vec<String> = per_person
-        .iter()
-        .zip(&named)
-        .map(|(count, name)| format!("{count} AS {name}"))
-        .collect();
-    let totals: Vec<String> = named.iter().map(|n| sum(&format!("acts.{n}"))).collect();
     let mut s = perpetrators_cte(criteria, viewer, backend);
     s.push(
         &format!(
             ", pm AS (SELECT person_id, {by_category} AS g FROM pp UNION SELECT person_id, {by_group} FROM pp \
              UNION SELECT person_id, '{ALL}' FROM pp), \
-             acts AS (SELECT {WHO} AS person_id, {per_person} FROM perpetrator_actions a \
-             JOIN pc ON pc.id = a.case_id JOIN case_parties cp ON cp.id = a.party_id {STANDIN} GROUP BY {WHO}) \
-             SELECT pm.g, COUNT(*), COUNT(acts.person_id), {totals} \
-             FROM pm LEFT JOIN acts ON acts.person_id = pm.person_id GROUP BY pm.g",
+             acts AS (SELECT {WHO} AS person_id, a.kind, a.status FROM perpetrator_actions a \
+             JOIN pc ON pc.id = a.case_id JOIN case_parties cp ON cp.id = a.party_id {STANDIN}) \
+             SELECT pm.g, {columns} FROM pm LEFT JOIN acts ON acts.person_id = pm.person_id GROUP BY pm.g",
             by_category = kind("ethnicity"),
             by_group = kind(&groups::group_sql("ethnicity")),
-            per_person = per_person.join(", "),
-            totals = totals.join(", ")
+            columns = columns.join(", ")
         ),
         [],
     );
