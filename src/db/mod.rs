@@ -140,7 +140,11 @@ pub async fn connect_for(url: &str, work: Work) -> Result<DatabaseConnection, Db
                     )
             });
     } else {
-        opts.max_connections(10);
+        // No JIT compilation: PostgreSQL compiles any statement its planner costs highly,
+        // and a report's statements are costed high and run in about a second; compiling
+        // one of them took 2.5 of its 3.5 s at a million cases (docs/PERFORMANCE.md).
+        opts.max_connections(10)
+            .map_sqlx_postgres_opts(|o| o.options([("jit", "off")]));
     }
     Database::connect(opts).await
 }

@@ -98,3 +98,25 @@ async fn imported_reports_become_not_known_for_police_involvement() {
     assert_eq!(app.count(&known(logged.id)).await, 1);
     assert_eq!(app.count(&known(imported.id)).await, 0);
 }
+
+/// Harbour's PostgreSQL connections never JIT-compile: compiling a report's statement took
+/// longer than running it (docs/PERFORMANCE.md).
+#[tokio::test]
+async fn postgres_connections_run_without_jit() {
+    let test_db = TestDb::new().await;
+    if !test_db.is_postgres() {
+        eprintln!("SKIPPED on SQLite: it has no JIT");
+        return;
+    }
+    let db = harbour::db::connect(&test_db.url).await.unwrap();
+    let row = db
+        .query_one_raw(Statement::from_string(
+            db.get_database_backend(),
+            "SELECT current_setting('jit')".to_owned(),
+        ))
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(row.try_get_by_index::<String>(0).unwrap(), "off");
+    db.close().await.ok();
+}
