@@ -11,7 +11,10 @@ pub use browse::routes;
 pub use chain::{ChainBreak, GENESIS, hash_of, head, period_hash, verify};
 
 use entity::audit_events;
-use sea_orm::{ConnectionTrait, DatabaseTransaction, DbErr, EntityTrait, Set};
+use sea_orm::{
+    ConnectionTrait, DatabaseTransaction, DbErr, EntityTrait, Set,
+    sea_query::{Expr, ExprTrait, Query},
+};
 
 /// Who acted.
 #[derive(Clone, Debug)]
@@ -115,7 +118,6 @@ pub async fn record(
     .await?;
     if changes_data(event.action) {
         // Under the same lock as the append, so the number only ever rises.
-        use sea_orm::sea_query::{Expr, ExprTrait, Query};
         txn.execute(
             Query::update()
                 .table("data_changes")
@@ -128,9 +130,10 @@ pub async fn record(
 }
 
 /// Whether an event with `action` records a change, as opposed to a read: a view, an
-/// export, a search or a drill-down of case data, or a sign-in or out. Unlisted actions count as
-/// changes, so a new kind of event can only make kept figures be worked out more often.
-pub fn changes_data(action: &str) -> bool {
+/// export, a search or a drill-down of case data, or a sign-in or out. Unlisted actions
+/// count as changes, so a new kind of event can only make kept figures be worked out more
+/// often.
+fn changes_data(action: &str) -> bool {
     const READS: [&str; 7] = [
         ".viewed",
         "_viewed",
@@ -151,7 +154,7 @@ fn truncate(s: &str, max_chars: usize) -> String {
 /// The number of the newest event recording a change ([`changes_data`]): it moves with
 /// every change, on every instance, and not with views or sign-ins. `None` if the row is
 /// missing (then nothing may be kept against it).
-pub async fn newest_change(db: &impl sea_orm::ConnectionTrait) -> Result<Option<i64>, DbErr> {
+pub async fn newest_change(db: &impl ConnectionTrait) -> Result<Option<i64>, DbErr> {
     let row = db
         .query_one_raw(sea_orm::Statement::from_string(
             db.get_database_backend(),

@@ -191,8 +191,8 @@ pub async fn ping(db: &DatabaseConnection) -> bool {
 /// landlord), and clears the dead row versions its own updates left. Autovacuum would get
 /// there within minutes, but until then it plans for the tables as they were (a few rows)
 /// and picks nested loops that cost 10×, and index scans step over every dead version (the
-/// team's overdue count read 26,000 index entries for 49 deadlines: 17 ms against 1 ms). Not on SQLite:
-/// its bundled build keeps STAT4 samples, and with them every statement whose plan a bound
+/// team's overdue count read 26,000 index entries for 49 deadlines: 17 ms against 1 ms).
+/// Not on SQLite: its bundled build keeps STAT4 samples, and with them every statement whose plan a bound
 /// value might change is compiled again on each run (16 % of a case page's CPU in
 /// callgrind); its plans without statistics are the ones the indexes were made for.
 /// A failure only costs speed, so it is logged, not returned. A connection, not a

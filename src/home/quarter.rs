@@ -51,8 +51,9 @@ pub type Memo = std::sync::Mutex<Option<(MemoKey, Quarter)>>;
 
 /// Landlord-wide figures are the same for everyone in a role that counts every case, until
 /// case data changes (every change writes an audit event, so the newest change's number
-/// moves; views and sign-ins do not move it: `audit::changes_data`) or the minute turns (a deadline may have become overdue). The home page is the
-/// most requested page: it must not recount the quarter for every visit.
+/// moves; views and sign-ins do not move it: `audit::newest_change`) or the minute turns (a
+/// deadline may have become overdue). The home page is the most requested page: it must
+/// not recount the quarter for every visit.
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub struct MemoKey {
     role: entity::Role,
